@@ -1,0 +1,73 @@
+#define G_LOG_DOMAIN "CtCli"
+
+#include "config.h"
+
+#include <stdio.h>
+
+#include "ct-cli.h"
+#include "ct-escape.h"
+#include "ct-json.h"
+
+/* long certificate fields (a 10 000-character subject) stay readable */
+#define CT_CLI_MAX_FIELD_CHARS 1000
+
+gchar *
+ct_cli_escape(const gchar *text)
+{
+	return ct_escape_for_terminal(text != NULL ? text : "", -1, CT_CLI_MAX_FIELD_CHARS);
+}
+
+void
+ct_cli_print(CtCli *cli, const gchar *format, ...)
+{
+	va_list args;
+	g_autofree gchar *text = NULL;
+
+	va_start(args, format);
+	text = g_strdup_vprintf(format, args);
+	va_end(args);
+	fputs(text, stdout);
+}
+
+void
+ct_cli_print_json(CtCli *cli, JsonBuilder *builder)
+{
+	g_autofree gchar *text = ct_json_to_string(builder, TRUE);
+	fputs(text, stdout);
+	fputc('\n', stdout);
+}
+
+void
+ct_cli_print_error(CtCli *cli, const GError *error)
+{
+	g_autofree gchar *message = ct_escape_for_terminal(error->message, -1, 0);
+	gint status = ct_error_get_exit_status(error);
+
+	fflush(stdout);
+	if (cli->json) {
+		g_autoptr(JsonBuilder) builder = json_builder_new();
+		g_autofree gchar *valid = g_utf8_make_valid(error->message, -1);
+		json_builder_begin_object(builder);
+		json_builder_set_member_name(builder, "error");
+		json_builder_begin_object(builder);
+		json_builder_set_member_name(builder, "domain");
+		json_builder_add_string_value(builder, g_quark_to_string(error->domain));
+		json_builder_set_member_name(builder, "code");
+		json_builder_add_int_value(builder, error->code);
+		json_builder_set_member_name(builder, "name");
+		json_builder_add_string_value(builder, ct_error_to_string(error->code));
+		json_builder_set_member_name(builder, "exit_status");
+		json_builder_add_int_value(builder, status);
+		json_builder_set_member_name(builder, "message");
+		json_builder_add_string_value(builder, valid);
+		json_builder_end_object(builder);
+		json_builder_end_object(builder);
+		ct_cli_print_json(cli, builder);
+	}
+	fprintf(stderr, "certtrust: %s\n", message);
+	if (g_error_matches(error, CT_ERROR, CT_ERROR_INVALID_ARGS))
+		fprintf(stderr,
+			"Use certtrust %s%s--help for usage.\n",
+			cli->command != NULL ? cli->command->name : "",
+			cli->command != NULL ? " " : "");
+}

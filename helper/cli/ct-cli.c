@@ -1,0 +1,296 @@
+#define G_LOG_DOMAIN "CtCli"
+
+#include "config.h"
+
+#include <stdio.h>
+#include <unistd.h>
+
+#include "ct-cli.h"
+#include "ct-nssdb.h"
+
+/* DESIGN.md section 4: every command, built or not, so --help tells the whole contract */
+static const CtCliCommand ct_cli_commands[] = {
+    {"fetch",
+     "SOURCE... [-o FILE] [--format F] [--resolve N:P:A] [--timeout S]",
+     "connect like a browser and capture the chain and every TLS problem",
+     NULL},
+    {"show",
+     "SOURCE... [--view all|v1|extensions|critical|properties]",
+     "show certificates as the browsers' certificate viewers do",
+     ct_cmd_show},
+    {"check-host",
+     "SOURCE... --name NAME [--policy strict|legacy]",
+     "check a host name against a certificate (RFC 9525 and legacy rules)",
+     NULL},
+    {"export",
+     "SOURCE --format F -o FILE [--force] | SOURCE... --browser ie8|firefox3|safari4 --dir DIR "
+     "[--force]",
+     "write certificates in every format the browsers offer",
+     ct_cmd_export},
+    {"trust",
+     "SOURCE... [--store S]... [--mode auto|exception|anchor] [--name HOST] [--allow-ca] "
+     "[--dry-run]",
+     "trust a server's certificate in browser and OS stores",
+     NULL},
+    {"untrust",
+     "SOURCE|SHA256... [--store S]...",
+     "remove exactly what certtrust trusted",
+     NULL},
+    {"list", "[--store S]...", "list what certtrust trusts where", NULL},
+    {"status",
+     "SOURCE... [--store S]...",
+     "is what the server shows now what we trust?",
+     NULL},
+    {"flow",
+     "ie8|firefox3|safari4 SOURCE [--choice C] [--export-dir DIR]",
+     "replay a browser's first-access procedure step by step",
+     NULL},
+    {"open",
+     "SOURCE --browser firefox|chromium [--session]",
+     "open a browser that trusts the server for this session only",
+     NULL},
+    {"verify",
+     "SOURCE... --browser firefox|chromium [--store S]",
+     "prove in a real headless browser that the page loads",
+     NULL},
+    {"serve",
+     "[--profile P] [--name HOST] [--listen ADDR] [--https-port N] [--http-port N] "
+     "[--cert-dir DIR]",
+     "run the embedded UCM-like HTTPS server",
+     NULL},
+    {"scenario",
+     "PATH... [--jobs N] [--tap] [--junit FILE] [--browsers]",
+     "run QA scenario files in parallel",
+     NULL},
+};
+
+static GOptionEntry *
+ct_cli_global_entries(CtCli *cli)
+{
+	GOptionEntry entries[] = {
+	    {"json", 0, 0, G_OPTION_ARG_NONE, &cli->json, "Print one JSON document on stdout", NULL},
+	    {"verbose", 'v', 0, G_OPTION_ARG_NONE, &cli->verbose, "Say more on stderr", NULL},
+	    {"sysroot",
+	     0,
+	     0,
+	     G_OPTION_ARG_FILENAME,
+	     &cli->sysroot,
+	     "Root for OS trust store paths (default /)",
+	     "DIR"},
+	    {"yes", 'y', 0, G_OPTION_ARG_NONE, &cli->yes, "Answer the confirmation prompts", NULL},
+	    G_OPTION_ENTRY_NULL,
+	};
+	return g_memdup2(entries, sizeof(entries));
+}
+
+static const CtCliCommand *
+ct_cli_find_command(const gchar *name)
+{
+	for (guint i = 0; i < G_N_ELEMENTS(ct_cli_commands); i++) {
+		if (g_strcmp0(ct_cli_commands[i].name, name) == 0)
+			return &ct_cli_commands[i];
+	}
+	return NULL;
+}
+
+gboolean
+ct_cli_parse_options(CtCli *cli,
+		     const GOptionEntry *entries,
+		     gint *argc,
+		     gchar ***argv,
+		     GError **error)
+{
+	g_autofree gchar *parameter = g_strdup(cli->command->synopsis);
+	g_autoptr(GOptionContext) context = g_option_context_new(parameter);
+	g_autofree GOptionEntry *global = ct_cli_global_entries(cli);
+
+	g_option_context_set_summary(context, cli->command->summary);
+	if (cli->command->func == NULL) {
+		g_option_context_set_description(context,
+						 "This command is not built yet in certtrust " PACKAGE_VERSION
+						 ".");
+		g_option_context_set_ignore_unknown_options(context, TRUE);
+	}
+	if (entries != NULL)
+		g_option_context_add_main_entries(context, entries, NULL);
+	g_option_context_add_main_entries(context, global, NULL);
+	if (!g_option_context_parse(context, argc, argv, error)) {
+		ct_error_convert(error);
+		return FALSE;
+	}
+	return TRUE;
+}
+
+static void
+ct_cli_print_help(void)
+{
+	g_autoptr(GString) out = g_string_new(NULL);
+
+	g_string_append(out,
+			"Usage:\n  certtrust [--json] [--verbose] [--sysroot DIR] [--yes] COMMAND "
+			"[ARGS...]\n\n"
+			"Trust a server's HTTPS certificate on a Linux desktop, correctly, once.\n\n"
+			"Commands:\n");
+	for (guint i = 0; i < G_N_ELEMENTS(ct_cli_commands); i++) {
+		const CtCliCommand *cmd = &ct_cli_commands[i];
+		g_string_append_printf(out,
+				       "  %-11s %s%s\n",
+				       cmd->name,
+				       cmd->summary,
+				       cmd->func == NULL ? " (not built yet)" : "");
+	}
+	g_string_append(out,
+			"\nGlobal options:\n"
+			"  --json         print one JSON document on stdout, also on error\n"
+			"  --verbose      say more on stderr\n"
+			"  --sysroot DIR  root for OS trust store paths (default /)\n"
+			"  --yes          answer the confirmation prompts\n"
+			"  --version      print the version\n\n"
+			"Exit status: 0 done, 1 failed, 2 usage, 3 not found, 4 check negative,\n"
+			"5 unreachable or TLS failure, 6 refused for safety, 130 interrupted.\n"
+			"Use certtrust COMMAND --help for a command's options.\n");
+	fputs(out->str, stdout);
+}
+
+/* the first argument that is not an option (or the value of --sysroot) */
+static gint
+ct_cli_find_command_index(gint argc, gchar **argv)
+{
+	for (gint i = 1; i < argc; i++) {
+		if (g_strcmp0(argv[i], "--") == 0)
+			return i + 1 < argc ? i + 1 : -1;
+		if (g_strcmp0(argv[i], "--sysroot") == 0) {
+			i++;
+			continue;
+		}
+		if (argv[i][0] != '-')
+			return i;
+	}
+	return -1;
+}
+
+static gboolean
+ct_cli_run_without_command(CtCli *cli, gint argc, gchar **argv, GError **error)
+{
+	gboolean version = FALSE;
+	gboolean help = FALSE;
+	g_autoptr(GOptionContext) context = g_option_context_new(NULL);
+	g_autofree GOptionEntry *global = ct_cli_global_entries(cli);
+	GOptionEntry entries[] = {
+	    {"version", 0, 0, G_OPTION_ARG_NONE, &version, "Print the version", NULL},
+	    {"help", 'h', 0, G_OPTION_ARG_NONE, &help, "Show help", NULL},
+	    G_OPTION_ENTRY_NULL,
+	};
+
+	g_option_context_set_help_enabled(context, FALSE);
+	g_option_context_add_main_entries(context, entries, NULL);
+	g_option_context_add_main_entries(context, global, NULL);
+	if (!g_option_context_parse(context, &argc, &argv, error)) {
+		ct_error_convert(error);
+		return FALSE;
+	}
+	if (version) {
+		if (cli->json) {
+			g_autoptr(JsonBuilder) builder = json_builder_new();
+			json_builder_begin_object(builder);
+			json_builder_set_member_name(builder, "version");
+			json_builder_add_string_value(builder, PACKAGE_VERSION);
+			json_builder_end_object(builder);
+			ct_cli_print_json(cli, builder);
+		} else {
+			ct_cli_print(cli, "certtrust %s\n", PACKAGE_VERSION);
+		}
+		return TRUE;
+	}
+	if (help) {
+		ct_cli_print_help();
+		return TRUE;
+	}
+	g_set_error_literal(error, CT_ERROR, CT_ERROR_INVALID_ARGS, "no command given");
+	return FALSE;
+}
+
+static gboolean
+ct_cli_dispatch(CtCli *cli, gint argc, gchar **argv, GError **error)
+{
+	gint index = ct_cli_find_command_index(argc, argv);
+	g_autoptr(GPtrArray) args = g_ptr_array_new_with_free_func(g_free);
+	g_autofree gchar **args_view = NULL;
+	gint args_len;
+
+	if (index < 0) {
+		g_set_prgname("certtrust");
+		return ct_cli_run_without_command(cli, argc, argv, error);
+	}
+	cli->command = ct_cli_find_command(argv[index]);
+	if (cli->command == NULL) {
+		g_autofree gchar *name = ct_cli_escape(argv[index]);
+		g_set_error(error,
+			    CT_ERROR,
+			    CT_ERROR_INVALID_ARGS,
+			    "unknown command '%s': see certtrust --help",
+			    name);
+		return FALSE;
+	}
+
+	/* the command sees "certtrust CMD" as its program name and every other argument */
+	g_ptr_array_add(args, g_strdup_printf("certtrust %s", cli->command->name));
+	g_set_prgname(g_ptr_array_index(args, 0));
+	for (gint i = 1; i < argc; i++) {
+		if (i != index)
+			g_ptr_array_add(args, g_strdup(argv[i]));
+	}
+	g_ptr_array_add(args, NULL);
+	args_len = (gint)args->len - 1;
+	/* GOption rearranges the vector it parses; keep ownership in args */
+	args_view = g_memdup2(args->pdata, sizeof(gchar *) * args->len);
+
+	if (cli->command->func == NULL) {
+		gchar **view = args_view;
+		if (!ct_cli_parse_options(cli, NULL, &args_len, &view, error))
+			return FALSE;
+		g_set_error(error,
+			    CT_ERROR,
+			    CT_ERROR_NOT_SUPPORTED,
+			    "certtrust %s is not built yet in version %s",
+			    cli->command->name,
+			    PACKAGE_VERSION);
+		return FALSE;
+	}
+	return cli->command->func(cli, args_len, args_view, error);
+}
+
+/* --json must hold for errors too, even when the parse failed before reaching it */
+static gboolean
+ct_cli_wants_json(gint argc, gchar **argv)
+{
+	for (gint i = 1; i < argc; i++) {
+		if (g_strcmp0(argv[i], "--") == 0)
+			return FALSE;
+		if (g_strcmp0(argv[i], "--json") == 0)
+			return TRUE;
+	}
+	return FALSE;
+}
+
+gint
+ct_cli_run(gint argc, gchar **argv)
+{
+	CtCli cli = {0};
+	g_autoptr(GError) error = NULL;
+	g_autoptr(GCancellable) cancellable = g_cancellable_new();
+	gint status;
+
+	cli.cancellable = cancellable;
+	cli.colour = isatty(STDOUT_FILENO) && g_getenv("NO_COLOR") == NULL;
+	if (!ct_cli_dispatch(&cli, argc, argv, &error)) {
+		/* GOption reverts what it parsed when it fails; --json still holds */
+		cli.json = cli.json || ct_cli_wants_json(argc, argv);
+		ct_error_convert(&error);
+		ct_cli_print_error(&cli, error);
+	}
+	status = ct_error_get_exit_status(error);
+	g_free(cli.sysroot);
+	ct_nssdb_shutdown();
+	return status;
+}

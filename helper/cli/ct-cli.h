@@ -1,0 +1,55 @@
+#pragma once
+
+#include <json-glib/json-glib.h>
+
+#include "ct-error.h"
+
+typedef struct _CtCliCommand CtCliCommand;
+
+/* the state every command shares: global options and where output goes */
+typedef struct {
+	gboolean json;
+	gboolean verbose;
+	gboolean yes;
+	gchar *sysroot;
+	gboolean colour;
+	GCancellable *cancellable;
+	const CtCliCommand *command;
+} CtCli;
+
+typedef gboolean (*CtCliFunc)(CtCli *cli, gint argc, gchar **argv, GError **error);
+
+struct _CtCliCommand {
+	const gchar *name;
+	const gchar *synopsis; /* the arguments after "certtrust NAME" */
+	const gchar *summary;  /* one line for --help */
+	CtCliFunc func;	       /* NULL: not built yet */
+};
+
+/* the program: returns the exit status (DESIGN.md section 4) */
+gint
+ct_cli_run(gint argc, gchar **argv);
+
+/* parse a command's own entries plus the global options; usage errors are INVALID_ARGS */
+gboolean
+ct_cli_parse_options(CtCli *cli,
+		     const GOptionEntry *entries,
+		     gint *argc,
+		     gchar ***argv,
+		     GError **error);
+
+/* output: results on stdout, diagnostics on stderr (ct-cli-output.c) */
+gchar *
+ct_cli_escape(const gchar *text); /* (transfer full) terminal-safe, long text cut */
+void
+ct_cli_print(CtCli *cli, const gchar *format, ...) G_GNUC_PRINTF(2, 3);
+void
+ct_cli_print_json(CtCli *cli, JsonBuilder *builder);
+void
+ct_cli_print_error(CtCli *cli, const GError *error);
+
+/* the commands, one file each */
+gboolean
+ct_cmd_show(CtCli *cli, gint argc, gchar **argv, GError **error);
+gboolean
+ct_cmd_export(CtCli *cli, gint argc, gchar **argv, GError **error);

@@ -1,0 +1,52 @@
+#pragma once
+
+#include <gio/gio.h>
+
+#include "ct-nssdb.h"
+
+/* what every command works on: the certificates a source presented, leaf first,
+ * the TLS problems seen while getting them, and where they came from */
+typedef struct {
+	gchar *source;		       /* what the user named: a path, "-" or a URL */
+	GPtrArray *certificates;       /* CtCertificate*, leaf first toward the root */
+	guint path_length;	       /* certificates[0..path_length) chain leaf to root */
+	GTlsCertificateFlags problems; /* empty for files */
+} CtChain;
+
+typedef enum {
+	CT_CHAIN_ROLE_LEAF,
+	CT_CHAIN_ROLE_INTERMEDIATE,
+	CT_CHAIN_ROLE_ROOT,
+	CT_CHAIN_ROLE_UNRELATED, /* in the input but not on the leaf's path */
+} CtChainRole;
+
+CtChain *
+ct_chain_new(const gchar *source);
+void
+ct_chain_free(CtChain *chain);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(CtChain, ct_chain_free)
+
+/* certificates from bytes in any supported format, detected by content: DER,
+ * PEM with one or more CERTIFICATE blocks, PKCS#7 in DER or PEM, Base64 .cer */
+CtChain *
+ct_chain_load_bytes(const gchar *source, GBytes *data, GError **error); /* (transfer full) */
+
+/* the same from a file, "-" for stdin; at most CT_CHAIN_MAX_INPUT bytes */
+#define CT_CHAIN_MAX_INPUT (16 * 1024 * 1024)
+CtChain *
+ct_chain_load_file(const gchar *path, GCancellable *cancellable, GError **error);
+
+CtCertificate *
+ct_chain_get_leaf(CtChain *chain);
+CtChainRole
+ct_chain_get_role(CtChain *chain, guint index);
+const gchar *
+ct_chain_role_to_string(CtChainRole role);
+
+/* the leaf and the path toward the root, each issued by the one before it */
+GPtrArray *
+ct_chain_get_path(CtChain *chain); /* (transfer container) CtCertificate* */
+
+/* DESIGN.md's problem names ("unknown-ca", "expired", ...) of the flags set */
+GPtrArray *
+ct_chain_get_problem_names(CtChain *chain); /* (transfer container) const gchar* */

@@ -1,0 +1,126 @@
+#define G_LOG_DOMAIN "CtJson"
+
+#include "config.h"
+
+#include "ct-json.h"
+
+gchar *
+ct_json_format_time(gint64 unix_seconds)
+{
+	g_autoptr(GDateTime) dt = g_date_time_new_from_unix_utc(unix_seconds);
+	if (dt == NULL)
+		return g_strdup("");
+	return g_date_time_format(dt, "%Y-%m-%dT%H:%M:%SZ");
+}
+
+/* json-glib writes bytes as they are: certificate text must be valid UTF-8 first */
+static void
+ct_json_add_string(JsonBuilder *builder, const gchar *member, const gchar *value)
+{
+	json_builder_set_member_name(builder, member);
+	if (value == NULL) {
+		json_builder_add_null_value(builder);
+		return;
+	}
+	if (g_utf8_validate(value, -1, NULL)) {
+		json_builder_add_string_value(builder, value);
+	} else {
+		g_autofree gchar *valid = g_utf8_make_valid(value, -1);
+		json_builder_add_string_value(builder, valid);
+	}
+}
+
+static void
+ct_json_add_string_array(JsonBuilder *builder, const gchar *member, GPtrArray *values)
+{
+	json_builder_set_member_name(builder, member);
+	json_builder_begin_array(builder);
+	for (guint i = 0; i < values->len; i++) {
+		const gchar *value = g_ptr_array_index(values, i);
+		g_autofree gchar *valid = g_utf8_make_valid(value, -1);
+		json_builder_add_string_value(builder, valid);
+	}
+	json_builder_end_array(builder);
+}
+
+void
+ct_json_add_certificate(JsonBuilder *builder, CtCertificate *certificate, const gchar *role)
+{
+	g_autofree gchar *not_before = ct_json_format_time(certificate->not_before);
+	g_autofree gchar *not_after = ct_json_format_time(certificate->not_after);
+
+	json_builder_begin_object(builder);
+	ct_json_add_string(builder, "subject", certificate->subject);
+	ct_json_add_string(builder, "issuer", certificate->issuer);
+	ct_json_add_string(builder, "common_name", certificate->subject_cn);
+	ct_json_add_string(builder, "serial", certificate->serial);
+	ct_json_add_string(builder, "not_before", not_before);
+	ct_json_add_string(builder, "not_after", not_after);
+	ct_json_add_string(builder, "sha1", certificate->sha1);
+	ct_json_add_string(builder, "sha256", certificate->sha256);
+	json_builder_set_member_name(builder, "self_signed");
+	json_builder_add_boolean_value(builder, certificate->self_signed);
+	json_builder_set_member_name(builder, "ca_capable");
+	json_builder_add_boolean_value(builder, certificate->ca_capable);
+	json_builder_set_member_name(builder, "version");
+	json_builder_add_int_value(builder, certificate->version);
+	if (role != NULL)
+		ct_json_add_string(builder, "role", role);
+	ct_json_add_string(builder, "signature_algorithm", certificate->signature_algorithm);
+	json_builder_set_member_name(builder, "public_key");
+	json_builder_begin_object(builder);
+	ct_json_add_string(builder, "algorithm", certificate->public_key_algorithm);
+	json_builder_set_member_name(builder, "bits");
+	json_builder_add_int_value(builder, certificate->public_key_bits);
+	if (certificate->public_key_curve != NULL)
+		ct_json_add_string(builder, "curve", certificate->public_key_curve);
+	json_builder_end_object(builder);
+	json_builder_set_member_name(builder, "has_san");
+	json_builder_add_boolean_value(builder, certificate->has_san);
+	ct_json_add_string_array(builder, "san_dns", certificate->san_dns);
+	ct_json_add_string_array(builder, "san_ip", certificate->san_ip);
+	json_builder_set_member_name(builder, "extensions");
+	json_builder_begin_array(builder);
+	for (guint i = 0; i < certificate->extensions->len; i++) {
+		CtExtension *extension = g_ptr_array_index(certificate->extensions, i);
+		json_builder_begin_object(builder);
+		ct_json_add_string(builder, "oid", extension->oid);
+		ct_json_add_string(builder, "name", extension->name);
+		ct_json_add_string(builder, "label", extension->label);
+		json_builder_set_member_name(builder, "critical");
+		json_builder_add_boolean_value(builder, extension->critical);
+		ct_json_add_string(builder, "value", extension->value);
+		json_builder_end_object(builder);
+	}
+	json_builder_end_array(builder);
+	json_builder_end_object(builder);
+}
+
+void
+ct_json_add_chain_members(JsonBuilder *builder, CtChain *chain)
+{
+	g_autoptr(GPtrArray) problems = ct_chain_get_problem_names(chain);
+
+	ct_json_add_string(builder, "source", chain->source);
+	json_builder_set_member_name(builder, "certificates");
+	json_builder_begin_array(builder);
+	for (guint i = 0; i < chain->certificates->len; i++) {
+		CtChainRole role = ct_chain_get_role(chain, i);
+		ct_json_add_certificate(builder,
+					g_ptr_array_index(chain->certificates, i),
+					ct_chain_role_to_string(role));
+	}
+	json_builder_end_array(builder);
+	ct_json_add_string_array(builder, "problems", problems);
+}
+
+gchar *
+ct_json_to_string(JsonBuilder *builder, gboolean pretty)
+{
+	g_autoptr(JsonGenerator) generator = json_generator_new();
+	g_autoptr(JsonNode) root = json_builder_get_root(builder);
+
+	json_generator_set_pretty(generator, pretty);
+	json_generator_set_root(generator, root);
+	return json_generator_to_data(generator, NULL);
+}

@@ -1,0 +1,17 @@
+#pragma once
+
+#include <json-glib/json-glib.h>
+
+#include "ct-chain.h"
+
+/* the certificate object of DESIGN.md section 4 (plus role and extras) */
+void
+ct_json_add_certificate(JsonBuilder *builder, CtCertificate *certificate, const gchar *role);
+/* {"source","certificates":[...],"problems":[...]} members, into an open object */
+void
+ct_json_add_chain_members(JsonBuilder *builder, CtChain *chain);
+/* ISO 8601 UTC: 2026-11-25T20:45:06Z */
+gchar *
+ct_json_format_time(gint64 unix_seconds);
+gchar *
+ct_json_to_string(JsonBuilder *builder, gboolean pretty);

@@ -1,0 +1,211 @@
+#define G_LOG_DOMAIN "CtSave"
+
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <glib/gstdio.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "ct-escape.h"
+#include "ct-save.h"
+
+/* keeps the temp file name well under NAME_MAX whatever the target is called */
+#define CT_SAVE_TEMP_BASE_MAX 128
+
+static CtError
+ct_save_error_from_errno(gint errsv)
+{
+	switch (errsv) {
+	case ENOENT:
+	case ENOTDIR:
+		return CT_ERROR_NOT_FOUND;
+	case EACCES:
+	case EPERM:
+	case EROFS:
+		return CT_ERROR_PERMISSION_DENIED;
+	case EEXIST:
+		return CT_ERROR_EXISTS;
+	case EISDIR:
+	case ENAMETOOLONG:
+	case ELOOP:
+		return CT_ERROR_INVALID_ARGS;
+	default:
+		return CT_ERROR_FAILED;
+	}
+}
+
+static void
+ct_save_set_errno_error(GError **error, const gchar *display, gint errsv)
+{
+	g_set_error(error, CT_ERROR, ct_save_error_from_errno(errsv), "cannot write %s: %s",
+		    display, g_strerror(errsv));
+}
+
+/* write everything, flush it to the disk and give it its final mode; errno on failure */
+static gint
+ct_save_write_fd(gint fd, const guint8 *data, gsize len, guint mode)
+{
+	gsize done = 0;
+
+	while (done < len) {
+		gssize written = write(fd, data + done, MIN(len - done, (gsize)G_MAXSSIZE));
+		if (written < 0) {
+			if (errno == EINTR)
+				continue;
+			return errno;
+		}
+		/* no progress and no error: the disk is full in all but name */
+		if (written == 0)
+			return ENOSPC;
+		done += (gsize)written;
+	}
+	while (fsync(fd) != 0) {
+		if (errno != EINTR)
+			return errno;
+	}
+	if (fchmod(fd, (mode_t)(mode & 0777)) != 0)
+		return errno;
+	return 0;
+}
+
+/* create-if-absent, atomically: link(), or renameat2(RENAME_NOREPLACE) where the file
+ * system has no hard links (vfat USB sticks); errno on failure */
+static gint
+ct_save_link(const gchar *tmp, const gchar *path)
+{
+	gint errsv;
+
+	if (link(tmp, path) == 0) {
+		/* the target holds the data now: the temp name only has to go */
+		g_unlink(tmp);
+		return 0;
+	}
+	errsv = errno;
+	if (errsv != EPERM && errsv != EOPNOTSUPP && errsv != ENOSYS)
+		return errsv;
+	if (renameat2(AT_FDCWD, tmp, AT_FDCWD, path, RENAME_NOREPLACE) == 0)
+		return 0;
+	/* the file system has neither: report the original reason */
+	if (errno == EINVAL || errno == ENOSYS)
+		return errsv;
+	return errno;
+}
+
+/* best effort: make the new directory entry durable too */
+static void
+ct_save_sync_dir(const gchar *dir)
+{
+	gint fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	if (fsync(fd) != 0)
+		g_debug("cannot sync directory %s: %s", dir, g_strerror(errno));
+	close(fd);
+}
+
+/* refuse what must not be written through or replaced; FALSE with error set */
+static gboolean
+ct_save_check_target(const gchar *path, const gchar *display, CtSaveFlags flags, GError **error)
+{
+	struct stat st;
+
+	if (lstat(path, &st) != 0) {
+		gint errsv = errno;
+		if (errsv == ENOENT)
+			return TRUE;
+		ct_save_set_errno_error(error, display, errsv);
+		return FALSE;
+	}
+	if (S_ISLNK(st.st_mode)) {
+		g_set_error(error, CT_ERROR, CT_ERROR_INVALID_ARGS,
+			    "%s is a symbolic link: refusing to write through it", display);
+		return FALSE;
+	}
+	if (S_ISDIR(st.st_mode)) {
+		g_set_error(error, CT_ERROR, CT_ERROR_INVALID_ARGS, "%s is a directory", display);
+		return FALSE;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		g_set_error(error, CT_ERROR, CT_ERROR_INVALID_ARGS, "%s is not a regular file",
+			    display);
+		return FALSE;
+	}
+	if ((flags & CT_SAVE_FLAG_REPLACE) == 0) {
+		g_set_error(error, CT_ERROR, CT_ERROR_EXISTS, "%s already exists", display);
+		return FALSE;
+	}
+	return TRUE;
+}
+
+gboolean
+ct_save_file(const gchar *path, GBytes *contents, guint mode, CtSaveFlags flags, GError **error)
+{
+	g_autofree gchar *display = NULL;
+	g_autofree gchar *dir = NULL;
+	g_autofree gchar *base = NULL;
+	g_autofree gchar *tmp_name = NULL;
+	g_autofree gchar *tmp = NULL;
+	const guint8 *data;
+	gsize len = 0;
+	gint fd;
+	gint errsv;
+
+	g_return_val_if_fail(path != NULL, FALSE);
+	g_return_val_if_fail(contents != NULL, FALSE);
+	g_return_val_if_fail(error == NULL || *error == NULL, FALSE);
+
+	display = ct_escape_for_terminal(path, -1, 0);
+	if (path[0] == '\0') {
+		g_set_error_literal(error, CT_ERROR, CT_ERROR_INVALID_ARGS, "the path is empty");
+		return FALSE;
+	}
+	if (g_str_has_suffix(path, G_DIR_SEPARATOR_S)) {
+		g_set_error(error, CT_ERROR, CT_ERROR_INVALID_ARGS,
+			    "%s names a directory, not a file", display);
+		return FALSE;
+	}
+	base = g_path_get_basename(path);
+	if (g_strcmp0(base, ".") == 0 || g_strcmp0(base, "..") == 0) {
+		g_set_error(error, CT_ERROR, CT_ERROR_INVALID_ARGS, "%s is a directory", display);
+		return FALSE;
+	}
+	if (!ct_save_check_target(path, display, flags, error))
+		return FALSE;
+
+	/* same directory, so that link() and rename() stay on one file system */
+	dir = g_path_get_dirname(path);
+	tmp_name = g_strdup_printf(".%.*s.XXXXXX", CT_SAVE_TEMP_BASE_MAX, base);
+	tmp = g_build_filename(dir, tmp_name, NULL);
+	fd = g_mkstemp_full(tmp, O_RDWR | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		ct_save_set_errno_error(error, display, errno);
+		return FALSE;
+	}
+
+	data = g_bytes_get_data(contents, &len);
+	errsv = ct_save_write_fd(fd, data, len, mode);
+	/* Linux closes the descriptor even when close() says EINTR */
+	if (close(fd) != 0 && errno != EINTR && errsv == 0)
+		errsv = errno;
+	if (errsv == 0) {
+		if ((flags & CT_SAVE_FLAG_REPLACE) != 0)
+			errsv = rename(tmp, path) == 0 ? 0 : errno;
+		else
+			errsv = ct_save_link(tmp, path);
+	}
+	if (errsv != 0) {
+		g_unlink(tmp);
+		if (errsv == EEXIST) {
+			g_set_error(error, CT_ERROR, CT_ERROR_EXISTS, "%s already exists", display);
+			return FALSE;
+		}
+		ct_save_set_errno_error(error, display, errsv);
+		return FALSE;
+	}
+	ct_save_sync_dir(dir);
+	return TRUE;
+}

@@ -1,0 +1,21 @@
+#pragma once
+
+/* shared inside nssdb/ only */
+
+#include "ct-nss-autocleanups.h"
+#include "ct-nssdb.h"
+
+/* the NSS error for a message: "security library: improperly formatted DER-encoded
+ * message. (SEC_ERROR_BAD_DER, -8183)" */
+gchar *
+ct_nssdb_describe_error(void); /* (transfer full) */
+
+/* the total size of the DER element at data (tag + length + contents), or 0 when
+ * it is not a well-formed definite-length element that fits in len */
+gsize
+ct_nssdb_der_element_size(const guint8 *data, gsize len);
+
+/* a CERTCertificate decoded from DER into arena, outside any database or cache;
+ * only its parsed fields are valid: never pass it to CERT_DestroyCertificate */
+CERTCertificate *
+ct_nssdb_decode_certificate(PLArenaPool *arena, GBytes *der);

@@ -1,0 +1,82 @@
+#define G_LOG_DOMAIN "CtNssDb"
+
+#include "config.h"
+
+#include <prerror.h>
+
+#include "ct-nssdb-private.h"
+
+static NSSInitContext *ct_nssdb_context = NULL;
+
+gchar *
+ct_nssdb_describe_error(void)
+{
+	PRErrorCode code = PR_GetError();
+	const char *name = PR_ErrorToName(code);
+	const char *text = PR_ErrorToString(code, PR_LANGUAGE_I_DEFAULT);
+
+	if (name == NULL)
+		return g_strdup_printf("NSS error %d", (gint)code);
+	if (text == NULL || text[0] == '\0')
+		return g_strdup_printf("%s (%d)", name, (gint)code);
+	return g_strdup_printf("%s (%s, %d)", text, name, (gint)code);
+}
+
+/* NSS without any database: enough to parse, hash and encode certificates;
+ * databases are opened later with contexts of their own */
+gboolean
+ct_nssdb_ensure_initialized(GError **error)
+{
+	if (ct_nssdb_context != NULL)
+		return TRUE;
+	ct_nssdb_context = NSS_InitContext("",
+					   "",
+					   "",
+					   "",
+					   NULL,
+					   NSS_INIT_READONLY | NSS_INIT_NOCERTDB | NSS_INIT_NOMODDB |
+					       NSS_INIT_FORCEOPEN | NSS_INIT_NOROOTINIT |
+					       NSS_INIT_OPTIMIZESPACE);
+	if (ct_nssdb_context == NULL) {
+		g_autofree gchar *why = ct_nssdb_describe_error();
+		g_set_error(error, CT_ERROR, CT_ERROR_FAILED, "cannot initialise NSS: %s", why);
+		return FALSE;
+	}
+	return TRUE;
+}
+
+void
+ct_nssdb_shutdown(void)
+{
+	if (ct_nssdb_context == NULL)
+		return;
+	NSS_ShutdownContext(ct_nssdb_context);
+	ct_nssdb_context = NULL;
+}
+
+gsize
+ct_nssdb_der_element_size(const guint8 *data, gsize len)
+{
+	gsize header = 2;
+	gsize content = 0;
+
+	if (len < 2)
+		return 0;
+	/* multi-byte tags do not occur in the structures we look at */
+	if ((data[0] & 0x1f) == 0x1f)
+		return 0;
+	if (data[1] < 0x80) {
+		content = data[1];
+	} else {
+		guint n = data[1] & 0x7f;
+		/* 0x80 is the indefinite form, which DER forbids */
+		if (n == 0 || n > sizeof(gsize) || len < 2 + (gsize)n)
+			return 0;
+		for (guint i = 0; i < n; i++)
+			content = (content << 8) | data[2 + i];
+		header += n;
+	}
+	if (content > len - header)
+		return 0;
+	return header + content;
+}

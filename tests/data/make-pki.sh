@@ -1,0 +1,184 @@
+#!/bin/bash
+# make-pki.sh OUTDIR: the test PKI and the malformed inputs the tests read through
+# CT_TEST_DATADIR. Generated at build time, never committed: fresh keys on every run,
+# fixed file names, fixed serials, 30 days of validity.
+set -euo pipefail
+
+if [ $# -ne 1 ]; then
+	echo "usage: $0 OUTDIR" >&2
+	exit 2
+fi
+out=$1
+mkdir -p "$out"
+cd "$out"
+umask 022
+
+# only our configuration: the host's openssl.cnf must not add extensions
+export OPENSSL_CONF="$PWD/pki.cnf"
+days=30
+
+cat >pki.cnf <<'EOF'
+# written by tests/data/make-pki.sh
+oid_section = new_oids
+
+[new_oids]
+# an unregistered attribute type: no length limit, unlike CN's 64 characters
+ctLongValue = 1.2.3.4
+
+[req]
+distinguished_name = req_dn
+prompt = no
+string_mask = utf8only
+
+[req_dn]
+CN = unused
+
+[v3_root]
+basicConstraints = critical, CA:TRUE
+keyUsage = critical, keyCertSign, cRLSign
+subjectKeyIdentifier = hash
+
+[v3_inter]
+basicConstraints = critical, CA:TRUE, pathlen:0
+keyUsage = critical, keyCertSign, cRLSign
+subjectKeyIdentifier = hash
+authorityKeyIdentifier = keyid:always
+
+[v3_leaf]
+basicConstraints = critical, CA:FALSE
+keyUsage = critical, digitalSignature, keyEncipherment
+extendedKeyUsage = serverAuth, clientAuth
+subjectAltName = DNS:ucm.example.com, DNS:ucm, IP:127.0.0.1, IP:::1
+subjectKeyIdentifier = hash
+authorityKeyIdentifier = keyid:always
+
+# keytool -genkeypair: SAN and SKI, no basicConstraints, no key usage
+[v3_tomcat]
+subjectAltName = DNS:ucm.example.com
+subjectKeyIdentifier = hash
+
+# openssl req -x509 with the stock v3_ca section (plus -addext subjectAltName)
+[v3_ca_leaf]
+subjectKeyIdentifier = hash
+authorityKeyIdentifier = keyid:always, issuer
+basicConstraints = critical, CA:TRUE
+subjectAltName = DNS:ucm.example.com
+
+[v3_cn_only]
+basicConstraints = critical, CA:FALSE
+keyUsage = critical, digitalSignature, keyEncipherment
+extendedKeyUsage = serverAuth
+subjectKeyIdentifier = hash
+
+[v3_ec]
+basicConstraints = critical, CA:FALSE
+keyUsage = critical, digitalSignature
+extendedKeyUsage = serverAuth
+subjectAltName = DNS:ucm.example.com
+subjectKeyIdentifier = hash
+
+[v3_hostile]
+basicConstraints = critical, CA:FALSE
+subjectKeyIdentifier = hash
+EOF
+
+rsa_key() {
+	openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$1" 2>/dev/null
+	chmod 600 "$1"
+}
+
+# self_signed KEY SUBJECT SECTION SERIAL OUT.pem
+self_signed() {
+	openssl req -x509 -new -sha256 -key "$1" -subj "$2" -extensions "$3" \
+		-set_serial "$4" -days "$days" -out "$5"
+}
+
+# issued KEY SUBJECT SECTION SERIAL CA_PREFIX OUT.pem
+issued() {
+	openssl req -new -sha256 -key "$1" -subj "$2" -out "$6.csr"
+	openssl x509 -req -sha256 -in "$6.csr" -CA "$5.pem" -CAkey "$5.key" \
+		-set_serial "$4" -days "$days" -extfile pki.cnf -extensions "$3" \
+		-out "$6" 2>/dev/null
+	rm -f "$6.csr"
+}
+
+# the private CA: root -> intermediate -> leaf
+rsa_key ca.key
+rsa_key inter.key
+rsa_key leaf.key
+self_signed ca.key "/O=certtrust tests/CN=certtrust Test Root CA" v3_root 0x01 ca.pem
+issued inter.key "/O=certtrust tests/CN=certtrust Test Intermediate CA" v3_inter 0x02 ca inter.pem
+issued leaf.key "/O=certtrust tests/CN=ucm.example.com" v3_leaf \
+	0x5EAF00D15C0FFEE0123456789ABCDEF0 inter leaf.pem
+openssl x509 -in ca.pem -outform DER -out ca.der
+openssl x509 -in leaf.pem -outform DER -out leaf.der
+
+cat leaf.pem inter.pem ca.pem >chain.pem
+cat ca.pem leaf.pem inter.pem >chain-shuffled.pem
+cat leaf.pem inter.pem >leaf-inter.pem
+openssl crl2pkcs7 -nocrl -certfile chain.pem -outform DER -out chain.p7b
+openssl crl2pkcs7 -nocrl -certfile chain.pem -outform PEM -out chain-p7.pem
+
+# the other kinds of server certificate
+rsa_key tomcat.key
+self_signed tomcat.key "/C=US/O=Cisco/OU=VTG/CN=ucm.example.com" v3_tomcat 0x7A0C0A7001 tomcat.pem
+openssl x509 -in tomcat.pem -outform DER -out tomcat.der
+rsa_key ca-leaf.key
+self_signed ca-leaf.key "/CN=ucm.example.com" v3_ca_leaf 0x0CA1EAF0 ca-leaf.pem
+# no -extfile: openssl writes a version 1 certificate
+rsa_key v1.key
+openssl req -new -sha256 -key v1.key -subj "/CN=ucm.example.com" -out v1.csr
+openssl x509 -req -sha256 -in v1.csr -signkey v1.key -set_serial 0x0F1 -days "$days" \
+	-out v1.pem 2>/dev/null
+rm -f v1.csr
+rsa_key cn-only.key
+self_signed cn-only.key "/CN=ucm.example.com" v3_cn_only 0xC0 cn-only.pem
+openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out ec.key 2>/dev/null
+chmod 600 ec.key
+self_signed ec.key "/CN=ucm.example.com" v3_ec 0xEC ec.pem
+
+# the same leaf with other line endings; .cer as Windows' export wizard writes it
+sed 's/$/\r/' leaf.pem >leaf-crlf.pem
+tr '\n' '\r' <leaf.pem >leaf-cr.pem
+{
+	printf -- '-----BEGIN CERTIFICATE-----\r\n'
+	base64 -w 64 leaf.der | sed 's/$/\r/'
+	printf -- '-----END CERTIFICATE-----\r\n'
+} >leaf-windows.cer
+
+# a subject made to attack a terminal: ESC sequences, a CR, and a value of 10 000 'A'
+# after an ESC sequence, so the sequence shows however a long name is cut (an
+# unregistered attribute type has no length limit)
+esc=$'\e'
+cr=$'\r'
+long="${esc}[31m$(printf 'A%.0s' $(seq 10000))"
+rsa_key hostile.key
+self_signed hostile.key "/CN=evil${esc}[31mred${esc}[0m/O=over${cr}written/ctLongValue=${long}" \
+	v3_hostile 0xBAD hostile.pem
+
+# inputs that must be refused
+: >empty.der
+head -c $(($(stat -c %s leaf.der) / 2)) leaf.der >truncated.der
+sed '3s/^\(.\{10\}\).\{6\}/\1!!!!!!/' leaf.pem >broken-base64.pem
+openssl crl2pkcs7 -nocrl -outform DER -out empty.p7b </dev/null
+{
+	sed '$d' leaf.pem
+	echo '-----END PKCS7-----'
+} >mismatched-end.pem
+
+# a quick self-check so a broken toolchain fails the build, not the tests
+openssl verify -CAfile ca.pem -untrusted inter.pem leaf.pem >/dev/null
+if [ "$(openssl x509 -in hostile.pem -noout -subject | tr -cd A | wc -c)" -lt 10000 ]; then
+	echo "hostile.pem lacks its long subject value" >&2
+	exit 1
+fi
+if openssl x509 -inform DER -in truncated.der -noout 2>/dev/null; then
+	echo "truncated.der parses" >&2
+	exit 1
+fi
+if [ -n "$(openssl pkcs7 -inform DER -in empty.p7b -print_certs)" ]; then
+	echo "empty.p7b has certificates" >&2
+	exit 1
+fi
+
+touch pki.stamp

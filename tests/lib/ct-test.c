@@ -1,0 +1,116 @@
+#define G_LOG_DOMAIN "CtTest"
+
+#include "config.h"
+
+#include <glib/gstdio.h>
+
+#include "ct-test.h"
+
+gchar *
+ct_test_data_path(const gchar *name)
+{
+	const gchar *dir = g_getenv("CT_TEST_DATADIR");
+	cr_assert(dir != NULL, "CT_TEST_DATADIR is not set: run the tests with meson test");
+	return g_build_filename(dir, name, NULL);
+}
+
+GBytes *
+ct_test_data_bytes(const gchar *name)
+{
+	g_autofree gchar *path = ct_test_data_path(name);
+	g_autoptr(GError) error = NULL;
+	gchar *contents = NULL;
+	gsize len = 0;
+
+	if (!g_file_get_contents(path, &contents, &len, &error))
+		cr_assert_fail("test data %s: %s", path, error->message);
+	return g_bytes_new_take(contents, len);
+}
+
+gchar *
+ct_test_tmpdir_new(void)
+{
+	g_autoptr(GError) error = NULL;
+	gchar *path = g_dir_make_tmp("certtrust-test-XXXXXX", &error);
+	if (path == NULL)
+		cr_assert_fail("temp dir: %s", error->message);
+	return path;
+}
+
+static void
+ct_test_remove_tree(const gchar *path)
+{
+	g_autoptr(GDir) dir = NULL;
+	const gchar *name;
+
+	if (g_file_test(path, G_FILE_TEST_IS_SYMLINK) || !g_file_test(path, G_FILE_TEST_IS_DIR)) {
+		g_unlink(path);
+		return;
+	}
+	g_chmod(path, 0700);
+	dir = g_dir_open(path, 0, NULL);
+	while (dir != NULL && (name = g_dir_read_name(dir)) != NULL) {
+		g_autofree gchar *child = g_build_filename(path, name, NULL);
+		ct_test_remove_tree(child);
+	}
+	g_rmdir(path);
+}
+
+void
+ct_test_tmpdir_remove(const gchar *path)
+{
+	if (path == NULL)
+		return;
+	ct_test_remove_tree(path);
+}
+
+void
+ct_test_run_free(CtTestRun *run)
+{
+	g_free(run->out);
+	g_free(run->err);
+	g_free(run);
+}
+
+CtTestRun *
+ct_test_run(const gchar *const *argv, GBytes *stdin_bytes)
+{
+	g_autoptr(GSubprocessLauncher) launcher = NULL;
+	g_autoptr(GSubprocess) proc = NULL;
+	g_autoptr(GError) error = NULL;
+	g_autoptr(GPtrArray) args = g_ptr_array_new();
+	g_autoptr(GBytes) out = NULL;
+	g_autoptr(GBytes) err = NULL;
+	CtTestRun *run = g_new0(CtTestRun, 1);
+	GSubprocessFlags flags = G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE;
+
+	if (g_strcmp0(argv[0], "certtrust") == 0) {
+		const gchar *exe = g_getenv("CT_CERTTRUST");
+		cr_assert(exe != NULL, "CT_CERTTRUST is not set: run the tests with meson test");
+		g_ptr_array_add(args, (gpointer)exe);
+	} else {
+		g_ptr_array_add(args, (gpointer)argv[0]);
+	}
+	for (guint i = 1; argv[i] != NULL; i++)
+		g_ptr_array_add(args, (gpointer)argv[i]);
+	g_ptr_array_add(args, NULL);
+
+	flags |= stdin_bytes != NULL ? G_SUBPROCESS_FLAGS_STDIN_PIPE : G_SUBPROCESS_FLAGS_STDIN_INHERIT;
+	launcher = g_subprocess_launcher_new(flags);
+	proc = g_subprocess_launcher_spawnv(launcher, (const gchar *const *)args->pdata, &error);
+	if (proc == NULL)
+		cr_assert_fail("cannot run %s: %s", (const gchar *)args->pdata[0], error->message);
+	if (!g_subprocess_communicate(proc, stdin_bytes, NULL, &out, &err, &error))
+		cr_assert_fail("communicating with %s: %s", (const gchar *)args->pdata[0], error->message);
+	run->exit_status = g_subprocess_get_if_exited(proc) ? g_subprocess_get_exit_status(proc) : -1;
+	run->out = g_strndup(g_bytes_get_data(out, NULL), g_bytes_get_size(out));
+	run->err = g_strndup(g_bytes_get_data(err, NULL), g_bytes_get_size(err));
+	return run;
+}
+
+CtTestRun *
+ct_test_run_shell(const gchar *command_line)
+{
+	const gchar *argv[] = {"/bin/sh", "-c", command_line, NULL};
+	return ct_test_run(argv, NULL);
+}

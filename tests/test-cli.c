@@ -1,0 +1,416 @@
+#define G_LOG_DOMAIN "CtTest"
+
+#include "config.h"
+
+#include <criterion/criterion.h>
+#include <criterion/parameterized.h>
+#include <json-glib/json-glib.h>
+#include <string.h>
+
+#include "ct-test.h"
+
+/* Criterion 2.4's cr_assert() expands to a declaration after a statement */
+#pragma GCC diagnostic ignored "-Wdeclaration-after-statement"
+
+/* the command line as a user meets it: help, version, usage errors, exit statuses and
+ * the --json error document, by running the built program */
+
+/* every command of DESIGN.md section 4 */
+static const gchar *const cli_commands[] = {"fetch",   "show",	"check-host", "export", "trust",
+					    "untrust", "list",	"status",     "flow",	"open",
+					    "verify",  "serve", "scenario",   NULL};
+
+/* CtError codes are part of the --json contract (append-only) */
+#define CLI_ERROR_NOT_SUPPORTED 11
+
+static gchar *tmpdir = NULL;
+
+static void
+cli_setup(void)
+{
+	tmpdir = ct_test_tmpdir_new();
+}
+
+static void
+cli_teardown(void)
+{
+	ct_test_tmpdir_remove(tmpdir);
+	g_clear_pointer(&tmpdir, g_free);
+}
+
+TestSuite(cli, .init = cli_setup, .fini = cli_teardown, .timeout = 30);
+
+/* ct_test_run() with stdout and stderr never NULL (g_strndup() of empty output is NULL) */
+static CtTestRun *
+cli_spawn(const gchar *const *argv, GBytes *stdin_bytes)
+{
+	CtTestRun *run = ct_test_run(argv, stdin_bytes);
+	if (run->out == NULL)
+		run->out = g_strdup("");
+	if (run->err == NULL)
+		run->err = g_strdup("");
+	return run;
+}
+
+/* word appears in text on its own, not as part of a longer command name */
+static gboolean
+cli_has_word(const gchar *text, const gchar *word)
+{
+	gsize len = strlen(word);
+	const gchar *p = text;
+
+	while ((p = strstr(p, word)) != NULL) {
+		gboolean start_ok = p == text || !(g_ascii_isalnum(p[-1]) || p[-1] == '-');
+		gboolean end_ok = !(g_ascii_isalnum(p[len]) || p[len] == '-');
+		if (start_ok && end_ok)
+			return TRUE;
+		p += len;
+	}
+	return FALSE;
+}
+
+/* the end of the first JSON value in text (objects and arrays only), or NULL */
+static const gchar *
+cli_json_value_end(const gchar *text)
+{
+	gint depth = 0;
+	gboolean in_string = FALSE;
+
+	for (const gchar *p = text; *p != '\0'; p++) {
+		if (in_string) {
+			if (*p == '\\' && p[1] != '\0')
+				p++;
+			else if (*p == '"')
+				in_string = FALSE;
+			continue;
+		}
+		if (*p == '"')
+			in_string = TRUE;
+		else if (*p == '{' || *p == '[')
+			depth++;
+		else if (*p == '}' || *p == ']') {
+			depth--;
+			if (depth == 0)
+				return p + 1;
+		}
+	}
+	return NULL;
+}
+
+/* stdout must be exactly one JSON document; returns its root (transfer full) */
+static JsonNode *
+cli_parse_one_document(const gchar *text)
+{
+	g_autoptr(JsonParser) parser = json_parser_new();
+	g_autoptr(GError) error = NULL;
+	const gchar *start = text;
+	const gchar *end;
+
+	while (g_ascii_isspace(*start))
+		start++;
+	cr_assert(*start == '{', "stdout is not a JSON object: \"%s\"", text);
+	end = cli_json_value_end(start);
+	cr_assert_not_null(end, "unterminated JSON on stdout: \"%s\"", text);
+	while (g_ascii_isspace(*end))
+		end++;
+	cr_assert(*end == '\0', "more than one JSON document on stdout: \"%s\"", text);
+	if (!json_parser_load_from_data(parser, text, -1, &error))
+		cr_assert_fail("stdout is not valid JSON: %s: \"%s\"", error->message, text);
+	cr_assert_not_null(json_parser_get_root(parser));
+	return json_node_copy(json_parser_get_root(parser));
+}
+
+/* the {"error":{...}} document: its shape, and its exit_status equal to the process's */
+static JsonObject *
+cli_assert_error_document(JsonNode *root, gint exit_status)
+{
+	JsonObject *object;
+	JsonObject *error;
+
+	cr_assert(JSON_NODE_HOLDS_OBJECT(root));
+	object = json_node_get_object(root);
+	cr_assert(json_object_has_member(object, "error"), "no \"error\" member");
+	cr_assert_eq(json_object_get_size(object), 1, "the error document has other members");
+	error = json_object_get_object_member(object, "error");
+	cr_assert_not_null(error, "\"error\" is not an object");
+	cr_assert_str_eq(json_object_get_string_member_with_default(error, "domain", ""),
+			 "CtError");
+	cr_assert(json_object_has_member(error, "code"));
+	cr_assert_eq(json_node_get_value_type(json_object_get_member(error, "code")), G_TYPE_INT64);
+	cr_assert_str_neq(json_object_get_string_member_with_default(error, "name", ""), "");
+	cr_assert_str_neq(json_object_get_string_member_with_default(error, "message", ""), "");
+	cr_assert_eq(json_object_get_int_member_with_default(error, "exit_status", -1), exit_status,
+		     "exit_status in JSON differs from the process exit status %d", exit_status);
+	return error;
+}
+
+/* exactly one line, ending in a newline */
+static void
+cli_assert_one_line(const gchar *text)
+{
+	const gchar *nl = strchr(text, '\n');
+	cr_assert_not_null(nl, "expected one line, got \"%s\"", text);
+	cr_assert(nl[1] == '\0', "expected one line, got \"%s\"", text);
+	cr_assert(nl != text, "empty line");
+}
+
+Test(cli, help_lists_every_command)
+{
+	const gchar *argv[] = {"certtrust", "--help", NULL};
+	g_autoptr(CtTestRun) run = cli_spawn(argv, NULL);
+
+	cr_assert_eq(run->exit_status, 0, "stderr: %s", run->err);
+	for (guint i = 0; cli_commands[i] != NULL; i++)
+		cr_expect(cli_has_word(run->out, cli_commands[i]), "--help does not list %s:\n%s",
+			  cli_commands[i], run->out);
+}
+
+typedef struct {
+	gchar name[16];
+} CliCommand;
+
+ParameterizedTestParameters(cli, command_help_prints_synopsis)
+{
+	static CliCommand params[] = {
+	    {"fetch"},	{"show"}, {"check-host"}, {"export"}, {"trust"}, {"untrust"},  {"list"},
+	    {"status"}, {"flow"}, {"open"},	  {"verify"}, {"serve"}, {"scenario"},
+	};
+	return cr_make_param_array(CliCommand, params, G_N_ELEMENTS(params));
+}
+
+ParameterizedTest(CliCommand *param, cli, command_help_prints_synopsis)
+{
+	const gchar *argv[] = {"certtrust", param->name, "--help", NULL};
+	g_autoptr(CtTestRun) run = cli_spawn(argv, NULL);
+	g_autofree gchar *synopsis = g_strdup_printf("certtrust %s", param->name);
+
+	cr_assert_eq(run->exit_status, 0, "%s --help: stderr: %s", param->name, run->err);
+	cr_assert_not_null(strstr(run->out, synopsis), "%s --help does not show the synopsis:\n%s",
+			   param->name, run->out);
+}
+
+Test(cli, version_prints_name_and_version)
+{
+	const gchar *argv[] = {"certtrust", "--version", NULL};
+	g_autoptr(CtTestRun) run = cli_spawn(argv, NULL);
+	g_autofree gchar *expected = g_strdup_printf("certtrust %s", PACKAGE_VERSION);
+
+	cr_assert_eq(run->exit_status, 0, "stderr: %s", run->err);
+	cr_assert(g_str_has_prefix(run->out, expected), "got \"%s\"", run->out);
+	cr_assert_eq(strchr(run->out, '\n'), run->out + strlen(run->out) - 1, "not one line");
+}
+
+Test(cli, unknown_command_is_a_usage_error)
+{
+	const gchar *argv[] = {"certtrust", "frobnicate", NULL};
+	g_autoptr(CtTestRun) run = cli_spawn(argv, NULL);
+
+	cr_assert_eq(run->exit_status, 2);
+	cr_assert_str_empty(run->out);
+	cr_assert_not_null(strstr(run->err, "frobnicate"), "stderr: %s", run->err);
+}
+
+Test(cli, unknown_command_json_gives_error_document)
+{
+	const gchar *argv[] = {"certtrust", "frobnicate", "--json", NULL};
+	g_autoptr(CtTestRun) run = cli_spawn(argv, NULL);
+	g_autoptr(JsonNode) root = NULL;
+
+	cr_assert_eq(run->exit_status, 2);
+	root = cli_parse_one_document(run->out);
+	cli_assert_error_document(root, 2);
+}
+
+Test(cli, bad_option_points_to_command_help)
+{
+	const gchar *argv[] = {"certtrust", "show", "--no-such-option", "x.pem", NULL};
+	g_autoptr(CtTestRun) run = cli_spawn(argv, NULL);
+
+	cr_assert_eq(run->exit_status, 2);
+	cr_assert_str_empty(run->out);
+	cr_assert_not_null(strstr(run->err, "certtrust show --help"), "stderr: %s", run->err);
+}
+
+Test(cli, bad_option_json_gives_usage_error_document)
+{
+	const gchar *argv[] = {"certtrust", "show", "--json", "--no-such-option", "x.pem", NULL};
+	g_autoptr(CtTestRun) run = cli_spawn(argv, NULL);
+	g_autoptr(JsonNode) root = NULL;
+
+	cr_assert_eq(run->exit_status, 2);
+	root = cli_parse_one_document(run->out);
+	cli_assert_error_document(root, 2);
+}
+
+Test(cli, show_without_source_is_a_usage_error)
+{
+	const gchar *argv[] = {"certtrust", "show", NULL};
+	g_autoptr(CtTestRun) run = cli_spawn(argv, NULL);
+
+	cr_assert_eq(run->exit_status, 2, "stdout: %s stderr: %s", run->out, run->err);
+	cr_assert_str_empty(run->out);
+	cr_assert_str_not_empty(run->err);
+}
+
+/* the commands that are not built yet, with arguments a user would give them;
+ * shrink this list as commands land */
+typedef struct {
+	gchar args[4][40];
+} CliPending;
+
+static CliPending cli_pending[] = {
+    {{"fetch", "https://ucm.example.com"}},
+    {{"check-host", "https://ucm.example.com", "--name", "ucm.example.com"}},
+    {{"trust", "https://ucm.example.com"}},
+    {{"untrust", "https://ucm.example.com"}},
+    {{"list"}},
+    {{"status", "https://ucm.example.com"}},
+    {{"flow", "ie8", "https://ucm.example.com"}},
+    {{"open", "https://ucm.example.com", "--browser", "firefox"}},
+    {{"verify", "https://ucm.example.com", "--browser", "firefox"}},
+    {{"serve"}},
+    {{"scenario", "none.scenario"}},
+};
+
+ParameterizedTestParameters(cli, pending_command_says_not_built)
+{
+	return cr_make_param_array(CliPending, cli_pending, G_N_ELEMENTS(cli_pending));
+}
+
+static void
+cli_pending_argv(CliPending *param, gboolean json, const gchar **argv)
+{
+	guint n = 0;
+
+	argv[n++] = "certtrust";
+	for (guint i = 0; i < G_N_ELEMENTS(param->args) && param->args[i][0] != '\0'; i++)
+		argv[n++] = param->args[i];
+	if (json)
+		argv[n++] = "--json";
+	argv[n] = NULL;
+}
+
+ParameterizedTest(CliPending *param, cli, pending_command_says_not_built)
+{
+	const gchar *argv[8];
+	g_autoptr(CtTestRun) run = NULL;
+	g_autofree gchar *err_lower = NULL;
+
+	cli_pending_argv(param, FALSE, argv);
+	run = cli_spawn(argv, NULL);
+	cr_assert_eq(run->exit_status, 1, "%s: stderr: %s", param->args[0], run->err);
+	cr_assert_str_empty(run->out);
+	err_lower = g_ascii_strdown(run->err, -1);
+	cr_assert(strstr(err_lower, "not built") != NULL ||
+		      strstr(err_lower, "not yet built") != NULL,
+		  "%s: stderr does not say it is not built yet: %s", param->args[0], run->err);
+}
+
+ParameterizedTestParameters(cli, pending_command_json_error)
+{
+	return cr_make_param_array(CliPending, cli_pending, G_N_ELEMENTS(cli_pending));
+}
+
+ParameterizedTest(CliPending *param, cli, pending_command_json_error)
+{
+	const gchar *argv[8];
+	g_autoptr(CtTestRun) run = NULL;
+	g_autoptr(JsonNode) root = NULL;
+	JsonObject *error;
+
+	cli_pending_argv(param, TRUE, argv);
+	run = cli_spawn(argv, NULL);
+	cr_assert_eq(run->exit_status, 1, "%s: stderr: %s", param->args[0], run->err);
+	root = cli_parse_one_document(run->out);
+	error = cli_assert_error_document(root, 1);
+	cr_assert_eq(json_object_get_int_member(error, "code"), CLI_ERROR_NOT_SUPPORTED);
+	cr_assert_str_eq(json_object_get_string_member(error, "name"), "not-supported");
+}
+
+Test(cli, missing_file_exits_3_naming_it)
+{
+	g_autofree gchar *path = g_build_filename(tmpdir, "absent.pem", NULL);
+	const gchar *argv[] = {"certtrust", "show", path, NULL};
+	g_autoptr(CtTestRun) run = cli_spawn(argv, NULL);
+
+	cr_assert_eq(run->exit_status, 3, "stderr: %s", run->err);
+	cr_assert_str_empty(run->out);
+	cli_assert_one_line(run->err);
+	cr_assert_not_null(strstr(run->err, path), "stderr does not name %s: %s", path, run->err);
+}
+
+Test(cli, missing_file_json_error_has_exit_status_3)
+{
+	g_autofree gchar *path = g_build_filename(tmpdir, "absent.pem", NULL);
+	const gchar *argv[] = {"certtrust", "show", "--json", path, NULL};
+	g_autoptr(CtTestRun) run = cli_spawn(argv, NULL);
+	g_autoptr(JsonNode) root = NULL;
+	JsonObject *error;
+
+	cr_assert_eq(run->exit_status, 3);
+	root = cli_parse_one_document(run->out);
+	error = cli_assert_error_document(root, 3);
+	cr_assert_not_null(strstr(json_object_get_string_member(error, "message"), path));
+}
+
+Test(cli, bad_data_json_error_has_exit_status_1)
+{
+	g_autofree gchar *path = ct_test_data_path("truncated.der");
+	const gchar *argv[] = {"certtrust", "show", "--json", path, NULL};
+	g_autoptr(CtTestRun) run = cli_spawn(argv, NULL);
+	g_autoptr(JsonNode) root = NULL;
+
+	cr_assert_eq(run->exit_status, 1);
+	root = cli_parse_one_document(run->out);
+	cli_assert_error_document(root, 1);
+}
+
+Test(cli, existing_output_json_error_has_exit_status_1)
+{
+	g_autofree gchar *source = ct_test_data_path("leaf.pem");
+	g_autofree gchar *out = g_build_filename(tmpdir, "out.der", NULL);
+	const gchar *argv[] = {"certtrust", "export", source,	"--format", "der",
+			       "-o",	    out,      "--json", NULL};
+	g_autoptr(CtTestRun) run = NULL;
+	g_autoptr(JsonNode) root = NULL;
+
+	cr_assert(g_file_set_contents(out, "keep", -1, NULL));
+	run = cli_spawn(argv, NULL);
+	cr_assert_eq(run->exit_status, 1);
+	root = cli_parse_one_document(run->out);
+	cli_assert_error_document(root, 1);
+}
+
+Test(cli, invalid_view_is_a_usage_error)
+{
+	g_autofree gchar *source = ct_test_data_path("leaf.pem");
+	const gchar *argv[] = {"certtrust", "show", source, "--view", "everything", NULL};
+	g_autoptr(CtTestRun) run = cli_spawn(argv, NULL);
+
+	cr_assert_eq(run->exit_status, 2, "stderr: %s", run->err);
+	cr_assert_str_empty(run->out);
+	cr_assert_not_null(strstr(run->err, "certtrust show --help"), "stderr: %s", run->err);
+}
+
+Test(cli, error_without_json_prints_nothing_on_stdout)
+{
+	g_autofree gchar *path = ct_test_data_path("empty.der");
+	const gchar *argv[] = {"certtrust", "show", path, NULL};
+	g_autoptr(CtTestRun) run = cli_spawn(argv, NULL);
+
+	cr_assert_eq(run->exit_status, 1);
+	cr_assert_str_empty(run->out);
+	cli_assert_one_line(run->err);
+}
+
+Test(cli, success_json_is_one_document)
+{
+	g_autofree gchar *path = ct_test_data_path("leaf.pem");
+	const gchar *argv[] = {"certtrust", "show", "--json", path, NULL};
+	g_autoptr(CtTestRun) run = cli_spawn(argv, NULL);
+	g_autoptr(JsonNode) root = NULL;
+
+	cr_assert_eq(run->exit_status, 0, "stderr: %s", run->err);
+	root = cli_parse_one_document(run->out);
+	cr_assert_not(json_object_has_member(json_node_get_object(root), "error"));
+}
