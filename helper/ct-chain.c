@@ -87,7 +87,8 @@ ct_chain_add_pem(GPtrArray *certificates, const guint8 *data, gsize len, GError 
 	for (guint i = 0; i < blocks->len; i++) {
 		CtPemBlock *block = g_ptr_array_index(blocks, i);
 		if (!ct_chain_label_is_certificate(block->label)) {
-			g_string_append_printf(skipped, "%s%s", skipped->len > 0 ? ", " : "", block->label);
+			g_string_append_printf(skipped, "%s%s", skipped->len > 0 ? ", " : "",
+					       block->label);
 			continue;
 		}
 		if (!ct_chain_add_der_or_pkcs7(certificates, block->der, error)) {
@@ -96,9 +97,7 @@ ct_chain_add_pem(GPtrArray *certificates, const guint8 *data, gsize len, GError 
 		}
 	}
 	if (certificates->len == 0) {
-		g_set_error(error,
-			    CT_ERROR,
-			    CT_ERROR_INVALID_DATA,
+		g_set_error(error, CT_ERROR, CT_ERROR_INVALID_DATA,
 			    "no certificate among the PEM blocks (found %s)",
 			    skipped->len > 0 ? skipped->str : "none");
 		return FALSE;
@@ -133,7 +132,8 @@ static void
 ct_chain_order(CtChain *chain)
 {
 	GPtrArray *certs = chain->certificates;
-	g_autoptr(GPtrArray) ordered = g_ptr_array_new_with_free_func((GDestroyNotify)ct_certificate_free);
+	g_autoptr(GPtrArray)
+	    ordered = g_ptr_array_new_with_free_func((GDestroyNotify)ct_certificate_free);
 	g_autofree gboolean *used = g_new0(gboolean, certs->len);
 	guint leaf = 0;
 	guint current;
@@ -202,9 +202,7 @@ ct_chain_load_bytes(const gchar *source, GBytes *data, GError **error)
 	} else if ((bare = ct_chain_decode_bare_base64(buf, len)) != NULL) {
 		ok = ct_chain_add_der_or_pkcs7(chain->certificates, bare, error);
 	} else {
-		g_set_error_literal(error,
-				    CT_ERROR,
-				    CT_ERROR_INVALID_DATA,
+		g_set_error_literal(error, CT_ERROR, CT_ERROR_INVALID_DATA,
 				    "not a certificate: expected DER, PEM, Base-64 or PKCS#7");
 		return NULL;
 	}
@@ -227,9 +225,7 @@ ct_chain_read_stream(GInputStream *stream, GCancellable *cancellable, GError **e
 		if (n == 0)
 			break;
 		if (buf->len + (gsize)n > CT_CHAIN_MAX_INPUT) {
-			g_set_error(error,
-				    CT_ERROR,
-				    CT_ERROR_INVALID_DATA,
+			g_set_error(error, CT_ERROR, CT_ERROR_INVALID_DATA,
 				    "larger than %u MiB: not a certificate file",
 				    (guint)(CT_CHAIN_MAX_INPUT / (1024 * 1024)));
 			return NULL;
@@ -255,26 +251,18 @@ ct_chain_load_file(const gchar *path, GCancellable *cancellable, GError **error)
 		if (stream == NULL) {
 			ct_error_convert(&error_local);
 			if (g_error_matches(error_local, CT_ERROR, CT_ERROR_NOT_FOUND)) {
-				g_set_error(error,
-					    CT_ERROR,
-					    CT_ERROR_NOT_FOUND,
-					    "%s: no such file",
+				g_set_error(error, CT_ERROR, CT_ERROR_NOT_FOUND, "%s: no such file",
 					    path);
 				return NULL;
 			}
 			if (g_error_matches(error_local, CT_ERROR, CT_ERROR_INVALID_ARGS)) {
-				g_set_error(error,
-					    CT_ERROR,
-					    CT_ERROR_INVALID_DATA,
-					    "%s: is a directory or special file, not a certificate file",
-					    path);
+				g_set_error(
+				    error, CT_ERROR, CT_ERROR_INVALID_DATA,
+				    "%s: is a directory or special file, not a certificate file",
+				    path);
 				return NULL;
 			}
-			g_set_error(error,
-				    CT_ERROR,
-				    error_local->code,
-				    "cannot read %s: %s",
-				    path,
+			g_set_error(error, CT_ERROR, error_local->code, "cannot read %s: %s", path,
 				    error_local->message);
 			return NULL;
 		}
@@ -282,12 +270,10 @@ ct_chain_load_file(const gchar *path, GCancellable *cancellable, GError **error)
 	data = ct_chain_read_stream(stream, cancellable, &error_local);
 	if (data == NULL) {
 		ct_error_convert(&error_local);
-		g_set_error(error,
-			    CT_ERROR,
+		g_set_error(error, CT_ERROR,
 			    error_local->code == CT_ERROR_FAILED ? CT_ERROR_INVALID_DATA
 								 : error_local->code,
-			    "%s: %s",
-			    g_strcmp0(path, "-") == 0 ? "standard input" : path,
+			    "%s: %s", g_strcmp0(path, "-") == 0 ? "standard input" : path,
 			    error_local->message);
 		return NULL;
 	}

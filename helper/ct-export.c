@@ -10,19 +10,17 @@
 #include "ct-save.h"
 
 static const gchar *ct_export_format_names[] = {
-    [CT_EXPORT_FORMAT_DER] = "der",
-    [CT_EXPORT_FORMAT_BASE64] = "base64",
-    [CT_EXPORT_FORMAT_PEM] = "pem",
-    [CT_EXPORT_FORMAT_PEM_CHAIN] = "pem-chain",
-    [CT_EXPORT_FORMAT_PKCS7] = "pkcs7",
-    [CT_EXPORT_FORMAT_PKCS7_CHAIN] = "pkcs7-chain",
+    [CT_EXPORT_FORMAT_DER] = "der",	[CT_EXPORT_FORMAT_BASE64] = "base64",
+    [CT_EXPORT_FORMAT_PEM] = "pem",	[CT_EXPORT_FORMAT_PEM_CHAIN] = "pem-chain",
+    [CT_EXPORT_FORMAT_PKCS7] = "pkcs7", [CT_EXPORT_FORMAT_PKCS7_CHAIN] = "pkcs7-chain",
 };
 
 /* the wording of each browser's export dialog (shared/seed/README.md) */
 static const CtExportOffer ct_export_offers_ie8[] = {
     {CT_EXPORT_FORMAT_DER, "DER encoded binary X.509 (.CER)", "-der.cer"},
     {CT_EXPORT_FORMAT_BASE64, "Base-64 encoded X.509 (.CER)", "-base64.cer"},
-    {CT_EXPORT_FORMAT_PKCS7_CHAIN, "Cryptographic Message Syntax Standard - PKCS #7 Certificates (.P7B)", ".p7b"},
+    {CT_EXPORT_FORMAT_PKCS7_CHAIN,
+     "Cryptographic Message Syntax Standard - PKCS #7 Certificates (.P7B)", ".p7b"},
     {0, NULL, NULL},
 };
 
@@ -52,9 +50,7 @@ ct_export_format_from_string(const gchar *text, CtExportFormat *format, GError *
 			return TRUE;
 		}
 	}
-	g_set_error(error,
-		    CT_ERROR,
-		    CT_ERROR_INVALID_ARGS,
+	g_set_error(error, CT_ERROR, CT_ERROR_INVALID_ARGS,
 		    "unknown format '%s': use der, base64, pem, pem-chain, pkcs7 or pkcs7-chain",
 		    text);
 	return FALSE;
@@ -68,11 +64,8 @@ ct_export_get_browser_offers(const gchar *browser, GError **error)
 		return ct_export_offers_ie8;
 	if (g_strcmp0(browser, "firefox3") == 0)
 		return ct_export_offers_firefox3;
-	g_set_error(error,
-		    CT_ERROR,
-		    CT_ERROR_INVALID_ARGS,
-		    "unknown browser '%s': use ie8, firefox3 or safari4",
-		    browser);
+	g_set_error(error, CT_ERROR, CT_ERROR_INVALID_ARGS,
+		    "unknown browser '%s': use ie8, firefox3 or safari4", browser);
 	return NULL;
 }
 
@@ -107,7 +100,8 @@ ct_export_render(CtChain *chain, CtExportFormat format, GError **error)
 	g_autoptr(GPtrArray) path = NULL;
 
 	if (leaf == NULL) {
-		g_set_error_literal(error, CT_ERROR, CT_ERROR_INVALID_DATA, "no certificate to export");
+		g_set_error_literal(error, CT_ERROR, CT_ERROR_INVALID_DATA,
+				    "no certificate to export");
 		return NULL;
 	}
 	g_ptr_array_add(single, leaf);
@@ -141,7 +135,8 @@ ct_export_to_file(CtChain *chain,
 	g_autoptr(GBytes) bytes = ct_export_render(chain, format, error);
 	if (bytes == NULL)
 		return FALSE;
-	return ct_save_file(path, bytes, 0644, force ? CT_SAVE_FLAG_REPLACE : CT_SAVE_FLAG_NONE, error);
+	return ct_save_file(path, bytes, 0644, force ? CT_SAVE_FLAG_REPLACE : CT_SAVE_FLAG_NONE,
+			    error);
 }
 
 static gchar *
@@ -169,20 +164,18 @@ ct_export_to_browser_dir(CtChain *chain,
 	const CtExportOffer *offers = ct_export_get_browser_offers(browser, error);
 	g_autofree gchar *base = NULL;
 	g_autoptr(GPtrArray) paths = g_ptr_array_new_with_free_func(g_free);
-	g_autoptr(GPtrArray) contents = g_ptr_array_new_with_free_func((GDestroyNotify)g_bytes_unref);
+	g_autoptr(GPtrArray)
+	    contents = g_ptr_array_new_with_free_func((GDestroyNotify)g_bytes_unref);
 	g_autoptr(GPtrArray) created = g_ptr_array_new_with_free_func(g_free);
 
 	if (offers == NULL)
 		return NULL;
 	if (g_mkdir_with_parents(dir, 0755) != 0) {
 		gint errsv = errno;
-		g_set_error(error,
-			    CT_ERROR,
+		g_set_error(error, CT_ERROR,
 			    errsv == EACCES || errsv == EROFS ? CT_ERROR_PERMISSION_DENIED
 							      : CT_ERROR_FAILED,
-			    "cannot create directory %s: %s",
-			    dir,
-			    g_strerror(errsv));
+			    "cannot create directory %s: %s", dir, g_strerror(errsv));
 		return NULL;
 	}
 	base = ct_export_base_name(chain);
@@ -196,11 +189,8 @@ ct_export_to_browser_dir(CtChain *chain,
 			return NULL;
 		g_ptr_array_add(contents, bytes);
 		if (!force && g_file_test(path, G_FILE_TEST_EXISTS | G_FILE_TEST_IS_SYMLINK)) {
-			g_set_error(error,
-				    CT_ERROR,
-				    CT_ERROR_EXISTS,
-				    "%s already exists: nothing was written",
-				    path);
+			g_set_error(error, CT_ERROR, CT_ERROR_EXISTS,
+				    "%s already exists: nothing was written", path);
 			return NULL;
 		}
 		g_ptr_array_add(paths, g_steal_pointer(&path));
@@ -208,11 +198,8 @@ ct_export_to_browser_dir(CtChain *chain,
 	for (guint i = 0; i < paths->len; i++) {
 		const gchar *path = g_ptr_array_index(paths, i);
 		gboolean existed = g_file_test(path, G_FILE_TEST_EXISTS);
-		if (!ct_save_file(path,
-				  g_ptr_array_index(contents, i),
-				  0644,
-				  force ? CT_SAVE_FLAG_REPLACE : CT_SAVE_FLAG_NONE,
-				  error)) {
+		if (!ct_save_file(path, g_ptr_array_index(contents, i), 0644,
+				  force ? CT_SAVE_FLAG_REPLACE : CT_SAVE_FLAG_NONE, error)) {
 			ct_export_remove_created(created);
 			return NULL;
 		}

@@ -106,8 +106,7 @@ ct_json_add_chain_members(JsonBuilder *builder, CtChain *chain)
 	json_builder_begin_array(builder);
 	for (guint i = 0; i < chain->certificates->len; i++) {
 		CtChainRole role = ct_chain_get_role(chain, i);
-		ct_json_add_certificate(builder,
-					g_ptr_array_index(chain->certificates, i),
+		ct_json_add_certificate(builder, g_ptr_array_index(chain->certificates, i),
 					ct_chain_role_to_string(role));
 	}
 	json_builder_end_array(builder);

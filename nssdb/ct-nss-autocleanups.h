@@ -2,9 +2,8 @@
 
 /* private to nssdb/: autoptr cleanups for the NSS types we hold */
 
-#include <glib.h>
-
 #include <cert.h>
+#include <glib.h>
 #include <keyhi.h>
 #include <nss.h>
 #include <pk11pub.h>

@@ -257,7 +257,8 @@ ct_nssdb_general_names_append(CtCertificate *certificate,
 		case certEDIPartyName:
 		default:
 			prefix = "other";
-			text = ct_nssdb_hex_colons(current->name.other.data, current->name.other.len);
+			text = ct_nssdb_hex_colons(current->name.other.data,
+						   current->name.other.len);
 			break;
 		}
 		if (out->len > 0)
@@ -299,14 +300,10 @@ ct_nssdb_decode_octet_string(const SECItem *value)
 	return ct_nssdb_hex_colons(octets.data, octets.len);
 }
 
-static const gchar *ct_nssdb_key_usage_names[] = {"digitalSignature",
-						  "nonRepudiation",
-						  "keyEncipherment",
-						  "dataEncipherment",
-						  "keyAgreement",
-						  "keyCertSign",
-						  "cRLSign",
-						  "encipherOnly",
+static const gchar *ct_nssdb_key_usage_names[] = {"digitalSignature", "nonRepudiation",
+						  "keyEncipherment",  "dataEncipherment",
+						  "keyAgreement",     "keyCertSign",
+						  "cRLSign",	      "encipherOnly",
 						  "decipherOnly"};
 
 /* the key usage bits, bit 0 (digitalSignature) first; -1 when undecodable */
@@ -455,9 +452,7 @@ ct_nssdb_decode_crl_dp(CtCertificate *certificate, const SECItem *value)
 	out = g_string_new(NULL);
 	for (CRLDistributionPoint **dp = dps->distPoints; dp != NULL && *dp != NULL; dp++) {
 		if ((*dp)->distPointType == generalName)
-			ct_nssdb_general_names_append(certificate,
-						      (*dp)->distPoint.fullName,
-						      FALSE,
+			ct_nssdb_general_names_append(certificate, (*dp)->distPoint.fullName, FALSE,
 						      out);
 	}
 	return g_string_free(out, FALSE);
@@ -479,11 +474,12 @@ ct_nssdb_decode_aia(CtCertificate *certificate, const SECItem *value)
 	for (CERTAuthInfoAccess **ad = aia; *ad != NULL; ad++) {
 		SECOidTag tag = SECOID_FindOIDTag(&(*ad)->method);
 		g_autoptr(GString) location = g_string_new(NULL);
-		const gchar *method = tag == SEC_OID_PKIX_OCSP		? "OCSP"
-				      : tag == SEC_OID_PKIX_CA_ISSUERS	? "caIssuers"
-									: "other";
+		const gchar *method = tag == SEC_OID_PKIX_OCSP	       ? "OCSP"
+				      : tag == SEC_OID_PKIX_CA_ISSUERS ? "caIssuers"
+								       : "other";
 		ct_nssdb_general_names_append(certificate, (*ad)->location, FALSE, location);
-		g_string_append_printf(out, "%s%s - %s", out->len > 0 ? ", " : "", method, location->str);
+		g_string_append_printf(out, "%s%s - %s", out->len > 0 ? ", " : "", method,
+				       location->str);
 	}
 	return g_string_free(out, FALSE);
 }
@@ -530,8 +526,8 @@ ct_nssdb_parse_extension(CtCertificate *certificate, CERTCertExtension *ext)
 	if (extension->name == NULL) {
 		const char *desc = SECOID_FindOIDTagDescription(tag);
 		extension->name = g_strdup(extension->oid);
-		extension->label = g_strdup(tag != SEC_OID_UNKNOWN && desc != NULL ? desc
-										  : extension->oid);
+		extension->label = g_strdup(
+		    tag != SEC_OID_UNKNOWN && desc != NULL ? desc : extension->oid);
 	}
 
 	switch (tag) {
@@ -621,8 +617,8 @@ ct_nssdb_parse_public_key(CtCertificate *certificate, CERTCertificate *cert)
 		if (tag != SEC_OID_UNKNOWN && desc != NULL)
 			certificate->public_key_algorithm = g_strdup(desc);
 		else
-			certificate->public_key_algorithm =
-			    ct_nssdb_oid_to_dotted(&spki->algorithm.algorithm);
+			certificate->public_key_algorithm = ct_nssdb_oid_to_dotted(
+			    &spki->algorithm.algorithm);
 		break;
 	}
 	if (key == NULL)
@@ -671,9 +667,7 @@ ct_nssdb_decode_certificate(PLArenaPool *arena, GBytes *der)
 	/* the decoded fields point into derCert: keep a copy in the same arena */
 	if (SECITEM_CopyItem(arena, &cert->derCert, &item) != SECSuccess)
 		return NULL;
-	if (SEC_QuickDERDecodeItem(arena,
-				   cert,
-				   SEC_ASN1_GET(SEC_SignedCertificateTemplate),
+	if (SEC_QuickDERDecodeItem(arena, cert, SEC_ASN1_GET(SEC_SignedCertificateTemplate),
 				   &cert->derCert) != SECSuccess)
 		return NULL;
 	return cert;
@@ -700,9 +694,7 @@ ct_nssdb_parse_certificate(GBytes *der, GError **error)
 	/* NSS ignores bytes after the certificate and a truncated length is not always
 	 * caught early; a certificate must be exactly one DER element */
 	if (ct_nssdb_der_element_size(data, len) != len) {
-		g_set_error_literal(error,
-				    CT_ERROR,
-				    CT_ERROR_INVALID_DATA,
+		g_set_error_literal(error, CT_ERROR, CT_ERROR_INVALID_DATA,
 				    "not a valid DER certificate: truncated or trailing data");
 		return NULL;
 	}
@@ -711,11 +703,8 @@ ct_nssdb_parse_certificate(GBytes *der, GError **error)
 		cert = ct_nssdb_decode_certificate(arena, der);
 	if (cert == NULL) {
 		g_autofree gchar *why = ct_nssdb_describe_error();
-		g_set_error(error,
-			    CT_ERROR,
-			    CT_ERROR_INVALID_DATA,
-			    "not a valid DER certificate: %s",
-			    why);
+		g_set_error(error, CT_ERROR, CT_ERROR_INVALID_DATA,
+			    "not a valid DER certificate: %s", why);
 		return NULL;
 	}
 
@@ -724,7 +713,8 @@ ct_nssdb_parse_certificate(GBytes *der, GError **error)
 	certificate->san_dns = g_ptr_array_new_with_free_func(g_free);
 	certificate->san_ip = g_ptr_array_new_with_free_func(g_free);
 	certificate->extensions = g_ptr_array_new_with_free_func((GDestroyNotify)ct_extension_free);
-	certificate->version = cert->version.len > 0 ? (guint)DER_GetInteger(&cert->version) + 1 : 1;
+	certificate->version = cert->version.len > 0 ? (guint)DER_GetInteger(&cert->version) + 1
+						     : 1;
 	certificate->serial = ct_nssdb_hex_colons(cert->serialNumber.data, cert->serialNumber.len);
 	certificate->subject = ct_nssdb_name_to_string(&cert->subject);
 	certificate->issuer = ct_nssdb_name_to_string(&cert->issuer);
@@ -750,9 +740,9 @@ ct_nssdb_parse_certificate(GBytes *der, GError **error)
 		g_ptr_array_add(certificate->extensions,
 				ct_nssdb_parse_extension(certificate, *ext));
 
-	certificate->self_signed =
-	    SECITEM_CompareItem(&cert->derSubject, &cert->derIssuer) == SECEqual &&
-	    ct_nssdb_verify_signature(cert, &cert->subjectPublicKeyInfo);
+	certificate->self_signed = SECITEM_CompareItem(&cert->derSubject, &cert->derIssuer) ==
+				       SECEqual &&
+				   ct_nssdb_verify_signature(cert, &cert->subjectPublicKeyInfo);
 	return g_steal_pointer(&certificate);
 }
 

@@ -17,8 +17,8 @@ ct_nssdb_copy_oid(PLArenaPool *arena, SECOidTag tag, SECItem *out)
 }
 
 /* DER of the OID 1.2.840.113549.1.7.2 (signedData) */
-static const guint8 ct_nssdb_oid_signed_data[] =
-    {0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x07, 0x02};
+static const guint8 ct_nssdb_oid_signed_data[] = {0x06, 0x09, 0x2a, 0x86, 0x48, 0x86,
+						  0xf7, 0x0d, 0x01, 0x07, 0x02};
 
 gboolean
 ct_nssdb_is_pkcs7(GBytes *der)
@@ -55,26 +55,19 @@ ct_nssdb_decode_pkcs7(GBytes *der, GError **error)
 	if (!ct_nssdb_ensure_initialized(error))
 		return NULL;
 	if (!ct_nssdb_is_pkcs7(der) || ct_nssdb_der_element_size(data, len) != len) {
-		g_set_error_literal(error,
-				    CT_ERROR,
-				    CT_ERROR_INVALID_DATA,
+		g_set_error_literal(error, CT_ERROR, CT_ERROR_INVALID_DATA,
 				    "not a valid PKCS#7 SignedData: truncated or trailing data");
 		return NULL;
 	}
-	if (CERT_DecodeCertPackage((char *)data, (int)len, ct_nssdb_collect_certificates_cb, ders) !=
-	    SECSuccess) {
+	if (CERT_DecodeCertPackage((char *)data, (int)len, ct_nssdb_collect_certificates_cb,
+				   ders) != SECSuccess) {
 		g_autofree gchar *why = ct_nssdb_describe_error();
-		g_set_error(error,
-			    CT_ERROR,
-			    CT_ERROR_INVALID_DATA,
-			    "not a valid PKCS#7 SignedData: %s",
-			    why);
+		g_set_error(error, CT_ERROR, CT_ERROR_INVALID_DATA,
+			    "not a valid PKCS#7 SignedData: %s", why);
 		return NULL;
 	}
 	if (ders->len == 0) {
-		g_set_error_literal(error,
-				    CT_ERROR,
-				    CT_ERROR_INVALID_DATA,
+		g_set_error_literal(error, CT_ERROR, CT_ERROR_INVALID_DATA,
 				    "the PKCS#7 SignedData holds no certificates");
 		return NULL;
 	}
@@ -107,15 +100,12 @@ static const SEC_ASN1Template ct_nssdb_data_content_info_template[] = {
 static const SEC_ASN1Template ct_nssdb_signed_data_template[] = {
     {SEC_ASN1_SEQUENCE, 0, NULL, sizeof(CtNssDbSignedData)},
     {SEC_ASN1_INTEGER, offsetof(CtNssDbSignedData, version)},
-    {SEC_ASN1_SET_OF | SEC_ASN1_XTRN,
-     offsetof(CtNssDbSignedData, digest_algorithms),
+    {SEC_ASN1_SET_OF | SEC_ASN1_XTRN, offsetof(CtNssDbSignedData, digest_algorithms),
      SEC_ASN1_SUB(SEC_AnyTemplate)},
     {SEC_ASN1_INLINE, offsetof(CtNssDbSignedData, data_type), ct_nssdb_data_content_info_template},
     {SEC_ASN1_CONSTRUCTED | SEC_ASN1_CONTEXT_SPECIFIC | SEC_ASN1_XTRN | 0,
-     offsetof(CtNssDbSignedData, certificates),
-     SEC_ASN1_SUB(SEC_SetOfAnyTemplate)},
-    {SEC_ASN1_SET_OF | SEC_ASN1_XTRN,
-     offsetof(CtNssDbSignedData, signer_infos),
+     offsetof(CtNssDbSignedData, certificates), SEC_ASN1_SUB(SEC_SetOfAnyTemplate)},
+    {SEC_ASN1_SET_OF | SEC_ASN1_XTRN, offsetof(CtNssDbSignedData, signer_infos),
      SEC_ASN1_SUB(SEC_AnyTemplate)},
     {0},
 };
@@ -124,8 +114,7 @@ static const SEC_ASN1Template ct_nssdb_content_info_template[] = {
     {SEC_ASN1_SEQUENCE, 0, NULL, sizeof(CtNssDbContentInfo)},
     {SEC_ASN1_OBJECT_ID, offsetof(CtNssDbContentInfo, content_type)},
     {SEC_ASN1_EXPLICIT | SEC_ASN1_CONSTRUCTED | SEC_ASN1_CONTEXT_SPECIFIC | 0,
-     offsetof(CtNssDbContentInfo, signed_data),
-     ct_nssdb_signed_data_template},
+     offsetof(CtNssDbContentInfo, signed_data), ct_nssdb_signed_data_template},
     {0},
 };
 

@@ -29,14 +29,10 @@ ct_nssdb_ensure_initialized(GError **error)
 {
 	if (ct_nssdb_context != NULL)
 		return TRUE;
-	ct_nssdb_context = NSS_InitContext("",
-					   "",
-					   "",
-					   "",
-					   NULL,
-					   NSS_INIT_READONLY | NSS_INIT_NOCERTDB | NSS_INIT_NOMODDB |
-					       NSS_INIT_FORCEOPEN | NSS_INIT_NOROOTINIT |
-					       NSS_INIT_OPTIMIZESPACE);
+	ct_nssdb_context = NSS_InitContext("", "", "", "", NULL,
+					   NSS_INIT_READONLY | NSS_INIT_NOCERTDB |
+					       NSS_INIT_NOMODDB | NSS_INIT_FORCEOPEN |
+					       NSS_INIT_NOROOTINIT | NSS_INIT_OPTIMIZESPACE);
 	if (ct_nssdb_context == NULL) {
 		g_autofree gchar *why = ct_nssdb_describe_error();
 		g_set_error(error, CT_ERROR, CT_ERROR_FAILED, "cannot initialise NSS: %s", why);

@@ -23,7 +23,8 @@ ct_test_load_error(const gchar *name)
 	g_autoptr(CtChain) chain = ct_chain_load_file(path, NULL, &error);
 	cr_assert_null(chain, "%s loaded but should not", name);
 	cr_assert_not_null(error);
-	cr_assert(strstr(error->message, path) != NULL, "the message names the file: %s", error->message);
+	cr_assert(strstr(error->message, path) != NULL, "the message names the file: %s",
+		  error->message);
 	return error;
 }
 
@@ -38,21 +39,16 @@ TestSuite(chain, .timeout = 30);
 
 Test(chain, every_input_format_gives_the_same_leaf)
 {
-	const gchar *names[] = {"leaf.der",
-				"leaf.pem",
-				"leaf-crlf.pem",
-				"leaf-cr.pem",
-				"leaf-windows.cer",
-				"chain.pem",
-				"chain-shuffled.pem",
-				"chain.p7b",
-				"chain-p7.pem",
+	const gchar *names[] = {"leaf.der",	      "leaf.pem",	  "leaf-crlf.pem",
+				"leaf-cr.pem",	      "leaf-windows.cer", "chain.pem",
+				"chain-shuffled.pem", "chain.p7b",	  "chain-p7.pem",
 				"leaf-inter.pem"};
 	g_autoptr(CtChain) reference = ct_test_load("leaf.der");
 
 	for (guint i = 0; i < G_N_ELEMENTS(names); i++) {
 		g_autoptr(CtChain) chain = ct_test_load(names[i]);
-		cr_assert_str_eq(ct_test_sha256(chain, 0), ct_test_sha256(reference, 0), "%s", names[i]);
+		cr_assert_str_eq(ct_test_sha256(chain, 0), ct_test_sha256(reference, 0), "%s",
+				 names[i]);
 	}
 }
 

@@ -39,8 +39,8 @@ static gchar *
 ct_test_openssl_field(const gchar *name, const gchar *option)
 {
 	g_autofree gchar *path = ct_test_data_path(name);
-	g_autofree gchar *cmd =
-	    g_strdup_printf("openssl x509 -inform DER -in '%s' -noout %s", path, option);
+	g_autofree gchar *cmd = g_strdup_printf("openssl x509 -inform DER -in '%s' -noout %s", path,
+						option);
 	g_autoptr(CtTestRun) run = ct_test_run_shell(cmd);
 	const gchar *eq = strchr(run->out, '=');
 	cr_assert_eq(run->exit_status, 0, "%s: %s", cmd, run->err);
@@ -107,7 +107,8 @@ Test(nssdb, leaf_fields_are_decoded)
 	cr_assert_str_eq(leaf->subject_cn, "ucm.example.com");
 	cr_assert_str_eq(leaf->public_key_algorithm, "RSA");
 	cr_assert_eq(leaf->public_key_bits, 2048);
-	cr_assert(strstr(leaf->signature_algorithm, "SHA-256") != NULL, "%s", leaf->signature_algorithm);
+	cr_assert(strstr(leaf->signature_algorithm, "SHA-256") != NULL, "%s",
+		  leaf->signature_algorithm);
 	cr_assert_not(leaf->self_signed);
 	cr_assert_not(leaf->ca_capable);
 	cr_assert(leaf->has_san);

@@ -66,8 +66,7 @@ ct_cli_print_error(CtCli *cli, const GError *error)
 	}
 	fprintf(stderr, "certtrust: %s\n", message);
 	if (g_error_matches(error, CT_ERROR, CT_ERROR_INVALID_ARGS))
-		fprintf(stderr,
-			"Use certtrust %s%s--help for usage.\n",
+		fprintf(stderr, "Use certtrust %s%s--help for usage.\n",
 			cli->command != NULL ? cli->command->name : "",
 			cli->command != NULL ? " " : "");
 }

@@ -10,73 +10,46 @@
 
 /* DESIGN.md section 4: every command, built or not, so --help tells the whole contract */
 static const CtCliCommand ct_cli_commands[] = {
-    {"fetch",
-     "SOURCE... [-o FILE] [--format F] [--resolve N:P:A] [--timeout S]",
-     "connect like a browser and capture the chain and every TLS problem",
-     NULL},
-    {"show",
-     "SOURCE... [--view all|v1|extensions|critical|properties]",
-     "show certificates as the browsers' certificate viewers do",
-     ct_cmd_show},
-    {"check-host",
-     "SOURCE... --name NAME [--policy strict|legacy]",
-     "check a host name against a certificate (RFC 9525 and legacy rules)",
-     NULL},
+    {"fetch", "SOURCE... [-o FILE] [--format F] [--resolve N:P:A] [--timeout S]",
+     "connect like a browser and capture the chain and every TLS problem", NULL},
+    {"show", "SOURCE... [--view all|v1|extensions|critical|properties]",
+     "show certificates as the browsers' certificate viewers do", ct_cmd_show},
+    {"check-host", "SOURCE... --name NAME [--policy strict|legacy]",
+     "check a host name against a certificate (RFC 9525 and legacy rules)", NULL},
     {"export",
      "SOURCE --format F -o FILE [--force] | SOURCE... --browser ie8|firefox3|safari4 --dir DIR "
      "[--force]",
-     "write certificates in every format the browsers offer",
-     ct_cmd_export},
+     "write certificates in every format the browsers offer", ct_cmd_export},
     {"trust",
      "SOURCE... [--store S]... [--mode auto|exception|anchor] [--name HOST] [--allow-ca] "
      "[--dry-run]",
-     "trust a server's certificate in browser and OS stores",
-     NULL},
-    {"untrust",
-     "SOURCE|SHA256... [--store S]...",
-     "remove exactly what certtrust trusted",
-     NULL},
+     "trust a server's certificate in browser and OS stores", NULL},
+    {"untrust", "SOURCE|SHA256... [--store S]...", "remove exactly what certtrust trusted", NULL},
     {"list", "[--store S]...", "list what certtrust trusts where", NULL},
-    {"status",
-     "SOURCE... [--store S]...",
-     "is what the server shows now what we trust?",
-     NULL},
-    {"flow",
-     "ie8|firefox3|safari4 SOURCE [--choice C] [--export-dir DIR]",
-     "replay a browser's first-access procedure step by step",
-     NULL},
-    {"open",
-     "SOURCE --browser firefox|chromium [--session]",
-     "open a browser that trusts the server for this session only",
-     NULL},
-    {"verify",
-     "SOURCE... --browser firefox|chromium [--store S]",
-     "prove in a real headless browser that the page loads",
-     NULL},
+    {"status", "SOURCE... [--store S]...", "is what the server shows now what we trust?", NULL},
+    {"flow", "ie8|firefox3|safari4 SOURCE [--choice C] [--export-dir DIR]",
+     "replay a browser's first-access procedure step by step", NULL},
+    {"open", "SOURCE --browser firefox|chromium [--session]",
+     "open a browser that trusts the server for this session only", NULL},
+    {"verify", "SOURCE... --browser firefox|chromium [--store S]",
+     "prove in a real headless browser that the page loads", NULL},
     {"serve",
      "[--profile P] [--name HOST] [--listen ADDR] [--https-port N] [--http-port N] "
      "[--cert-dir DIR]",
-     "run the embedded UCM-like HTTPS server",
-     NULL},
-    {"scenario",
-     "PATH... [--jobs N] [--tap] [--junit FILE] [--browsers]",
-     "run QA scenario files in parallel",
-     NULL},
+     "run the embedded UCM-like HTTPS server", NULL},
+    {"scenario", "PATH... [--jobs N] [--tap] [--junit FILE] [--browsers]",
+     "run QA scenario files in parallel", NULL},
 };
 
 static GOptionEntry *
 ct_cli_global_entries(CtCli *cli)
 {
 	GOptionEntry entries[] = {
-	    {"json", 0, 0, G_OPTION_ARG_NONE, &cli->json, "Print one JSON document on stdout", NULL},
+	    {"json", 0, 0, G_OPTION_ARG_NONE, &cli->json, "Print one JSON document on stdout",
+	     NULL},
 	    {"verbose", 'v', 0, G_OPTION_ARG_NONE, &cli->verbose, "Say more on stderr", NULL},
-	    {"sysroot",
-	     0,
-	     0,
-	     G_OPTION_ARG_FILENAME,
-	     &cli->sysroot,
-	     "Root for OS trust store paths (default /)",
-	     "DIR"},
+	    {"sysroot", 0, 0, G_OPTION_ARG_FILENAME, &cli->sysroot,
+	     "Root for OS trust store paths (default /)", "DIR"},
 	    {"yes", 'y', 0, G_OPTION_ARG_NONE, &cli->yes, "Answer the confirmation prompts", NULL},
 	    G_OPTION_ENTRY_NULL,
 	};
@@ -106,9 +79,8 @@ ct_cli_parse_options(CtCli *cli,
 
 	g_option_context_set_summary(context, cli->command->summary);
 	if (cli->command->func == NULL) {
-		g_option_context_set_description(context,
-						 "This command is not built yet in certtrust " PACKAGE_VERSION
-						 ".");
+		g_option_context_set_description(
+		    context, "This command is not built yet in certtrust " PACKAGE_VERSION ".");
 		g_option_context_set_ignore_unknown_options(context, TRUE);
 	}
 	if (entries != NULL)
@@ -126,17 +98,14 @@ ct_cli_print_help(void)
 {
 	g_autoptr(GString) out = g_string_new(NULL);
 
-	g_string_append(out,
-			"Usage:\n  certtrust [--json] [--verbose] [--sysroot DIR] [--yes] COMMAND "
-			"[ARGS...]\n\n"
-			"Trust a server's HTTPS certificate on a Linux desktop, correctly, once.\n\n"
-			"Commands:\n");
+	g_string_append(
+	    out, "Usage:\n  certtrust [--json] [--verbose] [--sysroot DIR] [--yes] COMMAND "
+		 "[ARGS...]\n\n"
+		 "Trust a server's HTTPS certificate on a Linux desktop, correctly, once.\n\n"
+		 "Commands:\n");
 	for (guint i = 0; i < G_N_ELEMENTS(ct_cli_commands); i++) {
 		const CtCliCommand *cmd = &ct_cli_commands[i];
-		g_string_append_printf(out,
-				       "  %-11s %s%s\n",
-				       cmd->name,
-				       cmd->summary,
+		g_string_append_printf(out, "  %-11s %s%s\n", cmd->name, cmd->summary,
 				       cmd->func == NULL ? " (not built yet)" : "");
 	}
 	g_string_append(out,
@@ -225,11 +194,8 @@ ct_cli_dispatch(CtCli *cli, gint argc, gchar **argv, GError **error)
 	cli->command = ct_cli_find_command(argv[index]);
 	if (cli->command == NULL) {
 		g_autofree gchar *name = ct_cli_escape(argv[index]);
-		g_set_error(error,
-			    CT_ERROR,
-			    CT_ERROR_INVALID_ARGS,
-			    "unknown command '%s': see certtrust --help",
-			    name);
+		g_set_error(error, CT_ERROR, CT_ERROR_INVALID_ARGS,
+			    "unknown command '%s': see certtrust --help", name);
 		return FALSE;
 	}
 
@@ -249,11 +215,8 @@ ct_cli_dispatch(CtCli *cli, gint argc, gchar **argv, GError **error)
 		gchar **view = args_view;
 		if (!ct_cli_parse_options(cli, NULL, &args_len, &view, error))
 			return FALSE;
-		g_set_error(error,
-			    CT_ERROR,
-			    CT_ERROR_NOT_SUPPORTED,
-			    "certtrust %s is not built yet in version %s",
-			    cli->command->name,
+		g_set_error(error, CT_ERROR, CT_ERROR_NOT_SUPPORTED,
+			    "certtrust %s is not built yet in version %s", cli->command->name,
 			    PACKAGE_VERSION);
 		return FALSE;
 	}

@@ -42,8 +42,8 @@ ct_cmd_export_browser(CtCli *cli,
 	if (offers == NULL)
 		return FALSE;
 	for (guint i = 0; i < chains->len; i++) {
-		g_autoptr(GPtrArray) paths =
-		    ct_export_to_browser_dir(g_ptr_array_index(chains, i), browser, dir, force, error);
+		g_autoptr(GPtrArray) paths = ct_export_to_browser_dir(g_ptr_array_index(chains, i),
+								      browser, dir, force, error);
 		if (paths == NULL)
 			return FALSE;
 		for (guint j = 0; j < paths->len; j++) {
@@ -61,10 +61,7 @@ static gboolean
 ct_cmd_export_propagate(GError **error, GError *error_local)
 {
 	if (g_error_matches(error_local, CT_ERROR, CT_ERROR_EXISTS)) {
-		g_set_error(error,
-			    CT_ERROR,
-			    CT_ERROR_EXISTS,
-			    "%s: use --force to replace",
+		g_set_error(error, CT_ERROR, CT_ERROR_EXISTS, "%s: use --force to replace",
 			    error_local->message);
 		g_error_free(error_local);
 		return FALSE;
@@ -86,21 +83,11 @@ ct_cmd_export(CtCli *cli, gint argc, gchar **argv, GError **error)
 	g_autoptr(JsonBuilder) builder = json_builder_new();
 	g_autoptr(GError) error_local = NULL;
 	const GOptionEntry entries[] = {
-	    {"format",
-	     'f',
-	     0,
-	     G_OPTION_ARG_STRING,
-	     &format_name,
-	     "der, base64, pem, pem-chain, pkcs7 or pkcs7-chain",
-	     "F"},
+	    {"format", 'f', 0, G_OPTION_ARG_STRING, &format_name,
+	     "der, base64, pem, pem-chain, pkcs7 or pkcs7-chain", "F"},
 	    {"output", 'o', 0, G_OPTION_ARG_FILENAME, &output, "The file to write", "FILE"},
-	    {"browser",
-	     'b',
-	     0,
-	     G_OPTION_ARG_STRING,
-	     &browser,
-	     "Every format this browser's dialog offers: ie8, firefox3 or safari4",
-	     "B"},
+	    {"browser", 'b', 0, G_OPTION_ARG_STRING, &browser,
+	     "Every format this browser's dialog offers: ie8, firefox3 or safari4", "B"},
 	    {"dir", 'd', 0, G_OPTION_ARG_FILENAME, &dir, "Directory for --browser", "DIR"},
 	    {"force", 0, 0, G_OPTION_ARG_NONE, &force, "Replace existing files", NULL},
 	    G_OPTION_ENTRY_NULL,
@@ -109,23 +96,17 @@ ct_cmd_export(CtCli *cli, gint argc, gchar **argv, GError **error)
 	if (!ct_cli_parse_options(cli, entries, &argc, &argv, error))
 		return FALSE;
 	if ((browser != NULL) == (format_name != NULL)) {
-		g_set_error_literal(error,
-				    CT_ERROR,
-				    CT_ERROR_INVALID_ARGS,
+		g_set_error_literal(error, CT_ERROR, CT_ERROR_INVALID_ARGS,
 				    "give either --format F -o FILE or --browser B --dir DIR");
 		return FALSE;
 	}
 	if (format_name != NULL && (output == NULL || dir != NULL)) {
-		g_set_error_literal(error,
-				    CT_ERROR,
-				    CT_ERROR_INVALID_ARGS,
+		g_set_error_literal(error, CT_ERROR, CT_ERROR_INVALID_ARGS,
 				    "--format needs -o FILE (and no --dir)");
 		return FALSE;
 	}
 	if (browser != NULL && (dir == NULL || output != NULL)) {
-		g_set_error_literal(error,
-				    CT_ERROR,
-				    CT_ERROR_INVALID_ARGS,
+		g_set_error_literal(error, CT_ERROR, CT_ERROR_INVALID_ARGS,
 				    "--browser needs --dir DIR (and no -o)");
 		return FALSE;
 	}
@@ -138,10 +119,9 @@ ct_cmd_export(CtCli *cli, gint argc, gchar **argv, GError **error)
 		return FALSE;
 	}
 	if (output != NULL && argc > 2) {
-		g_set_error_literal(error,
-				    CT_ERROR,
-				    CT_ERROR_INVALID_ARGS,
-				    "-o FILE takes one SOURCE: use --browser B --dir DIR for several");
+		g_set_error_literal(
+		    error, CT_ERROR, CT_ERROR_INVALID_ARGS,
+		    "-o FILE takes one SOURCE: use --browser B --dir DIR for several");
 		return FALSE;
 	}
 	for (gint i = 1; i < argc; i++) {
@@ -155,16 +135,14 @@ ct_cmd_export(CtCli *cli, gint argc, gchar **argv, GError **error)
 	json_builder_set_member_name(builder, "files");
 	json_builder_begin_array(builder);
 	if (output != NULL) {
-		if (!ct_export_to_file(g_ptr_array_index(chains, 0),
-				       format,
-				       output,
-				       force,
+		if (!ct_export_to_file(g_ptr_array_index(chains, 0), format, output, force,
 				       &error_local))
 			return ct_cmd_export_propagate(error, g_steal_pointer(&error_local));
 		ct_cmd_export_add_file(builder, output, format, format_name);
 		if (!cli->json)
 			ct_cmd_export_print_file(cli, output, format_name);
-	} else if (!ct_cmd_export_browser(cli, chains, browser, dir, force, builder, &error_local)) {
+	} else if (!ct_cmd_export_browser(cli, chains, browser, dir, force, builder,
+					  &error_local)) {
 		return ct_cmd_export_propagate(error, g_steal_pointer(&error_local));
 	}
 	json_builder_end_array(builder);

@@ -25,11 +25,8 @@ ct_cmd_show_parse_view(const gchar *text, CtShowView *view, GError **error)
 			return TRUE;
 		}
 	}
-	g_set_error(error,
-		    CT_ERROR,
-		    CT_ERROR_INVALID_ARGS,
-		    "unknown view '%s': use all, v1, extensions, critical or properties",
-		    text);
+	g_set_error(error, CT_ERROR, CT_ERROR_INVALID_ARGS,
+		    "unknown view '%s': use all, v1, extensions, critical or properties", text);
 	return FALSE;
 }
 
@@ -58,13 +55,10 @@ ct_cmd_show_v1(GString *out, CtCertificate *certificate)
 	g_autofree gchar *key = NULL;
 
 	if (certificate->public_key_curve != NULL)
-		key = g_strdup_printf("%s %s (%u bits)",
-				      certificate->public_key_algorithm,
-				      certificate->public_key_curve,
-				      certificate->public_key_bits);
+		key = g_strdup_printf("%s %s (%u bits)", certificate->public_key_algorithm,
+				      certificate->public_key_curve, certificate->public_key_bits);
 	else
-		key = g_strdup_printf("%s (%u bits)",
-				      certificate->public_key_algorithm,
+		key = g_strdup_printf("%s (%u bits)", certificate->public_key_algorithm,
 				      certificate->public_key_bits);
 	ct_cmd_show_field(out, "Version:", version);
 	ct_cmd_show_field(out, "Serial Number:", certificate->serial);
@@ -88,11 +82,8 @@ ct_cmd_show_extensions(GString *out, CtCertificate *certificate, gboolean critic
 		g_autofree gchar *value = ct_cli_escape(extension->value);
 		if (critical_only && !extension->critical)
 			continue;
-		g_string_append_printf(out,
-				       "    %s%s: %s\n",
-				       label,
-				       extension->critical ? " (critical)" : "",
-				       value);
+		g_string_append_printf(out, "    %s%s: %s\n", label,
+				       extension->critical ? " (critical)" : "", value);
 		shown++;
 	}
 	if (shown == 0)
@@ -103,7 +94,8 @@ static void
 ct_cmd_show_properties(GString *out, CtChain *chain, guint index)
 {
 	CtCertificate *certificate = g_ptr_array_index(chain->certificates, index);
-	g_autoptr(GString) role = g_string_new(ct_chain_role_to_string(ct_chain_get_role(chain, index)));
+	g_autoptr(GString)
+	    role = g_string_new(ct_chain_role_to_string(ct_chain_get_role(chain, index)));
 
 	if (certificate->self_signed)
 		g_string_append(role, ", self-signed");
@@ -130,11 +122,8 @@ ct_cmd_show_render(GString *out, CtChain *chain, CtShowView view)
 	for (guint i = 0; i < chain->certificates->len; i++) {
 		CtCertificate *certificate = g_ptr_array_index(chain->certificates, i);
 		CtChainRole role = ct_chain_get_role(chain, i);
-		g_string_append_printf(out,
-				       "\nCertificate %u of %u (%s)\n",
-				       i + 1,
-				       chain->certificates->len,
-				       ct_chain_role_to_string(role));
+		g_string_append_printf(out, "\nCertificate %u of %u (%s)\n", i + 1,
+				       chain->certificates->len, ct_chain_role_to_string(role));
 		if (view == CT_SHOW_VIEW_ALL || view == CT_SHOW_VIEW_V1)
 			ct_cmd_show_v1(out, certificate);
 		if (view == CT_SHOW_VIEW_ALL || view == CT_SHOW_VIEW_EXTENSIONS)
@@ -153,13 +142,8 @@ ct_cmd_show(CtCli *cli, gint argc, gchar **argv, GError **error)
 	CtShowView view = CT_SHOW_VIEW_ALL;
 	g_autoptr(GPtrArray) chains = g_ptr_array_new_with_free_func((GDestroyNotify)ct_chain_free);
 	const GOptionEntry entries[] = {
-	    {"view",
-	     0,
-	     0,
-	     G_OPTION_ARG_STRING,
-	     &view_name,
-	     "all, v1, extensions, critical or properties (default all)",
-	     "VIEW"},
+	    {"view", 0, 0, G_OPTION_ARG_STRING, &view_name,
+	     "all, v1, extensions, critical or properties (default all)", "VIEW"},
 	    G_OPTION_ENTRY_NULL,
 	};
 

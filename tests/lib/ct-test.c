@@ -95,14 +95,17 @@ ct_test_run(const gchar *const *argv, GBytes *stdin_bytes)
 		g_ptr_array_add(args, (gpointer)argv[i]);
 	g_ptr_array_add(args, NULL);
 
-	flags |= stdin_bytes != NULL ? G_SUBPROCESS_FLAGS_STDIN_PIPE : G_SUBPROCESS_FLAGS_STDIN_INHERIT;
+	flags |= stdin_bytes != NULL ? G_SUBPROCESS_FLAGS_STDIN_PIPE
+				     : G_SUBPROCESS_FLAGS_STDIN_INHERIT;
 	launcher = g_subprocess_launcher_new(flags);
 	proc = g_subprocess_launcher_spawnv(launcher, (const gchar *const *)args->pdata, &error);
 	if (proc == NULL)
 		cr_assert_fail("cannot run %s: %s", (const gchar *)args->pdata[0], error->message);
 	if (!g_subprocess_communicate(proc, stdin_bytes, NULL, &out, &err, &error))
-		cr_assert_fail("communicating with %s: %s", (const gchar *)args->pdata[0], error->message);
-	run->exit_status = g_subprocess_get_if_exited(proc) ? g_subprocess_get_exit_status(proc) : -1;
+		cr_assert_fail("communicating with %s: %s", (const gchar *)args->pdata[0],
+			       error->message);
+	run->exit_status = g_subprocess_get_if_exited(proc) ? g_subprocess_get_exit_status(proc)
+							    : -1;
 	run->out = g_strndup(g_bytes_get_data(out, NULL), g_bytes_get_size(out));
 	run->err = g_strndup(g_bytes_get_data(err, NULL), g_bytes_get_size(err));
 	return run;
