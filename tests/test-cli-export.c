@@ -11,9 +11,6 @@
 
 #include "ct-test.h"
 
-/* Criterion 2.4's cr_assert() expands to a declaration after a statement */
-#pragma GCC diagnostic ignored "-Wdeclaration-after-statement"
-
 /* `certtrust export`: the bytes of every format, checked with openssl and certutil,
  * the browser dialogs' file sets, and what is (not) left behind when it fails */
 

@@ -9,9 +9,6 @@
 
 #include "ct-test.h"
 
-/* Criterion 2.4's cr_assert() expands to a declaration after a statement */
-#pragma GCC diagnostic ignored "-Wdeclaration-after-statement"
-
 /* `certtrust show`: the views a user reads and the --json document, checked against
  * openssl on the generated test PKI */
 

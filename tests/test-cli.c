@@ -9,9 +9,6 @@
 
 #include "ct-test.h"
 
-/* Criterion 2.4's cr_assert() expands to a declaration after a statement */
-#pragma GCC diagnostic ignored "-Wdeclaration-after-statement"
-
 /* the command line as a user meets it: help, version, usage errors, exit statuses and
  * the --json error document, by running the built program */
 

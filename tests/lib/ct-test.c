@@ -98,6 +98,11 @@ ct_test_run(const gchar *const *argv, GBytes *stdin_bytes)
 	flags |= stdin_bytes != NULL ? G_SUBPROCESS_FLAGS_STDIN_PIPE
 				     : G_SUBPROCESS_FLAGS_STDIN_INHERIT;
 	launcher = g_subprocess_launcher_new(flags);
+	/* leak checking works in the spawned program, not inside Criterion's workers */
+	if (g_strcmp0(argv[0], "certtrust") == 0 &&
+	    g_getenv("CT_TEST_CERTTRUST_ASAN_OPTIONS") != NULL)
+		g_subprocess_launcher_setenv(launcher, "ASAN_OPTIONS",
+					     g_getenv("CT_TEST_CERTTRUST_ASAN_OPTIONS"), TRUE);
 	proc = g_subprocess_launcher_spawnv(launcher, (const gchar *const *)args->pdata, &error);
 	if (proc == NULL)
 		cr_assert_fail("cannot run %s: %s", (const gchar *)args->pdata[0], error->message);
@@ -106,8 +111,11 @@ ct_test_run(const gchar *const *argv, GBytes *stdin_bytes)
 			       error->message);
 	run->exit_status = g_subprocess_get_if_exited(proc) ? g_subprocess_get_exit_status(proc)
 							    : -1;
-	run->out = g_strndup(g_bytes_get_data(out, NULL), g_bytes_get_size(out));
-	run->err = g_strndup(g_bytes_get_data(err, NULL), g_bytes_get_size(err));
+	/* an empty GBytes has no data: empty output is "" */
+	run->out = g_strndup(g_bytes_get_size(out) > 0 ? g_bytes_get_data(out, NULL) : "",
+			     g_bytes_get_size(out));
+	run->err = g_strndup(g_bytes_get_size(err) > 0 ? g_bytes_get_data(err, NULL) : "",
+			     g_bytes_get_size(err));
 	return run;
 }
 
