@@ -5,16 +5,6 @@
 #include "ct-chain.h"
 #include "ct-test.h"
 
-static CtChain *
-ct_test_load(const gchar *name)
-{
-	g_autofree gchar *path = ct_test_data_path(name);
-	g_autoptr(GError) error = NULL;
-	CtChain *chain = ct_chain_load_file(path, NULL, &error);
-	cr_assert_not_null(chain, "%s: %s", name, error != NULL ? error->message : "");
-	return chain;
-}
-
 static GError *
 ct_test_load_error(const gchar *name)
 {
@@ -43,10 +33,10 @@ Test(chain, every_input_format_gives_the_same_leaf)
 				"leaf-cr.pem",	      "leaf-windows.cer", "chain.pem",
 				"chain-shuffled.pem", "chain.p7b",	  "chain-p7.pem",
 				"leaf-inter.pem"};
-	g_autoptr(CtChain) reference = ct_test_load("leaf.der");
+	g_autoptr(CtChain) reference = ct_test_load_chain("leaf.der");
 
 	for (guint i = 0; i < G_N_ELEMENTS(names); i++) {
-		g_autoptr(CtChain) chain = ct_test_load(names[i]);
+		g_autoptr(CtChain) chain = ct_test_load_chain(names[i]);
 		cr_assert_str_eq(ct_test_sha256(chain, 0), ct_test_sha256(reference, 0), "%s",
 				 names[i]);
 	}
@@ -54,8 +44,8 @@ Test(chain, every_input_format_gives_the_same_leaf)
 
 Test(chain, shuffled_chain_is_ordered_leaf_to_root)
 {
-	g_autoptr(CtChain) ordered = ct_test_load("chain.pem");
-	g_autoptr(CtChain) shuffled = ct_test_load("chain-shuffled.pem");
+	g_autoptr(CtChain) ordered = ct_test_load_chain("chain.pem");
+	g_autoptr(CtChain) shuffled = ct_test_load_chain("chain-shuffled.pem");
 
 	cr_assert_eq(shuffled->certificates->len, 3);
 	cr_assert_eq(shuffled->path_length, 3);
@@ -68,7 +58,7 @@ Test(chain, shuffled_chain_is_ordered_leaf_to_root)
 
 Test(chain, chain_without_root_has_no_root_role)
 {
-	g_autoptr(CtChain) chain = ct_test_load("leaf-inter.pem");
+	g_autoptr(CtChain) chain = ct_test_load_chain("leaf-inter.pem");
 	cr_assert_eq(chain->path_length, 2);
 	cr_assert_eq(ct_chain_get_role(chain, 1), CT_CHAIN_ROLE_INTERMEDIATE);
 }

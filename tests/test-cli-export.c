@@ -34,26 +34,6 @@ export_teardown(void)
 
 TestSuite(export, .init = export_setup, .fini = export_teardown, .timeout = 60);
 
-/* ct_test_run() with stdout and stderr never NULL (g_strndup() of empty output is NULL) */
-static CtTestRun *
-export_spawn(const gchar *const *argv, GBytes *stdin_bytes)
-{
-	CtTestRun *run = ct_test_run(argv, stdin_bytes);
-	if (run->out == NULL)
-		run->out = g_strdup("");
-	if (run->err == NULL)
-		run->err = g_strdup("");
-	return run;
-}
-
-/* the same for sh -c command_line */
-static CtTestRun *
-export_spawn_shell(const gchar *command_line)
-{
-	const gchar *argv[] = {"/bin/sh", "-c", command_line, NULL};
-	return export_spawn(argv, NULL);
-}
-
 /* a path inside the test's temp dir (transfer full) */
 static gchar *
 export_tmp(const gchar *name)
@@ -67,7 +47,7 @@ export_run_format(const gchar *source, const gchar *format, const gchar *out, co
 {
 	const gchar *argv[] = {"certtrust", "export", source, "--format", format,
 			       "-o",	    out,      extra,  NULL};
-	return export_spawn(argv, NULL);
+	return ct_test_run(argv, NULL);
 }
 
 /* export a generated file to FORMAT into tmpdir/out, which must succeed */
@@ -109,7 +89,7 @@ export_assert_same_bytes(const gchar *path, const gchar *name)
 static gchar *
 export_shell(const gchar *command)
 {
-	g_autoptr(CtTestRun) run = export_spawn_shell(command);
+	g_autoptr(CtTestRun) run = ct_test_run_shell(command);
 
 	cr_assert_eq(run->exit_status, 0, "%s: %s", command, run->err);
 	return g_steal_pointer(&run->out);
@@ -511,7 +491,7 @@ Test(export, read_only_dir_fails_leaving_nothing)
 	g_autofree gchar *inner = NULL;
 	g_autofree gchar *qinner = NULL;
 	g_autofree gchar *command = NULL;
-	g_autoptr(CtTestRun) probe = export_spawn_shell("unshare -m true");
+	g_autoptr(CtTestRun) probe = ct_test_run_shell("unshare -m true");
 	g_autoptr(CtTestRun) run = NULL;
 
 	if (probe->exit_status != 0)
@@ -524,7 +504,7 @@ Test(export, read_only_dir_fails_leaving_nothing)
 				qdir, qdir, qdir, qdir, qdir, qsource, qout);
 	qinner = g_shell_quote(inner);
 	command = g_strdup_printf("unshare -m sh -c %s", qinner);
-	run = export_spawn_shell(command);
+	run = ct_test_run_shell(command);
 	if (run->exit_status == 99 || run->exit_status == 98)
 		cr_skip_test("cannot make a read-only bind mount: %s", run->err);
 	cr_assert_eq(run->exit_status, 1, "exit %d: %s", run->exit_status, run->err);
@@ -596,7 +576,7 @@ Test(export, format_and_browser_together_is_a_usage_error)
 	g_autofree gchar *out = export_tmp("out.der");
 	const gchar *argv[] = {"certtrust", "export",	 source, "--format", "der",  "-o",
 			       out,	    "--browser", "ie8",	 "--dir",    tmpdir, NULL};
-	g_autoptr(CtTestRun) run = export_spawn(argv, NULL);
+	g_autoptr(CtTestRun) run = ct_test_run(argv, NULL);
 
 	cr_assert_eq(run->exit_status, 2, "exit %d: %s", run->exit_status, run->err);
 	cr_assert_not_null(strstr(run->err, "certtrust export --help"), "%s", run->err);
@@ -608,7 +588,7 @@ Test(export, neither_format_nor_browser_is_a_usage_error)
 	g_autofree gchar *source = ct_test_data_path("leaf.pem");
 	g_autofree gchar *out = export_tmp("out.der");
 	const gchar *argv[] = {"certtrust", "export", source, "-o", out, NULL};
-	g_autoptr(CtTestRun) run = export_spawn(argv, NULL);
+	g_autoptr(CtTestRun) run = ct_test_run(argv, NULL);
 
 	cr_assert_eq(run->exit_status, 2, "exit %d: %s", run->exit_status, run->err);
 	export_assert_dir_holds(tmpdir, "");
@@ -629,7 +609,7 @@ Test(export, unknown_browser_is_a_usage_error)
 	g_autofree gchar *source = ct_test_data_path("leaf.pem");
 	const gchar *argv[] = {"certtrust", "export", source, "--browser",
 			       "netscape4", "--dir",  tmpdir, NULL};
-	g_autoptr(CtTestRun) run = export_spawn(argv, NULL);
+	g_autoptr(CtTestRun) run = ct_test_run(argv, NULL);
 
 	cr_assert_eq(run->exit_status, 2, "exit %d: %s", run->exit_status, run->err);
 	export_assert_dir_holds(tmpdir, "");
@@ -645,7 +625,7 @@ export_run_browser(const gchar *name, const gchar *browser, const gchar *extra)
 	g_autofree gchar *dir = export_tmp("out");
 	const gchar *argv[] = {"certtrust", "export", source, "--browser", browser,
 			       "--dir",	    dir,      extra,  NULL};
-	return export_spawn(argv, NULL);
+	return ct_test_run(argv, NULL);
 }
 
 /* tmpdir/out/ucm.example.com<suffix> (transfer full) */

@@ -29,33 +29,13 @@ show_teardown(void)
 
 TestSuite(show, .init = show_setup, .fini = show_teardown, .timeout = 30);
 
-/* ct_test_run() with stdout and stderr never NULL (g_strndup() of empty output is NULL) */
-static CtTestRun *
-show_spawn(const gchar *const *argv, GBytes *stdin_bytes)
-{
-	CtTestRun *run = ct_test_run(argv, stdin_bytes);
-	if (run->out == NULL)
-		run->out = g_strdup("");
-	if (run->err == NULL)
-		run->err = g_strdup("");
-	return run;
-}
-
-/* the same for sh -c command_line */
-static CtTestRun *
-show_spawn_shell(const gchar *command_line)
-{
-	const gchar *argv[] = {"/bin/sh", "-c", command_line, NULL};
-	return show_spawn(argv, NULL);
-}
-
 /* certtrust show ARGS... FILE: the run of the built program */
 static CtTestRun *
 show_run(const gchar *name, const gchar *option, const gchar *value)
 {
 	g_autofree gchar *path = ct_test_data_path(name);
 	const gchar *argv[] = {"certtrust", "show", path, option, value, NULL};
-	return show_spawn(argv, NULL);
+	return ct_test_run(argv, NULL);
 }
 
 /* certtrust show --view VIEW FILE, which must succeed */
@@ -68,64 +48,13 @@ show_view(const gchar *name, const gchar *view)
 	return run;
 }
 
-/* the end of the first JSON value in text (objects and arrays only), or NULL */
-static const gchar *
-show_json_value_end(const gchar *text)
-{
-	gint depth = 0;
-	gboolean in_string = FALSE;
-
-	for (const gchar *p = text; *p != '\0'; p++) {
-		if (in_string) {
-			if (*p == '\\' && p[1] != '\0')
-				p++;
-			else if (*p == '"')
-				in_string = FALSE;
-			continue;
-		}
-		if (*p == '"')
-			in_string = TRUE;
-		else if (*p == '{' || *p == '[')
-			depth++;
-		else if (*p == '}' || *p == ']') {
-			depth--;
-			if (depth == 0)
-				return p + 1;
-		}
-	}
-	return NULL;
-}
-
-/* stdout must be exactly one JSON object; returns it (transfer full) */
-static JsonNode *
-show_parse_one_document(const gchar *text)
-{
-	g_autoptr(JsonParser) parser = json_parser_new();
-	g_autoptr(GError) error = NULL;
-	const gchar *start = text;
-	const gchar *end;
-
-	while (g_ascii_isspace(*start))
-		start++;
-	cr_assert(*start == '{', "stdout is not a JSON object: \"%.200s\"", text);
-	end = show_json_value_end(start);
-	cr_assert_not_null(end, "unterminated JSON on stdout: \"%.200s\"", text);
-	while (g_ascii_isspace(*end))
-		end++;
-	cr_assert(*end == '\0', "more than one JSON document on stdout");
-	if (!json_parser_load_from_data(parser, text, -1, &error))
-		cr_assert_fail("stdout is not valid JSON: %s", error->message);
-	cr_assert(JSON_NODE_HOLDS_OBJECT(json_parser_get_root(parser)));
-	return json_node_copy(json_parser_get_root(parser));
-}
-
 /* certtrust show --json FILE: the document, which must describe a success */
 static JsonNode *
 show_json(const gchar *name)
 {
 	g_autoptr(CtTestRun) run = show_run(name, "--json", NULL);
 	cr_assert_eq(run->exit_status, 0, "show --json %s: stderr: %s", name, run->err);
-	return show_parse_one_document(run->out);
+	return ct_test_parse_one_json_document(run->out);
 }
 
 static JsonArray *
@@ -179,7 +108,7 @@ show_openssl(const gchar *name, const gchar *option)
 	g_autofree gchar *quoted = g_shell_quote(path);
 	g_autofree gchar *command = g_strdup_printf("openssl x509 -in %s -noout %s", quoted,
 						    option);
-	g_autoptr(CtTestRun) run = show_spawn_shell(command);
+	g_autoptr(CtTestRun) run = ct_test_run_shell(command);
 	const gchar *eq;
 
 	cr_assert_eq(run->exit_status, 0, "%s: %s", command, run->err);
@@ -668,7 +597,7 @@ Test(show, json_several_sources_give_results)
 	g_autofree gchar *leaf = ct_test_data_path("leaf.pem");
 	g_autofree gchar *tomcat = ct_test_data_path("tomcat.der");
 	const gchar *argv[] = {"certtrust", "show", "--json", leaf, tomcat, NULL};
-	g_autoptr(CtTestRun) run = show_spawn(argv, NULL);
+	g_autoptr(CtTestRun) run = ct_test_run(argv, NULL);
 	g_autoptr(JsonNode) root = NULL;
 	g_autofree gchar *leaf_sha256 = show_openssl_fingerprint("leaf.pem", "sha256");
 	g_autofree gchar *tomcat_sha256 = show_openssl_fingerprint("tomcat.pem", "sha256");
@@ -677,7 +606,7 @@ Test(show, json_several_sources_give_results)
 	JsonObject *second;
 
 	cr_assert_eq(run->exit_status, 0, "stderr: %s", run->err);
-	root = show_parse_one_document(run->out);
+	root = ct_test_parse_one_json_document(run->out);
 	results = json_object_get_array_member(json_node_get_object(root), "results");
 	cr_assert_not_null(results, "no \"results\" array");
 	cr_assert_eq(json_array_get_length(results), 2);
@@ -702,7 +631,7 @@ Test(show, several_sources_show_each_in_human_output)
 	g_autofree gchar *leaf = ct_test_data_path("leaf.pem");
 	g_autofree gchar *tomcat = ct_test_data_path("tomcat.pem");
 	const gchar *argv[] = {"certtrust", "show", "--view", "properties", leaf, tomcat, NULL};
-	g_autoptr(CtTestRun) run = show_spawn(argv, NULL);
+	g_autoptr(CtTestRun) run = ct_test_run(argv, NULL);
 	g_autofree gchar *leaf_sha256 = show_openssl_fingerprint("leaf.pem", "sha256");
 	g_autofree gchar *tomcat_sha256 = show_openssl_fingerprint("tomcat.pem", "sha256");
 
@@ -747,9 +676,9 @@ Test(show, der_file_named_pem_is_read)
 
 	cr_assert(g_file_set_contents(path, g_bytes_get_data(der, NULL),
 				      (gssize)g_bytes_get_size(der), NULL));
-	run = show_spawn(argv, NULL);
+	run = ct_test_run(argv, NULL);
 	cr_assert_eq(run->exit_status, 0, "stderr: %s", run->err);
-	root = show_parse_one_document(run->out);
+	root = ct_test_parse_one_json_document(run->out);
 	cr_assert_str_eq(show_json_string(show_json_leaf(root), "sha256"), expected);
 }
 
@@ -758,7 +687,7 @@ Test(show, stdin_pem)
 	g_autoptr(GBytes) pem = ct_test_data_bytes("leaf.pem");
 	g_autofree gchar *expected = show_openssl_fingerprint("leaf.pem", "sha256");
 	const gchar *argv[] = {"certtrust", "show", "--view", "properties", "-", NULL};
-	g_autoptr(CtTestRun) run = show_spawn(argv, pem);
+	g_autoptr(CtTestRun) run = ct_test_run(argv, pem);
 
 	cr_assert_eq(run->exit_status, 0, "stderr: %s", run->err);
 	cr_assert_not_null(strstr(run->out, expected), "%s", run->out);
@@ -769,11 +698,11 @@ Test(show, stdin_der_json)
 	g_autoptr(GBytes) der = ct_test_data_bytes("leaf.der");
 	g_autofree gchar *expected = show_openssl_fingerprint("leaf.pem", "sha256");
 	const gchar *argv[] = {"certtrust", "show", "--json", "-", NULL};
-	g_autoptr(CtTestRun) run = show_spawn(argv, der);
+	g_autoptr(CtTestRun) run = ct_test_run(argv, der);
 	g_autoptr(JsonNode) root = NULL;
 
 	cr_assert_eq(run->exit_status, 0, "stderr: %s", run->err);
-	root = show_parse_one_document(run->out);
+	root = ct_test_parse_one_json_document(run->out);
 	cr_assert_str_eq(show_json_string(show_json_leaf(root), "sha256"), expected);
 }
 
@@ -822,7 +751,7 @@ Test(show, hostile_json_keeps_the_full_value)
 	cr_assert_eq(run->exit_status, 0, "stderr: %s", run->err);
 	cr_assert_null(strchr(run->out, '\x1b'), "raw ESC in the JSON text");
 	cr_assert_null(strchr(run->out, '\r'), "raw CR in the JSON text");
-	root = show_parse_one_document(run->out);
+	root = ct_test_parse_one_json_document(run->out);
 	subject = show_json_string(show_json_leaf(root), "subject");
 	cr_assert_geq(show_longest_run(subject, 'A', NULL), 10000, "the long value was cut");
 	cr_assert_not_null(strstr(subject, "evil\x1b[31mred"), "ESC lost: %.200s", subject);
@@ -866,7 +795,7 @@ Test(show, random_garbage_of_10_mb_fails_fast)
 	g_autofree gchar *path = g_build_filename(tmpdir, "garbage.bin", NULL);
 	g_autofree gchar *quoted = g_shell_quote(path);
 	g_autofree gchar *command = g_strdup_printf("head -c 10M /dev/urandom >%s", quoted);
-	g_autoptr(CtTestRun) made = show_spawn_shell(command);
+	g_autoptr(CtTestRun) made = ct_test_run_shell(command);
 	const gchar *argv[] = {"certtrust", "show", path, NULL};
 	g_autoptr(CtTestRun) run = NULL;
 	gint64 start;
@@ -874,7 +803,7 @@ Test(show, random_garbage_of_10_mb_fails_fast)
 
 	cr_assert_eq(made->exit_status, 0, "%s", made->err);
 	start = g_get_monotonic_time();
-	run = show_spawn(argv, NULL);
+	run = ct_test_run(argv, NULL);
 	elapsed = g_get_monotonic_time() - start;
 	cr_assert_eq(run->exit_status, 1);
 	cr_assert_str_empty(run->out);
@@ -886,7 +815,7 @@ Test(show, random_garbage_of_10_mb_fails_fast)
 Test(show, directory_as_source_fails_naming_it)
 {
 	const gchar *argv[] = {"certtrust", "show", tmpdir, NULL};
-	g_autoptr(CtTestRun) run = show_spawn(argv, NULL);
+	g_autoptr(CtTestRun) run = ct_test_run(argv, NULL);
 
 	cr_assert_eq(run->exit_status, 1, "exit %d: %s", run->exit_status, run->err);
 	cr_assert_str_empty(run->out);

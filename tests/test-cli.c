@@ -37,18 +37,6 @@ cli_teardown(void)
 
 TestSuite(cli, .init = cli_setup, .fini = cli_teardown, .timeout = 30);
 
-/* ct_test_run() with stdout and stderr never NULL (g_strndup() of empty output is NULL) */
-static CtTestRun *
-cli_spawn(const gchar *const *argv, GBytes *stdin_bytes)
-{
-	CtTestRun *run = ct_test_run(argv, stdin_bytes);
-	if (run->out == NULL)
-		run->out = g_strdup("");
-	if (run->err == NULL)
-		run->err = g_strdup("");
-	return run;
-}
-
 /* word appears in text on its own, not as part of a longer command name */
 static gboolean
 cli_has_word(const gchar *text, const gchar *word)
@@ -64,57 +52,6 @@ cli_has_word(const gchar *text, const gchar *word)
 		p += len;
 	}
 	return FALSE;
-}
-
-/* the end of the first JSON value in text (objects and arrays only), or NULL */
-static const gchar *
-cli_json_value_end(const gchar *text)
-{
-	gint depth = 0;
-	gboolean in_string = FALSE;
-
-	for (const gchar *p = text; *p != '\0'; p++) {
-		if (in_string) {
-			if (*p == '\\' && p[1] != '\0')
-				p++;
-			else if (*p == '"')
-				in_string = FALSE;
-			continue;
-		}
-		if (*p == '"')
-			in_string = TRUE;
-		else if (*p == '{' || *p == '[')
-			depth++;
-		else if (*p == '}' || *p == ']') {
-			depth--;
-			if (depth == 0)
-				return p + 1;
-		}
-	}
-	return NULL;
-}
-
-/* stdout must be exactly one JSON document; returns its root (transfer full) */
-static JsonNode *
-cli_parse_one_document(const gchar *text)
-{
-	g_autoptr(JsonParser) parser = json_parser_new();
-	g_autoptr(GError) error = NULL;
-	const gchar *start = text;
-	const gchar *end;
-
-	while (g_ascii_isspace(*start))
-		start++;
-	cr_assert(*start == '{', "stdout is not a JSON object: \"%s\"", text);
-	end = cli_json_value_end(start);
-	cr_assert_not_null(end, "unterminated JSON on stdout: \"%s\"", text);
-	while (g_ascii_isspace(*end))
-		end++;
-	cr_assert(*end == '\0', "more than one JSON document on stdout: \"%s\"", text);
-	if (!json_parser_load_from_data(parser, text, -1, &error))
-		cr_assert_fail("stdout is not valid JSON: %s: \"%s\"", error->message, text);
-	cr_assert_not_null(json_parser_get_root(parser));
-	return json_node_copy(json_parser_get_root(parser));
 }
 
 /* the {"error":{...}} document: its shape, and its exit_status equal to the process's */
@@ -154,7 +91,7 @@ cli_assert_one_line(const gchar *text)
 Test(cli, help_lists_every_command)
 {
 	const gchar *argv[] = {"certtrust", "--help", NULL};
-	g_autoptr(CtTestRun) run = cli_spawn(argv, NULL);
+	g_autoptr(CtTestRun) run = ct_test_run(argv, NULL);
 
 	cr_assert_eq(run->exit_status, 0, "stderr: %s", run->err);
 	for (guint i = 0; cli_commands[i] != NULL; i++)
@@ -178,7 +115,7 @@ ParameterizedTestParameters(cli, command_help_prints_synopsis)
 ParameterizedTest(CliCommand *param, cli, command_help_prints_synopsis)
 {
 	const gchar *argv[] = {"certtrust", param->name, "--help", NULL};
-	g_autoptr(CtTestRun) run = cli_spawn(argv, NULL);
+	g_autoptr(CtTestRun) run = ct_test_run(argv, NULL);
 	g_autofree gchar *synopsis = g_strdup_printf("certtrust %s", param->name);
 
 	cr_assert_eq(run->exit_status, 0, "%s --help: stderr: %s", param->name, run->err);
@@ -189,7 +126,7 @@ ParameterizedTest(CliCommand *param, cli, command_help_prints_synopsis)
 Test(cli, version_prints_name_and_version)
 {
 	const gchar *argv[] = {"certtrust", "--version", NULL};
-	g_autoptr(CtTestRun) run = cli_spawn(argv, NULL);
+	g_autoptr(CtTestRun) run = ct_test_run(argv, NULL);
 	g_autofree gchar *expected = g_strdup_printf("certtrust %s", PACKAGE_VERSION);
 
 	cr_assert_eq(run->exit_status, 0, "stderr: %s", run->err);
@@ -200,7 +137,7 @@ Test(cli, version_prints_name_and_version)
 Test(cli, unknown_command_is_a_usage_error)
 {
 	const gchar *argv[] = {"certtrust", "frobnicate", NULL};
-	g_autoptr(CtTestRun) run = cli_spawn(argv, NULL);
+	g_autoptr(CtTestRun) run = ct_test_run(argv, NULL);
 
 	cr_assert_eq(run->exit_status, 2);
 	cr_assert_str_empty(run->out);
@@ -210,18 +147,18 @@ Test(cli, unknown_command_is_a_usage_error)
 Test(cli, unknown_command_json_gives_error_document)
 {
 	const gchar *argv[] = {"certtrust", "frobnicate", "--json", NULL};
-	g_autoptr(CtTestRun) run = cli_spawn(argv, NULL);
+	g_autoptr(CtTestRun) run = ct_test_run(argv, NULL);
 	g_autoptr(JsonNode) root = NULL;
 
 	cr_assert_eq(run->exit_status, 2);
-	root = cli_parse_one_document(run->out);
+	root = ct_test_parse_one_json_document(run->out);
 	cli_assert_error_document(root, 2);
 }
 
 Test(cli, bad_option_points_to_command_help)
 {
 	const gchar *argv[] = {"certtrust", "show", "--no-such-option", "x.pem", NULL};
-	g_autoptr(CtTestRun) run = cli_spawn(argv, NULL);
+	g_autoptr(CtTestRun) run = ct_test_run(argv, NULL);
 
 	cr_assert_eq(run->exit_status, 2);
 	cr_assert_str_empty(run->out);
@@ -231,18 +168,18 @@ Test(cli, bad_option_points_to_command_help)
 Test(cli, bad_option_json_gives_usage_error_document)
 {
 	const gchar *argv[] = {"certtrust", "show", "--json", "--no-such-option", "x.pem", NULL};
-	g_autoptr(CtTestRun) run = cli_spawn(argv, NULL);
+	g_autoptr(CtTestRun) run = ct_test_run(argv, NULL);
 	g_autoptr(JsonNode) root = NULL;
 
 	cr_assert_eq(run->exit_status, 2);
-	root = cli_parse_one_document(run->out);
+	root = ct_test_parse_one_json_document(run->out);
 	cli_assert_error_document(root, 2);
 }
 
 Test(cli, show_without_source_is_a_usage_error)
 {
 	const gchar *argv[] = {"certtrust", "show", NULL};
-	g_autoptr(CtTestRun) run = cli_spawn(argv, NULL);
+	g_autoptr(CtTestRun) run = ct_test_run(argv, NULL);
 
 	cr_assert_eq(run->exit_status, 2, "stdout: %s stderr: %s", run->out, run->err);
 	cr_assert_str_empty(run->out);
@@ -294,7 +231,7 @@ ParameterizedTest(CliPending *param, cli, pending_command_says_not_built)
 	g_autofree gchar *err_lower = NULL;
 
 	cli_pending_argv(param, FALSE, argv);
-	run = cli_spawn(argv, NULL);
+	run = ct_test_run(argv, NULL);
 	cr_assert_eq(run->exit_status, 1, "%s: stderr: %s", param->args[0], run->err);
 	cr_assert_str_empty(run->out);
 	err_lower = g_ascii_strdown(run->err, -1);
@@ -316,9 +253,9 @@ ParameterizedTest(CliPending *param, cli, pending_command_json_error)
 	JsonObject *error;
 
 	cli_pending_argv(param, TRUE, argv);
-	run = cli_spawn(argv, NULL);
+	run = ct_test_run(argv, NULL);
 	cr_assert_eq(run->exit_status, 1, "%s: stderr: %s", param->args[0], run->err);
-	root = cli_parse_one_document(run->out);
+	root = ct_test_parse_one_json_document(run->out);
 	error = cli_assert_error_document(root, 1);
 	cr_assert_eq(json_object_get_int_member(error, "code"), CLI_ERROR_NOT_SUPPORTED);
 	cr_assert_str_eq(json_object_get_string_member(error, "name"), "not-supported");
@@ -328,7 +265,7 @@ Test(cli, missing_file_exits_3_naming_it)
 {
 	g_autofree gchar *path = g_build_filename(tmpdir, "absent.pem", NULL);
 	const gchar *argv[] = {"certtrust", "show", path, NULL};
-	g_autoptr(CtTestRun) run = cli_spawn(argv, NULL);
+	g_autoptr(CtTestRun) run = ct_test_run(argv, NULL);
 
 	cr_assert_eq(run->exit_status, 3, "stderr: %s", run->err);
 	cr_assert_str_empty(run->out);
@@ -340,12 +277,12 @@ Test(cli, missing_file_json_error_has_exit_status_3)
 {
 	g_autofree gchar *path = g_build_filename(tmpdir, "absent.pem", NULL);
 	const gchar *argv[] = {"certtrust", "show", "--json", path, NULL};
-	g_autoptr(CtTestRun) run = cli_spawn(argv, NULL);
+	g_autoptr(CtTestRun) run = ct_test_run(argv, NULL);
 	g_autoptr(JsonNode) root = NULL;
 	JsonObject *error;
 
 	cr_assert_eq(run->exit_status, 3);
-	root = cli_parse_one_document(run->out);
+	root = ct_test_parse_one_json_document(run->out);
 	error = cli_assert_error_document(root, 3);
 	cr_assert_not_null(strstr(json_object_get_string_member(error, "message"), path));
 }
@@ -354,11 +291,11 @@ Test(cli, bad_data_json_error_has_exit_status_1)
 {
 	g_autofree gchar *path = ct_test_data_path("truncated.der");
 	const gchar *argv[] = {"certtrust", "show", "--json", path, NULL};
-	g_autoptr(CtTestRun) run = cli_spawn(argv, NULL);
+	g_autoptr(CtTestRun) run = ct_test_run(argv, NULL);
 	g_autoptr(JsonNode) root = NULL;
 
 	cr_assert_eq(run->exit_status, 1);
-	root = cli_parse_one_document(run->out);
+	root = ct_test_parse_one_json_document(run->out);
 	cli_assert_error_document(root, 1);
 }
 
@@ -372,9 +309,9 @@ Test(cli, existing_output_json_error_has_exit_status_1)
 	g_autoptr(JsonNode) root = NULL;
 
 	cr_assert(g_file_set_contents(out, "keep", -1, NULL));
-	run = cli_spawn(argv, NULL);
+	run = ct_test_run(argv, NULL);
 	cr_assert_eq(run->exit_status, 1);
-	root = cli_parse_one_document(run->out);
+	root = ct_test_parse_one_json_document(run->out);
 	cli_assert_error_document(root, 1);
 }
 
@@ -382,7 +319,7 @@ Test(cli, invalid_view_is_a_usage_error)
 {
 	g_autofree gchar *source = ct_test_data_path("leaf.pem");
 	const gchar *argv[] = {"certtrust", "show", source, "--view", "everything", NULL};
-	g_autoptr(CtTestRun) run = cli_spawn(argv, NULL);
+	g_autoptr(CtTestRun) run = ct_test_run(argv, NULL);
 
 	cr_assert_eq(run->exit_status, 2, "stderr: %s", run->err);
 	cr_assert_str_empty(run->out);
@@ -393,7 +330,7 @@ Test(cli, error_without_json_prints_nothing_on_stdout)
 {
 	g_autofree gchar *path = ct_test_data_path("empty.der");
 	const gchar *argv[] = {"certtrust", "show", path, NULL};
-	g_autoptr(CtTestRun) run = cli_spawn(argv, NULL);
+	g_autoptr(CtTestRun) run = ct_test_run(argv, NULL);
 
 	cr_assert_eq(run->exit_status, 1);
 	cr_assert_str_empty(run->out);
@@ -404,10 +341,10 @@ Test(cli, success_json_is_one_document)
 {
 	g_autofree gchar *path = ct_test_data_path("leaf.pem");
 	const gchar *argv[] = {"certtrust", "show", "--json", path, NULL};
-	g_autoptr(CtTestRun) run = cli_spawn(argv, NULL);
+	g_autoptr(CtTestRun) run = ct_test_run(argv, NULL);
 	g_autoptr(JsonNode) root = NULL;
 
 	cr_assert_eq(run->exit_status, 0, "stderr: %s", run->err);
-	root = cli_parse_one_document(run->out);
+	root = ct_test_parse_one_json_document(run->out);
 	cr_assert_not(json_object_has_member(json_node_get_object(root), "error"));
 }

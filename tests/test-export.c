@@ -25,16 +25,6 @@ teardown(void)
 
 TestSuite(export, .init = setup, .fini = teardown, .timeout = 30);
 
-static CtChain *
-ct_test_load(const gchar *name)
-{
-	g_autofree gchar *path = ct_test_data_path(name);
-	g_autoptr(GError) error = NULL;
-	CtChain *chain = ct_chain_load_file(path, NULL, &error);
-	cr_assert_not_null(chain, "%s: %s", name, error != NULL ? error->message : "");
-	return chain;
-}
-
 static GBytes *
 ct_test_render(CtChain *chain, CtExportFormat format)
 {
@@ -46,7 +36,7 @@ ct_test_render(CtChain *chain, CtExportFormat format)
 
 Test(export, der_is_the_leaf_bytes)
 {
-	g_autoptr(CtChain) chain = ct_test_load("chain-shuffled.pem");
+	g_autoptr(CtChain) chain = ct_test_load_chain("chain-shuffled.pem");
 	g_autoptr(GBytes) der = ct_test_render(chain, CT_EXPORT_FORMAT_DER);
 	g_autoptr(GBytes) leaf = ct_test_data_bytes("leaf.der");
 	cr_assert(g_bytes_equal(der, leaf));
@@ -54,7 +44,7 @@ Test(export, der_is_the_leaf_bytes)
 
 Test(export, pem_lines_are_64_columns_with_crlf)
 {
-	g_autoptr(CtChain) chain = ct_test_load("leaf.der");
+	g_autoptr(CtChain) chain = ct_test_load_chain("leaf.der");
 	g_autoptr(GBytes) pem = ct_test_render(chain, CT_EXPORT_FORMAT_PEM);
 	g_autofree gchar *text = g_strndup(g_bytes_get_data(pem, NULL), g_bytes_get_size(pem));
 	g_auto(GStrv) lines = g_strsplit(text, "\r\n", -1);
@@ -72,7 +62,7 @@ Test(export, pem_lines_are_64_columns_with_crlf)
 
 Test(export, base64_and_pem_are_the_same_bytes)
 {
-	g_autoptr(CtChain) chain = ct_test_load("leaf.der");
+	g_autoptr(CtChain) chain = ct_test_load_chain("leaf.der");
 	g_autoptr(GBytes) pem = ct_test_render(chain, CT_EXPORT_FORMAT_PEM);
 	g_autoptr(GBytes) b64 = ct_test_render(chain, CT_EXPORT_FORMAT_BASE64);
 	cr_assert(g_bytes_equal(pem, b64));
@@ -80,7 +70,7 @@ Test(export, base64_and_pem_are_the_same_bytes)
 
 Test(export, windows_base64_cer_is_reproduced_exactly)
 {
-	g_autoptr(CtChain) chain = ct_test_load("leaf.der");
+	g_autoptr(CtChain) chain = ct_test_load_chain("leaf.der");
 	g_autoptr(GBytes) b64 = ct_test_render(chain, CT_EXPORT_FORMAT_BASE64);
 	g_autoptr(GBytes) windows = ct_test_data_bytes("leaf-windows.cer");
 	cr_assert(g_bytes_equal(b64, windows));
@@ -88,7 +78,7 @@ Test(export, windows_base64_cer_is_reproduced_exactly)
 
 Test(export, pem_chain_and_pkcs7_chain_follow_the_path)
 {
-	g_autoptr(CtChain) chain = ct_test_load("chain-shuffled.pem");
+	g_autoptr(CtChain) chain = ct_test_load_chain("chain-shuffled.pem");
 	g_autoptr(GBytes) p7 = ct_test_render(chain, CT_EXPORT_FORMAT_PKCS7_CHAIN);
 	g_autoptr(GBytes) openssl = ct_test_data_bytes("chain.p7b");
 	g_autoptr(GBytes) pem = ct_test_render(chain, CT_EXPORT_FORMAT_PEM_CHAIN);
@@ -101,7 +91,7 @@ Test(export, pem_chain_and_pkcs7_chain_follow_the_path)
 
 Test(export, single_pkcs7_holds_only_the_leaf)
 {
-	g_autoptr(CtChain) chain = ct_test_load("chain.pem");
+	g_autoptr(CtChain) chain = ct_test_load_chain("chain.pem");
 	g_autoptr(GBytes) p7 = ct_test_render(chain, CT_EXPORT_FORMAT_PKCS7);
 	g_autoptr(CtChain) again = ct_chain_load_bytes("again", p7, NULL);
 	cr_assert_not_null(again);
@@ -110,7 +100,7 @@ Test(export, single_pkcs7_holds_only_the_leaf)
 
 Test(export, file_is_0644_and_not_overwritten_without_force)
 {
-	g_autoptr(CtChain) chain = ct_test_load("leaf.der");
+	g_autoptr(CtChain) chain = ct_test_load_chain("leaf.der");
 	g_autofree gchar *path = g_build_filename(tmpdir, "out.pem", NULL);
 	g_autoptr(GError) error = NULL;
 	struct stat st;
@@ -129,7 +119,7 @@ Test(export, file_is_0644_and_not_overwritten_without_force)
 
 Test(export, browser_dir_is_all_or_nothing)
 {
-	g_autoptr(CtChain) chain = ct_test_load("leaf.der");
+	g_autoptr(CtChain) chain = ct_test_load_chain("leaf.der");
 	g_autofree gchar *blocker = g_build_filename(tmpdir, "ucm.example.com.p7c", NULL);
 	g_autoptr(GError) error = NULL;
 	g_autoptr(GPtrArray) paths = NULL;

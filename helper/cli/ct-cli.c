@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <unistd.h>
 
+#include "ct-chain.h"
 #include "ct-cli.h"
 #include "ct-nssdb.h"
 
@@ -91,6 +92,25 @@ ct_cli_parse_options(CtCli *cli,
 		return FALSE;
 	}
 	return TRUE;
+}
+
+GPtrArray *
+ct_cli_load_sources(CtCli *cli, gint argc, gchar **argv, GError **error)
+{
+	g_autoptr(GPtrArray) chains = g_ptr_array_new_with_free_func((GDestroyNotify)ct_chain_free);
+
+	if (argc < 2) {
+		g_set_error_literal(error, CT_ERROR, CT_ERROR_INVALID_ARGS, "no SOURCE given");
+		return NULL;
+	}
+	/* read every source before any output: one error, no half results */
+	for (gint i = 1; i < argc; i++) {
+		CtChain *chain = ct_chain_load_file(argv[i], cli->cancellable, error);
+		if (chain == NULL)
+			return NULL;
+		g_ptr_array_add(chains, chain);
+	}
+	return g_steal_pointer(&chains);
 }
 
 static void

@@ -38,6 +38,10 @@ ct_cli_parse_options(CtCli *cli,
 		     gchar ***argv,
 		     GError **error);
 
+/* every SOURCE argument (argv[1..argc)) as a chain, all or an error; at least one */
+GPtrArray *
+ct_cli_load_sources(CtCli *cli, gint argc, gchar **argv, GError **error); /* CtChain* */
+
 /* output: results on stdout, diagnostics on stderr (ct-cli-output.c) */
 gchar *
 ct_cli_escape(const gchar *text); /* (transfer full) terminal-safe, long text cut */

@@ -79,7 +79,7 @@ ct_cmd_export(CtCli *cli, gint argc, gchar **argv, GError **error)
 	g_autofree gchar *dir = NULL;
 	gboolean force = FALSE;
 	CtExportFormat format = CT_EXPORT_FORMAT_DER;
-	g_autoptr(GPtrArray) chains = g_ptr_array_new_with_free_func((GDestroyNotify)ct_chain_free);
+	g_autoptr(GPtrArray) chains = NULL;
 	g_autoptr(JsonBuilder) builder = json_builder_new();
 	g_autoptr(GError) error_local = NULL;
 	const GOptionEntry entries[] = {
@@ -114,22 +114,15 @@ ct_cmd_export(CtCli *cli, gint argc, gchar **argv, GError **error)
 		return FALSE;
 	if (browser != NULL && ct_export_get_browser_offers(browser, error) == NULL)
 		return FALSE;
-	if (argc < 2) {
-		g_set_error_literal(error, CT_ERROR, CT_ERROR_INVALID_ARGS, "no SOURCE given");
-		return FALSE;
-	}
 	if (output != NULL && argc > 2) {
 		g_set_error_literal(
 		    error, CT_ERROR, CT_ERROR_INVALID_ARGS,
 		    "-o FILE takes one SOURCE: use --browser B --dir DIR for several");
 		return FALSE;
 	}
-	for (gint i = 1; i < argc; i++) {
-		CtChain *chain = ct_chain_load_file(argv[i], cli->cancellable, error);
-		if (chain == NULL)
-			return FALSE;
-		g_ptr_array_add(chains, chain);
-	}
+	chains = ct_cli_load_sources(cli, argc, argv, error);
+	if (chains == NULL)
+		return FALSE;
 
 	json_builder_begin_object(builder);
 	json_builder_set_member_name(builder, "files");

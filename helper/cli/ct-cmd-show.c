@@ -140,7 +140,7 @@ ct_cmd_show(CtCli *cli, gint argc, gchar **argv, GError **error)
 {
 	g_autofree gchar *view_name = NULL;
 	CtShowView view = CT_SHOW_VIEW_ALL;
-	g_autoptr(GPtrArray) chains = g_ptr_array_new_with_free_func((GDestroyNotify)ct_chain_free);
+	g_autoptr(GPtrArray) chains = NULL;
 	const GOptionEntry entries[] = {
 	    {"view", 0, 0, G_OPTION_ARG_STRING, &view_name,
 	     "all, v1, extensions, critical or properties (default all)", "VIEW"},
@@ -151,18 +151,9 @@ ct_cmd_show(CtCli *cli, gint argc, gchar **argv, GError **error)
 		return FALSE;
 	if (view_name != NULL && !ct_cmd_show_parse_view(view_name, &view, error))
 		return FALSE;
-	if (argc < 2) {
-		g_set_error_literal(error, CT_ERROR, CT_ERROR_INVALID_ARGS, "no SOURCE given");
+	chains = ct_cli_load_sources(cli, argc, argv, error);
+	if (chains == NULL)
 		return FALSE;
-	}
-
-	/* read every source before printing anything: one error, no half output */
-	for (gint i = 1; i < argc; i++) {
-		CtChain *chain = ct_chain_load_file(argv[i], cli->cancellable, error);
-		if (chain == NULL)
-			return FALSE;
-		g_ptr_array_add(chains, chain);
-	}
 
 	if (cli->json) {
 		g_autoptr(JsonBuilder) builder = json_builder_new();

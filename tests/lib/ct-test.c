@@ -125,3 +125,63 @@ ct_test_run_shell(const gchar *command_line)
 	const gchar *argv[] = {"/bin/sh", "-c", command_line, NULL};
 	return ct_test_run(argv, NULL);
 }
+
+/* the end of the first JSON object or array in text, or NULL */
+static const gchar *
+ct_test_json_value_end(const gchar *text)
+{
+	gint depth = 0;
+	gboolean in_string = FALSE;
+
+	for (const gchar *p = text; *p != '\0'; p++) {
+		if (in_string) {
+			if (*p == '\\' && p[1] != '\0')
+				p++;
+			else if (*p == '"')
+				in_string = FALSE;
+			continue;
+		}
+		if (*p == '"') {
+			in_string = TRUE;
+		} else if (*p == '{' || *p == '[') {
+			depth++;
+		} else if (*p == '}' || *p == ']') {
+			depth--;
+			if (depth == 0)
+				return p + 1;
+		}
+	}
+	return NULL;
+}
+
+JsonNode *
+ct_test_parse_one_json_document(const gchar *text)
+{
+	g_autoptr(JsonParser) parser = json_parser_new();
+	g_autoptr(GError) error = NULL;
+	const gchar *start = text;
+	const gchar *end;
+
+	/* json-glib accepts two documents back to back: find the end of the first */
+	while (g_ascii_isspace(*start))
+		start++;
+	cr_assert(*start == '{', "stdout is not a JSON object: \"%s\"", text);
+	end = ct_test_json_value_end(start);
+	cr_assert_not_null(end, "unterminated JSON on stdout: \"%s\"", text);
+	while (g_ascii_isspace(*end))
+		end++;
+	cr_assert(*end == '\0', "more than one JSON document on stdout: \"%s\"", text);
+	if (!json_parser_load_from_data(parser, text, -1, &error))
+		cr_assert_fail("stdout is not valid JSON: %s: \"%s\"", error->message, text);
+	return json_node_copy(json_parser_get_root(parser));
+}
+
+CtChain *
+ct_test_load_chain(const gchar *name)
+{
+	g_autofree gchar *path = ct_test_data_path(name);
+	g_autoptr(GError) error = NULL;
+	CtChain *chain = ct_chain_load_file(path, NULL, &error);
+	cr_assert_not_null(chain, "%s: %s", name, error != NULL ? error->message : "");
+	return chain;
+}

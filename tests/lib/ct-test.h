@@ -2,6 +2,9 @@
 
 #include <criterion/criterion.h>
 #include <gio/gio.h>
+#include <json-glib/json-glib.h>
+
+#include "ct-chain.h"
 
 /* path of a generated test file: $CT_TEST_DATADIR/name */
 gchar *
@@ -33,3 +36,11 @@ ct_test_run(const gchar *const *argv, GBytes *stdin_bytes);
 /* run a shell command line (sh -c) and return its result */
 CtTestRun *
 ct_test_run_shell(const gchar *command_line);
+
+/* stdout must be exactly one JSON object; its root (transfer full) */
+JsonNode *
+ct_test_parse_one_json_document(const gchar *text);
+
+/* a generated test file loaded as a chain; fails the test when it does not load */
+CtChain *
+ct_test_load_chain(const gchar *name); /* (transfer full) */
