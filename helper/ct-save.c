@@ -10,7 +10,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "ct-escape.h"
 #include "ct-save.h"
 
 /* keeps the temp file name well under NAME_MAX whatever the target is called */
@@ -39,10 +38,10 @@ ct_save_error_from_errno(gint errsv)
 }
 
 static void
-ct_save_set_errno_error(GError **error, const gchar *display, gint errsv)
+ct_save_set_errno_error(GError **error, const gchar *path, gint errsv)
 {
-	g_set_error(error, CT_ERROR, ct_save_error_from_errno(errsv), "cannot write %s: %s",
-		    display, g_strerror(errsv));
+	g_set_error(error, CT_ERROR, ct_save_error_from_errno(errsv), "cannot write %s: %s", path,
+		    g_strerror(errsv));
 }
 
 /* write everything, flush it to the disk and give it its final mode; errno on failure */
@@ -109,7 +108,7 @@ ct_save_sync_dir(const gchar *dir)
 
 /* refuse what must not be written through or replaced; FALSE with error set */
 static gboolean
-ct_save_check_target(const gchar *path, const gchar *display, CtSaveFlags flags, GError **error)
+ct_save_check_target(const gchar *path, CtSaveFlags flags, GError **error)
 {
 	struct stat st;
 
@@ -117,25 +116,25 @@ ct_save_check_target(const gchar *path, const gchar *display, CtSaveFlags flags,
 		gint errsv = errno;
 		if (errsv == ENOENT)
 			return TRUE;
-		ct_save_set_errno_error(error, display, errsv);
+		ct_save_set_errno_error(error, path, errsv);
 		return FALSE;
 	}
 	if (S_ISLNK(st.st_mode)) {
 		g_set_error(error, CT_ERROR, CT_ERROR_INVALID_ARGS,
-			    "%s is a symbolic link: refusing to write through it", display);
+			    "%s is a symbolic link: refusing to write through it", path);
 		return FALSE;
 	}
 	if (S_ISDIR(st.st_mode)) {
-		g_set_error(error, CT_ERROR, CT_ERROR_INVALID_ARGS, "%s is a directory", display);
+		g_set_error(error, CT_ERROR, CT_ERROR_INVALID_ARGS, "%s is a directory", path);
 		return FALSE;
 	}
 	if (!S_ISREG(st.st_mode)) {
 		g_set_error(error, CT_ERROR, CT_ERROR_INVALID_ARGS, "%s is not a regular file",
-			    display);
+			    path);
 		return FALSE;
 	}
 	if ((flags & CT_SAVE_FLAG_REPLACE) == 0) {
-		g_set_error(error, CT_ERROR, CT_ERROR_EXISTS, "%s already exists", display);
+		g_set_error(error, CT_ERROR, CT_ERROR_EXISTS, "%s already exists", path);
 		return FALSE;
 	}
 	return TRUE;
@@ -144,7 +143,6 @@ ct_save_check_target(const gchar *path, const gchar *display, CtSaveFlags flags,
 gboolean
 ct_save_file(const gchar *path, GBytes *contents, guint mode, CtSaveFlags flags, GError **error)
 {
-	g_autofree gchar *display = NULL;
 	g_autofree gchar *dir = NULL;
 	g_autofree gchar *base = NULL;
 	g_autofree gchar *tmp_name = NULL;
@@ -158,22 +156,21 @@ ct_save_file(const gchar *path, GBytes *contents, guint mode, CtSaveFlags flags,
 	g_return_val_if_fail(contents != NULL, FALSE);
 	g_return_val_if_fail(error == NULL || *error == NULL, FALSE);
 
-	display = ct_escape_for_terminal(path, -1, 0);
 	if (path[0] == '\0') {
 		g_set_error_literal(error, CT_ERROR, CT_ERROR_INVALID_ARGS, "the path is empty");
 		return FALSE;
 	}
 	if (g_str_has_suffix(path, G_DIR_SEPARATOR_S)) {
 		g_set_error(error, CT_ERROR, CT_ERROR_INVALID_ARGS,
-			    "%s names a directory, not a file", display);
+			    "%s names a directory, not a file", path);
 		return FALSE;
 	}
 	base = g_path_get_basename(path);
 	if (g_strcmp0(base, ".") == 0 || g_strcmp0(base, "..") == 0) {
-		g_set_error(error, CT_ERROR, CT_ERROR_INVALID_ARGS, "%s is a directory", display);
+		g_set_error(error, CT_ERROR, CT_ERROR_INVALID_ARGS, "%s is a directory", path);
 		return FALSE;
 	}
-	if (!ct_save_check_target(path, display, flags, error))
+	if (!ct_save_check_target(path, flags, error))
 		return FALSE;
 
 	/* same directory, so that link() and rename() stay on one file system */
@@ -182,7 +179,7 @@ ct_save_file(const gchar *path, GBytes *contents, guint mode, CtSaveFlags flags,
 	tmp = g_build_filename(dir, tmp_name, NULL);
 	fd = g_mkstemp_full(tmp, O_RDWR | O_CLOEXEC, 0600);
 	if (fd < 0) {
-		ct_save_set_errno_error(error, display, errno);
+		ct_save_set_errno_error(error, path, errno);
 		return FALSE;
 	}
 
@@ -200,10 +197,10 @@ ct_save_file(const gchar *path, GBytes *contents, guint mode, CtSaveFlags flags,
 	if (errsv != 0) {
 		g_unlink(tmp);
 		if (errsv == EEXIST) {
-			g_set_error(error, CT_ERROR, CT_ERROR_EXISTS, "%s already exists", display);
+			g_set_error(error, CT_ERROR, CT_ERROR_EXISTS, "%s already exists", path);
 			return FALSE;
 		}
-		ct_save_set_errno_error(error, display, errsv);
+		ct_save_set_errno_error(error, path, errsv);
 		return FALSE;
 	}
 	ct_save_sync_dir(dir);

@@ -480,6 +480,18 @@ Test(export, missing_output_dir_fails_creating_nothing)
 	export_assert_dir_holds(tmpdir, "");
 }
 
+Test(export, control_characters_in_a_path_are_escaped_on_stderr)
+{
+	g_autofree gchar *source = ct_test_data_path("leaf.pem");
+	g_autofree gchar *out = export_tmp("no\x1b]0;owned\x07/cert.pem");
+	g_autoptr(CtTestRun) run = export_run_format(source, "pem", out, NULL);
+
+	cr_assert_neq(run->exit_status, 0);
+	cr_assert_null(strchr(run->err, '\x1b'), "raw ESC on stderr: %s", run->err);
+	cr_assert_null(strchr(run->err, '\x07'), "raw BEL on stderr: %s", run->err);
+	cr_assert_not_null(strstr(run->err, "no\\e]0;owned\\x07/cert.pem"), "%s", run->err);
+}
+
 Test(export, read_only_dir_fails_leaving_nothing)
 {
 	g_autofree gchar *source = ct_test_data_path("leaf.pem");

@@ -321,19 +321,6 @@ Test(save, missing_directory_is_not_found)
 	cr_assert_str_eq(listing, "");
 }
 
-Test(save, control_characters_in_the_path_are_escaped_in_the_message)
-{
-	g_autofree gchar *path = save_path("no\x1b]0;owned\x07/cert.pem");
-	g_autoptr(GBytes) contents = save_bytes("x");
-	g_autoptr(GError) error = NULL;
-
-	cr_assert_not(ct_save_file(path, contents, 0644, CT_SAVE_FLAG_NONE, &error));
-	cr_assert_null(strchr(error->message, '\x1b'), "%s", error->message);
-	cr_assert_null(strchr(error->message, '\x07'), "%s", error->message);
-	cr_assert_not_null(strstr(error->message, "no\\e]0;owned\\x07/cert.pem"), "%s",
-			   error->message);
-}
-
 Test(save, write_failure_leaves_nothing_behind)
 {
 	g_autofree gchar *path = save_path("big.pem");
