@@ -246,7 +246,8 @@ ct_chain_load_file(const gchar *path, GCancellable *cancellable, GError **error)
 	if (g_strcmp0(path, "-") == 0) {
 		stream = g_unix_input_stream_new(0, FALSE);
 	} else {
-		g_autoptr(GFile) file = g_file_new_for_commandline_arg(path);
+		/* a path, never a URI: "https://..." is for the network commands */
+		g_autoptr(GFile) file = g_file_new_for_path(path);
 		stream = G_INPUT_STREAM(g_file_read(file, cancellable, &error_local));
 		if (stream == NULL) {
 			ct_error_convert(&error_local);

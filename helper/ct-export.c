@@ -139,8 +139,8 @@ ct_export_to_file(CtChain *chain,
 			    error);
 }
 
-static gchar *
-ct_export_base_name(CtChain *chain)
+gchar *
+ct_export_get_base_name(CtChain *chain)
 {
 	CtCertificate *leaf = ct_chain_get_leaf(chain);
 	return ct_escape_for_filename(leaf != NULL ? leaf->subject_cn : NULL, "certificate");
@@ -178,7 +178,7 @@ ct_export_to_browser_dir(CtChain *chain,
 			    "cannot create directory %s: %s", dir, g_strerror(errsv));
 		return NULL;
 	}
-	base = ct_export_base_name(chain);
+	base = ct_export_get_base_name(chain);
 
 	/* render everything and check every target first: all or nothing */
 	for (guint i = 0; offers[i].label != NULL; i++) {

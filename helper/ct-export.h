@@ -40,6 +40,10 @@ ct_export_to_file(CtChain *chain,
 		  gboolean force,
 		  GError **error);
 
+/* the file name stem for chain: the leaf's CN made safe, or "certificate" */
+gchar *
+ct_export_get_base_name(CtChain *chain); /* (transfer full) */
+
 /* every format browser offers, into dir, named after the leaf; all or nothing:
  * an existing file without force stops before anything is written */
 GPtrArray *

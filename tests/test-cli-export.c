@@ -799,6 +799,21 @@ Test(export, browser_force_replaces_existing_files)
 	export_assert_ie8_files();
 }
 
+Test(export, browser_two_sources_with_one_name_are_refused)
+{
+	g_autofree gchar *leaf = ct_test_data_path("leaf.pem");
+	g_autofree gchar *tomcat = ct_test_data_path("tomcat.pem");
+	g_autofree gchar *dir = export_tmp("both");
+	const gchar *argv[] = {"certtrust", "export", leaf, tomcat,    "--browser",
+			       "ie8",	    "--dir",  dir,  "--force", NULL};
+	g_autoptr(CtTestRun) run = ct_test_run(argv, NULL);
+
+	/* both are CN=ucm.example.com: the second would replace the first's files */
+	cr_assert_eq(run->exit_status, 2, "exit %d: %s", run->exit_status, run->err);
+	cr_assert_not_null(strstr(run->err, "ucm.example.com"), "%s", run->err);
+	cr_assert_not(g_file_test(dir, G_FILE_TEST_EXISTS), "%s was created", dir);
+}
+
 Test(export, browser_creates_a_missing_dir)
 {
 	g_autofree gchar *dir = export_tmp("out");

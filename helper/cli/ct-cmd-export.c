@@ -41,6 +41,23 @@ ct_cmd_export_browser(CtCli *cli,
 
 	if (offers == NULL)
 		return FALSE;
+	/* two sources with one name would overwrite each other's files */
+	for (guint i = 0; i < chains->len; i++) {
+		g_autofree gchar *name = ct_export_get_base_name(g_ptr_array_index(chains, i));
+		for (guint j = 0; j < i; j++) {
+			CtChain *other = g_ptr_array_index(chains, j);
+			g_autofree gchar *other_name = ct_export_get_base_name(other);
+			if (g_strcmp0(name, other_name) == 0) {
+				CtChain *chain = g_ptr_array_index(chains, i);
+				g_set_error(
+				    error, CT_ERROR, CT_ERROR_INVALID_ARGS,
+				    "%s and %s would both be written as %s in %s: export them "
+				    "into different directories",
+				    other->source, chain->source, name, dir);
+				return FALSE;
+			}
+		}
+	}
 	for (guint i = 0; i < chains->len; i++) {
 		g_autoptr(GPtrArray) paths = ct_export_to_browser_dir(g_ptr_array_index(chains, i),
 								      browser, dir, force, error);
