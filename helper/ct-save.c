@@ -5,6 +5,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <glib/gstdio.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -140,6 +142,32 @@ ct_save_check_target(const gchar *path, CtSaveFlags flags, GError **error)
 	return TRUE;
 }
 
+/* create tmp, fill it, then put it in place; 0 or an errno, and tmp never remains */
+static gint
+ct_save_via_temp(gchar *tmp, const gchar *path, GBytes *contents, guint mode, CtSaveFlags flags)
+{
+	gsize len = 0;
+	const guint8 *data = g_bytes_get_data(contents, &len);
+	gint errsv;
+	gint fd = g_mkstemp_full(tmp, O_RDWR | O_CLOEXEC, 0600);
+
+	if (fd < 0)
+		return errno;
+	errsv = ct_save_write_fd(fd, data, len, mode);
+	/* Linux closes the descriptor even when close() says EINTR */
+	if (close(fd) != 0 && errno != EINTR && errsv == 0)
+		errsv = errno;
+	if (errsv == 0) {
+		if ((flags & CT_SAVE_FLAG_REPLACE) != 0)
+			errsv = rename(tmp, path) == 0 ? 0 : errno;
+		else
+			errsv = ct_save_link(tmp, path);
+	}
+	if (errsv != 0)
+		g_unlink(tmp);
+	return errsv;
+}
+
 gboolean
 ct_save_file(const gchar *path, GBytes *contents, guint mode, CtSaveFlags flags, GError **error)
 {
@@ -147,9 +175,8 @@ ct_save_file(const gchar *path, GBytes *contents, guint mode, CtSaveFlags flags,
 	g_autofree gchar *base = NULL;
 	g_autofree gchar *tmp_name = NULL;
 	g_autofree gchar *tmp = NULL;
-	const guint8 *data;
-	gsize len = 0;
-	gint fd;
+	sigset_t held;
+	sigset_t previous;
 	gint errsv;
 
 	g_return_val_if_fail(path != NULL, FALSE);
@@ -177,29 +204,21 @@ ct_save_file(const gchar *path, GBytes *contents, guint mode, CtSaveFlags flags,
 	dir = g_path_get_dirname(path);
 	tmp_name = g_strdup_printf(".%.*s.XXXXXX", CT_SAVE_TEMP_BASE_MAX, base);
 	tmp = g_build_filename(dir, tmp_name, NULL);
-	fd = g_mkstemp_full(tmp, O_RDWR | O_CLOEXEC, 0600);
-	if (fd < 0) {
-		ct_save_set_errno_error(error, path, errno);
+
+	/* Ctrl-C while the temp file exists would leave it behind: hold the signals
+	 * until it is renamed or removed, then let them act */
+	sigemptyset(&held);
+	sigaddset(&held, SIGINT);
+	sigaddset(&held, SIGTERM);
+	sigaddset(&held, SIGHUP);
+	pthread_sigmask(SIG_BLOCK, &held, &previous);
+	errsv = ct_save_via_temp(tmp, path, contents, mode, flags);
+	pthread_sigmask(SIG_SETMASK, &previous, NULL);
+	if (errsv == EEXIST) {
+		g_set_error(error, CT_ERROR, CT_ERROR_EXISTS, "%s already exists", path);
 		return FALSE;
 	}
-
-	data = g_bytes_get_data(contents, &len);
-	errsv = ct_save_write_fd(fd, data, len, mode);
-	/* Linux closes the descriptor even when close() says EINTR */
-	if (close(fd) != 0 && errno != EINTR && errsv == 0)
-		errsv = errno;
-	if (errsv == 0) {
-		if ((flags & CT_SAVE_FLAG_REPLACE) != 0)
-			errsv = rename(tmp, path) == 0 ? 0 : errno;
-		else
-			errsv = ct_save_link(tmp, path);
-	}
 	if (errsv != 0) {
-		g_unlink(tmp);
-		if (errsv == EEXIST) {
-			g_set_error(error, CT_ERROR, CT_ERROR_EXISTS, "%s already exists", path);
-			return FALSE;
-		}
 		ct_save_set_errno_error(error, path, errsv);
 		return FALSE;
 	}
