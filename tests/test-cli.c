@@ -194,7 +194,6 @@ typedef struct {
 
 static CliPending cli_pending[] = {
     {{"fetch", "https://ucm.example.com"}},
-    {{"check-host", "https://ucm.example.com", "--name", "ucm.example.com"}},
     {{"trust", "https://ucm.example.com"}},
     {{"untrust", "https://ucm.example.com"}},
     {{"list"}},

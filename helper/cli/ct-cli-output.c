@@ -33,6 +33,7 @@ void
 ct_cli_print_json(CtCli *cli, JsonBuilder *builder)
 {
 	g_autofree gchar *text = ct_json_to_string(builder, TRUE);
+	cli->json_printed = TRUE;
 	fputs(text, stdout);
 	fputc('\n', stdout);
 }
@@ -44,7 +45,8 @@ ct_cli_print_error(CtCli *cli, const GError *error)
 	gint status = ct_error_get_exit_status(error);
 
 	fflush(stdout);
-	if (cli->json) {
+	/* a negative check already printed its result document: the exit status says the rest */
+	if (cli->json && !cli->json_printed) {
 		g_autoptr(JsonBuilder) builder = json_builder_new();
 		g_autofree gchar *valid = g_utf8_make_valid(error->message, -1);
 		json_builder_begin_object(builder);

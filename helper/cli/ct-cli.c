@@ -15,8 +15,8 @@ static const CtCliCommand ct_cli_commands[] = {
      "connect like a browser and capture the chain and every TLS problem", NULL},
     {"show", "SOURCE... [--view all|v1|extensions|critical|properties]",
      "show certificates as the browsers' certificate viewers do", ct_cmd_show},
-    {"check-host", "SOURCE... --name NAME [--policy strict|legacy]",
-     "check a host name against a certificate (RFC 9525 and legacy rules)", NULL},
+    {"check-host", "SOURCE... --name NAME... [--policy strict|legacy]",
+     "check a host name against a certificate (RFC 9525 and legacy rules)", ct_cmd_check_host},
     {"export",
      "SOURCE --format F -o FILE [--force] | SOURCE... --browser ie8|firefox3|safari4 --dir DIR "
      "[--force]",

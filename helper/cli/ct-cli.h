@@ -13,6 +13,7 @@ typedef struct {
 	gboolean yes;
 	gchar *sysroot;
 	gboolean colour;
+	gboolean json_printed; /* the one JSON document is out: an error adds none */
 	GCancellable *cancellable;
 	const CtCliCommand *command;
 } CtCli;
@@ -57,3 +58,5 @@ gboolean
 ct_cmd_show(CtCli *cli, gint argc, gchar **argv, GError **error);
 gboolean
 ct_cmd_export(CtCli *cli, gint argc, gchar **argv, GError **error);
+gboolean
+ct_cmd_check_host(CtCli *cli, gint argc, gchar **argv, GError **error);

@@ -70,6 +70,13 @@ keyUsage = critical, digitalSignature, keyEncipherment
 extendedKeyUsage = serverAuth
 subjectKeyIdentifier = hash
 
+[v3_wildcard]
+basicConstraints = critical, CA:FALSE
+keyUsage = critical, digitalSignature
+extendedKeyUsage = serverAuth
+subjectAltName = DNS:*.example.com
+subjectKeyIdentifier = hash
+
 [v3_ec]
 basicConstraints = critical, CA:FALSE
 keyUsage = critical, digitalSignature
@@ -136,6 +143,7 @@ self_signed cn-only.key "/CN=ucm.example.com" v3_cn_only 0xC0 cn-only.pem
 openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out ec.key 2>/dev/null
 chmod 600 ec.key
 self_signed ec.key "/CN=ucm.example.com" v3_ec 0xEC ec.pem
+self_signed ec.key "/CN=*.example.com" v3_wildcard 0x2A wildcard.pem
 
 # the same leaf with other line endings; .cer as Windows' export wizard writes it
 sed 's/$/\r/' leaf.pem >leaf-crlf.pem

@@ -1,0 +1,310 @@
+#define G_LOG_DOMAIN "CtTest"
+
+#include "config.h"
+
+#include <criterion/criterion.h>
+#include <criterion/parameterized.h>
+
+#include "ct-hostname.h"
+#include "ct-test.h"
+
+/* a certificate as the matcher sees it: san is "NONE" (no extension) or entries
+ * "DNS:x|IP:y" ("" = an extension with no DNS or IP entry); cn "" = no CN */
+typedef struct {
+	gchar name[80];
+	gchar san[128];
+	gchar cn[48];
+	gboolean strict;
+	gboolean legacy;
+} CtHostCase;
+
+static CtCertificate *
+ct_test_certificate_new(const gchar *san, const gchar *cn)
+{
+	CtCertificate *certificate = g_new0(CtCertificate, 1);
+	g_auto(GStrv) entries = NULL;
+
+	certificate->san_dns = g_ptr_array_new_with_free_func(g_free);
+	certificate->san_ip = g_ptr_array_new_with_free_func(g_free);
+	certificate->extensions = g_ptr_array_new_with_free_func((GDestroyNotify)ct_extension_free);
+	certificate->subject_cn = cn[0] != '\0' ? g_strdup(cn) : NULL;
+	if (g_strcmp0(san, "NONE") == 0)
+		return certificate;
+	certificate->has_san = TRUE;
+	entries = g_strsplit(san, "|", -1);
+	for (guint i = 0; entries[i] != NULL; i++) {
+		if (g_str_has_prefix(entries[i], "DNS:"))
+			g_ptr_array_add(certificate->san_dns, g_strdup(entries[i] + 4));
+		else if (g_str_has_prefix(entries[i], "IP:"))
+			g_ptr_array_add(certificate->san_ip, g_strdup(entries[i] + 3));
+	}
+	return certificate;
+}
+
+/* Microsoft KB258858 (IE), NSS CERT_VerifyCertName (Firefox 3) and RFC 9525 */
+ParameterizedTestParameters(hostname, table)
+{
+	static CtHostCase cases[] = {
+	    /* plain names against SAN dNSName */
+	    {"ucm.example.com", "DNS:ucm.example.com", "", TRUE, TRUE},
+	    {"UCM.EXAMPLE.COM", "DNS:ucm.example.com", "", TRUE, TRUE},
+	    {"ucm.example.com", "DNS:UCM.EXAMPLE.COM", "", TRUE, TRUE},
+	    {"ucm.example.com.", "DNS:ucm.example.com", "", TRUE, TRUE},
+	    {"ucm.example.com..", "DNS:ucm.example.com", "", FALSE, FALSE},
+	    {"ucm..example.com", "DNS:ucm.example.com", "", FALSE, FALSE},
+	    {"ucm.example.co", "DNS:ucm.example.com", "", FALSE, FALSE},
+	    {"example.com", "DNS:ucm.example.com", "", FALSE, FALSE},
+	    {"www.ucm.example.com", "DNS:ucm.example.com", "", FALSE, FALSE},
+	    {"ucm", "DNS:ucm", "", TRUE, TRUE},
+	    {"ucm", "DNS:ucm.example.com", "", FALSE, FALSE},
+	    {"localhost", "DNS:localhost", "", TRUE, TRUE},
+	    {"under_score.example.com", "DNS:under_score.example.com", "", TRUE, TRUE},
+	    {"www.example.com", "DNS:www.example.com.", "", FALSE, FALSE},
+	    {"ucm.example.com", "DNS:ucm .example.com", "", FALSE, FALSE},
+	    {"ucm.x.com", "DNS:ucm.*.com", "", FALSE, FALSE},
+	    {"ucm.example.com", "DNS:ucm.example.com\\x00.evil.com", "", FALSE, FALSE},
+	    {"ucm.example.com", "DNS:other.example.com|DNS:ucm.example.com", "", TRUE, TRUE},
+	    /* the seed's situation: the server's name, localhost and its addresses */
+	    {"ucm.example.com", "DNS:ucm.example.com|IP:10.1.1.5", "ucm.example.com", TRUE, TRUE},
+	    {"localhost", "DNS:ucm.example.com|IP:10.1.1.5", "ucm.example.com", FALSE, FALSE},
+	    {"127.0.0.1", "DNS:ucm.example.com|IP:10.1.1.5", "ucm.example.com", FALSE, FALSE},
+	    {"::1", "DNS:ucm.example.com|IP:10.1.1.5", "ucm.example.com", FALSE, FALSE},
+	    {"10.1.1.5", "DNS:ucm.example.com|IP:10.1.1.5", "ucm.example.com", TRUE, TRUE},
+	    {"localhost", "NONE", "ucm.example.com", FALSE, FALSE},
+	    {"127.0.0.1", "NONE", "ucm.example.com", FALSE, FALSE},
+	    /* IP addresses: bytes against iPAddress entries only */
+	    {"127.0.0.1", "DNS:ucm.example.com|IP:127.0.0.1", "", TRUE, TRUE},
+	    {"127.1", "IP:127.0.0.1", "", TRUE, TRUE},
+	    {"0x7f.0.0.1", "IP:127.0.0.1", "", TRUE, TRUE},
+	    {"0177.0.0.1", "IP:127.0.0.1", "", TRUE, TRUE},
+	    {"2130706433", "IP:127.0.0.1", "", TRUE, TRUE},
+	    {"127.0.0.2", "IP:127.0.0.1", "", FALSE, FALSE},
+	    {"256.0.0.1", "DNS:256.0.0.1", "", FALSE, FALSE},
+	    {"1.2.3.4.5", "DNS:1.2.3.4.5", "", FALSE, FALSE},
+	    {"::1", "IP:::1", "", TRUE, TRUE},
+	    {"[::1]", "IP:::1", "", TRUE, TRUE},
+	    {"0:0:0:0:0:0:0:1", "IP:::1", "", TRUE, TRUE},
+	    {"::1", "IP:127.0.0.1", "", FALSE, FALSE},
+	    {"::ffff:127.0.0.1", "IP:127.0.0.1", "", FALSE, FALSE},
+	    {"fe80::1%eth0", "IP:fe80::1", "", FALSE, FALSE},
+	    {"127.0.0.1", "DNS:127.0.0.1", "", FALSE, FALSE},
+	    {"10.0.0.1", "DNS:ucm.example.com", "", FALSE, FALSE},
+	    {"127.0.0.1", "", "127.0.0.1", FALSE, FALSE},
+	    /* no subjectAltName: only the legacy rules fall back to the CN */
+	    {"ucm.example.com", "NONE", "ucm.example.com", FALSE, TRUE},
+	    {"UCM.example.com", "NONE", "ucm.example.com", FALSE, TRUE},
+	    {"ucm.example.com.", "NONE", "ucm.example.com", FALSE, TRUE},
+	    {"www.example.com", "NONE", "ucm.example.com", FALSE, FALSE},
+	    {"ucm.example.com", "NONE", "", FALSE, FALSE},
+	    {"127.0.0.1", "NONE", "127.0.0.1", FALSE, TRUE},
+	    {"::1", "NONE", "::1", FALSE, TRUE},
+	    {"www.example.com", "NONE", "*.example.com", FALSE, TRUE},
+	    {"www.example.com", "NONE", "w*.example.com", FALSE, TRUE},
+	    {"127.0.0.1", "NONE", "www.example.com", FALSE, FALSE},
+	    /* a SAN extension hides the CN from every browser, old ones too */
+	    {"ucm.example.com", "DNS:other.example.com", "ucm.example.com", FALSE, FALSE},
+	    {"ucm.example.com", "IP:127.0.0.1", "ucm.example.com", FALSE, FALSE},
+	    {"ucm.example.com", "", "ucm.example.com", FALSE, FALSE},
+	    /* wildcards: the whole left-most label, one label */
+	    {"www.example.com", "DNS:*.example.com", "", TRUE, TRUE},
+	    {"WWW.EXAMPLE.COM", "DNS:*.example.com", "", TRUE, TRUE},
+	    {"www.example.com", "DNS:*.EXAMPLE.com", "", TRUE, TRUE},
+	    {"example.com", "DNS:*.example.com", "", FALSE, FALSE},
+	    {"a.b.example.com", "DNS:*.example.com", "", FALSE, FALSE},
+	    {"www.abc.com", "DNS:*.abc.com", "", TRUE, TRUE},
+	    {"www.example.abc.com", "DNS:*.abc.com", "", FALSE, FALSE},
+	    {"a.b.c", "DNS:*.b.c", "", TRUE, TRUE},
+	    {"b.c.", "DNS:*.b.c", "", FALSE, FALSE},
+	    {"a.ucm", "DNS:*.ucm", "", FALSE, FALSE},
+	    {"www.example.com", "DNS:*.example.com.", "", FALSE, FALSE},
+	    /* KB258858's table: IE accepted a prefix before '*' in the first label */
+	    {"www.example.com", "DNS:w*.example.com", "", FALSE, TRUE},
+	    {"www.example.com", "DNS:ww*.example.com", "", FALSE, TRUE},
+	    {"w.example.com", "DNS:w*.example.com", "", FALSE, TRUE},
+	    {"xyz.example.com", "DNS:w*.example.com", "", FALSE, FALSE},
+	    {"www.example.com", "DNS:*www.example.com", "", FALSE, FALSE},
+	    {"www.example.com", "DNS:w*w.example.com", "", FALSE, FALSE},
+	    {"www.example.com", "DNS:www.e*ample.com", "", FALSE, FALSE},
+	    {"www.example.com", "DNS:www.*.com", "", FALSE, FALSE},
+	    {"example.com", "DNS:*.com", "", FALSE, FALSE},
+	    {"foo.com", "DNS:*.com", "", FALSE, FALSE},
+	    {"a.b", "DNS:*.*", "", FALSE, FALSE},
+	    {"example", "DNS:*", "", FALSE, FALSE},
+	    {"ab.dc.example.com", "DNS:a*.d*.example.com", "", FALSE, FALSE},
+	    {"www.example.com.au", "DNS:*.*.com.au", "", FALSE, FALSE},
+	    {"www.example.com.au", "DNS:www.*.com.au", "", FALSE, FALSE},
+	    /* internationalized names compare as A-labels */
+	    {"xn--bcher-kva.example.com", "DNS:xn--bcher-kva.example.com", "", TRUE, TRUE},
+	    {"XN--BCHER-KVA.example.com", "DNS:xn--bcher-kva.example.com", "", TRUE, TRUE},
+	    {"b\xc3\xbc"
+	     "cher.example.com",
+	     "DNS:xn--bcher-kva.example.com", "", TRUE, TRUE},
+	    {"b\xc3\xbc"
+	     "cher.example.com",
+	     "DNS:b\xc3\xbc"
+	     "cher.example.com",
+	     "", FALSE, FALSE},
+	    {"xn--bcher-kva.example.com", "DNS:*.example.com", "", FALSE, TRUE},
+	    {"xn--bcher-kva.example.com", "DNS:x*.example.com", "", FALSE, FALSE},
+	    /* names no browser would send */
+	    {"", "DNS:ucm.example.com", "", FALSE, FALSE},
+	    {"exa mple.com", "DNS:exa mple.com", "", FALSE, FALSE},
+	    {"*.example.com", "DNS:*.example.com", "", FALSE, FALSE},
+	    {"a\x1b[31m.example.com", "DNS:*.example.com", "", FALSE, FALSE},
+	    {"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.com", "DNS:*.com",
+	     "", FALSE, FALSE},
+	};
+	return cr_make_param_array(CtHostCase, cases, G_N_ELEMENTS(cases));
+}
+
+ParameterizedTest(CtHostCase *param, hostname, table)
+{
+	g_autoptr(CtCertificate) certificate = ct_test_certificate_new(param->san, param->cn);
+	g_autoptr(CtHostCheck) check = ct_hostname_check(certificate, param->name);
+
+	cr_assert_eq(check->strict.match, param->strict, "strict: %s against SAN %s CN %s: %s",
+		     param->name, param->san, param->cn, check->strict.reason);
+	cr_assert_eq(check->legacy.match, param->legacy, "legacy: %s against SAN %s CN %s: %s",
+		     param->name, param->san, param->cn, check->legacy.reason);
+	cr_assert_not_null(check->strict.reason);
+	cr_assert_not_null(check->legacy.reason);
+	/* whatever a modern browser accepts, an old one accepted too */
+	cr_assert(!check->strict.match || check->legacy.match);
+}
+
+TestSuite(hostname, .timeout = 30);
+
+Test(hostname, reasons_name_the_entry_that_matched)
+{
+	g_autoptr(CtCertificate) certificate = ct_test_certificate_new("DNS:*.example.com", "x");
+	g_autoptr(CtHostCheck) check = ct_hostname_check(certificate, "www.example.com");
+
+	cr_assert_not_null(strstr(check->strict.reason, "*.example.com"), "%s",
+			   check->strict.reason);
+	cr_assert_not_null(strstr(check->strict.reason, "wildcard"), "%s", check->strict.reason);
+}
+
+Test(hostname, strict_reason_says_the_cn_is_never_used)
+{
+	g_autoptr(CtCertificate) certificate = ct_test_certificate_new("NONE", "ucm.example.com");
+	g_autoptr(CtHostCheck) check = ct_hostname_check(certificate, "ucm.example.com");
+
+	cr_assert_not_null(strstr(check->strict.reason, "no subjectAltName"), "%s",
+			   check->strict.reason);
+	cr_assert_not_null(strstr(check->legacy.reason, "CN"), "%s", check->legacy.reason);
+}
+
+Test(hostname, reference_is_normalized)
+{
+	g_autoptr(CtCertificate) certificate = ct_test_certificate_new("NONE", "");
+	g_autoptr(CtHostCheck) idn = ct_hostname_check(certificate, "B\xc3\x9c"
+								    "CHER.Example.COM.");
+	g_autoptr(CtHostCheck) ip = ct_hostname_check(certificate, "0x7f.1");
+	g_autoptr(CtHostCheck) v6 = ct_hostname_check(certificate, "[0:0::1]");
+
+	cr_assert_str_eq(idn->reference, "xn--bcher-kva.example.com");
+	cr_assert_not(idn->is_ip);
+	cr_assert_str_eq(ip->reference, "127.0.0.1");
+	cr_assert(ip->is_ip);
+	cr_assert_str_eq(v6->reference, "::1");
+}
+
+Test(hostname, ten_thousand_character_name_gets_a_clear_verdict)
+{
+	g_autofree gchar *name = g_strnfill(10000, 'a');
+	g_autoptr(CtCertificate) certificate = ct_test_certificate_new("DNS:*.example.com", name);
+	g_autoptr(CtHostCheck) check = ct_hostname_check(certificate, name);
+
+	cr_assert_not(check->strict.match);
+	cr_assert_not(check->legacy.match);
+	cr_assert_not_null(strstr(check->strict.reason, "253"), "%s", check->strict.reason);
+}
+
+Test(hostname, ten_thousand_san_entries_are_all_read)
+{
+	g_autoptr(CtCertificate) certificate = ct_test_certificate_new("", "");
+	g_autoptr(CtHostCheck) hit = NULL;
+	g_autoptr(CtHostCheck) miss = NULL;
+
+	for (guint i = 0; i < 10000; i++)
+		g_ptr_array_add(certificate->san_dns, g_strdup_printf("host%u.example.com", i));
+	hit = ct_hostname_check(certificate, "host9999.example.com");
+	miss = ct_hostname_check(certificate, "host10000.example.com");
+	cr_assert(hit->strict.match);
+	cr_assert_not(miss->strict.match);
+	/* the reason lists a few entries, not ten thousand */
+	cr_assert_lt(strlen(miss->strict.reason), 1000);
+	cr_assert_not_null(strstr(miss->strict.reason, "more"), "%s", miss->strict.reason);
+}
+
+Test(hostname, longest_valid_name_matches)
+{
+	/* 3 labels of 63, one of 61: 253 characters */
+	g_autofree gchar *a = g_strnfill(63, 'a');
+	g_autofree gchar *d = g_strnfill(61, 'd');
+	g_autofree gchar *name = g_strjoin(".", a, a, a, d, NULL);
+	g_autofree gchar *san = g_strconcat("DNS:", name, NULL);
+	g_autoptr(CtCertificate) certificate = ct_test_certificate_new(san, "");
+	g_autoptr(CtHostCheck) check = ct_hostname_check(certificate, name);
+
+	cr_assert_eq(strlen(name), 253);
+	cr_assert(check->strict.match, "%s", check->strict.reason);
+}
+
+Test(hostname, policy_names_round_trip)
+{
+	CtHostnamePolicy policy = CT_HOSTNAME_POLICY_STRICT;
+	g_autoptr(GError) error = NULL;
+
+	cr_assert(ct_hostname_policy_from_string("legacy", &policy, NULL));
+	cr_assert_eq(policy, CT_HOSTNAME_POLICY_LEGACY);
+	cr_assert_str_eq(ct_hostname_policy_to_string(policy), "legacy");
+	cr_assert_not(ct_hostname_policy_from_string("lenient", &policy, &error));
+	cr_assert(g_error_matches(error, CT_ERROR, CT_ERROR_INVALID_ARGS));
+}
+
+/* openssl x509 -checkhost/-checkip: strict-like on certificates with a SAN */
+typedef struct {
+	gchar file[32];
+	gchar name[48];
+} CtOpensslCase;
+
+ParameterizedTestParameters(hostname, strict_agrees_with_openssl)
+{
+	static CtOpensslCase cases[] = {
+	    {"leaf.pem", "ucm.example.com"},
+	    {"leaf.pem", "UCM.EXAMPLE.COM"},
+	    {"leaf.pem", "ucm"},
+	    {"leaf.pem", "www.ucm.example.com"},
+	    {"leaf.pem", "localhost"},
+	    {"leaf.pem", "example.com"},
+	    {"leaf.pem", "127.0.0.1"},
+	    {"leaf.pem", "::1"},
+	    {"leaf.pem", "10.0.0.1"},
+	    {"wildcard.pem", "www.example.com"},
+	    {"wildcard.pem", "example.com"},
+	    {"wildcard.pem", "a.b.example.com"},
+	    {"wildcard.pem", "WWW.EXAMPLE.COM"},
+	    {"tomcat.pem", "ucm.example.com"},
+	    {"tomcat.pem", "127.0.0.1"},
+	    {"tomcat.pem", "ucm.example.org"},
+	};
+	return cr_make_param_array(CtOpensslCase, cases, G_N_ELEMENTS(cases));
+}
+
+ParameterizedTest(CtOpensslCase *param, hostname, strict_agrees_with_openssl)
+{
+	g_autoptr(CtChain) chain = ct_test_load_chain(param->file);
+	g_autoptr(CtHostCheck) check = ct_hostname_check(ct_chain_get_leaf(chain), param->name);
+	g_autofree gchar *path = ct_test_data_path(param->file);
+	g_autofree gchar *cmd = g_strdup_printf("openssl x509 -in '%s' -noout %s '%s'", path,
+						check->is_ip ? "-checkip" : "-checkhost",
+						param->name);
+	g_autoptr(CtTestRun) run = ct_test_run_shell(cmd);
+	gboolean openssl_match = strstr(run->out, "does match") != NULL;
+
+	cr_assert(openssl_match || strstr(run->out, "does NOT match") != NULL, "%s: %s", cmd,
+		  run->out);
+	cr_assert_eq(check->strict.match, openssl_match, "%s: openssl says %s, strict says %s",
+		     param->name, run->out, check->strict.reason);
+}
