@@ -22,6 +22,8 @@ ct_chain_free(CtChain *chain)
 	if (chain == NULL)
 		return;
 	g_free(chain->source);
+	g_free(chain->peer);
+	g_free(chain->page_title);
 	g_ptr_array_unref(chain->certificates);
 	g_free(chain);
 }
@@ -208,6 +210,25 @@ ct_chain_load_bytes(const gchar *source, GBytes *data, GError **error)
 	}
 	if (!ok)
 		return NULL;
+	ct_chain_order(chain);
+	return g_steal_pointer(&chain);
+}
+
+CtChain *
+ct_chain_new_from_ders(const gchar *source, GPtrArray *ders, GError **error)
+{
+	g_autoptr(CtChain) chain = ct_chain_new(source);
+
+	for (guint i = 0; i < ders->len; i++) {
+		if (!ct_chain_add_der(chain->certificates, g_ptr_array_index(ders, i), error)) {
+			g_prefix_error(error, "certificate %u: ", i + 1);
+			return NULL;
+		}
+	}
+	if (chain->certificates->len == 0) {
+		g_set_error_literal(error, CT_ERROR, CT_ERROR_TLS, "no certificate was presented");
+		return NULL;
+	}
 	ct_chain_order(chain);
 	return g_steal_pointer(&chain);
 }

@@ -11,6 +11,9 @@ typedef struct {
 	GPtrArray *certificates;       /* CtCertificate*, leaf first toward the root */
 	guint path_length;	       /* certificates[0..path_length) chain leaf to root */
 	GTlsCertificateFlags problems; /* empty for files */
+	gchar *peer;		       /* "address:port" the chain came from, NULL for files */
+	guint http_status;	       /* the page's HTTP status after the first access, or 0 */
+	gchar *page_title;	       /* its <title>, or NULL */
 } CtChain;
 
 typedef enum {
@@ -30,6 +33,10 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(CtChain, ct_chain_free)
  * PEM with one or more CERTIFICATE blocks, PKCS#7 in DER or PEM, Base64 .cer */
 CtChain *
 ct_chain_load_bytes(const gchar *source, GBytes *data, GError **error); /* (transfer full) */
+
+/* DER certificates as a server presented them (leaf first), put in path order */
+CtChain *
+ct_chain_new_from_ders(const gchar *source, GPtrArray *ders, GError **error); /* (transfer full) */
 
 /* the same from a file, "-" for stdin; at most CT_CHAIN_MAX_INPUT bytes */
 #define CT_CHAIN_MAX_INPUT (16 * 1024 * 1024)

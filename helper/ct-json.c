@@ -111,6 +111,13 @@ ct_json_add_chain_members(JsonBuilder *builder, CtChain *chain)
 	}
 	json_builder_end_array(builder);
 	ct_json_add_string_array(builder, "problems", problems);
+	/* where a first access went, when the chain came from a server */
+	if (chain->peer != NULL) {
+		ct_json_add_string(builder, "peer", chain->peer);
+		json_builder_set_member_name(builder, "http_status");
+		json_builder_add_int_value(builder, chain->http_status);
+		ct_json_add_string(builder, "page_title", chain->page_title);
+	}
 }
 
 gchar *

@@ -193,7 +193,6 @@ typedef struct {
 } CliPending;
 
 static CliPending cli_pending[] = {
-    {{"fetch", "https://ucm.example.com"}},
     {{"trust", "https://ucm.example.com"}},
     {{"untrust", "https://ucm.example.com"}},
     {{"list"}},

@@ -7,12 +7,13 @@
 
 #include "ct-chain.h"
 #include "ct-cli.h"
+#include "ct-fetch.h"
 #include "ct-nssdb.h"
 
 /* DESIGN.md section 4: every command, built or not, so --help tells the whole contract */
 static const CtCliCommand ct_cli_commands[] = {
     {"fetch", "SOURCE... [-o FILE] [--format F] [--resolve N:P:A] [--timeout S]",
-     "connect like a browser and capture the chain and every TLS problem", NULL},
+     "connect like a browser and capture the chain and every TLS problem", ct_cmd_fetch},
     {"show", "SOURCE... [--view all|v1|extensions|critical|properties]",
      "show certificates as the browsers' certificate viewers do", ct_cmd_show},
     {"check-host", "SOURCE... --name NAME... [--policy strict|legacy]",
@@ -67,16 +68,24 @@ ct_cli_find_command(const gchar *name)
 	return NULL;
 }
 
-gboolean
-ct_cli_parse_options(CtCli *cli,
-		     const GOptionEntry *entries,
-		     gint *argc,
-		     gchar ***argv,
-		     GError **error)
+static gboolean
+ct_cli_parse(CtCli *cli,
+	     const GOptionEntry *entries,
+	     gboolean sources,
+	     gint *argc,
+	     gchar ***argv,
+	     GError **error)
 {
 	g_autofree gchar *parameter = g_strdup(cli->command->synopsis);
 	g_autoptr(GOptionContext) context = g_option_context_new(parameter);
 	g_autofree GOptionEntry *global = ct_cli_global_entries(cli);
+	const GOptionEntry network[] = {
+	    {"resolve", 0, 0, G_OPTION_ARG_STRING_ARRAY, &cli->resolve,
+	     "Connect to ADDR for NAME:PORT, like curl (repeatable)", "NAME:PORT:ADDR"},
+	    {"timeout", 0, 0, G_OPTION_ARG_INT, &cli->timeout,
+	     "Seconds for connect, handshake and response (default 10)", "S"},
+	    G_OPTION_ENTRY_NULL,
+	};
 
 	g_option_context_set_summary(context, cli->command->summary);
 	if (cli->command->func == NULL) {
@@ -86,26 +95,66 @@ ct_cli_parse_options(CtCli *cli,
 	}
 	if (entries != NULL)
 		g_option_context_add_main_entries(context, entries, NULL);
+	if (sources)
+		g_option_context_add_main_entries(context, network, NULL);
 	g_option_context_add_main_entries(context, global, NULL);
 	if (!g_option_context_parse(context, argc, argv, error)) {
 		ct_error_convert(error);
 		return FALSE;
 	}
+	if (cli->timeout < 0 || cli->timeout > 3600) {
+		g_set_error(error, CT_ERROR, CT_ERROR_INVALID_ARGS,
+			    "--timeout %d: give 1 to 3600 seconds", cli->timeout);
+		return FALSE;
+	}
 	return TRUE;
+}
+
+gboolean
+ct_cli_parse_options(CtCli *cli,
+		     const GOptionEntry *entries,
+		     gint *argc,
+		     gchar ***argv,
+		     GError **error)
+{
+	return ct_cli_parse(cli, entries, FALSE, argc, argv, error);
+}
+
+gboolean
+ct_cli_parse_source_options(CtCli *cli,
+			    const GOptionEntry *entries,
+			    gint *argc,
+			    gchar ***argv,
+			    GError **error)
+{
+	return ct_cli_parse(cli, entries, TRUE, argc, argv, error);
 }
 
 GPtrArray *
 ct_cli_load_sources(CtCli *cli, gint argc, gchar **argv, GError **error)
 {
 	g_autoptr(GPtrArray) chains = g_ptr_array_new_with_free_func((GDestroyNotify)ct_chain_free);
+	g_autoptr(GPtrArray)
+	    rules = g_ptr_array_new_with_free_func((GDestroyNotify)ct_resolve_rule_free);
 
 	if (argc < 2) {
 		g_set_error_literal(error, CT_ERROR, CT_ERROR_INVALID_ARGS, "no SOURCE given");
 		return NULL;
 	}
+	for (guint i = 0; cli->resolve != NULL && cli->resolve[i] != NULL; i++) {
+		CtResolveRule *rule = ct_resolve_rule_parse(cli->resolve[i], error);
+		if (rule == NULL)
+			return NULL;
+		g_ptr_array_add(rules, rule);
+	}
 	/* read every source before any output: one error, no half results */
 	for (gint i = 1; i < argc; i++) {
-		CtChain *chain = ct_chain_load_file(argv[i], cli->cancellable, error);
+		CtChain *chain = NULL;
+		if (ct_fetch_is_network_source(argv[i]))
+			chain = ct_fetch(argv[i], rules, (guint)cli->timeout, cli->cancellable,
+					 error);
+		else
+			chain = ct_chain_load_file(argv[i], cli->cancellable, error);
 		if (chain == NULL)
 			return NULL;
 		g_ptr_array_add(chains, chain);
@@ -274,6 +323,7 @@ ct_cli_run(gint argc, gchar **argv)
 	}
 	status = ct_error_get_exit_status(error);
 	g_free(cli.sysroot);
+	g_strfreev(cli.resolve);
 	ct_nssdb_shutdown();
 	return status;
 }

@@ -14,6 +14,8 @@ typedef struct {
 	gchar *sysroot;
 	gboolean colour;
 	gboolean json_printed; /* the one JSON document is out: an error adds none */
+	gchar **resolve;       /* --resolve NAME:PORT:ADDR, for commands that connect */
+	gint timeout;	       /* --timeout S, 0 for the default */
 	GCancellable *cancellable;
 	const CtCliCommand *command;
 } CtCli;
@@ -38,6 +40,13 @@ ct_cli_parse_options(CtCli *cli,
 		     gint *argc,
 		     gchar ***argv,
 		     GError **error);
+/* the same for a command whose SOURCEs may be servers: adds --resolve and --timeout */
+gboolean
+ct_cli_parse_source_options(CtCli *cli,
+			    const GOptionEntry *entries,
+			    gint *argc,
+			    gchar ***argv,
+			    GError **error);
 
 /* every SOURCE argument (argv[1..argc)) as a chain, all or an error; at least one */
 GPtrArray *
@@ -60,3 +69,5 @@ gboolean
 ct_cmd_export(CtCli *cli, gint argc, gchar **argv, GError **error);
 gboolean
 ct_cmd_check_host(CtCli *cli, gint argc, gchar **argv, GError **error);
+gboolean
+ct_cmd_fetch(CtCli *cli, gint argc, gchar **argv, GError **error);

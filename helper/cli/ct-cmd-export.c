@@ -110,7 +110,7 @@ ct_cmd_export(CtCli *cli, gint argc, gchar **argv, GError **error)
 	    G_OPTION_ENTRY_NULL,
 	};
 
-	if (!ct_cli_parse_options(cli, entries, &argc, &argv, error))
+	if (!ct_cli_parse_source_options(cli, entries, &argc, &argv, error))
 		return FALSE;
 	if ((browser != NULL) == (format_name != NULL)) {
 		g_set_error_literal(error, CT_ERROR, CT_ERROR_INVALID_ARGS,

@@ -147,7 +147,7 @@ ct_cmd_show(CtCli *cli, gint argc, gchar **argv, GError **error)
 	    G_OPTION_ENTRY_NULL,
 	};
 
-	if (!ct_cli_parse_options(cli, entries, &argc, &argv, error))
+	if (!ct_cli_parse_source_options(cli, entries, &argc, &argv, error))
 		return FALSE;
 	if (view_name != NULL && !ct_cmd_show_parse_view(view_name, &view, error))
 		return FALSE;

@@ -1,0 +1,137 @@
+#define G_LOG_DOMAIN "CtCli"
+
+#include "config.h"
+
+#include "ct-chain.h"
+#include "ct-cli.h"
+#include "ct-export.h"
+#include "ct-json.h"
+
+static gchar *
+ct_cmd_fetch_date(gint64 unix_seconds)
+{
+	g_autoptr(GDateTime) dt = g_date_time_new_from_unix_utc(unix_seconds);
+	return dt != NULL ? g_date_time_format(dt, "%Y-%m-%d %H:%M UTC") : g_strdup("?");
+}
+
+/* what a browser's warning page says, in a few lines */
+static void
+ct_cmd_fetch_render(GString *out, CtChain *chain)
+{
+	CtCertificate *leaf = ct_chain_get_leaf(chain);
+	g_autoptr(GPtrArray) problems = ct_chain_get_problem_names(chain);
+	g_autofree gchar *source = ct_cli_escape(chain->source);
+	g_autofree gchar *subject = ct_cli_escape(leaf->subject);
+	g_autofree gchar *issuer = ct_cli_escape(leaf->issuer);
+	g_autofree gchar *from = ct_cmd_fetch_date(leaf->not_before);
+	g_autofree gchar *to = ct_cmd_fetch_date(leaf->not_after);
+
+	g_string_append_printf(out, "%s", source);
+	if (chain->peer != NULL)
+		g_string_append_printf(out, " (%s)", chain->peer);
+	g_string_append_c(out, '\n');
+	if (problems->len == 0) {
+		g_string_append(out, "  The connection is trusted by this system.\n");
+	} else {
+		g_autofree gchar *joined = NULL;
+		g_ptr_array_add(problems, NULL);
+		joined = g_strjoinv(", ", (gchar **)problems->pdata);
+		g_string_append_printf(out, "  This connection is untrusted: %s\n", joined);
+	}
+	g_string_append_printf(out, "  Issued to:    %s\n", subject);
+	g_string_append_printf(out, "  Issued by:    %s%s\n", issuer,
+			       leaf->self_signed ? " (self-signed)" : "");
+	g_string_append_printf(out, "  Valid:        %s to %s\n", from, to);
+	g_string_append_printf(out, "  SHA-256:      %s\n", leaf->sha256);
+	g_string_append_printf(out, "  Presented:    %u certificate%s\n", chain->certificates->len,
+			       chain->certificates->len == 1 ? "" : "s");
+	if (chain->http_status != 0) {
+		g_autofree gchar *title = ct_cli_escape(chain->page_title);
+		g_string_append_printf(out, "  Page:         HTTP %u%s%s%s\n", chain->http_status,
+				       chain->page_title != NULL ? " \"" : "",
+				       chain->page_title != NULL ? title : "",
+				       chain->page_title != NULL ? "\"" : "");
+	}
+}
+
+gboolean
+ct_cmd_fetch(CtCli *cli, gint argc, gchar **argv, GError **error)
+{
+	g_autofree gchar *output = NULL;
+	g_autofree gchar *format_name = NULL;
+	gboolean force = FALSE;
+	CtExportFormat format = CT_EXPORT_FORMAT_PEM_CHAIN;
+	g_autoptr(GPtrArray) chains = NULL;
+	const GOptionEntry entries[] = {
+	    {"output", 'o', 0, G_OPTION_ARG_FILENAME, &output, "Save the chain to FILE", "FILE"},
+	    {"format", 'f', 0, G_OPTION_ARG_STRING, &format_name,
+	     "Format for -o: der, base64, pem, pem-chain (default), pkcs7 or pkcs7-chain", "F"},
+	    {"force", 0, 0, G_OPTION_ARG_NONE, &force, "Replace an existing FILE", NULL},
+	    G_OPTION_ENTRY_NULL,
+	};
+
+	if (!ct_cli_parse_source_options(cli, entries, &argc, &argv, error))
+		return FALSE;
+	if (format_name != NULL && !ct_export_format_from_string(format_name, &format, error))
+		return FALSE;
+	if (format_name != NULL && output == NULL) {
+		g_set_error_literal(error, CT_ERROR, CT_ERROR_INVALID_ARGS,
+				    "--format needs -o FILE");
+		return FALSE;
+	}
+	if (output != NULL && argc > 2) {
+		g_set_error_literal(error, CT_ERROR, CT_ERROR_INVALID_ARGS,
+				    "-o FILE takes one SOURCE");
+		return FALSE;
+	}
+	chains = ct_cli_load_sources(cli, argc, argv, error);
+	if (chains == NULL)
+		return FALSE;
+	if (output != NULL) {
+		g_autoptr(GError) error_local = NULL;
+		if (!ct_export_to_file(g_ptr_array_index(chains, 0), format, output, force,
+				       &error_local)) {
+			if (g_error_matches(error_local, CT_ERROR, CT_ERROR_EXISTS)) {
+				g_set_error(error, CT_ERROR, CT_ERROR_EXISTS,
+					    "%s: use --force to replace", error_local->message);
+				return FALSE;
+			}
+			g_propagate_error(error, g_steal_pointer(&error_local));
+			return FALSE;
+		}
+	}
+
+	if (cli->json) {
+		g_autoptr(JsonBuilder) builder = json_builder_new();
+		json_builder_begin_object(builder);
+		if (chains->len == 1) {
+			ct_json_add_chain_members(builder, g_ptr_array_index(chains, 0));
+		} else {
+			json_builder_set_member_name(builder, "results");
+			json_builder_begin_array(builder);
+			for (guint i = 0; i < chains->len; i++) {
+				json_builder_begin_object(builder);
+				ct_json_add_chain_members(builder, g_ptr_array_index(chains, i));
+				json_builder_end_object(builder);
+			}
+			json_builder_end_array(builder);
+		}
+		if (output != NULL) {
+			json_builder_set_member_name(builder, "saved");
+			json_builder_add_string_value(builder, output);
+		}
+		json_builder_end_object(builder);
+		ct_cli_print_json(cli, builder);
+		return TRUE;
+	}
+	for (guint i = 0; i < chains->len; i++) {
+		g_autoptr(GString) out = g_string_new(i > 0 ? "\n" : NULL);
+		ct_cmd_fetch_render(out, g_ptr_array_index(chains, i));
+		ct_cli_print(cli, "%s", out->str);
+	}
+	if (output != NULL) {
+		g_autofree gchar *path = ct_cli_escape(output);
+		ct_cli_print(cli, "saved %s (%s)\n", path, ct_export_format_to_string(format));
+	}
+	return TRUE;
+}
