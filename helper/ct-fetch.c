@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "ct-fetch.h"
+#include "ct-hostname.h"
 
 /* a page larger than this is not read further for its title */
 #define CT_FETCH_PAGE_MAX (1024 * 1024)
@@ -446,6 +447,7 @@ ct_fetch(const gchar *source,
 	g_autoptr(GResolver) previous = NULL;
 	g_autoptr(GError) error_local = NULL;
 	g_autoptr(GPtrArray) ders = NULL;
+	g_autoptr(CtHostCheck) check = NULL;
 	g_autofree gchar *peer = NULL;
 	g_autofree gchar *title = NULL;
 	CtFetchCapture capture = {NULL, 0};
@@ -494,6 +496,10 @@ ct_fetch(const gchar *source,
 	if (chain == NULL)
 		return NULL;
 	chain->problems = capture.errors;
+	/* GnuTLS still falls back to the CN; browsers do not: judge the name as they do */
+	check = ct_hostname_check(ct_chain_get_leaf(chain), target->host);
+	if (!check->strict.match)
+		chain->problems |= G_TLS_CERTIFICATE_BAD_IDENTITY;
 	chain->peer = g_steal_pointer(&peer);
 	chain->http_status = status;
 	chain->page_title = g_steal_pointer(&title);

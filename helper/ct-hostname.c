@@ -376,11 +376,10 @@ ct_hostname_check_ip(CtHostCheck *check,
 	}
 	if (certificate->has_san) {
 		san = ct_hostname_describe_san(certificate);
-		ct_hostname_set(
-		    &check->strict, FALSE,
-		    g_strdup_printf("%s is an IP address and no SAN iPAddress entry is it "
-				    "(SAN: %s)",
-				    check->reference, san));
+		ct_hostname_set(&check->strict, FALSE,
+				g_strdup_printf("no SAN iPAddress entry is %s, and an IP address "
+						"never matches a dNSName (SAN: %s)",
+						check->reference, san));
 		ct_hostname_set(&check->legacy, FALSE,
 				g_strdup_printf("no SAN iPAddress entry is %s (SAN: %s)",
 						check->reference, san));

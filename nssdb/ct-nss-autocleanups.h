@@ -27,6 +27,22 @@ ct_nss_oid_sequence_free(CERTOidSequence *seq)
 	CERT_DestroyOidSequence(seq);
 }
 
+/* SECKEY_DestroyPrivateKeyInfo zeroes the key before it frees the arena */
+static inline void
+ct_nss_private_key_info_free(SECKEYPrivateKeyInfo *info)
+{
+	SECKEY_DestroyPrivateKeyInfo(info, PR_TRUE);
+}
+
+/* a SECItem holding key material: zeroed before it is freed */
+typedef SECItem CtNssSecretItem;
+
+static inline void
+ct_nss_secret_item_free(CtNssSecretItem *item)
+{
+	SECITEM_ZfreeItem(item, PR_TRUE);
+}
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(CERTCertificate, CERT_DestroyCertificate)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(CERTCertList, CERT_DestroyCertList)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(PK11SlotInfo, PK11_FreeSlot)
@@ -34,6 +50,13 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(SECItem, ct_nss_item_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(PLArenaPool, ct_nss_arena_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(SECKEYPublicKey, SECKEY_DestroyPublicKey)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(CERTOidSequence, ct_nss_oid_sequence_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(CERTName, CERT_DestroyName)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(CERTValidity, CERT_DestroyValidity)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(CERTCertificateRequest, CERT_DestroyCertificateRequest)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(CERTSubjectPublicKeyInfo, SECKEY_DestroySubjectPublicKeyInfo)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(SECKEYPrivateKey, SECKEY_DestroyPrivateKey)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(SECKEYPrivateKeyInfo, ct_nss_private_key_info_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(CtNssSecretItem, ct_nss_secret_item_free)
 
 /* a string NSS allocated with PORT_Alloc */
 typedef char *ct_nss_string;

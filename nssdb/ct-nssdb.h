@@ -71,3 +71,46 @@ ct_nssdb_decode_pkcs7(GBytes *der, GError **error); /* (transfer full) */
 /* a DER certs-only SignedData (no content, no signers) holding ders in that order */
 GBytes *
 ct_nssdb_encode_pkcs7(GPtrArray *ders, GError **error); /* (transfer full) */
+
+/* what a generated certificate says; everything else is fixed: RSA 2048, SHA-256 */
+typedef enum {
+	CT_NSSDB_BASIC_CONSTRAINTS_NONE,     /* no extension, like keytool's Tomcat certificate */
+	CT_NSSDB_BASIC_CONSTRAINTS_CA_FALSE, /* critical CA:FALSE */
+	CT_NSSDB_BASIC_CONSTRAINTS_CA_TRUE,  /* critical CA:TRUE (path_length >= 0 adds pathlen) */
+} CtNssDbBasicConstraints;
+
+/* key usage bits, as X.509 numbers them */
+typedef enum {
+	CT_NSSDB_KEY_USAGE_DIGITAL_SIGNATURE = 1 << 0,
+	CT_NSSDB_KEY_USAGE_KEY_ENCIPHERMENT = 1 << 2,
+	CT_NSSDB_KEY_USAGE_KEY_CERT_SIGN = 1 << 5,
+	CT_NSSDB_KEY_USAGE_CRL_SIGN = 1 << 6,
+} CtNssDbKeyUsage;
+
+typedef struct {
+	const gchar *common_name;     /* subject CN, NULL for none */
+	const gchar *organization;    /* subject O, NULL for none */
+	const gchar *const *dns_names; /* SAN dNSName entries, NULL-terminated; NULL for none */
+	const gchar *const *ip_addresses; /* SAN iPAddress entries as text (v4 or v6) */
+	gint64 not_before;	       /* seconds since the epoch */
+	gint64 not_after;	       /* seconds since the epoch */
+	guint64 serial;		       /* 0: a random 64-bit serial */
+	gboolean version1;	       /* a v1 certificate: no extensions at all */
+	CtNssDbBasicConstraints basic_constraints;
+	gint path_length;	   /* with CA_TRUE: >= 0 is written, < 0 means unlimited */
+	guint key_usage;	   /* CtNssDbKeyUsage bits, critical; 0 for no extension */
+	gboolean server_auth;	   /* extKeyUsage serverAuth (and clientAuth) */
+	gboolean subject_key_id;   /* SKI from the public key (SHA-1 of the key bits) */
+	gboolean authority_key_id; /* AKI = the issuer's SKI (the own one when self-signed) */
+} CtNssDbCertificateSpec;
+
+/* a new RSA 2048 key and a SHA-256 certificate for it, signed by the issuer (its DER
+ * certificate and PKCS#8 key) or self-signed when issuer_der is NULL; the SAN extension
+ * is written only when there are names; outputs DER certificate and PKCS#8 DER key */
+gboolean
+ct_nssdb_generate_certificate(const CtNssDbCertificateSpec *spec,
+			      GBytes *issuer_der,
+			      GBytes *issuer_key_pkcs8,
+			      GBytes **certificate_der,
+			      GBytes **key_pkcs8,
+			      GError **error);

@@ -200,7 +200,6 @@ static CliPending cli_pending[] = {
     {{"flow", "ie8", "https://ucm.example.com"}},
     {{"open", "https://ucm.example.com", "--browser", "firefox"}},
     {{"verify", "https://ucm.example.com", "--browser", "firefox"}},
-    {{"serve"}},
     {{"scenario", "none.scenario"}},
 };
 

@@ -38,7 +38,7 @@ static const CtCliCommand ct_cli_commands[] = {
     {"serve",
      "[--profile P] [--name HOST] [--listen ADDR] [--https-port N] [--http-port N] "
      "[--cert-dir DIR]",
-     "run the embedded UCM-like HTTPS server", NULL},
+     "run the embedded UCM-like HTTPS server", ct_cmd_serve},
     {"scenario", "PATH... [--jobs N] [--tap] [--junit FILE] [--browsers]",
      "run QA scenario files in parallel", NULL},
 };

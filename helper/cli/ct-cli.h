@@ -71,3 +71,5 @@ gboolean
 ct_cmd_check_host(CtCli *cli, gint argc, gchar **argv, GError **error);
 gboolean
 ct_cmd_fetch(CtCli *cli, gint argc, gchar **argv, GError **error);
+gboolean
+ct_cmd_serve(CtCli *cli, gint argc, gchar **argv, GError **error);

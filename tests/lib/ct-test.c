@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include <glib/gstdio.h>
+#include <signal.h>
 
 #include "ct-test.h"
 
@@ -184,4 +185,136 @@ ct_test_load_chain(const gchar *name)
 	CtChain *chain = ct_chain_load_file(path, NULL, &error);
 	cr_assert_not_null(chain, "%s: %s", name, error != NULL ? error->message : "");
 	return chain;
+}
+
+static guint
+ct_test_url_port(const gchar *url)
+{
+	g_autoptr(GUri) uri = url != NULL ? g_uri_parse(url, G_URI_FLAGS_NONE, NULL) : NULL;
+	return uri != NULL ? (guint)g_uri_get_port(uri) : 0;
+}
+
+CtTestServer *
+ct_test_server_start(const gchar *profile, const gchar *cert_dir, const gchar *const *extra)
+{
+	const gchar *exe = g_getenv("CT_CERTTRUST");
+	g_autoptr(GPtrArray) args = g_ptr_array_new();
+	g_autoptr(GError) error = NULL;
+	g_autoptr(GDataInputStream) out = NULL;
+	g_autoptr(GString) text = g_string_new(NULL);
+	g_autoptr(JsonParser) parser = json_parser_new();
+	CtTestServer *server = g_new0(CtTestServer, 1);
+	JsonObject *object;
+
+	cr_assert(exe != NULL, "CT_CERTTRUST is not set: run the tests with meson test");
+	g_ptr_array_add(args, (gpointer)exe);
+	g_ptr_array_add(args, (gpointer) "serve");
+	g_ptr_array_add(args, (gpointer) "--json");
+	g_ptr_array_add(args, (gpointer) "--profile");
+	g_ptr_array_add(args, (gpointer)profile);
+	g_ptr_array_add(args, (gpointer) "--name");
+	g_ptr_array_add(args, (gpointer) "ucm.example.com");
+	g_ptr_array_add(args, (gpointer) "--https-port");
+	g_ptr_array_add(args, (gpointer) "0");
+	g_ptr_array_add(args, (gpointer) "--http-port");
+	g_ptr_array_add(args, (gpointer) "0");
+	g_ptr_array_add(args, (gpointer) "--cert-dir");
+	g_ptr_array_add(args, (gpointer)cert_dir);
+	for (guint i = 0; extra != NULL && extra[i] != NULL; i++)
+		g_ptr_array_add(args, (gpointer)extra[i]);
+	g_ptr_array_add(args, NULL);
+	server->process = g_subprocess_newv((const gchar *const *)args->pdata,
+					    G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error);
+	if (server->process == NULL)
+		cr_assert_fail("cannot start certtrust serve: %s", error->message);
+
+	/* the JSON document ends with a "}" line; then the server is listening */
+	out = g_data_input_stream_new(g_subprocess_get_stdout_pipe(server->process));
+	for (;;) {
+		g_autofree gchar *line = g_data_input_stream_read_line(out, NULL, NULL, &error);
+		if (line == NULL)
+			cr_assert_fail("certtrust serve --profile %s stopped: %s", profile,
+				       text->str);
+		g_string_append_printf(text, "%s\n", line);
+		if (g_strcmp0(line, "}") == 0)
+			break;
+	}
+	if (!json_parser_load_from_data(parser, text->str, -1, &error))
+		cr_assert_fail("serve printed no JSON: %s", text->str);
+	server->document = json_node_copy(json_parser_get_root(parser));
+	object = json_node_get_object(server->document);
+	cr_assert(json_object_has_member(object, "https_url"), "%s", text->str);
+	server->https_url = g_strdup(json_object_get_string_member(object, "https_url"));
+	server->http_url = g_strdup(json_object_get_string_member(object, "http_url"));
+	server->https_port = ct_test_url_port(server->https_url);
+	server->http_port = ct_test_url_port(server->http_url);
+	server->cert_dir = g_strdup(cert_dir);
+	return server;
+}
+
+void
+ct_test_server_stop(CtTestServer *server)
+{
+	if (server == NULL)
+		return;
+	g_subprocess_send_signal(server->process, SIGTERM);
+	g_subprocess_wait(server->process, NULL, NULL);
+	g_object_unref(server->process);
+	json_node_unref(server->document);
+	g_free(server->https_url);
+	g_free(server->http_url);
+	g_free(server->cert_dir);
+	g_free(server);
+}
+
+CtTestPeer *
+ct_test_peer_start(const gchar *mode)
+{
+	g_autofree gchar *script = g_build_filename(g_getenv("CT_TEST_SRCDIR"), "lib",
+						    "faulty-peer.py", NULL);
+	g_autoptr(GError) error = NULL;
+	g_autoptr(GDataInputStream) out = NULL;
+	g_autofree gchar *line = NULL;
+	CtTestPeer *peer = g_new0(CtTestPeer, 1);
+
+	peer->process = g_subprocess_new(G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error, "python3", script,
+					 mode, NULL);
+	if (peer->process == NULL)
+		cr_assert_fail("cannot start %s: %s", script, error->message);
+	out = g_data_input_stream_new(g_subprocess_get_stdout_pipe(peer->process));
+	line = g_data_input_stream_read_line(out, NULL, NULL, &error);
+	cr_assert_not_null(line, "faulty peer %s printed no port", mode);
+	peer->port = (guint)g_ascii_strtoull(line, NULL, 10);
+	cr_assert_gt(peer->port, 0);
+	return peer;
+}
+
+void
+ct_test_peer_stop(CtTestPeer *peer)
+{
+	if (peer == NULL)
+		return;
+	g_subprocess_force_exit(peer->process);
+	g_subprocess_wait(peer->process, NULL, NULL);
+	g_object_unref(peer->process);
+	g_free(peer);
+}
+
+guint
+ct_test_free_port(void)
+{
+	g_autoptr(GSocket) socket = NULL;
+	g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback(G_SOCKET_FAMILY_IPV4);
+	g_autoptr(GSocketAddress) any = g_inet_socket_address_new(loopback, 0);
+	g_autoptr(GSocketAddress) bound = NULL;
+	guint port;
+
+	socket = g_socket_new(G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP,
+			      NULL);
+	cr_assert_not_null(socket);
+	cr_assert(g_socket_bind(socket, any, FALSE, NULL));
+	bound = g_socket_get_local_address(socket, NULL);
+	port = g_inet_socket_address_get_port(G_INET_SOCKET_ADDRESS(bound));
+	g_socket_close(socket, NULL);
+	return port;
 }

@@ -44,3 +44,37 @@ ct_test_parse_one_json_document(const gchar *text);
 /* a generated test file loaded as a chain; fails the test when it does not load */
 CtChain *
 ct_test_load_chain(const gchar *name); /* (transfer full) */
+
+/* `certtrust serve --json` on ephemeral loopback ports, for one test */
+typedef struct {
+	GSubprocess *process;
+	JsonNode *document; /* what serve printed when it was ready */
+	gchar *https_url;
+	gchar *http_url;
+	guint https_port;
+	guint http_port;
+	gchar *cert_dir;
+} CtTestServer;
+
+/* start it (profile, names "ucm.example.com", cert_dir) with extra arguments; fails the
+ * test when it does not come up */
+CtTestServer *
+ct_test_server_start(const gchar *profile, const gchar *cert_dir, const gchar *const *extra);
+/* SIGTERM, wait, free */
+void
+ct_test_server_stop(CtTestServer *server);
+
+/* tests/lib/faulty-peer.py MODE on loopback */
+typedef struct {
+	GSubprocess *process;
+	guint port;
+} CtTestPeer;
+
+CtTestPeer *
+ct_test_peer_start(const gchar *mode);
+void
+ct_test_peer_stop(CtTestPeer *peer);
+
+/* a loopback port where nothing listens (bound, then closed) */
+guint
+ct_test_free_port(void);

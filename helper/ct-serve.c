@@ -1,0 +1,656 @@
+#define G_LOG_DOMAIN "CtServe"
+
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <libsoup/soup.h>
+#include <string.h>
+
+#include "ct-pem.h"
+#include "ct-save.h"
+#include "ct-serve.h"
+
+#define CT_SERVE_DAY (24 * 60 * 60)
+
+struct _CtServer {
+	GObject parent_instance;
+	SoupServer *server;
+	CtChain *chain;
+	gchar *https_url;
+	gchar *http_url;
+	gchar *name; /* the first name, shown on the pages */
+	GHashTable *files;
+	gboolean generated;
+};
+
+G_DEFINE_TYPE(CtServer, ct_server, G_TYPE_OBJECT)
+
+/* the seed's table 1: the HTTPS applications of a UCM */
+static const struct {
+	const gchar *path;
+	const gchar *title;
+} ct_serve_applications[] = {
+    {"/ccmadmin", "Cisco Unified CM Administration"},
+    {"/ccmservice", "Cisco Unified Serviceability"},
+    {"/cmplatform", "Cisco Unified Operating System Administration"},
+    {"/cmuser", "Cisco Personal Assistant"},
+    {"/ast", "Cisco Unified Real Time Monitoring Tool"},
+    {"/RTMTReports", "RTMT Report Archive"},
+    {"/PktCap", "Packet Capture"},
+    {"/art", "CDR Analysis and Reporting"},
+    {"/taps", "Tool for Auto-Registered Phones Support"},
+    {"/dna", "Dialed Number Analyzer"},
+    {"/drf", "Disaster Recovery System"},
+};
+
+static const gchar *const ct_serve_profiles[] =
+    {"tomcat", "leaf",	  "chain", "expired", "not-yet-valid", "wrong-name", "cn-only", "wildcard",
+     "ip-san", "ca-leaf", "v1",	   NULL};
+
+const gchar *const *
+ct_server_get_profiles(void)
+{
+	return ct_serve_profiles;
+}
+
+/* one certificate to make and the files its copies go to */
+typedef struct {
+	GBytes *der;
+	GBytes *key;
+} CtServeIssued;
+
+static void
+ct_serve_issued_clear(CtServeIssued *issued)
+{
+	g_clear_pointer(&issued->der, g_bytes_unref);
+	g_clear_pointer(&issued->key, g_bytes_unref);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(CtServeIssued, ct_serve_issued_clear)
+
+static gboolean
+ct_serve_issue(const CtNssDbCertificateSpec *spec,
+	       const CtServeIssued *issuer,
+	       CtServeIssued *out,
+	       GError **error)
+{
+	return ct_nssdb_generate_certificate(spec, issuer != NULL ? issuer->der : NULL,
+					     issuer != NULL ? issuer->key : NULL, &out->der,
+					     &out->key, error);
+}
+
+/* "ucm.example.com" -> "*.example.com"; a name of one or two labels gets "*.name" */
+static gchar *
+ct_serve_wildcard_for(const gchar *name)
+{
+	const gchar *dot = strchr(name, '.');
+	if (dot != NULL && strchr(dot + 1, '.') != NULL)
+		return g_strconcat("*", dot, NULL);
+	return g_strconcat("*.", name, NULL);
+}
+
+/* the leaf (and for chain, the intermediate) the profile asks for */
+static gboolean
+ct_serve_generate(const gchar *profile,
+		  GPtrArray *dns,
+		  GPtrArray *ips,
+		  const gchar *listen,
+		  CtServeIssued *leaf,
+		  CtServeIssued *intermediate,
+		  CtServeIssued *root,
+		  GError **error)
+{
+	gint64 now = g_get_real_time() / G_USEC_PER_SEC;
+	const gchar *cn = dns->pdata[0] != NULL ? dns->pdata[0] : ips->pdata[0];
+	g_autofree gchar *wildcard = NULL;
+	g_autofree gchar *wrong = NULL;
+	const gchar *single[2] = {NULL, NULL};
+	const gchar *loopback[3] = {listen, "::1", NULL};
+	CtNssDbCertificateSpec spec = {
+	    .common_name = cn,
+	    .organization = "certtrust serve",
+	    .dns_names = (const gchar *const *)dns->pdata,
+	    .ip_addresses = (const gchar *const *)ips->pdata,
+	    .not_before = now - 60 * 60,
+	    .not_after = now + 365 * CT_SERVE_DAY,
+	    .basic_constraints = CT_NSSDB_BASIC_CONSTRAINTS_NONE,
+	    .path_length = -1,
+	    .subject_key_id = TRUE,
+	};
+
+	if (g_strcmp0(profile, "tomcat") == 0)
+		return ct_serve_issue(&spec, NULL, leaf, error);
+	if (g_strcmp0(profile, "expired") == 0) {
+		spec.not_before = now - 60 * CT_SERVE_DAY;
+		spec.not_after = now - 30 * CT_SERVE_DAY;
+		return ct_serve_issue(&spec, NULL, leaf, error);
+	}
+	if (g_strcmp0(profile, "not-yet-valid") == 0) {
+		spec.not_before = now + 30 * CT_SERVE_DAY;
+		spec.not_after = now + 60 * CT_SERVE_DAY;
+		return ct_serve_issue(&spec, NULL, leaf, error);
+	}
+	if (g_strcmp0(profile, "wrong-name") == 0) {
+		wrong = g_strdup("not-this-server.invalid");
+		single[0] = wrong;
+		spec.common_name = wrong;
+		spec.dns_names = single;
+		spec.ip_addresses = NULL;
+		return ct_serve_issue(&spec, NULL, leaf, error);
+	}
+	if (g_strcmp0(profile, "cn-only") == 0) {
+		spec.dns_names = NULL;
+		spec.ip_addresses = NULL;
+		return ct_serve_issue(&spec, NULL, leaf, error);
+	}
+	if (g_strcmp0(profile, "wildcard") == 0) {
+		wildcard = ct_serve_wildcard_for(cn);
+		single[0] = wildcard;
+		spec.common_name = wildcard;
+		spec.dns_names = single;
+		spec.ip_addresses = NULL;
+		return ct_serve_issue(&spec, NULL, leaf, error);
+	}
+	if (g_strcmp0(profile, "ip-san") == 0) {
+		spec.dns_names = NULL;
+		spec.ip_addresses = loopback;
+		return ct_serve_issue(&spec, NULL, leaf, error);
+	}
+	if (g_strcmp0(profile, "v1") == 0) {
+		spec.version1 = TRUE;
+		return ct_serve_issue(&spec, NULL, leaf, error);
+	}
+	/* the rest say what they are */
+	spec.key_usage = CT_NSSDB_KEY_USAGE_DIGITAL_SIGNATURE | CT_NSSDB_KEY_USAGE_KEY_ENCIPHERMENT;
+	spec.server_auth = TRUE;
+	if (g_strcmp0(profile, "leaf") == 0) {
+		spec.basic_constraints = CT_NSSDB_BASIC_CONSTRAINTS_CA_FALSE;
+		return ct_serve_issue(&spec, NULL, leaf, error);
+	}
+	if (g_strcmp0(profile, "ca-leaf") == 0) {
+		/* what `openssl req -x509` makes: CA:TRUE, no key usage */
+		spec.basic_constraints = CT_NSSDB_BASIC_CONSTRAINTS_CA_TRUE;
+		spec.key_usage = 0;
+		spec.server_auth = FALSE;
+		spec.authority_key_id = TRUE;
+		return ct_serve_issue(&spec, NULL, leaf, error);
+	}
+	if (g_strcmp0(profile, "chain") == 0) {
+		CtNssDbCertificateSpec ca = {
+		    .common_name = "certtrust serve Root CA",
+		    .organization = "certtrust serve",
+		    .not_before = spec.not_before,
+		    .not_after = now + 3 * 365 * CT_SERVE_DAY,
+		    .basic_constraints = CT_NSSDB_BASIC_CONSTRAINTS_CA_TRUE,
+		    .path_length = -1,
+		    .key_usage = CT_NSSDB_KEY_USAGE_KEY_CERT_SIGN | CT_NSSDB_KEY_USAGE_CRL_SIGN,
+		    .subject_key_id = TRUE,
+		};
+		if (!ct_serve_issue(&ca, NULL, root, error))
+			return FALSE;
+		ca.common_name = "certtrust serve Intermediate CA";
+		ca.path_length = 0;
+		ca.authority_key_id = TRUE;
+		if (!ct_serve_issue(&ca, root, intermediate, error))
+			return FALSE;
+		spec.basic_constraints = CT_NSSDB_BASIC_CONSTRAINTS_CA_FALSE;
+		spec.authority_key_id = TRUE;
+		return ct_serve_issue(&spec, intermediate, leaf, error);
+	}
+	g_set_error(error, CT_ERROR, CT_ERROR_INVALID_ARGS,
+		    "unknown profile '%s': see certtrust serve --help", profile);
+	return FALSE;
+}
+
+static gchar *
+ct_serve_pem(GBytes *der)
+{
+	return ct_pem_encode("CERTIFICATE", der);
+}
+
+/* write one file atomically and remember it under key */
+static gboolean
+ct_serve_write(CtServer *self,
+	       const gchar *dir,
+	       const gchar *key,
+	       const gchar *name,
+	       GBytes *contents,
+	       guint mode,
+	       GError **error)
+{
+	g_autofree gchar *path = g_build_filename(dir, name, NULL);
+	if (!ct_save_file(path, contents, mode, CT_SAVE_FLAG_REPLACE, error))
+		return FALSE;
+	g_hash_table_replace(self->files, g_strdup(key), g_steal_pointer(&path));
+	return TRUE;
+}
+
+static gboolean
+ct_serve_write_certificate(CtServer *self,
+			   const gchar *dir,
+			   const gchar *key,
+			   const gchar *stem,
+			   GBytes *der,
+			   GError **error)
+{
+	g_autofree gchar *pem = ct_serve_pem(der);
+	g_autoptr(GBytes) pem_bytes = g_bytes_new(pem, strlen(pem));
+	g_autofree gchar *pem_name = g_strconcat(stem, ".pem", NULL);
+	g_autofree gchar *der_name = g_strconcat(stem, ".der", NULL);
+	g_autofree gchar *pem_key = g_strconcat(key, "pem", NULL);
+	g_autofree gchar *der_key = g_strconcat(key, "der", NULL);
+
+	if (!ct_serve_write(self, dir, der_key, der_name, der, 0644, error))
+		return FALSE;
+	return ct_serve_write(self, dir, pem_key, pem_name, pem_bytes, 0644, error);
+}
+
+static GBytes *
+ct_serve_read(const gchar *dir, const gchar *name)
+{
+	g_autofree gchar *path = g_build_filename(dir, name, NULL);
+	gchar *contents = NULL;
+	gsize len = 0;
+	if (!g_file_get_contents(path, &contents, &len, NULL))
+		return NULL;
+	return g_bytes_new_take(contents, len);
+}
+
+/* the DER of the first PEM block in a file of ours */
+static GBytes *
+ct_serve_read_pem(const gchar *dir, const gchar *name)
+{
+	g_autoptr(GBytes) bytes = ct_serve_read(dir, name);
+	g_autoptr(GPtrArray) blocks = NULL;
+	CtPemBlock *block;
+
+	if (bytes == NULL)
+		return NULL;
+	blocks = ct_pem_decode(g_bytes_get_data(bytes, NULL), g_bytes_get_size(bytes), NULL);
+	if (blocks == NULL)
+		return NULL;
+	block = g_ptr_array_index(blocks, 0);
+	return g_bytes_ref(block->der);
+}
+
+/* the copies a previous start left for the same profile and names, if complete */
+static gboolean
+ct_serve_load(CtServer *self,
+	      const gchar *dir,
+	      const gchar *profile,
+	      const gchar *names_text,
+	      CtServeIssued *leaf,
+	      CtServeIssued *intermediate)
+{
+	g_autofree gchar *names_file = g_strconcat(profile, ".names", NULL);
+	g_autofree gchar *pem_file = g_strconcat(profile, ".pem", NULL);
+	g_autofree gchar *key_file = g_strconcat(profile, ".key", NULL);
+	g_autofree gchar *inter_file = g_strconcat(profile, "-intermediate.pem", NULL);
+	g_autoptr(GBytes) names = ct_serve_read(dir, names_file);
+
+	if (names == NULL || g_bytes_get_size(names) != strlen(names_text) ||
+	    memcmp(g_bytes_get_data(names, NULL), names_text, strlen(names_text)) != 0)
+		return FALSE;
+	leaf->der = ct_serve_read_pem(dir, pem_file);
+	leaf->key = ct_serve_read_pem(dir, key_file);
+	if (g_strcmp0(profile, "chain") == 0)
+		intermediate->der = ct_serve_read_pem(dir, inter_file);
+	if (leaf->der == NULL || leaf->key == NULL ||
+	    (g_strcmp0(profile, "chain") == 0 && intermediate->der == NULL)) {
+		ct_serve_issued_clear(leaf);
+		ct_serve_issued_clear(intermediate);
+		return FALSE;
+	}
+	return TRUE;
+}
+
+static gboolean
+ct_serve_save(CtServer *self,
+	      const gchar *dir,
+	      const gchar *profile,
+	      const gchar *names_text,
+	      CtServeIssued *leaf,
+	      CtServeIssued *intermediate,
+	      CtServeIssued *root,
+	      GError **error)
+{
+	g_autofree gchar *encoded = ct_pem_encode("PRIVATE KEY", leaf->key);
+	g_autoptr(GBytes) key_bytes = g_bytes_new(encoded, strlen(encoded));
+	g_autoptr(GBytes) names = g_bytes_new(names_text, strlen(names_text));
+	g_autofree gchar *key_file = g_strconcat(profile, ".key", NULL);
+	g_autofree gchar *names_file = g_strconcat(profile, ".names", NULL);
+	g_autofree gchar *root_stem = g_strconcat(profile, "-root", NULL);
+	g_autofree gchar *inter_stem = g_strconcat(profile, "-intermediate", NULL);
+
+	/* the key first: a certificate without its key would be useless on the next start */
+	if (!ct_serve_write(self, dir, "key", key_file, key_bytes, 0600, error))
+		return FALSE;
+	if (!ct_serve_write_certificate(self, dir, "", profile, leaf->der, error))
+		return FALSE;
+	if (root->der != NULL &&
+	    !ct_serve_write_certificate(self, dir, "root-", root_stem, root->der, error))
+		return FALSE;
+	if (intermediate->der != NULL &&
+	    !ct_serve_write_certificate(self, dir, "intermediate-", inter_stem, intermediate->der,
+					error))
+		return FALSE;
+	return ct_serve_write(self, dir, "names", names_file, names, 0644, error);
+}
+
+static gboolean
+ct_serve_ensure_dir(const gchar *dir, GError **error)
+{
+	if (g_file_test(dir, G_FILE_TEST_IS_DIR))
+		return TRUE;
+	if (g_mkdir_with_parents(dir, 0700) != 0) {
+		gint errsv = errno;
+		g_set_error(error, CT_ERROR,
+			    errsv == EACCES || errsv == EROFS ? CT_ERROR_PERMISSION_DENIED
+							      : CT_ERROR_FAILED,
+			    "cannot create %s: %s", dir, g_strerror(errsv));
+		return FALSE;
+	}
+	/* the private key lives here: nobody else may list or read it */
+	g_chmod(dir, 0700);
+	return TRUE;
+}
+
+static void
+ct_serve_page(SoupServerMessage *msg, guint status, const gchar *type, const gchar *body)
+{
+	soup_server_message_set_status(msg, status, NULL);
+	soup_server_message_set_response(msg, type, SOUP_MEMORY_COPY, body, strlen(body));
+}
+
+static gchar *
+ct_serve_html(const gchar *title, const gchar *name, const gchar *marker, const gchar *extra)
+{
+	g_autofree gchar *t = g_markup_escape_text(title, -1);
+	g_autofree gchar *n = g_markup_escape_text(name, -1);
+	return g_strdup_printf("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\">"
+			       "<title>%s</title></head>\n<body><h1>%s</h1>\n"
+			       "<p id=\"certtrust-page\" data-marker=\"%s\">%s on %s "
+			       "(certtrust serve)</p>\n%s</body></html>\n",
+			       t, t, marker, t, n, extra != NULL ? extra : "");
+}
+
+static void
+ct_serve_application_cb(SoupServer *server,
+			SoupServerMessage *msg,
+			const char *path,
+			GHashTable *query,
+			gpointer user_data)
+{
+	CtServer *self = CT_SERVER(g_object_get_data(G_OBJECT(server), "ct-server"));
+	guint index = GPOINTER_TO_UINT(user_data);
+	g_autofree gchar *marker = g_strdup_printf("certtrust-serve%s",
+						   ct_serve_applications[index].path);
+	g_autofree gchar *body = ct_serve_html(ct_serve_applications[index].title, self->name,
+					       marker, NULL);
+	ct_serve_page(msg, SOUP_STATUS_OK, "text/html", body);
+}
+
+static void
+ct_serve_index_cb(SoupServer *server,
+		  SoupServerMessage *msg,
+		  const char *path,
+		  GHashTable *query,
+		  gpointer user_data)
+{
+	CtServer *self = user_data;
+	g_autoptr(GString) links = g_string_new("<ul>\n");
+	g_autofree gchar *body = NULL;
+
+	if (g_strcmp0(path, "/") != 0) {
+		ct_serve_page(msg, SOUP_STATUS_NOT_FOUND, "text/plain", "not found\n");
+		return;
+	}
+	for (guint i = 0; i < G_N_ELEMENTS(ct_serve_applications); i++)
+		g_string_append_printf(links, "<li><a href=\"%s\">%s</a></li>\n",
+				       ct_serve_applications[i].path,
+				       ct_serve_applications[i].title);
+	g_string_append(links, "</ul>\n");
+	body = ct_serve_html("Cisco Unified Communications Manager", self->name, "certtrust-serve/",
+			     links->str);
+	ct_serve_page(msg, SOUP_STATUS_OK, "text/html", body);
+}
+
+/* the seed: the SOAP database API is HTTPS only; over plain HTTP the request fails */
+static void
+ct_serve_soap_cb(SoupServer *server,
+		 SoupServerMessage *msg,
+		 const char *path,
+		 GHashTable *query,
+		 gpointer user_data)
+{
+	GUri *uri = soup_server_message_get_uri(msg);
+	const gchar *fault =
+	    "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+	    "<soapenv:Envelope xmlns:soapenv=\"http://schemas.xmlsoap.org/soap/envelope/\">"
+	    "<soapenv:Body><soapenv:Fault><faultcode>soapenv:Client</faultcode>"
+	    "<faultstring>SOAP requests are accepted over HTTPS only</faultstring>"
+	    "</soapenv:Fault></soapenv:Body></soapenv:Envelope>\n";
+	const gchar *answer =
+	    "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+	    "<soapenv:Envelope xmlns:soapenv=\"http://schemas.xmlsoap.org/soap/envelope/\">"
+	    "<soapenv:Body><axl:getCCMVersionResponse xmlns:axl=\"http://www.cisco.com/AXL/API/"
+	    "8.0\"><return><componentVersion><version>8.0.0</version></componentVersion></return>"
+	    "</axl:getCCMVersionResponse></soapenv:Body></soapenv:Envelope>\n";
+
+	if (g_strcmp0(g_uri_get_scheme(uri), "https") != 0) {
+		ct_serve_page(msg, SOUP_STATUS_FORBIDDEN, "text/xml", fault);
+		return;
+	}
+	ct_serve_page(msg, SOUP_STATUS_OK, "text/xml", answer);
+}
+
+/* listen on address:port; the URL it got, with the real port */
+static gchar *
+ct_serve_listen(SoupServer *server,
+		GInetAddress *address,
+		gint port,
+		gboolean https,
+		GError **error)
+{
+	g_autoptr(GSocketAddress)
+	    socket_address = g_inet_socket_address_new(address, (guint16)port);
+	g_autoptr(GError) error_local = NULL;
+	g_autofree gchar *ip = g_inet_address_to_string(address);
+	GSList *before = soup_server_get_listeners(server);
+	GSList *listeners;
+	guint16 bound = 0;
+
+	if (!soup_server_listen(server, socket_address, https ? SOUP_SERVER_LISTEN_HTTPS : 0,
+				&error_local)) {
+		ct_error_convert(&error_local);
+		g_set_error(error, CT_ERROR,
+			    error_local->code == CT_ERROR_FAILED ? CT_ERROR_BUSY
+								 : error_local->code,
+			    "cannot listen on %s port %d: %s (choose another with --%s-port)", ip,
+			    port, error_local->message, https ? "https" : "http");
+		return NULL;
+	}
+	/* the listener that was not there before is this one */
+	listeners = soup_server_get_listeners(server);
+	for (GSList *l = listeners; l != NULL; l = l->next) {
+		g_autoptr(GSocketAddress) local = NULL;
+		if (g_slist_find(before, l->data) != NULL)
+			continue;
+		local = g_socket_get_local_address(l->data, NULL);
+		if (local != NULL)
+			bound = g_inet_socket_address_get_port(G_INET_SOCKET_ADDRESS(local));
+	}
+	g_slist_free(listeners);
+	g_slist_free(before);
+	if (g_inet_address_get_family(address) == G_SOCKET_FAMILY_IPV6)
+		return g_strdup_printf("%s://[%s]:%u/", https ? "https" : "http", ip, bound);
+	return g_strdup_printf("%s://%s:%u/", https ? "https" : "http", ip, bound);
+}
+
+static GTlsCertificate *
+ct_serve_tls_certificate(CtServeIssued *leaf, CtServeIssued *intermediate, GError **error)
+{
+	g_autofree gchar *leaf_pem = ct_serve_pem(leaf->der);
+	g_autofree gchar *inter_pem = intermediate->der != NULL ? ct_serve_pem(intermediate->der)
+								: g_strdup("");
+	g_autofree gchar *key_pem = ct_pem_encode("PRIVATE KEY", leaf->key);
+	g_autofree gchar *all = g_strconcat(leaf_pem, inter_pem, key_pem, NULL);
+	GTlsCertificate *certificate = g_tls_certificate_new_from_pem(all, -1, error);
+
+	memset(key_pem, 0, strlen(key_pem));
+	memset(all, 0, strlen(all));
+	if (certificate == NULL)
+		ct_error_convert(error);
+	return certificate;
+}
+
+CtServer *
+ct_server_new(const CtServeOptions *options, GError **error)
+{
+	g_autoptr(CtServer) self = g_object_new(CT_TYPE_SERVER, NULL);
+	g_autoptr(GPtrArray) dns = g_ptr_array_new_with_free_func(g_free);
+	g_autoptr(GPtrArray) ips = g_ptr_array_new_with_free_func(g_free);
+	g_autoptr(GPtrArray) ders = g_ptr_array_new();
+	g_autoptr(GTlsCertificate) tls = NULL;
+	g_autoptr(GInetAddress) address = NULL;
+	g_autoptr(GString) names_text = g_string_new(NULL);
+	g_auto(CtServeIssued) leaf = {NULL, NULL};
+	g_auto(CtServeIssued) intermediate = {NULL, NULL};
+	g_auto(CtServeIssued) root = {NULL, NULL};
+	const gchar *profile = options->profile != NULL ? options->profile : "tomcat";
+	const gchar *listen = options->listen != NULL ? options->listen : "127.0.0.1";
+	const gchar *host_name[] = {g_get_host_name(), NULL};
+	const gchar *const *names = options->names != NULL && options->names[0] != NULL
+					? options->names
+					: host_name;
+
+	if (!g_strv_contains(ct_serve_profiles, profile)) {
+		g_set_error(
+		    error, CT_ERROR, CT_ERROR_INVALID_ARGS,
+		    "unknown profile '%s': use tomcat, leaf, chain, expired, not-yet-valid, "
+		    "wrong-name, cn-only, wildcard, ip-san, ca-leaf or v1",
+		    profile);
+		return NULL;
+	}
+	address = g_inet_address_new_from_string(listen);
+	if (address == NULL) {
+		g_set_error(error, CT_ERROR, CT_ERROR_INVALID_ARGS,
+			    "--listen %s: not an IP address", listen);
+		return NULL;
+	}
+	for (guint i = 0; names[i] != NULL; i++) {
+		if (names[i][0] == '\0' || strchr(names[i], ' ') != NULL) {
+			g_set_error(error, CT_ERROR, CT_ERROR_INVALID_ARGS,
+				    "--name '%s': not a host name or address", names[i]);
+			return NULL;
+		}
+		g_ptr_array_add(g_hostname_is_ip_address(names[i]) ? ips : dns,
+				g_ascii_strdown(names[i], -1));
+		g_string_append_printf(names_text, "%s\n", names[i]);
+	}
+	/* NULL-terminated: the certificate specs read them as string vectors */
+	g_ptr_array_add(dns, NULL);
+	g_ptr_array_add(ips, NULL);
+	g_string_append_printf(names_text, "listen %s\n", listen);
+	self->name = g_strdup(names[0]);
+
+	if (!ct_serve_ensure_dir(options->cert_dir, error))
+		return NULL;
+	if (options->regenerate || !ct_serve_load(self, options->cert_dir, profile, names_text->str,
+						  &leaf, &intermediate)) {
+		if (!ct_serve_generate(profile, dns, ips, listen, &leaf, &intermediate, &root,
+				       error))
+			return NULL;
+		if (!ct_serve_save(self, options->cert_dir, profile, names_text->str, &leaf,
+				   &intermediate, &root, error))
+			return NULL;
+		self->generated = TRUE;
+	}
+
+	g_ptr_array_add(ders, leaf.der);
+	if (intermediate.der != NULL)
+		g_ptr_array_add(ders, intermediate.der);
+	self->chain = ct_chain_new_from_ders(profile, ders, error);
+	if (self->chain == NULL)
+		return NULL;
+	tls = ct_serve_tls_certificate(&leaf, &intermediate, error);
+	if (tls == NULL)
+		return NULL;
+
+	self->server = soup_server_new("tls-certificate", tls, "server-header", "certtrust-serve",
+				       NULL);
+	g_object_set_data(G_OBJECT(self->server), "ct-server", self);
+	soup_server_add_handler(self->server, NULL, ct_serve_index_cb, self, NULL);
+	for (guint i = 0; i < G_N_ELEMENTS(ct_serve_applications); i++)
+		soup_server_add_handler(self->server, ct_serve_applications[i].path,
+					ct_serve_application_cb, GUINT_TO_POINTER(i), NULL);
+	soup_server_add_handler(self->server, "/axl", ct_serve_soap_cb, self, NULL);
+	self->https_url = ct_serve_listen(self->server, address, options->https_port, TRUE, error);
+	if (self->https_url == NULL)
+		return NULL;
+	if (options->http_port >= 0) {
+		self->http_url = ct_serve_listen(self->server, address, options->http_port, FALSE,
+						 error);
+		if (self->http_url == NULL)
+			return NULL;
+	}
+	return g_steal_pointer(&self);
+}
+
+const gchar *
+ct_server_get_https_url(CtServer *self)
+{
+	return self->https_url;
+}
+
+const gchar *
+ct_server_get_http_url(CtServer *self)
+{
+	return self->http_url;
+}
+
+CtChain *
+ct_server_get_chain(CtServer *self)
+{
+	return self->chain;
+}
+
+gboolean
+ct_server_get_generated(CtServer *self)
+{
+	return self->generated;
+}
+
+GHashTable *
+ct_server_get_files(CtServer *self)
+{
+	return self->files;
+}
+
+static void
+ct_server_finalize(GObject *object)
+{
+	CtServer *self = CT_SERVER(object);
+
+	if (self->server != NULL)
+		soup_server_disconnect(self->server);
+	g_clear_object(&self->server);
+	g_clear_pointer(&self->chain, ct_chain_free);
+	g_free(self->https_url);
+	g_free(self->http_url);
+	g_free(self->name);
+	g_hash_table_unref(self->files);
+	G_OBJECT_CLASS(ct_server_parent_class)->finalize(object);
+}
+
+static void
+ct_server_class_init(CtServerClass *klass)
+{
+	G_OBJECT_CLASS(klass)->finalize = ct_server_finalize;
+}
+
+static void
+ct_server_init(CtServer *self)
+{
+	self->files = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+}
