@@ -7,9 +7,9 @@
 
 /* where a network SOURCE points */
 typedef struct {
-	gchar *host;	/* name or IP address, no brackets */
-	guint16 port;	/* 443 when not given */
-	gchar *path;	/* "/..." for URLs; NULL for host:port (no HTTP) */
+	gchar *host;  /* name or IP address, no brackets */
+	guint16 port; /* 443 when not given */
+	gchar *path;  /* "/..." for URLs; NULL for host:port (no HTTP) */
 } CtFetchTarget;
 
 void

@@ -6,13 +6,13 @@
  * certificates generated the way UCM (or a test) needs them */
 
 typedef struct {
-	const gchar *profile;	    /* tomcat (default), leaf, chain, expired, ... */
-	const gchar *const *names;  /* CN and SAN; NULL for the machine's host name */
-	const gchar *listen;	    /* address, NULL for 127.0.0.1 */
-	gint https_port;	    /* 0 for an ephemeral port */
-	gint http_port;		    /* 0 for an ephemeral port, -1 for no HTTP */
-	const gchar *cert_dir;	    /* where the certificate copies go */
-	gboolean regenerate;	    /* a new certificate even if one is there (an upgrade) */
+	const gchar *profile;	   /* tomcat (default), leaf, chain, expired, ... */
+	const gchar *const *names; /* CN and SAN; NULL for the machine's host name */
+	const gchar *listen;	   /* address, NULL for 127.0.0.1 */
+	gint https_port;	   /* 0 for an ephemeral port */
+	gint http_port;		   /* 0 for an ephemeral port, -1 for no HTTP */
+	const gchar *cert_dir;	   /* where the certificate copies go */
+	gboolean regenerate;	   /* a new certificate even if one is there (an upgrade) */
 } CtServeOptions;
 
 #define CT_TYPE_SERVER (ct_server_get_type())
