@@ -88,14 +88,14 @@ typedef enum {
 } CtNssDbKeyUsage;
 
 typedef struct {
-	const gchar *common_name;     /* subject CN, NULL for none */
-	const gchar *organization;    /* subject O, NULL for none */
-	const gchar *const *dns_names; /* SAN dNSName entries, NULL-terminated; NULL for none */
+	const gchar *common_name;	  /* subject CN, NULL for none */
+	const gchar *organization;	  /* subject O, NULL for none */
+	const gchar *const *dns_names;	  /* SAN dNSName entries, NULL-terminated; NULL for none */
 	const gchar *const *ip_addresses; /* SAN iPAddress entries as text (v4 or v6) */
-	gint64 not_before;	       /* seconds since the epoch */
-	gint64 not_after;	       /* seconds since the epoch */
-	guint64 serial;		       /* 0: a random 64-bit serial */
-	gboolean version1;	       /* a v1 certificate: no extensions at all */
+	gint64 not_before;		  /* seconds since the epoch */
+	gint64 not_after;		  /* seconds since the epoch */
+	guint64 serial;			  /* 0: a random 64-bit serial */
+	gboolean version1;		  /* a v1 certificate: no extensions at all */
 	CtNssDbBasicConstraints basic_constraints;
 	gint path_length;	   /* with CA_TRUE: >= 0 is written, < 0 means unlimited */
 	guint key_usage;	   /* CtNssDbKeyUsage bits, critical; 0 for no extension */
