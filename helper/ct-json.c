@@ -120,6 +120,23 @@ ct_json_add_chain_members(JsonBuilder *builder, CtChain *chain)
 	}
 }
 
+void
+ct_json_add_chains_members(JsonBuilder *builder, GPtrArray *chains)
+{
+	if (chains->len == 1) {
+		ct_json_add_chain_members(builder, g_ptr_array_index(chains, 0));
+		return;
+	}
+	json_builder_set_member_name(builder, "results");
+	json_builder_begin_array(builder);
+	for (guint i = 0; i < chains->len; i++) {
+		json_builder_begin_object(builder);
+		ct_json_add_chain_members(builder, g_ptr_array_index(chains, i));
+		json_builder_end_object(builder);
+	}
+	json_builder_end_array(builder);
+}
+
 gchar *
 ct_json_to_string(JsonBuilder *builder, gboolean pretty)
 {

@@ -104,18 +104,7 @@ ct_cmd_fetch(CtCli *cli, gint argc, gchar **argv, GError **error)
 	if (cli->json) {
 		g_autoptr(JsonBuilder) builder = json_builder_new();
 		json_builder_begin_object(builder);
-		if (chains->len == 1) {
-			ct_json_add_chain_members(builder, g_ptr_array_index(chains, 0));
-		} else {
-			json_builder_set_member_name(builder, "results");
-			json_builder_begin_array(builder);
-			for (guint i = 0; i < chains->len; i++) {
-				json_builder_begin_object(builder);
-				ct_json_add_chain_members(builder, g_ptr_array_index(chains, i));
-				json_builder_end_object(builder);
-			}
-			json_builder_end_array(builder);
-		}
+		ct_json_add_chains_members(builder, chains);
 		if (output != NULL) {
 			json_builder_set_member_name(builder, "saved");
 			json_builder_add_string_value(builder, output);

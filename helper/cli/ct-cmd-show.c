@@ -157,22 +157,9 @@ ct_cmd_show(CtCli *cli, gint argc, gchar **argv, GError **error)
 
 	if (cli->json) {
 		g_autoptr(JsonBuilder) builder = json_builder_new();
-		if (chains->len == 1) {
-			json_builder_begin_object(builder);
-			ct_json_add_chain_members(builder, g_ptr_array_index(chains, 0));
-			json_builder_end_object(builder);
-		} else {
-			json_builder_begin_object(builder);
-			json_builder_set_member_name(builder, "results");
-			json_builder_begin_array(builder);
-			for (guint i = 0; i < chains->len; i++) {
-				json_builder_begin_object(builder);
-				ct_json_add_chain_members(builder, g_ptr_array_index(chains, i));
-				json_builder_end_object(builder);
-			}
-			json_builder_end_array(builder);
-			json_builder_end_object(builder);
-		}
+		json_builder_begin_object(builder);
+		ct_json_add_chains_members(builder, chains);
+		json_builder_end_object(builder);
 		ct_cli_print_json(cli, builder);
 		return TRUE;
 	}
