@@ -114,3 +114,48 @@ ct_nssdb_generate_certificate(const CtNssDbCertificateSpec *spec,
 			      GBytes **certificate_der,
 			      GBytes **key_pkcs8,
 			      GError **error);
+
+/* an NSS certificate database (cert9.db, "sql:"), opened read-write next to any other */
+typedef struct _CtNssDb CtNssDb;
+
+/* one certificate in a database */
+typedef struct {
+	gchar *nickname;
+	gchar *sha256; /* uppercase hex with colons */
+	gchar *trust;  /* "CP,,", "C,,", ",," ... as certutil -L shows it */
+	GBytes *der;
+} CtNssDbEntry;
+
+void
+ct_nssdb_entry_free(CtNssDbEntry *entry);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(CtNssDbEntry, ct_nssdb_entry_free)
+
+/* open the database in dir; with create, make cert9.db/key4.db (empty password) when the
+ * directory has none; a missing directory is CT_ERROR_NOT_FOUND, a corrupt or locked
+ * database CT_ERROR_INVALID_DATA / CT_ERROR_BUSY, each naming the directory */
+CtNssDb *
+ct_nssdb_open(const gchar *dir, gboolean create, GError **error); /* (transfer full) */
+void
+ct_nssdb_close(CtNssDb *db);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(CtNssDb, ct_nssdb_close)
+
+const gchar *
+ct_nssdb_get_dir(CtNssDb *db);
+
+/* every certificate stored in this database (not NSS's built-in roots) */
+GPtrArray *
+ct_nssdb_list(CtNssDb *db, GError **error); /* (transfer full) CtNssDbEntry* */
+
+/* the entry with this SHA-256, or NULL (no error) */
+CtNssDbEntry *
+ct_nssdb_find(CtNssDb *db, const gchar *sha256, GError **error); /* (transfer full) */
+
+/* store der under nickname with trust ("CP,,", "C,,", "P,,"; lower-case 'p' is refused);
+ * if the same certificate is there already its trust is set to trust and its nickname kept */
+gboolean
+ct_nssdb_add(CtNssDb *db, GBytes *der, const gchar *nickname, const gchar *trust, GError **error);
+
+/* remove exactly the certificate with this SHA-256 (others sharing its subject or
+ * nickname stay); *removed says whether it was there */
+gboolean
+ct_nssdb_remove(CtNssDb *db, const gchar *sha256, gboolean *removed, GError **error);

@@ -1,0 +1,66 @@
+#pragma once
+
+#include <glib.h>
+
+#include "ct-error.h"
+
+/* Firefox profiles and their permanent-exception store (cert_override.txt) */
+
+typedef struct {
+	gchar *name; /* Name= in profiles.ini */
+	gchar *path; /* absolute directory */
+	gchar *ini;  /* the profiles.ini that lists it */
+	gboolean is_default;
+} CtFirefoxProfile;
+
+void
+ct_firefox_profile_free(CtFirefoxProfile *profile);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(CtFirefoxProfile, ct_firefox_profile_free)
+
+/* the profiles.ini locations for a HOME and XDG_CONFIG_HOME: ~/.mozilla/firefox,
+ * $XDG_CONFIG_HOME/mozilla/firefox, snap, flatpak */
+GPtrArray *
+ct_firefox_get_ini_dirs(const gchar *home, const gchar *xdg_config_home); /* (transfer full) */
+
+/* every profile of every profiles.ini found (IsRelative=0 honoured, duplicates once);
+ * a malformed profiles.ini is CT_ERROR_INVALID_DATA naming it */
+GPtrArray *
+ct_firefox_find_profiles(const gchar *home,
+			 const gchar *xdg_config_home,
+			 GError **error); /* (transfer full) CtFirefoxProfile* */
+
+/* is a Firefox running on this profile? (its "lock" symlink names a live process, or
+ * .parentlock is locked) */
+gboolean
+ct_firefox_profile_is_running(const gchar *profile_dir);
+
+/* the cert_override.txt line for host:port (IPv6 as [addr]) and a SHA-256 fingerprint */
+gchar *
+ct_firefox_override_line(const gchar *host, guint16 port, const gchar *sha256);
+
+/* add or replace the override for host:port in profile_dir/cert_override.txt: every other
+ * line (comments, garbage, other hosts) kept as it is, the header written when the file is
+ * new, the file replaced atomically with mode 0600; refused with CT_ERROR_REFUSED while
+ * Firefox runs on the profile; *changed FALSE when the line was already there; the line
+ * it replaced (another fingerprint) in *replaced, else NULL */
+gboolean
+ct_firefox_override_add(const gchar *profile_dir,
+			const gchar *host,
+			guint16 port,
+			const gchar *sha256,
+			gboolean *changed,
+			gchar **replaced,
+			GError **error);
+
+/* remove the override for host:port with exactly this fingerprint; nothing else changes */
+gboolean
+ct_firefox_override_remove(const gchar *profile_dir,
+			   const gchar *host,
+			   guint16 port,
+			   const gchar *sha256,
+			   gboolean *changed,
+			   GError **error);
+
+/* the overrides in a profile: "host:port" -> fingerprint */
+GHashTable *
+ct_firefox_override_list(const gchar *profile_dir, GError **error); /* (transfer full) */
