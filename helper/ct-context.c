@@ -20,3 +20,59 @@ ct_context_get_serve_dir(void)
 	g_autofree gchar *state = ct_context_get_state_dir();
 	return g_build_filename(state, "serve", NULL);
 }
+
+gchar *
+ct_context_get_home(void)
+{
+	const gchar *home = g_getenv("HOME");
+	if (home != NULL && g_path_is_absolute(home))
+		return g_strdup(home);
+	return g_strdup(g_get_home_dir());
+}
+
+static gchar *
+ct_context_get_xdg(const gchar *variable, const gchar *fallback_under_home)
+{
+	const gchar *value = g_getenv(variable);
+	g_autofree gchar *home = NULL;
+
+	if (value != NULL && g_path_is_absolute(value))
+		return g_strdup(value);
+	home = ct_context_get_home();
+	return g_build_filename(home, fallback_under_home, NULL);
+}
+
+gchar *
+ct_context_get_config_home(void)
+{
+	return ct_context_get_xdg("XDG_CONFIG_HOME", ".config");
+}
+
+GPtrArray *
+ct_context_get_chromium_dbs(void)
+{
+	GPtrArray *dbs = g_ptr_array_new_with_free_func(g_free);
+	g_autofree gchar *home = ct_context_get_home();
+	g_autofree gchar *data = ct_context_get_xdg("XDG_DATA_HOME", ".local/share");
+	g_autofree gchar *legacy = g_build_filename(home, ".pki", "nssdb", NULL);
+	const gchar *sandboxed[] = {"snap/chromium/current/.pki/nssdb",
+				    ".var/app/org.chromium.Chromium/.pki/nssdb"};
+
+	if (g_file_test(legacy, G_FILE_TEST_IS_DIR))
+		g_ptr_array_add(dbs, g_steal_pointer(&legacy));
+	else
+		g_ptr_array_add(dbs, g_build_filename(data, "pki", "nssdb", NULL));
+	for (guint i = 0; i < G_N_ELEMENTS(sandboxed); i++) {
+		g_autofree gchar *path = g_build_filename(home, sandboxed[i], NULL);
+		if (g_file_test(path, G_FILE_TEST_IS_DIR))
+			g_ptr_array_add(dbs, g_steal_pointer(&path));
+	}
+	return dbs;
+}
+
+gchar *
+ct_context_get_ledger_path(void)
+{
+	g_autofree gchar *state = ct_context_get_state_dir();
+	return g_build_filename(state, "ledger.json", NULL);
+}

@@ -12,3 +12,18 @@ ct_context_get_state_dir(void); /* (transfer full) */
 /* where `serve` keeps its certificate copies by default */
 gchar *
 ct_context_get_serve_dir(void); /* (transfer full) */
+
+/* $HOME, and the XDG directories with their defaults, as the environment says now */
+gchar *
+ct_context_get_home(void); /* (transfer full) */
+gchar *
+ct_context_get_config_home(void); /* (transfer full) $XDG_CONFIG_HOME or ~/.config */
+
+/* Chromium's NSS databases: ~/.pki/nssdb if it exists, else $XDG_DATA_HOME/pki/nssdb
+ * (Chromium 146+), then the snap and flatpak ones that exist */
+GPtrArray *
+ct_context_get_chromium_dbs(void); /* (transfer full) gchar* */
+
+/* where certtrust records what it trusted */
+gchar *
+ct_context_get_ledger_path(void); /* (transfer full) */

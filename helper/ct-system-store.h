@@ -7,7 +7,8 @@
 /* the operating system's trust store, by distribution (DESIGN.md section 5) */
 typedef enum {
 	CT_SYSTEM_STORE_UNKNOWN,
-	CT_SYSTEM_STORE_DEBIAN, /* /usr/local/share/ca-certificates/*.crt + update-ca-certificates
+	CT_SYSTEM_STORE_DEBIAN, /* *.crt in /usr/local/share/ca-certificates +
+				 * update-ca-certificates
 				 */
 	CT_SYSTEM_STORE_FEDORA, /* /etc/pki/ca-trust/source/anchors/ + update-ca-trust extract */
 	CT_SYSTEM_STORE_ARCH,	/* /etc/ca-certificates/trust-source/anchors/ + trust extract-compat
@@ -27,7 +28,9 @@ gchar *
 ct_system_store_get_anchor_path(const gchar *sysroot, CtSystemStoreKind kind, const gchar *name);
 
 /* the commands that install (or remove) that anchor and refresh the store, one per line,
- * as a root shell would run them; for printing when not root or with --dry-run */
+ * as a root shell would run them; for printing when not root or with --dry-run; the
+ * install command copies "CERT.pem", which stands for the PEM file the caller names;
+ * an empty array for CT_SYSTEM_STORE_UNKNOWN */
 GPtrArray *
 ct_system_store_get_commands(const gchar *sysroot,
 			     CtSystemStoreKind kind,

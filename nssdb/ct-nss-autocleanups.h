@@ -43,10 +43,18 @@ ct_nss_secret_item_free(CtNssSecretItem *item)
 	SECITEM_ZfreeItem(item, PR_TRUE);
 }
 
+/* a SECItem on the stack whose data NSS allocated (PK11_ReadRawAttribute, ...) */
+static inline void
+ct_nss_item_clear(SECItem *item)
+{
+	SECITEM_FreeItem(item, PR_FALSE);
+}
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(CERTCertificate, CERT_DestroyCertificate)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(CERTCertList, CERT_DestroyCertList)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(PK11SlotInfo, PK11_FreeSlot)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(SECItem, ct_nss_item_free)
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(SECItem, ct_nss_item_clear)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(PLArenaPool, ct_nss_arena_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(SECKEYPublicKey, SECKEY_DestroyPublicKey)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(CERTOidSequence, ct_nss_oid_sequence_free)
@@ -57,6 +65,8 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(CERTSubjectPublicKeyInfo, SECKEY_DestroySubjectPub
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(SECKEYPrivateKey, SECKEY_DestroyPrivateKey)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(SECKEYPrivateKeyInfo, ct_nss_private_key_info_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(CtNssSecretItem, ct_nss_secret_item_free)
+/* frees the whole list the object is linked into, never the token objects */
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(PK11GenericObject, PK11_DestroyGenericObjects)
 
 /* a string NSS allocated with PORT_Alloc */
 typedef char *ct_nss_string;

@@ -193,10 +193,6 @@ typedef struct {
 } CliPending;
 
 static CliPending cli_pending[] = {
-    {{"trust", "https://ucm.example.com"}},
-    {{"untrust", "https://ucm.example.com"}},
-    {{"list"}},
-    {{"status", "https://ucm.example.com"}},
     {{"flow", "ie8", "https://ucm.example.com"}},
     {{"open", "https://ucm.example.com", "--browser", "firefox"}},
     {{"verify", "https://ucm.example.com", "--browser", "firefox"}},

@@ -73,3 +73,11 @@ gboolean
 ct_cmd_fetch(CtCli *cli, gint argc, gchar **argv, GError **error);
 gboolean
 ct_cmd_serve(CtCli *cli, gint argc, gchar **argv, GError **error);
+gboolean
+ct_cmd_trust(CtCli *cli, gint argc, gchar **argv, GError **error);
+gboolean
+ct_cmd_untrust(CtCli *cli, gint argc, gchar **argv, GError **error);
+gboolean
+ct_cmd_list(CtCli *cli, gint argc, gchar **argv, GError **error);
+gboolean
+ct_cmd_status(CtCli *cli, gint argc, gchar **argv, GError **error);

@@ -1,0 +1,601 @@
+#define G_LOG_DOMAIN "CtCli"
+
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "ct-cli.h"
+#include "ct-context.h"
+#include "ct-fetch.h"
+#include "ct-json.h"
+#include "ct-trust.h"
+
+/* trust, untrust, list and status: the commands around the ledger */
+
+static gboolean
+ct_cmd_trust_parse_mode(const gchar *text, CtTrustMode *mode, GError **error)
+{
+	if (text == NULL || g_strcmp0(text, "auto") == 0) {
+		*mode = CT_TRUST_MODE_AUTO;
+		return TRUE;
+	}
+	if (g_strcmp0(text, "exception") == 0) {
+		*mode = CT_TRUST_MODE_EXCEPTION;
+		return TRUE;
+	}
+	if (g_strcmp0(text, "anchor") == 0) {
+		*mode = CT_TRUST_MODE_ANCHOR;
+		return TRUE;
+	}
+	g_set_error(error, CT_ERROR, CT_ERROR_INVALID_ARGS,
+		    "unknown mode '%s': use auto, exception or anchor", text);
+	return FALSE;
+}
+
+/* host:port of a network SOURCE, or NULL for a file */
+static gchar *
+ct_cmd_trust_source_name(const gchar *source, guint16 *port)
+{
+	g_autoptr(CtFetchTarget) target = NULL;
+
+	if (!ct_fetch_is_network_source(source))
+		return NULL;
+	target = ct_fetch_target_parse(source, NULL);
+	if (target == NULL)
+		return NULL;
+	*port = target->port;
+	if (strchr(target->host, ':') != NULL)
+		return g_strdup_printf("[%s]:%u", target->host, target->port);
+	return g_strdup_printf("%s:%u", g_ascii_strdown(target->host, -1), target->port);
+}
+
+/* the names the user will type: the SOURCE's and every --name, each with a port */
+static GPtrArray *
+ct_cmd_trust_names(const gchar *source, gchar **names, GError **error)
+{
+	g_autoptr(GPtrArray) result = g_ptr_array_new_with_free_func(g_free);
+	guint16 port = 443;
+	gchar *own = ct_cmd_trust_source_name(source, &port);
+
+	if (own != NULL)
+		g_ptr_array_add(result, own);
+	for (guint i = 0; names != NULL && names[i] != NULL; i++) {
+		const gchar *name = names[i];
+		const gchar *colon = strrchr(name, ':');
+		gchar *full;
+		if (name[0] == '[' ? strstr(name, "]:") != NULL
+				   : (colon != NULL && strchr(name, ':') == colon))
+			full = g_ascii_strdown(name, -1);
+		else if (strchr(name, ':') != NULL)
+			full = g_strdup_printf("[%s]:%u", name, port);
+		else
+			full = g_strdup_printf("%s:%u", name, port);
+		if (!g_ptr_array_find_with_equal_func(result, full, g_str_equal, NULL))
+			g_ptr_array_add(result, full);
+		else
+			g_free(full);
+	}
+	if (result->len == 0) {
+		g_set_error(error, CT_ERROR, CT_ERROR_INVALID_ARGS,
+			    "%s is a file: give --name HOST:PORT, the name you will type in the "
+			    "browser",
+			    source);
+		return NULL;
+	}
+	return g_steal_pointer(&result);
+}
+
+static void
+ct_cmd_trust_print_plan(CtCli *cli, CtTrustPlan *plan, gboolean results)
+{
+	g_autoptr(GString) out = g_string_new(NULL);
+	CtCertificate *leaf = ct_chain_get_leaf(plan->chain);
+	g_autofree gchar *subject = ct_cli_escape(leaf->subject);
+
+	if (!results)
+		g_string_append_printf(out, "Certificate %s\n  SHA-256 %s\n", subject,
+				       leaf->sha256);
+	for (guint i = 0; i < plan->steps->len; i++) {
+		CtTrustStep *step = g_ptr_array_index(plan->steps, i);
+		g_autofree gchar *location = ct_cli_escape(step->store->location);
+		g_autofree gchar *what = ct_cli_escape(step->plan);
+		g_string_append_printf(out, "%s %s\n", ct_store_kind_to_string(step->store->kind),
+				       location);
+		if (!results) {
+			g_string_append_printf(out, "  will write: %s\n", what);
+			for (guint j = 0; step->commands != NULL && j < step->commands->len; j++)
+				g_string_append_printf(out, "  # %s\n",
+						       (const gchar *)
+							   g_ptr_array_index(step->commands, j));
+			for (guint j = 0; j < step->predictions->len; j++) {
+				CtPrediction *prediction = g_ptr_array_index(step->predictions, j);
+				g_autofree gchar *name = ct_cli_escape(prediction->name);
+				g_string_append_printf(out, "  https://%s/ in %s: %s\n", name,
+						       prediction->browser, prediction->verdict);
+			}
+			continue;
+		}
+		g_string_append_printf(out, "  %s", step->result != NULL ? step->result : "-");
+		if (step->message != NULL) {
+			g_autofree gchar *message = ct_cli_escape(step->message);
+			g_string_append_printf(out, ": %s", message);
+		}
+		g_string_append_c(out, '\n');
+		if (g_strcmp0(step->result, "needs-root") == 0) {
+			for (guint j = 0; step->commands != NULL && j < step->commands->len; j++)
+				g_string_append_printf(out, "  %s\n",
+						       (const gchar *)
+							   g_ptr_array_index(step->commands, j));
+		}
+	}
+	ct_cli_print(cli, "%s", out->str);
+}
+
+static void
+ct_cmd_trust_add_json(JsonBuilder *builder, CtTrustPlan *plan)
+{
+	const gchar *actions[] = {"none", "exception", "nss", "anchor"};
+
+	json_builder_set_member_name(builder, "sha256");
+	json_builder_add_string_value(builder, ct_chain_get_leaf(plan->chain)->sha256);
+	json_builder_set_member_name(builder, "stores");
+	json_builder_begin_array(builder);
+	for (guint i = 0; i < plan->steps->len; i++) {
+		CtTrustStep *step = g_ptr_array_index(plan->steps, i);
+		g_autofree gchar *message =
+		    g_utf8_make_valid(step->message != NULL ? step->message : step->plan, -1);
+		json_builder_begin_object(builder);
+		json_builder_set_member_name(builder, "store");
+		json_builder_add_string_value(builder, ct_store_kind_to_string(step->store->kind));
+		json_builder_set_member_name(builder, "location");
+		json_builder_add_string_value(builder, step->store->location);
+		json_builder_set_member_name(builder, "action");
+		json_builder_add_string_value(builder, actions[step->action]);
+		if (step->trust != NULL) {
+			json_builder_set_member_name(builder, "trust");
+			json_builder_add_string_value(builder, step->trust);
+		}
+		if (step->target != NULL) {
+			json_builder_set_member_name(builder, "target_sha256");
+			json_builder_add_string_value(builder, step->target->sha256);
+		}
+		json_builder_set_member_name(builder, "result");
+		json_builder_add_string_value(builder,
+					      step->result != NULL ? step->result : "planned");
+		json_builder_set_member_name(builder, "message");
+		json_builder_add_string_value(builder, message);
+		json_builder_set_member_name(builder, "commands");
+		json_builder_begin_array(builder);
+		for (guint j = 0; step->commands != NULL && j < step->commands->len; j++)
+			json_builder_add_string_value(builder,
+						      g_ptr_array_index(step->commands, j));
+		json_builder_end_array(builder);
+		json_builder_set_member_name(builder, "predictions");
+		json_builder_begin_array(builder);
+		for (guint j = 0; j < step->predictions->len; j++) {
+			CtPrediction *prediction = g_ptr_array_index(step->predictions, j);
+			json_builder_begin_object(builder);
+			json_builder_set_member_name(builder, "name");
+			json_builder_add_string_value(builder, prediction->name);
+			json_builder_set_member_name(builder, "browser");
+			json_builder_add_string_value(builder, prediction->browser);
+			json_builder_set_member_name(builder, "verdict");
+			json_builder_add_string_value(builder, prediction->verdict);
+			json_builder_end_object(builder);
+		}
+		json_builder_end_array(builder);
+		json_builder_end_object(builder);
+	}
+	json_builder_end_array(builder);
+}
+
+static gboolean
+ct_cmd_trust_confirm(CtCli *cli)
+{
+	gchar answer[16] = {0};
+
+	if (cli->yes || cli->json || !isatty(STDIN_FILENO))
+		return TRUE;
+	fputs("Trust this certificate as planned? [y/N] ", stderr);
+	fflush(stderr);
+	if (fgets(answer, sizeof(answer), stdin) == NULL)
+		return FALSE;
+	return answer[0] == 'y' || answer[0] == 'Y';
+}
+
+static gboolean
+ct_cmd_trust_set_status(gint status, GError **error)
+{
+	if (status == 6)
+		g_set_error_literal(error, CT_ERROR, CT_ERROR_REFUSED,
+				    "some stores were not written: see why above");
+	else if (status != 0)
+		g_set_error_literal(error, CT_ERROR, CT_ERROR_FAILED,
+				    "some stores could not be written: see why above");
+	return status == 0;
+}
+
+gboolean
+ct_cmd_trust(CtCli *cli, gint argc, gchar **argv, GError **error)
+{
+	g_auto(GStrv) store_specs = NULL;
+	g_auto(GStrv) names = NULL;
+	g_autofree gchar *mode_name = NULL;
+	gboolean allow_ca = FALSE;
+	gboolean dry_run = FALSE;
+	CtTrustMode mode = CT_TRUST_MODE_AUTO;
+	g_autoptr(GPtrArray) chains = NULL;
+	g_autoptr(GPtrArray) stores = NULL;
+	g_autoptr(GPtrArray) typed = NULL;
+	g_autoptr(CtTrustPlan) plan = NULL;
+	g_autoptr(CtLedger) ledger = NULL;
+	g_autofree gchar *ledger_path = ct_context_get_ledger_path();
+	const GOptionEntry entries[] = {
+	    {"store", 's', 0, G_OPTION_ARG_STRING_ARRAY, &store_specs,
+	     "firefox, firefox:DIR, chromium, nss:DIR, system or all (repeatable; default: "
+	     "firefox and chromium)",
+	     "S"},
+	    {"mode", 'm', 0, G_OPTION_ARG_STRING, &mode_name,
+	     "Firefox: exception (default, cert_override.txt) or anchor (cert9.db)", "MODE"},
+	    {"name", 'n', 0, G_OPTION_ARG_STRING_ARRAY, &names,
+	     "Another name you will type, HOST or HOST:PORT (repeatable)", "HOST"},
+	    {"allow-ca", 0, 0, G_OPTION_ARG_NONE, &allow_ca,
+	     "Allow installing a certificate that can sign others as a trust anchor", NULL},
+	    {"dry-run", 0, 0, G_OPTION_ARG_NONE, &dry_run, "Show the plan, write nothing", NULL},
+	    G_OPTION_ENTRY_NULL,
+	};
+
+	if (!ct_cli_parse_source_options(cli, entries, &argc, &argv, error))
+		return FALSE;
+	if (!ct_cmd_trust_parse_mode(mode_name, &mode, error))
+		return FALSE;
+	if (argc != 2) {
+		g_set_error_literal(error, CT_ERROR, CT_ERROR_INVALID_ARGS,
+				    "give one SOURCE to trust");
+		return FALSE;
+	}
+	typed = ct_cmd_trust_names(argv[1], names, error);
+	if (typed == NULL)
+		return FALSE;
+	stores = ct_store_resolve((const gchar *const *)store_specs, cli->sysroot, error);
+	if (stores == NULL)
+		return FALSE;
+	chains = ct_cli_load_sources(cli, argc, argv, error);
+	if (chains == NULL)
+		return FALSE;
+	plan = ct_trust_plan_new(g_ptr_array_index(chains, 0), stores, typed, mode, allow_ca,
+				 cli->sysroot, error);
+	if (plan == NULL)
+		return FALSE;
+	if (!cli->json)
+		ct_cmd_trust_print_plan(cli, plan, FALSE);
+	if (!dry_run && !ct_cmd_trust_confirm(cli)) {
+		g_set_error_literal(error, CT_ERROR, CT_ERROR_CANCELLED, "nothing was written");
+		return FALSE;
+	}
+	ledger = ct_ledger_open(ledger_path, error);
+	if (ledger == NULL)
+		return FALSE;
+	ct_trust_plan_apply(plan, ledger, dry_run);
+	if (!dry_run && !ct_ledger_save(ledger, error))
+		return FALSE;
+	if (cli->json) {
+		g_autoptr(JsonBuilder) builder = json_builder_new();
+		json_builder_begin_object(builder);
+		ct_cmd_trust_add_json(builder, plan);
+		json_builder_end_object(builder);
+		ct_cli_print_json(cli, builder);
+	} else {
+		ct_cli_print(cli, "\n");
+		ct_cmd_trust_print_plan(cli, plan, TRUE);
+	}
+	return ct_cmd_trust_set_status(ct_trust_plan_get_exit_status(plan), error);
+}
+
+static gboolean
+ct_cmd_trust_is_sha256(const gchar *text)
+{
+	guint digits = 0;
+	for (const gchar *p = text; *p != '\0'; p++) {
+		if (*p == ':')
+			continue;
+		if (!g_ascii_isxdigit(*p))
+			return FALSE;
+		digits++;
+	}
+	return digits == 64;
+}
+
+/* AB:CD:... from any spelling of 64 hex digits */
+static gchar *
+ct_cmd_trust_normalize_sha256(const gchar *text)
+{
+	GString *out = g_string_new(NULL);
+	guint digits = 0;
+	for (const gchar *p = text; *p != '\0'; p++) {
+		if (*p == ':')
+			continue;
+		if (digits > 0 && digits % 2 == 0)
+			g_string_append_c(out, ':');
+		g_string_append_c(out, g_ascii_toupper(*p));
+		digits++;
+	}
+	return g_string_free(out, FALSE);
+}
+
+static gboolean
+ct_cmd_trust_stores_filter(CtCli *cli, gchar **specs, GPtrArray **stores, GError **error)
+{
+	*stores = NULL;
+	if (specs == NULL || specs[0] == NULL)
+		return TRUE;
+	*stores = ct_store_resolve((const gchar *const *)specs, cli->sysroot, error);
+	return *stores != NULL;
+}
+
+gboolean
+ct_cmd_untrust(CtCli *cli, gint argc, gchar **argv, GError **error)
+{
+	g_auto(GStrv) store_specs = NULL;
+	g_autoptr(GPtrArray) stores = NULL;
+	g_autoptr(GPtrArray) results = NULL;
+	g_autoptr(CtLedger) ledger = NULL;
+	g_autofree gchar *ledger_path = ct_context_get_ledger_path();
+	g_autofree gchar *sha256 = NULL;
+	g_autoptr(GString) out = g_string_new(NULL);
+	gboolean failed = FALSE;
+	gboolean refused = FALSE;
+	const GOptionEntry entries[] = {
+	    {"store", 's', 0, G_OPTION_ARG_STRING_ARRAY, &store_specs,
+	     "Only these stores (default: everywhere certtrust wrote it)", "S"},
+	    G_OPTION_ENTRY_NULL,
+	};
+
+	if (!ct_cli_parse_source_options(cli, entries, &argc, &argv, error))
+		return FALSE;
+	if (argc != 2) {
+		g_set_error_literal(error, CT_ERROR, CT_ERROR_INVALID_ARGS,
+				    "give one SOURCE or SHA256");
+		return FALSE;
+	}
+	if (ct_cmd_trust_is_sha256(argv[1])) {
+		sha256 = ct_cmd_trust_normalize_sha256(argv[1]);
+	} else {
+		g_autoptr(GPtrArray) chains = ct_cli_load_sources(cli, argc, argv, error);
+		if (chains == NULL)
+			return FALSE;
+		sha256 = g_strdup(ct_chain_get_leaf(g_ptr_array_index(chains, 0))->sha256);
+	}
+	if (!ct_cmd_trust_stores_filter(cli, store_specs, &stores, error))
+		return FALSE;
+	ledger = ct_ledger_open(ledger_path, error);
+	if (ledger == NULL)
+		return FALSE;
+	results = ct_trust_remove(ledger, sha256, stores,
+				  cli->sysroot != NULL ? cli->sysroot : "/");
+	if (!ct_ledger_save(ledger, error))
+		return FALSE;
+	if (results->len == 0) {
+		g_set_error(error, CT_ERROR, CT_ERROR_NOT_FOUND,
+			    "certtrust has not trusted %s in %s", sha256,
+			    stores != NULL ? "those stores" : "any store");
+		return FALSE;
+	}
+	if (cli->json) {
+		g_autoptr(JsonBuilder) builder = json_builder_new();
+		json_builder_begin_object(builder);
+		json_builder_set_member_name(builder, "sha256");
+		json_builder_add_string_value(builder, sha256);
+		json_builder_set_member_name(builder, "stores");
+		json_builder_begin_array(builder);
+		for (guint i = 0; i < results->len; i++) {
+			CtUntrustResult *result = g_ptr_array_index(results, i);
+			json_builder_begin_object(builder);
+			json_builder_set_member_name(builder, "store");
+			json_builder_add_string_value(builder, result->entry->store);
+			json_builder_set_member_name(builder, "location");
+			json_builder_add_string_value(builder, result->entry->location);
+			json_builder_set_member_name(builder, "action");
+			json_builder_add_string_value(builder, result->entry->kind);
+			json_builder_set_member_name(builder, "result");
+			json_builder_add_string_value(builder, result->result);
+			json_builder_set_member_name(builder, "message");
+			json_builder_add_string_value(builder, result->message != NULL
+								   ? result->message
+								   : "");
+			json_builder_end_object(builder);
+		}
+		json_builder_end_array(builder);
+		json_builder_end_object(builder);
+		ct_cli_print_json(cli, builder);
+	}
+	for (guint i = 0; i < results->len; i++) {
+		CtUntrustResult *result = g_ptr_array_index(results, i);
+		g_autofree gchar *location = ct_cli_escape(result->entry->location);
+		g_string_append_printf(out, "%s %s %s%s%s: %s", result->entry->store, location,
+				       result->entry->kind, result->entry->host != NULL ? " " : "",
+				       result->entry->host != NULL ? result->entry->host : "",
+				       result->result);
+		if (result->message != NULL) {
+			g_autofree gchar *message = ct_cli_escape(result->message);
+			g_string_append_printf(out, " (%s)", message);
+		}
+		g_string_append_c(out, '\n');
+		refused |= g_strcmp0(result->result, "refused") == 0;
+		failed |= g_strcmp0(result->result, "failed") == 0;
+	}
+	if (!cli->json)
+		ct_cli_print(cli, "%s", out->str);
+	return ct_cmd_trust_set_status(failed ? 1 : refused ? 6 : 0, error);
+}
+
+gboolean
+ct_cmd_list(CtCli *cli, gint argc, gchar **argv, GError **error)
+{
+	g_auto(GStrv) store_specs = NULL;
+	g_autoptr(GPtrArray) stores = NULL;
+	g_autoptr(CtLedger) ledger = NULL;
+	g_autofree gchar *ledger_path = ct_context_get_ledger_path();
+	g_autoptr(JsonBuilder) builder = json_builder_new();
+	g_autoptr(GString) out = g_string_new(NULL);
+	gint64 now = g_get_real_time() / G_USEC_PER_SEC;
+	GPtrArray *entries;
+	const GOptionEntry options[] = {
+	    {"store", 's', 0, G_OPTION_ARG_STRING_ARRAY, &store_specs, "Only these stores", "S"},
+	    G_OPTION_ENTRY_NULL,
+	};
+
+	if (!ct_cli_parse_options(cli, options, &argc, &argv, error))
+		return FALSE;
+	if (!ct_cmd_trust_stores_filter(cli, store_specs, &stores, error))
+		return FALSE;
+	ledger = ct_ledger_open(ledger_path, error);
+	if (ledger == NULL)
+		return FALSE;
+	entries = ct_ledger_get_entries(ledger);
+	json_builder_begin_object(builder);
+	json_builder_set_member_name(builder, "entries");
+	json_builder_begin_array(builder);
+	for (guint i = 0; i < entries->len; i++) {
+		CtLedgerEntry *entry = g_ptr_array_index(entries, i);
+		g_autofree gchar *subject = ct_cli_escape(entry->subject);
+		g_autofree gchar *location = ct_cli_escape(entry->location);
+		gint64 days = (entry->not_after - now) / (24 * 60 * 60);
+		gboolean selected = stores == NULL;
+		for (guint j = 0; stores != NULL && j < stores->len; j++) {
+			CtStore *store = g_ptr_array_index(stores, j);
+			selected |= g_strcmp0(ct_store_kind_to_string(store->kind), entry->store) ==
+				    0;
+		}
+		if (!selected)
+			continue;
+		json_builder_begin_object(builder);
+		json_builder_set_member_name(builder, "store");
+		json_builder_add_string_value(builder, entry->store);
+		json_builder_set_member_name(builder, "location");
+		json_builder_add_string_value(builder, entry->location);
+		json_builder_set_member_name(builder, "action");
+		json_builder_add_string_value(builder, entry->kind);
+		json_builder_set_member_name(builder, "sha256");
+		json_builder_add_string_value(builder, entry->sha256);
+		json_builder_set_member_name(builder, "host");
+		json_builder_add_string_value(builder, entry->host != NULL ? entry->host : "");
+		json_builder_set_member_name(builder, "nickname");
+		json_builder_add_string_value(builder,
+					      entry->nickname != NULL ? entry->nickname : "");
+		json_builder_set_member_name(builder, "days_left");
+		json_builder_add_int_value(builder, days);
+		json_builder_end_object(builder);
+		g_string_append_printf(out,
+				       "%s %s\n  %s %s\n  %s\n  SHA-256 %s, %s %" G_GINT64_FORMAT
+				       " days\n",
+				       entry->store, location, entry->kind,
+				       entry->host != NULL
+					   ? entry->host
+					   : (entry->nickname != NULL ? entry->nickname : ""),
+				       subject, entry->sha256, days >= 0 ? "expires in" : "expired",
+				       days >= 0 ? days : -days);
+	}
+	json_builder_end_array(builder);
+	json_builder_end_object(builder);
+	if (cli->json)
+		ct_cli_print_json(cli, builder);
+	else
+		ct_cli_print(cli, "%s", out->len > 0 ? out->str : "certtrust trusts nothing yet\n");
+	return TRUE;
+}
+
+gboolean
+ct_cmd_status(CtCli *cli, gint argc, gchar **argv, GError **error)
+{
+	gboolean exact = FALSE;
+	g_autoptr(GPtrArray) chains = NULL;
+	g_autoptr(CtLedger) ledger = NULL;
+	g_autofree gchar *ledger_path = ct_context_get_ledger_path();
+	g_autofree gchar *name = NULL;
+	g_autoptr(GPtrArray) ours = NULL;
+	g_autoptr(JsonBuilder) builder = json_builder_new();
+	g_autofree gchar *trusted_sha = NULL;
+	CtCertificate *leaf;
+	GPtrArray *entries;
+	guint16 port = 443;
+	gint64 days;
+	const gchar *verdict;
+	const GOptionEntry options[] = {
+	    {"exact", 0, 0, G_OPTION_ARG_NONE, &exact,
+	     "That exact certificate must be trusted, not its CA (the seed's TVS rule)", NULL},
+	    G_OPTION_ENTRY_NULL,
+	};
+
+	if (!ct_cli_parse_source_options(cli, options, &argc, &argv, error))
+		return FALSE;
+	if (argc != 2) {
+		g_set_error_literal(error, CT_ERROR, CT_ERROR_INVALID_ARGS, "give one SOURCE");
+		return FALSE;
+	}
+	name = ct_cmd_trust_source_name(argv[1], &port);
+	chains = ct_cli_load_sources(cli, argc, argv, error);
+	if (chains == NULL)
+		return FALSE;
+	leaf = ct_chain_get_leaf(g_ptr_array_index(chains, 0));
+	ledger = ct_ledger_open(ledger_path, error);
+	if (ledger == NULL)
+		return FALSE;
+	ours = ct_ledger_find(ledger, leaf->sha256);
+	if (exact) {
+		/* only entries that hold the certificate itself */
+		for (guint i = ours->len; i > 0; i--) {
+			CtLedgerEntry *entry = g_ptr_array_index(ours, i - 1);
+			if (g_strcmp0(entry->sha256, leaf->sha256) != 0)
+				g_ptr_array_remove_index(ours, i - 1);
+		}
+	}
+	/* what certtrust trusted for this host:port before, if the server changed */
+	entries = ct_ledger_get_entries(ledger);
+	for (guint i = 0; name != NULL && i < entries->len && ours->len == 0; i++) {
+		CtLedgerEntry *entry = g_ptr_array_index(entries, i);
+		if (g_strcmp0(entry->host, name) == 0)
+			trusted_sha = g_strdup(entry->for_sha256);
+	}
+	days = (leaf->not_after - g_get_real_time() / G_USEC_PER_SEC) / (24 * 60 * 60);
+	verdict = ours->len > 0 ? "trusted" : trusted_sha != NULL ? "changed" : "not-trusted";
+
+	json_builder_begin_object(builder);
+	json_builder_set_member_name(builder, "status");
+	json_builder_add_string_value(builder, verdict);
+	json_builder_set_member_name(builder, "sha256");
+	json_builder_add_string_value(builder, leaf->sha256);
+	json_builder_set_member_name(builder, "trusted_sha256");
+	json_builder_add_string_value(builder, ours->len > 0 ? leaf->sha256 : trusted_sha);
+	json_builder_set_member_name(builder, "days_left");
+	json_builder_add_int_value(builder, days);
+	json_builder_set_member_name(builder, "stores");
+	json_builder_add_int_value(builder, ours->len);
+	json_builder_end_object(builder);
+	if (cli->json)
+		ct_cli_print_json(cli, builder);
+	else if (ours->len > 0)
+		ct_cli_print(cli,
+			     "trusted: the server presents the certificate certtrust trusted (%u "
+			     "entries); it %s %" G_GINT64_FORMAT " days\n",
+			     ours->len, days >= 0 ? "expires in" : "expired",
+			     days >= 0 ? days : -days);
+	else if (trusted_sha != NULL)
+		ct_cli_print(cli,
+			     "changed: the server now presents\n  %s\nbut certtrust trusted\n  %s\n"
+			     "(a regenerated certificate: check it, then trust it again)\n",
+			     leaf->sha256, trusted_sha);
+	else
+		ct_cli_print(cli, "not trusted: certtrust has not trusted %s%s\n", leaf->sha256,
+			     exact ? " itself" : "");
+	if (ours->len == 0) {
+		g_set_error(error, CT_ERROR, CT_ERROR_CHECK_FAILED,
+			    trusted_sha != NULL
+				? "the server's certificate changed"
+				: "the server's certificate is not trusted by certtrust");
+		return FALSE;
+	}
+	return TRUE;
+}

@@ -1,0 +1,264 @@
+#define G_LOG_DOMAIN "CtLedger"
+
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include "ct-ledger.h"
+#include "ct-save.h"
+
+struct _CtLedger {
+	gchar *path;
+	GPtrArray *entries;
+	gint lock_fd;
+};
+
+void
+ct_ledger_entry_free(CtLedgerEntry *entry)
+{
+	if (entry == NULL)
+		return;
+	g_free(entry->store);
+	g_free(entry->location);
+	g_free(entry->kind);
+	g_free(entry->sha256);
+	g_free(entry->for_sha256);
+	g_free(entry->nickname);
+	g_free(entry->trust);
+	g_free(entry->host);
+	g_free(entry->subject);
+	g_free(entry);
+}
+
+CtLedgerEntry *
+ct_ledger_entry_copy(const CtLedgerEntry *entry)
+{
+	CtLedgerEntry *copy = g_new0(CtLedgerEntry, 1);
+	copy->store = g_strdup(entry->store);
+	copy->location = g_strdup(entry->location);
+	copy->kind = g_strdup(entry->kind);
+	copy->sha256 = g_strdup(entry->sha256);
+	copy->for_sha256 = g_strdup(entry->for_sha256);
+	copy->nickname = g_strdup(entry->nickname);
+	copy->trust = g_strdup(entry->trust);
+	copy->host = g_strdup(entry->host);
+	copy->subject = g_strdup(entry->subject);
+	copy->not_after = entry->not_after;
+	copy->time = entry->time;
+	return copy;
+}
+
+static gchar *
+ct_ledger_dup_member(JsonObject *object, const gchar *member)
+{
+	if (!json_object_has_member(object, member) ||
+	    json_node_get_value_type(json_object_get_member(object, member)) != G_TYPE_STRING)
+		return NULL;
+	return g_strdup(json_object_get_string_member(object, member));
+}
+
+static gboolean
+ct_ledger_parse(CtLedger *ledger, const gchar *text, gsize len, GError **error)
+{
+	g_autoptr(JsonParser) parser = json_parser_new();
+	g_autoptr(GError) error_local = NULL;
+	JsonNode *root;
+	JsonArray *entries;
+
+	if (!json_parser_load_from_data(parser, text, (gssize)len, &error_local)) {
+		g_set_error(error, CT_ERROR, CT_ERROR_INVALID_DATA,
+			    "%s is not a certtrust ledger: %s (move it away to start a new one)",
+			    ledger->path, error_local->message);
+		return FALSE;
+	}
+	root = json_parser_get_root(parser);
+	if (root == NULL || !JSON_NODE_HOLDS_OBJECT(root) ||
+	    !json_object_has_member(json_node_get_object(root), "entries")) {
+		g_set_error(error, CT_ERROR, CT_ERROR_INVALID_DATA,
+			    "%s is not a certtrust ledger (move it away to start a new one)",
+			    ledger->path);
+		return FALSE;
+	}
+	entries = json_object_get_array_member(json_node_get_object(root), "entries");
+	for (guint i = 0; entries != NULL && i < json_array_get_length(entries); i++) {
+		JsonObject *object = json_array_get_object_element(entries, i);
+		CtLedgerEntry *entry = NULL;
+		if (object == NULL)
+			continue;
+		entry = g_new0(CtLedgerEntry, 1);
+		entry->store = ct_ledger_dup_member(object, "store");
+		entry->location = ct_ledger_dup_member(object, "location");
+		entry->kind = ct_ledger_dup_member(object, "kind");
+		entry->sha256 = ct_ledger_dup_member(object, "sha256");
+		entry->for_sha256 = ct_ledger_dup_member(object, "for_sha256");
+		entry->nickname = ct_ledger_dup_member(object, "nickname");
+		entry->trust = ct_ledger_dup_member(object, "trust");
+		entry->host = ct_ledger_dup_member(object, "host");
+		entry->subject = ct_ledger_dup_member(object, "subject");
+		entry->not_after = json_object_get_int_member_with_default(object, "not_after", 0);
+		entry->time = json_object_get_int_member_with_default(object, "time", 0);
+		if (entry->store == NULL || entry->location == NULL || entry->kind == NULL ||
+		    entry->sha256 == NULL) {
+			ct_ledger_entry_free(entry);
+			continue;
+		}
+		g_ptr_array_add(ledger->entries, entry);
+	}
+	return TRUE;
+}
+
+CtLedger *
+ct_ledger_open(const gchar *path, GError **error)
+{
+	g_autoptr(CtLedger) ledger = g_new0(CtLedger, 1);
+	g_autofree gchar *dir = g_path_get_dirname(path);
+	g_autofree gchar *lock = g_strconcat(path, ".lock", NULL);
+	g_autofree gchar *text = NULL;
+	g_autoptr(GError) error_local = NULL;
+	gsize len = 0;
+
+	ledger->path = g_strdup(path);
+	ledger->entries = g_ptr_array_new_with_free_func((GDestroyNotify)ct_ledger_entry_free);
+	ledger->lock_fd = -1;
+	if (g_mkdir_with_parents(dir, 0700) != 0) {
+		gint errsv = errno;
+		g_set_error(error, CT_ERROR, CT_ERROR_PERMISSION_DENIED, "cannot create %s: %s",
+			    dir, g_strerror(errsv));
+		return NULL;
+	}
+	/* one certtrust at a time reads, changes and writes the ledger */
+	ledger->lock_fd = g_open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (ledger->lock_fd < 0 || flock(ledger->lock_fd, LOCK_EX) != 0) {
+		gint errsv = errno;
+		g_set_error(error, CT_ERROR, CT_ERROR_BUSY, "cannot lock %s: %s", lock,
+			    g_strerror(errsv));
+		return NULL;
+	}
+	if (!g_file_get_contents(path, &text, &len, &error_local)) {
+		if (g_error_matches(error_local, G_FILE_ERROR, G_FILE_ERROR_NOENT))
+			return g_steal_pointer(&ledger);
+		g_set_error(error, CT_ERROR, CT_ERROR_FAILED, "cannot read %s: %s", path,
+			    error_local->message);
+		return NULL;
+	}
+	if (!ct_ledger_parse(ledger, text, len, error))
+		return NULL;
+	return g_steal_pointer(&ledger);
+}
+
+void
+ct_ledger_close(CtLedger *ledger)
+{
+	if (ledger == NULL)
+		return;
+	if (ledger->lock_fd >= 0)
+		close(ledger->lock_fd);
+	g_ptr_array_unref(ledger->entries);
+	g_free(ledger->path);
+	g_free(ledger);
+}
+
+GPtrArray *
+ct_ledger_get_entries(CtLedger *ledger)
+{
+	return ledger->entries;
+}
+
+static gboolean
+ct_ledger_same(const CtLedgerEntry *a, const CtLedgerEntry *b)
+{
+	return g_strcmp0(a->store, b->store) == 0 && g_strcmp0(a->location, b->location) == 0 &&
+	       g_strcmp0(a->kind, b->kind) == 0 && g_strcmp0(a->sha256, b->sha256) == 0 &&
+	       g_strcmp0(a->host, b->host) == 0;
+}
+
+void
+ct_ledger_add(CtLedger *ledger, CtLedgerEntry *entry)
+{
+	for (guint i = 0; i < ledger->entries->len; i++) {
+		if (ct_ledger_same(g_ptr_array_index(ledger->entries, i), entry)) {
+			g_ptr_array_remove_index(ledger->entries, i);
+			break;
+		}
+	}
+	g_ptr_array_add(ledger->entries, entry);
+}
+
+GPtrArray *
+ct_ledger_find(CtLedger *ledger, const gchar *sha256)
+{
+	GPtrArray *found = g_ptr_array_new();
+	for (guint i = 0; i < ledger->entries->len; i++) {
+		CtLedgerEntry *entry = g_ptr_array_index(ledger->entries, i);
+		if (g_ascii_strcasecmp(entry->sha256, sha256) == 0 ||
+		    (entry->for_sha256 != NULL &&
+		     g_ascii_strcasecmp(entry->for_sha256, sha256) == 0))
+			g_ptr_array_add(found, entry);
+	}
+	return found;
+}
+
+void
+ct_ledger_remove(CtLedger *ledger, CtLedgerEntry *entry)
+{
+	g_ptr_array_remove(ledger->entries, entry);
+}
+
+static void
+ct_ledger_add_string(JsonBuilder *builder, const gchar *member, const gchar *value)
+{
+	g_autofree gchar *valid = NULL;
+	if (value == NULL)
+		return;
+	valid = g_utf8_make_valid(value, -1);
+	json_builder_set_member_name(builder, member);
+	json_builder_add_string_value(builder, valid);
+}
+
+gboolean
+ct_ledger_save(CtLedger *ledger, GError **error)
+{
+	g_autoptr(JsonBuilder) builder = json_builder_new();
+	g_autoptr(JsonGenerator) generator = json_generator_new();
+	g_autoptr(JsonNode) root = NULL;
+	g_autoptr(GBytes) bytes = NULL;
+	gchar *text;
+
+	json_builder_begin_object(builder);
+	json_builder_set_member_name(builder, "version");
+	json_builder_add_int_value(builder, 1);
+	json_builder_set_member_name(builder, "entries");
+	json_builder_begin_array(builder);
+	for (guint i = 0; i < ledger->entries->len; i++) {
+		CtLedgerEntry *entry = g_ptr_array_index(ledger->entries, i);
+		json_builder_begin_object(builder);
+		ct_ledger_add_string(builder, "store", entry->store);
+		ct_ledger_add_string(builder, "location", entry->location);
+		ct_ledger_add_string(builder, "kind", entry->kind);
+		ct_ledger_add_string(builder, "sha256", entry->sha256);
+		ct_ledger_add_string(builder, "for_sha256", entry->for_sha256);
+		ct_ledger_add_string(builder, "nickname", entry->nickname);
+		ct_ledger_add_string(builder, "trust", entry->trust);
+		ct_ledger_add_string(builder, "host", entry->host);
+		ct_ledger_add_string(builder, "subject", entry->subject);
+		json_builder_set_member_name(builder, "not_after");
+		json_builder_add_int_value(builder, entry->not_after);
+		json_builder_set_member_name(builder, "time");
+		json_builder_add_int_value(builder, entry->time);
+		json_builder_end_object(builder);
+	}
+	json_builder_end_array(builder);
+	json_builder_end_object(builder);
+	root = json_builder_get_root(builder);
+	json_generator_set_root(generator, root);
+	json_generator_set_pretty(generator, TRUE);
+	text = json_generator_to_data(generator, NULL);
+	bytes = g_bytes_new_take(text, strlen(text));
+	return ct_save_file(ledger->path, bytes, 0600, CT_SAVE_FLAG_REPLACE, error);
+}

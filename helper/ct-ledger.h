@@ -1,0 +1,55 @@
+#pragma once
+
+#include <glib.h>
+
+#include "ct-error.h"
+
+/* what certtrust wrote, so that untrust removes exactly that */
+typedef struct {
+	gchar *store;	   /* "firefox", "chromium", "nss", "system" */
+	gchar *location;   /* profile or database directory, or the anchor file */
+	gchar *kind;	   /* "override", "nss" or "anchor" */
+	gchar *sha256;	   /* of the certificate written (the leaf, or the root of a chain) */
+	gchar *for_sha256; /* of the server's certificate it was written for */
+	gchar *nickname;   /* nss: the nickname used */
+	gchar *trust;	   /* nss: the trust flags set */
+	gchar *host;	   /* override: "host:port" */
+	gchar *subject;	   /* for people reading `list` */
+	gint64 not_after;  /* when the certificate written expires */
+	gint64 time;	   /* when it was written */
+} CtLedgerEntry;
+
+void
+ct_ledger_entry_free(CtLedgerEntry *entry);
+CtLedgerEntry *
+ct_ledger_entry_copy(const CtLedgerEntry *entry); /* (transfer full) */
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(CtLedgerEntry, ct_ledger_entry_free)
+
+typedef struct _CtLedger CtLedger;
+
+/* open (and lock against other certtrust processes) the ledger at path; a missing file is
+ * an empty ledger, a corrupt one CT_ERROR_INVALID_DATA naming it */
+CtLedger *
+ct_ledger_open(const gchar *path, GError **error); /* (transfer full) */
+void
+ct_ledger_close(CtLedger *ledger);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(CtLedger, ct_ledger_close)
+
+GPtrArray *
+ct_ledger_get_entries(CtLedger *ledger); /* (transfer none) CtLedgerEntry* */
+
+/* record entry (taking it); an entry for the same store, location, kind, certificate and
+ * host is replaced */
+void
+ct_ledger_add(CtLedger *ledger, CtLedgerEntry *entry);
+
+/* the entries for a certificate: written as it, or for it */
+GPtrArray *
+ct_ledger_find(CtLedger *ledger, const gchar *sha256); /* (transfer container) */
+
+void
+ct_ledger_remove(CtLedger *ledger, CtLedgerEntry *entry);
+
+/* write it back atomically (0600) */
+gboolean
+ct_ledger_save(CtLedger *ledger, GError **error);

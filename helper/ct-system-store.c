@@ -1,0 +1,830 @@
+#define G_LOG_DOMAIN "CtSystemStore"
+
+#include "config.h"
+
+#include <errno.h>
+#include <gio/gio.h>
+#include <glib/gstdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "ct-pem.h"
+#include "ct-save.h"
+#include "ct-system-store.h"
+
+/* Debian's directories, relative to the sysroot (update-ca-certificates' defaults) */
+#define CT_SYSTEM_STORE_DEBIAN_LOCAL_DIR "usr/local/share/ca-certificates"
+#define CT_SYSTEM_STORE_DEBIAN_CERTS_DIR "usr/share/ca-certificates"
+#define CT_SYSTEM_STORE_DEBIAN_CERTS_CONF "etc/ca-certificates.conf"
+#define CT_SYSTEM_STORE_DEBIAN_ETC_CERTS_DIR "etc/ssl/certs"
+#define CT_SYSTEM_STORE_DEBIAN_HOOKS_DIR "etc/ca-certificates/update.d"
+#define CT_SYSTEM_STORE_DEBIAN_TOOL "update-ca-certificates"
+
+/* the anchor directories of the p11-kit based layouts */
+#define CT_SYSTEM_STORE_FEDORA_DIR "etc/pki/ca-trust/source/anchors"
+#define CT_SYSTEM_STORE_ARCH_DIR "etc/ca-certificates/trust-source/anchors"
+#define CT_SYSTEM_STORE_OPENSUSE_DIR "etc/pki/trust/anchors"
+
+/* what the printed install command copies: the caller saves or names the PEM file */
+#define CT_SYSTEM_STORE_SOURCE_PLACEHOLDER "CERT.pem"
+
+const gchar *
+ct_system_store_kind_to_string(CtSystemStoreKind kind)
+{
+	switch (kind) {
+	case CT_SYSTEM_STORE_DEBIAN:
+		return "debian";
+	case CT_SYSTEM_STORE_FEDORA:
+		return "fedora";
+	case CT_SYSTEM_STORE_ARCH:
+		return "arch";
+	case CT_SYSTEM_STORE_OPENSUSE:
+		return "opensuse";
+	case CT_SYSTEM_STORE_UNKNOWN:
+	default:
+		return "unknown";
+	}
+}
+
+/* an absolute, normalised sysroot; NULL and "" mean "/" */
+static gchar *
+ct_system_store_canonical_sysroot(const gchar *sysroot)
+{
+	if (sysroot == NULL || sysroot[0] == '\0')
+		return g_strdup("/");
+	return g_canonicalize_filename(sysroot, NULL);
+}
+
+static gboolean
+ct_system_store_is_host(const gchar *sysroot)
+{
+	g_autofree gchar *root = ct_system_store_canonical_sysroot(sysroot);
+	return g_strcmp0(root, "/") == 0;
+}
+
+static gchar *
+ct_system_store_path(const gchar *sysroot, const gchar *relative)
+{
+	g_autofree gchar *root = ct_system_store_canonical_sysroot(sysroot);
+	return g_build_filename(root, relative, NULL);
+}
+
+static gboolean
+ct_system_store_has_dir(const gchar *sysroot, const gchar *relative)
+{
+	g_autofree gchar *path = ct_system_store_path(sysroot, relative);
+	return g_file_test(path, G_FILE_TEST_IS_DIR);
+}
+
+/* a real directory, not a symlink: Fedora's /etc/ssl/certs points into /etc/pki */
+static gboolean
+ct_system_store_has_real_dir(const gchar *sysroot, const gchar *relative)
+{
+	g_autofree gchar *path = ct_system_store_path(sysroot, relative);
+	struct stat st;
+
+	if (g_lstat(path, &st) != 0)
+		return FALSE;
+	return S_ISDIR(st.st_mode);
+}
+
+static gboolean
+ct_system_store_has_file(const gchar *sysroot, const gchar *relative)
+{
+	g_autofree gchar *path = ct_system_store_path(sysroot, relative);
+	return g_file_test(path, G_FILE_TEST_EXISTS);
+}
+
+CtSystemStoreKind
+ct_system_store_detect(const gchar *sysroot)
+{
+	/* Debian first: with p11-kit installed it may carry the other layouts' directories
+	 * too, but only Debian (and Ubuntu) have the local certificates directory together
+	 * with the tool or a real /etc/ssl/certs (openSUSE has both of those, never the
+	 * local directory; Fedora's /etc/ssl/certs is a symlink) */
+	if (ct_system_store_has_dir(sysroot, CT_SYSTEM_STORE_DEBIAN_LOCAL_DIR) &&
+	    (ct_system_store_has_file(sysroot, "usr/sbin/" CT_SYSTEM_STORE_DEBIAN_TOOL) ||
+	     ct_system_store_has_real_dir(sysroot, CT_SYSTEM_STORE_DEBIAN_ETC_CERTS_DIR)))
+		return CT_SYSTEM_STORE_DEBIAN;
+	if (ct_system_store_has_dir(sysroot, CT_SYSTEM_STORE_FEDORA_DIR))
+		return CT_SYSTEM_STORE_FEDORA;
+	if (ct_system_store_has_dir(sysroot, CT_SYSTEM_STORE_ARCH_DIR))
+		return CT_SYSTEM_STORE_ARCH;
+	if (ct_system_store_has_dir(sysroot, CT_SYSTEM_STORE_OPENSUSE_DIR))
+		return CT_SYSTEM_STORE_OPENSUSE;
+	return CT_SYSTEM_STORE_UNKNOWN;
+}
+
+gchar *
+ct_system_store_get_anchor_path(const gchar *sysroot, CtSystemStoreKind kind, const gchar *name)
+{
+	g_autofree gchar *dir = NULL;
+	g_autofree gchar *base = NULL;
+
+	g_return_val_if_fail(name != NULL && name[0] != '\0', NULL);
+	g_return_val_if_fail(strchr(name, G_DIR_SEPARATOR) == NULL, NULL);
+
+	switch (kind) {
+	case CT_SYSTEM_STORE_DEBIAN:
+		/* update-ca-certificates only reads PEM files called *.crt */
+		dir = ct_system_store_path(sysroot, CT_SYSTEM_STORE_DEBIAN_LOCAL_DIR);
+		base = g_strdup_printf("certtrust-%s.crt", name);
+		break;
+	case CT_SYSTEM_STORE_FEDORA:
+		dir = ct_system_store_path(sysroot, CT_SYSTEM_STORE_FEDORA_DIR);
+		break;
+	case CT_SYSTEM_STORE_ARCH:
+		dir = ct_system_store_path(sysroot, CT_SYSTEM_STORE_ARCH_DIR);
+		break;
+	case CT_SYSTEM_STORE_OPENSUSE:
+		dir = ct_system_store_path(sysroot, CT_SYSTEM_STORE_OPENSUSE_DIR);
+		break;
+	case CT_SYSTEM_STORE_UNKNOWN:
+	default:
+		return NULL;
+	}
+	if (base == NULL)
+		base = g_strdup_printf("certtrust-%s.pem", name);
+	return g_build_filename(dir, base, NULL);
+}
+
+/* the program that refreshes the store after its anchors changed */
+static const gchar *
+ct_system_store_get_tool_name(CtSystemStoreKind kind)
+{
+	switch (kind) {
+	case CT_SYSTEM_STORE_DEBIAN:
+	case CT_SYSTEM_STORE_OPENSUSE:
+		return CT_SYSTEM_STORE_DEBIAN_TOOL;
+	case CT_SYSTEM_STORE_FEDORA:
+		return "update-ca-trust";
+	case CT_SYSTEM_STORE_ARCH:
+		return "trust";
+	case CT_SYSTEM_STORE_UNKNOWN:
+	default:
+		return NULL;
+	}
+}
+
+/* the refresh command line, tool first; Debian's with a sysroot points every directory
+ * of update-ca-certificates into it (the other tools have no such options) */
+static GPtrArray *
+ct_system_store_get_refresh_argv(const gchar *sysroot,
+				 CtSystemStoreKind kind,
+				 const gchar *tool,
+				 gboolean fresh)
+{
+	g_autoptr(GPtrArray) argv = g_ptr_array_new_with_free_func(g_free);
+
+	g_ptr_array_add(argv, g_strdup(tool));
+	if (kind == CT_SYSTEM_STORE_FEDORA)
+		g_ptr_array_add(argv, g_strdup("extract"));
+	if (kind == CT_SYSTEM_STORE_ARCH)
+		g_ptr_array_add(argv, g_strdup("extract-compat"));
+	if (kind != CT_SYSTEM_STORE_DEBIAN)
+		return g_steal_pointer(&argv);
+	if (fresh)
+		g_ptr_array_add(argv, g_strdup("--fresh"));
+	if (ct_system_store_is_host(sysroot))
+		return g_steal_pointer(&argv);
+	g_ptr_array_add(argv, g_strdup("--localcertsdir"));
+	g_ptr_array_add(argv, ct_system_store_path(sysroot, CT_SYSTEM_STORE_DEBIAN_LOCAL_DIR));
+	g_ptr_array_add(argv, g_strdup("--certsconf"));
+	g_ptr_array_add(argv, ct_system_store_path(sysroot, CT_SYSTEM_STORE_DEBIAN_CERTS_CONF));
+	g_ptr_array_add(argv, g_strdup("--certsdir"));
+	g_ptr_array_add(argv, ct_system_store_path(sysroot, CT_SYSTEM_STORE_DEBIAN_CERTS_DIR));
+	g_ptr_array_add(argv, g_strdup("--etccertsdir"));
+	g_ptr_array_add(argv, ct_system_store_path(sysroot, CT_SYSTEM_STORE_DEBIAN_ETC_CERTS_DIR));
+	g_ptr_array_add(argv, g_strdup("--hooksdir"));
+	g_ptr_array_add(argv, ct_system_store_path(sysroot, CT_SYSTEM_STORE_DEBIAN_HOOKS_DIR));
+	return g_steal_pointer(&argv);
+}
+
+/* a word a shell takes as it is, else single-quoted */
+static gchar *
+ct_system_store_quote(const gchar *word)
+{
+	if (word[0] == '\0')
+		return g_shell_quote(word);
+	for (const gchar *p = word; *p != '\0'; p++) {
+		if (!g_ascii_isalnum(*p) && strchr("_@%+=:,./-", *p) == NULL)
+			return g_shell_quote(word);
+	}
+	return g_strdup(word);
+}
+
+static gchar *
+ct_system_store_join_quoted(GPtrArray *argv)
+{
+	g_autoptr(GString) line = g_string_new(NULL);
+
+	for (guint i = 0; i < argv->len; i++) {
+		g_autofree gchar *word = ct_system_store_quote(g_ptr_array_index(argv, i));
+		if (i > 0)
+			g_string_append_c(line, ' ');
+		g_string_append(line, word);
+	}
+	return g_string_free(g_steal_pointer(&line), FALSE);
+}
+
+/* update-ca-certificates' name for the /etc/ssl/certs link to a local .crt file */
+static gchar *
+ct_system_store_debian_get_link_name(const gchar *anchor_path)
+{
+	g_autofree gchar *base = g_path_get_basename(anchor_path);
+
+	if (g_str_has_suffix(base, ".crt") && strlen(base) > 4)
+		base[strlen(base) - 4] = '\0';
+	/* the same substitutions as the script's sed */
+	for (gchar *p = base; *p != '\0'; p++) {
+		if (*p == ' ' || *p == ',')
+			*p = '_';
+		else if (*p == '(' || *p == ')')
+			*p = '=';
+	}
+	return g_strconcat(base, ".pem", NULL);
+}
+
+static gchar *
+ct_system_store_debian_get_link_path(const gchar *sysroot, const gchar *anchor_path)
+{
+	g_autofree gchar *dir = ct_system_store_path(sysroot, CT_SYSTEM_STORE_DEBIAN_ETC_CERTS_DIR);
+	g_autofree gchar *name = ct_system_store_debian_get_link_name(anchor_path);
+	return g_build_filename(dir, name, NULL);
+}
+
+GPtrArray *
+ct_system_store_get_commands(const gchar *sysroot,
+			     CtSystemStoreKind kind,
+			     const gchar *anchor_path,
+			     gboolean install)
+{
+	g_autoptr(GPtrArray) commands = g_ptr_array_new_with_free_func(g_free);
+	g_autoptr(GPtrArray) refresh = NULL;
+	g_autofree gchar *anchor = NULL;
+	g_autofree gchar *refresh_line = NULL;
+	const gchar *tool = ct_system_store_get_tool_name(kind);
+
+	g_return_val_if_fail(anchor_path != NULL, NULL);
+
+	if (tool == NULL)
+		return g_steal_pointer(&commands);
+	anchor = ct_system_store_quote(anchor_path);
+	if (install) {
+		g_ptr_array_add(commands,
+				g_strdup_printf("install -m 0644 %s %s",
+						CT_SYSTEM_STORE_SOURCE_PLACEHOLDER, anchor));
+	} else if (kind == CT_SYSTEM_STORE_DEBIAN) {
+		g_autofree gchar *link_path = ct_system_store_debian_get_link_path(sysroot,
+										   anchor_path);
+		g_autofree gchar *link = ct_system_store_quote(link_path);
+		g_ptr_array_add(commands, g_strdup_printf("rm -f %s %s", anchor, link));
+	} else {
+		g_ptr_array_add(commands, g_strdup_printf("rm -f %s", anchor));
+	}
+
+	/* --fresh also clears the hash links and rehashes the directory */
+	refresh = ct_system_store_get_refresh_argv(sysroot, kind, tool,
+						   !install && kind == CT_SYSTEM_STORE_DEBIAN);
+	refresh_line = ct_system_store_join_quoted(refresh);
+	if (kind != CT_SYSTEM_STORE_DEBIAN && !ct_system_store_is_host(sysroot)) {
+		g_autofree gchar *root = ct_system_store_canonical_sysroot(sysroot);
+		g_autofree gchar *quoted_root = ct_system_store_quote(root);
+		g_ptr_array_add(commands,
+				g_strdup_printf("chroot %s %s", quoted_root, refresh_line));
+	} else {
+		g_ptr_array_add(commands, g_steal_pointer(&refresh_line));
+	}
+
+	/* update-ca-certificates never tells the hooks (Java's cacerts) about a file that
+	 * is gone when its link is gone already: tell them as the script would */
+	if (!install && kind == CT_SYSTEM_STORE_DEBIAN) {
+		g_autofree gchar *hooks_dir =
+		    ct_system_store_path(sysroot, CT_SYSTEM_STORE_DEBIAN_HOOKS_DIR);
+		g_autofree gchar *quoted_hooks_dir = ct_system_store_quote(hooks_dir);
+		g_autofree gchar *link_path = ct_system_store_debian_get_link_path(sysroot,
+										   anchor_path);
+		g_autofree gchar *line = g_strconcat("-", link_path, NULL);
+		g_autofree gchar *quoted_line = ct_system_store_quote(line);
+		g_ptr_array_add(commands,
+				g_strdup_printf("for hook in %s/*; do if [ -x \"$hook\" ]; then "
+						"printf '%%s\\n' %s | \"$hook\"; fi; done",
+						quoted_hooks_dir, quoted_line));
+	}
+	return g_steal_pointer(&commands);
+}
+
+static CtError
+ct_system_store_error_from_errno(gint errsv)
+{
+	switch (errsv) {
+	case ENOENT:
+	case ENOTDIR:
+		return CT_ERROR_NOT_FOUND;
+	case EACCES:
+	case EPERM:
+	case EROFS:
+		return CT_ERROR_PERMISSION_DENIED;
+	default:
+		return CT_ERROR_FAILED;
+	}
+}
+
+/* the kind is known, the file name fits it, and whoever changes the host's store is root */
+static gboolean
+ct_system_store_check_args(const gchar *sysroot,
+			   CtSystemStoreKind kind,
+			   const gchar *anchor_path,
+			   gboolean install,
+			   GError **error)
+{
+	if (ct_system_store_get_tool_name(kind) == NULL) {
+		g_set_error(error, CT_ERROR, CT_ERROR_NOT_SUPPORTED,
+			    "no known system trust store layout for %s", anchor_path);
+		return FALSE;
+	}
+	if (kind == CT_SYSTEM_STORE_DEBIAN && !g_str_has_suffix(anchor_path, ".crt")) {
+		g_set_error(error, CT_ERROR, CT_ERROR_INVALID_ARGS,
+			    "%s: update-ca-certificates only reads files ending in .crt",
+			    anchor_path);
+		return FALSE;
+	}
+	if (ct_system_store_is_host(sysroot) && geteuid() != 0) {
+		g_autoptr(GPtrArray)
+		    commands = ct_system_store_get_commands(sysroot, kind, anchor_path, install);
+		g_autofree gchar *joined = NULL;
+
+		g_ptr_array_add(commands, NULL);
+		joined = g_strjoinv(" && ", (gchar **)commands->pdata);
+		g_set_error(error, CT_ERROR, CT_ERROR_PERMISSION_DENIED,
+			    "changing %s needs root; as root run: %s", anchor_path, joined);
+		return FALSE;
+	}
+	return TRUE;
+}
+
+/* the anchor as Debian wants it: PEM, one certificate, LF line ends like every other
+ * file that ends up in ca-certificates.crt */
+static GBytes *
+ct_system_store_encode_anchor(GBytes *der)
+{
+	g_autofree gchar *pem = ct_pem_encode("CERTIFICATE", der);
+	GString *text = g_string_sized_new(strlen(pem));
+
+	for (const gchar *p = pem; *p != '\0'; p++) {
+		if (*p != '\r')
+			g_string_append_c(text, *p);
+	}
+	return g_string_free_to_bytes(text);
+}
+
+/* does path hold exactly contents already? a missing file or anything but a regular file
+ * is "no" (ct_save_file() then refuses what it must not replace) */
+static gboolean
+ct_system_store_has_contents(const gchar *path, GBytes *contents, gboolean *same, GError **error)
+{
+	g_autofree gchar *data = NULL;
+	g_autoptr(GBytes) existing = NULL;
+	g_autoptr(GError) error_local = NULL;
+	gsize len = 0;
+	struct stat st;
+
+	*same = FALSE;
+	if (g_lstat(path, &st) != 0) {
+		gint errsv = errno;
+		if (errsv == ENOENT)
+			return TRUE;
+		g_set_error(error, CT_ERROR, ct_system_store_error_from_errno(errsv),
+			    "cannot read %s: %s", path, g_strerror(errsv));
+		return FALSE;
+	}
+	if (!S_ISREG(st.st_mode))
+		return TRUE;
+	if (!g_file_get_contents(path, &data, &len, &error_local)) {
+		g_set_error(error, CT_ERROR,
+			    g_error_matches(error_local, G_FILE_ERROR, G_FILE_ERROR_ACCES)
+				? CT_ERROR_PERMISSION_DENIED
+				: CT_ERROR_FAILED,
+			    "%s", error_local->message);
+		return FALSE;
+	}
+	existing = g_bytes_new_take(g_steal_pointer(&data), len);
+	*same = g_bytes_equal(existing, contents);
+	return TRUE;
+}
+
+/* the absolute path of a program: the sbin directories first, since they are often not
+ * in a user's PATH (mkcert #188) */
+static gchar *
+ct_system_store_find_tool(const gchar *name, GError **error)
+{
+	const gchar *dirs[] = {"/usr/sbin", "/usr/bin", "/sbin", "/bin", NULL};
+	g_autofree gchar *found = NULL;
+
+	for (guint i = 0; dirs[i] != NULL; i++) {
+		g_autofree gchar *path = g_build_filename(dirs[i], name, NULL);
+		if (g_file_test(path, G_FILE_TEST_IS_REGULAR) &&
+		    g_file_test(path, G_FILE_TEST_IS_EXECUTABLE))
+			return g_steal_pointer(&path);
+	}
+	found = g_find_program_in_path(name);
+	if (found != NULL)
+		return g_steal_pointer(&found);
+	g_set_error(error, CT_ERROR, CT_ERROR_NOT_FOUND,
+		    "%s not found in /usr/sbin, /usr/bin or PATH", name);
+	return NULL;
+}
+
+static gchar *
+ct_system_store_bytes_to_text(GBytes *bytes)
+{
+	gsize len = 0;
+	const gchar *data = bytes != NULL ? g_bytes_get_data(bytes, &len) : NULL;
+	gchar *text = data != NULL ? g_utf8_make_valid(data, len) : g_strdup("");
+	return g_strstrip(text);
+}
+
+/* run argv (no shell) with stdin_text on its stdin (or /dev/null); its stdout is returned,
+ * never shown: stdout carries certtrust's results only; a failure quotes its stderr */
+static gboolean
+ct_system_store_run(GPtrArray *argv, const gchar *stdin_text, gchar **stdout_text, GError **error)
+{
+	GSubprocessFlags flags = G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE;
+	g_autoptr(GSubprocess) process = NULL;
+	g_autoptr(GBytes) input = NULL;
+	g_autoptr(GBytes) out = NULL;
+	g_autoptr(GBytes) err = NULL;
+	g_autoptr(GError) error_local = NULL;
+	g_autofree gchar *err_text = NULL;
+	const gchar *program = g_ptr_array_index(argv, 0);
+
+	if (stdin_text != NULL) {
+		flags |= G_SUBPROCESS_FLAGS_STDIN_PIPE;
+		input = g_bytes_new(stdin_text, strlen(stdin_text));
+	}
+	g_ptr_array_add(argv, NULL);
+	process = g_subprocess_newv((const gchar *const *)argv->pdata, flags, &error_local);
+	g_ptr_array_remove_index(argv, argv->len - 1);
+	if (process == NULL) {
+		g_set_error(error, CT_ERROR,
+			    g_error_matches(error_local, G_SPAWN_ERROR, G_SPAWN_ERROR_NOENT)
+				? CT_ERROR_NOT_FOUND
+				: CT_ERROR_FAILED,
+			    "cannot run %s: %s", program, error_local->message);
+		return FALSE;
+	}
+	if (!g_subprocess_communicate(process, input, NULL, &out, &err, &error_local)) {
+		g_set_error(error, CT_ERROR, CT_ERROR_FAILED, "cannot run %s: %s", program,
+			    error_local->message);
+		return FALSE;
+	}
+	err_text = ct_system_store_bytes_to_text(err);
+	if (g_subprocess_get_if_signaled(process)) {
+		g_set_error(error, CT_ERROR, CT_ERROR_FAILED, "%s was killed by signal %d%s%s",
+			    program, g_subprocess_get_term_sig(process),
+			    err_text[0] != '\0' ? ": " : "", err_text);
+		return FALSE;
+	}
+	if (g_subprocess_get_exit_status(process) != 0) {
+		g_set_error(error, CT_ERROR, CT_ERROR_FAILED, "%s failed with exit status %d%s%s",
+			    program, g_subprocess_get_exit_status(process),
+			    err_text[0] != '\0' ? ": " : "", err_text);
+		return FALSE;
+	}
+	if (stdout_text != NULL)
+		*stdout_text = ct_system_store_bytes_to_text(out);
+	return TRUE;
+}
+
+/* rebuild the store from its anchors; the non-Debian tools cannot work on a sysroot;
+ * update-ca-certificates only prints "E: HOOK exited with code N." for a failed hook and
+ * exits 0: that line (without its full stop) comes back in *hook_failure, not as an error,
+ * so that the caller can finish its work first */
+static gboolean
+ct_system_store_refresh(const gchar *sysroot,
+			CtSystemStoreKind kind,
+			const gchar *anchor_path,
+			gchar **hook_failure,
+			GError **error)
+{
+	g_autofree gchar *tool = NULL;
+	g_autofree gchar *out = NULL;
+	g_autoptr(GPtrArray) argv = NULL;
+	g_auto(GStrv) lines = NULL;
+
+	if (kind != CT_SYSTEM_STORE_DEBIAN && !ct_system_store_is_host(sysroot))
+		return TRUE;
+	tool = ct_system_store_find_tool(ct_system_store_get_tool_name(kind), error);
+	if (tool == NULL) {
+		g_prefix_error(error,
+			       "cannot refresh the system trust store for %s: ", anchor_path);
+		return FALSE;
+	}
+	argv = ct_system_store_get_refresh_argv(sysroot, kind, tool, FALSE);
+	if (!ct_system_store_run(argv, NULL, &out, error)) {
+		g_prefix_error(error, "refreshing the system trust store for %s: ", anchor_path);
+		return FALSE;
+	}
+	if (kind != CT_SYSTEM_STORE_DEBIAN)
+		return TRUE;
+	lines = g_strsplit(out, "\n", -1);
+	for (guint i = 0; lines[i] != NULL; i++) {
+		gchar *line = g_strstrip(lines[i]);
+		gsize len = strlen(line);
+
+		if (!g_str_has_prefix(line, "E: "))
+			continue;
+		if (len > 0 && line[len - 1] == '.')
+			line[len - 1] = '\0';
+		*hook_failure = g_strdup(line + 3);
+		break;
+	}
+	return TRUE;
+}
+
+/* "0123abcd.0" or "0123abcd.r0", as openssl rehash names its links: the digits after the
+ * dot in *number, whether it is a CRL's link in *crl */
+static gboolean
+ct_system_store_parse_hash_name(const gchar *name, guint64 *number, gboolean *crl)
+{
+	const gchar *p;
+
+	for (guint i = 0; i < 8; i++) {
+		if (!g_ascii_isxdigit(name[i]))
+			return FALSE;
+	}
+	if (name[8] != '.')
+		return FALSE;
+	p = name + 9;
+	*crl = *p == 'r';
+	if (*crl)
+		p++;
+	return g_ascii_string_to_unsigned(p, 10, 0, G_MAXUINT32, number, NULL);
+}
+
+/* did a refresh link /etc/ssl/certs/NAME.pem to anchor_path? */
+static gboolean
+ct_system_store_debian_is_linked(const gchar *sysroot, const gchar *anchor_path)
+{
+	g_autofree gchar *link_path = ct_system_store_debian_get_link_path(sysroot, anchor_path);
+	g_autofree gchar *target = g_file_read_link(link_path, NULL);
+	return g_strcmp0(target, anchor_path) == 0;
+}
+
+static gboolean
+ct_system_store_unlink(const gchar *path, gboolean *removed, GError **error)
+{
+	*removed = FALSE;
+	if (g_unlink(path) != 0) {
+		gint errsv = errno;
+		if (errsv == ENOENT)
+			return TRUE;
+		g_set_error(error, CT_ERROR, ct_system_store_error_from_errno(errsv),
+			    "cannot remove %s: %s", path, g_strerror(errsv));
+		return FALSE;
+	}
+	*removed = TRUE;
+	return TRUE;
+}
+
+/* delete the hash links openssl rehash made for link_name in dir; *gap when a link with a
+ * higher number for the same hash stays behind, which OpenSSL's lookup stops short of */
+static gboolean
+ct_system_store_debian_remove_hash_links(const gchar *dir,
+					 const gchar *link_name,
+					 const gchar *link_path,
+					 gboolean *gap,
+					 GError **error)
+{
+	g_autoptr(GDir) handle = NULL;
+	g_autoptr(GError) error_local = NULL;
+	const gchar *name;
+
+	handle = g_dir_open(dir, 0, &error_local);
+	if (handle == NULL) {
+		g_set_error(error, CT_ERROR, CT_ERROR_FAILED, "cannot list %s: %s", dir,
+			    error_local->message);
+		return FALSE;
+	}
+	while ((name = g_dir_read_name(handle)) != NULL) {
+		g_autofree gchar *path = NULL;
+		g_autofree gchar *target = NULL;
+		g_autofree gchar *next_name = NULL;
+		g_autofree gchar *next_path = NULL;
+		gboolean removed = FALSE;
+		gboolean crl = FALSE;
+		guint64 number = 0;
+		struct stat st;
+
+		if (!ct_system_store_parse_hash_name(name, &number, &crl))
+			continue;
+		path = g_build_filename(dir, name, NULL);
+		target = g_file_read_link(path, NULL);
+		if (target == NULL ||
+		    (g_strcmp0(target, link_name) != 0 && g_strcmp0(target, link_path) != 0))
+			continue;
+		if (!ct_system_store_unlink(path, &removed, error))
+			return FALSE;
+		next_name = g_strdup_printf("%.8s.%s%" G_GUINT64_FORMAT, name, crl ? "r" : "",
+					    number + 1);
+		next_path = g_build_filename(dir, next_name, NULL);
+		if (g_lstat(next_path, &st) == 0)
+			*gap = TRUE;
+	}
+	return TRUE;
+}
+
+/* remove the /etc/ssl/certs link update-ca-certificates made for anchor_path (if it still
+ * points there or nowhere) and its hash links; *link_path is set when one was removed */
+static gboolean
+ct_system_store_debian_remove_links(const gchar *sysroot,
+				    const gchar *anchor_path,
+				    gchar **link_path,
+				    gboolean *gap,
+				    GError **error)
+{
+	g_autofree gchar *dir = ct_system_store_path(sysroot, CT_SYSTEM_STORE_DEBIAN_ETC_CERTS_DIR);
+	g_autofree gchar *name = ct_system_store_debian_get_link_name(anchor_path);
+	g_autofree gchar *path = g_build_filename(dir, name, NULL);
+	g_autofree gchar *target = g_file_read_link(path, NULL);
+	gboolean removed = FALSE;
+
+	if (target == NULL)
+		return TRUE;
+	/* a link to some other file that exists is not ours */
+	if (g_strcmp0(target, anchor_path) != 0 && g_file_test(path, G_FILE_TEST_EXISTS))
+		return TRUE;
+	if (!ct_system_store_debian_remove_hash_links(dir, name, path, gap, error))
+		return FALSE;
+	if (!ct_system_store_unlink(path, &removed, error))
+		return FALSE;
+	if (removed)
+		*link_path = g_steal_pointer(&path);
+	return TRUE;
+}
+
+static gint
+ct_system_store_compare_cb(gconstpointer a, gconstpointer b)
+{
+	return g_strcmp0(*(const gchar *const *)a, *(const gchar *const *)b);
+}
+
+/* the executables run-parts --test lists: names of [A-Za-z0-9_-] only, sorted */
+static GPtrArray *
+ct_system_store_debian_list_hooks(const gchar *dir)
+{
+	g_autoptr(GPtrArray) hooks = g_ptr_array_new_with_free_func(g_free);
+	g_autoptr(GDir) handle = g_dir_open(dir, 0, NULL);
+	const gchar *name;
+
+	while (handle != NULL && (name = g_dir_read_name(handle)) != NULL) {
+		g_autofree gchar *path = NULL;
+		gboolean valid = TRUE;
+
+		for (const gchar *p = name; *p != '\0'; p++) {
+			if (!g_ascii_isalnum(*p) && *p != '_' && *p != '-')
+				valid = FALSE;
+		}
+		if (!valid)
+			continue;
+		path = g_build_filename(dir, name, NULL);
+		if (g_file_test(path, G_FILE_TEST_IS_REGULAR) && access(path, X_OK) == 0)
+			g_ptr_array_add(hooks, g_steal_pointer(&path));
+	}
+	g_ptr_array_sort(hooks, ct_system_store_compare_cb);
+	return g_steal_pointer(&hooks);
+}
+
+/* tell every hook (Java's cacerts) that link_path is gone, as update-ca-certificates does
+ * for the removals it notices itself; every hook runs, the first failure is reported */
+static gboolean
+ct_system_store_debian_run_hooks(const gchar *sysroot, const gchar *link_path, GError **error)
+{
+	g_autofree gchar *dir = ct_system_store_path(sysroot, CT_SYSTEM_STORE_DEBIAN_HOOKS_DIR);
+	g_autofree gchar *line = g_strdup_printf("-%s\n", link_path);
+	g_autoptr(GPtrArray) hooks = ct_system_store_debian_list_hooks(dir);
+	g_autoptr(GError) error_first = NULL;
+
+	for (guint i = 0; i < hooks->len; i++) {
+		g_autoptr(GPtrArray) argv = g_ptr_array_new_with_free_func(g_free);
+		g_autoptr(GError) error_local = NULL;
+
+		g_ptr_array_add(argv, g_strdup(g_ptr_array_index(hooks, i)));
+		if (!ct_system_store_run(argv, line, NULL, &error_local) && error_first == NULL)
+			error_first = g_steal_pointer(&error_local);
+	}
+	if (error_first != NULL) {
+		g_propagate_prefixed_error(error, g_steal_pointer(&error_first),
+					   "telling the update hooks that %s is gone: ", link_path);
+		return FALSE;
+	}
+	return TRUE;
+}
+
+static gboolean
+ct_system_store_debian_rehash(const gchar *sysroot, GError **error)
+{
+	g_autoptr(GPtrArray) argv = g_ptr_array_new_with_free_func(g_free);
+	g_autofree gchar *tool = ct_system_store_find_tool("openssl", error);
+
+	if (tool == NULL)
+		return FALSE;
+	g_ptr_array_add(argv, g_steal_pointer(&tool));
+	g_ptr_array_add(argv, g_strdup("rehash"));
+	g_ptr_array_add(argv, ct_system_store_path(sysroot, CT_SYSTEM_STORE_DEBIAN_ETC_CERTS_DIR));
+	return ct_system_store_run(argv, NULL, NULL, error);
+}
+
+gboolean
+ct_system_store_install(const gchar *sysroot,
+			CtSystemStoreKind kind,
+			const gchar *anchor_path,
+			GBytes *der,
+			gboolean *changed,
+			GError **error)
+{
+	g_autoptr(GBytes) contents = NULL;
+	g_autofree gchar *path = NULL;
+	g_autofree gchar *hook_failure = NULL;
+	gboolean same = FALSE;
+
+	g_return_val_if_fail(anchor_path != NULL, FALSE);
+	g_return_val_if_fail(der != NULL, FALSE);
+	g_return_val_if_fail(error == NULL || *error == NULL, FALSE);
+
+	if (changed != NULL)
+		*changed = FALSE;
+	if (!ct_system_store_check_args(sysroot, kind, anchor_path, TRUE, error))
+		return FALSE;
+	path = g_canonicalize_filename(anchor_path, NULL);
+	contents = ct_system_store_encode_anchor(der);
+	if (!ct_system_store_has_contents(path, contents, &same, error))
+		return FALSE;
+
+	/* on Debian the link shows that a refresh saw the file: without it, refresh again */
+	if (same && kind != CT_SYSTEM_STORE_DEBIAN)
+		return TRUE;
+	if (same && ct_system_store_debian_is_linked(sysroot, path))
+		return TRUE;
+	if (!same && !ct_save_file(path, contents, 0644, CT_SAVE_FLAG_REPLACE, error))
+		return FALSE;
+	if (changed != NULL)
+		*changed = TRUE;
+	if (!ct_system_store_refresh(sysroot, kind, path, &hook_failure, error))
+		return FALSE;
+	if (hook_failure != NULL) {
+		g_set_error(error, CT_ERROR, CT_ERROR_FAILED,
+			    "refreshing the system trust store for %s: %s", path, hook_failure);
+		return FALSE;
+	}
+	return TRUE;
+}
+
+gboolean
+ct_system_store_remove(const gchar *sysroot,
+		       CtSystemStoreKind kind,
+		       const gchar *anchor_path,
+		       gboolean *changed,
+		       GError **error)
+{
+	g_autofree gchar *path = NULL;
+	g_autofree gchar *link_path = NULL;
+	g_autofree gchar *hook_failure = NULL;
+	gboolean removed = FALSE;
+	gboolean gap = FALSE;
+
+	g_return_val_if_fail(anchor_path != NULL, FALSE);
+	g_return_val_if_fail(error == NULL || *error == NULL, FALSE);
+
+	if (changed != NULL)
+		*changed = FALSE;
+	if (!ct_system_store_check_args(sysroot, kind, anchor_path, FALSE, error))
+		return FALSE;
+	path = g_canonicalize_filename(anchor_path, NULL);
+	if (!ct_system_store_unlink(path, &removed, error))
+		return FALSE;
+
+	/* pitfall 12: update-ca-certificates leaves the links of a deleted file behind */
+	if (kind == CT_SYSTEM_STORE_DEBIAN &&
+	    !ct_system_store_debian_remove_links(sysroot, path, &link_path, &gap, error))
+		return FALSE;
+	if (!removed && link_path == NULL)
+		return TRUE;
+	if (changed != NULL)
+		*changed = TRUE;
+	if (gap && !ct_system_store_debian_rehash(sysroot, error)) {
+		g_prefix_error(error, "removing %s: ", path);
+		return FALSE;
+	}
+	if (!ct_system_store_refresh(sysroot, kind, path, &hook_failure, error))
+		return FALSE;
+	if (link_path != NULL && !ct_system_store_debian_run_hooks(sysroot, link_path, error))
+		return FALSE;
+	if (hook_failure != NULL) {
+		g_set_error(error, CT_ERROR, CT_ERROR_FAILED,
+			    "refreshing the system trust store for %s: %s", path, hook_failure);
+		return FALSE;
+	}
+	return TRUE;
+}

@@ -1,0 +1,690 @@
+#define G_LOG_DOMAIN "CtTrust"
+
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "ct-context.h"
+#include "ct-escape.h"
+#include "ct-firefox.h"
+#include "ct-hostname.h"
+#include "ct-system-store.h"
+#include "ct-trust.h"
+
+void
+ct_store_free(CtStore *store)
+{
+	if (store == NULL)
+		return;
+	g_free(store->location);
+	g_free(store->problem);
+	g_free(store);
+}
+
+const gchar *
+ct_store_kind_to_string(CtStoreKind kind)
+{
+	switch (kind) {
+	case CT_STORE_FIREFOX:
+		return "firefox";
+	case CT_STORE_CHROMIUM:
+		return "chromium";
+	case CT_STORE_NSS:
+		return "nss";
+	case CT_STORE_SYSTEM:
+	default:
+		return "system";
+	}
+}
+
+static CtStore *
+ct_store_new(CtStoreKind kind, const gchar *location, const gchar *problem)
+{
+	CtStore *store = g_new0(CtStore, 1);
+	store->kind = kind;
+	store->location = g_strdup(location);
+	store->problem = g_strdup(problem);
+	return store;
+}
+
+static gboolean
+ct_store_add_firefox(GPtrArray *stores, GError **error)
+{
+	g_autofree gchar *home = ct_context_get_home();
+	g_autofree gchar *config = ct_context_get_config_home();
+	g_autoptr(GPtrArray) profiles = ct_firefox_find_profiles(home, config, error);
+
+	if (profiles == NULL)
+		return FALSE;
+	if (profiles->len == 0) {
+		g_ptr_array_add(stores,
+				ct_store_new(CT_STORE_FIREFOX, home,
+					     "no Firefox profile found (run Firefox once, or name "
+					     "one with --store firefox:DIR)"));
+		return TRUE;
+	}
+	for (guint i = 0; i < profiles->len; i++) {
+		CtFirefoxProfile *profile = g_ptr_array_index(profiles, i);
+		g_ptr_array_add(stores, ct_store_new(CT_STORE_FIREFOX, profile->path, NULL));
+	}
+	return TRUE;
+}
+
+static void
+ct_store_add_chromium(GPtrArray *stores)
+{
+	g_autoptr(GPtrArray) dbs = ct_context_get_chromium_dbs();
+	for (guint i = 0; i < dbs->len; i++)
+		g_ptr_array_add(stores,
+				ct_store_new(CT_STORE_CHROMIUM, g_ptr_array_index(dbs, i), NULL));
+}
+
+static gboolean
+ct_store_add_spec(GPtrArray *stores, const gchar *spec, const gchar *sysroot, GError **error)
+{
+	if (g_strcmp0(spec, "firefox") == 0)
+		return ct_store_add_firefox(stores, error);
+	if (g_strcmp0(spec, "chromium") == 0) {
+		ct_store_add_chromium(stores);
+		return TRUE;
+	}
+	if (g_strcmp0(spec, "system") == 0) {
+		g_ptr_array_add(stores, ct_store_new(CT_STORE_SYSTEM, sysroot, NULL));
+		return TRUE;
+	}
+	if (g_strcmp0(spec, "all") == 0) {
+		if (!ct_store_add_firefox(stores, error))
+			return FALSE;
+		ct_store_add_chromium(stores);
+		g_ptr_array_add(stores, ct_store_new(CT_STORE_SYSTEM, sysroot, NULL));
+		return TRUE;
+	}
+	if (g_str_has_prefix(spec, "firefox:") && spec[8] != '\0') {
+		g_autofree gchar *dir = g_canonicalize_filename(spec + 8, NULL);
+		g_ptr_array_add(stores, ct_store_new(CT_STORE_FIREFOX, dir,
+						     g_file_test(dir, G_FILE_TEST_IS_DIR)
+							 ? NULL
+							 : "the profile directory does not exist"));
+		return TRUE;
+	}
+	if (g_str_has_prefix(spec, "nss:") && spec[4] != '\0') {
+		g_autofree gchar *dir = g_canonicalize_filename(spec + 4, NULL);
+		g_ptr_array_add(stores, ct_store_new(CT_STORE_NSS, dir, NULL));
+		return TRUE;
+	}
+	g_set_error(
+	    error, CT_ERROR, CT_ERROR_INVALID_ARGS,
+	    "unknown store '%s': use firefox, firefox:DIR, chromium, nss:DIR, system or all", spec);
+	return FALSE;
+}
+
+GPtrArray *
+ct_store_resolve(const gchar *const *specs, const gchar *sysroot, GError **error)
+{
+	g_autoptr(GPtrArray) stores = g_ptr_array_new_with_free_func((GDestroyNotify)ct_store_free);
+	const gchar *defaults[] = {"firefox", "chromium", NULL};
+
+	if (specs == NULL || specs[0] == NULL)
+		specs = defaults;
+	for (guint i = 0; specs[i] != NULL; i++) {
+		if (!ct_store_add_spec(stores, specs[i], sysroot != NULL ? sysroot : "/", error))
+			return NULL;
+	}
+	return g_steal_pointer(&stores);
+}
+
+static void
+ct_prediction_free(CtPrediction *prediction)
+{
+	g_free(prediction->name);
+	g_free(prediction->browser);
+	g_free(prediction->verdict);
+	g_free(prediction);
+}
+
+static void
+ct_trust_step_free(CtTrustStep *step)
+{
+	g_free(step->trust);
+	g_free(step->nickname);
+	g_clear_pointer(&step->hosts, g_ptr_array_unref);
+	g_free(step->anchor_path);
+	g_free(step->plan);
+	g_ptr_array_unref(step->predictions);
+	g_free(step->result);
+	g_free(step->message);
+	g_clear_pointer(&step->commands, g_ptr_array_unref);
+	g_free(step);
+}
+
+void
+ct_trust_plan_free(CtTrustPlan *plan)
+{
+	if (plan == NULL)
+		return;
+	g_ptr_array_unref(plan->names);
+	g_ptr_array_unref(plan->steps);
+	g_free(plan->sysroot);
+	g_free(plan);
+}
+
+void
+ct_untrust_result_free(CtUntrustResult *result)
+{
+	ct_ledger_entry_free(result->entry);
+	g_free(result->result);
+	g_free(result->message);
+	g_free(result);
+}
+
+/* "host:port" -> host (IPv6 without brackets) and port */
+static gchar *
+ct_trust_split_name(const gchar *name, guint16 *port)
+{
+	const gchar *colon = strrchr(name, ':');
+	guint64 value = 0;
+
+	if (name[0] == '[') {
+		const gchar *end = strchr(name, ']');
+		if (end != NULL && end[1] == ':' &&
+		    g_ascii_string_to_unsigned(end + 2, 10, 1, 65535, &value, NULL))
+			*port = (guint16)value;
+		return g_strndup(name + 1,
+				 end != NULL ? (gsize)(end - name - 1) : strlen(name) - 1);
+	}
+	if (colon != NULL && strchr(name, ':') == colon &&
+	    g_ascii_string_to_unsigned(colon + 1, 10, 1, 65535, &value, NULL)) {
+		*port = (guint16)value;
+		return g_strndup(name, colon - name);
+	}
+	return g_strdup(name);
+}
+
+static gboolean
+ct_trust_is_valid_now(const CtCertificate *certificate)
+{
+	gint64 now = g_get_real_time() / G_USEC_PER_SEC;
+	return certificate->not_before <= now && now <= certificate->not_after;
+}
+
+static void
+ct_trust_predict(CtTrustStep *step, CtTrustPlan *plan, const gchar *browser, gboolean override)
+{
+	CtCertificate *leaf = ct_chain_get_leaf(plan->chain);
+
+	for (guint i = 0; i < plan->names->len; i++) {
+		const gchar *name = g_ptr_array_index(plan->names, i);
+		CtPrediction *prediction = g_new0(CtPrediction, 1);
+		guint16 port = 0;
+		g_autofree gchar *host = ct_trust_split_name(name, &port);
+		g_autoptr(CtHostCheck) check = ct_hostname_check(leaf, host);
+		const gchar *verdict;
+
+		if (step->action == CT_TRUST_ACTION_NONE)
+			verdict = "untrusted";
+		else if (override)
+			verdict = "loads"; /* an exception covers the name it was made for */
+		else if (!ct_trust_is_valid_now(leaf))
+			verdict = "expired";
+		else if (step->store->kind == CT_STORE_SYSTEM)
+			verdict = check->legacy.match ? "loads" : "name-mismatch";
+		else if (check->strict.match)
+			verdict = "loads";
+		else
+			verdict = leaf->has_san ? "name-mismatch" : "no-san";
+		prediction->name = g_strdup(name);
+		prediction->browser = g_strdup(browser);
+		prediction->verdict = g_strdup(verdict);
+		g_ptr_array_add(step->predictions, prediction);
+	}
+}
+
+/* the root of the chain the server sent, when it sent one */
+static CtCertificate *
+ct_trust_get_root(CtChain *chain)
+{
+	CtCertificate *last;
+
+	if (chain->path_length < 2)
+		return NULL;
+	last = g_ptr_array_index(chain->certificates, chain->path_length - 1);
+	return last->self_signed ? last : NULL;
+}
+
+static gchar *
+ct_trust_nickname(const CtCertificate *certificate)
+{
+	g_autofree gchar *stem = ct_escape_for_filename(certificate->subject_cn, "certificate");
+	g_autofree gchar *short_sha = g_strndup(certificate->sha256, 11);
+	g_strdelimit(short_sha, ":", '-');
+	/* a colon would read as "token:nickname" in NSS */
+	return g_strdup_printf("certtrust-%s-%s", stem, short_sha);
+}
+
+static void
+ct_trust_refuse(CtTrustStep *step, gint code, const gchar *why)
+{
+	step->action = CT_TRUST_ACTION_NONE;
+	step->refusal = code;
+	g_free(step->plan);
+	step->plan = g_strdup(why);
+}
+
+static void
+ct_trust_plan_nss(CtTrustStep *step, CtCertificate *target, const gchar *trust)
+{
+	step->action = CT_TRUST_ACTION_NSS;
+	step->target = target;
+	step->trust = g_strdup(trust);
+	step->nickname = ct_trust_nickname(target);
+	step->plan = g_strdup_printf("import %s with trust %s into %s/cert9.db", step->nickname,
+				     trust, step->store->location);
+}
+
+static void
+ct_trust_decide_firefox(CtTrustStep *step, CtTrustPlan *plan, CtTrustMode mode, gboolean allow_ca)
+{
+	CtCertificate *leaf = ct_chain_get_leaf(plan->chain);
+	CtCertificate *root = ct_trust_get_root(plan->chain);
+
+	if (mode != CT_TRUST_MODE_ANCHOR) {
+		g_autofree gchar *joined = NULL;
+		step->action = CT_TRUST_ACTION_OVERRIDE;
+		step->target = leaf;
+		step->hosts = g_ptr_array_new_with_free_func(g_free);
+		for (guint i = 0; i < plan->names->len; i++)
+			g_ptr_array_add(step->hosts, g_strdup(g_ptr_array_index(plan->names, i)));
+		g_ptr_array_add(step->hosts, NULL);
+		joined = g_strjoinv(", ", (gchar **)step->hosts->pdata);
+		g_ptr_array_remove_index(step->hosts, step->hosts->len - 1);
+		step->plan = g_strdup_printf("a permanent exception for %s in %s/cert_override.txt",
+					     joined, step->store->location);
+		ct_trust_predict(step, plan, "firefox", TRUE);
+		return;
+	}
+	if (!leaf->has_san)
+		ct_trust_refuse(
+		    step, CT_ERROR_REFUSED,
+		    "the certificate has no subjectAltName: Firefox refuses it as "
+		    "SSL_ERROR_BAD_CERT_DOMAIN whatever the trust; use --mode exception");
+	else if (leaf->self_signed && leaf->ca_capable)
+		ct_trust_refuse(step, CT_ERROR_REFUSED,
+				"a CA-capable certificate used by a server: Firefox refuses it as "
+				"MOZILLA_PKIX_ERROR_CA_CERT_USED_AS_END_ENTITY; use --mode "
+				"exception");
+	else if (leaf->self_signed)
+		ct_trust_plan_nss(step, leaf, "C,,");
+	else if (root == NULL)
+		ct_trust_refuse(step, CT_ERROR_REFUSED,
+				"the server does not send its root CA: give the root's file as "
+				"SOURCE, or use --mode exception");
+	else if (!allow_ca)
+		ct_trust_refuse(
+		    step, CT_ERROR_REFUSED,
+		    "trusting the issuing CA lets it vouch for any site: add --allow-ca "
+		    "if that is what you want, or use --mode exception");
+	else
+		ct_trust_plan_nss(step, root, "C,,");
+	ct_trust_predict(step, plan, "firefox", FALSE);
+}
+
+static void
+ct_trust_decide_chromium(CtTrustStep *step, CtTrustPlan *plan, gboolean allow_ca)
+{
+	CtCertificate *leaf = ct_chain_get_leaf(plan->chain);
+	CtCertificate *root = ct_trust_get_root(plan->chain);
+
+	if (!leaf->has_san)
+		ct_trust_refuse(step, CT_ERROR_REFUSED,
+				"the certificate has no subjectAltName: Chromium refuses it as "
+				"ERR_CERT_COMMON_NAME_INVALID whatever the trust (open --session "
+				"can still pass it)");
+	else if (!leaf->self_signed && allow_ca && root != NULL)
+		ct_trust_plan_nss(step, root, "C,,");
+	else
+		/* a trusted leaf: no CA power, whatever the certificate says it can do */
+		ct_trust_plan_nss(step, leaf, "P,,");
+	ct_trust_predict(step, plan, "chromium", FALSE);
+}
+
+static void
+ct_trust_decide_system(CtTrustStep *step, CtTrustPlan *plan, gboolean allow_ca)
+{
+	CtCertificate *leaf = ct_chain_get_leaf(plan->chain);
+	CtCertificate *root = ct_trust_get_root(plan->chain);
+	CtSystemStoreKind kind = ct_system_store_detect(plan->sysroot);
+	CtCertificate *target = leaf->self_signed ? leaf : root;
+	g_autofree gchar *stem = NULL;
+
+	if (kind == CT_SYSTEM_STORE_UNKNOWN) {
+		ct_trust_refuse(step, CT_ERROR_NOT_FOUND,
+				"no known OS trust store layout under the system root");
+	} else if (target == NULL) {
+		ct_trust_refuse(
+		    step, CT_ERROR_REFUSED,
+		    "the server does not send its root CA: give the root's file as SOURCE");
+	} else if (target->ca_capable && !allow_ca) {
+		ct_trust_refuse(
+		    step, CT_ERROR_REFUSED,
+		    "the certificate can sign others (CA:TRUE, keyCertSign or version 1): "
+		    "as an OS anchor it could vouch for any site; add --allow-ca if that "
+		    "is what you want");
+	} else {
+		step->action = CT_TRUST_ACTION_ANCHOR;
+		step->target = target;
+		step->nickname = ct_trust_nickname(target);
+		stem = g_strdup(step->nickname + strlen("certtrust-"));
+		step->anchor_path = ct_system_store_get_anchor_path(plan->sysroot, kind, stem);
+		step->commands = ct_system_store_get_commands(plan->sysroot, kind,
+							      step->anchor_path, TRUE);
+		step->plan = g_strdup_printf("the anchor %s (%s layout)", step->anchor_path,
+					     ct_system_store_kind_to_string(kind));
+	}
+	ct_trust_predict(step, plan, "curl, GLib", FALSE);
+}
+
+CtTrustPlan *
+ct_trust_plan_new(CtChain *chain,
+		  GPtrArray *stores,
+		  GPtrArray *names,
+		  CtTrustMode mode,
+		  gboolean allow_ca,
+		  const gchar *sysroot,
+		  GError **error)
+{
+	g_autoptr(CtTrustPlan) plan = g_new0(CtTrustPlan, 1);
+
+	if (ct_chain_get_leaf(chain) == NULL) {
+		g_set_error_literal(error, CT_ERROR, CT_ERROR_INVALID_DATA,
+				    "no certificate to trust");
+		return NULL;
+	}
+	plan->chain = chain;
+	plan->sysroot = g_strdup(sysroot != NULL ? sysroot : "/");
+	plan->names = g_ptr_array_new_with_free_func(g_free);
+	for (guint i = 0; i < names->len; i++)
+		g_ptr_array_add(plan->names, g_strdup(g_ptr_array_index(names, i)));
+	plan->steps = g_ptr_array_new_with_free_func((GDestroyNotify)ct_trust_step_free);
+	for (guint i = 0; i < stores->len; i++) {
+		CtTrustStep *step = g_new0(CtTrustStep, 1);
+		step->store = g_ptr_array_index(stores, i);
+		step->predictions = g_ptr_array_new_with_free_func(
+		    (GDestroyNotify)ct_prediction_free);
+		g_ptr_array_add(plan->steps, step);
+		if (step->store->problem != NULL) {
+			ct_trust_refuse(step, CT_ERROR_NOT_FOUND, step->store->problem);
+			continue;
+		}
+		switch (step->store->kind) {
+		case CT_STORE_FIREFOX:
+			ct_trust_decide_firefox(step, plan, mode, allow_ca);
+			break;
+		case CT_STORE_SYSTEM:
+			ct_trust_decide_system(step, plan, allow_ca);
+			break;
+		case CT_STORE_CHROMIUM:
+		case CT_STORE_NSS:
+		default:
+			ct_trust_decide_chromium(step, plan, allow_ca);
+			break;
+		}
+	}
+	return g_steal_pointer(&plan);
+}
+
+static CtLedgerEntry *
+ct_trust_entry_new(CtTrustStep *step, CtChain *chain, const gchar *kind, const gchar *location)
+{
+	CtLedgerEntry *entry = g_new0(CtLedgerEntry, 1);
+	entry->store = g_strdup(ct_store_kind_to_string(step->store->kind));
+	entry->location = g_strdup(location);
+	entry->kind = g_strdup(kind);
+	entry->sha256 = g_strdup(step->target->sha256);
+	entry->for_sha256 = g_strdup(ct_chain_get_leaf(chain)->sha256);
+	entry->subject = g_strdup(step->target->subject);
+	entry->not_after = step->target->not_after;
+	entry->time = g_get_real_time() / G_USEC_PER_SEC;
+	return entry;
+}
+
+static void
+ct_trust_set_result(CtTrustStep *step, const gchar *result, gchar *message)
+{
+	g_free(step->result);
+	g_free(step->message);
+	step->result = g_strdup(result);
+	step->message = message;
+}
+
+static void
+ct_trust_set_error(CtTrustStep *step, GError *error)
+{
+	ct_trust_set_result(step, error->code == CT_ERROR_REFUSED ? "refused" : "failed",
+			    g_strdup(error->message));
+	step->refusal = error->code;
+}
+
+static void
+ct_trust_apply_override(CtTrustStep *step, CtTrustPlan *plan, CtLedger *ledger)
+{
+	guint changed_count = 0;
+
+	for (guint i = 0; i < step->hosts->len; i++) {
+		const gchar *name = g_ptr_array_index(step->hosts, i);
+		guint16 port = 443;
+		g_autofree gchar *host = ct_trust_split_name(name, &port);
+		g_autofree gchar *replaced = NULL;
+		g_autoptr(GError) error = NULL;
+		CtLedgerEntry *entry;
+		gboolean changed = FALSE;
+
+		if (!ct_firefox_override_add(step->store->location, host, port,
+					     step->target->sha256, &changed, &replaced, &error)) {
+			ct_trust_set_error(step, error);
+			return;
+		}
+		if (changed)
+			changed_count++;
+		entry = ct_trust_entry_new(step, plan->chain, "override", step->store->location);
+		entry->host = strchr(host, ':') != NULL ? g_strdup_printf("[%s]:%u", host, port)
+							: g_strdup_printf("%s:%u", host, port);
+		ct_ledger_add(ledger, entry);
+	}
+	ct_trust_set_result(step, changed_count > 0 ? "done" : "unchanged",
+			    changed_count > 0
+				? g_strdup("restart Firefox if it is open in another session")
+				: g_strdup("the exceptions were already there"));
+}
+
+static void
+ct_trust_apply_nss(CtTrustStep *step, CtTrustPlan *plan, CtLedger *ledger)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(CtNssDb) db = NULL;
+	g_autoptr(CtNssDbEntry) existing = NULL;
+	CtLedgerEntry *entry;
+
+	if (g_mkdir_with_parents(step->store->location, 0700) != 0) {
+		gint errsv = errno;
+		ct_trust_set_result(step, "failed",
+				    g_strdup_printf("cannot create %s: %s", step->store->location,
+						    g_strerror(errsv)));
+		return;
+	}
+	db = ct_nssdb_open(step->store->location, TRUE, &error);
+	if (db == NULL) {
+		ct_trust_set_error(step, error);
+		return;
+	}
+	existing = ct_nssdb_find(db, step->target->sha256, &error);
+	if (error != NULL) {
+		ct_trust_set_error(step, error);
+		return;
+	}
+	if (existing != NULL && g_strcmp0(existing->trust, step->trust) == 0) {
+		ct_trust_set_result(step, "unchanged", g_strdup("already trusted that way"));
+	} else {
+		if (!ct_nssdb_add(db, step->target->der, step->nickname, step->trust, &error)) {
+			ct_trust_set_error(step, error);
+			return;
+		}
+		ct_trust_set_result(step, "done",
+				    g_strdup("restart the browser if it already failed this site"));
+	}
+	/* a certificate that was there before certtrust is not ours to remove */
+	if (existing != NULL && g_strcmp0(existing->nickname, step->nickname) != 0)
+		return;
+	entry = ct_trust_entry_new(step, plan->chain, "nss", step->store->location);
+	entry->nickname = g_strdup(step->nickname);
+	entry->trust = g_strdup(step->trust);
+	ct_ledger_add(ledger, entry);
+}
+
+static void
+ct_trust_apply_anchor(CtTrustStep *step, CtTrustPlan *plan, CtLedger *ledger)
+{
+	g_autoptr(GError) error = NULL;
+	gboolean changed = FALSE;
+	CtSystemStoreKind kind = ct_system_store_detect(plan->sysroot);
+
+	if (g_strcmp0(plan->sysroot, "/") == 0 && geteuid() != 0) {
+		ct_trust_set_result(step, "needs-root",
+				    g_strdup("the OS store needs root: run the commands shown"));
+		return;
+	}
+	if (!ct_system_store_install(plan->sysroot, kind, step->anchor_path, step->target->der,
+				     &changed, &error)) {
+		ct_trust_set_error(step, error);
+		return;
+	}
+	ct_trust_set_result(step, changed ? "done" : "unchanged", NULL);
+	ct_ledger_add(ledger, ct_trust_entry_new(step, plan->chain, "anchor", step->anchor_path));
+}
+
+void
+ct_trust_plan_apply(CtTrustPlan *plan, CtLedger *ledger, gboolean dry_run)
+{
+	for (guint i = 0; i < plan->steps->len; i++) {
+		CtTrustStep *step = g_ptr_array_index(plan->steps, i);
+		if (step->action == CT_TRUST_ACTION_NONE) {
+			ct_trust_set_result(step,
+					    step->refusal == CT_ERROR_REFUSED ? "refused"
+									      : "skipped",
+					    g_strdup(step->plan));
+			continue;
+		}
+		if (dry_run) {
+			ct_trust_set_result(step, "dry-run", NULL);
+			continue;
+		}
+		switch (step->action) {
+		case CT_TRUST_ACTION_OVERRIDE:
+			ct_trust_apply_override(step, plan, ledger);
+			break;
+		case CT_TRUST_ACTION_NSS:
+			ct_trust_apply_nss(step, plan, ledger);
+			break;
+		case CT_TRUST_ACTION_ANCHOR:
+		case CT_TRUST_ACTION_NONE:
+		default:
+			ct_trust_apply_anchor(step, plan, ledger);
+			break;
+		}
+	}
+}
+
+gint
+ct_trust_plan_get_exit_status(CtTrustPlan *plan)
+{
+	gboolean refused = FALSE;
+	gboolean failed = FALSE;
+
+	for (guint i = 0; i < plan->steps->len; i++) {
+		CtTrustStep *step = g_ptr_array_index(plan->steps, i);
+		if (g_strcmp0(step->result, "refused") == 0)
+			refused = TRUE;
+		else if (g_strcmp0(step->result, "failed") == 0 ||
+			 g_strcmp0(step->result, "needs-root") == 0)
+			failed = TRUE;
+	}
+	if (failed)
+		return 1;
+	return refused ? 6 : 0;
+}
+
+static gboolean
+ct_trust_store_selected(CtLedgerEntry *entry, GPtrArray *stores)
+{
+	if (stores == NULL)
+		return TRUE;
+	for (guint i = 0; i < stores->len; i++) {
+		CtStore *store = g_ptr_array_index(stores, i);
+		if (g_strcmp0(ct_store_kind_to_string(store->kind), entry->store) != 0)
+			continue;
+		if (store->kind == CT_STORE_SYSTEM ||
+		    g_strcmp0(store->location, entry->location) == 0)
+			return TRUE;
+	}
+	return FALSE;
+}
+
+static gboolean
+ct_trust_remove_entry(CtLedgerEntry *entry, const gchar *sysroot, gboolean *changed, GError **error)
+{
+	if (g_strcmp0(entry->kind, "override") == 0) {
+		guint16 port = 443;
+		g_autofree gchar *host = ct_trust_split_name(entry->host, &port);
+		return ct_firefox_override_remove(entry->location, host, port, entry->sha256,
+						  changed, error);
+	}
+	if (g_strcmp0(entry->kind, "nss") == 0) {
+		g_autoptr(CtNssDb) db = ct_nssdb_open(entry->location, FALSE, error);
+		if (db == NULL)
+			return FALSE;
+		return ct_nssdb_remove(db, entry->sha256, changed, error);
+	}
+	if (g_strcmp0(entry->kind, "anchor") == 0) {
+		if (g_strcmp0(sysroot, "/") == 0 && geteuid() != 0) {
+			g_set_error(error, CT_ERROR, CT_ERROR_PERMISSION_DENIED,
+				    "removing %s needs root", entry->location);
+			return FALSE;
+		}
+		return ct_system_store_remove(sysroot, ct_system_store_detect(sysroot),
+					      entry->location, changed, error);
+	}
+	g_set_error(error, CT_ERROR, CT_ERROR_INVALID_DATA, "unknown ledger entry kind %s",
+		    entry->kind);
+	return FALSE;
+}
+
+GPtrArray *
+ct_trust_remove(CtLedger *ledger, const gchar *sha256, GPtrArray *stores, const gchar *sysroot)
+{
+	GPtrArray *results = g_ptr_array_new_with_free_func((GDestroyNotify)ct_untrust_result_free);
+	g_autoptr(GPtrArray) entries = ct_ledger_find(ledger, sha256);
+
+	for (guint i = 0; i < entries->len; i++) {
+		CtLedgerEntry *entry = g_ptr_array_index(entries, i);
+		CtUntrustResult *result = NULL;
+		g_autoptr(GError) error = NULL;
+		gboolean changed = FALSE;
+
+		if (!ct_trust_store_selected(entry, stores))
+			continue;
+		result = g_new0(CtUntrustResult, 1);
+		result->entry = ct_ledger_entry_copy(entry);
+		g_ptr_array_add(results, result);
+		if (!ct_trust_remove_entry(entry, sysroot, &changed, &error)) {
+			/* still there: the ledger keeps it for the next try */
+			result->result = g_strdup(error->code == CT_ERROR_REFUSED ? "refused"
+										  : "failed");
+			result->message = g_strdup(error->message);
+			continue;
+		}
+		result->result = g_strdup(changed ? "removed" : "absent");
+		ct_ledger_remove(ledger, entry);
+	}
+	return results;
+}

@@ -1,0 +1,116 @@
+#pragma once
+
+#include "ct-chain.h"
+#include "ct-ledger.h"
+
+/* trust, decided per store (DESIGN.md section 5), planned, then written and recorded */
+
+typedef enum {
+	CT_TRUST_MODE_AUTO,	 /* Firefox: exception; the others: their one way */
+	CT_TRUST_MODE_EXCEPTION, /* Firefox: a cert_override.txt line per host:port */
+	CT_TRUST_MODE_ANCHOR,	 /* Firefox: NSS trust in the profile's cert9.db */
+} CtTrustMode;
+
+typedef enum {
+	CT_STORE_FIREFOX, /* one Firefox profile */
+	CT_STORE_CHROMIUM,
+	CT_STORE_NSS,
+	CT_STORE_SYSTEM,
+} CtStoreKind;
+
+typedef struct {
+	CtStoreKind kind;
+	gchar *location; /* profile or database directory; the sysroot for system */
+	gchar *problem;	 /* why it cannot be used (no profile found ...), or NULL */
+} CtStore;
+
+void
+ct_store_free(CtStore *store);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(CtStore, ct_store_free)
+
+const gchar *
+ct_store_kind_to_string(CtStoreKind kind);
+
+/* "firefox", "firefox:DIR", "chromium", "nss:DIR", "system", "all"; none given: the
+ * user-level stores (Firefox and Chromium), never system unless named */
+GPtrArray *
+ct_store_resolve(const gchar *const *specs,
+		 const gchar *sysroot,
+		 GError **error); /* (transfer full) CtStore* */
+
+typedef struct {
+	gchar *name;	/* as the user will type it: host or host:port */
+	gchar *browser; /* "firefox", "chromium", "curl, GLib" */
+	gchar *verdict; /* loads, name-mismatch, no-san, expired, ca-as-end-entity, untrusted */
+} CtPrediction;
+
+typedef enum {
+	CT_TRUST_ACTION_NONE,	  /* nothing will be written: see refusal */
+	CT_TRUST_ACTION_OVERRIDE, /* cert_override.txt lines */
+	CT_TRUST_ACTION_NSS,	  /* a certificate with trust flags in an NSS database */
+	CT_TRUST_ACTION_ANCHOR,	  /* an anchor file in the OS store */
+} CtTrustAction;
+
+typedef struct {
+	CtStore *store; /* (transfer none) */
+	CtTrustAction action;
+	CtCertificate *target;	/* (transfer none) what is written: the leaf or the root */
+	gchar *trust;		/* NSS flags */
+	gchar *nickname;	/* NSS nickname, anchor file name */
+	GPtrArray *hosts;	/* override: "host:port" */
+	gchar *anchor_path;	/* system */
+	gint refusal;		/* a CtError code when action is NONE */
+	gchar *plan;		/* what will be written where, or why not */
+	GPtrArray *predictions; /* CtPrediction* */
+	gchar *result;	     /* after apply: done, unchanged, refused, failed, skipped, dry-run */
+	gchar *message;	     /* after apply */
+	GPtrArray *commands; /* root commands for the OS store */
+} CtTrustStep;
+
+typedef struct {
+	CtChain *chain;	  /* (transfer none) */
+	GPtrArray *names; /* gchar* host:port */
+	GPtrArray *steps; /* CtTrustStep* */
+	gchar *sysroot;
+} CtTrustPlan;
+
+void
+ct_trust_plan_free(CtTrustPlan *plan);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(CtTrustPlan, ct_trust_plan_free)
+
+/* decide for every store; names are "host" or "host:port" (port defaults to
+ * default_port); refusals are steps, not errors */
+CtTrustPlan *
+ct_trust_plan_new(CtChain *chain,
+		  GPtrArray *stores,
+		  GPtrArray *names,
+		  CtTrustMode mode,
+		  gboolean allow_ca,
+		  const gchar *sysroot,
+		  GError **error); /* (transfer full) */
+
+/* write every step that can be written, record each write in the ledger */
+void
+ct_trust_plan_apply(CtTrustPlan *plan, CtLedger *ledger, gboolean dry_run);
+
+/* the steps' combined exit status: 0 all done or unchanged, 6 a refusal, 1 a failure */
+gint
+ct_trust_plan_get_exit_status(CtTrustPlan *plan);
+
+/* one removal of what the ledger says was written */
+typedef struct {
+	CtLedgerEntry *entry; /* (transfer full) */
+	gchar *result;	      /* removed, absent, refused, failed */
+	gchar *message;
+} CtUntrustResult;
+
+void
+ct_untrust_result_free(CtUntrustResult *result);
+
+/* remove exactly what the ledger recorded for sha256 (written as it or for it), in the
+ * stores given (NULL: all); each removal reports its own result */
+GPtrArray *
+ct_trust_remove(CtLedger *ledger,
+		const gchar *sha256,
+		GPtrArray *stores,
+		const gchar *sysroot); /* (transfer full) CtUntrustResult* */
