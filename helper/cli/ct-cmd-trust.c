@@ -39,6 +39,7 @@ static gchar *
 ct_cmd_trust_source_name(const gchar *source, guint16 *port)
 {
 	g_autoptr(CtFetchTarget) target = NULL;
+	g_autofree gchar *lower = NULL;
 
 	if (!ct_fetch_is_network_source(source))
 		return NULL;
@@ -48,7 +49,8 @@ ct_cmd_trust_source_name(const gchar *source, guint16 *port)
 	*port = target->port;
 	if (strchr(target->host, ':') != NULL)
 		return g_strdup_printf("[%s]:%u", target->host, target->port);
-	return g_strdup_printf("%s:%u", g_ascii_strdown(target->host, -1), target->port);
+	lower = g_ascii_strdown(target->host, -1);
+	return g_strdup_printf("%s:%u", lower, target->port);
 }
 
 /* the names the user will type: the SOURCE's and every --name, each with a port */

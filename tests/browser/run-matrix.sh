@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# Proves DESIGN.md §5's trust table against the REAL packaged browsers, without
-# certtrust's own trust code: for each `certtrust serve` profile that matters, each
+# Proves DESIGN.md §5's trust table against the REAL packaged browsers, through
+# certtrust's own trust and untrust: for each `certtrust serve` profile that matters, each
 # browser and each way of trusting the design prescribes, a fresh Firefox profile or a
 # fresh HOME/.pki/nssdb, then
 #   before  - nothing trusted: the browser must block with the research note's code
-#   after   - the trust written by hand (cert_override.txt line or certutil): loads
-#   undone  - the line removed / certutil -D: blocked again, as before
+#   after   - `certtrust trust` (or, with CT_MATRIX_VIA=hand, certutil / a cert_override.txt
+#             line written by hand): loads where the plan predicted it would
+#   undone  - `certtrust untrust`: blocked again, and the stores listed as before
 # Expected cells are research/browser-trust.md's measurements. A cell that differs is
 # "not ok" with expected and measured values: believe the browser, fix the note.
 # Output: TAP 14 on stdout (a meson test with protocol: 'tap'); diagnostics on stderr.
@@ -25,6 +26,9 @@ NAME=ucm.example.test
 OVERRIDE_OID=OID.2.16.840.1.101.3.4.2.1
 browsers=${CT_MATRIX_BROWSERS:-firefox chromium}
 profiles=${CT_MATRIX_PROFILES:-tomcat leaf ca-leaf cn-only chain}
+# certtrust: trust with `certtrust trust`, undo with `certtrust untrust` (the product);
+# hand: certutil and cert_override.txt lines written directly (the research's method)
+via=${CT_MATRIX_VIA:-certtrust}
 
 # --- skip cleanly when the browsers or the driver are not there ----------------------
 missing=()
@@ -248,7 +252,8 @@ cases=(
 	chromium:rootC:chain:loads
 )
 
-apply_trust() { # apply_trust BROWSER MECH PROFILE DIR
+# by hand: what the research measured (CT_MATRIX_VIA=hand)
+apply_trust_by_hand() { # apply_trust_by_hand BROWSER MECH PROFILE DIR
 	local browser=$1 mech=$2 profile=$3 dir=$4
 	case $browser:$mech in
 	firefox:override)
@@ -271,7 +276,7 @@ apply_trust() { # apply_trust BROWSER MECH PROFILE DIR
 	esac
 }
 
-undo_trust() { # undo_trust BROWSER MECH DIR
+undo_trust_by_hand() { # undo_trust_by_hand BROWSER MECH DIR
 	local browser=$1 mech=$2 dir=$3
 	case $browser:$mech in
 	firefox:override)
@@ -282,6 +287,38 @@ undo_trust() { # undo_trust BROWSER MECH DIR
 	firefox:anchor) certutil -D -d "sql:$dir/ff" -n ct-matrix ;;
 	chromium:*) certutil -D -d "sql:$dir/home/.pki/nssdb" -n ct-matrix ;;
 	esac
+}
+
+# the product: `certtrust trust` as a user runs it, the server reached by its name;
+# sets trust_status (certtrust's exit status) and trust_prediction (the plan's verdict)
+apply_trust_certtrust() { # apply_trust_certtrust BROWSER MECH PROFILE DIR
+	local browser=$1 mech=$2 dir=$4 args=()
+	case $browser:$mech in
+	firefox:override) args=(--store "firefox:$dir/ff") ;;
+	firefox:anchor) args=(--store "firefox:$dir/ff" --mode anchor --allow-ca) ;;
+	chromium:leafP) args=(--store chromium) ;;
+	chromium:rootC) args=(--store chromium --allow-ca) ;;
+	esac
+	HOME="$dir/home" XDG_STATE_HOME="$dir/state" XDG_DATA_HOME="$dir/home/.local/share" \
+		"$CERTTRUST" trust "https://$NAME:$port/" --resolve "$NAME:$port:127.0.0.1" \
+		--yes --json "${args[@]}" >"$dir/trust.json" 2>"$dir/trust.err"
+	trust_status=$?
+	trust_prediction=$(json_get "$dir/trust.json" 'd => d.stores[0].predictions[0].verdict')
+	[ "$trust_status" = 0 ] || [ "$trust_status" = 6 ]
+}
+
+undo_trust_certtrust() { # undo_trust_certtrust BROWSER MECH DIR
+	local dir=$3
+	[ "$trust_status" = 0 ] || return 0 # a refusal wrote nothing
+	HOME="$dir/home" XDG_STATE_HOME="$dir/state" XDG_DATA_HOME="$dir/home/.local/share" \
+		"$CERTTRUST" untrust "$leaf_sha256" >"$dir/untrust.out" 2>"$dir/untrust.err"
+}
+
+# the stores as a listing: what untrust must give back exactly
+stores_snapshot() { # stores_snapshot DIR
+	grep -v '^#' "$1/ff/cert_override.txt" 2>/dev/null
+	[ -f "$1/ff/cert9.db" ] && certutil -L -d "sql:$1/ff"
+	certutil -L -d "sql:$1/home/.pki/nssdb"
 }
 
 # --- the matrix -----------------------------------------------------------------------
@@ -310,17 +347,22 @@ for profile in $profiles; do
 		case_t0=$EPOCHREALTIME
 
 		before_exp=${before[$browser/$profile]}
+		snap_before=""
 		for state in before after undone; do
 			case $state in
 			after)
-				if ! apply_trust "$browser" "$mech" "$profile" "$dir" 2>"$dir/apply.err"; then
-					tap_check "$label: apply trust by hand" 1 "$(tr '\n' ' ' <"$dir/apply.err")"
+				if ! "apply_trust_$via" "$browser" "$mech" "$profile" "$dir" 2>"$dir/apply.err"; then
+					tap_check "$label: trust ($via)" 1 "$(cat "$dir/apply.err" "$dir/trust.err" 2>/dev/null | tr '\n' ' ')"
 					break
+				fi
+				# certtrust refuses what cannot work: nothing written, still blocked
+				if [ "$via" = certtrust ] && [ "$trust_status" = 6 ] && [ "$after_exp" != loads ]; then
+					after_exp=$before_exp
 				fi
 				;;
 			undone)
-				if ! undo_trust "$browser" "$mech" "$dir" 2>"$dir/undo.err"; then
-					tap_check "$label: undo trust by hand" 1 "$(tr '\n' ' ' <"$dir/undo.err")"
+				if ! "undo_trust_$via" "$browser" "$mech" "$dir" 2>"$dir/undo.err"; then
+					tap_check "$label: untrust ($via)" 1 "$(cat "$dir/undo.err" "$dir/untrust.err" 2>/dev/null | tr '\n' ' ')"
 					break
 				fi
 				;;
@@ -328,6 +370,8 @@ for profile in $profiles; do
 			snap0=$(ff_snapshot "$dir")
 			navigate "$browser" "$dir"
 			snap1=$(ff_snapshot "$dir")
+			# the browser's first run creates its own files: "as before" starts here
+			[ "$state" = before ] && snap_before=$(stores_snapshot "$dir")
 			case $state in
 			before | undone) eo=blocked ec=$before_exp ;;
 			after) if [ "$after_exp" = loads ]; then eo=loads ec=""; else eo=blocked ec=$after_exp; fi ;;
@@ -337,6 +381,16 @@ for profile in $profiles; do
 			fi
 			tap_cell "$label $state" "$eo" "$ec" "$nav_outcome" "$nav_code" "$nav_detail"
 			row+=" $state=${nav_outcome}${nav_code:+($nav_code)} [${nav_secs}s]"
+			if [ "$via" = certtrust ] && [ "$state" = after ]; then
+				# the plan said what the browser would do; the browser is the judge
+				if [ "$nav_outcome" = loads ]; then predicted_ok=$([ "$trust_prediction" = loads ] && echo 0 || echo 1)
+				else predicted_ok=$([ "$trust_prediction" != loads ] && echo 0 || echo 1); fi
+				tap_check "$label: the plan predicted it ($trust_prediction, browser: $nav_outcome${nav_code:+ $nav_code})" "$predicted_ok"
+			fi
+			if [ "$via" = certtrust ] && [ "$state" = undone ]; then
+				[ "$(stores_snapshot "$dir")" = "$snap_before" ]
+				tap_check "$label: untrust gives the stores back as they were" $?
+			fi
 			if [ "$browser" = firefox ] && [ "$state" = after ]; then
 				# puppeteer may write user.js/prefs.js; the trust the test wrote must stay as it was
 				[ "$snap0" = "$snap1" ]
