@@ -44,28 +44,6 @@ ct_certificate_free(CtCertificate *certificate)
 	g_free(certificate);
 }
 
-/* uppercase hex with colons, as browsers show thumbprints */
-static gchar *
-ct_nssdb_hex_colons(const guint8 *data, gsize len)
-{
-	GString *str = g_string_sized_new(len * 3);
-	for (gsize i = 0; i < len; i++)
-		g_string_append_printf(str, i == 0 ? "%02X" : ":%02X", data[i]);
-	return g_string_free(str, FALSE);
-}
-
-static gchar *
-ct_nssdb_digest(GChecksumType type, GBytes *der)
-{
-	g_autoptr(GChecksum) checksum = g_checksum_new(type);
-	guint8 digest[64];
-	gsize len = sizeof(digest);
-
-	g_checksum_update(checksum, g_bytes_get_data(der, NULL), g_bytes_get_size(der));
-	g_checksum_get_digest(checksum, digest, &len);
-	return ct_nssdb_hex_colons(digest, len);
-}
-
 static gchar *
 ct_nssdb_ip_to_text(const SECItem *item)
 {

@@ -85,21 +85,6 @@ ct_nssdb_entry_free(CtNssDbEntry *entry)
 	g_free(entry);
 }
 
-static gchar *
-ct_nssdb_db_digest(GChecksumType type, GBytes *der, gboolean colons)
-{
-	g_autoptr(GChecksum) checksum = g_checksum_new(type);
-	g_autoptr(GString) str = g_string_new(NULL);
-	guint8 digest[64];
-	gsize len = sizeof(digest);
-
-	g_checksum_update(checksum, g_bytes_get_data(der, NULL), g_bytes_get_size(der));
-	g_checksum_get_digest(checksum, digest, &len);
-	for (gsize i = 0; i < len; i++)
-		g_string_append_printf(str, colons && i > 0 ? ":%02X" : "%02X", digest[i]);
-	return g_string_free(g_steal_pointer(&str), FALSE);
-}
-
 static GBytes *
 ct_nssdb_db_digest_bytes(GChecksumType type, GBytes *der)
 {
@@ -110,30 +95,6 @@ ct_nssdb_db_digest_bytes(GChecksumType type, GBytes *der)
 	g_checksum_update(checksum, g_bytes_get_data(der, NULL), g_bytes_get_size(der));
 	g_checksum_get_digest(checksum, digest, &len);
 	return g_bytes_new(digest, len);
-}
-
-/* "ab:CD:..." or "abcd..." as "AB:CD:...", or NULL when it is not 32 bytes of hex */
-static gchar *
-ct_nssdb_db_normalize_sha256(const gchar *text)
-{
-	g_autoptr(GString) hex = g_string_new(NULL);
-	g_autoptr(GString) str = g_string_new(NULL);
-
-	for (const gchar *p = text; *p != '\0'; p++) {
-		if (*p == ':')
-			continue;
-		if (!g_ascii_isxdigit(*p))
-			return NULL;
-		g_string_append_c(hex, g_ascii_toupper(*p));
-	}
-	if (hex->len != 64)
-		return NULL;
-	for (gsize i = 0; i < hex->len; i += 2) {
-		if (i > 0)
-			g_string_append_c(str, ':');
-		g_string_append_len(str, hex->str + i, 2);
-	}
-	return g_string_free(g_steal_pointer(&str), FALSE);
 }
 
 /* the DER INTEGER around the content octets of a serial number */
@@ -667,7 +628,7 @@ ct_nssdb_db_read_cert_objects(CtNssDb *db, GPtrArray *trusts)
 		cert->entry->nickname = label != NULL ? g_strndup(g_bytes_get_data(label, NULL),
 								  g_bytes_get_size(label))
 						      : g_strdup("");
-		cert->entry->sha256 = ct_nssdb_db_digest(G_CHECKSUM_SHA256, der, TRUE);
+		cert->entry->sha256 = ct_nssdb_digest(G_CHECKSUM_SHA256, der);
 		cert->entry->trust = ct_nssdb_db_encode_trust(cert->trust);
 		cert->entry->der = g_steal_pointer(&der);
 		g_ptr_array_add(certs, g_steal_pointer(&cert));
@@ -730,7 +691,7 @@ ct_nssdb_find(CtNssDb *db, const gchar *sha256, GError **error)
 	g_return_val_if_fail(sha256 != NULL, NULL);
 	g_return_val_if_fail(error == NULL || *error == NULL, NULL);
 
-	wanted = ct_nssdb_db_normalize_sha256(sha256);
+	wanted = ct_nssdb_normalize_sha256(sha256);
 	if (wanted == NULL) {
 		g_set_error_literal(error, CT_ERROR, CT_ERROR_INVALID_ARGS,
 				    "invalid SHA-256 fingerprint: expected 32 bytes in hex");
@@ -869,7 +830,7 @@ ct_nssdb_add(CtNssDb *db, GBytes *der, const gchar *nickname, const gchar *trust
 		return FALSE;
 
 	/* the same certificate again: its trust is set, its nickname stays */
-	sha256 = ct_nssdb_db_digest(G_CHECKSUM_SHA256, der, TRUE);
+	sha256 = ct_nssdb_digest(G_CHECKSUM_SHA256, der);
 	trusts = ct_nssdb_db_read_trust_objects(db);
 	certs = ct_nssdb_db_read_cert_objects(db, trusts);
 	existing = ct_nssdb_db_find_cert_object(certs, sha256);
@@ -929,7 +890,7 @@ ct_nssdb_remove(CtNssDb *db, const gchar *sha256, gboolean *removed, GError **er
 
 	if (removed != NULL)
 		*removed = FALSE;
-	wanted = ct_nssdb_db_normalize_sha256(sha256);
+	wanted = ct_nssdb_normalize_sha256(sha256);
 	if (wanted == NULL) {
 		g_set_error_literal(error, CT_ERROR, CT_ERROR_INVALID_ARGS,
 				    "invalid SHA-256 fingerprint: expected 32 bytes in hex");

@@ -19,3 +19,11 @@ ct_nssdb_der_element_size(const guint8 *data, gsize len);
  * only its parsed fields are valid: never pass it to CERT_DestroyCertificate */
 CERTCertificate *
 ct_nssdb_decode_certificate(PLArenaPool *arena, GBytes *der);
+
+/* uppercase hex with colons, as browsers show thumbprints */
+gchar *
+ct_nssdb_hex_colons(const guint8 *data, gsize len); /* (transfer full) */
+
+/* the digest of der as uppercase hex with colons */
+gchar *
+ct_nssdb_digest(GChecksumType type, GBytes *der); /* (transfer full) */

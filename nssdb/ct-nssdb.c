@@ -76,3 +76,47 @@ ct_nssdb_der_element_size(const guint8 *data, gsize len)
 		return 0;
 	return header + content;
 }
+
+gchar *
+ct_nssdb_hex_colons(const guint8 *data, gsize len)
+{
+	GString *str = g_string_sized_new(len * 3);
+	for (gsize i = 0; i < len; i++)
+		g_string_append_printf(str, i == 0 ? "%02X" : ":%02X", data[i]);
+	return g_string_free(str, FALSE);
+}
+
+gchar *
+ct_nssdb_digest(GChecksumType type, GBytes *der)
+{
+	g_autoptr(GChecksum) checksum = g_checksum_new(type);
+	guint8 digest[64];
+	gsize len = sizeof(digest);
+
+	g_checksum_update(checksum, g_bytes_get_data(der, NULL), g_bytes_get_size(der));
+	g_checksum_get_digest(checksum, digest, &len);
+	return ct_nssdb_hex_colons(digest, len);
+}
+
+gchar *
+ct_nssdb_normalize_sha256(const gchar *text)
+{
+	guint8 bytes[32];
+	guint digits = 0;
+
+	for (const gchar *p = text; *p != '\0'; p++) {
+		gint value = g_ascii_xdigit_value(*p);
+		if (*p == ':')
+			continue;
+		if (value < 0 || digits >= 2 * sizeof(bytes))
+			return NULL;
+		if (digits % 2 == 0)
+			bytes[digits / 2] = (guint8)(value << 4);
+		else
+			bytes[digits / 2] |= (guint8)value;
+		digits++;
+	}
+	if (digits != 2 * sizeof(bytes))
+		return NULL;
+	return ct_nssdb_hex_colons(bytes, sizeof(bytes));
+}

@@ -48,6 +48,10 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(CtCertificate, ct_certificate_free)
 
 gboolean
 ct_nssdb_ensure_initialized(GError **error);
+
+/* "AB:CD:..." from any spelling of a SHA-256 (case, colons), or NULL when it is not one */
+gchar *
+ct_nssdb_normalize_sha256(const gchar *text); /* (transfer full) */
 /* release NSS at exit, so leak checkers see a clean process */
 void
 ct_nssdb_shutdown(void);

@@ -297,37 +297,6 @@ ct_cmd_trust(CtCli *cli, gint argc, gchar **argv, GError **error)
 }
 
 static gboolean
-ct_cmd_trust_is_sha256(const gchar *text)
-{
-	guint digits = 0;
-	for (const gchar *p = text; *p != '\0'; p++) {
-		if (*p == ':')
-			continue;
-		if (!g_ascii_isxdigit(*p))
-			return FALSE;
-		digits++;
-	}
-	return digits == 64;
-}
-
-/* AB:CD:... from any spelling of 64 hex digits */
-static gchar *
-ct_cmd_trust_normalize_sha256(const gchar *text)
-{
-	GString *out = g_string_new(NULL);
-	guint digits = 0;
-	for (const gchar *p = text; *p != '\0'; p++) {
-		if (*p == ':')
-			continue;
-		if (digits > 0 && digits % 2 == 0)
-			g_string_append_c(out, ':');
-		g_string_append_c(out, g_ascii_toupper(*p));
-		digits++;
-	}
-	return g_string_free(out, FALSE);
-}
-
-static gboolean
 ct_cmd_trust_stores_filter(CtCli *cli, gchar **specs, GPtrArray **stores, GError **error)
 {
 	*stores = NULL;
@@ -362,9 +331,8 @@ ct_cmd_untrust(CtCli *cli, gint argc, gchar **argv, GError **error)
 				    "give one SOURCE or SHA256");
 		return FALSE;
 	}
-	if (ct_cmd_trust_is_sha256(argv[1])) {
-		sha256 = ct_cmd_trust_normalize_sha256(argv[1]);
-	} else {
+	sha256 = ct_nssdb_normalize_sha256(argv[1]);
+	if (sha256 == NULL) {
 		g_autoptr(GPtrArray) chains = ct_cli_load_sources(cli, argc, argv, error);
 		if (chains == NULL)
 			return FALSE;
