@@ -290,17 +290,17 @@ ct_trust_decide_firefox(CtTrustStep *step, CtTrustPlan *plan, CtTrustMode mode, 
 	CtCertificate *root = ct_trust_get_root(plan->chain);
 
 	if (mode != CT_TRUST_MODE_ANCHOR) {
-		g_autofree gchar *joined = NULL;
+		g_autoptr(GString) joined = g_string_new(NULL);
 		step->action = CT_TRUST_ACTION_OVERRIDE;
 		step->target = leaf;
 		step->hosts = g_ptr_array_new_with_free_func(g_free);
-		for (guint i = 0; i < plan->names->len; i++)
-			g_ptr_array_add(step->hosts, g_strdup(g_ptr_array_index(plan->names, i)));
-		g_ptr_array_add(step->hosts, NULL);
-		joined = g_strjoinv(", ", (gchar **)step->hosts->pdata);
-		g_ptr_array_remove_index(step->hosts, step->hosts->len - 1);
+		for (guint i = 0; i < plan->names->len; i++) {
+			const gchar *name = g_ptr_array_index(plan->names, i);
+			g_ptr_array_add(step->hosts, g_strdup(name));
+			g_string_append_printf(joined, "%s%s", i > 0 ? ", " : "", name);
+		}
 		step->plan = g_strdup_printf("a permanent exception for %s in %s/cert_override.txt",
-					     joined, step->store->location);
+					     joined->str, step->store->location);
 		ct_trust_predict(step, plan, "firefox", TRUE);
 		return;
 	}
