@@ -117,7 +117,7 @@ json_get() { # json_get FILE JS-EXPRESSION-ON-d
 		process.stdout.write(v === null || v === undefined ? "" : String(v));' "$1" "$2"
 }
 
-start_server() { # start_server PROFILE DIR -> sets server_pid, port, leaf_pem, root_pem, leaf_sha256
+start_server() { # start_server PROFILE DIR -> sets server_pid, port, leaf_pem, inter_pem, root_pem, leaf_sha256
 	local profile=$1 dir=$2
 	mkdir -p "$dir"
 	"$CERTTRUST" serve --profile "$profile" --name "$NAME" --https-port 0 --http-port 0 \
@@ -137,6 +137,7 @@ start_server() { # start_server PROFILE DIR -> sets server_pid, port, leaf_pem, 
 	port=$(json_get "$dir/serve.json" 'd => new URL(d.https_url).port')
 	leaf_pem=$(json_get "$dir/serve.json" 'd => d.files.pem')
 	root_pem=$(json_get "$dir/serve.json" 'd => d.files["root-pem"]')
+	inter_pem=$(json_get "$dir/serve.json" 'd => d.files["intermediate-pem"]')
 	leaf_sha256=$(json_get "$dir/serve.json" 'd => d.certificates.find(c => c.role === "leaf").sha256')
 	# the fingerprint certtrust reports must be openssl's (the override needs it exact)
 	local ossl
@@ -299,11 +300,19 @@ apply_trust_certtrust() { # apply_trust_certtrust BROWSER MECH PROFILE DIR
 	chromium:leafP) args=(--store chromium) ;;
 	chromium:rootC) args=(--store chromium --allow-ca) ;;
 	esac
+	local source=("https://$NAME:$port/" --resolve "$NAME:$port:127.0.0.1")
+	if [ "$3" = chain ] && [ "$mech" != override ] && [ "$mech" != leafP ]; then
+		# the server sends leaf + intermediate, never its root: to trust the root the user
+		# gives the whole chain as a file, and the name they type
+		cat "$leaf_pem" "$inter_pem" "$root_pem" >"$dir/chain-with-root.pem"
+		source=("$dir/chain-with-root.pem" --name "$NAME:$port")
+	fi
 	HOME="$dir/home" XDG_STATE_HOME="$dir/state" XDG_DATA_HOME="$dir/home/.local/share" \
-		"$CERTTRUST" trust "https://$NAME:$port/" --resolve "$NAME:$port:127.0.0.1" \
-		--yes --json "${args[@]}" >"$dir/trust.json" 2>"$dir/trust.err"
+		"$CERTTRUST" trust "${source[@]}" --yes --json "${args[@]}" \
+		>"$dir/trust.json" 2>"$dir/trust.err"
 	trust_status=$?
 	trust_prediction=$(json_get "$dir/trust.json" 'd => d.stores[0].predictions[0].verdict')
+	trust_target=$(json_get "$dir/trust.json" 'd => d.stores[0].target_sha256')
 	[ "$trust_status" = 0 ] || [ "$trust_status" = 6 ]
 }
 
@@ -386,6 +395,12 @@ for profile in $profiles; do
 				if [ "$nav_outcome" = loads ]; then predicted_ok=$([ "$trust_prediction" = loads ] && echo 0 || echo 1)
 				else predicted_ok=$([ "$trust_prediction" != loads ] && echo 0 || echo 1); fi
 				tap_check "$label: the plan predicted it ($trust_prediction, browser: $nav_outcome${nav_code:+ $nav_code})" "$predicted_ok"
+			fi
+			if [ "$via" = certtrust ] && [ "$state" = after ] && [ "$profile" = chain ] &&
+				{ [ "$mech" = anchor ] || [ "$mech" = rootC ]; }; then
+				root_sha256=$(openssl x509 -in "$root_pem" -noout -fingerprint -sha256 | cut -d= -f2)
+				[ "$trust_target" = "$root_sha256" ]
+				tap_check "$label: certtrust trusted the root, not the leaf" $?
 			fi
 			if [ "$via" = certtrust ] && [ "$state" = undone ]; then
 				[ "$(stores_snapshot "$dir")" = "$snap_before" ]
