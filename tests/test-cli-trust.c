@@ -350,3 +350,116 @@ Test(trust, hostile_subject_makes_a_safe_nickname)
 	cr_assert_null(strchr(run->out, '\r'), "no raw CR on stdout");
 	cr_assert_not(g_file_test(db, G_FILE_TEST_EXISTS), "a refused store is not touched");
 }
+
+Test(trust, system_store_on_a_sysroot_tree_gets_an_anchor_and_loses_it)
+{
+	g_autofree gchar *root = trust_path("sysroot");
+	g_autofree gchar *anchors = g_build_filename(root, "etc/pki/ca-trust/source/anchors", NULL);
+	g_autofree gchar *file = ct_test_data_path("tomcat.pem");
+	g_autofree gchar *sha = trust_sha256("tomcat.pem");
+	g_autoptr(CtTestRun) run = NULL;
+	g_autoptr(CtTestRun) removed = NULL;
+	g_autoptr(GDir) dir = NULL;
+	g_autofree gchar *written = NULL;
+	g_autofree gchar *check = NULL;
+	g_autoptr(CtTestRun) openssl = NULL;
+	const gchar *name;
+
+	/* a Fedora layout: certtrust writes the anchor; update-ca-trust is not run in a tree */
+	cr_assert_eq(g_mkdir_with_parents(anchors, 0755), 0);
+	run = trust_run("--sysroot", root, "trust", file, "--store", "system", "--name",
+			"ucm.example.com:8443");
+	cr_assert_eq(run->exit_status, 0, "%s%s", run->out, run->err);
+	dir = g_dir_open(anchors, 0, NULL);
+	name = g_dir_read_name(dir);
+	cr_assert_not_null(name, "no anchor written in %s", anchors);
+	written = g_build_filename(anchors, name, NULL);
+	check = g_strdup_printf("openssl x509 -in '%s' -noout -fingerprint -sha256 | cut -d= -f2",
+				written);
+	openssl = ct_test_run_shell(check);
+	cr_assert_str_eq(g_strstrip(openssl->out), sha, "the anchor is the certificate");
+
+	removed = trust_run("--sysroot", root, "untrust", sha, NULL, NULL, NULL, NULL);
+	cr_assert_eq(removed->exit_status, 0, "%s%s", removed->out, removed->err);
+	cr_assert_not(g_file_test(written, G_FILE_TEST_EXISTS), "%s is still there", written);
+}
+
+Test(trust, system_store_refuses_a_ca_without_allow_ca)
+{
+	g_autofree gchar *root = trust_path("sysroot");
+	g_autofree gchar *anchors = g_build_filename(root, "etc/pki/ca-trust/source/anchors", NULL);
+	g_autofree gchar *file = ct_test_data_path("ca-leaf.pem");
+	g_autoptr(CtTestRun) refused = NULL;
+	g_autoptr(CtTestRun) allowed = NULL;
+	g_autoptr(GDir) dir = NULL;
+
+	cr_assert_eq(g_mkdir_with_parents(anchors, 0755), 0);
+	refused = trust_run("--sysroot", root, "trust", file, "--store", "system", "--name",
+			    "ucm.example.com:8443");
+	cr_assert_eq(refused->exit_status, 6, "%s%s", refused->out, refused->err);
+	cr_assert_not_null(strstr(refused->out, "--allow-ca"), "%s", refused->out);
+	dir = g_dir_open(anchors, 0, NULL);
+	cr_assert_null(g_dir_read_name(dir), "a refusal writes nothing");
+	{
+		const gchar *argv[] = {"certtrust",  "--sysroot", root,
+				       "trust",	     file,	  "--store",
+				       "system",     "--name",	  "ucm.example.com:8443",
+				       "--allow-ca", NULL};
+		allowed = ct_test_run(argv, NULL);
+	}
+	cr_assert_eq(allowed->exit_status, 0, "%s%s", allowed->out, allowed->err);
+}
+
+Test(trust, read_only_profile_fails_clearly_and_records_nothing)
+{
+	g_autofree gchar *file = ct_test_data_path("tomcat.pem");
+	g_autoptr(CtTestRun) probe = ct_test_run_shell("unshare -m true");
+	g_autofree gchar *cmd = NULL;
+	g_autoptr(CtTestRun) run = NULL;
+	g_autoptr(CtTestRun) list = NULL;
+	g_autoptr(JsonNode) root = NULL;
+
+	if (probe->exit_status != 0)
+		cr_skip_test("no mount namespaces here (unshare -m)");
+	/* root ignores file modes: a read-only bind mount is what really refuses writes */
+	cmd =
+	    g_strdup_printf("unshare -m sh -c 'mount --make-rprivate / && mount --bind \"%s\" "
+			    "\"%s\" && mount -o remount,bind,ro \"%s\" && exec \"%s\" trust \"%s\" "
+			    "--store \"firefox:%s\" --name ucm.example.com:8443'",
+			    profile, profile, profile, g_getenv("CT_CERTTRUST"), file, profile);
+	run = ct_test_run_shell(cmd);
+	cr_assert_eq(run->exit_status, 1, "%s%s", run->out, run->err);
+	cr_assert_not_null(strstr(run->out, profile), "the message names the profile: %s",
+			   run->out);
+	list = trust_run("list", "--json", NULL, NULL, NULL, NULL, NULL, NULL);
+	root = ct_test_parse_one_json_document(list->out);
+	cr_assert_eq(json_array_get_length(
+			 json_object_get_array_member(json_node_get_object(root), "entries")),
+		     0);
+}
+
+Test(trust, two_trusts_at_once_on_one_database_both_land)
+{
+	g_autofree gchar *db = trust_path("db");
+	g_autofree gchar *tomcat = ct_test_data_path("tomcat.pem");
+	g_autofree gchar *ec = ct_test_data_path("ec.pem");
+	g_autofree gchar *cmd = g_strdup_printf(
+	    "mkdir -p '%s' && certutil -N -d 'sql:%s' --empty-password && "
+	    "('%s' trust '%s' --store 'nss:%s' --name a.example:1 >/dev/null & "
+	    "'%s' trust '%s' --store 'nss:%s' --name b.example:1 >/dev/null & wait)",
+	    db, db, g_getenv("CT_CERTTRUST"), tomcat, db, g_getenv("CT_CERTTRUST"), ec, db);
+	g_autoptr(CtTestRun) run = ct_test_run_shell(cmd);
+	g_autofree gchar *listing = trust_certutil_list(db);
+	g_autoptr(CtTestRun) list = trust_run("list", "--json", NULL, NULL, NULL, NULL, NULL, NULL);
+	g_autoptr(JsonNode) root = NULL;
+	guint certtrust_entries = 0;
+
+	cr_assert_eq(run->exit_status, 0, "%s", run->err);
+	for (const gchar *p = listing; (p = strstr(p, "certtrust-")) != NULL; p++)
+		certtrust_entries++;
+	cr_assert_eq(certtrust_entries, 2, "both certificates in the db: %s", listing);
+	root = ct_test_parse_one_json_document(list->out);
+	cr_assert_eq(json_array_get_length(
+			 json_object_get_array_member(json_node_get_object(root), "entries")),
+		     2, "both writes in the ledger: %s", list->out);
+}
