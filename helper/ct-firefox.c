@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <gio/gio.h>
+#include <glib/gstdio.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -724,6 +725,19 @@ ct_firefox_refuse_if_running(const gchar *profile_dir, GError **error)
 
 /* write lines back, atomically, mode 0600; the header only for a new file */
 static gboolean
+ct_firefox_lines_are_only_header(GPtrArray *lines)
+{
+	g_autoptr(GString) text = g_string_new(NULL);
+	for (guint i = 0; i < lines->len; i++) {
+		const CtFirefoxLine *line = g_ptr_array_index(lines, i);
+		g_string_append_len(text, line->text, (gssize)line->len);
+		if (line->newline)
+			g_string_append_c(text, '\n');
+	}
+	return g_strcmp0(text->str, CT_FIREFOX_OVERRIDE_HEADER) == 0;
+}
+
+static gboolean
 ct_firefox_write_overrides(const gchar *path, GPtrArray *lines, gboolean exists, GError **error)
 {
 	g_autoptr(GString) data = g_string_new(exists ? NULL : CT_FIREFOX_OVERRIDE_HEADER);
@@ -884,8 +898,17 @@ ct_firefox_override_remove(const gchar *profile_dir,
 		return TRUE;
 	if (!ct_firefox_refuse_if_running(profile_dir, error))
 		return FALSE;
-	if (!ct_firefox_write_overrides(path, lines, exists, error))
+	/* only the header we write is left: the file goes, as it was before the first add */
+	if (ct_firefox_lines_are_only_header(lines)) {
+		if (g_unlink(path) != 0) {
+			gint errsv = errno;
+			g_set_error(error, CT_ERROR, CT_ERROR_PERMISSION_DENIED,
+				    "cannot remove %s: %s", path, g_strerror(errsv));
+			return FALSE;
+		}
+	} else if (!ct_firefox_write_overrides(path, lines, exists, error)) {
 		return FALSE;
+	}
 	if (changed != NULL)
 		*changed = TRUE;
 	return TRUE;
