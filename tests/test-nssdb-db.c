@@ -887,45 +887,27 @@ Test(nssdb_db, a_directory_with_quotes_and_spaces_works)
 	ct_test_assert_certutil_trust(dir, "leaf", "CP,,");
 }
 
-/* in a child: open dir and add one certificate; the exit status says how it went */
-static gint
-ct_test_add_child(const gchar *dir, const gchar *name, const gchar *nickname)
-{
-	g_autoptr(GError) error = NULL;
-	g_autoptr(CtNssDb) db = ct_nssdb_open(dir, FALSE, &error);
-	g_autoptr(GBytes) der = ct_test_data_bytes(name);
-
-	if (db == NULL) {
-		g_printerr("open %s: %s\n", dir, error->message);
-		return 1;
-	}
-	if (!ct_nssdb_add(db, der, nickname, "CP,,", &error)) {
-		g_printerr("add %s: %s\n", nickname, error->message);
-		return 2;
-	}
-	return 0;
-}
-
 Test(nssdb_db, two_processes_adding_at_once_both_get_in)
 {
 	g_autofree gchar *dir = ct_test_mkdir("db");
 	const gchar *files[] = {"leaf.der", "tomcat.der", "ca.der"};
 	const gchar *nicknames[] = {"leaf", "tomcat", "root"};
-	pid_t pids[G_N_ELEMENTS(files)];
+	GPid pids[G_N_ELEMENTS(files)];
+	const gchar *writer = g_getenv("CT_TEST_NSSDB_ADD");
 	g_autofree gchar *ca_leaf = ct_test_data_path("ca-leaf.pem");
 	g_autofree gchar *args = g_strdup_printf("-A -n ca-leaf -t C,, -i '%s'", ca_leaf);
 
+	cr_assert_not_null(writer, "CT_TEST_NSSDB_ADD is not set: run the tests with meson test");
 	g_free(ct_test_certutil(dir, "-N --empty-password"));
-	/* three of our writers in children (NSS is not initialised here yet) and certutil
-	 * as a fourth, all at the same time: SQLite's locking must let every one in */
+	/* three of our writers, each a process of its own, and certutil as a fourth, all at
+	 * the same time: SQLite's locking must let every one in */
 	for (guint i = 0; i < G_N_ELEMENTS(files); i++) {
-		pids[i] = fork();
-		cr_assert_geq(pids[i], 0);
-		if (pids[i] == 0) {
-			gint code = ct_test_add_child(dir, files[i], nicknames[i]);
-			ct_nssdb_shutdown();
-			_exit(code);
-		}
+		g_autofree gchar *der = ct_test_data_path(files[i]);
+		const gchar *argv[] = {writer, dir, der, nicknames[i], "CP,,", NULL};
+		g_autoptr(GError) error = NULL;
+		cr_assert(g_spawn_async(NULL, (gchar **)argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD, NULL,
+					NULL, &pids[i], &error),
+			  "%s: %s", writer, error != NULL ? error->message : "");
 	}
 	g_free(ct_test_certutil(dir, args));
 	for (guint i = 0; i < G_N_ELEMENTS(files); i++) {
