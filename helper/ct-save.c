@@ -168,6 +168,57 @@ ct_save_via_temp(gchar *tmp, const gchar *path, GBytes *contents, guint mode, Ct
 	return errsv;
 }
 
+/* give the unnamed file fd a name in one step; 0 or an errno */
+static gint
+ct_save_link_unnamed(gint fd, const gchar *path)
+{
+	g_autofree gchar *proc = g_strdup_printf("/proc/self/fd/%d", fd);
+	return linkat(AT_FDCWD, proc, AT_FDCWD, path, AT_SYMLINK_FOLLOW) == 0 ? 0 : errno;
+}
+
+/* the data goes into an unnamed file of dir (O_TMPFILE), so a process killed (SIGKILL, a
+ * power cut) while it writes and syncs leaves nothing behind; a replacement then has a
+ * temp name only for the instant between link() and rename(). -1 when the file system or
+ * the system lacks O_TMPFILE or /proc, else 0 or an errno */
+static gint
+ct_save_via_unnamed(const gchar *dir,
+		    gchar *tmp,
+		    const gchar *path,
+		    GBytes *contents,
+		    guint mode,
+		    CtSaveFlags flags)
+{
+	gsize len = 0;
+	const guint8 *data = g_bytes_get_data(contents, &len);
+	gchar *x = tmp + strlen(tmp) - 6;
+	gint errsv;
+	gint fd;
+
+	if (!g_file_test("/proc/self/fd", G_FILE_TEST_IS_DIR))
+		return -1;
+	fd = open(dir, O_TMPFILE | O_WRONLY | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return errno == EOPNOTSUPP || errno == EISDIR || errno == EINVAL ? -1 : errno;
+	errsv = ct_save_write_fd(fd, data, len, mode);
+	if (errsv == 0 && (flags & CT_SAVE_FLAG_REPLACE) == 0) {
+		errsv = ct_save_link_unnamed(fd, path);
+	} else if (errsv == 0) {
+		static const gchar chars[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
+		errsv = EEXIST;
+		for (guint attempt = 0; attempt < 100 && errsv == EEXIST; attempt++) {
+			for (guint i = 0; i < 6; i++)
+				x[i] = chars[g_random_int_range(0, sizeof(chars) - 1)];
+			errsv = ct_save_link_unnamed(fd, tmp);
+		}
+		if (errsv == 0 && rename(tmp, path) != 0) {
+			errsv = errno;
+			g_unlink(tmp);
+		}
+	}
+	close(fd);
+	return errsv;
+}
+
 gboolean
 ct_save_file(const gchar *path, GBytes *contents, guint mode, CtSaveFlags flags, GError **error)
 {
@@ -212,7 +263,11 @@ ct_save_file(const gchar *path, GBytes *contents, guint mode, CtSaveFlags flags,
 	sigaddset(&held, SIGTERM);
 	sigaddset(&held, SIGHUP);
 	pthread_sigmask(SIG_BLOCK, &held, &previous);
-	errsv = ct_save_via_temp(tmp, path, contents, mode, flags);
+	errsv = ct_save_via_unnamed(dir, tmp, path, contents, mode, flags);
+	if (errsv < 0) {
+		memcpy(tmp + strlen(tmp) - 6, "XXXXXX", 6);
+		errsv = ct_save_via_temp(tmp, path, contents, mode, flags);
+	}
 	pthread_sigmask(SIG_SETMASK, &previous, NULL);
 	if (errsv == EEXIST) {
 		g_set_error(error, CT_ERROR, CT_ERROR_EXISTS, "%s already exists", path);
