@@ -190,6 +190,17 @@ ct_ledger_add(CtLedger *ledger, CtLedgerEntry *entry)
 	g_ptr_array_add(ledger->entries, entry);
 }
 
+CtLedgerEntry *
+ct_ledger_lookup(CtLedger *ledger, const CtLedgerEntry *entry)
+{
+	for (guint i = 0; i < ledger->entries->len; i++) {
+		CtLedgerEntry *recorded = g_ptr_array_index(ledger->entries, i);
+		if (ct_ledger_same(recorded, entry))
+			return recorded;
+	}
+	return NULL;
+}
+
 GPtrArray *
 ct_ledger_find(CtLedger *ledger, const gchar *sha256)
 {

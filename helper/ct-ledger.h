@@ -43,6 +43,10 @@ ct_ledger_get_entries(CtLedger *ledger); /* (transfer none) CtLedgerEntry* */
 void
 ct_ledger_add(CtLedger *ledger, CtLedgerEntry *entry);
 
+/* the recorded entry for the same store, location, kind, certificate and host, or NULL */
+CtLedgerEntry *
+ct_ledger_lookup(CtLedger *ledger, const CtLedgerEntry *entry); /* (transfer none) */
+
 /* the entries for a certificate: written as it, or for it */
 GPtrArray *
 ct_ledger_find(CtLedger *ledger, const gchar *sha256); /* (transfer container) */

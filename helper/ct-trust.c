@@ -466,31 +466,77 @@ ct_trust_set_error(CtTrustStep *step, GError *error)
 	step->refusal = error->code;
 }
 
+/* write-ahead: the ledger learns of a write before the store changes, so a write cut
+ * short (SIGKILL, a power cut) leaves a record untrust can act on, never a change nobody
+ * recorded; *added says whether the record is new */
+static gboolean
+ct_trust_record_ahead(CtLedger *ledger, CtLedgerEntry *entry, gboolean *added, GError **error)
+{
+	*added = ct_ledger_lookup(ledger, entry) == NULL;
+	ct_ledger_add(ledger, entry);
+	if (!ct_ledger_save(ledger, error)) {
+		g_prefix_error(error, "nothing was written: ");
+		return FALSE;
+	}
+	return TRUE;
+}
+
+/* the write did not happen: a record made for it goes again */
+static void
+ct_trust_unrecord(CtLedger *ledger, CtLedgerEntry *entry, gboolean added)
+{
+	g_autoptr(GError) error = NULL;
+
+	if (!added)
+		return;
+	ct_ledger_remove(ledger, entry);
+	if (!ct_ledger_save(ledger, &error))
+		g_warning("the ledger still names a write that did not happen: %s", error->message);
+}
+
 static void
 ct_trust_apply_override(CtTrustStep *step, CtTrustPlan *plan, CtLedger *ledger)
 {
+	g_autoptr(GError) error = NULL;
+	g_autoptr(GHashTable) present = NULL;
 	guint changed_count = 0;
 
+	present = ct_firefox_override_list(step->store->location, &error);
+	if (present == NULL) {
+		ct_trust_set_error(step, error);
+		return;
+	}
 	for (guint i = 0; i < step->hosts->len; i++) {
 		const gchar *name = g_ptr_array_index(step->hosts, i);
 		guint16 port = 443;
 		g_autofree gchar *host = ct_trust_split_name(name, &port);
 		g_autofree gchar *replaced = NULL;
-		g_autoptr(GError) error = NULL;
 		CtLedgerEntry *entry;
 		gboolean changed = FALSE;
+		gboolean added = FALSE;
 
+		entry = ct_trust_entry_new(step, plan->chain, "override", step->store->location);
+		entry->host = strchr(host, ':') != NULL ? g_strdup_printf("[%s]:%u", host, port)
+							: g_strdup_printf("%s:%u", host, port);
+		/* an exception the user made by hand is not certtrust's to record or remove */
+		if (g_strcmp0(g_hash_table_lookup(present, entry->host), step->target->sha256) ==
+			0 &&
+		    ct_ledger_lookup(ledger, entry) == NULL) {
+			ct_ledger_entry_free(entry);
+			continue;
+		}
+		if (!ct_trust_record_ahead(ledger, entry, &added, &error)) {
+			ct_trust_set_error(step, error);
+			return;
+		}
 		if (!ct_firefox_override_add(step->store->location, host, port,
 					     step->target->sha256, &changed, &replaced, &error)) {
+			ct_trust_unrecord(ledger, entry, added);
 			ct_trust_set_error(step, error);
 			return;
 		}
 		if (changed)
 			changed_count++;
-		entry = ct_trust_entry_new(step, plan->chain, "override", step->store->location);
-		entry->host = strchr(host, ':') != NULL ? g_strdup_printf("[%s]:%u", host, port)
-							: g_strdup_printf("%s:%u", host, port);
-		ct_ledger_add(ledger, entry);
 	}
 	ct_trust_set_result(step, changed_count > 0 ? "done" : "unchanged",
 			    changed_count > 0
@@ -504,7 +550,8 @@ ct_trust_apply_nss(CtTrustStep *step, CtTrustPlan *plan, CtLedger *ledger)
 	g_autoptr(GError) error = NULL;
 	g_autoptr(CtNssDb) db = NULL;
 	g_autoptr(CtNssDbEntry) existing = NULL;
-	CtLedgerEntry *entry;
+	CtLedgerEntry *entry = NULL;
+	gboolean added = FALSE;
 
 	if (g_mkdir_with_parents(step->store->location, 0700) != 0) {
 		gint errsv = errno;
@@ -523,23 +570,28 @@ ct_trust_apply_nss(CtTrustStep *step, CtTrustPlan *plan, CtLedger *ledger)
 		ct_trust_set_error(step, error);
 		return;
 	}
-	if (existing != NULL && g_strcmp0(existing->trust, step->trust) == 0) {
-		ct_trust_set_result(step, "unchanged", g_strdup("already trusted that way"));
-	} else {
-		if (!ct_nssdb_add(db, step->target->der, step->nickname, step->trust, &error)) {
+	/* a certificate that was there before certtrust is not ours to remove */
+	if (existing == NULL || g_strcmp0(existing->nickname, step->nickname) == 0) {
+		entry = ct_trust_entry_new(step, plan->chain, "nss", step->store->location);
+		entry->nickname = g_strdup(step->nickname);
+		entry->trust = g_strdup(step->trust);
+		if (!ct_trust_record_ahead(ledger, entry, &added, &error)) {
 			ct_trust_set_error(step, error);
 			return;
 		}
-		ct_trust_set_result(step, "done",
-				    g_strdup("restart the browser if it already failed this site"));
 	}
-	/* a certificate that was there before certtrust is not ours to remove */
-	if (existing != NULL && g_strcmp0(existing->nickname, step->nickname) != 0)
+	if (existing != NULL && g_strcmp0(existing->trust, step->trust) == 0) {
+		ct_trust_set_result(step, "unchanged", g_strdup("already trusted that way"));
 		return;
-	entry = ct_trust_entry_new(step, plan->chain, "nss", step->store->location);
-	entry->nickname = g_strdup(step->nickname);
-	entry->trust = g_strdup(step->trust);
-	ct_ledger_add(ledger, entry);
+	}
+	if (!ct_nssdb_add(db, step->target->der, step->nickname, step->trust, &error)) {
+		if (entry != NULL)
+			ct_trust_unrecord(ledger, entry, added);
+		ct_trust_set_error(step, error);
+		return;
+	}
+	ct_trust_set_result(step, "done",
+			    g_strdup("restart the browser if it already failed this site"));
 }
 
 static void
@@ -547,20 +599,27 @@ ct_trust_apply_anchor(CtTrustStep *step, CtTrustPlan *plan, CtLedger *ledger)
 {
 	g_autoptr(GError) error = NULL;
 	gboolean changed = FALSE;
+	gboolean added = FALSE;
 	CtSystemStoreKind kind = ct_system_store_detect(plan->sysroot);
+	CtLedgerEntry *entry;
 
 	if (g_strcmp0(plan->sysroot, "/") == 0 && geteuid() != 0) {
 		ct_trust_set_result(step, "needs-root",
 				    g_strdup("the OS store needs root: run the commands shown"));
 		return;
 	}
+	entry = ct_trust_entry_new(step, plan->chain, "anchor", step->anchor_path);
+	if (!ct_trust_record_ahead(ledger, entry, &added, &error)) {
+		ct_trust_set_error(step, error);
+		return;
+	}
 	if (!ct_system_store_install(plan->sysroot, kind, step->anchor_path, step->target->der,
 				     &changed, &error)) {
+		ct_trust_unrecord(ledger, entry, added);
 		ct_trust_set_error(step, error);
 		return;
 	}
 	ct_trust_set_result(step, changed ? "done" : "unchanged", NULL);
-	ct_ledger_add(ledger, ct_trust_entry_new(step, plan->chain, "anchor", step->anchor_path));
 }
 
 void
@@ -614,8 +673,8 @@ ct_trust_plan_get_exit_status(CtTrustPlan *plan)
 	return refused ? 6 : 0;
 }
 
-static gboolean
-ct_trust_store_selected(CtLedgerEntry *entry, GPtrArray *stores)
+gboolean
+ct_store_selects(GPtrArray *stores, const CtLedgerEntry *entry)
 {
 	if (stores == NULL)
 		return TRUE;
@@ -671,7 +730,7 @@ ct_trust_remove(CtLedger *ledger, const gchar *sha256, GPtrArray *stores, const 
 		g_autoptr(GError) error = NULL;
 		gboolean changed = FALSE;
 
-		if (!ct_trust_store_selected(entry, stores))
+		if (!ct_store_selects(stores, entry))
 			continue;
 		result = g_new0(CtUntrustResult, 1);
 		result->entry = ct_ledger_entry_copy(entry);
@@ -687,4 +746,54 @@ ct_trust_remove(CtLedger *ledger, const gchar *sha256, GPtrArray *stores, const 
 		ct_ledger_remove(ledger, entry);
 	}
 	return results;
+}
+
+gboolean
+ct_trust_entry_is_present(const CtLedgerEntry *entry, gboolean *present, GError **error)
+{
+	*present = FALSE;
+	if (g_strcmp0(entry->kind, "override") == 0) {
+		g_autoptr(GHashTable) overrides = ct_firefox_override_list(entry->location, error);
+		if (overrides == NULL)
+			return FALSE;
+		*present = g_strcmp0(g_hash_table_lookup(overrides, entry->host), entry->sha256) ==
+			   0;
+		return TRUE;
+	}
+	if (g_strcmp0(entry->kind, "nss") == 0) {
+		g_autoptr(CtNssDb) db = NULL;
+		g_autoptr(CtNssDbEntry) found = NULL;
+		g_autoptr(GError) error_local = NULL;
+
+		db = ct_nssdb_open(entry->location, FALSE, &error_local);
+		if (db == NULL && g_error_matches(error_local, CT_ERROR, CT_ERROR_NOT_FOUND))
+			return TRUE;
+		if (db == NULL) {
+			g_propagate_error(error, g_steal_pointer(&error_local));
+			return FALSE;
+		}
+		found = ct_nssdb_find(db, entry->sha256, &error_local);
+		if (error_local != NULL) {
+			g_propagate_error(error, g_steal_pointer(&error_local));
+			return FALSE;
+		}
+		if (found == NULL)
+			return TRUE;
+		*present = g_strcmp0(found->trust, entry->trust) == 0;
+		return TRUE;
+	}
+	if (g_strcmp0(entry->kind, "anchor") == 0) {
+		g_autoptr(CtChain) chain = NULL;
+		g_autoptr(GError) error_local = NULL;
+
+		if (!g_file_test(entry->location, G_FILE_TEST_EXISTS))
+			return TRUE;
+		chain = ct_chain_load_file(entry->location, NULL, &error_local);
+		*present = chain != NULL &&
+			   g_strcmp0(ct_chain_get_leaf(chain)->sha256, entry->sha256) == 0;
+		return TRUE;
+	}
+	g_set_error(error, CT_ERROR, CT_ERROR_INVALID_DATA, "unknown ledger entry kind %s",
+		    entry->kind);
+	return FALSE;
 }

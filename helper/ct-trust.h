@@ -38,6 +38,10 @@ ct_store_resolve(const gchar *const *specs,
 		 const gchar *sysroot,
 		 GError **error); /* (transfer full) CtStore* */
 
+/* does a ledger entry belong to one of these stores? (NULL: every store) */
+gboolean
+ct_store_selects(GPtrArray *stores, const CtLedgerEntry *entry);
+
 typedef struct {
 	gchar *name;	/* as the user will type it: host or host:port */
 	gchar *browser; /* "firefox", "chromium", "curl, GLib" */
@@ -114,3 +118,9 @@ ct_trust_remove(CtLedger *ledger,
 		const gchar *sha256,
 		GPtrArray *stores,
 		const gchar *sysroot); /* (transfer full) CtUntrustResult* */
+
+/* is what the ledger entry records still in its store? Re-read from the store itself (the
+ * exception line, the db's certificate and trust flags, the anchor file), never from the
+ * ledger: a user can remove trust by hand */
+gboolean
+ct_trust_entry_is_present(const CtLedgerEntry *entry, gboolean *present, GError **error);

@@ -3,6 +3,8 @@
 #include "config.h"
 
 #include <glib/gstdio.h>
+#include <signal.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "ct-test.h"
@@ -461,4 +463,216 @@ Test(trust, two_trusts_at_once_on_one_database_both_land)
 	cr_assert_eq(json_array_get_length(
 			 json_object_get_array_member(json_node_get_object(root), "entries")),
 		     2, "both writes in the ledger: %s", list->out);
+}
+
+/* the ledger's entries of one store kind (and host, for overrides) */
+static guint
+trust_ledger_count(JsonNode *list, const gchar *store, const gchar *host)
+{
+	JsonArray *entries = json_object_get_array_member(json_node_get_object(list), "entries");
+	guint count = 0;
+
+	for (guint i = 0; i < json_array_get_length(entries); i++) {
+		JsonObject *entry = json_array_get_object_element(entries, i);
+		if (g_strcmp0(json_object_get_string_member(entry, "store"), store) != 0)
+			continue;
+		if (host != NULL &&
+		    g_strcmp0(json_object_get_string_member(entry, "host"), host) != 0)
+			continue;
+		count++;
+	}
+	return count;
+}
+
+/* SQLite opens the database read-write (rolling back what a killed writer left) and
+ * finds it intact */
+static void
+trust_sqlite_integrity_check(const gchar *dir)
+{
+	g_autofree gchar *cmd = g_strdup_printf("python3 -c 'import sqlite3, sys; "
+						"print(sqlite3.connect(sys.argv[1]).execute("
+						"\"pragma integrity_check\").fetchone()[0])' "
+						"'%s/cert9.db'",
+						dir);
+	g_autoptr(CtTestRun) run = ct_test_run_shell(cmd);
+
+	cr_assert_eq(run->exit_status, 0, "%s", run->err);
+	cr_assert_str_eq(g_strstrip(run->out), "ok", "%s/cert9.db", dir);
+}
+
+static gchar *
+trust_read_overrides(void)
+{
+	g_autofree gchar *path = g_build_filename(profile, "cert_override.txt", NULL);
+	gchar *text = NULL;
+
+	if (!g_file_get_contents(path, &text, NULL, NULL))
+		return g_strdup("");
+	return text;
+}
+
+Test(trust, sigkill_at_any_moment_leaves_stores_usable_and_recorded, .timeout = 240)
+{
+	g_autofree gchar *db = trust_path("db");
+	g_autofree gchar *nss = g_strconcat("nss:", db, NULL);
+	g_autofree gchar *firefox = g_strconcat("firefox:", profile, NULL);
+	g_autofree gchar *tomcat = ct_test_data_path("tomcat.pem");
+	g_autofree gchar *create = g_strdup_printf("mkdir -p '%s' && certutil -N -d 'sql:%s' "
+						   "--empty-password",
+						   db, db);
+	g_autoptr(CtTestRun) made = ct_test_run_shell(create);
+	g_autofree gchar *before = trust_certutil_list(db);
+	const gchar *argv[] = {g_getenv("CT_CERTTRUST"),
+			       "trust",
+			       tomcat,
+			       "--store",
+			       nss,
+			       "--store",
+			       firefox,
+			       "--name",
+			       "ucm.example.com:8443",
+			       "--name",
+			       "127.0.0.1:8443",
+			       "--yes",
+			       NULL};
+	const gchar *hosts[] = {"ucm.example.com:8443", "127.0.0.1:8443"};
+	guint cut_short = 0;
+
+	cr_assert_eq(made->exit_status, 0, "%s", made->err);
+	cr_assert_not_null(argv[0]);
+	/* a whole trust takes about 0.1 s here: kills from the start to past the end */
+	for (guint i = 0; i < 25; i++) {
+		g_autoptr(GError) error = NULL;
+		g_autoptr(CtTestRun) list = NULL;
+		g_autoptr(CtTestRun) undo = NULL;
+		g_autoptr(JsonNode) ledger = NULL;
+		g_autofree gchar *stored = NULL;
+		g_autofree gchar *overrides = NULL;
+		g_autofree gchar *overrides_after = NULL;
+		g_autofree gchar *after = NULL;
+		gboolean in_db;
+		gint status = 0;
+		GPid pid;
+
+		cr_assert(g_spawn_async(NULL, (gchar **)argv, NULL,
+					G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_STDOUT_TO_DEV_NULL |
+					    G_SPAWN_STDERR_TO_DEV_NULL,
+					NULL, NULL, &pid, &error),
+			  "%s", error != NULL ? error->message : "");
+		g_usleep((gulong)i * 6000);
+		kill(pid, SIGKILL);
+		cr_assert_eq(waitpid(pid, &status, 0), pid);
+		if (WIFSIGNALED(status))
+			cut_short++;
+
+		/* the database opens, the ledger parses. A kill inside a transaction leaves
+		 * cert9.db-journal behind, which SQLite rolls back on the next read-write open
+		 * (the browsers, certtrust, certutil -A); a read-only `certutil -L` says
+		 * SEC_ERROR_BAD_DATABASE until then, so SQLite itself opens it first */
+		trust_sqlite_integrity_check(db);
+		stored = trust_certutil_list(db);
+		list = trust_run("list", "--json", NULL, NULL, NULL, NULL, NULL, NULL);
+		cr_assert_eq(list->exit_status, 0, "kill after %u ms: list: %s", i * 6, list->err);
+		ledger = ct_test_parse_one_json_document(list->out);
+		/* whatever reached a store was recorded first */
+		in_db = strstr(stored, "certtrust-") != NULL;
+		cr_assert(!in_db || trust_ledger_count(ledger, "nss", NULL) == 1,
+			  "kill after %u ms: the db has the certificate, the ledger does not",
+			  i * 6);
+		overrides = trust_read_overrides();
+		for (guint h = 0; h < G_N_ELEMENTS(hosts); h++) {
+			g_autofree gchar *line = g_strdup_printf("\n%s:\t", hosts[h]);
+			cr_assert(strstr(overrides, line) == NULL ||
+				      trust_ledger_count(ledger, "firefox", hosts[h]) == 1,
+				  "kill after %u ms: %s is in cert_override.txt, not in the ledger",
+				  i * 6, hosts[h]);
+		}
+
+		/* and untrust gives everything back */
+		undo = trust_run("untrust", tomcat, NULL, NULL, NULL, NULL, NULL, NULL);
+		/* nothing recorded: nothing to undo (exit 3, not found) */
+		cr_assert_eq(undo->exit_status,
+			     trust_ledger_count(ledger, "nss", NULL) +
+					 trust_ledger_count(ledger, "firefox", NULL) >
+				     0
+				 ? 0
+				 : 3,
+			     "kill after %u ms: untrust: %s%s", i * 6, undo->out, undo->err);
+		after = trust_certutil_list(db);
+		cr_assert_str_eq(after, before, "kill after %u ms", i * 6);
+		overrides_after = trust_read_overrides();
+		for (guint h = 0; h < G_N_ELEMENTS(hosts); h++)
+			cr_assert_null(strstr(overrides_after, hosts[h]), "kill after %u ms: %s",
+				       i * 6, overrides_after);
+	}
+	/* some kills must have landed while it was working, or this proved nothing */
+	cr_assert_gt(cut_short, 0);
+	cr_log_info("%u of 25 trusts were killed before they finished", cut_short);
+}
+
+Test(trust, status_rereads_the_stores_and_exact_wants_the_certificate_itself)
+{
+	g_autofree gchar *db = trust_path("db");
+	g_autofree gchar *nss = g_strconcat("nss:", db, NULL);
+	g_autofree gchar *firefox = g_strconcat("firefox:", profile, NULL);
+	g_autofree gchar *tomcat = ct_test_data_path("tomcat.pem");
+	g_autofree gchar *chain = ct_test_data_path("chain.pem");
+	g_autofree gchar *override = g_build_filename(profile, "cert_override.txt", NULL);
+	g_autofree gchar *delete_cmd = NULL;
+	g_autoptr(CtTestRun) trusted = NULL;
+	g_autoptr(CtTestRun) both = NULL;
+	g_autoptr(CtTestRun) one_gone = NULL;
+	g_autoptr(CtTestRun) only_firefox = NULL;
+	g_autoptr(CtTestRun) all_gone = NULL;
+	g_autoptr(CtTestRun) deleted = NULL;
+	g_autoptr(CtTestRun) root = NULL;
+	g_autoptr(CtTestRun) by_root = NULL;
+	g_autoptr(CtTestRun) exact = NULL;
+	g_autoptr(JsonNode) doc = NULL;
+	JsonObject *object;
+
+	trusted = trust_run("trust", tomcat, "--store", nss, "--store", firefox, "--name",
+			    "ucm.example.com:8443");
+	cr_assert_eq(trusted->exit_status, 0, "%s%s", trusted->out, trusted->err);
+	both = trust_run("status", tomcat, "--json", NULL, NULL, NULL, NULL, NULL);
+	cr_assert_eq(both->exit_status, 0, "%s%s", both->out, both->err);
+
+	/* the user deletes it from the db by hand: status sees it, from the db itself */
+	delete_cmd = g_strdup_printf("certutil -D -d 'sql:%s' -n "
+				     "\"$(certutil -L -d 'sql:%s' | grep -o 'certtrust-[^ ]*')\"",
+				     db, db);
+	deleted = ct_test_run_shell(delete_cmd);
+	cr_assert_eq(deleted->exit_status, 0, "%s", deleted->err);
+	one_gone = trust_run("status", tomcat, "--json", NULL, NULL, NULL, NULL, NULL);
+	cr_assert_eq(one_gone->exit_status, 0, "%s%s", one_gone->out, one_gone->err);
+	doc = ct_test_parse_one_json_document(one_gone->out);
+	object = json_node_get_object(doc);
+	cr_assert_str_eq(json_object_get_string_member(object, "status"), "trusted");
+	cr_assert_eq(json_array_get_length(json_object_get_array_member(object, "present")), 1);
+	cr_assert_eq(json_array_get_length(json_object_get_array_member(object, "missing")), 1);
+	cr_assert_str_eq(json_object_get_string_member(
+			     json_array_get_object_element(json_object_get_array_member(object,
+											"missing"),
+							   0),
+			     "store"),
+			 "nss");
+	only_firefox = trust_run("status", tomcat, "--store", nss, NULL, NULL, NULL, NULL);
+	cr_assert_eq(only_firefox->exit_status, 4, "%s%s", only_firefox->out, only_firefox->err);
+	cr_assert_not_null(strstr(only_firefox->out, "no longer in the stores"), "%s",
+			   only_firefox->out);
+
+	/* and the exception file too: nothing is trusted any more */
+	cr_assert_eq(g_unlink(override), 0);
+	all_gone = trust_run("status", tomcat, NULL, NULL, NULL, NULL, NULL, NULL);
+	cr_assert_eq(all_gone->exit_status, 4, "%s%s", all_gone->out, all_gone->err);
+
+	/* trust via the private root: the leaf is trusted, but not itself (TVS) */
+	root = trust_run("trust", chain, "--store", nss, "--allow-ca", "--name",
+			 "ucm.example.com:8443", NULL);
+	cr_assert_eq(root->exit_status, 0, "%s%s", root->out, root->err);
+	by_root = trust_run("status", chain, NULL, NULL, NULL, NULL, NULL, NULL);
+	cr_assert_eq(by_root->exit_status, 0, "%s%s", by_root->out, by_root->err);
+	exact = trust_run("status", chain, "--exact", NULL, NULL, NULL, NULL, NULL);
+	cr_assert_eq(exact->exit_status, 4, "%s%s", exact->out, exact->err);
+	cr_assert_not_null(strstr(exact->out, "itself"), "%s", exact->out);
 }

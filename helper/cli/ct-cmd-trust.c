@@ -433,13 +433,7 @@ ct_cmd_list(CtCli *cli, gint argc, gchar **argv, GError **error)
 		g_autofree gchar *subject = ct_cli_escape(entry->subject);
 		g_autofree gchar *location = ct_cli_escape(entry->location);
 		gint64 days = (entry->not_after - now) / (24 * 60 * 60);
-		gboolean selected = stores == NULL;
-		for (guint j = 0; stores != NULL && j < stores->len; j++) {
-			CtStore *store = g_ptr_array_index(stores, j);
-			selected |= g_strcmp0(ct_store_kind_to_string(store->kind), entry->store) ==
-				    0;
-		}
-		if (!selected)
+		if (!ct_store_selects(stores, entry))
 			continue;
 		json_builder_begin_object(builder);
 		json_builder_set_member_name(builder, "store");
@@ -477,16 +471,79 @@ ct_cmd_list(CtCli *cli, gint argc, gchar **argv, GError **error)
 	return TRUE;
 }
 
+/* the ledger's entries for a certificate, each re-read from its store: present ones in
+ * found, the ones a user removed by hand in missing */
+static gboolean
+ct_cmd_status_recheck(GPtrArray *entries,
+		      GPtrArray *stores,
+		      const gchar *exact_sha256,
+		      GPtrArray *found,
+		      GPtrArray *missing,
+		      GError **error)
+{
+	for (guint i = 0; i < entries->len; i++) {
+		CtLedgerEntry *entry = g_ptr_array_index(entries, i);
+		gboolean present = FALSE;
+
+		if (!ct_store_selects(stores, entry))
+			continue;
+		/* the seed's TVS rule: the certificate itself, not a CA that issued it */
+		if (exact_sha256 != NULL && g_strcmp0(entry->sha256, exact_sha256) != 0)
+			continue;
+		if (!ct_trust_entry_is_present(entry, &present, error))
+			return FALSE;
+		g_ptr_array_add(present ? found : missing, entry);
+	}
+	return TRUE;
+}
+
+static void
+ct_cmd_status_add_entries(JsonBuilder *builder, const gchar *member, GPtrArray *entries)
+{
+	json_builder_set_member_name(builder, member);
+	json_builder_begin_array(builder);
+	for (guint i = 0; i < entries->len; i++) {
+		CtLedgerEntry *entry = g_ptr_array_index(entries, i);
+		json_builder_begin_object(builder);
+		json_builder_set_member_name(builder, "store");
+		json_builder_add_string_value(builder, entry->store);
+		json_builder_set_member_name(builder, "location");
+		json_builder_add_string_value(builder, entry->location);
+		json_builder_set_member_name(builder, "action");
+		json_builder_add_string_value(builder, entry->kind);
+		json_builder_set_member_name(builder, "sha256");
+		json_builder_add_string_value(builder, entry->sha256);
+		json_builder_end_object(builder);
+	}
+	json_builder_end_array(builder);
+}
+
+static void
+ct_cmd_status_print_entries(GString *out, const gchar *title, GPtrArray *entries)
+{
+	for (guint i = 0; i < entries->len; i++) {
+		CtLedgerEntry *entry = g_ptr_array_index(entries, i);
+		g_autofree gchar *location = ct_cli_escape(entry->location);
+		g_string_append_printf(out, "  %s %s %s: %s\n", title, entry->store, entry->kind,
+				       location);
+	}
+}
+
 gboolean
 ct_cmd_status(CtCli *cli, gint argc, gchar **argv, GError **error)
 {
 	gboolean exact = FALSE;
+	g_auto(GStrv) store_specs = NULL;
+	g_autoptr(GPtrArray) stores = NULL;
 	g_autoptr(GPtrArray) chains = NULL;
 	g_autoptr(CtLedger) ledger = NULL;
 	g_autofree gchar *ledger_path = ct_context_get_ledger_path();
 	g_autofree gchar *name = NULL;
 	g_autoptr(GPtrArray) ours = NULL;
+	g_autoptr(GPtrArray) found = g_ptr_array_new();
+	g_autoptr(GPtrArray) missing = g_ptr_array_new();
 	g_autoptr(JsonBuilder) builder = json_builder_new();
+	g_autoptr(GString) out = g_string_new(NULL);
 	g_autofree gchar *trusted_sha = NULL;
 	CtCertificate *leaf;
 	GPtrArray *entries;
@@ -496,6 +553,7 @@ ct_cmd_status(CtCli *cli, gint argc, gchar **argv, GError **error)
 	const GOptionEntry options[] = {
 	    {"exact", 0, 0, G_OPTION_ARG_NONE, &exact,
 	     "That exact certificate must be trusted, not its CA (the seed's TVS rule)", NULL},
+	    {"store", 's', 0, G_OPTION_ARG_STRING_ARRAY, &store_specs, "Only these stores", "S"},
 	    G_OPTION_ENTRY_NULL,
 	};
 
@@ -505,6 +563,8 @@ ct_cmd_status(CtCli *cli, gint argc, gchar **argv, GError **error)
 		g_set_error_literal(error, CT_ERROR, CT_ERROR_INVALID_ARGS, "give one SOURCE");
 		return FALSE;
 	}
+	if (!ct_cmd_trust_stores_filter(cli, store_specs, &stores, error))
+		return FALSE;
 	name = ct_cmd_trust_source_name(argv[1], &port);
 	chains = ct_cli_load_sources(cli, argc, argv, error);
 	if (chains == NULL)
@@ -514,23 +574,21 @@ ct_cmd_status(CtCli *cli, gint argc, gchar **argv, GError **error)
 	if (ledger == NULL)
 		return FALSE;
 	ours = ct_ledger_find(ledger, leaf->sha256);
-	if (exact) {
-		/* only entries that hold the certificate itself */
-		for (guint i = ours->len; i > 0; i--) {
-			CtLedgerEntry *entry = g_ptr_array_index(ours, i - 1);
-			if (g_strcmp0(entry->sha256, leaf->sha256) != 0)
-				g_ptr_array_remove_index(ours, i - 1);
-		}
-	}
+	if (!ct_cmd_status_recheck(ours, stores, exact ? leaf->sha256 : NULL, found, missing,
+				   error))
+		return FALSE;
 	/* what certtrust trusted for this host:port before, if the server changed */
 	entries = ct_ledger_get_entries(ledger);
 	for (guint i = 0; name != NULL && i < entries->len && ours->len == 0; i++) {
 		CtLedgerEntry *entry = g_ptr_array_index(entries, i);
-		if (g_strcmp0(entry->host, name) == 0)
+		if (g_strcmp0(entry->host, name) == 0 && ct_store_selects(stores, entry))
 			trusted_sha = g_strdup(entry->for_sha256);
 	}
 	days = (leaf->not_after - g_get_real_time() / G_USEC_PER_SEC) / (24 * 60 * 60);
-	verdict = ours->len > 0 ? "trusted" : trusted_sha != NULL ? "changed" : "not-trusted";
+	verdict = found->len > 0	? "trusted"
+		  : trusted_sha != NULL ? "changed"
+		  : missing->len > 0	? "removed"
+					: "not-trusted";
 
 	json_builder_begin_object(builder);
 	json_builder_set_member_name(builder, "status");
@@ -538,32 +596,46 @@ ct_cmd_status(CtCli *cli, gint argc, gchar **argv, GError **error)
 	json_builder_set_member_name(builder, "sha256");
 	json_builder_add_string_value(builder, leaf->sha256);
 	json_builder_set_member_name(builder, "trusted_sha256");
-	json_builder_add_string_value(builder, ours->len > 0 ? leaf->sha256 : trusted_sha);
+	json_builder_add_string_value(builder, found->len > 0 ? leaf->sha256 : trusted_sha);
 	json_builder_set_member_name(builder, "days_left");
 	json_builder_add_int_value(builder, days);
 	json_builder_set_member_name(builder, "stores");
-	json_builder_add_int_value(builder, ours->len);
+	json_builder_add_int_value(builder, found->len);
+	ct_cmd_status_add_entries(builder, "present", found);
+	ct_cmd_status_add_entries(builder, "missing", missing);
 	json_builder_end_object(builder);
+
+	if (found->len > 0)
+		g_string_append_printf(out,
+				       "trusted: the server presents the certificate certtrust "
+				       "trusted%s; it %s %" G_GINT64_FORMAT " days\n",
+				       exact ? " itself" : "", days >= 0 ? "expires in" : "expired",
+				       days >= 0 ? days : -days);
+	else if (trusted_sha != NULL)
+		g_string_append_printf(out,
+				       "changed: the server now presents\n  %s\nbut certtrust "
+				       "trusted\n  %s\n(a regenerated certificate: check it, then "
+				       "trust it again)\n",
+				       leaf->sha256, trusted_sha);
+	else if (missing->len > 0)
+		g_string_append_printf(out,
+				       "removed: certtrust trusted %s%s, but it is no longer in "
+				       "the stores (removed by hand?)\n",
+				       leaf->sha256, exact ? " itself" : "");
+	else
+		g_string_append_printf(out, "not trusted: certtrust has not trusted %s%s\n",
+				       leaf->sha256, exact ? " itself" : "");
+	ct_cmd_status_print_entries(out, "in", found);
+	ct_cmd_status_print_entries(out, "gone from", missing);
 	if (cli->json)
 		ct_cli_print_json(cli, builder);
-	else if (ours->len > 0)
-		ct_cli_print(cli,
-			     "trusted: the server presents the certificate certtrust trusted (%u "
-			     "entries); it %s %" G_GINT64_FORMAT " days\n",
-			     ours->len, days >= 0 ? "expires in" : "expired",
-			     days >= 0 ? days : -days);
-	else if (trusted_sha != NULL)
-		ct_cli_print(cli,
-			     "changed: the server now presents\n  %s\nbut certtrust trusted\n  %s\n"
-			     "(a regenerated certificate: check it, then trust it again)\n",
-			     leaf->sha256, trusted_sha);
 	else
-		ct_cli_print(cli, "not trusted: certtrust has not trusted %s%s\n", leaf->sha256,
-			     exact ? " itself" : "");
-	if (ours->len == 0) {
+		ct_cli_print(cli, "%s", out->str);
+	if (found->len == 0) {
 		g_set_error(error, CT_ERROR, CT_ERROR_CHECK_FAILED,
-			    trusted_sha != NULL
-				? "the server's certificate changed"
+			    trusted_sha != NULL ? "the server's certificate changed"
+			    : missing->len > 0
+				? "the trust certtrust wrote is no longer in the stores"
 				: "the server's certificate is not trusted by certtrust");
 		return FALSE;
 	}
