@@ -52,6 +52,16 @@ ct_cli_parse_source_options(CtCli *cli,
 GPtrArray *
 ct_cli_load_sources(CtCli *cli, gint argc, gchar **argv, GError **error); /* CtChain* */
 
+/* host:port (IPv6 as [addr]:port, host lower-case) of a network SOURCE, or NULL for a
+ * file; *port gets its port */
+gchar *
+ct_cli_source_name(const gchar *source, guint16 *port); /* (transfer full) */
+
+/* the names the user will type: the SOURCE's and every --name (HOST or HOST:PORT, the
+ * SOURCE's port by default), each "host:port" once; a file SOURCE needs a --name */
+GPtrArray *
+ct_cli_typed_names(const gchar *source, gchar **names, GError **error); /* gchar* */
+
 /* output: results on stdout, diagnostics on stderr (ct-cli-output.c) */
 gchar *
 ct_cli_escape(const gchar *text); /* (transfer full) terminal-safe, long text cut */

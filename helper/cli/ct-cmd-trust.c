@@ -34,61 +34,6 @@ ct_cmd_trust_parse_mode(const gchar *text, CtTrustMode *mode, GError **error)
 	return FALSE;
 }
 
-/* host:port of a network SOURCE, or NULL for a file */
-static gchar *
-ct_cmd_trust_source_name(const gchar *source, guint16 *port)
-{
-	g_autoptr(CtFetchTarget) target = NULL;
-	g_autofree gchar *lower = NULL;
-
-	if (!ct_fetch_is_network_source(source))
-		return NULL;
-	target = ct_fetch_target_parse(source, NULL);
-	if (target == NULL)
-		return NULL;
-	*port = target->port;
-	if (strchr(target->host, ':') != NULL)
-		return g_strdup_printf("[%s]:%u", target->host, target->port);
-	lower = g_ascii_strdown(target->host, -1);
-	return g_strdup_printf("%s:%u", lower, target->port);
-}
-
-/* the names the user will type: the SOURCE's and every --name, each with a port */
-static GPtrArray *
-ct_cmd_trust_names(const gchar *source, gchar **names, GError **error)
-{
-	g_autoptr(GPtrArray) result = g_ptr_array_new_with_free_func(g_free);
-	guint16 port = 443;
-	gchar *own = ct_cmd_trust_source_name(source, &port);
-
-	if (own != NULL)
-		g_ptr_array_add(result, own);
-	for (guint i = 0; names != NULL && names[i] != NULL; i++) {
-		const gchar *name = names[i];
-		const gchar *colon = strrchr(name, ':');
-		gchar *full;
-		if (name[0] == '[' ? strstr(name, "]:") != NULL
-				   : (colon != NULL && strchr(name, ':') == colon))
-			full = g_ascii_strdown(name, -1);
-		else if (strchr(name, ':') != NULL)
-			full = g_strdup_printf("[%s]:%u", name, port);
-		else
-			full = g_strdup_printf("%s:%u", name, port);
-		if (!g_ptr_array_find_with_equal_func(result, full, g_str_equal, NULL))
-			g_ptr_array_add(result, full);
-		else
-			g_free(full);
-	}
-	if (result->len == 0) {
-		g_set_error(error, CT_ERROR, CT_ERROR_INVALID_ARGS,
-			    "%s is a file: give --name HOST:PORT, the name you will type in the "
-			    "browser",
-			    source);
-		return NULL;
-	}
-	return g_steal_pointer(&result);
-}
-
 static void
 ct_cmd_trust_print_plan(CtCli *cli, CtTrustPlan *plan, gboolean results)
 {
@@ -258,7 +203,7 @@ ct_cmd_trust(CtCli *cli, gint argc, gchar **argv, GError **error)
 				    "give one SOURCE to trust");
 		return FALSE;
 	}
-	typed = ct_cmd_trust_names(argv[1], names, error);
+	typed = ct_cli_typed_names(argv[1], names, error);
 	if (typed == NULL)
 		return FALSE;
 	stores = ct_store_resolve((const gchar *const *)store_specs, cli->sysroot, error);
@@ -565,7 +510,7 @@ ct_cmd_status(CtCli *cli, gint argc, gchar **argv, GError **error)
 	}
 	if (!ct_cmd_trust_stores_filter(cli, store_specs, &stores, error))
 		return FALSE;
-	name = ct_cmd_trust_source_name(argv[1], &port);
+	name = ct_cli_source_name(argv[1], &port);
 	chains = ct_cli_load_sources(cli, argc, argv, error);
 	if (chains == NULL)
 		return FALSE;
