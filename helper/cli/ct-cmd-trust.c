@@ -8,7 +8,6 @@
 
 #include "ct-cli.h"
 #include "ct-context.h"
-#include "ct-fetch.h"
 #include "ct-json.h"
 #include "ct-trust.h"
 
