@@ -2,6 +2,8 @@
 
 #include "config.h"
 
+#include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -35,8 +37,8 @@ static const CtCliCommand ct_cli_commands[] = {
      "replay a browser's first-access procedure step by step", NULL},
     {"open", "SOURCE --browser firefox|chromium [--session]",
      "open a browser that trusts the server for this session only", NULL},
-    {"verify", "SOURCE... --browser firefox|chromium [--store S]",
-     "prove in a real headless browser that the page loads", NULL},
+    {"verify", "SOURCE... --browser firefox|chromium [--profile DIR] [--name HOST]...",
+     "prove in a real headless browser that the page loads", ct_cmd_verify},
     {"serve",
      "[--profile P] [--name HOST] [--listen ADDR] [--https-port N] [--http-port N] "
      "[--cert-dir DIR]",
@@ -305,6 +307,39 @@ ct_cli_wants_json(gint argc, gchar **argv)
 			return TRUE;
 	}
 	return FALSE;
+}
+
+static gpointer
+ct_cli_signal_thread(gpointer data)
+{
+	GCancellable *cancellable = data;
+	sigset_t set;
+	gint signum = 0;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGHUP);
+	while (sigwait(&set, &signum) != 0)
+		;
+	g_debug("signal %d: cancelling", signum);
+	g_cancellable_cancel(cancellable);
+	return NULL;
+}
+
+void
+ct_cli_cancel_on_signals(CtCli *cli)
+{
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGHUP);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	/* the thread keeps a reference: the process ends before it could drop it */
+	g_thread_unref(
+	    g_thread_new("ct-signals", ct_cli_signal_thread, g_object_ref(cli->cancellable)));
 }
 
 /* host:port of a network SOURCE, or NULL for a file */

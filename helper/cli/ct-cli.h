@@ -62,6 +62,12 @@ ct_cli_source_name(const gchar *source, guint16 *port); /* (transfer full) */
 GPtrArray *
 ct_cli_typed_names(const gchar *source, gchar **names, GError **error); /* gchar* */
 
+/* for commands that run long (browsers): SIGINT, SIGTERM and SIGHUP cancel
+ * cli->cancellable instead of ending the process, so the command cleans up and exits
+ * 130; call it first, before the command starts threads (they inherit the blocked mask) */
+void
+ct_cli_cancel_on_signals(CtCli *cli);
+
 /* output: results on stdout, diagnostics on stderr (ct-cli-output.c) */
 gchar *
 ct_cli_escape(const gchar *text); /* (transfer full) terminal-safe, long text cut */
@@ -91,3 +97,5 @@ gboolean
 ct_cmd_list(CtCli *cli, gint argc, gchar **argv, GError **error);
 gboolean
 ct_cmd_status(CtCli *cli, gint argc, gchar **argv, GError **error);
+gboolean
+ct_cmd_verify(CtCli *cli, gint argc, gchar **argv, GError **error);

@@ -1,0 +1,339 @@
+#define G_LOG_DOMAIN "CtBrowser"
+
+#include "config.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "ct-browser-private.h"
+
+/* Chromium over the DevTools protocol: `--remote-debugging-port=0`, one page target
+ * attached in flat mode, Page.navigate and the load lifecycle event of its loader */
+
+/* tests/browser/navigate.mjs's chromiumArgs plus puppeteer's defaults (the measured
+ * recipe): no background connections, no first-run, no throttling of a hidden page */
+static const gchar *ct_browser_chromium_flags[] = {
+    "--disable-dev-shm-usage",
+    "--no-proxy-server",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--no-default-browser-check",
+    "--disable-sync",
+    "--disable-domain-reliability",
+    "--disable-client-side-phishing-detection",
+    "--disable-breakpad",
+    "--disable-crash-reporter",
+    "--metrics-recording-only",
+    "--no-pings",
+    "--dns-prefetch-disable",
+    "--password-store=basic",
+    "--use-mock-keychain",
+    "--allow-pre-commit-input",
+    "--disable-background-timer-throttling",
+    "--disable-backgrounding-occluded-windows",
+    "--disable-renderer-backgrounding",
+    "--disable-component-extensions-with-background-pages",
+    "--disable-default-apps",
+    "--disable-extensions",
+    "--disable-hang-monitor",
+    "--disable-infobars",
+    "--disable-ipc-flooding-protection",
+    "--disable-popup-blocking",
+    "--disable-prompt-on-repost",
+    "--disable-search-engine-choice-screen",
+    "--enable-automation",
+    "--force-color-profile=srgb",
+    "--hide-scrollbars",
+    "--mute-audio",
+    /* Chromium reads one --disable-features: all of them in it */
+    "--disable-features=Translate,AcceptCHFrame,MediaRouter,OptimizationHints,"
+    "WebUIReloadButton,ProcessPerSiteUpToMainFrameThreshold,IsolateSandboxedIframes,"
+    "AutofillServerCommunication,CertificateTransparencyComponentUpdater,"
+    "InterestFeedContentSuggestions,SafeBrowsingEnhancedProtection,"
+    "NetworkTimeServiceQuerying,DialMediaRouteProvider,PrivacySandboxSettings4",
+    NULL,
+};
+
+/* the mapped names go to 127.0.0.1, every other name fails (IP literals need no
+ * resolver) */
+static gchar *
+ct_browser_chromium_resolver_rules(const gchar *const *map_names)
+{
+	g_autoptr(GString) rules = g_string_new("--host-resolver-rules=");
+
+	for (guint i = 0; map_names != NULL && map_names[i] != NULL; i++)
+		g_string_append_printf(rules, "MAP %s 127.0.0.1, ", map_names[i]);
+	g_string_append(rules, "MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1, "
+			       "EXCLUDE [::1]");
+	return g_string_free(g_steal_pointer(&rules), FALSE);
+}
+
+/* Chromium's SingletonLock symlink names "HOST-PID" while a Chromium runs on the
+ * directory; another start would only hand the page to that one and exit */
+static gboolean
+ct_browser_chromium_is_running(const gchar *user_data_dir)
+{
+	g_autofree gchar *lock = g_build_filename(user_data_dir, "SingletonLock", NULL);
+	g_autofree gchar *target = g_file_read_link(lock, NULL);
+	const gchar *dash = target != NULL ? strrchr(target, '-') : NULL;
+	gchar *end = NULL;
+	guint64 pid;
+
+	if (dash == NULL || !g_ascii_isdigit(dash[1]))
+		return FALSE;
+	errno = 0;
+	pid = g_ascii_strtoull(dash + 1, &end, 10);
+	if (errno != 0 || *end != '\0' || pid == 0 || pid > G_MAXINT32)
+		return FALSE;
+	return kill((pid_t)pid, 0) == 0 || errno == EPERM;
+}
+
+gboolean
+ct_browser_chromium_prepare(CtBrowser *self,
+			    const CtBrowserOptions *options,
+			    GPtrArray *argv,
+			    gchar ***envp,
+			    GError **error)
+{
+	g_autofree gchar *user_data_dir = NULL;
+
+	if (options->user_data_dir != NULL) {
+		if (!g_file_test(options->user_data_dir, G_FILE_TEST_IS_DIR)) {
+			g_set_error(error, CT_ERROR, CT_ERROR_NOT_FOUND,
+				    "Chromium user data directory %s does not exist",
+				    options->user_data_dir);
+			return FALSE;
+		}
+		if (ct_browser_chromium_is_running(options->user_data_dir)) {
+			g_set_error(error, CT_ERROR, CT_ERROR_REFUSED,
+				    "Chromium is running on %s: close it and run again",
+				    options->user_data_dir);
+			return FALSE;
+		}
+		user_data_dir = g_strdup(options->user_data_dir);
+	} else {
+		user_data_dir = ct_browser_make_dir(self, "user-data", error);
+		if (user_data_dir == NULL)
+			return FALSE;
+	}
+	/* HOME decides the NSS database Chromium trusts: inherited unless given */
+	*envp = ct_browser_environ(options->home);
+
+	if (!options->headed)
+		g_ptr_array_add(argv, g_strdup("--headless=new"));
+	/* Chromium refuses to start as root with its sandbox */
+	if (geteuid() == 0)
+		g_ptr_array_add(argv, g_strdup("--no-sandbox"));
+	g_ptr_array_add(argv, g_strdup("--remote-debugging-port=0"));
+	g_ptr_array_add(argv, g_strdup_printf("--user-data-dir=%s", user_data_dir));
+	g_ptr_array_add(argv, ct_browser_chromium_resolver_rules(options->map_names));
+	for (guint i = 0; ct_browser_chromium_flags[i] != NULL; i++)
+		g_ptr_array_add(argv, g_strdup(ct_browser_chromium_flags[i]));
+	return TRUE;
+}
+
+gboolean
+ct_browser_chromium_start(CtBrowser *self, GCancellable *cancellable, GError **error)
+{
+	gint64 deadline = ct_browser_launch_deadline(self);
+	g_autofree gchar *endpoint = NULL;
+	g_autoptr(JsonObject) version = NULL;
+	g_autoptr(JsonObject) create = json_object_new();
+	g_autoptr(JsonObject) created = NULL;
+	g_autoptr(JsonObject) attach = json_object_new();
+	g_autoptr(JsonObject) attached = NULL;
+	g_autoptr(JsonObject) enabled = NULL;
+	g_autoptr(JsonObject) lifecycle = json_object_new();
+	g_autoptr(JsonObject) lifecycle_enabled = NULL;
+	const gchar *product;
+	const gchar *slash;
+	const gchar *target_id;
+
+	endpoint = ct_browser_wait_for_endpoint(self, "DevTools listening on ", deadline,
+						cancellable, error);
+	if (endpoint == NULL)
+		return FALSE;
+	if (!ct_browser_connect(self, endpoint, deadline, cancellable, error))
+		return FALSE;
+
+	/* "Chrome/156.0.8078.108" */
+	version = ct_browser_call(self, "Browser.getVersion", NULL, NULL, deadline, cancellable,
+				  NULL, error);
+	if (version == NULL)
+		return FALSE;
+	product = ct_browser_json_get_string(version, "product");
+	if (product == NULL)
+		product = "";
+	slash = strchr(product, '/');
+	self->version = g_strdup_printf("Chromium %s", slash != NULL ? slash + 1 : product);
+
+	json_object_set_string_member(create, "url", "about:blank");
+	created = ct_browser_call(self, "Target.createTarget", g_steal_pointer(&create), NULL,
+				  deadline, cancellable, NULL, error);
+	if (created == NULL)
+		return FALSE;
+	target_id = ct_browser_json_get_string(created, "targetId");
+	if (target_id == NULL) {
+		g_set_error_literal(error, CT_ERROR, CT_ERROR_FAILED,
+				    "Chromium created a page without a target id");
+		return FALSE;
+	}
+	json_object_set_string_member(attach, "targetId", target_id);
+	json_object_set_boolean_member(attach, "flatten", TRUE);
+	attached = ct_browser_call(self, "Target.attachToTarget", g_steal_pointer(&attach), NULL,
+				   deadline, cancellable, NULL, error);
+	if (attached == NULL)
+		return FALSE;
+	self->session_id = g_strdup(ct_browser_json_get_string(attached, "sessionId"));
+	if (self->session_id == NULL) {
+		g_set_error_literal(error, CT_ERROR, CT_ERROR_FAILED,
+				    "Chromium attached to the page without a session id");
+		return FALSE;
+	}
+	enabled = ct_browser_call(self, "Page.enable", NULL, self->session_id, deadline,
+				  cancellable, NULL, error);
+	if (enabled == NULL)
+		return FALSE;
+	/* lifecycle events carry the loader id: the load of this navigation, not another */
+	json_object_set_boolean_member(lifecycle, "enabled", TRUE);
+	lifecycle_enabled = ct_browser_call(self, "Page.setLifecycleEventsEnabled",
+					    g_steal_pointer(&lifecycle), self->session_id, deadline,
+					    cancellable, NULL, error);
+	return lifecycle_enabled != NULL;
+}
+
+static gboolean
+ct_browser_chromium_is_load_cb(JsonObject *event, gpointer user_data)
+{
+	const gchar *loader_id = user_data;
+	JsonObject *params;
+
+	if (g_strcmp0(ct_browser_json_get_string(event, "method"), "Page.lifecycleEvent") != 0)
+		return FALSE;
+	params = ct_browser_json_get_object(event, "params");
+	if (params == NULL)
+		return FALSE;
+	return g_strcmp0(ct_browser_json_get_string(params, "name"), "load") == 0 &&
+	       g_strcmp0(ct_browser_json_get_string(params, "loaderId"), loader_id) == 0;
+}
+
+/* the probe's answer in the page; FALSE only when the browser is gone or hangs */
+static gboolean
+ct_browser_chromium_probe(CtBrowser *self,
+			  gint64 deadline,
+			  GCancellable *cancellable,
+			  gchar **uri,
+			  gboolean *marker,
+			  gchar **code,
+			  GError **error)
+{
+	g_autoptr(JsonObject) params = json_object_new();
+	g_autoptr(JsonObject) result = NULL;
+	g_autofree gchar *refusal = NULL;
+	g_autoptr(GError) error_local = NULL;
+	JsonObject *value;
+	const gchar *json;
+
+	json_object_set_string_member(params, "expression", ct_browser_probe_script());
+	json_object_set_boolean_member(params, "returnByValue", TRUE);
+	result = ct_browser_call(self, "Runtime.evaluate", g_steal_pointer(&params),
+				 self->session_id, deadline, cancellable, &refusal, &error_local);
+	if (result == NULL) {
+		if (refusal != NULL)
+			return TRUE;
+		g_propagate_error(error, g_steal_pointer(&error_local));
+		return FALSE;
+	}
+	/* {"result": {"type": "string", "value": "..."}}, plus exceptionDetails if it threw */
+	if (json_object_has_member(result, "exceptionDetails"))
+		return TRUE;
+	value = ct_browser_json_get_object(result, "result");
+	json = value != NULL ? ct_browser_json_get_string(value, "value") : NULL;
+	ct_browser_parse_probe(json, uri, marker, code);
+	return TRUE;
+}
+
+static void
+ct_browser_chromium_block(CtNavigation *navigation, const gchar *text, const gchar *fallback)
+{
+	g_autofree gchar *code = ct_browser_code_from_message(text);
+
+	navigation->error_code = code != NULL ? g_steal_pointer(&code) : g_strdup(fallback);
+	navigation->detail = g_strdup(text);
+}
+
+CtNavigation *
+ct_browser_chromium_navigate(CtBrowser *self,
+			     const gchar *url,
+			     GCancellable *cancellable,
+			     GError **error)
+{
+	gint64 deadline = ct_browser_deadline(self);
+	g_autoptr(CtNavigation) navigation = ct_browser_navigation_new(url);
+	g_autoptr(JsonObject) params = json_object_new();
+	g_autoptr(JsonObject) result = NULL;
+	g_autoptr(JsonObject) load = NULL;
+	g_autoptr(GError) error_local = NULL;
+	g_autofree gchar *refusal = NULL;
+	g_autofree gchar *uri = NULL;
+	g_autofree gchar *page_code = NULL;
+	g_autofree gchar *what = g_strdup_printf("loading %s", url);
+	const gchar *error_text;
+	const gchar *loader_id;
+	gboolean marker = FALSE;
+
+	/* what is queued belongs to earlier pages */
+	ct_browser_clear_events(self);
+	json_object_set_string_member(params, "url", url);
+	result = ct_browser_call(self, "Page.navigate", g_steal_pointer(&params), self->session_id,
+				 deadline, cancellable, &refusal, &error_local);
+	if (result == NULL) {
+		if (refusal == NULL) {
+			g_propagate_prefixed_error(error, g_steal_pointer(&error_local),
+						   "loading %s: ", url);
+			return NULL;
+		}
+		ct_browser_chromium_block(navigation, refusal, "UNKNOWN");
+		return g_steal_pointer(&navigation);
+	}
+	/* a certificate error: "net::ERR_CERT_AUTHORITY_INVALID" */
+	error_text = ct_browser_json_get_string(result, "errorText");
+	if (error_text != NULL && error_text[0] != '\0') {
+		ct_browser_chromium_block(navigation, error_text, error_text);
+		return g_steal_pointer(&navigation);
+	}
+	/* a same-document navigation has no loader and no load event */
+	loader_id = ct_browser_json_get_string(result, "loaderId");
+	if (loader_id != NULL) {
+		load = ct_browser_wait_for_event(self, ct_browser_chromium_is_load_cb,
+						 (gpointer)loader_id, deadline, cancellable, what,
+						 error);
+		if (load == NULL)
+			return NULL;
+	}
+	if (!ct_browser_chromium_probe(self, deadline, cancellable, &uri, &marker, &page_code,
+				       error)) {
+		g_prefix_error(error, "loading %s: ", url);
+		return NULL;
+	}
+	if (marker) {
+		g_free(navigation->outcome);
+		navigation->outcome = g_strdup("loads");
+		return g_steal_pointer(&navigation);
+	}
+	navigation->error_code = page_code != NULL ? g_steal_pointer(&page_code)
+						   : g_strdup("NO_MARKER");
+	navigation->detail = g_steal_pointer(&uri);
+	return g_steal_pointer(&navigation);
+}
+
+void
+ct_browser_chromium_quit(CtBrowser *self, gint64 deadline)
+{
+	g_autoptr(JsonObject) result = NULL;
+
+	result = ct_browser_call(self, "Browser.close", NULL, NULL, deadline, NULL, NULL, NULL);
+}

@@ -1,0 +1,543 @@
+#define G_LOG_DOMAIN "CtBrowser"
+
+#include "config.h"
+
+#include <errno.h>
+#include <string.h>
+
+#include "ct-browser-private.h"
+#include "ct-firefox.h"
+
+/* Firefox ESR over WebDriver BiDi: a throwaway profile with prefs that keep it on
+ * loopback, `--remote-debugging-port=0`, then session.new and browsingContext.navigate */
+
+/* `firefox --version` takes about 0.6 s here; it runs alongside the launch */
+#define CT_BROWSER_FIREFOX_VERSION_US (5 * G_USEC_PER_SEC)
+
+typedef struct {
+	const gchar *name;
+	const gchar *value; /* as written in user.js: true, 0, "text" */
+} CtBrowserFirefoxPref;
+
+/* puppeteer's defaults for Firefox plus tests/browser/navigate.mjs's firefoxPrefs (the
+ * measured recipe), with every background service pointed nowhere */
+static const CtBrowserFirefoxPref ct_browser_firefox_prefs[] = {
+    /* the network: only what the page needs */
+    {"network.proxy.type", "0"},
+    {"network.trr.mode", "5"},
+    {"network.dns.disablePrefetch", "true"},
+    {"network.prefetch-next", "false"},
+    {"network.predictor.enabled", "false"},
+    {"network.http.speculative-parallel-limit", "0"},
+    {"network.manage-offline-status", "false"},
+    {"network.http.prompt-temp-redirect", "false"},
+    {"network.sntp.pools", "\"\""},
+    {"browser.urlbar.speculativeConnect.enabled", "false"},
+    {"browser.places.speculativeConnect.enabled", "false"},
+    {"browser.urlbar.suggest.searches", "false"},
+    /* updates */
+    {"app.update.auto", "false"},
+    {"app.update.enabled", "false"},
+    {"app.update.disabledForTesting", "true"},
+    {"app.update.checkInstallTime", "false"},
+    {"app.update.staging.enabled", "false"},
+    {"app.update.url", "\"data:,\""},
+    {"browser.search.update", "false"},
+    {"extensions.update.enabled", "false"},
+    {"extensions.update.notifyUser", "false"},
+    {"extensions.systemAddon.update.enabled", "false"},
+    {"extensions.systemAddon.update.url", "\"data:,\""},
+    {"extensions.getAddons.cache.enabled", "false"},
+    {"extensions.blocklist.enabled", "false"},
+    {"extensions.webservice.discoverURL", "\"data:,\""},
+    {"extensions.autoDisableScopes", "0"},
+    {"extensions.enabledScopes", "5"},
+    {"extensions.installDistroAddons", "false"},
+    {"general.useragent.updates.enabled", "false"},
+    {"media.gmp-manager.updateEnabled", "false"},
+    {"media.gmp-manager.url", "\"data:,\""},
+    {"media.gmp-gmpopenh264.enabled", "false"},
+    {"media.gmp-widevinecdm.enabled", "false"},
+    /* telemetry and data reporting */
+    {"toolkit.telemetry.enabled", "false"},
+    {"toolkit.telemetry.unified", "false"},
+    {"toolkit.telemetry.archive.enabled", "false"},
+    {"toolkit.telemetry.server", "\"data:,\""},
+    {"toolkit.telemetry.newProfilePing.enabled", "false"},
+    {"toolkit.telemetry.shutdownPingSender.enabled", "false"},
+    {"toolkit.telemetry.firstShutdownPing.enabled", "false"},
+    {"toolkit.telemetry.updatePing.enabled", "false"},
+    {"toolkit.telemetry.bhrPing.enabled", "false"},
+    {"toolkit.telemetry.coverage.opt-out", "true"},
+    {"toolkit.coverage.opt-out", "true"},
+    {"toolkit.coverage.endpoint.base", "\"data:,\""},
+    {"datareporting.healthreport.uploadEnabled", "false"},
+    {"datareporting.healthreport.service.enabled", "false"},
+    {"datareporting.healthreport.service.firstRun", "false"},
+    {"datareporting.healthreport.logging.consoleEnabled", "false"},
+    {"datareporting.policy.dataSubmissionEnabled", "false"},
+    {"datareporting.policy.dataSubmissionPolicyBypassNotification", "true"},
+    {"datareporting.policy.firstRunURL", "\"\""},
+    {"browser.ping-centre.telemetry", "false"},
+    {"browser.newtabpage.activity-stream.telemetry", "false"},
+    {"browser.newtabpage.activity-stream.feeds.telemetry", "false"},
+    {"security.certerrors.recordEventTelemetry", "false"},
+    {"security.identitypopup.recordEventTelemetry", "false"},
+    /* remote settings, Normandy/Nimbus experiments, studies */
+    {"services.settings.server", "\"data:,#remote-settings-dummy/v1\""},
+    {"app.normandy.enabled", "false"},
+    {"app.normandy.api_url", "\"\""},
+    {"app.shield.optoutstudies.enabled", "false"},
+    {"messaging-system.rsexperimentloader.enabled", "false"},
+    {"nimbus.rollouts.enabled", "false"},
+    {"security.remote_settings.crlite_filters.enabled", "false"},
+    {"security.remote_settings.intermediates.enabled", "false"},
+    {"browser.region.network.url", "\"\""},
+    {"browser.region.update.enabled", "false"},
+    {"geo.provider.network.url", "\"\""},
+    {"geo.provider.testing", "true"},
+    {"geo.wifi.scan", "false"},
+    {"identity.fxaccounts.enabled", "false"},
+    /* revocation: no OCSP fetches */
+    {"security.OCSP.enabled", "0"},
+    {"security.OCSP.require", "false"},
+    {"security.certerrors.mitm.priming.enabled", "false"},
+    {"security.certerrors.mitm.auto_enable_enterprise_roots", "false"},
+    /* captive portal and connectivity checks */
+    {"network.captive-portal-service.enabled", "false"},
+    {"network.connectivity-service.enabled", "false"},
+    {"captivedetect.canonicalURL", "\"\""},
+    {"network.notify.checkForProxies", "false"},
+    /* safe browsing, tracking protection */
+    {"browser.safebrowsing.malware.enabled", "false"},
+    {"browser.safebrowsing.phishing.enabled", "false"},
+    {"browser.safebrowsing.downloads.enabled", "false"},
+    {"browser.safebrowsing.downloads.remote.enabled", "false"},
+    {"browser.safebrowsing.blockedURIs.enabled", "false"},
+    {"browser.safebrowsing.passwords.enabled", "false"},
+    {"browser.safebrowsing.provider.google.updateURL", "\"\""},
+    {"browser.safebrowsing.provider.google.gethashURL", "\"\""},
+    {"browser.safebrowsing.provider.google4.updateURL", "\"\""},
+    {"browser.safebrowsing.provider.google4.gethashURL", "\"\""},
+    {"browser.safebrowsing.provider.mozilla.updateURL", "\"\""},
+    {"browser.safebrowsing.provider.mozilla.gethashURL", "\"\""},
+    {"privacy.trackingprotection.enabled", "false"},
+    /* push */
+    {"dom.push.enabled", "false"},
+    {"dom.push.connection.enabled", "false"},
+    {"dom.push.serverURL", "\"\""},
+    /* first-run, what's-new and start pages */
+    {"browser.aboutwelcome.enabled", "false"},
+    {"trailhead.firstrun.didSeeAboutWelcome", "true"},
+    {"browser.startup.homepage_override.mstone", "\"ignore\""},
+    {"browser.startup.homepage", "\"about:blank\""},
+    {"browser.startup.page", "0"},
+    {"startup.homepage_welcome_url", "\"about:blank\""},
+    {"startup.homepage_welcome_url.additional", "\"\""},
+    {"browser.shell.checkDefaultBrowser", "false"},
+    {"browser.newtabpage.enabled", "false"},
+    {"browser.newtabpage.activity-stream.feeds.system.topstories", "false"},
+    {"browser.newtabpage.activity-stream.feeds.snippets", "false"},
+    {"browser.newtabpage.activity-stream.asrouter.userprefs.cfr.addons", "false"},
+    {"browser.newtabpage.activity-stream.asrouter.userprefs.cfr.features", "false"},
+    {"browser.discovery.enabled", "false"},
+    {"browser.contentblocking.report.monitor.enabled", "false"},
+    {"browser.translations.enabled", "false"},
+    {"browser.translations.automaticallyPopup", "false"},
+    {"browser.uitour.enabled", "false"},
+    {"browser.vpn_promo.enabled", "false"},
+    {"browser.pagethumbnails.capturing_disabled", "true"},
+    {"screenshots.browser.component.enabled", "false"},
+    {"extensions.pocket.enabled", "false"},
+    {"signon.management.page.breach-alerts.enabled", "false"},
+    {"signon.autofillForms", "false"},
+    {"signon.rememberSignons", "false"},
+    /* no crash recovery, safe mode, hang or quit dialogs in an automated run */
+    {"browser.sessionstore.resume_from_crash", "false"},
+    {"toolkit.startup.max_resumed_crashes", "-1"},
+    {"browser.warnOnQuit", "false"},
+    {"hangmonitor.timeout", "0"},
+    {"dom.ipc.reportProcessHangs", "false"},
+    {"dom.max_chrome_script_run_time", "0"},
+    {"dom.max_script_run_time", "0"},
+    {"media.sanity-test.disabled", "true"},
+    /* one content process for all sites: lighter on a small machine */
+    {"fission.webContentIsolationStrategy", "0"},
+    {"remote.enabled", "true"},
+};
+
+/* what of a given profile decides whether a page loads: the NSS certificate database,
+ * the permanent exceptions, the user's prefs and the HSTS state; no private keys (key4.db)
+ * and no module list (pkcs11.txt names the original directory) */
+static const gchar *ct_browser_firefox_profile_files[] = {
+    "cert9.db",
+    "cert_override.txt",
+    "prefs.js",
+    "user.js",
+    "SiteSecurityServiceState.bin",
+    "SiteSecurityServiceState.txt",
+    NULL,
+};
+
+/* a JavaScript string literal for user.js */
+static void
+ct_browser_firefox_append_string(GString *out, const gchar *text)
+{
+	g_string_append_c(out, '"');
+	for (const gchar *p = text; *p != '\0'; p++) {
+		if (*p == '"' || *p == '\\')
+			g_string_append_c(out, '\\');
+		g_string_append_c(out, *p);
+	}
+	g_string_append_c(out, '"');
+}
+
+static gboolean
+ct_browser_firefox_copy_profile(const gchar *from, const gchar *to, GError **error)
+{
+	for (guint i = 0; ct_browser_firefox_profile_files[i] != NULL; i++) {
+		g_autofree gchar *source =
+		    g_build_filename(from, ct_browser_firefox_profile_files[i], NULL);
+		g_autofree gchar *target = g_build_filename(to, ct_browser_firefox_profile_files[i],
+							    NULL);
+		g_autoptr(GError) error_local = NULL;
+		g_autofree gchar *contents = NULL;
+		gsize len = 0;
+
+		if (!g_file_get_contents(source, &contents, &len, &error_local)) {
+			if (g_error_matches(error_local, G_FILE_ERROR, G_FILE_ERROR_NOENT))
+				continue;
+			g_propagate_prefixed_error(error, g_steal_pointer(&error_local),
+						   "reading the Firefox profile: ");
+			ct_error_convert(error);
+			return FALSE;
+		}
+		if (!g_file_set_contents_full(target, contents, (gssize)len,
+					      G_FILE_SET_CONTENTS_NONE, 0600, error)) {
+			ct_error_convert(error);
+			return FALSE;
+		}
+	}
+	return TRUE;
+}
+
+/* the user's user.js (copied before) stays first: ours come later and win */
+static gboolean
+ct_browser_firefox_write_prefs(const gchar *profile, const gchar *const *map_names, GError **error)
+{
+	g_autofree gchar *path = g_build_filename(profile, "user.js", NULL);
+	g_autofree gchar *names = map_names != NULL ? g_strjoinv(",", (gchar **)map_names)
+						    : g_strdup("");
+	g_autoptr(GString) out = g_string_new(NULL);
+	gchar *existing = NULL;
+
+	if (g_file_get_contents(path, &existing, NULL, NULL)) {
+		g_string_append(out, existing);
+		g_free(existing);
+		if (out->len > 0 && out->str[out->len - 1] != '\n')
+			g_string_append_c(out, '\n');
+	}
+	g_string_append(out, "// certtrust: keep this throwaway profile on loopback\n");
+	for (guint i = 0; i < G_N_ELEMENTS(ct_browser_firefox_prefs); i++)
+		g_string_append_printf(out, "user_pref(\"%s\", %s);\n",
+				       ct_browser_firefox_prefs[i].name,
+				       ct_browser_firefox_prefs[i].value);
+	/* the names the user typed resolve to 127.0.0.1 */
+	g_string_append(out, "user_pref(\"network.dns.localDomains\", ");
+	ct_browser_firefox_append_string(out, names);
+	g_string_append(out, ");\n");
+	if (!g_file_set_contents_full(path, out->str, (gssize)out->len, G_FILE_SET_CONTENTS_NONE,
+				      0600, error)) {
+		ct_error_convert(error);
+		return FALSE;
+	}
+	return TRUE;
+}
+
+gboolean
+ct_browser_firefox_prepare(CtBrowser *self,
+			   const CtBrowserOptions *options,
+			   GPtrArray *argv,
+			   gchar ***envp,
+			   GError **error)
+{
+	g_autofree gchar *profile = NULL;
+	g_autofree gchar *home = NULL;
+
+	if (options->profile != NULL) {
+		if (!g_file_test(options->profile, G_FILE_TEST_IS_DIR)) {
+			g_set_error(error, CT_ERROR, CT_ERROR_NOT_FOUND,
+				    "Firefox profile %s does not exist", options->profile);
+			return FALSE;
+		}
+		/* a Firefox running on it is no obstacle: the browser gets a copy (what the
+		 * running one has not written yet is not in it; its exceptions are written at
+		 * once) */
+		if (ct_firefox_profile_is_running(options->profile))
+			g_debug("Firefox runs on %s: its trust is read from the files",
+				options->profile);
+	}
+	profile = ct_browser_make_dir(self, "profile", error);
+	if (profile == NULL)
+		return FALSE;
+	if (options->profile != NULL &&
+	    !ct_browser_firefox_copy_profile(options->profile, profile, error))
+		return FALSE;
+	if (!ct_browser_firefox_write_prefs(profile, options->map_names, error))
+		return FALSE;
+	/* Firefox writes into HOME even with --profile: Downloads, ~/.config/mozilla */
+	if (options->home != NULL)
+		home = g_strdup(options->home);
+	else
+		home = ct_browser_make_dir(self, "home", error);
+	if (home == NULL)
+		return FALSE;
+	*envp = ct_browser_environ(home);
+
+	if (!options->headed)
+		g_ptr_array_add(argv, g_strdup("--headless"));
+	g_ptr_array_add(argv, g_strdup("--no-remote"));
+	g_ptr_array_add(argv, g_strdup("--profile"));
+	g_ptr_array_add(argv, g_strdup(profile));
+	g_ptr_array_add(argv, g_strdup("--remote-debugging-port=0"));
+	return TRUE;
+}
+
+static void
+ct_browser_firefox_version_cb(GObject *source, GAsyncResult *result, gpointer user_data)
+{
+	CtBrowser *self = user_data;
+	g_autofree gchar *out = NULL;
+
+	if (g_subprocess_communicate_utf8_finish(G_SUBPROCESS(source), result, &out, NULL, NULL))
+		self->version_output = g_steal_pointer(&out);
+	self->version_done = TRUE;
+}
+
+/* `firefox --version` says "Mozilla Firefox 153.7.0esr"; BiDi only "153.7.0" */
+static void
+ct_browser_firefox_start_version(CtBrowser *self, const gchar *binary)
+{
+	const gchar *argv[] = {binary, "--version", NULL};
+
+	self->version_cancellable = g_cancellable_new();
+	self->version_process = ct_browser_spawn(self, argv, (const gchar *const *)self->envp,
+						 FALSE, NULL);
+	if (self->version_process == NULL) {
+		self->version_done = TRUE;
+		return;
+	}
+	g_subprocess_communicate_utf8_async(self->version_process, NULL, self->version_cancellable,
+					    ct_browser_firefox_version_cb, self);
+}
+
+static gboolean
+ct_browser_firefox_version_done_cb(CtBrowser *self, gpointer user_data)
+{
+	return self->version_done;
+}
+
+static gchar *
+ct_browser_firefox_version(CtBrowser *self, const gchar *browser_version)
+{
+	g_auto(GStrv) words = NULL;
+	guint n;
+
+	if (self->version_output != NULL) {
+		words = g_strsplit_set(g_strstrip(self->version_output), " \t\n", -1);
+		n = g_strv_length(words);
+		if (n > 0 && browser_version != NULL &&
+		    g_str_has_prefix(words[n - 1], browser_version))
+			return g_strdup_printf("Firefox %s", words[n - 1]);
+	}
+	return g_strdup_printf("Firefox %s", browser_version != NULL ? browser_version : "unknown");
+}
+
+gboolean
+ct_browser_firefox_start(CtBrowser *self, GCancellable *cancellable, GError **error)
+{
+	gint64 deadline = ct_browser_launch_deadline(self);
+	g_autofree gchar *endpoint = NULL;
+	g_autofree gchar *session_url = NULL;
+	g_autoptr(JsonObject) params = json_object_new();
+	g_autoptr(JsonObject) capabilities = json_object_new();
+	g_autoptr(JsonObject) always = json_object_new();
+	g_autoptr(JsonObject) session = NULL;
+	g_autoptr(JsonObject) tree = NULL;
+	g_autoptr(GError) error_local = NULL;
+	const gchar *browser_version = NULL;
+	JsonObject *granted;
+	JsonArray *contexts;
+
+	ct_browser_firefox_start_version(self, self->binary);
+	endpoint = ct_browser_wait_for_endpoint(self, "WebDriver BiDi listening on ", deadline,
+						cancellable, error);
+	if (endpoint == NULL)
+		return FALSE;
+	session_url = g_strdup_printf("%s/session", endpoint);
+	if (!ct_browser_connect(self, session_url, deadline, cancellable, error))
+		return FALSE;
+
+	/* certificate errors must stay errors */
+	json_object_set_boolean_member(always, "acceptInsecureCerts", FALSE);
+	json_object_set_object_member(capabilities, "alwaysMatch", g_steal_pointer(&always));
+	json_object_set_object_member(params, "capabilities", g_steal_pointer(&capabilities));
+	session = ct_browser_call(self, "session.new", g_steal_pointer(&params), NULL, deadline,
+				  cancellable, NULL, error);
+	if (session == NULL)
+		return FALSE;
+	granted = ct_browser_json_get_object(session, "capabilities");
+	if (granted != NULL)
+		browser_version = ct_browser_json_get_string(granted, "browserVersion");
+
+	tree = ct_browser_call(self, "browsingContext.getTree", NULL, NULL, deadline, cancellable,
+			       NULL, error);
+	if (tree == NULL)
+		return FALSE;
+	contexts = ct_browser_json_get_array(tree, "contexts");
+	if (contexts != NULL && json_array_get_length(contexts) > 0 &&
+	    JSON_NODE_HOLDS_OBJECT(json_array_get_element(contexts, 0))) {
+		JsonObject *first = json_array_get_object_element(contexts, 0);
+		self->context_id = g_strdup(ct_browser_json_get_string(first, "context"));
+	}
+	if (self->context_id == NULL) {
+		g_autoptr(JsonObject) create = json_object_new();
+		g_autoptr(JsonObject) created = NULL;
+		json_object_set_string_member(create, "type", "tab");
+		created = ct_browser_call(self, "browsingContext.create", g_steal_pointer(&create),
+					  NULL, deadline, cancellable, NULL, error);
+		if (created == NULL)
+			return FALSE;
+		self->context_id = g_strdup(ct_browser_json_get_string(created, "context"));
+	}
+	if (self->context_id == NULL) {
+		g_set_error_literal(error, CT_ERROR, CT_ERROR_FAILED,
+				    "Firefox offers no browsing context to navigate in");
+		return FALSE;
+	}
+
+	/* the version is a nicety: its failure is not the launch's */
+	if (!ct_browser_wait(self, ct_browser_firefox_version_done_cb, NULL,
+			     MIN(deadline, g_get_monotonic_time() + CT_BROWSER_FIREFOX_VERSION_US),
+			     cancellable, "asking for its version", &error_local) &&
+	    g_error_matches(error_local, CT_ERROR, CT_ERROR_CANCELLED)) {
+		g_propagate_error(error, g_steal_pointer(&error_local));
+		return FALSE;
+	}
+	self->version = ct_browser_firefox_version(self, browser_version);
+	return TRUE;
+}
+
+/* the probe's answer in the page; FALSE only when the browser is gone or hangs */
+static gboolean
+ct_browser_firefox_probe(CtBrowser *self,
+			 gint64 deadline,
+			 GCancellable *cancellable,
+			 gchar **uri,
+			 gboolean *marker,
+			 gchar **code,
+			 GError **error)
+{
+	g_autoptr(JsonObject) params = json_object_new();
+	g_autoptr(JsonObject) target = json_object_new();
+	g_autoptr(JsonObject) result = NULL;
+	g_autofree gchar *refusal = NULL;
+	g_autoptr(GError) error_local = NULL;
+	JsonObject *value;
+	const gchar *json;
+
+	json_object_set_string_member(params, "expression", ct_browser_probe_script());
+	json_object_set_string_member(target, "context", self->context_id);
+	json_object_set_object_member(params, "target", g_steal_pointer(&target));
+	json_object_set_boolean_member(params, "awaitPromise", FALSE);
+	result = ct_browser_call(self, "script.evaluate", g_steal_pointer(&params), NULL, deadline,
+				 cancellable, &refusal, &error_local);
+	if (result == NULL) {
+		if (refusal != NULL)
+			return TRUE;
+		g_propagate_error(error, g_steal_pointer(&error_local));
+		return FALSE;
+	}
+	/* {"type": "success", "result": {"type": "string", "value": "..."}} or an exception */
+	if (g_strcmp0(ct_browser_json_get_string(result, "type"), "success") != 0)
+		return TRUE;
+	value = ct_browser_json_get_object(result, "result");
+	json = value != NULL ? ct_browser_json_get_string(value, "value") : NULL;
+	ct_browser_parse_probe(json, uri, marker, code);
+	return TRUE;
+}
+
+/* only digits: a bare nsresult number */
+static gboolean
+ct_browser_firefox_is_number(const gchar *text)
+{
+	if (text == NULL || *text == '\0')
+		return FALSE;
+	for (const gchar *p = text; *p != '\0'; p++) {
+		if (!g_ascii_isdigit(*p))
+			return FALSE;
+	}
+	return TRUE;
+}
+
+CtNavigation *
+ct_browser_firefox_navigate(CtBrowser *self,
+			    const gchar *url,
+			    GCancellable *cancellable,
+			    GError **error)
+{
+	gint64 deadline = ct_browser_deadline(self);
+	g_autoptr(CtNavigation) navigation = ct_browser_navigation_new(url);
+	g_autoptr(JsonObject) params = json_object_new();
+	g_autoptr(JsonObject) result = NULL;
+	g_autoptr(GError) error_local = NULL;
+	g_autofree gchar *refusal = NULL;
+	g_autofree gchar *uri = NULL;
+	g_autofree gchar *page_code = NULL;
+	g_autofree gchar *code = NULL;
+	gboolean marker = FALSE;
+
+	json_object_set_string_member(params, "context", self->context_id);
+	json_object_set_string_member(params, "url", url);
+	json_object_set_string_member(params, "wait", "complete");
+	/* a certificate error comes back as a refusal:
+	 * NS_ERROR_GENERATE_FAILURE(NS_ERROR_MODULE_SECURITY, MOZILLA_PKIX_ERROR_...) */
+	result = ct_browser_call(self, "browsingContext.navigate", g_steal_pointer(&params), NULL,
+				 deadline, cancellable, &refusal, &error_local);
+	if (result == NULL && refusal == NULL) {
+		g_propagate_prefixed_error(error, g_steal_pointer(&error_local),
+					   "loading %s: ", url);
+		return NULL;
+	}
+	if (!ct_browser_firefox_probe(self, deadline, cancellable, &uri, &marker, &page_code,
+				      error)) {
+		g_prefix_error(error, "loading %s: ", url);
+		return NULL;
+	}
+	if (refusal == NULL && marker) {
+		g_free(navigation->outcome);
+		navigation->outcome = g_strdup("loads");
+		return g_steal_pointer(&navigation);
+	}
+	/* the error page knows the code best when the message only has a generic one */
+	code = ct_browser_code_from_message(refusal);
+	if (page_code != NULL && (code == NULL || g_str_has_prefix(code, "NS_ERROR_") ||
+				  ct_browser_firefox_is_number(code))) {
+		g_free(code);
+		code = g_steal_pointer(&page_code);
+	}
+	if (code == NULL)
+		code = g_strdup(refusal != NULL ? "UNKNOWN" : "NO_MARKER");
+	navigation->error_code = g_steal_pointer(&code);
+	navigation->detail = refusal != NULL ? g_steal_pointer(&refusal) : g_steal_pointer(&uri);
+	return g_steal_pointer(&navigation);
+}
+
+void
+ct_browser_firefox_quit(CtBrowser *self, gint64 deadline)
+{
+	g_autoptr(JsonObject) result = NULL;
+
+	/* the connection may close before the answer comes: that is fine too */
+	result = ct_browser_call(self, "browser.close", NULL, NULL, deadline, NULL, NULL, NULL);
+}

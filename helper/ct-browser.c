@@ -1,0 +1,1036 @@
+#define G_LOG_DOMAIN "CtBrowser"
+
+#include "config.h"
+
+#include <errno.h>
+#include <glib/gstdio.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "ct-browser-private.h"
+
+#define CT_BROWSER_DEFAULT_TIMEOUT_MS 30000
+/* how long a browser gets to exit after browser.close, and after SIGTERM */
+#define CT_BROWSER_QUIT_GRACE_MS 5000
+#define CT_BROWSER_TERM_GRACE_MS 2000
+#define CT_BROWSER_KILL_WAIT_MS 10000
+/* how long a closed connection waits for the exit it usually means */
+#define CT_BROWSER_EXIT_NOTICE_MS 500
+/* how often the browser's output is read while waiting for its address */
+#define CT_BROWSER_POLL_MS 20
+/* events nobody waits for are dropped beyond this */
+#define CT_BROWSER_MAX_EVENTS 1000
+
+void
+ct_navigation_free(CtNavigation *navigation)
+{
+	if (navigation == NULL)
+		return;
+	g_free(navigation->url);
+	g_free(navigation->outcome);
+	g_free(navigation->error_code);
+	g_free(navigation->detail);
+	g_free(navigation);
+}
+
+CtNavigation *
+ct_browser_navigation_new(const gchar *url)
+{
+	CtNavigation *navigation = g_new0(CtNavigation, 1);
+	navigation->url = g_strdup(url);
+	navigation->outcome = g_strdup("blocked");
+	return navigation;
+}
+
+gint64
+ct_browser_deadline(CtBrowser *self)
+{
+	self->step_ms = self->timeout_ms;
+	return g_get_monotonic_time() + (gint64)self->timeout_ms * 1000;
+}
+
+gint64
+ct_browser_launch_deadline(CtBrowser *self)
+{
+	self->step_ms = self->launch_timeout_ms;
+	return self->started + (gint64)self->launch_timeout_ms * 1000;
+}
+
+/* the binary to run, or CT_ERROR_FAILED naming the Debian package */
+static gchar *
+ct_browser_find_binary(const CtBrowserOptions *options, GError **error)
+{
+	gboolean firefox = options->kind == CT_BROWSER_FIREFOX;
+	const gchar *variable = firefox ? "CT_FIREFOX" : "CT_CHROMIUM";
+	const gchar *wanted = options->binary;
+	g_autofree gchar *path = NULL;
+
+	if (wanted == NULL || wanted[0] == '\0')
+		wanted = g_getenv(variable);
+	if (wanted == NULL || wanted[0] == '\0')
+		wanted = firefox ? "/usr/lib/firefox-esr/firefox-esr"
+				 : "/usr/lib/chromium/chromium";
+	path = strchr(wanted, '/') != NULL ? g_strdup(wanted) : g_find_program_in_path(wanted);
+	if (path == NULL || g_file_test(path, G_FILE_TEST_IS_DIR) ||
+	    !g_file_test(path, G_FILE_TEST_IS_EXECUTABLE)) {
+		g_set_error(error, CT_ERROR, CT_ERROR_FAILED,
+			    "%s is not installed: %s not found; install the Debian package %s "
+			    "(apt install %s) or name the program in %s",
+			    firefox ? "Firefox ESR" : "Chromium", wanted,
+			    firefox ? "firefox-esr" : "chromium",
+			    firefox ? "firefox-esr" : "chromium", variable);
+		return NULL;
+	}
+	return g_steal_pointer(&path);
+}
+
+/* a name the browser maps to 127.0.0.1: a host name, a leading "*." for Chromium; nothing
+ * that could break out of a pref string or a resolver rule */
+static gboolean
+ct_browser_check_map_names(const gchar *const *names, GError **error)
+{
+	for (guint i = 0; names != NULL && names[i] != NULL; i++) {
+		const gchar *name = names[i];
+		gboolean ok = name[0] != '\0';
+		for (const gchar *p = name; ok && *p != '\0'; p++)
+			ok = g_ascii_isalnum(*p) || *p == '.' || *p == '-' || *p == '_' ||
+			     (*p == '*' && p == name && p[1] == '.');
+		if (!ok) {
+			g_set_error(error, CT_ERROR, CT_ERROR_INVALID_ARGS,
+				    "'%s' cannot be mapped to 127.0.0.1: not a host name", name);
+			return FALSE;
+		}
+	}
+	return TRUE;
+}
+
+gchar **
+ct_browser_environ(const gchar *home)
+{
+	const gchar *proxies[] = {"http_proxy", "https_proxy", "all_proxy",
+				  "ftp_proxy",	"HTTP_PROXY",  "HTTPS_PROXY",
+				  "ALL_PROXY",	"FTP_PROXY",   NULL};
+	gchar **envp = g_get_environ();
+
+	if (home != NULL) {
+		g_autofree gchar *config = g_build_filename(home, ".config", NULL);
+		g_autofree gchar *cache = g_build_filename(home, ".cache", NULL);
+		g_autofree gchar *data = g_build_filename(home, ".local", "share", NULL);
+		g_autofree gchar *state = g_build_filename(home, ".local", "state", NULL);
+		envp = g_environ_setenv(envp, "HOME", home, TRUE);
+		envp = g_environ_setenv(envp, "XDG_CONFIG_HOME", config, TRUE);
+		envp = g_environ_setenv(envp, "XDG_CACHE_HOME", cache, TRUE);
+		envp = g_environ_setenv(envp, "XDG_DATA_HOME", data, TRUE);
+		envp = g_environ_setenv(envp, "XDG_STATE_HOME", state, TRUE);
+	}
+	/* keep the browser off any proxy the caller's environment names */
+	for (guint i = 0; proxies[i] != NULL; i++)
+		envp = g_environ_unsetenv(envp, proxies[i]);
+	envp = g_environ_setenv(envp, "MOZ_CRASHREPORTER_DISABLE", "1", TRUE);
+	envp = g_environ_setenv(envp, "MOZ_DISABLE_AUTO_SAFE_MODE", "1", TRUE);
+	return envp;
+}
+
+gchar *
+ct_browser_make_dir(CtBrowser *self, const gchar *name, GError **error)
+{
+	g_autofree gchar *path = g_build_filename(self->tmpdir, name, NULL);
+	if (g_mkdir(path, 0700) != 0) {
+		gint saved = errno;
+		g_set_error(error, CT_ERROR, CT_ERROR_FAILED, "cannot create %s: %s", path,
+			    g_strerror(saved));
+		return NULL;
+	}
+	return g_steal_pointer(&path);
+}
+
+/* in the child, before exec: its own process group, so that one kill() reaches every
+ * process the browser starts, and death with certtrust */
+static void
+ct_browser_child_setup(gpointer user_data)
+{
+	pid_t parent = (pid_t)GPOINTER_TO_INT(user_data);
+
+	setpgid(0, 0);
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	/* certtrust died before prctl(): nobody would ever end this browser */
+	if (getppid() != parent)
+		_exit(127);
+}
+
+GSubprocess *
+ct_browser_spawn(CtBrowser *self,
+		 const gchar *const *argv,
+		 const gchar *const *envp,
+		 gboolean to_log,
+		 GError **error)
+{
+	g_autoptr(GSubprocessLauncher) launcher = NULL;
+	g_autoptr(GError) error_local = NULL;
+	GSubprocess *process;
+
+	launcher = g_subprocess_launcher_new(to_log ? G_SUBPROCESS_FLAGS_STDERR_MERGE
+						    : G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+							  G_SUBPROCESS_FLAGS_STDERR_SILENCE);
+	g_subprocess_launcher_set_environ(launcher, (gchar **)envp);
+	g_subprocess_launcher_set_cwd(launcher, self->tmpdir);
+	g_subprocess_launcher_set_stdin_file_path(launcher, "/dev/null");
+	if (to_log)
+		g_subprocess_launcher_set_stdout_file_path(launcher, self->log_path);
+	g_subprocess_launcher_set_child_setup(launcher, ct_browser_child_setup,
+					      GINT_TO_POINTER((gint)getpid()), NULL);
+	process = g_subprocess_launcher_spawnv(launcher, argv, &error_local);
+	if (process == NULL)
+		g_set_error(error, CT_ERROR, CT_ERROR_FAILED, "cannot start %s: %s", argv[0],
+			    error_local->message);
+	return process;
+}
+
+gint
+ct_browser_process_group(GSubprocess *process)
+{
+	const gchar *identifier = process != NULL ? g_subprocess_get_identifier(process) : NULL;
+	return identifier != NULL ? (gint)g_ascii_strtoll(identifier, NULL, 10) : 0;
+}
+
+static void
+ct_browser_exited_cb(GObject *source, GAsyncResult *result, gpointer user_data)
+{
+	CtBrowser *self = user_data;
+
+	/* FALSE only when cancelled in ct_browser_close(), after which self is gone */
+	if (!g_subprocess_wait_finish(G_SUBPROCESS(source), result, NULL))
+		return;
+	self->exited = TRUE;
+	g_debug("%s (%d) exited", self->name, self->pid);
+}
+
+/* the last line the browser printed, for error messages */
+static gchar *
+ct_browser_log_tail(CtBrowser *self)
+{
+	g_autofree gchar *text = NULL;
+	g_auto(GStrv) lines = NULL;
+
+	if (!g_file_get_contents(self->log_path, &text, NULL, NULL))
+		return NULL;
+	lines = g_strsplit(text, "\n", -1);
+	for (guint i = g_strv_length(lines); i > 0; i--) {
+		g_strstrip(lines[i - 1]);
+		if (lines[i - 1][0] != '\0')
+			return g_utf8_make_valid(lines[i - 1], MIN(strlen(lines[i - 1]), 300));
+	}
+	return NULL;
+}
+
+static gchar *
+ct_browser_describe_exit(CtBrowser *self)
+{
+	g_autofree gchar *tail = ct_browser_log_tail(self);
+	g_autofree gchar *status = NULL;
+
+	if (g_subprocess_get_if_signaled(self->process))
+		status = g_strdup_printf("killed by signal %d",
+					 g_subprocess_get_term_sig(self->process));
+	else
+		status = g_strdup_printf("exit status %d",
+					 g_subprocess_get_exit_status(self->process));
+	if (tail != NULL)
+		return g_strdup_printf("%s, last output: %s", status, tail);
+	return g_steal_pointer(&status);
+}
+
+static gboolean
+ct_browser_wakeup_cb(gpointer user_data)
+{
+	return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+ct_browser_cancelled_cb(GCancellable *cancellable, gpointer user_data)
+{
+	return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+ct_browser_has_exited_cb(CtBrowser *self, gpointer user_data)
+{
+	return self->exited;
+}
+
+/* wait up to ms for the main process to end; no error: this is the way out */
+static void
+ct_browser_wait_exit(CtBrowser *self, guint ms)
+{
+	gint64 deadline = g_get_monotonic_time() + (gint64)ms * 1000;
+	g_autoptr(GSource) timeout = g_timeout_source_new(ms);
+
+	g_source_set_callback(timeout, ct_browser_wakeup_cb, NULL, NULL);
+	g_source_attach(timeout, self->context);
+	while (!ct_browser_has_exited_cb(self, NULL) && g_get_monotonic_time() < deadline)
+		g_main_context_iteration(self->context, TRUE);
+	g_source_destroy(timeout);
+}
+
+gboolean
+ct_browser_wait(CtBrowser *self,
+		CtBrowserDoneFunc done,
+		gpointer user_data,
+		gint64 deadline,
+		GCancellable *cancellable,
+		const gchar *what,
+		GError **error)
+{
+	gint64 remaining = deadline - g_get_monotonic_time();
+	g_autoptr(GSource) timeout = NULL;
+	g_autoptr(GSource) cancel = NULL;
+	gboolean ok = FALSE;
+
+	/* wake up at the deadline and on cancellation, whatever else happens */
+	timeout = g_timeout_source_new(remaining > 0 ? (guint)(remaining / 1000) + 1 : 0);
+	g_source_set_callback(timeout, ct_browser_wakeup_cb, NULL, NULL);
+	g_source_attach(timeout, self->context);
+	if (cancellable != NULL) {
+		cancel = g_cancellable_source_new(cancellable);
+		g_source_set_callback(cancel, G_SOURCE_FUNC(ct_browser_cancelled_cb), NULL, NULL);
+		g_source_attach(cancel, self->context);
+	}
+	for (;;) {
+		if (done != NULL && done(self, user_data)) {
+			ok = TRUE;
+			break;
+		}
+		if (g_cancellable_is_cancelled(cancellable)) {
+			g_set_error(error, CT_ERROR, CT_ERROR_CANCELLED, "%s: cancelled while %s",
+				    self->name, what);
+			break;
+		}
+		/* a closed connection is most often a browser that died: say how */
+		if (self->websocket_closed && !self->exited)
+			ct_browser_wait_exit(self, CT_BROWSER_EXIT_NOTICE_MS);
+		if (self->exited) {
+			g_autofree gchar *how = ct_browser_describe_exit(self);
+			g_set_error(error, CT_ERROR, CT_ERROR_NOT_REACHABLE,
+				    "%s exited while %s (%s)", self->name, what, how);
+			break;
+		}
+		if (self->websocket_closed) {
+			g_set_error(error, CT_ERROR, CT_ERROR_NOT_REACHABLE,
+				    "%s closed its connection while %s", self->name, what);
+			break;
+		}
+		if (g_get_monotonic_time() >= deadline) {
+			g_set_error(error, CT_ERROR, CT_ERROR_NOT_REACHABLE,
+				    "%s did not answer within %u ms while %s", self->name,
+				    self->step_ms, what);
+			break;
+		}
+		g_main_context_iteration(self->context, TRUE);
+	}
+	g_source_destroy(timeout);
+	if (cancel != NULL)
+		g_source_destroy(cancel);
+	return ok;
+}
+
+typedef struct {
+	const gchar *prefix;
+	gchar *url;
+} CtBrowserEndpoint;
+
+/* a loopback ws:// address: the browser must not listen anywhere else */
+static gboolean
+ct_browser_is_loopback_endpoint(const gchar *url)
+{
+	g_autoptr(GUri) uri = g_uri_parse(url, G_URI_FLAGS_NONE, NULL);
+	g_autoptr(GInetAddress) address = NULL;
+	const gchar *host;
+
+	if (uri == NULL || g_strcmp0(g_uri_get_scheme(uri), "ws") != 0)
+		return FALSE;
+	host = g_uri_get_host(uri);
+	if (g_strcmp0(host, "localhost") == 0)
+		return TRUE;
+	address = host != NULL ? g_inet_address_new_from_string(host) : NULL;
+	return address != NULL && g_inet_address_get_is_loopback(address);
+}
+
+static gboolean
+ct_browser_endpoint_cb(CtBrowser *self, gpointer user_data)
+{
+	CtBrowserEndpoint *endpoint = user_data;
+	g_autofree gchar *text = NULL;
+	const gchar *line;
+
+	if (!g_file_get_contents(self->log_path, &text, NULL, NULL))
+		return FALSE;
+	for (line = strstr(text, endpoint->prefix); line != NULL;
+	     line = strstr(line + 1, endpoint->prefix)) {
+		const gchar *start = line + strlen(endpoint->prefix);
+		const gchar *end = strchr(start, '\n');
+
+		if (line != text && line[-1] != '\n')
+			continue;
+		/* the line is not complete yet */
+		if (end == NULL)
+			return FALSE;
+		endpoint->url = g_strstrip(g_strndup(start, (gsize)(end - start)));
+		return TRUE;
+	}
+	return FALSE;
+}
+
+gchar *
+ct_browser_wait_for_endpoint(CtBrowser *self,
+			     const gchar *prefix,
+			     gint64 deadline,
+			     GCancellable *cancellable,
+			     GError **error)
+{
+	CtBrowserEndpoint endpoint = {prefix, NULL};
+	g_autoptr(GSource) poll = g_timeout_source_new(CT_BROWSER_POLL_MS);
+	gboolean ok;
+
+	g_source_set_callback(poll, ct_browser_wakeup_cb, NULL, NULL);
+	g_source_attach(poll, self->context);
+	ok = ct_browser_wait(self, ct_browser_endpoint_cb, &endpoint, deadline, cancellable,
+			     "starting", error);
+	g_source_destroy(poll);
+	if (!ok)
+		return NULL;
+	if (!ct_browser_is_loopback_endpoint(endpoint.url)) {
+		g_set_error(error, CT_ERROR, CT_ERROR_FAILED,
+			    "%s offers its remote protocol at %s, not on loopback", self->name,
+			    endpoint.url);
+		g_free(endpoint.url);
+		return NULL;
+	}
+	g_debug("%s listens on %s after %" G_GINT64_FORMAT " ms", self->name, endpoint.url,
+		(g_get_monotonic_time() - self->started) / 1000);
+	return endpoint.url;
+}
+
+JsonObject *
+ct_browser_json_get_object(JsonObject *object, const gchar *name)
+{
+	JsonNode *node = object != NULL ? json_object_get_member(object, name) : NULL;
+	return node != NULL && JSON_NODE_HOLDS_OBJECT(node) ? json_node_get_object(node) : NULL;
+}
+
+JsonArray *
+ct_browser_json_get_array(JsonObject *object, const gchar *name)
+{
+	JsonNode *node = object != NULL ? json_object_get_member(object, name) : NULL;
+	return node != NULL && JSON_NODE_HOLDS_ARRAY(node) ? json_node_get_array(node) : NULL;
+}
+
+const gchar *
+ct_browser_json_get_string(JsonObject *object, const gchar *name)
+{
+	JsonNode *node = object != NULL ? json_object_get_member(object, name) : NULL;
+	if (node == NULL || !JSON_NODE_HOLDS_VALUE(node) ||
+	    json_node_get_value_type(node) != G_TYPE_STRING)
+		return NULL;
+	return json_node_get_string(node);
+}
+
+gboolean
+ct_browser_json_get_boolean(JsonObject *object, const gchar *name)
+{
+	JsonNode *node = object != NULL ? json_object_get_member(object, name) : NULL;
+	if (node == NULL || !JSON_NODE_HOLDS_VALUE(node) ||
+	    json_node_get_value_type(node) != G_TYPE_BOOLEAN)
+		return FALSE;
+	return json_node_get_boolean(node);
+}
+
+static void
+ct_browser_message_cb(SoupWebsocketConnection *websocket,
+		      gint type,
+		      GBytes *message,
+		      gpointer user_data)
+{
+	CtBrowser *self = user_data;
+	g_autoptr(JsonParser) parser = json_parser_new();
+	gsize len = 0;
+	const gchar *data = g_bytes_get_data(message, &len);
+	JsonNode *root;
+	JsonNode *id;
+	JsonObject *object;
+
+	if (type != SOUP_WEBSOCKET_DATA_TEXT || data == NULL)
+		return;
+	g_debug("<- %.*s", (gint)MIN(len, 600), data);
+	if (!json_parser_load_from_data(parser, data, (gssize)len, NULL))
+		return;
+	root = json_parser_get_root(parser);
+	if (root == NULL || !JSON_NODE_HOLDS_OBJECT(root))
+		return;
+	object = json_node_get_object(root);
+	id = json_object_get_member(object, "id");
+	if (id != NULL && JSON_NODE_HOLDS_VALUE(id) &&
+	    json_node_get_value_type(id) == G_TYPE_INT64) {
+		/* an answer to a call given up on is dropped */
+		if (json_node_get_int(id) == self->pending_id && self->reply == NULL)
+			self->reply = json_object_ref(object);
+		return;
+	}
+	if (!json_object_has_member(object, "method"))
+		return;
+	g_queue_push_tail(&self->events, json_object_ref(object));
+	while (g_queue_get_length(&self->events) > CT_BROWSER_MAX_EVENTS)
+		json_object_unref(g_queue_pop_head(&self->events));
+}
+
+static void
+ct_browser_closed_cb(SoupWebsocketConnection *websocket, gpointer user_data)
+{
+	CtBrowser *self = user_data;
+	self->websocket_closed = TRUE;
+}
+
+typedef struct {
+	gboolean done;
+	SoupWebsocketConnection *websocket;
+	GError *error;
+} CtBrowserConnect;
+
+static void
+ct_browser_connect_cb(GObject *source, GAsyncResult *result, gpointer user_data)
+{
+	CtBrowserConnect *connect = user_data;
+	connect->websocket = soup_session_websocket_connect_finish(SOUP_SESSION(source), result,
+								   &connect->error);
+	connect->done = TRUE;
+}
+
+static gboolean
+ct_browser_connect_done_cb(CtBrowser *self, gpointer user_data)
+{
+	CtBrowserConnect *connect = user_data;
+	return connect->done;
+}
+
+gboolean
+ct_browser_connect(CtBrowser *self,
+		   const gchar *url,
+		   gint64 deadline,
+		   GCancellable *cancellable,
+		   GError **error)
+{
+	g_autoptr(GProxyResolver) direct = g_simple_proxy_resolver_new(NULL, NULL);
+	g_autoptr(GCancellable) abandon = g_cancellable_new();
+	g_autoptr(SoupMessage) msg = soup_message_new(SOUP_METHOD_GET, url);
+	CtBrowserConnect connect = {FALSE, NULL, NULL};
+
+	if (msg == NULL) {
+		g_set_error(error, CT_ERROR, CT_ERROR_FAILED, "%s offers a bad address: %s",
+			    self->name, url);
+		return FALSE;
+	}
+	/* never through a proxy: the browser listens on loopback */
+	self->session = soup_session_new_with_options("proxy-resolver", direct, NULL);
+	soup_session_websocket_connect_async(self->session, msg, NULL, NULL, G_PRIORITY_DEFAULT,
+					     abandon, ct_browser_connect_cb, &connect);
+	if (!ct_browser_wait(self, ct_browser_connect_done_cb, &connect, deadline, cancellable,
+			     "connecting", error)) {
+		/* the callback must run before connect leaves the stack */
+		g_cancellable_cancel(abandon);
+		while (!connect.done)
+			g_main_context_iteration(self->context, TRUE);
+		g_clear_object(&connect.websocket);
+		g_clear_error(&connect.error);
+		return FALSE;
+	}
+	if (connect.websocket == NULL) {
+		g_set_error(error, CT_ERROR, CT_ERROR_NOT_REACHABLE,
+			    "cannot connect to %s at %s: %s", self->name, url,
+			    connect.error->message);
+		g_clear_error(&connect.error);
+		return FALSE;
+	}
+	self->websocket = connect.websocket;
+	/* page answers (outerHTML, trees) may exceed libsoup's 128 KiB default */
+	soup_websocket_connection_set_max_incoming_payload_size(self->websocket, 64 * 1024 * 1024);
+	g_signal_connect(self->websocket, "message", G_CALLBACK(ct_browser_message_cb), self);
+	g_signal_connect(self->websocket, "closed", G_CALLBACK(ct_browser_closed_cb), self);
+	return TRUE;
+}
+
+static gboolean
+ct_browser_has_reply_cb(CtBrowser *self, gpointer user_data)
+{
+	return self->reply != NULL;
+}
+
+/* the text of a protocol error: BiDi {"error": "unknown error", "message": "..."},
+ * CDP {"error": {"code": -32000, "message": "..."}} */
+static gchar *
+ct_browser_reply_error(JsonObject *reply)
+{
+	JsonNode *node = json_object_get_member(reply, "error");
+	const gchar *message = NULL;
+
+	if (node == NULL || JSON_NODE_HOLDS_NULL(node))
+		return NULL;
+	if (JSON_NODE_HOLDS_OBJECT(node)) {
+		message = ct_browser_json_get_string(json_node_get_object(node), "message");
+	} else {
+		message = ct_browser_json_get_string(reply, "message");
+		if (message == NULL || message[0] == '\0')
+			message = ct_browser_json_get_string(reply, "error");
+	}
+	return g_strdup(message != NULL ? message : "unknown error");
+}
+
+JsonObject *
+ct_browser_call(CtBrowser *self,
+		const gchar *method,
+		JsonObject *params,
+		const gchar *session_id,
+		gint64 deadline,
+		GCancellable *cancellable,
+		gchar **protocol_error,
+		GError **error)
+{
+	g_autoptr(JsonObject) owned = params != NULL ? params : json_object_new();
+	g_autoptr(JsonObject) message = json_object_new();
+	g_autoptr(JsonNode) root = NULL;
+	g_autoptr(JsonObject) reply = NULL;
+	g_autofree gchar *text = NULL;
+	g_autofree gchar *what = g_strdup_printf("waiting for %s", method);
+	g_autofree gchar *failure = NULL;
+	JsonNode *result;
+
+	if (self->websocket == NULL || self->websocket_closed) {
+		g_set_error(error, CT_ERROR, CT_ERROR_NOT_REACHABLE, "%s is not connected",
+			    self->name);
+		return NULL;
+	}
+	self->pending_id = ++self->next_id;
+	g_clear_pointer(&self->reply, json_object_unref);
+	json_object_set_int_member(message, "id", self->pending_id);
+	json_object_set_string_member(message, "method", method);
+	json_object_set_object_member(message, "params", json_object_ref(owned));
+	if (session_id != NULL)
+		json_object_set_string_member(message, "sessionId", session_id);
+	root = json_node_init_object(json_node_alloc(), message);
+	text = json_to_string(root, FALSE);
+	g_debug("-> %s", text);
+	soup_websocket_connection_send_text(self->websocket, text);
+	if (!ct_browser_wait(self, ct_browser_has_reply_cb, NULL, deadline, cancellable, what,
+			     error)) {
+		self->pending_id = 0;
+		return NULL;
+	}
+	reply = g_steal_pointer(&self->reply);
+	self->pending_id = 0;
+	failure = ct_browser_reply_error(reply);
+	if (failure != NULL) {
+		g_set_error(error, CT_ERROR, CT_ERROR_FAILED, "%s refused %s: %s", self->name,
+			    method, failure);
+		if (protocol_error != NULL)
+			*protocol_error = g_steal_pointer(&failure);
+		return NULL;
+	}
+	result = json_object_get_member(reply, "result");
+	if (result == NULL || !JSON_NODE_HOLDS_OBJECT(result)) {
+		g_set_error(error, CT_ERROR, CT_ERROR_FAILED, "%s answered %s without a result",
+			    self->name, method);
+		return NULL;
+	}
+	return json_object_ref(json_node_get_object(result));
+}
+
+typedef struct {
+	CtBrowserEventFunc match;
+	gpointer user_data;
+	JsonObject *found;
+} CtBrowserEventWait;
+
+static gboolean
+ct_browser_find_event_cb(CtBrowser *self, gpointer user_data)
+{
+	CtBrowserEventWait *wait = user_data;
+
+	for (GList *l = self->events.head; l != NULL; l = l->next) {
+		if (wait->match(l->data, wait->user_data)) {
+			wait->found = l->data;
+			g_queue_delete_link(&self->events, l);
+			return TRUE;
+		}
+	}
+	return FALSE;
+}
+
+JsonObject *
+ct_browser_wait_for_event(CtBrowser *self,
+			  CtBrowserEventFunc match,
+			  gpointer user_data,
+			  gint64 deadline,
+			  GCancellable *cancellable,
+			  const gchar *what,
+			  GError **error)
+{
+	CtBrowserEventWait wait = {match, user_data, NULL};
+
+	if (!ct_browser_wait(self, ct_browser_find_event_cb, &wait, deadline, cancellable, what,
+			     error))
+		return NULL;
+	return wait.found;
+}
+
+void
+ct_browser_clear_events(CtBrowser *self)
+{
+	g_queue_clear_full(&self->events, (GDestroyNotify)json_object_unref);
+}
+
+gchar *
+ct_browser_code_from_message(const gchar *message)
+{
+	const gchar *patterns[] = {
+	    "net::(ERR_[A-Z0-9_]+)",
+	    "NS_ERROR_GENERATE_FAILURE\\(NS_ERROR_MODULE_SECURITY,\\s*([A-Za-z0-9_]+)\\)",
+	    "\\b((?:MOZILLA_PKIX_ERROR|SEC_ERROR|SSL_ERROR)_[A-Z0-9_]+)\\b",
+	    "\\b(NS_ERROR_[A-Z0-9_]+)\\b",
+	    NULL,
+	};
+
+	if (message == NULL)
+		return NULL;
+	for (guint i = 0; patterns[i] != NULL; i++) {
+		g_autoptr(GRegex)
+		    regex = g_regex_new(patterns[i], G_REGEX_DEFAULT, G_REGEX_MATCH_DEFAULT, NULL);
+		g_autoptr(GMatchInfo) match = NULL;
+
+		if (regex != NULL && g_regex_match(regex, message, G_REGEX_MATCH_DEFAULT, &match))
+			return g_match_info_fetch(match, 1);
+	}
+	return NULL;
+}
+
+/* run in the page: where it is, whether it is certtrust's page, and the code an error
+ * page knows (Firefox's about:certerror and about:neterror) */
+const gchar *
+ct_browser_probe_script(void)
+{
+	return "(() => {"
+	       " const d = document;"
+	       " const r = {uri: String(d.documentURI), title: String(d.title), marker: false,"
+	       " code: null};"
+	       /* an error page quotes the address, which may hold the marker */
+	       " if (/^https?:/.test(r.uri) && d.documentElement !== null)"
+	       "  r.marker = d.documentElement.outerHTML.includes('" CT_BROWSER_MARKER "');"
+	       " const error = /^about:(certerror|neterror)/.test(r.uri);"
+	       " try {"
+	       "  if (error && typeof d.getFailedCertSecurityInfo === 'function')"
+	       "   r.code = d.getFailedCertSecurityInfo().errorCodeString || null;"
+	       " } catch (e) {}"
+	       " try {"
+	       "  if (error && r.code === null && typeof d.getNetErrorInfo === 'function')"
+	       "   r.code = d.getNetErrorInfo().errorCodeString || null;"
+	       " } catch (e) {}"
+	       " if (error && r.code === null) {"
+	       "  const m = /[?&]e=([^&]*)/.exec(r.uri);"
+	       "  if (m !== null) r.code = 'neterror:' + decodeURIComponent(m[1]);"
+	       " }"
+	       " return JSON.stringify(r);"
+	       "})()";
+}
+
+gboolean
+ct_browser_parse_probe(const gchar *json, gchar **uri, gboolean *marker, gchar **code)
+{
+	g_autoptr(JsonParser) parser = json_parser_new();
+	JsonNode *root;
+	JsonObject *object;
+
+	if (json == NULL || !json_parser_load_from_data(parser, json, -1, NULL))
+		return FALSE;
+	root = json_parser_get_root(parser);
+	if (root == NULL || !JSON_NODE_HOLDS_OBJECT(root))
+		return FALSE;
+	object = json_node_get_object(root);
+	*uri = g_strdup(ct_browser_json_get_string(object, "uri"));
+	*marker = ct_browser_json_get_boolean(object, "marker");
+	*code = g_strdup(ct_browser_json_get_string(object, "code"));
+	return TRUE;
+}
+
+/* does a process of this group still run? (zombies do not: nobody may ever reap the
+ * children a dead browser leaves to init) */
+static gboolean
+ct_browser_group_is_alive(gint group)
+{
+	g_autoptr(GDir) proc = g_dir_open("/proc", 0, NULL);
+	const gchar *name;
+
+	while (proc != NULL && (name = g_dir_read_name(proc)) != NULL) {
+		g_autofree gchar *path = NULL;
+		g_autofree gchar *stat = NULL;
+		const gchar *end;
+		gchar state = 0;
+		gint parent = 0;
+		gint pgrp = 0;
+
+		if (!g_ascii_isdigit(name[0]))
+			continue;
+		path = g_build_filename("/proc", name, "stat", NULL);
+		if (!g_file_get_contents(path, &stat, NULL, NULL))
+			continue;
+		/* "pid (comm) state ppid pgrp ...": comm may hold anything, but not after ')' */
+		end = strrchr(stat, ')');
+		if (end == NULL || sscanf(end + 1, " %c %d %d", &state, &parent, &pgrp) != 3)
+			continue;
+		if (pgrp == group && state != 'Z' && state != 'X')
+			return TRUE;
+	}
+	return FALSE;
+}
+
+/* SIGTERM to the whole process group, SIGKILL after a grace period, reaped; then SIGKILL
+ * to whatever of the group outlived the main process, and a moment for it to go */
+static void
+ct_browser_kill(CtBrowser *self)
+{
+	gint64 deadline;
+
+	self->broken = TRUE;
+	if (self->pid <= 0)
+		return;
+	if (!self->exited) {
+		kill(-self->pid, SIGTERM);
+		ct_browser_wait_exit(self, CT_BROWSER_TERM_GRACE_MS);
+	}
+	if (!self->exited) {
+		g_debug("%s (%d) ignored SIGTERM", self->name, self->pid);
+		kill(-self->pid, SIGKILL);
+		ct_browser_wait_exit(self, CT_BROWSER_KILL_WAIT_MS);
+	}
+	if (kill(-self->pid, SIGKILL) != 0)
+		return;
+	deadline = g_get_monotonic_time() + (gint64)CT_BROWSER_TERM_GRACE_MS * 1000;
+	while (ct_browser_group_is_alive(self->pid) && g_get_monotonic_time() < deadline)
+		g_usleep(10 * 1000);
+}
+
+/* delete a throwaway tree without following symbolic links */
+static void
+ct_browser_remove_tree(const gchar *path)
+{
+	GStatBuf st;
+
+	if (g_lstat(path, &st) != 0)
+		return;
+	if (S_ISDIR(st.st_mode)) {
+		g_autoptr(GDir) dir = g_dir_open(path, 0, NULL);
+		const gchar *name;
+		while (dir != NULL && (name = g_dir_read_name(dir)) != NULL) {
+			g_autofree gchar *child = g_build_filename(path, name, NULL);
+			ct_browser_remove_tree(child);
+		}
+		if (g_rmdir(path) != 0)
+			g_debug("cannot remove %s: %s", path, g_strerror(errno));
+		return;
+	}
+	g_unlink(path);
+}
+
+static void
+ct_browser_quit(CtBrowser *self)
+{
+	gint64 deadline = g_get_monotonic_time() + (gint64)CT_BROWSER_QUIT_GRACE_MS * 1000;
+	gint64 remaining;
+
+	self->step_ms = CT_BROWSER_QUIT_GRACE_MS;
+	if (self->kind == CT_BROWSER_FIREFOX)
+		ct_browser_firefox_quit(self, deadline);
+	else
+		ct_browser_chromium_quit(self, deadline);
+	remaining = deadline - g_get_monotonic_time();
+	ct_browser_wait_exit(self, remaining > 0 ? (guint)(remaining / 1000) : 0);
+}
+
+void
+ct_browser_close(CtBrowser *self)
+{
+	if (self == NULL)
+		return;
+	g_main_context_push_thread_default(self->context);
+	if (self->websocket != NULL && !self->websocket_closed && !self->exited && !self->broken)
+		ct_browser_quit(self);
+	ct_browser_kill(self);
+	if (self->version_process != NULL && !self->version_done) {
+		gint group = ct_browser_process_group(self->version_process);
+		/* 0 would be certtrust's own group */
+		if (group > 0)
+			kill(-group, SIGKILL);
+		g_cancellable_cancel(self->version_cancellable);
+		while (!self->version_done)
+			g_main_context_iteration(self->context, TRUE);
+	}
+	if (self->websocket != NULL) {
+		g_signal_handlers_disconnect_by_data(self->websocket, self);
+		if (soup_websocket_connection_get_state(self->websocket) ==
+		    SOUP_WEBSOCKET_STATE_OPEN)
+			soup_websocket_connection_close(self->websocket,
+							SOUP_WEBSOCKET_CLOSE_NORMAL, NULL);
+		g_clear_object(&self->websocket);
+	}
+	g_clear_object(&self->session);
+	/* an unreaped process (still running after SIGKILL) must not call back into self */
+	g_cancellable_cancel(self->wait_cancellable);
+	for (guint i = 0; i < 100 && g_main_context_iteration(self->context, FALSE); i++)
+		;
+	g_main_context_pop_thread_default(self->context);
+	if (self->tmpdir != NULL)
+		ct_browser_remove_tree(self->tmpdir);
+	ct_browser_clear_events(self);
+	g_clear_pointer(&self->reply, json_object_unref);
+	g_clear_object(&self->process);
+	g_clear_object(&self->version_process);
+	g_clear_object(&self->version_cancellable);
+	g_clear_object(&self->wait_cancellable);
+	g_main_context_unref(self->context);
+	g_free(self->binary);
+	g_strfreev(self->envp);
+	g_free(self->tmpdir);
+	g_free(self->log_path);
+	g_free(self->version);
+	g_free(self->version_output);
+	g_free(self->context_id);
+	g_free(self->session_id);
+	g_free(self);
+}
+
+CtBrowser *
+ct_browser_launch(const CtBrowserOptions *options, GCancellable *cancellable, GError **error)
+{
+	g_autoptr(CtBrowser) self = NULL;
+	g_autofree gchar *binary = NULL;
+	g_autoptr(GPtrArray) argv = g_ptr_array_new_with_free_func(g_free);
+	gboolean ok;
+
+	g_return_val_if_fail(options != NULL, NULL);
+
+	if (!ct_browser_check_map_names(options->map_names, error))
+		return NULL;
+	binary = ct_browser_find_binary(options, error);
+	if (binary == NULL)
+		return NULL;
+
+	self = g_new0(CtBrowser, 1);
+	self->kind = options->kind;
+	self->name = options->kind == CT_BROWSER_FIREFOX ? "Firefox" : "Chromium";
+	self->timeout_ms = options->timeout_ms > 0 ? options->timeout_ms
+						   : CT_BROWSER_DEFAULT_TIMEOUT_MS;
+	self->launch_timeout_ms = options->launch_timeout_ms > 0 ? options->launch_timeout_ms
+								 : self->timeout_ms;
+	self->context = g_main_context_new();
+	self->wait_cancellable = g_cancellable_new();
+	g_queue_init(&self->events);
+	self->tmpdir = g_dir_make_tmp("certtrust-browser-XXXXXX", error);
+	if (self->tmpdir == NULL) {
+		ct_error_convert(error);
+		return NULL;
+	}
+	self->log_path = g_build_filename(self->tmpdir, "browser.log", NULL);
+
+	self->binary = g_strdup(binary);
+	g_ptr_array_add(argv, g_strdup(binary));
+	g_main_context_push_thread_default(self->context);
+	if (self->kind == CT_BROWSER_FIREFOX)
+		ok = ct_browser_firefox_prepare(self, options, argv, &self->envp, error);
+	else
+		ok = ct_browser_chromium_prepare(self, options, argv, &self->envp, error);
+	if (ok) {
+		for (guint i = 0; options->extra_args != NULL && options->extra_args[i] != NULL;
+		     i++)
+			g_ptr_array_add(argv, g_strdup(options->extra_args[i]));
+		g_ptr_array_add(argv, g_strdup("about:blank"));
+		g_ptr_array_add(argv, NULL);
+		self->started = g_get_monotonic_time();
+		self->process = ct_browser_spawn(self, (const gchar *const *)argv->pdata,
+						 (const gchar *const *)self->envp, TRUE, error);
+		ok = self->process != NULL;
+	}
+	if (ok) {
+		self->pid = ct_browser_process_group(self->process);
+		g_subprocess_wait_async(self->process, self->wait_cancellable, ct_browser_exited_cb,
+					self);
+		g_debug("started %s as %d", binary, self->pid);
+		if (self->kind == CT_BROWSER_FIREFOX)
+			ok = ct_browser_firefox_start(self, cancellable, error);
+		else
+			ok = ct_browser_chromium_start(self, cancellable, error);
+	}
+	g_main_context_pop_thread_default(self->context);
+	if (!ok)
+		return NULL;
+	self->launch_ms = (guint)((g_get_monotonic_time() - self->started) / 1000);
+	return g_steal_pointer(&self);
+}
+
+const gchar *
+ct_browser_get_version(CtBrowser *self)
+{
+	g_return_val_if_fail(self != NULL, NULL);
+	return self->version;
+}
+
+gint
+ct_browser_get_pid(CtBrowser *self)
+{
+	g_return_val_if_fail(self != NULL, 0);
+	return self->exited ? 0 : self->pid;
+}
+
+guint
+ct_browser_get_launch_ms(CtBrowser *self)
+{
+	g_return_val_if_fail(self != NULL, 0);
+	return self->launch_ms;
+}
+
+CtNavigation *
+ct_browser_navigate(CtBrowser *self, const gchar *url, GCancellable *cancellable, GError **error)
+{
+	gint64 started = g_get_monotonic_time();
+	CtNavigation *navigation;
+
+	g_return_val_if_fail(self != NULL, NULL);
+	g_return_val_if_fail(url != NULL, NULL);
+
+	if (!g_uri_is_valid(url, G_URI_FLAGS_NONE, NULL)) {
+		g_set_error(error, CT_ERROR, CT_ERROR_INVALID_ARGS, "'%s' is not a URL", url);
+		return NULL;
+	}
+	if (self->broken || self->exited) {
+		gboolean stopped = self->broken;
+		g_main_context_push_thread_default(self->context);
+		ct_browser_kill(self);
+		g_main_context_pop_thread_default(self->context);
+		g_set_error(error, CT_ERROR, CT_ERROR_NOT_REACHABLE,
+			    stopped ? "%s is no longer running: it was stopped after a failure"
+				    : "%s is no longer running: it exited",
+			    self->name);
+		return NULL;
+	}
+	g_main_context_push_thread_default(self->context);
+	if (self->kind == CT_BROWSER_FIREFOX)
+		navigation = ct_browser_firefox_navigate(self, url, cancellable, error);
+	else
+		navigation = ct_browser_chromium_navigate(self, url, cancellable, error);
+	/* a browser that hung, crashed or was interrupted is of no further use */
+	if (navigation == NULL)
+		ct_browser_kill(self);
+	g_main_context_pop_thread_default(self->context);
+	if (navigation != NULL)
+		navigation->elapsed_ms = (guint)((g_get_monotonic_time() - started) / 1000);
+	return navigation;
+}

@@ -1,0 +1,93 @@
+#pragma once
+
+#include <gio/gio.h>
+
+#include "ct-error.h"
+
+/* the packaged Firefox ESR (WebDriver BiDi) and Chromium (DevTools protocol), headless,
+ * driven over a loopback WebSocket: navigate to a URL and say whether the page loaded
+ * (it carries the marker `certtrust-page`) or was blocked with the browser's own code */
+
+typedef enum {
+	CT_BROWSER_FIREFOX,
+	CT_BROWSER_CHROMIUM,
+} CtBrowserKind;
+
+typedef struct {
+	CtBrowserKind kind;
+	/* NULL: $CT_FIREFOX / $CT_CHROMIUM, else /usr/lib/firefox-esr/firefox-esr or
+	 * /usr/lib/chromium/chromium; a name without '/' is looked up in PATH */
+	const gchar *binary;
+	/* Firefox: a profile whose trust (cert9.db, cert_override.txt, prefs.js, user.js, HSTS
+	 * state) is read into a throwaway profile, so that the directory itself is never
+	 * written; refused while a Firefox runs on it; NULL: an empty throwaway profile */
+	const gchar *profile;
+	/* Chromium: used as it is, refused while a Chromium runs on it; NULL: a throwaway one */
+	const gchar *user_data_dir;
+	/* HOME, with XDG_* under it, for the browser (Chromium reads HOME/.pki/nssdb);
+	 * NULL: Chromium inherits HOME, Firefox gets a throwaway one */
+	const gchar *home;
+	/* names resolved to 127.0.0.1 by the browser (Firefox network.dns.localDomains,
+	 * Chromium --host-resolver-rules, where every other name then fails); a leading "*."
+	 * works in Chromium only */
+	const gchar *const *map_names;
+	/* appended to the command line, e.g. --ignore-certificate-errors-spki-list=... */
+	const gchar *const *extra_args;
+	gboolean headed;
+	/* each navigation; 0: 30 s */
+	guint timeout_ms;
+	/* the launch, up to an open session; 0: timeout_ms */
+	guint launch_timeout_ms;
+} CtBrowserOptions;
+
+typedef struct {
+	gchar *url;
+	gchar *outcome;	   /* "loads" | "blocked" */
+	gchar *error_code; /* the browser's code, e.g. ERR_CERT_AUTHORITY_INVALID; NULL when
+			      it loads */
+	gchar *detail;	   /* the browser's own words, or the page address; may be NULL */
+	guint elapsed_ms;
+} CtNavigation;
+
+void
+ct_navigation_free(CtNavigation *navigation);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(CtNavigation, ct_navigation_free)
+
+typedef struct _CtBrowser CtBrowser;
+
+/* start the browser and open a session; NULL means the process is gone again. Errors:
+ * CT_ERROR_FAILED when the binary is missing (naming the Debian package),
+ * CT_ERROR_NOT_REACHABLE when it exits or does not answer within the launch timeout,
+ * CT_ERROR_CANCELLED, CT_ERROR_REFUSED when a browser runs on the profile or the user
+ * data directory, CT_ERROR_INVALID_ARGS for a map name that is no host name.
+ * The browser dies with the calling thread (PR_SET_PDEATHSIG): launch, navigate and close
+ * from one thread that outlives it; each call iterates a private main context */
+CtBrowser *
+ct_browser_launch(const CtBrowserOptions *options,
+		  GCancellable *cancellable,
+		  GError **error); /* (transfer full) */
+
+/* "Firefox 153.7.0esr", "Chromium 156.0.8078.108" */
+const gchar *
+ct_browser_get_version(CtBrowser *self);
+/* the browser's process id (also its process group), 0 once it is gone */
+gint
+ct_browser_get_pid(CtBrowser *self);
+/* wall time of the launch, up to the open session */
+guint
+ct_browser_get_launch_ms(CtBrowser *self);
+
+/* load url and wait for the page; a certificate error is a result, not an error:
+ * outcome "blocked" with error_code; a crash, a timeout or cancellation is an error
+ * (CT_ERROR_NOT_REACHABLE / CT_ERROR_CANCELLED) and ends the browser */
+CtNavigation *
+ct_browser_navigate(CtBrowser *self,
+		    const gchar *url,
+		    GCancellable *cancellable,
+		    GError **error); /* (transfer full) */
+
+/* end the browser (politely, then SIGTERM and SIGKILL to its process group), reap it,
+ * remove the throwaway directories and free self */
+void
+ct_browser_close(CtBrowser *self);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(CtBrowser, ct_browser_close)
