@@ -120,7 +120,9 @@ ct_browser_chromium_prepare(CtBrowser *self,
 			return FALSE;
 	}
 	/* HOME decides the NSS database Chromium trusts: inherited unless given */
-	*envp = ct_browser_environ(options->home);
+	*envp = ct_browser_environ(self, options->home, error);
+	if (*envp == NULL)
+		return FALSE;
 
 	if (!options->headed)
 		g_ptr_array_add(argv, g_strdup("--headless=new"));

@@ -292,7 +292,9 @@ ct_browser_firefox_prepare(CtBrowser *self,
 		home = ct_browser_make_dir(self, "home", error);
 	if (home == NULL)
 		return FALSE;
-	*envp = ct_browser_environ(home);
+	*envp = ct_browser_environ(self, home, error);
+	if (*envp == NULL)
+		return FALSE;
 
 	if (!options->headed)
 		g_ptr_array_add(argv, g_strdup("--headless"));

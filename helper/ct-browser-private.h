@@ -43,10 +43,11 @@ struct _CtBrowser {
 	gchar *session_id; /* Chromium: the flat session of the page target */
 };
 
-/* the browser's environment: HOME and XDG_* under home (NULL: inherited), no proxy
- * variables, no crash reporter, no automatic safe mode */
+/* the browser's environment: HOME and XDG_* under home (NULL: inherited), TMPDIR in the
+ * throwaway dir (what a killed browser leaves there goes with it), no proxy variables,
+ * no crash reporter, no automatic safe mode */
 gchar **
-ct_browser_environ(const gchar *home); /* (transfer full) */
+ct_browser_environ(CtBrowser *self, const gchar *home, GError **error); /* (transfer full) */
 
 /* tmpdir/name, mode 0700 */
 gchar *

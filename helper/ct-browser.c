@@ -109,12 +109,18 @@ ct_browser_check_map_names(const gchar *const *names, GError **error)
 }
 
 gchar **
-ct_browser_environ(const gchar *home)
+ct_browser_environ(CtBrowser *self, const gchar *home, GError **error)
 {
 	const gchar *proxies[] = {"http_proxy", "https_proxy", "all_proxy",
 				  "ftp_proxy",	"HTTP_PROXY",  "HTTPS_PROXY",
 				  "ALL_PROXY",	"FTP_PROXY",   NULL};
-	gchar **envp = g_get_environ();
+	g_autofree gchar *tmp = ct_browser_make_dir(self, "tmp", error);
+	gchar **envp = NULL;
+
+	if (tmp == NULL)
+		return NULL;
+	envp = g_get_environ();
+	envp = g_environ_setenv(envp, "TMPDIR", tmp, TRUE);
 
 	if (home != NULL) {
 		g_autofree gchar *config = g_build_filename(home, ".config", NULL);

@@ -1,0 +1,314 @@
+#define G_LOG_DOMAIN "CtTest"
+
+#include "config.h"
+
+#include <errno.h>
+#include <glib/gstdio.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "ct-test.h"
+
+/* `certtrust verify` as a user runs it, in a private HOME, against `certtrust serve`, with
+ * the real Firefox ESR and Chromium: the verdicts follow trust and untrust */
+
+static gchar *tmpdir = NULL;
+static gchar *profile = NULL;
+static CtTestServer *server = NULL;
+
+static gchar *
+verify_path(const gchar *name)
+{
+	return g_build_filename(tmpdir, name, NULL);
+}
+
+static void
+verify_setup(void)
+{
+	g_autofree gchar *home = NULL;
+	g_autofree gchar *ini_dir = NULL;
+	g_autofree gchar *ini = NULL;
+	g_autofree gchar *browser_tmp = NULL;
+
+	tmpdir = ct_test_tmpdir_new();
+	home = verify_path("home");
+	g_setenv("HOME", home, TRUE);
+	g_setenv("XDG_CONFIG_HOME", verify_path("home/.config"), TRUE);
+	g_setenv("XDG_DATA_HOME", verify_path("home/.local/share"), TRUE);
+	g_setenv("XDG_STATE_HOME", verify_path("home/.local/state"), TRUE);
+	/* the browsers' throwaway dirs land here, where a test can look for leftovers */
+	browser_tmp = verify_path("tmp");
+	cr_assert_eq(g_mkdir_with_parents(browser_tmp, 0700), 0);
+	g_setenv("TMPDIR", browser_tmp, TRUE);
+	ini_dir = g_build_filename(home, ".mozilla", "firefox", NULL);
+	profile = g_build_filename(ini_dir, "abcd.default-esr", NULL);
+	cr_assert_eq(g_mkdir_with_parents(profile, 0700), 0);
+	ini = g_build_filename(ini_dir, "profiles.ini", NULL);
+	cr_assert(g_file_set_contents(ini,
+				      "[Profile0]\nName=default-esr\nIsRelative=1\n"
+				      "Path=abcd.default-esr\nDefault=1\n\n[General]\n"
+				      "StartWithLastProfile=1\nVersion=2\n",
+				      -1, NULL));
+}
+
+static void
+verify_teardown(void)
+{
+	g_clear_pointer(&server, ct_test_server_stop);
+	ct_test_tmpdir_remove(tmpdir);
+	g_clear_pointer(&tmpdir, g_free);
+	g_clear_pointer(&profile, g_free);
+	g_unsetenv("TMPDIR");
+}
+
+TestSuite(verify, .init = verify_setup, .fini = verify_teardown, .timeout = 240);
+
+static void
+verify_require(const gchar *browser)
+{
+	const gchar *path = g_strcmp0(browser, "firefox") == 0 ? "/usr/lib/firefox-esr/firefox-esr"
+							       : "/usr/lib/chromium/chromium";
+	if (!g_file_test(path, G_FILE_TEST_IS_EXECUTABLE)) {
+		verify_teardown();
+		cr_skip_test("%s is not installed", path);
+	}
+}
+
+static CtTestRun *
+verify_run(const gchar *a,
+	   const gchar *b,
+	   const gchar *c,
+	   const gchar *d,
+	   const gchar *e,
+	   const gchar *f,
+	   const gchar *g,
+	   const gchar *h)
+{
+	const gchar *argv[] = {"certtrust", a, b, c, d, e, f, g, h, NULL};
+	return ct_test_run(argv, NULL);
+}
+
+/* the navigations of a verify --json document: "outcome[ code]" each, joined by "; " */
+static gchar *
+verify_outcomes(CtTestRun *run)
+{
+	g_autoptr(JsonNode) root = ct_test_parse_one_json_document(run->out);
+	JsonArray *navigations = json_object_get_array_member(json_node_get_object(root),
+							      "navigations");
+	g_autoptr(GString) text = g_string_new(NULL);
+
+	for (guint i = 0; i < json_array_get_length(navigations); i++) {
+		JsonObject *navigation = json_array_get_object_element(navigations, i);
+		const gchar *code = json_object_get_string_member(navigation, "error_code");
+		g_string_append_printf(text, "%s%s%s%s", i > 0 ? "; " : "",
+				       json_object_get_string_member(navigation, "outcome"),
+				       code != NULL ? " " : "", code != NULL ? code : "");
+	}
+	return g_string_free(g_steal_pointer(&text), FALSE);
+}
+
+/* files and their bytes under dir, as one string */
+static gchar *
+verify_listing(const gchar *dir)
+{
+	g_autofree gchar *cmd =
+	    g_strdup_printf("cd '%s' && find . -type f -exec sha256sum {} + | sort", dir);
+	g_autoptr(CtTestRun) run = ct_test_run_shell(cmd);
+	cr_assert_eq(run->exit_status, 0, "%s", run->err);
+	return g_strdup(run->out);
+}
+
+Test(verify, chromium_blocks_then_loads_after_trust_then_blocks_after_untrust)
+{
+	g_autofree gchar *db = verify_path("home/.pki/nssdb");
+	g_autofree gchar *create = g_strdup_printf("certutil -N -d 'sql:%s' --empty-password", db);
+	g_autofree gchar *url = NULL;
+	g_autofree gchar *rule = NULL;
+	g_autoptr(CtTestRun) made = NULL;
+	g_autoptr(CtTestRun) before = NULL;
+	g_autoptr(CtTestRun) trusted = NULL;
+	g_autoptr(CtTestRun) after = NULL;
+	g_autoptr(CtTestRun) untrusted = NULL;
+	g_autoptr(CtTestRun) undone = NULL;
+	g_autofree gchar *before_outcomes = NULL;
+	g_autofree gchar *after_outcomes = NULL;
+	g_autofree gchar *undone_outcomes = NULL;
+
+	verify_require("chromium");
+	cr_assert_eq(g_mkdir_with_parents(db, 0700), 0);
+	made = ct_test_run_shell(create);
+	cr_assert_eq(made->exit_status, 0, "%s", made->err);
+	server = ct_test_server_start("tomcat", verify_path("certs"), NULL);
+	url = g_strdup_printf("https://ucm.example.com:%u/ccmadmin", server->https_port);
+	rule = g_strdup_printf("ucm.example.com:%u:127.0.0.1", server->https_port);
+
+	before = verify_run("verify", url, "--resolve", rule, "--browser", "chromium", "--name",
+			    "127.0.0.1");
+	cr_assert_eq(before->exit_status, 4, "%s%s", before->out, before->err);
+	cr_assert_not_null(strstr(before->out, "blocked ERR_CERT_AUTHORITY_INVALID"), "%s",
+			   before->out);
+
+	trusted = verify_run("trust", url, "--resolve", rule, "--store", "chromium", "--yes", NULL);
+	cr_assert_eq(trusted->exit_status, 0, "%s%s", trusted->out, trusted->err);
+	after = verify_run("verify", url, "--resolve", rule, "--browser", "chromium", "--json",
+			   NULL);
+	after_outcomes = verify_outcomes(after);
+	cr_assert_str_eq(after_outcomes, "loads");
+	cr_assert_eq(after->exit_status, 0, "%s%s", after->out, after->err);
+
+	untrusted = verify_run("untrust", url, "--resolve", rule, NULL, NULL, NULL, NULL);
+	cr_assert_eq(untrusted->exit_status, 0, "%s%s", untrusted->out, untrusted->err);
+	undone = verify_run("verify", url, "--resolve", rule, "--browser", "chromium", "--json",
+			    "--name=127.0.0.1");
+	cr_assert_eq(undone->exit_status, 4, "%s%s", undone->out, undone->err);
+	undone_outcomes = verify_outcomes(undone);
+	cr_assert_str_eq(undone_outcomes,
+			 "blocked ERR_CERT_AUTHORITY_INVALID; blocked ERR_CERT_AUTHORITY_INVALID");
+}
+
+Test(verify, firefox_default_profile_loads_with_the_exception_and_stays_untouched)
+{
+	g_autofree gchar *url = NULL;
+	g_autofree gchar *rule = NULL;
+	g_autofree gchar *files_before = NULL;
+	g_autofree gchar *files_after = NULL;
+	g_autofree gchar *outcomes = NULL;
+	g_autoptr(CtTestRun) trusted = NULL;
+	g_autoptr(CtTestRun) after = NULL;
+
+	verify_require("firefox");
+	server = ct_test_server_start("tomcat", verify_path("certs"), NULL);
+	url = g_strdup_printf("https://ucm.example.com:%u/ccmadmin", server->https_port);
+	rule = g_strdup_printf("ucm.example.com:%u:127.0.0.1", server->https_port);
+	trusted = verify_run("trust", url, "--resolve", rule, "--store", "firefox", "--yes", NULL);
+	cr_assert_eq(trusted->exit_status, 0, "%s%s", trusted->out, trusted->err);
+	files_before = verify_listing(profile);
+
+	/* the exception covers the name it was made for, not another one */
+	after = verify_run("verify", url, "--resolve", rule, "--browser", "firefox", "--json",
+			   "--name=127.0.0.1");
+	outcomes = verify_outcomes(after);
+	cr_assert_str_eq(outcomes, "loads; blocked MOZILLA_PKIX_ERROR_SELF_SIGNED_CERT");
+	cr_assert_eq(after->exit_status, 4, "%s%s", after->out, after->err);
+	files_after = verify_listing(profile);
+	cr_assert_str_eq(files_after, files_before, "verify changed the user's profile");
+}
+
+Test(verify, missing_browser_names_the_debian_package)
+{
+	g_autoptr(CtTestRun) run = NULL;
+
+	g_setenv("CT_CHROMIUM", "/nonexistent/chromium", TRUE);
+	run = verify_run("verify", "https://ucm.example.com:8443/", "--browser", "chromium", NULL,
+			 NULL, NULL, NULL);
+	g_unsetenv("CT_CHROMIUM");
+	cr_assert_eq(run->exit_status, 1, "%s%s", run->out, run->err);
+	cr_assert_not_null(strstr(run->err, "chromium"), "%s", run->err);
+	cr_assert_not_null(strstr(run->err, "apt"), "%s", run->err);
+}
+
+Test(verify, usage_errors_exit_2)
+{
+	g_autofree gchar *file = ct_test_data_path("tomcat.pem");
+	g_autoptr(CtTestRun) no_browser = verify_run("verify", "https://ucm.example.com:8443/",
+						     NULL, NULL, NULL, NULL, NULL, NULL);
+	g_autoptr(CtTestRun) bad_browser = verify_run("verify", "https://ucm.example.com:8443/",
+						      "--browser", "lynx", NULL, NULL, NULL, NULL);
+	g_autoptr(CtTestRun)
+	    a_file = verify_run("verify", file, "--browser", "firefox", NULL, NULL, NULL, NULL);
+	g_autoptr(CtTestRun) far_address = verify_run("verify", "https://ucm.example.com:8443/",
+						      "--browser", "chromium", "--resolve",
+						      "ucm.example.com:8443:192.0.2.7", NULL, NULL);
+	g_autoptr(CtTestRun)
+	    nothing = verify_run("verify", "--browser", "firefox", NULL, NULL, NULL, NULL, NULL);
+
+	cr_assert_eq(no_browser->exit_status, 2, "%s", no_browser->err);
+	cr_assert_not_null(strstr(no_browser->err, "--browser"), "%s", no_browser->err);
+	cr_assert_eq(bad_browser->exit_status, 2, "%s", bad_browser->err);
+	cr_assert_eq(a_file->exit_status, 2, "%s", a_file->err);
+	cr_assert_not_null(strstr(a_file->err, "not a server"), "%s", a_file->err);
+	cr_assert_eq(far_address->exit_status, 2, "%s", far_address->err);
+	cr_assert_not_null(strstr(far_address->err, "127.0.0.1"), "%s", far_address->err);
+	cr_assert_eq(nothing->exit_status, 2, "%s", nothing->err);
+}
+
+/* processes whose command line names dir: what a browser launched there left running */
+static guint
+verify_count_processes_naming(const gchar *dir)
+{
+	g_autoptr(GDir) proc = g_dir_open("/proc", 0, NULL);
+	const gchar *name;
+	guint count = 0;
+
+	while (proc != NULL && (name = g_dir_read_name(proc)) != NULL) {
+		g_autofree gchar *path = NULL;
+		g_autofree gchar *cmdline = NULL;
+		gsize length = 0;
+		if (!g_ascii_isdigit(name[0]))
+			continue;
+		path = g_build_filename("/proc", name, "cmdline", NULL);
+		if (!g_file_get_contents(path, &cmdline, &length, NULL))
+			continue;
+		/* certtrust itself is not a leftover */
+		if (length == 0 || g_str_has_suffix(cmdline, "certtrust"))
+			continue;
+		for (gsize i = 0; i + 1 < length; i++) {
+			if (cmdline[i] == '\0')
+				cmdline[i] = ' ';
+		}
+		if (strstr(cmdline, dir) != NULL)
+			count++;
+	}
+	return count;
+}
+
+Test(verify, ctrl_c_ends_the_browser_and_leaves_nothing_behind)
+{
+	g_autofree gchar *browser_tmp = verify_path("tmp");
+	CtTestPeer *peer = NULL;
+	g_autofree gchar *url = NULL;
+	g_autofree gchar *rule = NULL;
+	g_autoptr(GError) error = NULL;
+	g_autoptr(GDir) left = NULL;
+	const gchar *argv[8] = {g_getenv("CT_CERTTRUST"),
+				"verify",
+				NULL,
+				"--browser",
+				"chromium",
+				"--resolve",
+				NULL,
+				NULL};
+	gint64 start;
+	gint status = 0;
+	GPid pid;
+
+	verify_require("chromium");
+	/* a server that accepts and never answers: the page hangs */
+	peer = ct_test_peer_start("silent");
+	url = g_strdup_printf("https://ucm.example.com:%u/", peer->port);
+	rule = g_strdup_printf("ucm.example.com:%u:127.0.0.1", peer->port);
+	argv[2] = url;
+	argv[6] = rule;
+	cr_assert(g_spawn_async(NULL, (gchar **)argv, NULL,
+				G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_STDOUT_TO_DEV_NULL |
+				    G_SPAWN_STDERR_TO_DEV_NULL,
+				NULL, NULL, &pid, &error),
+		  "%s", error != NULL ? error->message : "");
+	/* wait until the browser is up and hanging on the page */
+	for (guint i = 0; i < 300 && verify_count_processes_naming(browser_tmp) == 0; i++)
+		g_usleep(50000);
+	cr_assert_gt(verify_count_processes_naming(browser_tmp), 0, "no browser came up");
+	g_usleep(1000000);
+	start = g_get_monotonic_time();
+	kill(pid, SIGINT);
+	cr_assert_eq(waitpid(pid, &status, 0), pid);
+	ct_test_peer_stop(peer);
+	cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 130, "status %d", status);
+	cr_assert_lt(g_get_monotonic_time() - start, 10 * G_USEC_PER_SEC);
+	for (guint i = 0; i < 40 && verify_count_processes_naming(browser_tmp) > 0; i++)
+		g_usleep(50000);
+	cr_assert_eq(verify_count_processes_naming(browser_tmp), 0, "browser processes are left");
+	left = g_dir_open(browser_tmp, 0, NULL);
+	cr_assert_null(g_dir_read_name(left), "a throwaway directory is left in %s", browser_tmp);
+}
