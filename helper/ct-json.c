@@ -58,6 +58,7 @@ ct_json_add_certificate(JsonBuilder *builder, CtCertificate *certificate, const 
 	ct_json_add_string(builder, "not_after", not_after);
 	ct_json_add_string(builder, "sha1", certificate->sha1);
 	ct_json_add_string(builder, "sha256", certificate->sha256);
+	ct_json_add_string(builder, "spki_sha256", certificate->spki_sha256_base64);
 	json_builder_set_member_name(builder, "self_signed");
 	json_builder_add_boolean_value(builder, certificate->self_signed);
 	json_builder_set_member_name(builder, "ca_capable");

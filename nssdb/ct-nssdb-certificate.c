@@ -38,6 +38,7 @@ ct_certificate_free(CtCertificate *certificate)
 	g_free(certificate->public_key_curve);
 	g_free(certificate->sha1);
 	g_free(certificate->sha256);
+	g_free(certificate->spki_sha256_base64);
 	g_ptr_array_unref(certificate->san_dns);
 	g_ptr_array_unref(certificate->san_ip);
 	g_ptr_array_unref(certificate->extensions);
@@ -625,6 +626,25 @@ ct_nssdb_signature_algorithm(CERTCertificate *cert)
 	return ct_nssdb_oid_to_dotted(&cert->signature.algorithm);
 }
 
+/* base64 of the SHA-256 of the DER SubjectPublicKeyInfo, or NULL when it cannot be
+ * encoded */
+static gchar *
+ct_nssdb_spki_pin(CERTCertificate *cert)
+{
+	SECItem *spki = SEC_ASN1EncodeItem(NULL, NULL, &cert->subjectPublicKeyInfo,
+					   SEC_ASN1_GET(CERT_SubjectPublicKeyInfoTemplate));
+	guint8 digest[32];
+	gsize digest_len = sizeof(digest);
+	g_autoptr(GChecksum) checksum = g_checksum_new(G_CHECKSUM_SHA256);
+
+	if (spki == NULL)
+		return NULL;
+	g_checksum_update(checksum, spki->data, spki->len);
+	SECITEM_FreeItem(spki, PR_TRUE);
+	g_checksum_get_digest(checksum, digest, &digest_len);
+	return g_base64_encode(digest, digest_len);
+}
+
 static gboolean
 ct_nssdb_verify_signature(CERTCertificate *cert, CERTSubjectPublicKeyInfo *spki)
 {
@@ -710,6 +730,7 @@ ct_nssdb_parse_certificate(GBytes *der, GError **error)
 	ct_nssdb_parse_public_key(certificate, cert);
 	certificate->sha1 = ct_nssdb_digest(G_CHECKSUM_SHA1, der);
 	certificate->sha256 = ct_nssdb_digest(G_CHECKSUM_SHA256, der);
+	certificate->spki_sha256_base64 = ct_nssdb_spki_pin(cert);
 
 	/* a v1 certificate has no basicConstraints: stores treat it as a CA */
 	if (certificate->version < 3)

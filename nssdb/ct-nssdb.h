@@ -31,6 +31,9 @@ typedef struct {
 	gchar *public_key_curve;     /* "P-256" for EC keys, else NULL */
 	gchar *sha1;		     /* uppercase hex with colons */
 	gchar *sha256;		     /* uppercase hex with colons */
+	gchar *spki_sha256_base64;   /* SHA-256 of the DER SubjectPublicKeyInfo, base64 (the
+					form Chromium's --ignore-certificate-errors-spki-list
+					and HPKP pins take) */
 	gboolean self_signed;	     /* issuer == subject and the own key verifies the signature */
 	gboolean ca_capable;	     /* CA:TRUE, keyCertSign, or a v1 certificate */
 	gboolean has_san;	     /* a subjectAltName extension is present */

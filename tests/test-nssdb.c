@@ -71,6 +71,27 @@ Test(nssdb, fingerprints_match_openssl)
 	cr_assert_str_eq(leaf->sha1, sha1);
 }
 
+/* the SPKI pin Chromium's --ignore-certificate-errors-spki-list takes, computed the way
+ * Chromium's documentation does with openssl; RSA, EC and a v1 certificate */
+Test(nssdb, spki_pin_matches_openssl)
+{
+	const gchar *names[] = {"leaf.pem", "ec.pem", "v1.pem"};
+
+	for (guint i = 0; i < G_N_ELEMENTS(names); i++) {
+		g_autoptr(CtChain) chain = ct_test_load_chain(names[i]);
+		CtCertificate *certificate = ct_chain_get_leaf(chain);
+		g_autofree gchar *path = ct_test_data_path(names[i]);
+		g_autofree gchar *cmd =
+		    g_strdup_printf("openssl x509 -in '%s' -pubkey -noout | openssl pkey -pubin "
+				    "-outform der | openssl dgst -sha256 -binary | base64",
+				    path);
+		g_autoptr(CtTestRun) run = ct_test_run_shell(cmd);
+		cr_assert_eq(run->exit_status, 0, "%s: %s", cmd, run->err);
+		cr_assert_str_eq(certificate->spki_sha256_base64, g_strstrip(run->out), "%s",
+				 names[i]);
+	}
+}
+
 Test(nssdb, serial_matches_openssl_with_colons)
 {
 	g_autoptr(CtCertificate) leaf = ct_test_parse("leaf.der");
