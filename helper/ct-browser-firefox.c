@@ -283,6 +283,31 @@ ct_browser_firefox_prepare(CtBrowser *self,
 	if (options->profile != NULL &&
 	    !ct_browser_firefox_copy_profile(options->profile, profile, error))
 		return FALSE;
+	for (guint i = 0; options->overrides != NULL && options->overrides[i] != NULL; i++) {
+		const gchar *override = options->overrides[i];
+		const gchar *equals = strchr(override, '=');
+		const gchar *colon = NULL;
+		g_autofree gchar *name = NULL;
+		g_autofree gchar *host = NULL;
+		g_autofree gchar *replaced = NULL;
+		gboolean changed = FALSE;
+
+		if (equals != NULL) {
+			name = g_strndup(override, equals - override);
+			colon = strrchr(name, ':');
+		}
+		if (colon == NULL) {
+			g_set_error(error, CT_ERROR, CT_ERROR_INVALID_ARGS,
+				    "an exception is host:port=SHA-256, not %s", override);
+			return FALSE;
+		}
+		host = name[0] == '[' ? g_strndup(name + 1, colon - name - 2)
+				      : g_strndup(name, colon - name);
+		if (!ct_firefox_override_add(profile, host,
+					     (guint16)g_ascii_strtoull(colon + 1, NULL, 10),
+					     equals + 1, &changed, &replaced, error))
+			return FALSE;
+	}
 	if (!ct_browser_firefox_write_prefs(profile, options->map_names, error))
 		return FALSE;
 	/* Firefox writes into HOME even with --profile: Downloads, ~/.config/mozilla */

@@ -121,6 +121,14 @@ ct_browser_environ(CtBrowser *self, const gchar *home, GError **error)
 		return NULL;
 	envp = g_get_environ();
 	envp = g_environ_setenv(envp, "TMPDIR", tmp, TRUE);
+	if (home == NULL) {
+		/* the user's HOME for its trust (~/.pki/nssdb, $XDG_DATA_HOME/pki/nssdb) only:
+		 * what the browser writes for itself (crash reports, caches) stays in tmp */
+		g_autofree gchar *config = g_build_filename(tmp, "config", NULL);
+		g_autofree gchar *cache = g_build_filename(tmp, "cache", NULL);
+		envp = g_environ_setenv(envp, "XDG_CONFIG_HOME", config, TRUE);
+		envp = g_environ_setenv(envp, "XDG_CACHE_HOME", cache, TRUE);
+	}
 
 	if (home != NULL) {
 		g_autofree gchar *config = g_build_filename(home, ".config", NULL);
@@ -341,6 +349,18 @@ ct_browser_wait(CtBrowser *self,
 	if (cancel != NULL)
 		g_source_destroy(cancel);
 	return ok;
+}
+
+gboolean
+ct_browser_wait_closed(CtBrowser *self, GCancellable *cancellable, GError **error)
+{
+	/* a day at most: a session nobody closes is not kept for ever */
+	gint64 deadline = g_get_monotonic_time() + (gint64)24 * 60 * 60 * G_USEC_PER_SEC;
+
+	if (self->exited)
+		return TRUE;
+	return ct_browser_wait(self, (CtBrowserDoneFunc)ct_browser_has_exited_cb, NULL, deadline,
+			       cancellable, "the session was open", error);
 }
 
 typedef struct {

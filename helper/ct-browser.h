@@ -31,6 +31,9 @@ typedef struct {
 	 * Chromium --host-resolver-rules, where every other name then fails); a leading "*."
 	 * works in Chromium only */
 	const gchar *const *map_names;
+	/* Firefox: permanent exceptions "host:port=SHA-256", written into the throwaway
+	 * profile only (open --session) */
+	const gchar *const *overrides;
 	/* appended to the command line, e.g. --ignore-certificate-errors-spki-list=... */
 	const gchar *const *extra_args;
 	gboolean headed;
@@ -85,6 +88,11 @@ ct_browser_navigate(CtBrowser *self,
 		    const gchar *url,
 		    GCancellable *cancellable,
 		    GError **error); /* (transfer full) */
+
+/* a headed browser: wait until the user closes it (its main process ends); FALSE with
+ * CT_ERROR_CANCELLED when cancelled first */
+gboolean
+ct_browser_wait_closed(CtBrowser *self, GCancellable *cancellable, GError **error);
 
 /* end the browser (politely, then SIGTERM and SIGKILL to its process group), reap it,
  * remove the throwaway directories and free self */

@@ -194,7 +194,6 @@ typedef struct {
 
 static CliPending cli_pending[] = {
     {{"flow", "ie8", "https://ucm.example.com"}},
-    {{"open", "https://ucm.example.com", "--browser", "firefox"}},
     {{"scenario", "none.scenario"}},
 };
 

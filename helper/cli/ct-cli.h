@@ -99,3 +99,5 @@ gboolean
 ct_cmd_status(CtCli *cli, gint argc, gchar **argv, GError **error);
 gboolean
 ct_cmd_verify(CtCli *cli, gint argc, gchar **argv, GError **error);
+gboolean
+ct_cmd_open(CtCli *cli, gint argc, gchar **argv, GError **error);

@@ -108,12 +108,14 @@ verify_outcomes(CtTestRun *run)
 	return g_string_free(g_steal_pointer(&text), FALSE);
 }
 
-/* files and their bytes under dir, as one string */
+/* files and their bytes under dir, as one string; GLib's own settings cache (dconf,
+ * written by certtrust's first access through GIO's proxy settings) left out */
 static gchar *
 verify_listing(const gchar *dir)
 {
-	g_autofree gchar *cmd =
-	    g_strdup_printf("cd '%s' && find . -type f -exec sha256sum {} + | sort", dir);
+	g_autofree gchar *cmd = g_strdup_printf(
+	    "cd '%s' && find . -type f ! -path './.cache/dconf/*' -exec sha256sum {} + | sort",
+	    dir);
 	g_autoptr(CtTestRun) run = ct_test_run_shell(cmd);
 	cr_assert_eq(run->exit_status, 0, "%s", run->err);
 	return g_strdup(run->out);
@@ -311,4 +313,74 @@ Test(verify, ctrl_c_ends_the_browser_and_leaves_nothing_behind)
 	cr_assert_eq(verify_count_processes_naming(browser_tmp), 0, "browser processes are left");
 	left = g_dir_open(browser_tmp, 0, NULL);
 	cr_assert_null(g_dir_read_name(left), "a throwaway directory is left in %s", browser_tmp);
+}
+
+/* the seed's "for this session only": the session loads, the user's own stores still
+ * block afterwards and are byte for byte as they were, and nothing of the session stays */
+static void
+verify_open_session(const gchar *browser, const gchar *serve_profile, const gchar *code)
+{
+	g_autofree gchar *db = verify_path("home/.pki/nssdb");
+	g_autofree gchar *create = g_strdup_printf("certutil -N -d 'sql:%s' --empty-password", db);
+	g_autofree gchar *browser_tmp = verify_path("tmp");
+	g_autofree gchar *url = NULL;
+	g_autofree gchar *rule = NULL;
+	g_autofree gchar *home_before = NULL;
+	g_autofree gchar *home_after = NULL;
+	g_autofree gchar *session_outcomes = NULL;
+	g_autofree gchar *after_outcomes = NULL;
+	g_autofree gchar *expected = g_strdup_printf("blocked %s", code);
+	g_autoptr(CtTestRun) made = NULL;
+	g_autoptr(CtTestRun) session = NULL;
+	g_autoptr(CtTestRun) after = NULL;
+	g_autoptr(GDir) left = NULL;
+
+	verify_require(browser);
+	cr_assert_eq(g_mkdir_with_parents(db, 0700), 0);
+	made = ct_test_run_shell(create);
+	cr_assert_eq(made->exit_status, 0, "%s", made->err);
+	server = ct_test_server_start(serve_profile, verify_path("certs"), NULL);
+	url = g_strdup_printf("https://ucm.example.com:%u/ccmadmin", server->https_port);
+	rule = g_strdup_printf("ucm.example.com:%u:127.0.0.1", server->https_port);
+	home_before = verify_listing(verify_path("home"));
+
+	/* no display in the tests: the session runs headless and reports */
+	g_unsetenv("DISPLAY");
+	g_unsetenv("WAYLAND_DISPLAY");
+	session = verify_run("open", url, "--resolve", rule, "--browser", browser, "--session",
+			     "--json");
+	session_outcomes = verify_outcomes(session);
+	cr_assert_str_eq(session_outcomes, "loads");
+	cr_assert_eq(session->exit_status, 0, "%s%s", session->out, session->err);
+
+	after = verify_run("verify", url, "--resolve", rule, "--browser", browser, "--json", NULL);
+	after_outcomes = verify_outcomes(after);
+	cr_assert_str_eq(after_outcomes, expected);
+	cr_assert_eq(after->exit_status, 4, "%s%s", after->out, after->err);
+
+	home_after = verify_listing(verify_path("home"));
+	cr_assert_str_eq(home_after, home_before, "the session changed the user's HOME");
+	left = g_dir_open(browser_tmp, 0, NULL);
+	cr_assert_null(g_dir_read_name(left), "the session left something in %s", browser_tmp);
+}
+
+Test(verify, firefox_session_loads_while_the_profile_still_blocks)
+{
+	verify_open_session("firefox", "tomcat", "MOZILLA_PKIX_ERROR_SELF_SIGNED_CERT");
+}
+
+/* a certificate without SAN: no trust store makes Chromium accept it, a session can */
+Test(verify, chromium_session_loads_even_without_san_while_the_db_still_blocks)
+{
+	verify_open_session("chromium", "cn-only", "ERR_CERT_AUTHORITY_INVALID");
+}
+
+Test(verify, open_without_session_says_what_to_do)
+{
+	g_autoptr(CtTestRun) run = verify_run("open", "https://ucm.example.com:8443/", "--browser",
+					      "firefox", NULL, NULL, NULL, NULL);
+
+	cr_assert_eq(run->exit_status, 2, "%s", run->err);
+	cr_assert_not_null(strstr(run->err, "--session"), "%s", run->err);
+	cr_assert_not_null(strstr(run->err, "certtrust trust"), "%s", run->err);
 }

@@ -1,0 +1,377 @@
+#define G_LOG_DOMAIN "CtCli"
+
+#include "config.h"
+
+#include <errno.h>
+#include <glib/gstdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "ct-cli-browser.h"
+#include "ct-context.h"
+#include "ct-fetch.h"
+#include "ct-firefox.h"
+#include "ct-trust.h"
+
+/* what verify and open share: the browser, the trust it reads, the pages to visit */
+
+static gboolean
+ct_cli_browser_parse_kind(const gchar *text, CtBrowserKind *kind, GError **error)
+{
+	if (g_strcmp0(text, "firefox") == 0) {
+		*kind = CT_BROWSER_FIREFOX;
+		return TRUE;
+	}
+	if (g_strcmp0(text, "chromium") == 0) {
+		*kind = CT_BROWSER_CHROMIUM;
+		return TRUE;
+	}
+	g_set_error(error, CT_ERROR, CT_ERROR_INVALID_ARGS,
+		    text == NULL ? "give --browser firefox or --browser chromium"
+				 : "unknown browser '%s': use firefox or chromium",
+		    text);
+	return FALSE;
+}
+
+/* the Firefox profile or the NSS database the browser is to use: --profile, else the
+ * one --store names, else the user's own (Firefox's default profile; Chromium's db) */
+static gboolean
+ct_cli_browser_location(CtCli *cli,
+			CtBrowserKind kind,
+			const gchar *profile,
+			const gchar *store_spec,
+			gchar **location,
+			GError **error)
+{
+	g_autoptr(GPtrArray) stores = NULL;
+	const gchar *specs[] = {store_spec, NULL};
+
+	*location = NULL;
+	if (profile != NULL) {
+		*location = g_canonicalize_filename(profile, NULL);
+		return TRUE;
+	}
+	if (store_spec == NULL && kind == CT_BROWSER_FIREFOX) {
+		g_autofree gchar *home = ct_context_get_home();
+		g_autofree gchar *config = ct_context_get_config_home();
+		g_autoptr(GPtrArray) found = ct_firefox_find_profiles(home, config, error);
+		CtFirefoxProfile *chosen = NULL;
+		if (found == NULL)
+			return FALSE;
+		for (guint i = 0; i < found->len && chosen == NULL; i++) {
+			CtFirefoxProfile *candidate = g_ptr_array_index(found, i);
+			if (candidate->is_default)
+				chosen = candidate;
+		}
+		if (chosen == NULL && found->len > 0)
+			chosen = g_ptr_array_index(found, 0);
+		if (chosen == NULL) {
+			g_set_error_literal(error, CT_ERROR, CT_ERROR_NOT_FOUND,
+					    "no Firefox profile found: run Firefox once, or name "
+					    "one with --profile DIR");
+			return FALSE;
+		}
+		*location = g_strdup(chosen->path);
+		return TRUE;
+	}
+	if (store_spec == NULL) {
+		/* Chromium on the user's HOME as it is: say which database that is */
+		g_autoptr(GPtrArray) dbs = ct_context_get_chromium_dbs();
+		if (dbs->len > 0)
+			*location = g_strdup(g_ptr_array_index(dbs, 0));
+		return TRUE;
+	}
+	stores = ct_store_resolve(specs, cli->sysroot, error);
+	if (stores == NULL)
+		return FALSE;
+	for (guint i = 0; i < stores->len; i++) {
+		CtStore *store = g_ptr_array_index(stores, i);
+		gboolean fits = kind == CT_BROWSER_FIREFOX ? store->kind == CT_STORE_FIREFOX
+							   : (store->kind == CT_STORE_CHROMIUM ||
+							      store->kind == CT_STORE_NSS);
+		if (!fits || store->problem != NULL)
+			continue;
+		*location = g_strdup(store->location);
+		return TRUE;
+	}
+	g_set_error(error, CT_ERROR, CT_ERROR_INVALID_ARGS, "--store %s is not a store of %s",
+		    store_spec,
+		    kind == CT_BROWSER_FIREFOX ? "Firefox (firefox or firefox:DIR)"
+					       : "Chromium (chromium or nss:DIR)");
+	return FALSE;
+}
+
+/* Chromium reads HOME/.pki/nssdb: a throwaway HOME whose .pki/nssdb is the database */
+static gchar *
+ct_cli_browser_chromium_home(const gchar *db_dir, GError **error)
+{
+	g_autofree gchar *home = g_dir_make_tmp("certtrust-verify-home-XXXXXX", error);
+	g_autofree gchar *pki = NULL;
+	g_autofree gchar *link = NULL;
+
+	if (home == NULL)
+		return NULL;
+	pki = g_build_filename(home, ".pki", NULL);
+	link = g_build_filename(pki, "nssdb", NULL);
+	if (g_mkdir(pki, 0700) != 0 || symlink(db_dir, link) != 0) {
+		gint errsv = errno;
+		g_set_error(error, CT_ERROR, CT_ERROR_FAILED, "cannot prepare %s: %s", link,
+			    g_strerror(errsv));
+		return NULL;
+	}
+	return g_steal_pointer(&home);
+}
+
+static void
+ct_cli_browser_remove_home(const gchar *home)
+{
+	g_autofree gchar *pki = g_build_filename(home, ".pki", NULL);
+	g_autofree gchar *link = g_build_filename(pki, "nssdb", NULL);
+
+	g_unlink(link);
+	g_rmdir(pki);
+	g_rmdir(home);
+}
+
+/* every URL to visit: each SOURCE's, and each --name on the SOURCE's port and path */
+static GPtrArray *
+ct_cli_browser_urls(gint argc, gchar **argv, gchar **names, GError **error)
+{
+	g_autoptr(GPtrArray) urls = g_ptr_array_new_with_free_func(g_free);
+
+	for (gint i = 1; i < argc; i++) {
+		g_autoptr(CtFetchTarget) target = NULL;
+		g_autoptr(GPtrArray) typed = NULL;
+
+		if (!ct_fetch_is_network_source(argv[i])) {
+			g_set_error(error, CT_ERROR, CT_ERROR_INVALID_ARGS,
+				    "%s is not a server: verify takes https://HOST:PORT/ or "
+				    "HOST:PORT",
+				    argv[i]);
+			return NULL;
+		}
+		target = ct_fetch_target_parse(argv[i], error);
+		if (target == NULL)
+			return NULL;
+		typed = ct_cli_typed_names(argv[i], names, error);
+		if (typed == NULL)
+			return NULL;
+		for (guint j = 0; j < typed->len; j++) {
+			const gchar *name = g_ptr_array_index(typed, j);
+			guint16 port = target->port;
+			g_autofree gchar *host = NULL;
+			const gchar *colon = strrchr(name, ':');
+
+			host = g_strndup(name, colon - name);
+			port = (guint16)g_ascii_strtoull(colon + 1, NULL, 10);
+			g_ptr_array_add(urls,
+					g_strdup_printf("https://%s:%u%s", host, port,
+							target->path != NULL ? target->path : "/"));
+		}
+	}
+	return g_steal_pointer(&urls);
+}
+
+/* --resolve NAME:PORT:ADDR: the browsers map names to 127.0.0.1 only */
+static gboolean
+ct_cli_browser_map_names(CtCli *cli, GPtrArray *mapped, GError **error)
+{
+	for (guint i = 0; cli->resolve != NULL && cli->resolve[i] != NULL; i++) {
+		const gchar *rule = cli->resolve[i];
+		const gchar *last = strrchr(rule, ':');
+		const gchar *first = strchr(rule, ':');
+		g_autofree gchar *name = NULL;
+
+		if (first == NULL || last == first) {
+			g_set_error(error, CT_ERROR, CT_ERROR_INVALID_ARGS,
+				    "--resolve %s: give NAME:PORT:ADDR", rule);
+			return FALSE;
+		}
+		if (g_strcmp0(last + 1, "127.0.0.1") != 0 &&
+		    g_strcmp0(last + 1, "localhost") != 0) {
+			g_set_error(error, CT_ERROR, CT_ERROR_INVALID_ARGS,
+				    "--resolve %s: a browser can be pointed at 127.0.0.1 only; for "
+				    "another address let it resolve the name itself",
+				    rule);
+			return FALSE;
+		}
+		name = g_ascii_strdown(rule, first - rule);
+		if (!g_ptr_array_find_with_equal_func(mapped, name, g_str_equal, NULL))
+			g_ptr_array_add(mapped, g_steal_pointer(&name));
+	}
+	g_ptr_array_add(mapped, NULL);
+	return TRUE;
+}
+
+static void
+ct_cli_browser_add_json(JsonBuilder *builder,
+			const gchar *version,
+			const gchar *browser_name,
+			const gchar *location,
+			GPtrArray *navigations)
+{
+	json_builder_begin_object(builder);
+	json_builder_set_member_name(builder, "browser");
+	json_builder_add_string_value(builder, browser_name);
+	json_builder_set_member_name(builder, "version");
+	json_builder_add_string_value(builder, version);
+	json_builder_set_member_name(builder, "profile");
+	if (location != NULL)
+		json_builder_add_string_value(builder, location);
+	else
+		json_builder_add_null_value(builder);
+	json_builder_set_member_name(builder, "navigations");
+	json_builder_begin_array(builder);
+	for (guint i = 0; i < navigations->len; i++) {
+		CtNavigation *navigation = g_ptr_array_index(navigations, i);
+		json_builder_begin_object(builder);
+		json_builder_set_member_name(builder, "url");
+		json_builder_add_string_value(builder, navigation->url);
+		json_builder_set_member_name(builder, "outcome");
+		json_builder_add_string_value(builder, navigation->outcome);
+		json_builder_set_member_name(builder, "error_code");
+		if (navigation->error_code != NULL)
+			json_builder_add_string_value(builder, navigation->error_code);
+		else
+			json_builder_add_null_value(builder);
+		json_builder_set_member_name(builder, "elapsed_ms");
+		json_builder_add_int_value(builder, navigation->elapsed_ms);
+		json_builder_end_object(builder);
+	}
+	json_builder_end_array(builder);
+	json_builder_end_object(builder);
+}
+
+void
+ct_cli_browser_free(CtCliBrowser *self)
+{
+	if (self == NULL)
+		return;
+	ct_cli_browser_finish(self);
+	g_free(self->browser_name);
+	g_free(self->location);
+	g_free(self->version);
+	g_ptr_array_unref(self->mapped);
+	g_ptr_array_unref(self->extra_args);
+	g_ptr_array_unref(self->overrides);
+	if (self->urls != NULL)
+		g_ptr_array_unref(self->urls);
+	g_ptr_array_unref(self->navigations);
+	g_free(self);
+}
+
+CtCliBrowser *
+ct_cli_browser_new(CtCli *cli,
+		   const gchar *browser_name,
+		   const gchar *profile,
+		   const gchar *store_spec,
+		   gchar **names,
+		   gint argc,
+		   gchar **argv,
+		   GError **error)
+{
+	g_autoptr(CtCliBrowser) self = g_new0(CtCliBrowser, 1);
+
+	self->mapped = g_ptr_array_new_with_free_func(g_free);
+	self->extra_args = g_ptr_array_new_with_free_func(g_free);
+	self->overrides = g_ptr_array_new_with_free_func(g_free);
+	self->navigations = g_ptr_array_new_with_free_func((GDestroyNotify)ct_navigation_free);
+	self->browser_name = g_strdup(browser_name);
+	if (argc < 2) {
+		g_set_error_literal(error, CT_ERROR, CT_ERROR_INVALID_ARGS,
+				    "give the server: https://HOST:PORT/ or HOST:PORT");
+		return NULL;
+	}
+	if (!ct_cli_browser_parse_kind(browser_name, &self->options.kind, error))
+		return NULL;
+	self->urls = ct_cli_browser_urls(argc, argv, names, error);
+	if (self->urls == NULL)
+		return NULL;
+	if (!ct_cli_browser_map_names(cli, self->mapped, error))
+		return NULL;
+	if (!ct_cli_browser_location(cli, self->options.kind, profile, store_spec, &self->location,
+				     error))
+		return NULL;
+	if (self->options.kind == CT_BROWSER_FIREFOX) {
+		self->options.profile = self->location;
+	} else if (self->location != NULL && (profile != NULL || store_spec != NULL)) {
+		self->throwaway_home = ct_cli_browser_chromium_home(self->location, error);
+		if (self->throwaway_home == NULL)
+			return NULL;
+		self->options.home = self->throwaway_home;
+	}
+	self->options.map_names = (const gchar *const *)self->mapped->pdata;
+	self->options.timeout_ms = cli->timeout > 0 ? (guint)cli->timeout * 1000 : 0;
+	return g_steal_pointer(&self);
+}
+
+gboolean
+ct_cli_browser_launch(CtCli *cli, CtCliBrowser *self, GError **error)
+{
+	g_ptr_array_add(self->extra_args, NULL);
+	g_ptr_array_add(self->overrides, NULL);
+	self->options.extra_args = (const gchar *const *)self->extra_args->pdata;
+	self->options.overrides = (const gchar *const *)self->overrides->pdata;
+	self->browser = ct_browser_launch(&self->options, cli->cancellable, error);
+	if (self->browser == NULL)
+		return FALSE;
+	self->version = g_strdup(ct_browser_get_version(self->browser));
+	return TRUE;
+}
+
+gboolean
+ct_cli_browser_visit(CtCli *cli, CtCliBrowser *self, GError **error)
+{
+	for (guint i = 0; i < self->urls->len; i++) {
+		CtNavigation *navigation = ct_browser_navigate(self->browser,
+							       g_ptr_array_index(self->urls, i),
+							       cli->cancellable, error);
+		if (navigation == NULL)
+			return FALSE;
+		g_ptr_array_add(self->navigations, navigation);
+	}
+	return TRUE;
+}
+
+void
+ct_cli_browser_finish(CtCliBrowser *self)
+{
+	/* the browser must be gone before its HOME goes */
+	g_clear_pointer(&self->browser, ct_browser_close);
+	if (self->throwaway_home != NULL)
+		ct_cli_browser_remove_home(self->throwaway_home);
+	g_clear_pointer(&self->throwaway_home, g_free);
+}
+
+gboolean
+ct_cli_browser_report(CtCli *cli, CtCliBrowser *self, GError **error)
+{
+	g_autoptr(GString) out = g_string_new(NULL);
+	guint blocked = 0;
+
+	g_string_append_printf(out, "%s%s%s\n", self->version, self->location != NULL ? ", " : "",
+			       self->location != NULL ? self->location : "");
+	for (guint i = 0; i < self->navigations->len; i++) {
+		CtNavigation *navigation = g_ptr_array_index(self->navigations, i);
+		g_autofree gchar *url = ct_cli_escape(navigation->url);
+		g_autofree gchar *code = ct_cli_escape(navigation->error_code);
+		if (g_strcmp0(navigation->outcome, "loads") != 0)
+			blocked++;
+		g_string_append_printf(out, "  %s: %s%s%s\n", url, navigation->outcome,
+				       navigation->error_code != NULL ? " " : "", code);
+	}
+	if (cli->json) {
+		g_autoptr(JsonBuilder) builder = json_builder_new();
+		ct_cli_browser_add_json(builder, self->version, self->browser_name, self->location,
+					self->navigations);
+		ct_cli_print_json(cli, builder);
+	} else {
+		ct_cli_print(cli, "%s", out->str);
+	}
+	if (blocked > 0) {
+		g_set_error(error, CT_ERROR, CT_ERROR_CHECK_FAILED, "%s blocked %u of %u pages",
+			    self->browser_name, blocked, self->navigations->len);
+		return FALSE;
+	}
+	return TRUE;
+}

@@ -1,0 +1,53 @@
+#pragma once
+
+#include "ct-browser.h"
+#include "ct-cli.h"
+
+/* what verify and open share: which browser, the trust it reads (the user's Firefox
+ * profile or Chromium's NSS db, or the one --profile/--store names), the pages to visit
+ * (each SOURCE under every --name), the names mapped to 127.0.0.1 (--resolve) */
+
+typedef struct {
+	CtBrowserOptions options;
+	gchar *browser_name;
+	gchar *location;	/* the profile or NSS db whose trust the browser reads */
+	gchar *throwaway_home;	/* Chromium: a HOME whose .pki/nssdb is location */
+	GPtrArray *mapped;	/* gchar*, NULL-terminated */
+	GPtrArray *extra_args;	/* gchar*: add before ct_cli_browser_launch */
+	GPtrArray *overrides;	/* gchar* "host:port=SHA-256": add before ct_cli_browser_launch */
+	gchar **names;		/* --name, (transfer none) */
+	GPtrArray *urls;	/* gchar* */
+	GPtrArray *navigations; /* CtNavigation* */
+	CtBrowser *browser;
+	gchar *version;
+} CtCliBrowser;
+
+void
+ct_cli_browser_free(CtCliBrowser *self);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(CtCliBrowser, ct_cli_browser_free)
+
+/* argv[1..argc) are the SOURCEs; usage errors are CT_ERROR_INVALID_ARGS */
+CtCliBrowser *
+ct_cli_browser_new(CtCli *cli,
+		   const gchar *browser_name,
+		   const gchar *profile,
+		   const gchar *store_spec,
+		   gchar **names,
+		   gint argc,
+		   gchar **argv,
+		   GError **error); /* (transfer full) */
+
+gboolean
+ct_cli_browser_launch(CtCli *cli, CtCliBrowser *self, GError **error);
+
+/* every URL in turn, each a navigation */
+gboolean
+ct_cli_browser_visit(CtCli *cli, CtCliBrowser *self, GError **error);
+
+/* end the browser and remove what was made for it */
+void
+ct_cli_browser_finish(CtCliBrowser *self);
+
+/* the navigations as text or JSON; CT_ERROR_CHECK_FAILED when one was blocked */
+gboolean
+ct_cli_browser_report(CtCli *cli, CtCliBrowser *self, GError **error);
