@@ -226,14 +226,15 @@ ct_trust_predict(CtTrustStep *step, CtTrustPlan *plan, const gchar *browser, gbo
 			verdict = "untrusted";
 		else if (override)
 			verdict = "loads"; /* an exception covers the name it was made for */
+		else if (step->store->kind != CT_STORE_SYSTEM && !check->strict.match)
+			/* both browsers report a wrong name before an expired certificate */
+			verdict = leaf->has_san ? "name-mismatch" : "no-san";
 		else if (!ct_trust_is_valid_now(leaf))
 			verdict = "expired";
 		else if (step->store->kind == CT_STORE_SYSTEM)
 			verdict = check->legacy.match ? "loads" : "name-mismatch";
-		else if (check->strict.match)
-			verdict = "loads";
 		else
-			verdict = leaf->has_san ? "name-mismatch" : "no-san";
+			verdict = "loads";
 		prediction->name = g_strdup(name);
 		prediction->browser = g_strdup(browser);
 		prediction->verdict = g_strdup(verdict);

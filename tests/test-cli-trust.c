@@ -262,6 +262,31 @@ Test(trust, dry_run_writes_nothing_and_predicts)
 	cr_assert_not(g_file_test(db, G_FILE_TEST_EXISTS), "--dry-run created %s", db);
 }
 
+/* measured (tests/browser): Chromium and Firefox both report a name the certificate lacks
+ * before its expiry, so only the certificate's own name is predicted "expired" */
+Test(trust, expired_certificate_under_a_wrong_name_is_a_name_mismatch)
+{
+	g_autofree gchar *certs = trust_path("serve");
+	g_autofree gchar *db = trust_path("db");
+	g_autofree gchar *store = g_strconcat("nss:", db, NULL);
+	CtTestServer *server = ct_test_server_start("expired", certs, NULL);
+	guint port = server->https_port;
+	g_autofree gchar *url = g_strdup_printf("https://ucm.example.com:%u/", port);
+	g_autofree gchar *rule = g_strdup_printf("ucm.example.com:%u:127.0.0.1", port);
+	const gchar *argv[] = {"certtrust", "trust", url,      "--resolve",	    rule,
+			       "--store",   store,   "--name", "wrong.example.com", "--dry-run",
+			       NULL};
+	g_autoptr(CtTestRun) run = ct_test_run(argv, NULL);
+	g_autofree gchar *right = g_strdup_printf("ucm.example.com:%u/ in chromium: expired", port);
+	g_autofree gchar *wrong =
+	    g_strdup_printf("wrong.example.com:%u/ in chromium: name-mismatch", port);
+
+	ct_test_server_stop(server);
+	cr_assert_eq(run->exit_status, 0, "%s%s", run->out, run->err);
+	cr_assert_not_null(strstr(run->out, right), "%s", run->out);
+	cr_assert_not_null(strstr(run->out, wrong), "%s", run->out);
+}
+
 Test(trust, status_sees_a_regenerated_server_certificate)
 {
 	g_autofree gchar *certs = trust_path("serve");

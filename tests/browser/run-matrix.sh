@@ -1,34 +1,54 @@
 #!/usr/bin/env bash
 # Proves DESIGN.md §5's trust table against the REAL packaged browsers, through
-# certtrust's own trust and untrust: for each `certtrust serve` profile that matters, each
-# browser and each way of trusting the design prescribes, a fresh Firefox profile or a
-# fresh HOME/.pki/nssdb, then
-#   before  - nothing trusted: the browser must block with the research note's code
-#   after   - `certtrust trust` (or, with CT_MATRIX_VIA=hand, certutil / a cert_override.txt
-#             line written by hand): loads where the plan predicted it would
+# certtrust's own trust and untrust. Every `certtrust serve` profile runs at once, each on
+# its own port under its own name (PROFILE.ucm.example.test), and each is reached by three
+# names: that name, 127.0.0.1, and wrong.PROFILE.ucm.example.test (mapped to 127.0.0.1
+# too, but in no certificate). What the certificates hold (helper/ct-serve.c): the name as
+# CN and DNS SAN, except wrong-name (not-this-server.invalid), wildcard (*.ucm.example.test,
+# which the wrong.* name does not match: one label only), ip-san (IP SANs 127.0.0.1 and ::1
+# only), cn-only and v1 (no SAN at all). For each browser and each way of trusting the design
+# prescribes (a batch), one fresh Firefox profile or one fresh HOME/.pki/nssdb, then
+#   before  - nothing trusted: every name blocked (the research note's code for the
+#             name of the five profiles it measured)
+#   after   - `certtrust trust URL --name 127.0.0.1:PORT --name wrong...:PORT` for every
+#             server (or, with CT_MATRIX_VIA=hand, certutil / cert_override.txt lines
+#             written by hand): each name loads exactly where the plan predicted "loads"
 #   undone  - `certtrust untrust`: blocked again, and the stores listed as before
-# Expected cells are research/browser-trust.md's measurements. A cell that differs is
-# "not ok" with expected and measured values: believe the browser, fix the note.
+# Each state is ONE browser session that visits every name of every server.
+# Expected codes are research/browser-trust.md's measurements, expected outcomes after
+# the trust are certtrust's own predictions. A cell that differs is "not ok" with
+# expected and measured values: believe the browser, fix the note or the prediction.
 # Output: TAP 14 on stdout (a meson test with protocol: 'tap'); diagnostics on stderr.
 #
 # env: CERTTRUST      certtrust binary (default /work/main/build/helper/cli/certtrust)
 #      CT_MATRIX_BROWSERS  "firefox chromium" (default both)
-#      CT_MATRIX_PROFILES  "tomcat leaf ca-leaf cn-only chain" (default all)
+#      CT_MATRIX_PROFILES  "tomcat leaf chain expired not-yet-valid wrong-name cn-only
+#                          wildcard ip-san ca-leaf v1" (default all)
+#      CT_MATRIX_VIA=hand  write the trust by hand (the research's method) instead
+#      CT_MATRIX_JOBS=1    one batch at a time (default 2: two lanes of batches, each
+#                          lane one Firefox and one Chromium batch, run side by side)
 #      CT_MATRIX_NETNS=1   run inside a new network namespace that has only loopback
 #      CT_MATRIX_KEEP=1    keep the work directory
+#      CT_MATRIX_SUMMARY=FILE  also write the summary there
 set -uo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 CERTTRUST=${CERTTRUST:-/work/main/build/helper/cli/certtrust}
 FIREFOX=${CT_FIREFOX:-/usr/lib/firefox-esr/firefox-esr}
 CHROMIUM=${CT_CHROMIUM:-/usr/lib/chromium/chromium}
-NAME=ucm.example.test
+DOMAIN=ucm.example.test
 OVERRIDE_OID=OID.2.16.840.1.101.3.4.2.1
 browsers=${CT_MATRIX_BROWSERS:-firefox chromium}
-profiles=${CT_MATRIX_PROFILES:-tomcat leaf ca-leaf cn-only chain}
+profiles=${CT_MATRIX_PROFILES:-tomcat leaf chain expired not-yet-valid wrong-name cn-only wildcard ip-san ca-leaf v1}
 # certtrust: trust with `certtrust trust`, undo with `certtrust untrust` (the product);
 # hand: certutil and cert_override.txt lines written directly (the research's method)
 via=${CT_MATRIX_VIA:-certtrust}
+jobs=${CT_MATRIX_JOBS:-2}
+
+case $via in
+certtrust | hand) ;;
+*) echo "Bail out! CT_MATRIX_VIA must be certtrust or hand, not $via"; exit 1 ;;
+esac
 
 # --- skip cleanly when the browsers or the driver are not there ----------------------
 missing=()
@@ -60,12 +80,18 @@ if [ "${CT_MATRIX_NETNS:-0}" = 1 ] && [ -z "${CT_MATRIX_IN_NETNS:-}" ]; then
 fi
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/certtrust-browser-matrix.XXXXXX")
-server_pid=""
+declare -A server_pid=()
+lane_pids=()
 cleanup() {
-	if [ -n "$server_pid" ]; then
-		kill -TERM "$server_pid" 2>/dev/null
-		wait "$server_pid" 2>/dev/null
-	fi
+	local pid
+	for pid in "${lane_pids[@]}"; do
+		pkill -TERM -P "$pid" 2>/dev/null
+		kill -TERM "$pid" 2>/dev/null
+	done
+	for pid in "${server_pid[@]}"; do
+		kill -TERM "$pid" 2>/dev/null
+		wait "$pid" 2>/dev/null
+	done
 	if [ "${CT_MATRIX_KEEP:-0}" = 1 ]; then
 		echo "# work directory kept: $work" >&2
 	else
@@ -78,127 +104,125 @@ trap 'exit 143' TERM
 
 log() { echo "# $*" >&2; }
 
-# --- TAP ----------------------------------------------------------------------------
-echo "TAP version 14"
-n=0
-nfail=0
-disagree=()
-# tap_cell DESC EXPECTED_OUTCOME EXPECTED_CODE ACTUAL_OUTCOME ACTUAL_CODE [DETAIL]
-tap_cell() {
-	local desc=$1 eo=$2 ec=$3 ao=$4 ac=$5 detail=${6:-}
-	n=$((n + 1))
-	if [ "$eo" = "$ao" ] && [ "$ec" = "$ac" ]; then
-		echo "ok $n - $desc: $ao${ac:+ $ac}"
-	else
-		nfail=$((nfail + 1))
-		disagree+=("$desc: expected $eo${ec:+ $ec}, browser said $ao${ac:+ $ac}")
-		echo "not ok $n - $desc: expected $eo${ec:+ $ec}, measured $ao${ac:+ $ac}"
-		echo "  ---"
-		echo "  expected: \"$eo${ec:+ $ec}\""
-		echo "  measured: \"$ao${ac:+ $ac}\""
-		[ -n "$detail" ] && echo "  detail: $(printf '%s' "$detail" | tr -d '"\n' | cut -c1-300 | sed 's/^/"/;s/$/"/')"
-		echo "  ..."
-	fi
-}
-tap_check() { # tap_check DESC OK(0/1) [WHY]
-	n=$((n + 1))
-	if [ "$2" = 0 ]; then
-		echo "ok $n - $1"
-	else
-		nfail=$((nfail + 1))
-		echo "not ok $n - $1${3:+: $3}"
-	fi
-}
-
-# --- helpers ------------------------------------------------------------------------
 json_get() { # json_get FILE JS-EXPRESSION-ON-d
 	node -e 'const d = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
 		const v = eval(process.argv[2])(d);
 		process.stdout.write(v === null || v === undefined ? "" : String(v));' "$1" "$2"
 }
+secs_since() { awk -v a="$1" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f", b - a }'; }
 
-start_server() { # start_server PROFILE DIR -> sets server_pid, port, leaf_pem, inter_pem, root_pem, leaf_sha256
-	local profile=$1 dir=$2
+# --- what is expected (research/browser-trust.md, Tables 1 and 2) --------------------
+# before, per browser and profile, for the profile's own name (the research's URL)
+declare -A research_before=(
+	[firefox/tomcat]="MOZILLA_PKIX_ERROR_SELF_SIGNED_CERT"
+	[firefox/leaf]="MOZILLA_PKIX_ERROR_SELF_SIGNED_CERT"
+	[firefox/ca-leaf]="MOZILLA_PKIX_ERROR_SELF_SIGNED_CERT"
+	[firefox/cn-only]="MOZILLA_PKIX_ERROR_SELF_SIGNED_CERT"
+	[firefox/chain]="SEC_ERROR_UNKNOWN_ISSUER"
+	[chromium/tomcat]="ERR_CERT_AUTHORITY_INVALID"
+	[chromium/leaf]="ERR_CERT_AUTHORITY_INVALID"
+	[chromium/ca-leaf]="ERR_CERT_AUTHORITY_INVALID"
+	[chromium/cn-only]="ERR_CERT_AUTHORITY_INVALID"
+	[chromium/chain]="ERR_CERT_AUTHORITY_INVALID"
+)
+# after, for the profile's own name: "loads" or the code the research measured with
+# that trust written (certtrust refuses some of these: then the "before" code stands).
+#  firefox override  = DESIGN §5 default `--mode exception`: cert_override.txt line (leaf SHA-256)
+#  firefox anchor    = `--mode anchor`: NSS C,, (of the root for chain); the design refuses
+#                      ca-leaf and cn-only because the browser then says what is recorded here
+#  chromium leafP    = NSS P,, of the server's leaf (trusted leaf; DESIGN's default for all)
+#  chromium rootC    = NSS C,, of the private root (chain with --allow-ca)
+declare -A research_after=(
+	[firefox/override/tomcat]=loads
+	[firefox/override/leaf]=loads
+	[firefox/override/ca-leaf]=loads
+	[firefox/override/cn-only]=loads
+	[firefox/override/chain]=loads
+	[firefox/anchor/tomcat]=loads
+	[firefox/anchor/leaf]=loads
+	[firefox/anchor/ca-leaf]=MOZILLA_PKIX_ERROR_CA_CERT_USED_AS_END_ENTITY
+	[firefox/anchor/cn-only]=SSL_ERROR_BAD_CERT_DOMAIN
+	[firefox/anchor/chain]=loads
+	[chromium/leafP/tomcat]=loads
+	[chromium/leafP/leaf]=loads
+	[chromium/leafP/ca-leaf]=loads
+	[chromium/leafP/cn-only]=ERR_CERT_COMMON_NAME_INVALID
+	[chromium/leafP/chain]=loads
+	[chromium/rootC/chain]=loads
+)
+# the batches: browser:mechanism; rootC differs from leafP only where the server sends a
+# chain (a self-signed certificate gets the same P,, either way), so it runs for chain only
+batches=(firefox:override firefox:anchor chromium:leafP chromium:rootC)
+batch_profiles() { # batch_profiles MECH -> the profiles that batch visits
+	local p
+	for p in $profiles; do
+		[ "$1" = rootC ] && [ "$p" != chain ] && continue
+		echo "$p"
+	done
+}
+
+# --- the servers: all profiles at once, each under its own name -----------------------
+declare -A port=() leaf_pem=() inter_pem=() root_pem=() leaf_sha256=()
+host_of() { echo "$1.$DOMAIN"; }
+wrong_of() { echo "wrong.$1.$DOMAIN"; }
+
+server_launch() { # server_launch PROFILE: starts it in the background
+	local profile=$1 dir="$work/servers/$1"
 	mkdir -p "$dir"
-	"$CERTTRUST" serve --profile "$profile" --name "$NAME" --https-port 0 --http-port 0 \
-		--cert-dir "$dir/cert" --json >"$dir/serve.json" 2>"$dir/serve.err" &
-	server_pid=$!
-	local i=0
+	rm -f "$dir/serve.json"
+	"$CERTTRUST" serve --profile "$profile" --name "$(host_of "$profile")" --https-port 0 \
+		--http-port 0 --cert-dir "$dir/cert" --json >"$dir/serve.json" 2>"$dir/serve.err" &
+	server_pid[$profile]=$!
+}
+
+server_ready() { # server_ready PROFILE: waits for its JSON; sets port[] etc.
+	local profile=$1 dir="$work/servers/$1" i=0 ossl
 	until grep -qx '}' "$dir/serve.json" 2>/dev/null; do
 		i=$((i + 1))
-		if [ "$i" -gt 300 ] || ! kill -0 "$server_pid" 2>/dev/null; then
+		if [ "$i" -gt 600 ] || ! kill -0 "${server_pid[$profile]}" 2>/dev/null; then
 			log "certtrust serve --profile $profile did not start:"
 			sed 's/^/#   /' "$dir/serve.err" >&2
-			server_pid=""
+			unset "server_pid[$profile]"
 			return 1
 		fi
 		sleep 0.05
 	done
-	port=$(json_get "$dir/serve.json" 'd => new URL(d.https_url).port')
-	leaf_pem=$(json_get "$dir/serve.json" 'd => d.files.pem')
-	root_pem=$(json_get "$dir/serve.json" 'd => d.files["root-pem"]')
-	inter_pem=$(json_get "$dir/serve.json" 'd => d.files["intermediate-pem"]')
-	leaf_sha256=$(json_get "$dir/serve.json" 'd => d.certificates.find(c => c.role === "leaf").sha256')
+	IFS=$'\t' read -r "port[$profile]" "leaf_pem[$profile]" "root_pem[$profile]" "inter_pem[$profile]" \
+		"leaf_sha256[$profile]" < <(json_get "$dir/serve.json" 'd => [new URL(d.https_url).port,
+			d.files.pem, d.files["root-pem"] || "-", d.files["intermediate-pem"] || "-",
+			d.certificates.find(c => c.role === "leaf").sha256].join("\t")')
 	# the fingerprint certtrust reports must be openssl's (the override needs it exact)
-	local ossl
-	ossl=$(openssl x509 -in "$leaf_pem" -noout -fingerprint -sha256 | cut -d= -f2)
-	[ "$ossl" = "$leaf_sha256" ] || { log "leaf SHA-256 $leaf_sha256 differs from openssl's $ossl"; return 1; }
-	[ -n "$port" ]
-}
-
-# server_check PROFILE: 0 when the server runs; else says how it ended (stderr, TAP)
-server_check() {
-	[ -n "$server_pid" ] && kill -0 "$server_pid" 2>/dev/null && return 0
-	local status=none
-	if [ -n "$server_pid" ]; then
-		wait "$server_pid" 2>/dev/null
-		status=$?
-		[ "$status" -gt 128 ] && status="$status (signal $((status - 128)))"
-	fi
-	server_pid=""
-	log "certtrust serve --profile $1 is gone (exit status $status); stderr:"
-	sed 's/^/#   /' "$pdir/serve.err" >&2
-	tap_check "certtrust serve --profile $1 keeps running" 1 "exit status $status"
-	return 1
-}
-
-stop_server() {
-	[ -n "$server_pid" ] || return 0
-	kill -TERM "$server_pid" 2>/dev/null
-	wait "$server_pid" 2>/dev/null
-	server_pid=""
-}
-
-# navigate BROWSER CASEDIR -> sets nav_outcome nav_code nav_detail; 1 if not driven
-navigate() {
-	local browser=$1 dir=$2 out rc
-	out="$dir/nav-$browser-$((++nav_seq)).json"
-	local args=(--browser "$browser" --url "https://$NAME:$port/ccmadmin" --map "$NAME"
-		--home "$dir/home" --timeout 20000)
-	[ "$browser" = firefox ] && args+=(--firefox-profile "$dir/ff")
-	[ "$browser" = chromium ] && args+=(--chromium-user-data-dir "$dir/chromium-data-$nav_seq")
-	local t0=$EPOCHREALTIME
-	node "$here/navigate.mjs" "${args[@]}" >"$out" 2>"$out.err"
-	rc=$?
-	local t1=$EPOCHREALTIME
-	rm -rf "$dir/chromium-data-$nav_seq"
-	nav_secs=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }')
-	if [ "$rc" != 0 ]; then
-		nav_outcome="not-driven"
-		nav_code="exit-$rc"
-		nav_detail=$(tail -3 "$out.err" | tr '\n' ' ')
-		log "navigate.mjs $browser failed: $nav_detail"
+	ossl=$(openssl x509 -in "${leaf_pem[$profile]}" -noout -fingerprint -sha256 | cut -d= -f2)
+	if [ "$ossl" != "${leaf_sha256[$profile]}" ]; then
+		log "$profile: leaf SHA-256 ${leaf_sha256[$profile]} differs from openssl's $ossl"
 		return 1
 	fi
-	nav_outcome=$(json_get "$out" 'd => d.navigations[0].outcome')
-	nav_code=$(json_get "$out" 'd => d.navigations[0].error_code')
-	nav_detail=$(json_get "$out" 'd => d.navigations[0].detail')
-	[ -n "${version[$browser]:-}" ] || version[$browser]=$(json_get "$out" 'd => d.version')
-	return 0
+	[ -n "${port[$profile]}" ]
 }
-nav_seq=0
-declare -A version
 
+server_alive() { [ -n "${server_pid[$1]:-}" ] && kill -0 "${server_pid[$1]}" 2>/dev/null; }
+
+# --- TAP, written per batch into files (batches may run side by side) -----------------
+# Each test point is written as "ok @N@ - ..." and numbered when the batches are printed.
+# out (the batch's directory) is set by run_batch.
+tap_point() { # tap_point OK(0/1) DESC [EXPECTED MEASURED DETAIL]
+	if [ "$1" = 0 ]; then
+		echo "ok @N@ - $2" >>"$out/tap"
+		return
+	fi
+	{
+		echo "not ok @N@ - $2"
+		if [ $# -gt 2 ]; then
+			echo "  ---"
+			echo "  expected: \"$3\""
+			echo "  measured: \"$4\""
+			[ -n "${5:-}" ] && echo "  detail: \"$(printf '%s' "$5" | tr -d '"\n\134' | cut -c1-300)\""
+			echo "  ..."
+		fi
+	} >>"$out/tap"
+}
+
+# --- the case directory and the stores --------------------------------------------------
 new_case_dir() { # fresh Firefox profile dir and fresh HOME with an empty ~/.pki/nssdb
 	local dir=$1
 	rm -rf "$dir"
@@ -214,115 +238,6 @@ ff_snapshot() { # ff_snapshot DIR -> prints a digest of cert_override.txt + cert
 	} | sha256sum | cut -d' ' -f1
 }
 
-# --- what is expected (research/browser-trust.md, Tables 1 and 2) --------------------
-# before, per browser and profile
-declare -A before=(
-	[firefox/tomcat]="MOZILLA_PKIX_ERROR_SELF_SIGNED_CERT"
-	[firefox/leaf]="MOZILLA_PKIX_ERROR_SELF_SIGNED_CERT"
-	[firefox/ca-leaf]="MOZILLA_PKIX_ERROR_SELF_SIGNED_CERT"
-	[firefox/cn-only]="MOZILLA_PKIX_ERROR_SELF_SIGNED_CERT"
-	[firefox/chain]="SEC_ERROR_UNKNOWN_ISSUER"
-	[chromium/tomcat]="ERR_CERT_AUTHORITY_INVALID"
-	[chromium/leaf]="ERR_CERT_AUTHORITY_INVALID"
-	[chromium/ca-leaf]="ERR_CERT_AUTHORITY_INVALID"
-	[chromium/cn-only]="ERR_CERT_AUTHORITY_INVALID"
-	[chromium/chain]="ERR_CERT_AUTHORITY_INVALID"
-)
-# the cases: browser:mechanism:profile:expected-after ("loads" or an error code).
-#  firefox override  = DESIGN §5 default `--mode exception`: cert_override.txt line (leaf SHA-256)
-#  firefox anchor    = `--mode anchor`: NSS C,, (of the root for chain); the design refuses
-#                      ca-leaf and cn-only because the browser then says what is recorded here
-#  chromium leafP    = NSS P,, of the server's leaf (trusted leaf; DESIGN's default for all)
-#  chromium rootC    = NSS C,, of the private root (chain with --allow-ca)
-cases=(
-	firefox:override:tomcat:loads
-	firefox:override:leaf:loads
-	firefox:override:ca-leaf:loads
-	firefox:override:cn-only:loads
-	firefox:override:chain:loads
-	firefox:anchor:tomcat:loads
-	firefox:anchor:leaf:loads
-	firefox:anchor:ca-leaf:MOZILLA_PKIX_ERROR_CA_CERT_USED_AS_END_ENTITY
-	firefox:anchor:cn-only:SSL_ERROR_BAD_CERT_DOMAIN
-	firefox:anchor:chain:loads
-	chromium:leafP:tomcat:loads
-	chromium:leafP:leaf:loads
-	chromium:leafP:ca-leaf:loads
-	chromium:leafP:cn-only:ERR_CERT_COMMON_NAME_INVALID
-	chromium:leafP:chain:loads
-	chromium:rootC:chain:loads
-)
-
-# by hand: what the research measured (CT_MATRIX_VIA=hand)
-apply_trust_by_hand() { # apply_trust_by_hand BROWSER MECH PROFILE DIR
-	local browser=$1 mech=$2 profile=$3 dir=$4
-	case $browser:$mech in
-	firefox:override)
-		# written with Firefox stopped, in the format Firefox itself writes
-		local f="$dir/ff/cert_override.txt"
-		[ -f "$f" ] || printf '# PSM Certificate Override Settings file\n# This is a generated file!  Do not edit.\n' >"$f"
-		printf '%s:%s:\t%s\t%s\t\n' "$NAME" "$port" "$OVERRIDE_OID" "$leaf_sha256" >>"$f"
-		;;
-	firefox:anchor)
-		local pem=$leaf_pem
-		[ "$profile" = chain ] && pem=$root_pem
-		certutil -A -d "sql:$dir/ff" -n ct-matrix -t C,, -i "$pem"
-		;;
-	chromium:leafP)
-		certutil -A -d "sql:$dir/home/.pki/nssdb" -n ct-matrix -t P,, -i "$leaf_pem"
-		;;
-	chromium:rootC)
-		certutil -A -d "sql:$dir/home/.pki/nssdb" -n ct-matrix -t C,, -i "$root_pem"
-		;;
-	esac
-}
-
-undo_trust_by_hand() { # undo_trust_by_hand BROWSER MECH DIR
-	local browser=$1 mech=$2 dir=$3
-	case $browser:$mech in
-	firefox:override)
-		local f="$dir/ff/cert_override.txt"
-		grep -v "^$NAME:$port:" "$f" >"$f.new"
-		mv "$f.new" "$f"
-		;;
-	firefox:anchor) certutil -D -d "sql:$dir/ff" -n ct-matrix ;;
-	chromium:*) certutil -D -d "sql:$dir/home/.pki/nssdb" -n ct-matrix ;;
-	esac
-}
-
-# the product: `certtrust trust` as a user runs it, the server reached by its name;
-# sets trust_status (certtrust's exit status) and trust_prediction (the plan's verdict)
-apply_trust_certtrust() { # apply_trust_certtrust BROWSER MECH PROFILE DIR
-	local browser=$1 mech=$2 dir=$4 args=()
-	case $browser:$mech in
-	firefox:override) args=(--store "firefox:$dir/ff") ;;
-	firefox:anchor) args=(--store "firefox:$dir/ff" --mode anchor --allow-ca) ;;
-	chromium:leafP) args=(--store chromium) ;;
-	chromium:rootC) args=(--store chromium --allow-ca) ;;
-	esac
-	local source=("https://$NAME:$port/" --resolve "$NAME:$port:127.0.0.1")
-	if [ "$3" = chain ] && [ "$mech" != override ] && [ "$mech" != leafP ]; then
-		# the server sends leaf + intermediate, never its root: to trust the root the user
-		# gives the whole chain as a file, and the name they type
-		cat "$leaf_pem" "$inter_pem" "$root_pem" >"$dir/chain-with-root.pem"
-		source=("$dir/chain-with-root.pem" --name "$NAME:$port")
-	fi
-	HOME="$dir/home" XDG_STATE_HOME="$dir/state" XDG_DATA_HOME="$dir/home/.local/share" \
-		"$CERTTRUST" trust "${source[@]}" --yes --json "${args[@]}" \
-		>"$dir/trust.json" 2>"$dir/trust.err"
-	trust_status=$?
-	trust_prediction=$(json_get "$dir/trust.json" 'd => d.stores[0].predictions[0].verdict')
-	trust_target=$(json_get "$dir/trust.json" 'd => d.stores[0].target_sha256')
-	[ "$trust_status" = 0 ] || [ "$trust_status" = 6 ]
-}
-
-undo_trust_certtrust() { # undo_trust_certtrust BROWSER MECH DIR
-	local dir=$3
-	[ "$trust_status" = 0 ] || return 0 # a refusal wrote nothing
-	HOME="$dir/home" XDG_STATE_HOME="$dir/state" XDG_DATA_HOME="$dir/home/.local/share" \
-		"$CERTTRUST" untrust "$leaf_sha256" >"$dir/untrust.out" 2>"$dir/untrust.err"
-}
-
 # the stores as a listing: what untrust must give back exactly
 stores_snapshot() { # stores_snapshot DIR
 	grep -v '^#' "$1/ff/cert_override.txt" 2>/dev/null
@@ -330,105 +245,386 @@ stores_snapshot() { # stores_snapshot DIR
 	certutil -L -d "sql:$1/home/.pki/nssdb"
 }
 
-# --- the matrix -----------------------------------------------------------------------
-matrix_t0=$EPOCHREALTIME
-declare -A browser_secs=([firefox]=0 [chromium]=0)
-summary=()
-for profile in $profiles; do
-	pdir="$work/$profile"
-	if ! start_server "$profile" "$pdir"; then
-		tap_check "certtrust serve --profile $profile starts" 1 "see stderr"
-		continue
+# --- trusting: the product, or by hand ---------------------------------------------------
+# trust_args MECH DIR PROFILE -> sets targs (store options) and source (what to trust)
+trust_args() {
+	local mech=$1 dir=$2 profile=$3 host p=${port[$3]}
+	host=$(host_of "$profile")
+	case $mech in
+	override) targs=(--store "firefox:$dir/ff") ;;
+	anchor) targs=(--store "firefox:$dir/ff" --mode anchor --allow-ca) ;;
+	leafP) targs=(--store chromium) ;;
+	rootC) targs=(--store chromium --allow-ca) ;;
+	esac
+	source=("https://$host:$p/" --resolve "$host:$p:127.0.0.1")
+	if [ "$profile" = chain ] && { [ "$mech" = anchor ] || [ "$mech" = rootC ]; }; then
+		# the server sends leaf + intermediate, never its root: to trust the root the user
+		# gives the whole chain as a file, and the name they type
+		cat "${leaf_pem[$profile]}" "${inter_pem[$profile]}" "${root_pem[$profile]}" >"$dir/chain-with-root.pem"
+		source=("$dir/chain-with-root.pem" --name "$host:$p")
 	fi
-	log "profile $profile: https port $port, leaf SHA-256 $leaf_sha256"
-	for c in "${cases[@]}"; do
-		IFS=: read -r browser mech cprofile after_exp <<<"$c"
-		[ "$cprofile" = "$profile" ] || continue
-		case " $browsers " in *" $browser "*) ;; *) continue ;; esac
-		label="$browser $mech $profile"
-		if ! server_check "$profile"; then
-			start_server "$profile" "$pdir" || break
-			log "profile $profile restarted: https port $port"
-		fi
-		dir="$pdir/$browser-$mech"
-		new_case_dir "$dir"
-		row="$browser/$mech/$profile:"
-		case_t0=$EPOCHREALTIME
+	# the user reaches the server by its address and, by mistake, by a name it lacks
+	source+=(--name "127.0.0.1:$p" --name "$(wrong_of "$profile"):$p")
+}
 
-		before_exp=${before[$browser/$profile]}
-		snap_before=""
-		for state in before after undone; do
-			case $state in
-			after)
-				if ! "apply_trust_$via" "$browser" "$mech" "$profile" "$dir" 2>"$dir/apply.err"; then
-					tap_check "$label: trust ($via)" 1 "$(cat "$dir/apply.err" "$dir/trust.err" 2>/dev/null | tr '\n' ' ')"
-					break
-				fi
-				# certtrust refuses what cannot work: nothing written, still blocked
-				if [ "$via" = certtrust ] && [ "$trust_status" = 6 ] && [ "$after_exp" != loads ]; then
-					after_exp=$before_exp
-				fi
-				;;
-			undone)
-				if ! "undo_trust_$via" "$browser" "$mech" "$dir" 2>"$dir/undo.err"; then
-					tap_check "$label: untrust ($via)" 1 "$(cat "$dir/undo.err" "$dir/untrust.err" 2>/dev/null | tr '\n' ' ')"
-					break
-				fi
-				;;
-			esac
-			snap0=$(ff_snapshot "$dir")
-			navigate "$browser" "$dir"
-			snap1=$(ff_snapshot "$dir")
-			# the browser's first run creates its own files: "as before" starts here
-			[ "$state" = before ] && snap_before=$(stores_snapshot "$dir")
-			case $state in
-			before | undone) eo=blocked ec=$before_exp ;;
-			after) if [ "$after_exp" = loads ]; then eo=loads ec=""; else eo=blocked ec=$after_exp; fi ;;
-			esac
-			if ! kill -0 "$server_pid" 2>/dev/null; then
-				nav_detail="certtrust serve died during this cell; $nav_detail"
-			fi
-			tap_cell "$label $state" "$eo" "$ec" "$nav_outcome" "$nav_code" "$nav_detail"
-			row+=" $state=${nav_outcome}${nav_code:+($nav_code)} [${nav_secs}s]"
-			if [ "$via" = certtrust ] && [ "$state" = after ]; then
-				# the plan said what the browser would do; the browser is the judge
-				if [ "$nav_outcome" = loads ]; then predicted_ok=$([ "$trust_prediction" = loads ] && echo 0 || echo 1)
-				else predicted_ok=$([ "$trust_prediction" != loads ] && echo 0 || echo 1); fi
-				tap_check "$label: the plan predicted it ($trust_prediction, browser: $nav_outcome${nav_code:+ $nav_code})" "$predicted_ok"
-			fi
-			if [ "$via" = certtrust ] && [ "$state" = after ] && [ "$profile" = chain ] &&
-				{ [ "$mech" = anchor ] || [ "$mech" = rootC ]; }; then
-				root_sha256=$(openssl x509 -in "$root_pem" -noout -fingerprint -sha256 | cut -d= -f2)
-				[ "$trust_target" = "$root_sha256" ]
-				tap_check "$label: certtrust trusted the root, not the leaf" $?
-			fi
-			if [ "$via" = certtrust ] && [ "$state" = undone ]; then
-				[ "$(stores_snapshot "$dir")" = "$snap_before" ]
-				tap_check "$label: untrust gives the stores back as they were" $?
-			fi
-			if [ "$browser" = firefox ] && [ "$state" = after ]; then
-				# puppeteer may write user.js/prefs.js; the trust the test wrote must stay as it was
-				[ "$snap0" = "$snap1" ]
-				tap_check "$label: Firefox left cert_override.txt and cert9.db as written" $?
-			fi
+certtrust_in() { # certtrust_in DIR ARGS...: certtrust with the case's HOME and ledger
+	local dir=$1
+	shift
+	HOME="$dir/home" XDG_STATE_HOME="$dir/state" XDG_DATA_HOME="$dir/home/.local/share" \
+		XDG_CONFIG_HOME="$dir/home/.config" "$CERTTRUST" "$@"
+}
+
+# trust_one MECH DIR PROFILE: trusts one server (or plans it, by hand); writes
+# $dir/trust-PROFILE.json and sets trust_status[PROFILE]
+declare -A trust_status=()
+trust_one() {
+	local mech=$1 dir=$2 profile=$3 targs source dry=()
+	trust_args "$mech" "$dir" "$profile"
+	[ "$via" = hand ] && dry=(--dry-run)
+	certtrust_in "$dir" trust "${source[@]}" --yes --json "${dry[@]}" "${targs[@]}" \
+		>"$dir/trust-$profile.json" 2>"$dir/trust-$profile.err"
+	trust_status[$profile]=$?
+	[ "${trust_status[$profile]}" = 0 ] || [ "${trust_status[$profile]}" = 6 ]
+}
+
+# by hand: what the research measured (CT_MATRIX_VIA=hand), whatever certtrust would refuse
+trust_one_by_hand() { # trust_one_by_hand BROWSER MECH DIR PROFILE
+	local browser=$1 mech=$2 dir=$3 profile=$4 p=${port[$4]} f name
+	case $browser:$mech in
+	firefox:override)
+		# written with Firefox stopped, in the format Firefox itself writes
+		f="$dir/ff/cert_override.txt"
+		[ -f "$f" ] || printf '# PSM Certificate Override Settings file\n# This is a generated file!  Do not edit.\n' >"$f"
+		for name in "$(host_of "$profile")" 127.0.0.1 "$(wrong_of "$profile")"; do
+			printf '%s:%s:\t%s\t%s\t\n' "$name" "$p" "$OVERRIDE_OID" "${leaf_sha256[$profile]}" >>"$f"
 		done
-		secs=$(awk -v a="$case_t0" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f", b - a }')
-		browser_secs[$browser]=$(awk -v a="${browser_secs[$browser]}" -v b="$secs" 'BEGIN { printf "%.1f", a + b }')
-		summary+=("$row")
-		rm -rf "$dir"
-	done
-	server_check "$profile" && stop_server
-done
-total=$(awk -v a="$matrix_t0" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f", b - a }')
+		;;
+	firefox:anchor)
+		f=${leaf_pem[$profile]}
+		[ "$profile" = chain ] && f=${root_pem[$profile]}
+		certutil -A -d "sql:$dir/ff" -n "ct-matrix-$profile" -t C,, -i "$f"
+		;;
+	chromium:leafP)
+		certutil -A -d "sql:$dir/home/.pki/nssdb" -n "ct-matrix-$profile" -t P,, -i "${leaf_pem[$profile]}"
+		;;
+	chromium:rootC)
+		certutil -A -d "sql:$dir/home/.pki/nssdb" -n "ct-matrix-$profile" -t C,, -i "${root_pem[$profile]}"
+		;;
+	esac
+}
 
+undo_one() { # undo_one BROWSER MECH DIR PROFILE
+	local browser=$1 mech=$2 dir=$3 profile=$4 f
+	if [ "$via" = certtrust ]; then
+		[ "${trust_status[$profile]}" = 0 ] || return 0 # a refusal wrote nothing
+		certtrust_in "$dir" untrust "${leaf_sha256[$profile]}" \
+			>"$dir/untrust-$profile.out" 2>"$dir/untrust-$profile.err"
+		return
+	fi
+	case $browser:$mech in
+	firefox:override)
+		f="$dir/ff/cert_override.txt"
+		grep -v ":${port[$profile]}:" "$f" >"$f.new"
+		mv "$f.new" "$f"
+		;;
+	firefox:anchor) certutil -D -d "sql:$dir/ff" -n "ct-matrix-$profile" ;;
+	chromium:*) certutil -D -d "sql:$dir/home/.pki/nssdb" -n "ct-matrix-$profile" ;;
+	esac
+}
+
+# --- one browser session over every name of every server ---------------------------------
+# navigate_all BROWSER DIR STATE -> $dir/nav-STATE.tsv: profile, which, outcome, code, ms, detail
+navigate_all() {
+	local browser=$1 dir=$2 state=$3 profile which host args=() urls=() rc u
+	local json="$dir/nav-$state.json"
+	for profile in "${bprofiles[@]}"; do
+		args+=(--map "$(host_of "$profile")" --map "$(wrong_of "$profile")")
+		urls+=("$profile name $(host_of "$profile")" "$profile ip 127.0.0.1" "$profile wrong $(wrong_of "$profile")")
+	done
+	for u in "${urls[@]}"; do
+		read -r profile which host <<<"$u"
+		args+=(--url "https://$host:${port[$profile]}/ccmadmin")
+	done
+	args+=(--browser "$browser" --home "$dir/home" --timeout 20000)
+	[ "$browser" = firefox ] && args+=(--firefox-profile "$dir/ff")
+	[ "$browser" = chromium ] && args+=(--chromium-user-data-dir "$dir/chromium-data-$state")
+	node "$here/navigate.mjs" "${args[@]}" >"$json" 2>"$json.err"
+	rc=$?
+	rm -rf "$dir/chromium-data-$state"
+	if [ "$rc" != 0 ]; then
+		log "navigate.mjs $browser ($state) failed: $(tail -3 "$json.err" | tr '\n' ' ')"
+		: >"$dir/nav-$state.tsv"
+		for u in "${urls[@]}"; do
+			read -r profile which host <<<"$u"
+			printf '%s\t%s\tnot-driven\texit-%s\t0\t%s\n' "$profile" "$which" "$rc" "$(tail -1 "$json.err" | tr '\t\n' '  ')" >>"$dir/nav-$state.tsv"
+		done
+		return 1
+	fi
+	printf '%s\n' "${urls[@]}" | node -e '
+		const d = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
+		const keys = require("fs").readFileSync(0, "utf8").trim().split("\n");
+		const clean = s => String(s ?? "").replace(/[\t\n]/g, " ");
+		keys.forEach((k, i) => {
+			const n = d.navigations[i] || { outcome: "missing", error_code: "" };
+			const [profile, which] = k.split(" ");
+			// "-" for nothing: read collapses empty tab-separated fields
+			console.log([profile, which, n.outcome, clean(n.error_code) || "-", n.ms ?? 0, clean(n.detail) || "-"].join("\t"));
+		});
+		console.error(`${d.browser} ${process.argv[2]}: launch ${d.launch_ms} ms, ${d.navigations.length} navigations, ${d.total_ms} ms in all`);' \
+		"$json" "$state" >"$dir/nav-$state.tsv" 2>>"$out_dir_times"
+	json_get "$json" 'd => d.version + "\n"' >"$out/version-$browser"
+	return 0
+}
+
+# --- one batch: a browser, a mechanism, one case dir, three sessions ---------------------
+# run_batch BROWSER MECH: writes $work/batch-BROWSER-MECH/{tap,summary,disagree,mispredict,times}
+run_batch() {
+	local browser=$1 mech=$2 profile state which outcome code detail dir t0 snap0 snap1 snap_before=""
+	out="$work/batch-$browser-$mech"
+	dir="$out/case"
+	mkdir -p "$out"
+	: >"$out/tap"
+	: >"$out/summary"
+	: >"$out/disagree"
+	: >"$out/mispredict"
+	out_dir_times="$out/times"
+	: >"$out_dir_times"
+	local bprofiles # read by navigate_all
+	mapfile -t bprofiles < <(batch_profiles "$mech")
+	local live=()
+	for profile in "${bprofiles[@]}"; do
+		if [ -n "${port[$profile]:-}" ]; then live+=("$profile"); fi
+	done
+	bprofiles=("${live[@]}")
+	[ ${#bprofiles[@]} -gt 0 ] || return 0
+	new_case_dir "$dir"
+	t0=$EPOCHREALTIME
+	declare -A cell=() verdict=()
+
+	for state in before after undone; do
+		case $state in
+		after)
+			for profile in "${bprofiles[@]}"; do
+				if ! trust_one "$mech" "$dir" "$profile"; then
+					tap_point 1 "$browser $mech $profile: certtrust trust ($via) exits 0 or 6" "0 or 6" \
+						"${trust_status[$profile]}" "$(cat "$dir/trust-$profile.err" 2>/dev/null)"
+				fi
+				if [ "$via" = hand ] && ! trust_one_by_hand "$browser" "$mech" "$dir" "$profile" 2>"$dir/hand-$profile.err"; then
+					tap_point 1 "$browser $mech $profile: trust written by hand" "written" "failed" \
+						"$(cat "$dir/hand-$profile.err")"
+				fi
+				# the plan's verdict for each name, in this browser
+				while IFS=$'\t' read -r which v; do
+					verdict[$profile/$which]=$v
+				done < <(node -e '
+					let d = {};
+					try { d = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")); } catch (e) {}
+					const [browser, port, host, wrong] = process.argv.slice(2);
+					const want = { name: `${host}:${port}`, ip: `127.0.0.1:${port}`, wrong: `${wrong}:${port}` };
+					const preds = (d.stores || []).flatMap(s => s.predictions || []).filter(p => p.browser === browser);
+					for (const [which, name] of Object.entries(want)) {
+						const p = preds.find(p => p.name === name);
+						console.log(`${which}\t${p ? p.verdict : "none"}`);
+					}' "$dir/trust-$profile.json" "$browser" "${port[$profile]}" "$(host_of "$profile")" "$(wrong_of "$profile")")
+				if [ "$via" = certtrust ] && [ "$profile" = chain ] && { [ "$mech" = anchor ] || [ "$mech" = rootC ]; }; then
+					local target root
+					target=$(json_get "$dir/trust-$profile.json" 'd => (d.stores || [{}])[0].target_sha256')
+					root=$(openssl x509 -in "${root_pem[$profile]}" -noout -fingerprint -sha256 | cut -d= -f2)
+					[ "$target" = "$root" ]
+					tap_point $? "$browser $mech $profile: certtrust trusted the root, not the leaf" "$root" "$target"
+				fi
+			done
+			;;
+		undone)
+			for profile in "${bprofiles[@]}"; do
+				if ! undo_one "$browser" "$mech" "$dir" "$profile" 2>"$dir/undo-$profile.err"; then
+					tap_point 1 "$browser $mech $profile: untrust ($via)" "undone" "failed" \
+						"$(cat "$dir/undo-$profile.err" "$dir/untrust-$profile.err" 2>/dev/null)"
+				fi
+			done
+			;;
+		esac
+		snap0=$(ff_snapshot "$dir")
+		navigate_all "$browser" "$dir" "$state"
+		snap1=$(ff_snapshot "$dir")
+		# the browser's first run creates its own files: "as before" starts here
+		[ "$state" = before ] && snap_before=$(stores_snapshot "$dir")
+
+		while IFS=$'\t' read -r profile which outcome code _ detail; do
+			[ "$code" = - ] && code=""
+			[ "$detail" = - ] && detail=""
+			local host label expect_o expect_c research="" pred="" ok=0 expected measured
+			case $which in
+			name) host=$(host_of "$profile") ;;
+			ip) host=127.0.0.1 ;;
+			*) host=$(wrong_of "$profile") ;;
+			esac
+			label="$browser $mech $profile $which ($host) $state"
+			measured="$outcome${code:+ $code}"
+			if ! server_alive "$profile"; then
+				detail="certtrust serve --profile $profile is gone; $detail"
+			fi
+			case $state in
+			before | undone)
+				expect_o=blocked expect_c=""
+				[ "$which" = name ] && expect_c=${research_before[$browser/$profile]:-}
+				# blocked means the browser's own error; a time-out proves nothing
+				[ "$outcome" = blocked ] && [ -n "$code" ] && [ "$code" != TIMEOUT ] || ok=1
+				if [ -n "$expect_c" ] && [ "$code" != "$expect_c" ]; then
+					ok=1
+					echo "$label: research says blocked $expect_c, browser said $measured" >>"$out/disagree"
+				fi
+				expected="blocked${expect_c:+ $expect_c}"
+				;;
+			after)
+				pred=${verdict[$profile/$which]:-none}
+				if [ "$pred" = loads ]; then expect_o=loads; else expect_o=blocked; fi
+				expected="$expect_o (plan: $pred)"
+				if [ "$outcome" != "$expect_o" ]; then
+					ok=1
+					echo "$label: plan predicted $pred, browser said $measured" >>"$out/mispredict"
+				fi
+				research=""
+				if [ "$which" = name ]; then research=${research_after[$browser/$mech/$profile]:-}; fi
+				# certtrust refuses what cannot work: nothing written, so still the "before" code
+				if [ -n "$research" ] && [ "$via" = certtrust ] && [ "${trust_status[$profile]}" = 6 ] &&
+					[ "$research" != loads ]; then
+					research=${research_before[$browser/$profile]:-}
+				fi
+				if [ -n "$research" ]; then
+					expected+=", research: $research"
+					if { [ "$research" = loads ] && [ "$outcome" != loads ]; } ||
+						{ [ "$research" != loads ] && [ "$code" != "$research" ]; }; then
+						ok=1
+						echo "$label: research says $research, browser said $measured" >>"$out/disagree"
+					fi
+				fi
+				;;
+			esac
+			case $code in TIMEOUT | UNKNOWN | exit-*) ok=1 ;; esac
+			if [ "$ok" = 0 ]; then
+				tap_point 0 "$label: $measured${pred:+ (plan: $pred)}"
+			else
+				tap_point 1 "$label: expected $expected, measured $measured" "$expected" "$measured" "$detail"
+			fi
+			cell[$profile/$which/$state]="$measured"
+		done <"$dir/nav-$state.tsv"
+
+		if [ "$state" = undone ]; then
+			[ "$(stores_snapshot "$dir")" = "$snap_before" ]
+			tap_point $? "$browser $mech: untrust gives the stores back as they were" \
+				"$(printf '%s' "$snap_before" | tr '\n' ' ')" "$(stores_snapshot "$dir" | tr '\n' ' ')"
+		fi
+		if [ "$browser" = firefox ] && [ "$state" = after ]; then
+			# puppeteer may write user.js/prefs.js; the trust the test wrote must stay as it was
+			[ "$snap0" = "$snap1" ]
+			tap_point $? "$browser $mech: Firefox left cert_override.txt and cert9.db as written"
+		fi
+	done
+
+	for profile in "${bprofiles[@]}"; do
+		for which in name ip wrong; do
+			printf '%-8s %-7s %-13s %-5s plan=%-15s before=%s | after=%s | undone=%s\n' \
+				"$browser" "$mech" "$profile" "$which" "${verdict[$profile/$which]:-?}" \
+				"${cell[$profile/$which/before]:-?}" "${cell[$profile/$which/after]:-?}" \
+				"${cell[$profile/$which/undone]:-?}" >>"$out/summary"
+		done
+	done
+	echo "$browser $mech: $(secs_since "$t0")s for ${#bprofiles[@]} servers x 3 names x 3 states" >>"$out_dir_times"
+	[ "${CT_MATRIX_KEEP:-0}" = 1 ] || rm -rf "$dir"
+}
+
+run_lane() { # run_lane BATCH...: the batches one after the other
+	local b
+	for b in "$@"; do
+		IFS=: read -r browser mech <<<"$b"
+		run_batch "$browser" "$mech"
+	done
+}
+
+# --- the matrix -----------------------------------------------------------------------
+echo "TAP version 14"
+matrix_t0=$EPOCHREALTIME
+mkdir -p "$work/servers"
+for profile in $profiles; do server_launch "$profile"; done
+setup_tap=()
+for profile in $profiles; do
+	if server_ready "$profile"; then
+		log "profile $profile: https://$(host_of "$profile"):${port[$profile]}/, leaf SHA-256 ${leaf_sha256[$profile]}"
+	else
+		setup_tap+=("$profile")
+	fi
+done
+log "servers up after $(secs_since "$matrix_t0")s"
+
+# two lanes of one Firefox and one Chromium batch each: two browsers run at a time, and
+# the lanes take about as long (Firefox override + Chromium rootC ~ leafP + anchor)
+lane_one=() lane_two=()
+for b in firefox:override chromium:rootC; do
+	case " $browsers " in *" ${b%%:*} "*) lane_one+=("$b") ;; esac
+done
+for b in chromium:leafP firefox:anchor; do
+	case " $browsers " in *" ${b%%:*} "*) lane_two+=("$b") ;; esac
+done
+if [ "$jobs" -ge 2 ]; then
+	if [ ${#lane_one[@]} -gt 0 ]; then
+		run_lane "${lane_one[@]}" &
+		lane_pids+=($!)
+	fi
+	if [ ${#lane_two[@]} -gt 0 ]; then
+		run_lane "${lane_two[@]}" &
+		lane_pids+=($!)
+	fi
+	for pid in "${lane_pids[@]}"; do wait "$pid"; done
+	lane_pids=()
+else
+	run_lane "${lane_one[@]}" "${lane_two[@]}"
+fi
+total=$(secs_since "$matrix_t0")
+
+# --- print: TAP in batch order, numbered; the summary on stderr ---------------------------
+n=0
+nfail=0
+for profile in "${setup_tap[@]}"; do
+	n=$((n + 1))
+	nfail=$((nfail + 1))
+	echo "not ok $n - certtrust serve --profile $profile starts"
+done
+for profile in $profiles; do
+	[ -n "${server_pid[$profile]:-}" ] || continue
+	if server_alive "$profile"; then continue; fi
+	n=$((n + 1))
+	nfail=$((nfail + 1))
+	echo "not ok $n - certtrust serve --profile $profile kept running through the matrix"
+	sed 's/^/#   /' "$work/servers/$profile/serve.err" >&2
+done
+for b in "${batches[@]}"; do
+	f="$work/batch-${b%%:*}-${b#*:}/tap"
+	[ -f "$f" ] || continue
+	while IFS= read -r line; do
+		case $line in
+		"ok @N@"*) n=$((n + 1)); echo "ok $n${line#ok @N@}" ;;
+		"not ok @N@"*) n=$((n + 1)); nfail=$((nfail + 1)); echo "not ok $n${line#not ok @N@}" ;;
+		*) echo "$line" ;;
+		esac
+	done <"$f"
+done
 echo "1..$n"
 {
-	echo "# ---- browser matrix ($(for b in $browsers; do printf '%s %s; ' "$b" "${version[$b]:-?}"; done))"
-	for r in "${summary[@]}"; do echo "#   $r"; done
-	echo "# time: ${total}s total (firefox ${browser_secs[firefox]}s, chromium ${browser_secs[chromium]}s)${CT_MATRIX_IN_NETNS:+, in a loopback-only network namespace}"
-	if [ ${#disagree[@]} -gt 0 ]; then
+	printf '# ---- browser matrix ('
+	for b in $browsers; do printf '%s %s; ' "$b" "$(cat "$work/batch-$b-"*/version-"$b" 2>/dev/null | head -1)"; done
+	printf 'via %s)\n' "$via"
+	cat "$work"/batch-*/summary 2>/dev/null | sed 's/^/#   /'
+	echo "# ---- timing"
+	cat "$work"/batch-*/times 2>/dev/null | sed 's/^#* */#   /'
+	echo "# time: ${total}s total, $jobs lane(s)${CT_MATRIX_IN_NETNS:+, in a loopback-only network namespace}"
+	if cat "$work"/batch-*/mispredict 2>/dev/null | grep -q .; then
+		echo "# the browser DISAGREES with certtrust's plan (the browser is right; fix ct_trust_predict):"
+		cat "$work"/batch-*/mispredict | sed 's/^/#   /'
+	fi
+	if cat "$work"/batch-*/disagree 2>/dev/null | grep -q .; then
 		echo "# DISAGREES with research/browser-trust.md (the browser is right; fix the note/design):"
-		for d in "${disagree[@]}"; do echo "#   $d"; done
+		cat "$work"/batch-*/disagree | sed 's/^/#   /'
 	fi
 } | tee "${CT_MATRIX_SUMMARY:-/dev/null}" >&2
 [ "$nfail" = 0 ]
