@@ -302,6 +302,9 @@ ct_cli_browser_new(CtCli *cli,
 	}
 	self->options.map_names = (const gchar *const *)self->mapped->pdata;
 	self->options.timeout_ms = cli->timeout > 0 ? (guint)cli->timeout * 1000 : 0;
+	/* a cold Firefox on a busy machine takes tens of seconds to open its session: the
+	 * launch gets three times the page time, and a minute at least */
+	self->options.launch_timeout_ms = MAX(self->options.timeout_ms * 3, 60000);
 	return g_steal_pointer(&self);
 }
 

@@ -59,8 +59,7 @@ for b in $browsers; do
 	*) echo "Bail out! unknown browser $b in CT_MATRIX_BROWSERS"; exit 1 ;;
 	esac
 done
-command -v node >/dev/null 2>&1 || missing+=("node")
-[ -f "$here/node_modules/puppeteer-core/package.json" ] || missing+=("tests/browser/node_modules")
+command -v python3 >/dev/null 2>&1 || missing+=("python3")
 command -v certutil >/dev/null 2>&1 || missing+=("certutil")
 if [ ${#missing[@]} -gt 0 ]; then
 	echo "TAP version 14"
@@ -104,10 +103,11 @@ trap 'exit 143' TERM
 
 log() { echo "# $*" >&2; }
 
-json_get() { # json_get FILE JS-EXPRESSION-ON-d
-	node -e 'const d = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
-		const v = eval(process.argv[2])(d);
-		process.stdout.write(v === null || v === undefined ? "" : String(v));' "$1" "$2"
+json_get() { # json_get FILE PYTHON-EXPRESSION-ON-d
+	python3 -c 'import json, sys
+d = json.load(open(sys.argv[1]))
+v = eval(sys.argv[2])
+sys.stdout.write("" if v is None else str(v))' "$1" "$2"
 }
 secs_since() { awk -v a="$1" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f", b - a }'; }
 
@@ -188,9 +188,10 @@ server_ready() { # server_ready PROFILE: waits for its JSON; sets port[] etc.
 		sleep 0.05
 	done
 	IFS=$'\t' read -r "port[$profile]" "leaf_pem[$profile]" "root_pem[$profile]" "inter_pem[$profile]" \
-		"leaf_sha256[$profile]" < <(json_get "$dir/serve.json" 'd => [new URL(d.https_url).port,
-			d.files.pem, d.files["root-pem"] || "-", d.files["intermediate-pem"] || "-",
-			d.certificates.find(c => c.role === "leaf").sha256].join("\t")')
+		"leaf_sha256[$profile]" < <(json_get "$dir/serve.json" '"\t".join([
+			d["https_url"].rsplit(":", 1)[1].split("/")[0], d["files"]["pem"],
+			d["files"].get("root-pem", "-"), d["files"].get("intermediate-pem", "-"),
+			[c for c in d["certificates"] if c["role"] == "leaf"][0]["sha256"]])')
 	# the fingerprint certtrust reports must be openssl's (the override needs it exact)
 	ossl=$(openssl x509 -in "${leaf_pem[$profile]}" -noout -fingerprint -sha256 | cut -d= -f2)
 	if [ "$ossl" != "${leaf_sha256[$profile]}" ]; then
@@ -334,25 +335,29 @@ undo_one() { # undo_one BROWSER MECH DIR PROFILE
 
 # --- one browser session over every name of every server ---------------------------------
 # navigate_all BROWSER DIR STATE -> $dir/nav-STATE.tsv: profile, which, outcome, code, ms, detail
+# The product's own driver: `certtrust verify --json` (Firefox over WebDriver BiDi, Chromium
+# over CDP, from C), every URL in one browser session, on the case's profile or NSS db.
 navigate_all() {
-	local browser=$1 dir=$2 state=$3 profile which host args=() urls=() rc u
+	local browser=$1 dir=$2 state=$3 profile which host args=() urls=() rc u t0
 	local json="$dir/nav-$state.json"
 	for profile in "${bprofiles[@]}"; do
-		args+=(--map "$(host_of "$profile")" --map "$(wrong_of "$profile")")
+		args+=(--resolve "$(host_of "$profile"):${port[$profile]}:127.0.0.1"
+			--resolve "$(wrong_of "$profile"):${port[$profile]}:127.0.0.1")
 		urls+=("$profile name $(host_of "$profile")" "$profile ip 127.0.0.1" "$profile wrong $(wrong_of "$profile")")
 	done
 	for u in "${urls[@]}"; do
 		read -r profile which host <<<"$u"
-		args+=(--url "https://$host:${port[$profile]}/ccmadmin")
+		args+=("https://$host:${port[$profile]}/ccmadmin")
 	done
-	args+=(--browser "$browser" --home "$dir/home" --timeout 20000)
-	[ "$browser" = firefox ] && args+=(--firefox-profile "$dir/ff")
-	[ "$browser" = chromium ] && args+=(--chromium-user-data-dir "$dir/chromium-data-$state")
-	node "$here/navigate.mjs" "${args[@]}" >"$json" 2>"$json.err"
+	args+=(--browser "$browser" --timeout 20 --json)
+	[ "$browser" = firefox ] && args+=(--profile "$dir/ff")
+	[ "$browser" = chromium ] && args+=(--profile "$dir/home/.pki/nssdb")
+	t0=$EPOCHREALTIME
+	"$CERTTRUST" verify "${args[@]}" >"$json" 2>"$json.err"
 	rc=$?
-	rm -rf "$dir/chromium-data-$state"
-	if [ "$rc" != 0 ]; then
-		log "navigate.mjs $browser ($state) failed: $(tail -3 "$json.err" | tr '\n' ' ')"
+	# 0: every page loaded, 4: some were blocked; anything else: the browser was not driven
+	if [ "$rc" != 0 ] && [ "$rc" != 4 ]; then
+		log "certtrust verify --browser $browser ($state) failed: $(tail -3 "$json.err" | tr '\n' ' ')"
 		: >"$dir/nav-$state.tsv"
 		for u in "${urls[@]}"; do
 			read -r profile which host <<<"$u"
@@ -360,19 +365,24 @@ navigate_all() {
 		done
 		return 1
 	fi
-	printf '%s\n' "${urls[@]}" | node -e '
-		const d = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
-		const keys = require("fs").readFileSync(0, "utf8").trim().split("\n");
-		const clean = s => String(s ?? "").replace(/[\t\n]/g, " ");
-		keys.forEach((k, i) => {
-			const n = d.navigations[i] || { outcome: "missing", error_code: "" };
-			const [profile, which] = k.split(" ");
-			// "-" for nothing: read collapses empty tab-separated fields
-			console.log([profile, which, n.outcome, clean(n.error_code) || "-", n.ms ?? 0, clean(n.detail) || "-"].join("\t"));
-		});
-		console.error(`${d.browser} ${process.argv[2]}: launch ${d.launch_ms} ms, ${d.navigations.length} navigations, ${d.total_ms} ms in all`);' \
-		"$json" "$state" >"$dir/nav-$state.tsv" 2>>"$out_dir_times"
-	json_get "$json" 'd => d.version + "\n"' >"$out/version-$browser"
+	printf '%s\n' "${urls[@]}" | python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+keys = sys.stdin.read().strip().split("\n")
+clean = lambda s: str(s or "").replace("\t", " ").replace("\n", " ")
+navs = d["navigations"]
+for i, k in enumerate(keys):
+    n = navs[i] if i < len(navs) else {"outcome": "missing"}
+    profile, which = k.split(" ")[:2]
+    # "-" for nothing: read collapses empty tab-separated fields
+    print("\t".join([profile, which, n["outcome"], clean(n.get("error_code")) or "-",
+                     str(n.get("elapsed_ms", 0)), clean(n.get("url")) or "-"]))
+total = sum(n.get("elapsed_ms", 0) for n in navs)
+browser = d["browser"]
+print(f"{browser} {sys.argv[2]}: {len(navs)} navigations, {total} ms in pages, "
+      f"{sys.argv[3]} s with the launch", file=sys.stderr)' \
+		"$json" "$state" "$(secs_since "$t0")" >"$dir/nav-$state.tsv" 2>>"$out_dir_times"
+	json_get "$json" 'd["version"] + "\n"' >"$out/version-$browser"
 	return 0
 }
 
@@ -416,19 +426,21 @@ run_batch() {
 				# the plan's verdict for each name, in this browser
 				while IFS=$'\t' read -r which v; do
 					verdict[$profile/$which]=$v
-				done < <(node -e '
-					let d = {};
-					try { d = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")); } catch (e) {}
-					const [browser, port, host, wrong] = process.argv.slice(2);
-					const want = { name: `${host}:${port}`, ip: `127.0.0.1:${port}`, wrong: `${wrong}:${port}` };
-					const preds = (d.stores || []).flatMap(s => s.predictions || []).filter(p => p.browser === browser);
-					for (const [which, name] of Object.entries(want)) {
-						const p = preds.find(p => p.name === name);
-						console.log(`${which}\t${p ? p.verdict : "none"}`);
-					}' "$dir/trust-$profile.json" "$browser" "${port[$profile]}" "$(host_of "$profile")" "$(wrong_of "$profile")")
+				done < <(python3 -c '
+import json, sys
+try:
+    d = json.load(open(sys.argv[1]))
+except Exception:
+    d = {}
+browser, port, host, wrong = sys.argv[2:]
+want = {"name": f"{host}:{port}", "ip": f"127.0.0.1:{port}", "wrong": f"{wrong}:{port}"}
+preds = [p for s in d.get("stores", []) for p in s.get("predictions", []) if p["browser"] == browser]
+for which, name in want.items():
+    found = [p["verdict"] for p in preds if p["name"] == name]
+    print(f"{which}\t{found[0] if found else 'none'}")' "$dir/trust-$profile.json" "$browser" "${port[$profile]}" "$(host_of "$profile")" "$(wrong_of "$profile")")
 				if [ "$via" = certtrust ] && [ "$profile" = chain ] && { [ "$mech" = anchor ] || [ "$mech" = rootC ]; }; then
 					local target root
-					target=$(json_get "$dir/trust-$profile.json" 'd => (d.stores || [{}])[0].target_sha256')
+					target=$(json_get "$dir/trust-$profile.json" '(d.get("stores") or [{}])[0].get("target_sha256")')
 					root=$(openssl x509 -in "${root_pem[$profile]}" -noout -fingerprint -sha256 | cut -d= -f2)
 					[ "$target" = "$root" ]
 					tap_point $? "$browser $mech $profile: certtrust trusted the root, not the leaf" "$root" "$target"
