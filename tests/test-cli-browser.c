@@ -375,6 +375,52 @@ Test(verify, chromium_session_loads_even_without_san_while_the_db_still_blocks)
 	verify_open_session("chromium", "cn-only", "ERR_CERT_AUTHORITY_INVALID");
 }
 
+/* flow firefox3 --choice session: "Permanently store this exception" unticked is the real
+ * session, open --session's Firefox; nothing of it stays, the profile is not written */
+Test(verify, flow_firefox3_session_loads_and_stores_nothing)
+{
+	g_autofree gchar *browser_tmp = verify_path("tmp");
+	g_autofree gchar *url = NULL;
+	g_autofree gchar *rule = NULL;
+	g_autofree gchar *home_before = NULL;
+	g_autofree gchar *home_after = NULL;
+	g_autoptr(CtTestRun) run = NULL;
+	g_autoptr(JsonNode) root = NULL;
+	g_autoptr(GDir) left = NULL;
+	JsonArray *steps;
+	JsonObject *last;
+	JsonArray *navigations;
+
+	verify_require("firefox");
+	server = ct_test_server_start("tomcat", verify_path("certs"), NULL);
+	url = g_strdup_printf("https://ucm.example.com:%u/ccmadmin", server->https_port);
+	rule = g_strdup_printf("ucm.example.com:%u:127.0.0.1", server->https_port);
+	home_before = verify_listing(verify_path("home"));
+
+	g_unsetenv("DISPLAY");
+	g_unsetenv("WAYLAND_DISPLAY");
+	run = verify_run("flow", "firefox3", url, "--resolve", rule, "--choice", "session",
+			 "--json");
+	cr_assert_eq(run->exit_status, 0, "%s%s", run->out, run->err);
+	root = ct_test_parse_one_json_document(run->out);
+	cr_assert_str_eq(json_object_get_string_member(json_node_get_object(root), "outcome"),
+			 "session");
+	steps = json_object_get_array_member(json_node_get_object(root), "steps");
+	last = json_array_get_object_element(steps, json_array_get_length(steps) - 1);
+	cr_assert_str_eq(json_object_get_string_member(last, "action"), "open-session");
+	navigations = json_object_get_array_member(last, "navigations");
+	cr_assert_eq(json_array_get_length(navigations), 1);
+	cr_assert_str_eq(json_object_get_string_member(json_array_get_object_element(navigations,
+										     0),
+						       "outcome"),
+			 "loads");
+
+	home_after = verify_listing(verify_path("home"));
+	cr_assert_str_eq(home_after, home_before, "the session changed the user's HOME");
+	left = g_dir_open(browser_tmp, 0, NULL);
+	cr_assert_null(g_dir_read_name(left), "the session left something in %s", browser_tmp);
+}
+
 Test(verify, open_without_session_says_what_to_do)
 {
 	g_autoptr(CtTestRun) run = verify_run("open", "https://ucm.example.com:8443/", "--browser",

@@ -193,7 +193,6 @@ typedef struct {
 } CliPending;
 
 static CliPending cli_pending[] = {
-    {{"flow", "ie8", "https://ucm.example.com"}},
     {{"scenario", "none.scenario"}},
 };
 

@@ -378,3 +378,44 @@ ct_cli_browser_report(CtCli *cli, CtCliBrowser *self, GError **error)
 	}
 	return TRUE;
 }
+
+gboolean
+ct_cli_browser_add_session_trust(CtCliBrowser *self,
+				 GPtrArray *chains,
+				 gint argc,
+				 gchar **argv,
+				 GError **error)
+{
+	g_autoptr(GString) pins = g_string_new(NULL);
+
+	for (guint i = 0; i < chains->len; i++) {
+		CtCertificate *leaf = ct_chain_get_leaf(g_ptr_array_index(chains, i));
+		if (pins->len > 0)
+			g_string_append_c(pins, ',');
+		g_string_append(pins, leaf->spki_sha256_base64);
+	}
+	if (self->options.kind == CT_BROWSER_CHROMIUM) {
+		g_ptr_array_add(self->extra_args,
+				g_strdup_printf("--ignore-certificate-errors-spki-list=%s",
+						pins->str));
+		return TRUE;
+	}
+	/* Firefox: an exception per name, for the certificate of the SOURCE it names */
+	for (gint i = 1; i < argc; i++) {
+		CtCertificate *leaf = ct_chain_get_leaf(g_ptr_array_index(chains, i - 1));
+		g_autoptr(GPtrArray) typed = ct_cli_typed_names(argv[i], self->names, error);
+		if (typed == NULL)
+			return FALSE;
+		for (guint j = 0; j < typed->len; j++)
+			g_ptr_array_add(self->overrides,
+					g_strdup_printf("%s=%s", (const gchar *)typed->pdata[j],
+							leaf->sha256));
+	}
+	return TRUE;
+}
+
+gboolean
+ct_cli_browser_has_display(void)
+{
+	return g_getenv("DISPLAY") != NULL || g_getenv("WAYLAND_DISPLAY") != NULL;
+}

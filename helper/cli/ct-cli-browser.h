@@ -51,3 +51,16 @@ ct_cli_browser_finish(CtCliBrowser *self);
 /* the navigations as text or JSON; CT_ERROR_CHECK_FAILED when one was blocked */
 gboolean
 ct_cli_browser_report(CtCli *cli, CtCliBrowser *self, GError **error);
+
+/* open --session's trust, for chains (one per SOURCE argv[1..argc)): Firefox an exception
+ * per name the user types (the throwaway profile only), Chromium the leaves' SPKI pins */
+gboolean
+ct_cli_browser_add_session_trust(CtCliBrowser *self,
+				 GPtrArray *chains,
+				 gint argc,
+				 gchar **argv,
+				 GError **error);
+
+/* is there a display for a browser window (DISPLAY or WAYLAND_DISPLAY)? */
+gboolean
+ct_cli_browser_has_display(void);

@@ -33,8 +33,36 @@ static const CtCliCommand ct_cli_commands[] = {
      ct_cmd_untrust},
     {"list", "[--store S]...", "list what certtrust trusts where", ct_cmd_list},
     {"status", "SOURCE [--exact]", "is what the server shows now what we trust?", ct_cmd_status},
-    {"flow", "ie8|firefox3|safari4 SOURCE [--choice C] [--export-dir DIR]",
-     "replay a browser's first-access procedure step by step", NULL},
+    {"flow",
+     "ie8|firefox3|safari4 SOURCE [--choice C]... [--export-dir DIR] [--name HOST[:PORT]]... "
+     "[--allow-ca] [--force]",
+     "replay a browser's first-access procedure step by step", ct_cmd_flow,
+     "Each dialog of the seed's procedure is shown as the browser showed it, and the real\n"
+     "action is done behind it: the first access, the certificate views, the trust store\n"
+     "that browser maps to on Linux (ie8, safari4: the OS store, under --sysroot; without\n"
+     "root and --sysroot the commands are printed; firefox3: a permanent exception in every\n"
+     "Firefox profile), and with --export-dir every format its Copy to File / Export offers.\n"
+     "\n"
+     "Choices answer the dialogs that ask, in order; the last one answers the rest:\n"
+     "  continue   the button the seed's procedure clicks (it ends in the trust store)\n"
+     "  permanent  install / \"Permanently store this exception\"\n"
+     "  session    this session only, nothing stored (ie8: Continue to this website without\n"
+     "             installing; safari4: Yes; firefox3: the box unticked, then Firefox opens\n"
+     "             the page on a throwaway profile with the exception, as open --session)\n"
+     "  cancel     Click here to close this webpage / Get Me Out Of Here / No / Cancel\n"
+     "On a terminal without --choice or --yes every dialog that asks is a prompt (a button's\n"
+     "letter or name, or a choice; Enter clicks the procedure's button). --yes answers\n"
+     "permanent everywhere. Without a terminal, give --choice or --yes.\n"
+     "\n"
+     "After an install, IE8 and Safari check the names typed with their legacy rules: the\n"
+     "SOURCE's and each --name; without --name also localhost and 127.0.0.1, which the seed\n"
+     "says warn: these are shown, and do not change the exit status.\n"
+     "\n"
+     "Exit status: 0 trusted (also for this session only, or no warning at all); 4 blocked:\n"
+     "cancelled, the session's browser blocked the page, or a name typed still mismatches\n"
+     "after the install; 1 failed (also: the OS store needs root); 3 no Firefox profile or\n"
+     "no OS store layout; 6 refused for safety (a certificate that can sign others without\n"
+     "--allow-ca, Firefox running on the profile); 5 unreachable; 2 usage; 130 interrupted."},
     {"open", "SOURCE... --browser firefox|chromium --session [--name HOST]... [--headless]",
      "open a browser that trusts the server for this session only", ct_cmd_open},
     {"verify", "SOURCE... --browser firefox|chromium [--profile DIR] [--name HOST]...",
@@ -92,6 +120,8 @@ ct_cli_parse(CtCli *cli,
 	};
 
 	g_option_context_set_summary(context, cli->command->summary);
+	if (cli->command->description != NULL)
+		g_option_context_set_description(context, cli->command->description);
 	if (cli->command->func == NULL) {
 		g_option_context_set_description(
 		    context, "This command is not built yet in certtrust " PACKAGE_VERSION ".");

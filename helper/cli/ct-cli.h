@@ -24,9 +24,10 @@ typedef gboolean (*CtCliFunc)(CtCli *cli, gint argc, gchar **argv, GError **erro
 
 struct _CtCliCommand {
 	const gchar *name;
-	const gchar *synopsis; /* the arguments after "certtrust NAME" */
-	const gchar *summary;  /* one line for --help */
-	CtCliFunc func;	       /* NULL: not built yet */
+	const gchar *synopsis;	  /* the arguments after "certtrust NAME" */
+	const gchar *summary;	  /* one line for --help */
+	CtCliFunc func;		  /* NULL: not built yet */
+	const gchar *description; /* more for --help (choices, exit statuses), or NULL */
 };
 
 /* the program: returns the exit status (DESIGN.md section 4) */
@@ -101,3 +102,5 @@ gboolean
 ct_cmd_verify(CtCli *cli, gint argc, gchar **argv, GError **error);
 gboolean
 ct_cmd_open(CtCli *cli, gint argc, gchar **argv, GError **error);
+gboolean
+ct_cmd_flow(CtCli *cli, gint argc, gchar **argv, GError **error);

@@ -11,41 +11,6 @@
  * SPKI pin in --ignore-certificate-errors-spki-list); it is deleted when the browser
  * ends, and the user's own stores are never written */
 
-/* what the session trusts: each server's leaf, under every name the user types */
-static gboolean
-ct_cmd_open_add_trust(CtCli *cli, CtCliBrowser *browser, gint argc, gchar **argv, GError **error)
-{
-	g_autoptr(GPtrArray) chains = ct_cli_load_sources(cli, argc, argv, error);
-	g_autoptr(GString) pins = g_string_new(NULL);
-
-	if (chains == NULL)
-		return FALSE;
-	for (guint i = 0; i < chains->len; i++) {
-		CtCertificate *leaf = ct_chain_get_leaf(g_ptr_array_index(chains, i));
-		if (pins->len > 0)
-			g_string_append_c(pins, ',');
-		g_string_append(pins, leaf->spki_sha256_base64);
-	}
-	if (browser->options.kind == CT_BROWSER_CHROMIUM) {
-		g_ptr_array_add(browser->extra_args,
-				g_strdup_printf("--ignore-certificate-errors-spki-list=%s",
-						pins->str));
-		return TRUE;
-	}
-	/* Firefox: an exception per name, for the certificate of the SOURCE it names */
-	for (gint i = 1; i < argc; i++) {
-		CtCertificate *leaf = ct_chain_get_leaf(g_ptr_array_index(chains, i - 1));
-		g_autoptr(GPtrArray) typed = ct_cli_typed_names(argv[i], browser->names, error);
-		if (typed == NULL)
-			return FALSE;
-		for (guint j = 0; j < typed->len; j++)
-			g_ptr_array_add(browser->overrides,
-					g_strdup_printf("%s=%s", (const gchar *)typed->pdata[j],
-							leaf->sha256));
-	}
-	return TRUE;
-}
-
 gboolean
 ct_cmd_open(CtCli *cli, gint argc, gchar **argv, GError **error)
 {
@@ -53,6 +18,7 @@ ct_cmd_open(CtCli *cli, gint argc, gchar **argv, GError **error)
 	g_autofree gchar *profile = NULL;
 	g_auto(GStrv) names = NULL;
 	g_autoptr(CtCliBrowser) browser = NULL;
+	g_autoptr(GPtrArray) chains = NULL;
 	gboolean session = FALSE;
 	gboolean headless = FALSE;
 	const GOptionEntry entries[] = {
@@ -93,11 +59,13 @@ ct_cmd_open(CtCli *cli, gint argc, gchar **argv, GError **error)
 	if (browser->options.kind == CT_BROWSER_CHROMIUM)
 		g_clear_pointer(&browser->location, g_free);
 	browser->names = names;
-	if (!ct_cmd_open_add_trust(cli, browser, argc, argv, error))
+	chains = ct_cli_load_sources(cli, argc, argv, error);
+	if (chains == NULL)
+		return FALSE;
+	if (!ct_cli_browser_add_session_trust(browser, chains, argc, argv, error))
 		return FALSE;
 	/* a window when there is a display to show it on */
-	browser->options.headed = !headless && (g_getenv("DISPLAY") != NULL ||
-						g_getenv("WAYLAND_DISPLAY") != NULL);
+	browser->options.headed = !headless && ct_cli_browser_has_display();
 	if (!ct_cli_browser_launch(cli, browser, error) ||
 	    !ct_cli_browser_visit(cli, browser, error))
 		return FALSE;

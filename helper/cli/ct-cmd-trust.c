@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "ct-cli-trust.h"
 #include "ct-cli.h"
 #include "ct-context.h"
 #include "ct-json.h"
@@ -31,110 +32,6 @@ ct_cmd_trust_parse_mode(const gchar *text, CtTrustMode *mode, GError **error)
 	g_set_error(error, CT_ERROR, CT_ERROR_INVALID_ARGS,
 		    "unknown mode '%s': use auto, exception or anchor", text);
 	return FALSE;
-}
-
-static void
-ct_cmd_trust_print_plan(CtCli *cli, CtTrustPlan *plan, gboolean results)
-{
-	g_autoptr(GString) out = g_string_new(NULL);
-	CtCertificate *leaf = ct_chain_get_leaf(plan->chain);
-	g_autofree gchar *subject = ct_cli_escape(leaf->subject);
-
-	if (!results)
-		g_string_append_printf(out, "Certificate %s\n  SHA-256 %s\n", subject,
-				       leaf->sha256);
-	for (guint i = 0; i < plan->steps->len; i++) {
-		CtTrustStep *step = g_ptr_array_index(plan->steps, i);
-		g_autofree gchar *location = ct_cli_escape(step->store->location);
-		g_autofree gchar *what = ct_cli_escape(step->plan);
-		g_string_append_printf(out, "%s %s\n", ct_store_kind_to_string(step->store->kind),
-				       location);
-		if (!results) {
-			g_string_append_printf(out, "  will write: %s\n", what);
-			for (guint j = 0; step->commands != NULL && j < step->commands->len; j++)
-				g_string_append_printf(out, "  # %s\n",
-						       (const gchar *)
-							   g_ptr_array_index(step->commands, j));
-			for (guint j = 0; j < step->predictions->len; j++) {
-				CtPrediction *prediction = g_ptr_array_index(step->predictions, j);
-				g_autofree gchar *name = ct_cli_escape(prediction->name);
-				g_string_append_printf(out, "  https://%s/ in %s: %s\n", name,
-						       prediction->browser, prediction->verdict);
-			}
-			continue;
-		}
-		g_string_append_printf(out, "  %s", step->result != NULL ? step->result : "-");
-		if (step->message != NULL) {
-			g_autofree gchar *message = ct_cli_escape(step->message);
-			g_string_append_printf(out, ": %s", message);
-		}
-		g_string_append_c(out, '\n');
-		if (g_strcmp0(step->result, "needs-root") == 0) {
-			for (guint j = 0; step->commands != NULL && j < step->commands->len; j++)
-				g_string_append_printf(out, "  %s\n",
-						       (const gchar *)
-							   g_ptr_array_index(step->commands, j));
-		}
-	}
-	ct_cli_print(cli, "%s", out->str);
-}
-
-static void
-ct_cmd_trust_add_json(JsonBuilder *builder, CtTrustPlan *plan)
-{
-	const gchar *actions[] = {"none", "exception", "nss", "anchor"};
-
-	json_builder_set_member_name(builder, "sha256");
-	json_builder_add_string_value(builder, ct_chain_get_leaf(plan->chain)->sha256);
-	json_builder_set_member_name(builder, "stores");
-	json_builder_begin_array(builder);
-	for (guint i = 0; i < plan->steps->len; i++) {
-		CtTrustStep *step = g_ptr_array_index(plan->steps, i);
-		g_autofree gchar *message =
-		    g_utf8_make_valid(step->message != NULL ? step->message : step->plan, -1);
-		json_builder_begin_object(builder);
-		json_builder_set_member_name(builder, "store");
-		json_builder_add_string_value(builder, ct_store_kind_to_string(step->store->kind));
-		json_builder_set_member_name(builder, "location");
-		json_builder_add_string_value(builder, step->store->location);
-		json_builder_set_member_name(builder, "action");
-		json_builder_add_string_value(builder, actions[step->action]);
-		if (step->trust != NULL) {
-			json_builder_set_member_name(builder, "trust");
-			json_builder_add_string_value(builder, step->trust);
-		}
-		if (step->target != NULL) {
-			json_builder_set_member_name(builder, "target_sha256");
-			json_builder_add_string_value(builder, step->target->sha256);
-		}
-		json_builder_set_member_name(builder, "result");
-		json_builder_add_string_value(builder,
-					      step->result != NULL ? step->result : "planned");
-		json_builder_set_member_name(builder, "message");
-		json_builder_add_string_value(builder, message);
-		json_builder_set_member_name(builder, "commands");
-		json_builder_begin_array(builder);
-		for (guint j = 0; step->commands != NULL && j < step->commands->len; j++)
-			json_builder_add_string_value(builder,
-						      g_ptr_array_index(step->commands, j));
-		json_builder_end_array(builder);
-		json_builder_set_member_name(builder, "predictions");
-		json_builder_begin_array(builder);
-		for (guint j = 0; j < step->predictions->len; j++) {
-			CtPrediction *prediction = g_ptr_array_index(step->predictions, j);
-			json_builder_begin_object(builder);
-			json_builder_set_member_name(builder, "name");
-			json_builder_add_string_value(builder, prediction->name);
-			json_builder_set_member_name(builder, "browser");
-			json_builder_add_string_value(builder, prediction->browser);
-			json_builder_set_member_name(builder, "verdict");
-			json_builder_add_string_value(builder, prediction->verdict);
-			json_builder_end_object(builder);
-		}
-		json_builder_end_array(builder);
-		json_builder_end_object(builder);
-	}
-	json_builder_end_array(builder);
 }
 
 static gboolean
@@ -176,8 +73,6 @@ ct_cmd_trust(CtCli *cli, gint argc, gchar **argv, GError **error)
 	g_autoptr(GPtrArray) stores = NULL;
 	g_autoptr(GPtrArray) typed = NULL;
 	g_autoptr(CtTrustPlan) plan = NULL;
-	g_autoptr(CtLedger) ledger = NULL;
-	g_autofree gchar *ledger_path = ct_context_get_ledger_path();
 	const GOptionEntry entries[] = {
 	    {"store", 's', 0, G_OPTION_ARG_STRING_ARRAY, &store_specs,
 	     "firefox, firefox:DIR, chromium, nss:DIR, system or all (repeatable; default: "
@@ -215,27 +110,27 @@ ct_cmd_trust(CtCli *cli, gint argc, gchar **argv, GError **error)
 				 cli->sysroot, error);
 	if (plan == NULL)
 		return FALSE;
-	if (!cli->json)
-		ct_cmd_trust_print_plan(cli, plan, FALSE);
+	if (!cli->json) {
+		g_autoptr(GString) out = g_string_new(NULL);
+		ct_cli_trust_render_plan(out, plan, FALSE);
+		ct_cli_print(cli, "%s", out->str);
+	}
 	if (!dry_run && !ct_cmd_trust_confirm(cli)) {
 		g_set_error_literal(error, CT_ERROR, CT_ERROR_CANCELLED, "nothing was written");
 		return FALSE;
 	}
-	ledger = ct_ledger_open(ledger_path, error);
-	if (ledger == NULL)
-		return FALSE;
-	ct_trust_plan_apply(plan, ledger, dry_run);
-	if (!dry_run && !ct_ledger_save(ledger, error))
+	if (!ct_cli_trust_apply(plan, dry_run, error))
 		return FALSE;
 	if (cli->json) {
 		g_autoptr(JsonBuilder) builder = json_builder_new();
 		json_builder_begin_object(builder);
-		ct_cmd_trust_add_json(builder, plan);
+		ct_cli_trust_add_json(builder, plan);
 		json_builder_end_object(builder);
 		ct_cli_print_json(cli, builder);
 	} else {
-		ct_cli_print(cli, "\n");
-		ct_cmd_trust_print_plan(cli, plan, TRUE);
+		g_autoptr(GString) out = g_string_new("\n");
+		ct_cli_trust_render_plan(out, plan, TRUE);
+		ct_cli_print(cli, "%s", out->str);
 	}
 	return ct_cmd_trust_set_status(ct_trust_plan_get_exit_status(plan), error);
 }

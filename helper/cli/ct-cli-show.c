@@ -1,0 +1,112 @@
+#define G_LOG_DOMAIN "CtCli"
+
+#include "config.h"
+
+#include "ct-cli-show.h"
+#include "ct-cli.h"
+
+gboolean
+ct_cli_show_parse_view(const gchar *text, CtCliShowView *view, GError **error)
+{
+	const gchar *names[] = {"all", "v1", "extensions", "critical", "properties"};
+	for (guint i = 0; i < G_N_ELEMENTS(names); i++) {
+		if (g_strcmp0(text, names[i]) == 0) {
+			*view = i;
+			return TRUE;
+		}
+	}
+	g_set_error(error, CT_ERROR, CT_ERROR_INVALID_ARGS,
+		    "unknown view '%s': use all, v1, extensions, critical or properties", text);
+	return FALSE;
+}
+
+static void
+ct_cli_show_field(GString *out, const gchar *label, const gchar *value)
+{
+	g_autofree gchar *escaped = ct_cli_escape(value);
+	g_string_append_printf(out, "  %-20s %s\n", label, escaped);
+}
+
+gchar *
+ct_cli_show_format_time(gint64 unix_seconds)
+{
+	g_autoptr(GDateTime) dt = g_date_time_new_from_unix_utc(unix_seconds);
+	if (dt == NULL)
+		return g_strdup("(out of range)");
+	return g_date_time_format(dt, "%Y-%m-%d %H:%M:%S UTC");
+}
+
+static void
+ct_cli_show_v1(GString *out, CtCertificate *certificate)
+{
+	g_autofree gchar *version = g_strdup_printf("V%u", certificate->version);
+	g_autofree gchar *not_before = ct_cli_show_format_time(certificate->not_before);
+	g_autofree gchar *not_after = ct_cli_show_format_time(certificate->not_after);
+	g_autofree gchar *key = NULL;
+
+	if (certificate->public_key_curve != NULL)
+		key = g_strdup_printf("%s %s (%u bits)", certificate->public_key_algorithm,
+				      certificate->public_key_curve, certificate->public_key_bits);
+	else
+		key = g_strdup_printf("%s (%u bits)", certificate->public_key_algorithm,
+				      certificate->public_key_bits);
+	ct_cli_show_field(out, "Version:", version);
+	ct_cli_show_field(out, "Serial Number:", certificate->serial);
+	ct_cli_show_field(out, "Signature Algorithm:", certificate->signature_algorithm);
+	ct_cli_show_field(out, "Issuer:", certificate->issuer);
+	ct_cli_show_field(out, "Valid From:", not_before);
+	ct_cli_show_field(out, "Valid To:", not_after);
+	ct_cli_show_field(out, "Subject:", certificate->subject);
+	ct_cli_show_field(out, "Public Key:", key);
+}
+
+static void
+ct_cli_show_extensions(GString *out, CtCertificate *certificate, gboolean critical_only)
+{
+	guint shown = 0;
+
+	g_string_append(out, critical_only ? "  Critical Extensions:\n" : "  Extensions:\n");
+	for (guint i = 0; i < certificate->extensions->len; i++) {
+		CtExtension *extension = g_ptr_array_index(certificate->extensions, i);
+		g_autofree gchar *label = ct_cli_escape(extension->label);
+		g_autofree gchar *value = ct_cli_escape(extension->value);
+		if (critical_only && !extension->critical)
+			continue;
+		g_string_append_printf(out, "    %s%s: %s\n", label,
+				       extension->critical ? " (critical)" : "", value);
+		shown++;
+	}
+	if (shown == 0)
+		g_string_append(out, "    (none)\n");
+}
+
+static void
+ct_cli_show_properties(GString *out, CtChain *chain, guint index)
+{
+	CtCertificate *certificate = g_ptr_array_index(chain->certificates, index);
+	g_autoptr(GString)
+	    role = g_string_new(ct_chain_role_to_string(ct_chain_get_role(chain, index)));
+
+	if (certificate->self_signed)
+		g_string_append(role, ", self-signed");
+	if (certificate->ca_capable)
+		g_string_append(role, ", CA-capable");
+	ct_cli_show_field(out, "SHA-1 Thumbprint:", certificate->sha1);
+	ct_cli_show_field(out, "SHA-256 Thumbprint:", certificate->sha256);
+	ct_cli_show_field(out, "Role:", role->str);
+}
+
+void
+ct_cli_show_render_certificate(GString *out, CtChain *chain, guint index, CtCliShowView view)
+{
+	CtCertificate *certificate = g_ptr_array_index(chain->certificates, index);
+
+	if (view == CT_CLI_SHOW_VIEW_ALL || view == CT_CLI_SHOW_VIEW_V1)
+		ct_cli_show_v1(out, certificate);
+	if (view == CT_CLI_SHOW_VIEW_ALL || view == CT_CLI_SHOW_VIEW_EXTENSIONS)
+		ct_cli_show_extensions(out, certificate, FALSE);
+	if (view == CT_CLI_SHOW_VIEW_CRITICAL)
+		ct_cli_show_extensions(out, certificate, TRUE);
+	if (view == CT_CLI_SHOW_VIEW_ALL || view == CT_CLI_SHOW_VIEW_PROPERTIES)
+		ct_cli_show_properties(out, chain, index);
+}

@@ -1,0 +1,26 @@
+#pragma once
+
+#include "ct-chain.h"
+
+/* the certificate views of the browsers' viewers, shared by show and flow: Safari 4's
+ * Details views (shared/seed/README.md); the text is escaped for the terminal */
+
+typedef enum {
+	CT_CLI_SHOW_VIEW_ALL,
+	CT_CLI_SHOW_VIEW_V1,
+	CT_CLI_SHOW_VIEW_EXTENSIONS,
+	CT_CLI_SHOW_VIEW_CRITICAL,
+	CT_CLI_SHOW_VIEW_PROPERTIES,
+} CtCliShowView;
+
+/* "all", "v1", "extensions", "critical" or "properties"; else CT_ERROR_INVALID_ARGS */
+gboolean
+ct_cli_show_parse_view(const gchar *text, CtCliShowView *view, GError **error);
+
+/* one certificate of chain, as view shows it, two spaces in */
+void
+ct_cli_show_render_certificate(GString *out, CtChain *chain, guint index, CtCliShowView view);
+
+/* "2026-11-25 20:45:06 UTC" */
+gchar *
+ct_cli_show_format_time(gint64 unix_seconds); /* (transfer full) */

@@ -1,0 +1,20 @@
+#pragma once
+
+#include "ct-cli.h"
+#include "ct-trust.h"
+
+/* what trust and flow share: a trust plan as text and as JSON, and its application */
+
+/* the plan (what will be written where, the commands, the predictions), or with results
+ * what happened in each store; every certificate-derived string escaped */
+void
+ct_cli_trust_render_plan(GString *out, CtTrustPlan *plan, gboolean results);
+
+/* "sha256" and "stores":[...] members, into an open object */
+void
+ct_cli_trust_add_json(JsonBuilder *builder, CtTrustPlan *plan);
+
+/* write the plan and record it in the ledger (dry_run: results only, nothing written);
+ * each store's result is in its step, an error only when the ledger fails */
+gboolean
+ct_cli_trust_apply(CtTrustPlan *plan, gboolean dry_run, GError **error);
