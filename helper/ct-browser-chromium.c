@@ -150,6 +150,7 @@ ct_browser_chromium_start(CtBrowser *self, GCancellable *cancellable, GError **e
 	g_autoptr(JsonObject) enabled = NULL;
 	g_autoptr(JsonObject) lifecycle = json_object_new();
 	g_autoptr(JsonObject) lifecycle_enabled = NULL;
+	g_autoptr(JsonObject) network_enabled = NULL;
 	const gchar *product;
 	const gchar *slash;
 	const gchar *target_id;
@@ -204,7 +205,31 @@ ct_browser_chromium_start(CtBrowser *self, GCancellable *cancellable, GError **e
 	lifecycle_enabled = ct_browser_call(self, "Page.setLifecycleEventsEnabled",
 					    g_steal_pointer(&lifecycle), self->session_id, deadline,
 					    cancellable, NULL, error);
-	return lifecycle_enabled != NULL;
+	if (lifecycle_enabled == NULL)
+		return FALSE;
+	/* the document request's failure arrives at once; Page.navigate's answer waits for
+	 * the error page, from the third certificate error on about 3 s (SSLErrorHandler's
+	 * captive-portal timer): the navigation takes the first */
+	network_enabled = ct_browser_call(self, "Network.enable", NULL, self->session_id, deadline,
+					  cancellable, NULL, error);
+	return network_enabled != NULL;
+}
+
+/* Network.loadingFailed of a document with a certificate error */
+static gboolean
+ct_browser_chromium_is_cert_failure_cb(JsonObject *event, gpointer user_data)
+{
+	JsonObject *params;
+	const gchar *text;
+
+	if (g_strcmp0(ct_browser_json_get_string(event, "method"), "Network.loadingFailed") != 0)
+		return FALSE;
+	params = ct_browser_json_get_object(event, "params");
+	if (params == NULL ||
+	    g_strcmp0(ct_browser_json_get_string(params, "type"), "Document") != 0)
+		return FALSE;
+	text = ct_browser_json_get_string(params, "errorText");
+	return text != NULL && g_str_has_prefix(text, "net::ERR_CERT_");
 }
 
 static gboolean
@@ -278,6 +303,7 @@ ct_browser_chromium_navigate(CtBrowser *self,
 	g_autoptr(JsonObject) params = json_object_new();
 	g_autoptr(JsonObject) result = NULL;
 	g_autoptr(JsonObject) load = NULL;
+	g_autoptr(JsonObject) failure = NULL;
 	g_autoptr(GError) error_local = NULL;
 	g_autofree gchar *refusal = NULL;
 	g_autofree gchar *uri = NULL;
@@ -290,8 +316,28 @@ ct_browser_chromium_navigate(CtBrowser *self,
 	/* what is queued belongs to earlier pages */
 	ct_browser_clear_events(self);
 	json_object_set_string_member(params, "url", url);
-	result = ct_browser_call(self, "Page.navigate", g_steal_pointer(&params), self->session_id,
-				 deadline, cancellable, &refusal, &error_local);
+	result = ct_browser_call_or_event(self, "Page.navigate", g_steal_pointer(&params),
+					  self->session_id, ct_browser_chromium_is_cert_failure_cb,
+					  NULL, &failure, deadline, cancellable, &refusal,
+					  &error_local);
+	if (failure != NULL) {
+		JsonObject *failed = ct_browser_json_get_object(failure, "params");
+		g_autoptr(JsonObject) blank_params = json_object_new();
+		g_autoptr(JsonObject) blank = NULL;
+
+		ct_browser_chromium_block(navigation,
+					  ct_browser_json_get_string(failed, "errorText"),
+					  "UNKNOWN");
+		/* leave the pending error page, so that the next page starts clean */
+		json_object_set_string_member(blank_params, "url", "about:blank");
+		blank = ct_browser_call(self, "Page.navigate", g_steal_pointer(&blank_params),
+					self->session_id, deadline, cancellable, NULL, error);
+		if (blank == NULL) {
+			g_prefix_error(error, "leaving the error page of %s: ", url);
+			return NULL;
+		}
+		return g_steal_pointer(&navigation);
+	}
 	if (result == NULL) {
 		if (refusal == NULL) {
 			g_propagate_prefixed_error(error, g_steal_pointer(&error_local),

@@ -103,9 +103,26 @@ ct_browser_connect(CtBrowser *self,
 		   GCancellable *cancellable,
 		   GError **error);
 
+typedef gboolean (*CtBrowserEventFunc)(JsonObject *event, gpointer user_data);
+
 /* send {"id", "method", "params", "sessionId"} and wait for the answer with that id;
  * params (transfer full) may be NULL for {}; returns the "result" member; when the browser
  * answers with an error, NULL with CT_ERROR_FAILED and its message in *protocol_error */
+JsonObject *
+ct_browser_call_or_event(CtBrowser *self,
+			 const gchar *method,
+			 JsonObject *params,
+			 const gchar *session_id,
+			 CtBrowserEventFunc early,
+			 gpointer early_data,
+			 JsonObject **early_event,
+			 gint64 deadline,
+			 GCancellable *cancellable,
+			 gchar **protocol_error,
+			 GError **error);
+/* ct_browser_call_or_event: the same, but an event early() accepts, arriving before the
+ * answer, ends the wait: NULL without an error and the event in *early_event (the answer,
+ * when it comes, is dropped) */
 JsonObject *
 ct_browser_call(CtBrowser *self,
 		const gchar *method,
@@ -115,8 +132,6 @@ ct_browser_call(CtBrowser *self,
 		GCancellable *cancellable,
 		gchar **protocol_error,
 		GError **error); /* (transfer full) */
-
-typedef gboolean (*CtBrowserEventFunc)(JsonObject *event, gpointer user_data);
 
 /* the first event (queued or arriving before the deadline) that match() accepts, taken
  * off the queue */

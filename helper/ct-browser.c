@@ -587,12 +587,6 @@ ct_browser_connect(CtBrowser *self,
 	return TRUE;
 }
 
-static gboolean
-ct_browser_has_reply_cb(CtBrowser *self, gpointer user_data)
-{
-	return self->reply != NULL;
-}
-
 /* the text of a protocol error: BiDi {"error": "unknown error", "message": "..."},
  * CDP {"error": {"code": -32000, "message": "..."}} */
 static gchar *
@@ -613,6 +607,34 @@ ct_browser_reply_error(JsonObject *reply)
 	return g_strdup(message != NULL ? message : "unknown error");
 }
 
+typedef struct {
+	CtBrowserEventFunc match;
+	gpointer user_data;
+	JsonObject *found;
+} CtBrowserEventWait;
+
+static gboolean
+ct_browser_find_event_cb(CtBrowser *self, gpointer user_data)
+{
+	CtBrowserEventWait *wait = user_data;
+
+	for (GList *l = self->events.head; l != NULL; l = l->next) {
+		if (wait->match(l->data, wait->user_data)) {
+			wait->found = l->data;
+			g_queue_delete_link(&self->events, l);
+			return TRUE;
+		}
+	}
+	return FALSE;
+}
+
+static gboolean
+ct_browser_has_reply_or_event_cb(CtBrowser *self, gpointer user_data)
+{
+	CtBrowserEventWait *wait = user_data;
+	return self->reply != NULL || (wait->match != NULL && ct_browser_find_event_cb(self, wait));
+}
+
 JsonObject *
 ct_browser_call(CtBrowser *self,
 		const gchar *method,
@@ -623,6 +645,24 @@ ct_browser_call(CtBrowser *self,
 		gchar **protocol_error,
 		GError **error)
 {
+	return ct_browser_call_or_event(self, method, params, session_id, NULL, NULL, NULL,
+					deadline, cancellable, protocol_error, error);
+}
+
+JsonObject *
+ct_browser_call_or_event(CtBrowser *self,
+			 const gchar *method,
+			 JsonObject *params,
+			 const gchar *session_id,
+			 CtBrowserEventFunc early,
+			 gpointer early_data,
+			 JsonObject **early_event,
+			 gint64 deadline,
+			 GCancellable *cancellable,
+			 gchar **protocol_error,
+			 GError **error)
+{
+	CtBrowserEventWait wait = {early, early_data, NULL};
 	g_autoptr(JsonObject) owned = params != NULL ? params : json_object_new();
 	g_autoptr(JsonObject) message = json_object_new();
 	g_autoptr(JsonNode) root = NULL;
@@ -648,9 +688,16 @@ ct_browser_call(CtBrowser *self,
 	text = json_to_string(root, FALSE);
 	g_debug("-> %s", text);
 	soup_websocket_connection_send_text(self->websocket, text);
-	if (!ct_browser_wait(self, ct_browser_has_reply_cb, NULL, deadline, cancellable, what,
-			     error)) {
+	if (!ct_browser_wait(self, ct_browser_has_reply_or_event_cb, &wait, deadline, cancellable,
+			     what, error)) {
 		self->pending_id = 0;
+		return NULL;
+	}
+	if (wait.found != NULL) {
+		/* the event came first: the answer, when it comes, is dropped */
+		self->pending_id = 0;
+		g_clear_pointer(&self->reply, json_object_unref);
+		*early_event = wait.found;
 		return NULL;
 	}
 	reply = g_steal_pointer(&self->reply);
@@ -670,27 +717,6 @@ ct_browser_call(CtBrowser *self,
 		return NULL;
 	}
 	return json_object_ref(json_node_get_object(result));
-}
-
-typedef struct {
-	CtBrowserEventFunc match;
-	gpointer user_data;
-	JsonObject *found;
-} CtBrowserEventWait;
-
-static gboolean
-ct_browser_find_event_cb(CtBrowser *self, gpointer user_data)
-{
-	CtBrowserEventWait *wait = user_data;
-
-	for (GList *l = self->events.head; l != NULL; l = l->next) {
-		if (wait->match(l->data, wait->user_data)) {
-			wait->found = l->data;
-			g_queue_delete_link(&self->events, l);
-			return TRUE;
-		}
-	}
-	return FALSE;
 }
 
 JsonObject *
