@@ -19,8 +19,8 @@ typedef struct {
 	const gchar *value; /* as written in user.js: true, 0, "text" */
 } CtBrowserFirefoxPref;
 
-/* puppeteer's defaults for Firefox plus tests/browser/navigate.mjs's firefoxPrefs (the
- * measured recipe), with every background service pointed nowhere */
+/* the prefs the research harness measured (puppeteer's defaults plus its own),
+ * with every background service pointed nowhere */
 static const CtBrowserFirefoxPref ct_browser_firefox_prefs[] = {
     /* the network: only what the page needs */
     {"network.proxy.type", "0"},

@@ -224,10 +224,14 @@ tap_point() { # tap_point OK(0/1) DESC [EXPECTED MEASURED DETAIL]
 }
 
 # --- the case directory and the stores --------------------------------------------------
-new_case_dir() { # fresh Firefox profile dir and fresh HOME with an empty ~/.pki/nssdb
+# fresh Firefox profile dir and fresh HOME with an empty ~/.pki/nssdb; the profile has the
+# empty cert9.db Firefox makes on its first run (the browsers run on copies of the
+# profile, so none of them makes it here)
+new_case_dir() {
 	local dir=$1
 	rm -rf "$dir"
 	mkdir -p "$dir/ff" "$dir/home/.pki/nssdb"
+	certutil -N --empty-password -d "sql:$dir/ff" >/dev/null
 	certutil -N --empty-password -d "sql:$dir/home/.pki/nssdb" >/dev/null
 }
 
@@ -528,7 +532,7 @@ for which, name in want.items():
 				"$(printf '%s' "$snap_before" | tr '\n' ' ')" "$(stores_snapshot "$dir" | tr '\n' ' ')"
 		fi
 		if [ "$browser" = firefox ] && [ "$state" = after ]; then
-			# puppeteer may write user.js/prefs.js; the trust the test wrote must stay as it was
+			# the browser runs on a copy; the trust the test wrote must stay as it was
 			[ "$snap0" = "$snap1" ]
 			tap_point $? "$browser $mech: Firefox left cert_override.txt and cert9.db as written"
 		fi
