@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <glib/gstdio.h>
 #include <signal.h>
 #include <string.h>
 #include <unistd.h>
@@ -99,6 +100,7 @@ ct_browser_chromium_prepare(CtBrowser *self,
 			    GError **error)
 {
 	g_autofree gchar *user_data_dir = NULL;
+	g_autofree gchar *home = NULL;
 
 	if (options->user_data_dir != NULL) {
 		if (!g_file_test(options->user_data_dir, G_FILE_TEST_IS_DIR)) {
@@ -120,7 +122,22 @@ ct_browser_chromium_prepare(CtBrowser *self,
 			return FALSE;
 	}
 	/* HOME decides the NSS database Chromium trusts: inherited unless given */
-	*envp = ct_browser_environ(self, options->home, error);
+	if (options->nss_db != NULL) {
+		g_autofree gchar *pki = NULL;
+		g_autofree gchar *link = NULL;
+		home = ct_browser_make_dir(self, "home", error);
+		if (home == NULL)
+			return FALSE;
+		pki = g_build_filename(home, ".pki", NULL);
+		link = g_build_filename(pki, "nssdb", NULL);
+		if (g_mkdir(pki, 0700) != 0 || symlink(options->nss_db, link) != 0) {
+			gint saved = errno;
+			g_set_error(error, CT_ERROR, CT_ERROR_FAILED, "cannot prepare %s: %s", link,
+				    g_strerror(saved));
+			return FALSE;
+		}
+	}
+	*envp = ct_browser_environ(self, home != NULL ? home : options->home, error);
 	if (*envp == NULL)
 		return FALSE;
 

@@ -24,6 +24,9 @@ typedef struct {
 	const gchar *profile;
 	/* Chromium: used as it is, refused while a Chromium runs on it; NULL: a throwaway one */
 	const gchar *user_data_dir;
+	/* Chromium: the NSS database to trust; it becomes .pki/nssdb of a throwaway HOME
+	 * (a symbolic link, never followed when the HOME goes); NULL: home decides */
+	const gchar *nss_db;
 	/* HOME, with XDG_* under it, for the browser (Chromium reads HOME/.pki/nssdb);
 	 * NULL: Chromium inherits HOME, Firefox gets a throwaway one */
 	const gchar *home;

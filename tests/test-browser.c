@@ -26,7 +26,14 @@ static CtBrowser *bt_browser = NULL;
 static void
 bt_setup(void)
 {
+	g_autofree gchar *tmp = NULL;
+
 	bt_dir = ct_test_tmpdir_new();
+	/* the driver's throwaway dirs go here, where only this test makes them (other
+	 * certtrust runs on the machine use /tmp too) */
+	tmp = g_build_filename(bt_dir, "tmp", NULL);
+	cr_assert_eq(g_mkdir(tmp, 0700), 0);
+	g_setenv("TMPDIR", tmp, TRUE);
 }
 
 static void

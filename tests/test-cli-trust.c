@@ -509,20 +509,23 @@ trust_ledger_count(JsonNode *list, const gchar *store, const gchar *host)
 	return count;
 }
 
-/* SQLite opens the database read-write (rolling back what a killed writer left) and
- * finds it intact */
+/* SQLite opens both databases read-write (rolling back what a killed writer left: NSS
+ * writes key4.db too) and finds them intact */
 static void
 trust_sqlite_integrity_check(const gchar *dir)
 {
-	g_autofree gchar *cmd = g_strdup_printf("python3 -c 'import sqlite3, sys; "
-						"print(sqlite3.connect(sys.argv[1]).execute("
-						"\"pragma integrity_check\").fetchone()[0])' "
-						"'%s/cert9.db'",
-						dir);
-	g_autoptr(CtTestRun) run = ct_test_run_shell(cmd);
+	const gchar *files[] = {"cert9.db", "key4.db"};
 
-	cr_assert_eq(run->exit_status, 0, "%s", run->err);
-	cr_assert_str_eq(g_strstrip(run->out), "ok", "%s/cert9.db", dir);
+	for (guint i = 0; i < G_N_ELEMENTS(files); i++) {
+		g_autofree gchar *cmd = g_strdup_printf(
+		    "python3 -c 'import sqlite3, sys; print(sqlite3.connect(sys.argv[1]).execute("
+		    "\"pragma integrity_check\").fetchone()[0])' '%s/%s'",
+		    dir, files[i]);
+		g_autoptr(CtTestRun) run = ct_test_run_shell(cmd);
+
+		cr_assert_eq(run->exit_status, 0, "%s", run->err);
+		cr_assert_str_eq(g_strstrip(run->out), "ok", "%s/%s", dir, files[i]);
+	}
 }
 
 static gchar *

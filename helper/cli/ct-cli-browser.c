@@ -2,10 +2,7 @@
 
 #include "config.h"
 
-#include <errno.h>
-#include <glib/gstdio.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "ct-cli-browser.h"
 #include "ct-context.h"
@@ -99,38 +96,6 @@ ct_cli_browser_location(CtCli *cli,
 		    kind == CT_BROWSER_FIREFOX ? "Firefox (firefox or firefox:DIR)"
 					       : "Chromium (chromium or nss:DIR)");
 	return FALSE;
-}
-
-/* Chromium reads HOME/.pki/nssdb: a throwaway HOME whose .pki/nssdb is the database */
-static gchar *
-ct_cli_browser_chromium_home(const gchar *db_dir, GError **error)
-{
-	g_autofree gchar *home = g_dir_make_tmp("certtrust-verify-home-XXXXXX", error);
-	g_autofree gchar *pki = NULL;
-	g_autofree gchar *link = NULL;
-
-	if (home == NULL)
-		return NULL;
-	pki = g_build_filename(home, ".pki", NULL);
-	link = g_build_filename(pki, "nssdb", NULL);
-	if (g_mkdir(pki, 0700) != 0 || symlink(db_dir, link) != 0) {
-		gint errsv = errno;
-		g_set_error(error, CT_ERROR, CT_ERROR_FAILED, "cannot prepare %s: %s", link,
-			    g_strerror(errsv));
-		return NULL;
-	}
-	return g_steal_pointer(&home);
-}
-
-static void
-ct_cli_browser_remove_home(const gchar *home)
-{
-	g_autofree gchar *pki = g_build_filename(home, ".pki", NULL);
-	g_autofree gchar *link = g_build_filename(pki, "nssdb", NULL);
-
-	g_unlink(link);
-	g_rmdir(pki);
-	g_rmdir(home);
 }
 
 /* every URL to visit: each SOURCE's, and each --name on the SOURCE's port and path */
@@ -295,10 +260,7 @@ ct_cli_browser_new(CtCli *cli,
 	if (self->options.kind == CT_BROWSER_FIREFOX) {
 		self->options.profile = self->location;
 	} else if (self->location != NULL && (profile != NULL || store_spec != NULL)) {
-		self->throwaway_home = ct_cli_browser_chromium_home(self->location, error);
-		if (self->throwaway_home == NULL)
-			return NULL;
-		self->options.home = self->throwaway_home;
+		self->options.nss_db = self->location;
 	}
 	self->options.map_names = (const gchar *const *)self->mapped->pdata;
 	self->options.timeout_ms = cli->timeout > 0 ? (guint)cli->timeout * 1000 : 0;
@@ -339,11 +301,8 @@ ct_cli_browser_visit(CtCli *cli, CtCliBrowser *self, GError **error)
 void
 ct_cli_browser_finish(CtCliBrowser *self)
 {
-	/* the browser must be gone before its HOME goes */
+	/* ends the browser and removes everything made for it */
 	g_clear_pointer(&self->browser, ct_browser_close);
-	if (self->throwaway_home != NULL)
-		ct_cli_browser_remove_home(self->throwaway_home);
-	g_clear_pointer(&self->throwaway_home, g_free);
 }
 
 gboolean

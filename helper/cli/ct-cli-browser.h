@@ -11,7 +11,6 @@ typedef struct {
 	CtBrowserOptions options;
 	gchar *browser_name;
 	gchar *location;	/* the profile or NSS db whose trust the browser reads */
-	gchar *throwaway_home;	/* Chromium: a HOME whose .pki/nssdb is location */
 	GPtrArray *mapped;	/* gchar*, NULL-terminated */
 	GPtrArray *extra_args;	/* gchar*: add before ct_cli_browser_launch */
 	GPtrArray *overrides;	/* gchar* "host:port=SHA-256": add before ct_cli_browser_launch */
