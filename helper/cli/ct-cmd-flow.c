@@ -226,9 +226,11 @@ static void
 ct_flow_done(CtFlow *flow, CtFlowStep *step, const gchar *action)
 {
 	g_autoptr(GString) out = g_string_new(NULL);
+	/* action may be step->action itself */
+	gchar *copy = g_strdup(action);
 
 	g_free(step->action);
-	step->action = g_strdup(action);
+	step->action = copy;
 	step->done = TRUE;
 	if (!step->asked && step->choice != NULL) {
 		g_autofree gchar *choice = ct_cli_escape(step->choice);
