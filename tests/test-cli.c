@@ -194,7 +194,6 @@ typedef struct {
 
 static CliPending cli_pending[] = {
     {{"flow", "ie8", "https://ucm.example.com"}},
-    {{"scenario", "none.scenario"}},
 };
 
 ParameterizedTestParameters(cli, pending_command_says_not_built)

@@ -44,7 +44,7 @@ static const CtCliCommand ct_cli_commands[] = {
      "[--cert-dir DIR]",
      "run the embedded UCM-like HTTPS server", ct_cmd_serve},
     {"scenario", "PATH... [--jobs N] [--tap] [--junit FILE] [--browsers]",
-     "run QA scenario files in parallel", NULL},
+     "run QA scenario files in parallel", ct_cmd_scenario},
 };
 
 static GOptionEntry *

@@ -101,3 +101,5 @@ gboolean
 ct_cmd_verify(CtCli *cli, gint argc, gchar **argv, GError **error);
 gboolean
 ct_cmd_open(CtCli *cli, gint argc, gchar **argv, GError **error);
+gboolean
+ct_cmd_scenario(CtCli *cli, gint argc, gchar **argv, GError **error);
