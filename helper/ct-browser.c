@@ -88,6 +88,13 @@ ct_browser_find_binary(const CtBrowserOptions *options, GError **error)
 	return g_steal_pointer(&path);
 }
 
+gchar *
+ct_browser_find(CtBrowserKind kind, GError **error)
+{
+	CtBrowserOptions options = {.kind = kind};
+	return ct_browser_find_binary(&options, error);
+}
+
 /* a name the browser maps to 127.0.0.1: a host name, a leading "*." for Chromium; nothing
  * that could break out of a pref string or a resolver rule */
 static gboolean

@@ -59,6 +59,11 @@ void
 ct_navigation_free(CtNavigation *navigation);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(CtNavigation, ct_navigation_free)
 
+/* the program ct_browser_launch() would run ($CT_FIREFOX / $CT_CHROMIUM, else the
+ * packaged one), or CT_ERROR_FAILED naming the Debian package when it is not there */
+gchar *
+ct_browser_find(CtBrowserKind kind, GError **error); /* (transfer full) */
+
 typedef struct _CtBrowser CtBrowser;
 
 /* start the browser and open a session; NULL means the process is gone again. Errors:

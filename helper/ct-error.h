@@ -17,7 +17,7 @@ typedef enum {
 	CT_ERROR_CHECK_FAILED,	/* a check came out negative: name mismatch, not trusted (exit 4) */
 	CT_ERROR_CANCELLED,	/* interrupted by the user (exit 130) */
 	CT_ERROR_REFUSED,	/* refused for safety: needs --allow-ca, browser running (exit 6) */
-	CT_ERROR_NOT_SUPPORTED, /* the command is not built yet (exit 1) */
+	CT_ERROR_NOT_SUPPORTED, /* not possible here (exit 1) */
 	CT_ERROR_EXISTS,	/* an output exists and --force was not given (exit 1) */
 	CT_ERROR_LAST
 } CtError;

@@ -18,7 +18,6 @@ static const gchar *const cli_commands[] = {"fetch",   "show",	"check-host", "ex
 					    "verify",  "serve", "scenario",   NULL};
 
 /* CtError codes are part of the --json contract (append-only) */
-#define CLI_ERROR_NOT_SUPPORTED 11
 
 static gchar *tmpdir = NULL;
 
@@ -184,71 +183,6 @@ Test(cli, show_without_source_is_a_usage_error)
 	cr_assert_eq(run->exit_status, 2, "stdout: %s stderr: %s", run->out, run->err);
 	cr_assert_str_empty(run->out);
 	cr_assert_str_not_empty(run->err);
-}
-
-/* the commands that are not built yet, with arguments a user would give them;
- * shrink this list as commands land */
-typedef struct {
-	gchar args[4][40];
-} CliPending;
-
-static CliPending cli_pending[] = {
-    {{"scenario", "none.scenario"}},
-};
-
-ParameterizedTestParameters(cli, pending_command_says_not_built)
-{
-	return cr_make_param_array(CliPending, cli_pending, G_N_ELEMENTS(cli_pending));
-}
-
-static void
-cli_pending_argv(CliPending *param, gboolean json, const gchar **argv)
-{
-	guint n = 0;
-
-	argv[n++] = "certtrust";
-	for (guint i = 0; i < G_N_ELEMENTS(param->args) && param->args[i][0] != '\0'; i++)
-		argv[n++] = param->args[i];
-	if (json)
-		argv[n++] = "--json";
-	argv[n] = NULL;
-}
-
-ParameterizedTest(CliPending *param, cli, pending_command_says_not_built)
-{
-	const gchar *argv[8];
-	g_autoptr(CtTestRun) run = NULL;
-	g_autofree gchar *err_lower = NULL;
-
-	cli_pending_argv(param, FALSE, argv);
-	run = ct_test_run(argv, NULL);
-	cr_assert_eq(run->exit_status, 1, "%s: stderr: %s", param->args[0], run->err);
-	cr_assert_str_empty(run->out);
-	err_lower = g_ascii_strdown(run->err, -1);
-	cr_assert(strstr(err_lower, "not built") != NULL ||
-		      strstr(err_lower, "not yet built") != NULL,
-		  "%s: stderr does not say it is not built yet: %s", param->args[0], run->err);
-}
-
-ParameterizedTestParameters(cli, pending_command_json_error)
-{
-	return cr_make_param_array(CliPending, cli_pending, G_N_ELEMENTS(cli_pending));
-}
-
-ParameterizedTest(CliPending *param, cli, pending_command_json_error)
-{
-	const gchar *argv[8];
-	g_autoptr(CtTestRun) run = NULL;
-	g_autoptr(JsonNode) root = NULL;
-	JsonObject *error;
-
-	cli_pending_argv(param, TRUE, argv);
-	run = ct_test_run(argv, NULL);
-	cr_assert_eq(run->exit_status, 1, "%s: stderr: %s", param->args[0], run->err);
-	root = ct_test_parse_one_json_document(run->out);
-	error = cli_assert_error_document(root, 1);
-	cr_assert_eq(json_object_get_int_member(error, "code"), CLI_ERROR_NOT_SUPPORTED);
-	cr_assert_str_eq(json_object_get_string_member(error, "name"), "not-supported");
 }
 
 Test(cli, missing_file_exits_3_naming_it)

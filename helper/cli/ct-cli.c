@@ -72,7 +72,7 @@ static const CtCliCommand ct_cli_commands[] = {
      "[--cert-dir DIR]",
      "run the embedded UCM-like HTTPS server", ct_cmd_serve},
     {"scenario", "PATH... [--jobs N] [--tap] [--junit FILE] [--browsers]",
-     "run QA scenario files in parallel", NULL},
+     "run QA scenario files in parallel", ct_cmd_scenario},
 };
 
 static GOptionEntry *
@@ -122,11 +122,6 @@ ct_cli_parse(CtCli *cli,
 	g_option_context_set_summary(context, cli->command->summary);
 	if (cli->command->description != NULL)
 		g_option_context_set_description(context, cli->command->description);
-	if (cli->command->func == NULL) {
-		g_option_context_set_description(
-		    context, "This command is not built yet in certtrust " PACKAGE_VERSION ".");
-		g_option_context_set_ignore_unknown_options(context, TRUE);
-	}
 	if (entries != NULL)
 		g_option_context_add_main_entries(context, entries, NULL);
 	if (sources)
@@ -208,8 +203,7 @@ ct_cli_print_help(void)
 		 "Commands:\n");
 	for (guint i = 0; i < G_N_ELEMENTS(ct_cli_commands); i++) {
 		const CtCliCommand *cmd = &ct_cli_commands[i];
-		g_string_append_printf(out, "  %-11s %s%s\n", cmd->name, cmd->summary,
-				       cmd->func == NULL ? " (not built yet)" : "");
+		g_string_append_printf(out, "  %-11s %s\n", cmd->name, cmd->summary);
 	}
 	g_string_append(out,
 			"\nGlobal options:\n"
@@ -314,15 +308,6 @@ ct_cli_dispatch(CtCli *cli, gint argc, gchar **argv, GError **error)
 	/* GOption rearranges the vector it parses; keep ownership in args */
 	args_view = g_memdup2(args->pdata, sizeof(gchar *) * args->len);
 
-	if (cli->command->func == NULL) {
-		gchar **view = args_view;
-		if (!ct_cli_parse_options(cli, NULL, &args_len, &view, error))
-			return FALSE;
-		g_set_error(error, CT_ERROR, CT_ERROR_NOT_SUPPORTED,
-			    "certtrust %s is not built yet in version %s", cli->command->name,
-			    PACKAGE_VERSION);
-		return FALSE;
-	}
 	return cli->command->func(cli, args_len, args_view, error);
 }
 

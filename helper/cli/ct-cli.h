@@ -104,3 +104,5 @@ gboolean
 ct_cmd_open(CtCli *cli, gint argc, gchar **argv, GError **error);
 gboolean
 ct_cmd_flow(CtCli *cli, gint argc, gchar **argv, GError **error);
+gboolean
+ct_cmd_scenario(CtCli *cli, gint argc, gchar **argv, GError **error);

@@ -1,0 +1,659 @@
+#define G_LOG_DOMAIN "CtCli"
+
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "ct-cli.h"
+#include "ct-escape.h"
+#include "ct-save.h"
+#include "ct-scenario-run.h"
+
+/* scenario: run QA scenario files (scenarios/README.md) in parallel, each isolated, and
+ * report as text, TAP 14 (one test point per step), JUnit XML or JSON */
+
+#define CT_CMD_SCENARIO_MAX_JOBS 64
+
+typedef struct {
+	GPtrArray *scenarios; /* CtScenario* */
+	GPtrArray *reports;   /* CtScenarioReport*, NULL until done; written by the workers */
+	GAsyncQueue *done;    /* the index (+1) of each finished scenario */
+	CtScenarioRunOptions options;
+	GCancellable *cancellable;
+	GMutex lock;
+} CtCmdScenario;
+
+static void
+ct_cmd_scenario_job_cb(gpointer data, gpointer user_data)
+{
+	CtCmdScenario *self = user_data;
+	guint index = GPOINTER_TO_UINT(data) - 1;
+	CtScenario *scenario = g_ptr_array_index(self->scenarios, index);
+	CtScenarioReport *report = ct_scenario_run(scenario, &self->options, self->cancellable);
+
+	g_mutex_lock(&self->lock);
+	g_ptr_array_index(self->reports, index) = report;
+	g_mutex_unlock(&self->lock);
+	g_async_queue_push(self->done, data);
+}
+
+/* more steps first (a step is a process or more), then file order */
+static gint
+ct_cmd_scenario_compare_length(gconstpointer a, gconstpointer b, gpointer user_data)
+{
+	GPtrArray *scenarios = user_data;
+	guint index_a = GPOINTER_TO_UINT(*(gconstpointer *)a) - 1;
+	guint index_b = GPOINTER_TO_UINT(*(gconstpointer *)b) - 1;
+	CtScenario *scenario_a = g_ptr_array_index(scenarios, index_a);
+	CtScenario *scenario_b = g_ptr_array_index(scenarios, index_b);
+
+	if (scenario_a->steps->len != scenario_b->steps->len)
+		return scenario_a->steps->len > scenario_b->steps->len ? -1 : 1;
+	return index_a < index_b ? -1 : 1;
+}
+
+/* text for one line of TAP or a report: terminal-safe, no '#' that TAP would read */
+static gchar *
+ct_cmd_scenario_line_text(const gchar *text)
+{
+	g_autofree gchar *escaped = ct_cli_escape(text);
+	g_auto(GStrv) parts = g_strsplit(escaped, "#", -1);
+	return g_strjoinv("\\#", parts);
+}
+
+/* a YAML double-quoted scalar: terminal-safe text (control characters and newlines
+ * are escapes already), quotes and backslashes escaped once more for YAML */
+static gchar *
+ct_cmd_scenario_yaml_quote(const gchar *text)
+{
+	g_autofree gchar *escaped = ct_escape_for_terminal(text != NULL ? text : "", -1, 4000);
+	GString *out = g_string_new("\"");
+
+	for (const gchar *p = escaped; *p != '\0'; p++) {
+		if (*p == '"' || *p == '\\')
+			g_string_append_printf(out, "\\%c", *p);
+		else
+			g_string_append_c(out, *p);
+	}
+	g_string_append_c(out, '"');
+	return g_string_free(out, FALSE);
+}
+
+static void
+ct_cmd_scenario_yaml_member(GString *out, const gchar *key, const gchar *value)
+{
+	g_autofree gchar *quoted = NULL;
+
+	if (value == NULL)
+		return;
+	quoted = ct_cmd_scenario_yaml_quote(value);
+	g_string_append_printf(out, "  %s: %s\n", key, quoted);
+}
+
+static void
+ct_cmd_scenario_tap_report(CtCli *cli, CtScenarioReport *report, guint *number)
+{
+	const CtScenario *scenario = report->scenario;
+	g_autoptr(GString) out = g_string_new(NULL);
+	g_autofree gchar *name = ct_cmd_scenario_line_text(scenario->name);
+	g_autofree gchar *path = ct_cli_escape(scenario->path);
+	g_autofree gchar *quoted_path = ct_cmd_scenario_yaml_quote(scenario->path);
+
+	g_string_append_printf(out, "# scenario %s (%s, profile %s, %.1f s)\n", name, path,
+			       scenario->profile, report->seconds);
+	if (report->dir != NULL) {
+		g_autofree gchar *dir = ct_cmd_scenario_line_text(report->dir);
+		g_string_append_printf(out, "# kept in %s\n", dir);
+	}
+	for (guint i = 0; i < report->steps->len; i++) {
+		CtScenarioStepReport *step = g_ptr_array_index(report->steps, i);
+		g_autofree gchar *text = ct_cmd_scenario_line_text(step->step->text);
+		g_autofree gchar *message = ct_cmd_scenario_line_text(step->message);
+		g_autofree gchar *todo = ct_cmd_scenario_line_text(step->step->todo);
+		gboolean ok = step->result != CT_SCENARIO_RESULT_FAIL &&
+			      step->result != CT_SCENARIO_RESULT_TODO;
+
+		(*number)++;
+		g_string_append_printf(out, "%s %u - %s: %s", ok ? "ok" : "not ok", *number, name,
+				       text);
+		if (step->result == CT_SCENARIO_RESULT_SKIP)
+			g_string_append_printf(out, " # SKIP %s", message);
+		else if (step->result == CT_SCENARIO_RESULT_TODO ||
+			 step->result == CT_SCENARIO_RESULT_TODO_PASS)
+			g_string_append_printf(out, " # TODO %s", todo);
+		g_string_append_c(out, '\n');
+		if (step->result != CT_SCENARIO_RESULT_FAIL &&
+		    step->result != CT_SCENARIO_RESULT_TODO)
+			continue;
+		/* a failure says where, what was expected and what came out */
+		g_string_append(out, "  ---\n");
+		ct_cmd_scenario_yaml_member(out, "message", step->message);
+		g_string_append(out, "  severity: fail\n");
+		g_string_append_printf(out, "  at:\n    file: %s\n    line: %u\n", quoted_path,
+				       step->step->line);
+		ct_cmd_scenario_yaml_member(out, "expected", step->expected);
+		ct_cmd_scenario_yaml_member(out, "actual", step->actual);
+		ct_cmd_scenario_yaml_member(out, "command", step->command);
+		ct_cmd_scenario_yaml_member(out, "stderr", step->output);
+		g_string_append(out, "  ...\n");
+	}
+	ct_cli_print(cli, "%s", out->str);
+	fflush(stdout);
+}
+
+static void
+ct_cmd_scenario_text_report(CtCli *cli, CtScenarioReport *report)
+{
+	const CtScenario *scenario = report->scenario;
+	g_autoptr(GString) out = g_string_new(NULL);
+	g_autofree gchar *name = ct_cli_escape(scenario->name);
+	gboolean passed = ct_scenario_report_passed(report);
+	guint skipped = 0;
+	const gchar *colour = passed ? "\033[32m" : "\033[31m";
+
+	for (guint i = 0; i < report->steps->len; i++) {
+		CtScenarioStepReport *step = g_ptr_array_index(report->steps, i);
+		skipped += step->result == CT_SCENARIO_RESULT_SKIP;
+	}
+	g_string_append_printf(out, "%s%s%s %-40s %2u steps", cli->colour ? colour : "",
+			       report->cancelled ? "STOP"
+			       : passed		 ? "PASS"
+						 : "FAIL",
+			       cli->colour ? "\033[0m" : "", name, report->steps->len);
+	if (skipped > 0)
+		g_string_append_printf(out, ", %u skipped", skipped);
+	g_string_append_printf(out, " (%.1f s)\n", report->seconds);
+	if (report->dir != NULL) {
+		g_autofree gchar *dir = ct_cli_escape(report->dir);
+		g_string_append_printf(out, "     kept in %s\n", dir);
+	}
+	for (guint i = 0; i < report->steps->len; i++) {
+		CtScenarioStepReport *step = g_ptr_array_index(report->steps, i);
+		g_autofree gchar *path = ct_cli_escape(scenario->path);
+		g_autofree gchar *text = ct_cli_escape(step->step->text);
+		g_autofree gchar *message = ct_cli_escape(step->message);
+		g_autofree gchar *todo = ct_cli_escape(step->step->todo);
+
+		if (step->result == CT_SCENARIO_RESULT_TODO) {
+			g_string_append_printf(out, "     known problem at %s:%u: %s\n       %s\n",
+					       path, step->step->line, todo, message);
+		} else if (step->result == CT_SCENARIO_RESULT_TODO_PASS) {
+			g_string_append_printf(out,
+					       "     %s:%u passes although marked todo (%s): "
+					       "remove the todo\n",
+					       path, step->step->line, todo);
+		} else if (step->result == CT_SCENARIO_RESULT_FAIL) {
+			g_string_append_printf(out, "     step %u at %s:%u: %s\n       %s\n", i + 1,
+					       path, step->step->line, text, message);
+			if (step->command != NULL) {
+				g_auto(GStrv) lines = g_strsplit(step->command, "\n", -1);
+				for (guint j = 0; lines[j] != NULL; j++) {
+					g_autofree gchar *line = ct_cli_escape(lines[j]);
+					g_string_append_printf(out, "       $ %s\n", line);
+				}
+			}
+			if (step->output != NULL) {
+				g_autofree gchar *output = ct_cli_escape(step->output);
+				g_string_append_printf(out, "       stderr: %s\n", output);
+			}
+		}
+	}
+	ct_cli_print(cli, "%s", out->str);
+	fflush(stdout);
+}
+
+typedef struct {
+	guint scenarios;
+	guint scenarios_failed;
+	guint steps;
+	guint passed;
+	guint failed;
+	guint skipped;
+	guint todo;
+	guint todo_passed;
+	gboolean cancelled;
+} CtCmdScenarioTotals;
+
+static void
+ct_cmd_scenario_count(CtCmdScenarioTotals *totals, CtScenarioReport *report)
+{
+	totals->scenarios++;
+	totals->scenarios_failed += !ct_scenario_report_passed(report);
+	totals->cancelled |= report->cancelled;
+	for (guint i = 0; i < report->steps->len; i++) {
+		CtScenarioStepReport *step = g_ptr_array_index(report->steps, i);
+		totals->steps++;
+		switch (step->result) {
+		case CT_SCENARIO_RESULT_PASS:
+			totals->passed++;
+			break;
+		case CT_SCENARIO_RESULT_FAIL:
+			totals->failed++;
+			break;
+		case CT_SCENARIO_RESULT_SKIP:
+			totals->skipped++;
+			break;
+		case CT_SCENARIO_RESULT_TODO:
+			totals->todo++;
+			break;
+		case CT_SCENARIO_RESULT_TODO_PASS:
+		default:
+			totals->todo_passed++;
+			break;
+		}
+	}
+}
+
+/* XML character data: terminal-safe (no control characters XML 1.0 forbids), lines kept */
+static gchar *
+ct_cmd_scenario_xml(const gchar *text)
+{
+	g_auto(GStrv) lines = g_strsplit(text != NULL ? text : "", "\n", -1);
+	GString *out = g_string_new(NULL);
+
+	for (guint i = 0; lines[i] != NULL; i++) {
+		g_autofree gchar *escaped = ct_escape_for_terminal(lines[i], -1, 4000);
+		g_autofree gchar *markup = g_markup_escape_text(escaped, -1);
+		g_string_append_printf(out, "%s%s", i > 0 ? "\n" : "", markup);
+	}
+	return g_string_free(out, FALSE);
+}
+
+static void
+ct_cmd_scenario_junit_case(GString *out,
+			   const CtScenario *scenario,
+			   guint index,
+			   CtScenarioStepReport *step)
+{
+	g_autofree gchar *name = NULL;
+	g_autofree gchar *classname = ct_cmd_scenario_xml(scenario->name);
+	g_autofree gchar *file = ct_cmd_scenario_xml(scenario->path);
+	g_autofree gchar *message = ct_cmd_scenario_xml(step->message);
+	g_autofree gchar *todo = ct_cmd_scenario_xml(step->step->todo);
+	g_autofree gchar *text = g_strdup_printf("%u %s", index + 1, step->step->text);
+
+	name = ct_cmd_scenario_xml(text);
+	g_string_append_printf(out,
+			       "    <testcase name=\"%s\" classname=\"scenario.%s\" file=\"%s\" "
+			       "line=\"%u\" time=\"%.3f\"",
+			       name, classname, file, step->step->line, step->seconds);
+	switch (step->result) {
+	case CT_SCENARIO_RESULT_FAIL: {
+		g_autoptr(GString) details = g_string_new(NULL);
+		g_autofree gchar *body = NULL;
+		if (step->expected != NULL)
+			g_string_append_printf(details, "expected: %s\n", step->expected);
+		if (step->actual != NULL)
+			g_string_append_printf(details, "actual: %s\n", step->actual);
+		if (step->command != NULL)
+			g_string_append_printf(details, "command:\n%s\n", step->command);
+		if (step->output != NULL)
+			g_string_append_printf(details, "stderr:\n%s\n", step->output);
+		body = ct_cmd_scenario_xml(details->str);
+		g_string_append_printf(out,
+				       ">\n      <failure message=\"%s\" type=\"mismatch\">%s"
+				       "</failure>\n    </testcase>\n",
+				       message, body);
+		break;
+	}
+	case CT_SCENARIO_RESULT_SKIP:
+		g_string_append_printf(out, ">\n      <skipped message=\"%s\"/>\n    </testcase>\n",
+				       message);
+		break;
+	case CT_SCENARIO_RESULT_TODO:
+		/* JUnit has no expected failure: a known problem is skipped, and says so */
+		g_string_append_printf(out,
+				       ">\n      <skipped message=\"known problem: %s (%s)\"/>\n"
+				       "    </testcase>\n",
+				       todo, message);
+		break;
+	case CT_SCENARIO_RESULT_TODO_PASS:
+		g_string_append_printf(out,
+				       ">\n      <system-out>passes although marked todo: %s"
+				       "</system-out>\n    </testcase>\n",
+				       todo);
+		break;
+	case CT_SCENARIO_RESULT_PASS:
+	default:
+		g_string_append(out, "/>\n");
+		break;
+	}
+}
+
+static gboolean
+ct_cmd_scenario_write_junit(CtCmdScenario *self, const gchar *path, gdouble seconds, GError **error)
+{
+	g_autoptr(GString) out = g_string_new("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+	g_autoptr(GString) suites = g_string_new(NULL);
+	g_autoptr(GBytes) bytes = NULL;
+	CtCmdScenarioTotals all = {0};
+
+	for (guint i = 0; i < self->reports->len; i++) {
+		CtScenarioReport *report = g_ptr_array_index(self->reports, i);
+		const CtScenario *scenario = report->scenario;
+		CtCmdScenarioTotals totals = {0};
+		g_autofree gchar *name = ct_cmd_scenario_xml(scenario->name);
+		g_autofree gchar *file = ct_cmd_scenario_xml(scenario->path);
+		g_autofree gchar *profile = ct_cmd_scenario_xml(scenario->profile);
+		g_autofree gchar *description = ct_cmd_scenario_xml(scenario->description);
+
+		ct_cmd_scenario_count(&totals, report);
+		ct_cmd_scenario_count(&all, report);
+		g_string_append_printf(
+		    suites,
+		    "  <testsuite name=\"%s\" file=\"%s\" tests=\"%u\" "
+		    "failures=\"%u\" errors=\"0\" skipped=\"%u\" time=\"%.3f\">\n"
+		    "    <properties>\n"
+		    "      <property name=\"profile\" value=\"%s\"/>\n"
+		    "      <property name=\"description\" value=\"%s\"/>\n"
+		    "    </properties>\n",
+		    name, file, totals.steps, totals.failed, totals.skipped + totals.todo,
+		    report->seconds, profile, description);
+		for (guint j = 0; j < report->steps->len; j++)
+			ct_cmd_scenario_junit_case(suites, scenario, j,
+						   g_ptr_array_index(report->steps, j));
+		g_string_append(suites, "  </testsuite>\n");
+	}
+	g_string_append_printf(
+	    out,
+	    "<testsuites name=\"certtrust scenario\" tests=\"%u\" failures=\"%u\" "
+	    "errors=\"0\" skipped=\"%u\" time=\"%.3f\">\n%s</testsuites>\n",
+	    all.steps, all.failed, all.skipped + all.todo, seconds, suites->str);
+	bytes = g_bytes_new(out->str, out->len);
+	return ct_save_file(path, bytes, 0644, CT_SAVE_FLAG_REPLACE, error);
+}
+
+static void
+ct_cmd_scenario_add_json_string(JsonBuilder *builder, const gchar *member, const gchar *value)
+{
+	g_autofree gchar *valid = NULL;
+
+	json_builder_set_member_name(builder, member);
+	if (value == NULL) {
+		json_builder_add_null_value(builder);
+		return;
+	}
+	valid = g_utf8_make_valid(value, -1);
+	json_builder_add_string_value(builder, valid);
+}
+
+static void
+ct_cmd_scenario_print_json(CtCli *cli,
+			   CtCmdScenario *self,
+			   CtCmdScenarioTotals *totals,
+			   gdouble seconds)
+{
+	g_autoptr(JsonBuilder) builder = json_builder_new();
+
+	json_builder_begin_object(builder);
+	json_builder_set_member_name(builder, "scenarios");
+	json_builder_begin_array(builder);
+	for (guint i = 0; i < self->reports->len; i++) {
+		CtScenarioReport *report = g_ptr_array_index(self->reports, i);
+		json_builder_begin_object(builder);
+		ct_cmd_scenario_add_json_string(builder, "name", report->scenario->name);
+		ct_cmd_scenario_add_json_string(builder, "file", report->scenario->path);
+		ct_cmd_scenario_add_json_string(builder, "description",
+						report->scenario->description);
+		ct_cmd_scenario_add_json_string(builder, "profile", report->scenario->profile);
+		ct_cmd_scenario_add_json_string(builder, "result",
+						report->cancelled		    ? "interrupted"
+						: ct_scenario_report_passed(report) ? "pass"
+										    : "fail");
+		json_builder_set_member_name(builder, "seconds");
+		json_builder_add_double_value(builder, report->seconds);
+		json_builder_set_member_name(builder, "steps");
+		json_builder_begin_array(builder);
+		for (guint j = 0; j < report->steps->len; j++) {
+			CtScenarioStepReport *step = g_ptr_array_index(report->steps, j);
+			json_builder_begin_object(builder);
+			json_builder_set_member_name(builder, "line");
+			json_builder_add_int_value(builder, step->step->line);
+			ct_cmd_scenario_add_json_string(builder, "step", step->step->text);
+			ct_cmd_scenario_add_json_string(builder, "result",
+							ct_scenario_result_to_string(step->result));
+			ct_cmd_scenario_add_json_string(builder, "message", step->message);
+			ct_cmd_scenario_add_json_string(builder, "expected", step->expected);
+			ct_cmd_scenario_add_json_string(builder, "actual", step->actual);
+			ct_cmd_scenario_add_json_string(builder, "command", step->command);
+			ct_cmd_scenario_add_json_string(builder, "stderr", step->output);
+			ct_cmd_scenario_add_json_string(builder, "todo", step->step->todo);
+			json_builder_set_member_name(builder, "seconds");
+			json_builder_add_double_value(builder, step->seconds);
+			json_builder_end_object(builder);
+		}
+		json_builder_end_array(builder);
+		json_builder_end_object(builder);
+	}
+	json_builder_end_array(builder);
+	json_builder_set_member_name(builder, "passed");
+	json_builder_add_int_value(builder, totals->scenarios - totals->scenarios_failed);
+	json_builder_set_member_name(builder, "failed");
+	json_builder_add_int_value(builder, totals->scenarios_failed);
+	json_builder_set_member_name(builder, "step_results");
+	json_builder_begin_object(builder);
+	json_builder_set_member_name(builder, "pass");
+	json_builder_add_int_value(builder, totals->passed);
+	json_builder_set_member_name(builder, "fail");
+	json_builder_add_int_value(builder, totals->failed);
+	json_builder_set_member_name(builder, "skip");
+	json_builder_add_int_value(builder, totals->skipped);
+	json_builder_set_member_name(builder, "todo");
+	json_builder_add_int_value(builder, totals->todo);
+	json_builder_set_member_name(builder, "todo_pass");
+	json_builder_add_int_value(builder, totals->todo_passed);
+	json_builder_end_object(builder);
+	json_builder_set_member_name(builder, "seconds");
+	json_builder_add_double_value(builder, seconds);
+	json_builder_end_object(builder);
+	ct_cli_print_json(cli, builder);
+}
+
+/* every scenario file the PATHs name, parsed; all syntax errors at once */
+static GPtrArray *
+ct_cmd_scenario_load(CtCli *cli, gboolean tap, gint argc, gchar **argv, GError **error)
+{
+	g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func(g_free);
+	g_autoptr(GPtrArray)
+	    scenarios = g_ptr_array_new_with_free_func((GDestroyNotify)ct_scenario_free);
+	g_autoptr(GString) problems = g_string_new(NULL);
+	g_autoptr(GHashTable) names = g_hash_table_new(g_str_hash, g_str_equal);
+
+	for (gint i = 1; i < argc; i++) {
+		if (!ct_scenario_find_files(argv[i], files, error))
+			return NULL;
+	}
+	if (files->len == 0) {
+		g_set_error_literal(error, CT_ERROR, CT_ERROR_NOT_FOUND,
+				    "no *.scenario files in the PATHs given");
+		return NULL;
+	}
+	for (guint i = 0; i < files->len; i++) {
+		g_autoptr(GError) error_local = NULL;
+		CtScenario *scenario = ct_scenario_load(g_ptr_array_index(files, i), &error_local);
+		if (scenario == NULL) {
+			g_string_append_printf(problems, "%s%s", problems->len > 0 ? "\n" : "",
+					       error_local->message);
+			continue;
+		}
+		g_ptr_array_add(scenarios, scenario);
+		if (!g_hash_table_add(names, scenario->name)) {
+			g_autofree gchar *name = ct_cli_escape(scenario->name);
+			g_autofree gchar *path = ct_cli_escape(scenario->path);
+			g_string_append_printf(
+			    problems,
+			    "%s%s: expected a scenario name of its own, got '%s' "
+			    "a second time",
+			    problems->len > 0 ? "\n" : "", path, name);
+		}
+	}
+	if (problems->len > 0) {
+		/* a TAP consumer learns why nothing ran */
+		if (tap) {
+			g_auto(GStrv) lines = g_strsplit(problems->str, "\n", -1);
+			ct_cli_print(cli, "TAP version 14\nBail out! %s\n", lines[0]);
+		}
+		g_set_error_literal(error, CT_ERROR, CT_ERROR_INVALID_ARGS, problems->str);
+		return NULL;
+	}
+	return g_steal_pointer(&scenarios);
+}
+
+gboolean
+ct_cmd_scenario(CtCli *cli, gint argc, gchar **argv, GError **error)
+{
+	gint jobs = -1;
+	gboolean tap = FALSE;
+	gboolean browsers = FALSE;
+	gboolean keep = FALSE;
+	g_autofree gchar *junit = NULL;
+	g_autofree gchar *program = NULL;
+	g_autoptr(GPtrArray) scenarios = NULL;
+	g_autoptr(CtScenarioCache) cache = NULL;
+	GThreadPool *pool = NULL;
+	g_autoptr(GPtrArray) order = NULL;
+	g_autoptr(GAsyncQueue) done = NULL;
+	CtCmdScenario self = {0};
+	CtCmdScenarioTotals totals = {0};
+	guint total_steps = 0;
+	guint next = 0;
+	guint number = 0;
+	gint64 started = g_get_monotonic_time();
+	gdouble seconds;
+	const GOptionEntry entries[] = {
+	    {"jobs", 'j', 0, G_OPTION_ARG_INT, &jobs,
+	     "Scenarios run at once (default: the number of processors)", "N"},
+	    {"tap", 0, 0, G_OPTION_ARG_NONE, &tap, "TAP 14 on stdout: one test point per step",
+	     NULL},
+	    {"junit", 0, 0, G_OPTION_ARG_FILENAME, &junit, "Also write JUnit XML to FILE", "FILE"},
+	    {"browsers", 0, 0, G_OPTION_ARG_NONE, &browsers,
+	     "Run the steps that need a real browser (verify, session); else they are skipped",
+	     NULL},
+	    {"keep", 0, 0, G_OPTION_ARG_NONE, &keep,
+	     "Keep each scenario's directory (HOME, stores, server files) and say where", NULL},
+	    G_OPTION_ENTRY_NULL,
+	};
+
+	/* before any thread: the workers inherit the blocked signals */
+	ct_cli_cancel_on_signals(cli);
+	if (!ct_cli_parse_options(cli, entries, &argc, &argv, error))
+		return FALSE;
+	if (argc < 2) {
+		g_set_error_literal(error, CT_ERROR, CT_ERROR_INVALID_ARGS,
+				    "give scenario files or directories (PATH...)");
+		return FALSE;
+	}
+	if (jobs != -1 && (jobs < 1 || jobs > CT_CMD_SCENARIO_MAX_JOBS)) {
+		g_set_error(error, CT_ERROR, CT_ERROR_INVALID_ARGS, "--jobs %d: give 1 to %d", jobs,
+			    CT_CMD_SCENARIO_MAX_JOBS);
+		return FALSE;
+	}
+	if (tap && cli->json) {
+		g_set_error_literal(error, CT_ERROR, CT_ERROR_INVALID_ARGS,
+				    "--tap and --json both want stdout: choose one");
+		return FALSE;
+	}
+	if (jobs == -1)
+		jobs = (gint)MIN(g_get_num_processors(), CT_CMD_SCENARIO_MAX_JOBS);
+	/* every step runs this very program */
+	program = g_file_read_link("/proc/self/exe", error);
+	if (program == NULL) {
+		ct_error_convert(error);
+		return FALSE;
+	}
+	scenarios = ct_cmd_scenario_load(cli, tap, argc, argv, error);
+	if (scenarios == NULL)
+		return FALSE;
+
+	cache = ct_scenario_cache_new(error);
+	if (cache == NULL)
+		return FALSE;
+	self.scenarios = scenarios;
+	self.reports = g_ptr_array_new_full(scenarios->len,
+					    (GDestroyNotify)ct_scenario_report_free);
+	g_ptr_array_set_size(self.reports, (gint)scenarios->len);
+	done = g_async_queue_new();
+	self.done = done;
+	self.options.program = program;
+	self.options.cache = cache;
+	self.options.browsers = browsers;
+	self.options.keep = keep;
+	self.cancellable = cli->cancellable;
+	g_mutex_init(&self.lock);
+	for (guint i = 0; i < scenarios->len; i++)
+		total_steps += ((CtScenario *)g_ptr_array_index(scenarios, i))->steps->len;
+	if (tap)
+		ct_cli_print(cli, "TAP version 14\n1..%u\n", total_steps);
+	fflush(stdout);
+
+	pool = g_thread_pool_new(ct_cmd_scenario_job_cb, &self, jobs, FALSE, error);
+	if (pool == NULL) {
+		g_ptr_array_unref(self.reports);
+		return FALSE;
+	}
+	/* the longest first, so that no long one is left alone at the end */
+	order = g_ptr_array_new();
+	for (guint i = 0; i < scenarios->len; i++)
+		g_ptr_array_add(order, GUINT_TO_POINTER(i + 1));
+	g_ptr_array_sort_with_data(order, ct_cmd_scenario_compare_length, scenarios);
+	for (guint i = 0; i < order->len; i++)
+		g_thread_pool_push(pool, g_ptr_array_index(order, i), NULL);
+	/* report in file order, each as soon as those before it are done */
+	for (guint i = 0; i < scenarios->len; i++) {
+		g_async_queue_pop(done);
+		for (;;) {
+			CtScenarioReport *report = NULL;
+			g_mutex_lock(&self.lock);
+			if (next < self.reports->len)
+				report = g_ptr_array_index(self.reports, next);
+			g_mutex_unlock(&self.lock);
+			if (report == NULL)
+				break;
+			next++;
+			ct_cmd_scenario_count(&totals, report);
+			if (tap)
+				ct_cmd_scenario_tap_report(cli, report, &number);
+			else if (!cli->json)
+				ct_cmd_scenario_text_report(cli, report);
+		}
+	}
+	g_thread_pool_free(pool, FALSE, TRUE);
+	g_mutex_clear(&self.lock);
+	seconds = (gdouble)(g_get_monotonic_time() - started) / G_USEC_PER_SEC;
+
+	if (cli->json)
+		ct_cmd_scenario_print_json(cli, &self, &totals, seconds);
+	else if (tap)
+		ct_cli_print(cli,
+			     "# %u scenario%s, %u failed; steps: %u passed, %u failed, %u skipped, "
+			     "%u known problems, %u known problems gone; %.1f s\n",
+			     totals.scenarios, totals.scenarios == 1 ? "" : "s",
+			     totals.scenarios_failed, totals.passed, totals.failed, totals.skipped,
+			     totals.todo, totals.todo_passed, seconds);
+	else
+		ct_cli_print(cli,
+			     "\n%u scenario%s: %u passed, %u failed (steps: %u passed, %u failed, "
+			     "%u skipped, %u known problems) in %.1f s with %d job%s\n",
+			     totals.scenarios, totals.scenarios == 1 ? "" : "s",
+			     totals.scenarios - totals.scenarios_failed, totals.scenarios_failed,
+			     totals.passed + totals.todo_passed, totals.failed, totals.skipped,
+			     totals.todo, seconds, jobs, jobs == 1 ? "" : "s");
+	if (junit != NULL && !ct_cmd_scenario_write_junit(&self, junit, seconds, error)) {
+		g_ptr_array_unref(self.reports);
+		return FALSE;
+	}
+	g_ptr_array_unref(self.reports);
+	if (totals.cancelled) {
+		g_set_error_literal(error, CT_ERROR, CT_ERROR_CANCELLED,
+				    "interrupted: every server and browser was stopped");
+		return FALSE;
+	}
+	if (totals.scenarios_failed > 0) {
+		g_set_error(error, CT_ERROR, CT_ERROR_CHECK_FAILED, "%u of %u scenario%s failed",
+			    totals.scenarios_failed, totals.scenarios,
+			    totals.scenarios == 1 ? "" : "s");
+		return FALSE;
+	}
+	return TRUE;
+}

@@ -1,0 +1,117 @@
+#pragma once
+
+#include <gio/gio.h>
+
+#include "ct-error.h"
+
+/* a QA scenario: one `*.scenario` file (scenarios/README.md), parsed. The file names the
+ * `certtrust serve` profile, the name used to reach the server and the steps, each with
+ * what it must come out as */
+
+typedef enum {
+	CT_SCENARIO_STEP_ACCESS,     /* fetch: the first access, outcome and problem class */
+	CT_SCENARIO_STEP_SHOW,	     /* show: the certificate viewer */
+	CT_SCENARIO_STEP_CHECK_HOST, /* check-host: strict and legacy verdicts */
+	CT_SCENARIO_STEP_TRUST,	     /* trust: per-store results, writes and predictions */
+	CT_SCENARIO_STEP_UNTRUST,    /* untrust: per-store removals */
+	CT_SCENARIO_STEP_EXPORT,     /* export: a format or a browser's set, read back */
+	CT_SCENARIO_STEP_STATUS,     /* status [--exact] */
+	CT_SCENARIO_STEP_LIST,	     /* list: how many ledger entries */
+	CT_SCENARIO_STEP_VERIFY,     /* verify: the real browser on the stores */
+	CT_SCENARIO_STEP_SESSION,    /* open --session --headless: trust for this session */
+	CT_SCENARIO_STEP_REGENERATE, /* restart serve with --regenerate (an upgrade) */
+	CT_SCENARIO_STEP_RESTART,    /* restart serve on its saved certificate (a migration) */
+	CT_SCENARIO_STEP_SOAP,	     /* POST /axl/ over HTTP and HTTPS */
+} CtScenarioStepKind;
+
+/* trust: what `predict NAME BROWSER VERDICT` wants one prediction to say */
+typedef struct {
+	gchar *name;	/* host, without the port */
+	gchar *browser; /* as trust reports it: firefox, chromium, "curl, GLib" */
+	gchar *verdict;
+} CtScenarioPrediction;
+
+/* one store's expected result (trust, untrust), or NULL store for every store */
+typedef struct {
+	gchar *store;
+	gchar *result;
+} CtScenarioStoreResult;
+
+typedef struct {
+	CtScenarioStepKind kind;
+	guint line;
+	gchar *text; /* the step as written, without comment, whitespace folded */
+
+	/* what to do */
+	GPtrArray *names;  /* gchar*: host names or IPv4 addresses typed (may be empty) */
+	GPtrArray *stores; /* gchar*: firefox, chromium, nss, system (may be empty) */
+	gchar *browser;	   /* verify, session: firefox or chromium */
+	GPtrArray *paths;  /* access: URL paths (gchar*), none for "/" */
+	gchar *mode;	   /* trust: exception or anchor, NULL for auto */
+	gboolean allow_ca; /* trust */
+	gboolean exact;	   /* status */
+	gchar *from;	   /* trust, untrust, export, show: "server" (a TLS connection), a serve
+			      file key, "full-chain", "trusted"; NULL: the chain the server
+			      presents, from serve's copies */
+	gchar *format;	   /* export: a format or ie8, firefox3, safari4 */
+	gchar *todo;	   /* a known problem: a failure is reported as TODO, not a failure */
+
+	/* what must come out; unset: -1 or NULL */
+	gchar *outcome;		/* access, verify, session: loads or blocked; status: the
+				   verdict; untrust: not-found */
+	GPtrArray *problems;	/* access: exactly these problem names (gchar*) */
+	gchar *error_code;	/* verify, session: the browser's code when blocked */
+	gint http_status;	/* access; soap over HTTP */
+	gint https_status;	/* soap over HTTPS */
+	gchar *title;		/* access: the page title */
+	gint certificates;	/* access, show, export: how many certificates */
+	gint files;		/* export: how many files */
+	GPtrArray *order;	/* export: leaf, intermediate, root (gchar*) */
+	gint version;		/* show */
+	gint self_signed;	/* show: 0 no, 1 yes */
+	gint ca_capable;	/* show: 0 no, 1 yes */
+	gchar *strict;		/* check-host: match or mismatch */
+	gchar *legacy;		/* check-host: match or mismatch */
+	GPtrArray *results;	/* trust, untrust: CtScenarioStoreResult* */
+	gchar *action;		/* trust: exception, nss, anchor, none (every store) */
+	gchar *flags;		/* trust: the NSS trust flags written (every NSS store) */
+	GPtrArray *predictions; /* trust: CtScenarioPrediction* */
+	gint entries;		/* list */
+} CtScenarioStep;
+
+typedef struct {
+	gchar *path;	    /* the file, as given */
+	gchar *name;	    /* `scenario NAME`, else the file's base name */
+	gchar *description; /* the comment lines before the first directive, or NULL */
+	gchar *profile;
+	GPtrArray *names; /* gchar*: `name HOST...`; the first is the one typed */
+	GPtrArray *steps; /* CtScenarioStep* */
+} CtScenario;
+
+void
+ct_scenario_free(CtScenario *scenario);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(CtScenario, ct_scenario_free)
+
+const gchar *
+ct_scenario_step_kind_to_string(CtScenarioStepKind kind);
+
+/* does the step need a real browser? */
+gboolean
+ct_scenario_step_needs_browser(const CtScenarioStep *step);
+
+/* parse a scenario from text; path names it in errors. A syntax error is
+ * CT_ERROR_INVALID_DATA "PATH:LINE: expected ..., got ..." */
+CtScenario *
+ct_scenario_parse(const gchar *path,
+		  const gchar *text,
+		  gssize length,
+		  GError **error); /* (transfer full) */
+
+/* read and parse a file */
+CtScenario *
+ct_scenario_load(const gchar *path, GError **error); /* (transfer full) */
+
+/* the scenario files PATH names: itself, or every *.scenario under a directory (sorted,
+ * recursively); appended to files (gchar*) */
+gboolean
+ct_scenario_find_files(const gchar *path, GPtrArray *files, GError **error);
