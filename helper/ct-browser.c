@@ -24,6 +24,11 @@
 #define CT_BROWSER_POLL_MS 20
 /* events nobody waits for are dropped beyond this */
 #define CT_BROWSER_MAX_EVENTS 1000
+/* what Chromium adds under its TMPDIR for its singleton socket, and what the driver adds
+ * under the temp dir for that TMPDIR; a Unix socket path holds at most 107 bytes */
+#define CT_BROWSER_SOCKET_TAIL "/.org.chromium.Chromium.XXXXXX/SingletonSocket"
+#define CT_BROWSER_TMPDIR_TAIL "/certtrust-browser-XXXXXX/tmp"
+#define CT_BROWSER_MAX_SOCKET_PATH 107
 
 void
 ct_navigation_free(CtNavigation *navigation)
@@ -113,6 +118,28 @@ ct_browser_check_map_names(const gchar *const *names, GError **error)
 		}
 	}
 	return TRUE;
+}
+
+/* the throwaway dir goes in the user's temp dir, unless Chromium's socket path under it
+ * would pass what a Unix socket can hold (Chromium aborts then): /tmp instead */
+static gchar *
+ct_browser_make_throwaway_dir(GError **error)
+{
+	const gchar *parent = g_get_tmp_dir();
+	g_autofree gchar *template = NULL;
+
+	if (strlen(parent) + strlen(CT_BROWSER_TMPDIR_TAIL) + strlen(CT_BROWSER_SOCKET_TAIL) >
+	    CT_BROWSER_MAX_SOCKET_PATH)
+		parent = "/tmp";
+	template = g_build_filename(parent, "certtrust-browser-XXXXXX", NULL);
+	if (g_mkdtemp_full(template, 0700) == NULL) {
+		gint saved = errno;
+		g_set_error(error, CT_ERROR, CT_ERROR_FAILED,
+			    "cannot make a temporary directory in %s: %s", parent,
+			    g_strerror(saved));
+		return NULL;
+	}
+	return g_steal_pointer(&template);
 }
 
 gchar **
@@ -993,11 +1020,9 @@ ct_browser_launch(const CtBrowserOptions *options, GCancellable *cancellable, GE
 	self->context = g_main_context_new();
 	self->wait_cancellable = g_cancellable_new();
 	g_queue_init(&self->events);
-	self->tmpdir = g_dir_make_tmp("certtrust-browser-XXXXXX", error);
-	if (self->tmpdir == NULL) {
-		ct_error_convert(error);
+	self->tmpdir = ct_browser_make_throwaway_dir(error);
+	if (self->tmpdir == NULL)
 		return NULL;
-	}
 	self->log_path = g_build_filename(self->tmpdir, "browser.log", NULL);
 
 	self->binary = g_strdup(binary);

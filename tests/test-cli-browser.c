@@ -169,6 +169,31 @@ Test(verify, chromium_blocks_then_loads_after_trust_then_blocks_after_untrust)
 			 "blocked ERR_CERT_AUTHORITY_INVALID; blocked ERR_CERT_AUTHORITY_INVALID");
 }
 
+/* Chromium aborts when its singleton socket's path passes 107 bytes: a long TMPDIR must
+ * not take it down (the driver's throwaway dir goes to /tmp then) */
+Test(verify, chromium_runs_under_a_long_tmpdir_and_leaves_nothing_in_it)
+{
+	g_autofree gchar *long_tmp = verify_path(
+	    "a-temporary-directory-whose-path-is-far-longer-than-any-unix-socket-path-can-be");
+	g_autofree gchar *url = NULL;
+	g_autofree gchar *rule = NULL;
+	g_autoptr(CtTestRun) run = NULL;
+	g_autoptr(GDir) dir = NULL;
+
+	verify_require("chromium");
+	cr_assert_eq(g_mkdir_with_parents(long_tmp, 0700), 0);
+	server = ct_test_server_start("tomcat", verify_path("certs"), NULL);
+	url = g_strdup_printf("https://ucm.example.com:%u/ccmadmin", server->https_port);
+	rule = g_strdup_printf("ucm.example.com:%u:127.0.0.1", server->https_port);
+	g_setenv("TMPDIR", long_tmp, TRUE);
+	run = verify_run("verify", url, "--resolve", rule, "--browser", "chromium", NULL, NULL);
+	cr_assert_eq(run->exit_status, 4, "%s%s", run->out, run->err);
+	cr_assert_not_null(strstr(run->out, "blocked ERR_CERT_AUTHORITY_INVALID"), "%s", run->out);
+	dir = g_dir_open(long_tmp, 0, NULL);
+	cr_assert_not_null(dir);
+	cr_assert_null(g_dir_read_name(dir), "something is left in the long TMPDIR");
+}
+
 Test(verify, firefox_default_profile_loads_with_the_exception_and_stays_untouched)
 {
 	g_autofree gchar *url = NULL;
