@@ -15,10 +15,6 @@
 #include "ct-nssdb.h"
 #include "ct-scenario-private.h"
 
-/* the longest TMPDIR under which certtrust's Chromium still starts (measured: 32 works,
- * 36 aborts) */
-#define CT_SCENARIO_MAX_TMPDIR 32
-
 /* the Firefox profile every scenario's HOME has */
 #define CT_SCENARIO_FIREFOX_PROFILE "scenario.default-esr"
 
@@ -985,16 +981,11 @@ ct_scenario_setup(CtScenarioRun *run, GError **error)
 	if (!ct_scenario_mkdir(runtime, error) || !ct_scenario_mkdir(anchors, error) ||
 	    !ct_scenario_mkdir(run->cert_dir, error))
 		return FALSE;
-	/* what the commands leave in TMPDIR goes with the scenario; but Chromium, started
-	 * by certtrust in $TMPDIR/certtrust-browser-XXXXXX/tmp, makes its singleton socket
-	 * below that, and a Unix socket path over 107 bytes makes it abort: a longer TMPDIR
-	 * than 32 bytes stays as it was */
-	tmp = g_build_filename(run->dir, "t", NULL);
-	if (strlen(tmp) <= CT_SCENARIO_MAX_TMPDIR) {
-		if (!ct_scenario_mkdir(tmp, error))
-			return FALSE;
-		run->envp = g_environ_setenv(run->envp, "TMPDIR", tmp, TRUE);
-	}
+	/* what the commands leave in TMPDIR goes with the scenario */
+	tmp = g_build_filename(run->dir, "tmp", NULL);
+	if (!ct_scenario_mkdir(tmp, error))
+		return FALSE;
+	run->envp = g_environ_setenv(run->envp, "TMPDIR", tmp, TRUE);
 	if (!ct_scenario_make_firefox(run, error) ||
 	    !ct_scenario_cache_make_nssdb(run, chromium, error)) {
 		g_prefix_error(error, "the scenario's browser profiles: ");
