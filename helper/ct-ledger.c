@@ -32,6 +32,7 @@ ct_ledger_entry_free(CtLedgerEntry *entry)
 	g_free(entry->nickname);
 	g_free(entry->trust);
 	g_free(entry->host);
+	g_strfreev(entry->names);
 	g_free(entry->subject);
 	g_free(entry);
 }
@@ -48,6 +49,7 @@ ct_ledger_entry_copy(const CtLedgerEntry *entry)
 	copy->nickname = g_strdup(entry->nickname);
 	copy->trust = g_strdup(entry->trust);
 	copy->host = g_strdup(entry->host);
+	copy->names = g_strdupv(entry->names);
 	copy->subject = g_strdup(entry->subject);
 	copy->not_after = entry->not_after;
 	copy->time = entry->time;
@@ -61,6 +63,26 @@ ct_ledger_dup_member(JsonObject *object, const gchar *member)
 	    json_node_get_value_type(json_object_get_member(object, member)) != G_TYPE_STRING)
 		return NULL;
 	return g_strdup(json_object_get_string_member(object, member));
+}
+
+static gchar **
+ct_ledger_dup_names(JsonObject *object)
+{
+	g_autoptr(GStrvBuilder) names = NULL;
+	JsonNode *node = json_object_get_member(object, "names");
+	JsonArray *array;
+
+	if (node == NULL || !JSON_NODE_HOLDS_ARRAY(node))
+		return NULL;
+	array = json_node_get_array(node);
+	names = g_strv_builder_new();
+	for (guint i = 0; i < json_array_get_length(array); i++) {
+		JsonNode *element = json_array_get_element(array, i);
+		if (JSON_NODE_HOLDS_VALUE(element) &&
+		    json_node_get_value_type(element) == G_TYPE_STRING)
+			g_strv_builder_add(names, json_node_get_string(element));
+	}
+	return g_strv_builder_end(names);
 }
 
 static gboolean
@@ -100,6 +122,7 @@ ct_ledger_parse(CtLedger *ledger, const gchar *text, gsize len, GError **error)
 		entry->nickname = ct_ledger_dup_member(object, "nickname");
 		entry->trust = ct_ledger_dup_member(object, "trust");
 		entry->host = ct_ledger_dup_member(object, "host");
+		entry->names = ct_ledger_dup_names(object);
 		entry->subject = ct_ledger_dup_member(object, "subject");
 		entry->not_after = json_object_get_int_member_with_default(object, "not_after", 0);
 		entry->time = json_object_get_int_member_with_default(object, "time", 0);
@@ -178,11 +201,39 @@ ct_ledger_same(const CtLedgerEntry *a, const CtLedgerEntry *b)
 	       g_strcmp0(a->host, b->host) == 0;
 }
 
+gboolean
+ct_ledger_entry_has_name(const CtLedgerEntry *entry, const gchar *name)
+{
+	return g_strcmp0(entry->host, name) == 0 ||
+	       (entry->names != NULL && g_strv_contains((const gchar *const *)entry->names, name));
+}
+
+/* the names of both, the new entry's first */
+static void
+ct_ledger_merge_names(CtLedgerEntry *entry, const CtLedgerEntry *old)
+{
+	g_autoptr(GStrvBuilder) names = g_strv_builder_new();
+
+	if (old->names == NULL)
+		return;
+	for (guint i = 0; entry->names != NULL && entry->names[i] != NULL; i++)
+		g_strv_builder_add(names, entry->names[i]);
+	for (guint i = 0; old->names[i] != NULL; i++) {
+		if (entry->names == NULL ||
+		    !g_strv_contains((const gchar *const *)entry->names, old->names[i]))
+			g_strv_builder_add(names, old->names[i]);
+	}
+	g_strfreev(entry->names);
+	entry->names = g_strv_builder_end(names);
+}
+
 void
 ct_ledger_add(CtLedger *ledger, CtLedgerEntry *entry)
 {
 	for (guint i = 0; i < ledger->entries->len; i++) {
-		if (ct_ledger_same(g_ptr_array_index(ledger->entries, i), entry)) {
+		CtLedgerEntry *old = g_ptr_array_index(ledger->entries, i);
+		if (old != entry && ct_ledger_same(old, entry)) {
+			ct_ledger_merge_names(entry, old);
 			g_ptr_array_remove_index(ledger->entries, i);
 			break;
 		}
@@ -257,6 +308,15 @@ ct_ledger_save(CtLedger *ledger, GError **error)
 		ct_ledger_add_string(builder, "nickname", entry->nickname);
 		ct_ledger_add_string(builder, "trust", entry->trust);
 		ct_ledger_add_string(builder, "host", entry->host);
+		if (entry->names != NULL) {
+			json_builder_set_member_name(builder, "names");
+			json_builder_begin_array(builder);
+			for (guint n = 0; entry->names[n] != NULL; n++) {
+				g_autofree gchar *valid = g_utf8_make_valid(entry->names[n], -1);
+				json_builder_add_string_value(builder, valid);
+			}
+			json_builder_end_array(builder);
+		}
 		ct_ledger_add_string(builder, "subject", entry->subject);
 		json_builder_set_member_name(builder, "not_after");
 		json_builder_add_int_value(builder, entry->not_after);

@@ -14,6 +14,7 @@ typedef struct {
 	gchar *nickname;   /* nss: the nickname used */
 	gchar *trust;	   /* nss: the trust flags set */
 	gchar *host;	   /* override: "host:port" */
+	gchar **names;	   /* the "host:port" names it was written for (NULL in old ledgers) */
 	gchar *subject;	   /* for people reading `list` */
 	gint64 not_after;  /* when the certificate written expires */
 	gint64 time;	   /* when it was written */
@@ -39,13 +40,17 @@ GPtrArray *
 ct_ledger_get_entries(CtLedger *ledger); /* (transfer none) CtLedgerEntry* */
 
 /* record entry (taking it); an entry for the same store, location, kind, certificate and
- * host is replaced */
+ * host is replaced, and the names it was written for are kept with the new ones */
 void
 ct_ledger_add(CtLedger *ledger, CtLedgerEntry *entry);
 
 /* the recorded entry for the same store, location, kind, certificate and host, or NULL */
 CtLedgerEntry *
 ct_ledger_lookup(CtLedger *ledger, const CtLedgerEntry *entry); /* (transfer none) */
+
+/* was entry written for the "host:port" name? */
+gboolean
+ct_ledger_entry_has_name(const CtLedgerEntry *entry, const gchar *name);
 
 /* the entries for a certificate: written as it, or for it */
 GPtrArray *

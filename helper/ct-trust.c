@@ -436,15 +436,22 @@ ct_trust_plan_new(CtChain *chain,
 }
 
 static CtLedgerEntry *
-ct_trust_entry_new(CtTrustStep *step, CtChain *chain, const gchar *kind, const gchar *location)
+ct_trust_entry_new(CtTrustStep *step, CtTrustPlan *plan, const gchar *kind, const gchar *location)
 {
 	CtLedgerEntry *entry = g_new0(CtLedgerEntry, 1);
 	entry->store = g_strdup(ct_store_kind_to_string(step->store->kind));
 	entry->location = g_strdup(location);
 	entry->kind = g_strdup(kind);
 	entry->sha256 = g_strdup(step->target->sha256);
-	entry->for_sha256 = g_strdup(ct_chain_get_leaf(chain)->sha256);
+	entry->for_sha256 = g_strdup(ct_chain_get_leaf(plan->chain)->sha256);
 	entry->subject = g_strdup(step->target->subject);
+	/* status and untrust find it again by these after the server's certificate changed */
+	if (step->action != CT_TRUST_ACTION_OVERRIDE) {
+		g_autoptr(GStrvBuilder) names = g_strv_builder_new();
+		for (guint i = 0; i < plan->names->len; i++)
+			g_strv_builder_add(names, g_ptr_array_index(plan->names, i));
+		entry->names = g_strv_builder_end(names);
+	}
 	entry->not_after = step->target->not_after;
 	entry->time = g_get_real_time() / G_USEC_PER_SEC;
 	return entry;
@@ -516,7 +523,7 @@ ct_trust_apply_override(CtTrustStep *step, CtTrustPlan *plan, CtLedger *ledger)
 		gboolean changed = FALSE;
 		gboolean added = FALSE;
 
-		entry = ct_trust_entry_new(step, plan->chain, "override", step->store->location);
+		entry = ct_trust_entry_new(step, plan, "override", step->store->location);
 		entry->host = strchr(host, ':') != NULL ? g_strdup_printf("[%s]:%u", host, port)
 							: g_strdup_printf("%s:%u", host, port);
 		/* an exception the user made by hand is not certtrust's to record or remove */
@@ -573,7 +580,7 @@ ct_trust_apply_nss(CtTrustStep *step, CtTrustPlan *plan, CtLedger *ledger)
 	}
 	/* a certificate that was there before certtrust is not ours to remove */
 	if (existing == NULL || g_strcmp0(existing->nickname, step->nickname) == 0) {
-		entry = ct_trust_entry_new(step, plan->chain, "nss", step->store->location);
+		entry = ct_trust_entry_new(step, plan, "nss", step->store->location);
 		entry->nickname = g_strdup(step->nickname);
 		entry->trust = g_strdup(step->trust);
 		if (!ct_trust_record_ahead(ledger, entry, &added, &error)) {
@@ -609,7 +616,7 @@ ct_trust_apply_anchor(CtTrustStep *step, CtTrustPlan *plan, CtLedger *ledger)
 				    g_strdup("the OS store needs root: run the commands shown"));
 		return;
 	}
-	entry = ct_trust_entry_new(step, plan->chain, "anchor", step->anchor_path);
+	entry = ct_trust_entry_new(step, plan, "anchor", step->anchor_path);
 	if (!ct_trust_record_ahead(ledger, entry, &added, &error)) {
 		ct_trust_set_error(step, error);
 		return;

@@ -2,6 +2,8 @@
 
 #include "config.h"
 
+#include <criterion/criterion.h>
+#include <criterion/parameterized.h>
 #include <glib/gstdio.h>
 #include <signal.h>
 #include <sys/wait.h>
@@ -287,35 +289,78 @@ Test(trust, expired_certificate_under_a_wrong_name_is_a_name_mismatch)
 	cr_assert_not_null(strstr(run->out, wrong), "%s", run->out);
 }
 
-Test(trust, status_sees_a_regenerated_server_certificate)
+/* the upgrade: the server comes back under the same name and port with a new certificate;
+ * status says "changed" with both thumbprints, whichever store the trust went to */
+typedef struct {
+	gchar store[16];
+} TrustStoreParam;
+
+static TrustStoreParam trust_regenerate_stores[] = {{"nss"}, {"firefox"}, {"system"}};
+
+ParameterizedTestParameters(trust, status_says_changed_after_a_regenerate_in_every_store)
+{
+	return cr_make_param_array(TrustStoreParam, trust_regenerate_stores,
+				   G_N_ELEMENTS(trust_regenerate_stores));
+}
+
+static gchar *
+trust_status_member(CtTestRun *run, const gchar *member)
+{
+	g_autoptr(JsonNode) root = ct_test_parse_one_json_document(run->out);
+	return g_strdup(json_object_get_string_member(json_node_get_object(root), member));
+}
+
+ParameterizedTest(TrustStoreParam *param,
+		  trust,
+		  status_says_changed_after_a_regenerate_in_every_store)
 {
 	g_autofree gchar *certs = trust_path("serve");
-	g_autofree gchar *db = trust_path("db");
-	g_autofree gchar *store = g_strconcat("nss:", db, NULL);
-	const gchar *regenerate[] = {"--regenerate", NULL};
-	CtTestServer *server = ct_test_server_start("tomcat", certs, NULL);
-	g_autofree gchar *url = g_strdup_printf("https://ucm.example.com:%u/", server->https_port);
-	g_autofree gchar *rule = g_strdup_printf("ucm.example.com:%u:127.0.0.1",
-						 server->https_port);
-	g_autoptr(CtTestRun) trusted = trust_run("trust", url, "--resolve", rule, "--store", store,
-						 "--store", g_strconcat("firefox:", profile, NULL));
-	g_autoptr(CtTestRun)
-	    same = trust_run("status", url, "--resolve", rule, NULL, NULL, NULL, NULL);
+	g_autofree gchar *root = trust_path("sysroot");
+	g_autofree gchar *anchors = g_build_filename(root, "etc/pki/ca-trust/source/anchors", NULL);
+	g_autofree gchar *store = NULL;
+	g_autofree gchar *port = NULL;
+	g_autofree gchar *url = NULL;
+	g_autofree gchar *rule = NULL;
+	g_autofree gchar *before = NULL;
+	g_autofree gchar *verdict = NULL;
+	g_autofree gchar *now_sha = NULL;
+	g_autofree gchar *trusted_sha = NULL;
+	g_autoptr(CtTestRun) trusted = NULL;
+	g_autoptr(CtTestRun) same = NULL;
 	g_autoptr(CtTestRun) changed = NULL;
-	g_autofree gchar *url2 = NULL;
-	g_autofree gchar *rule2 = NULL;
+	CtTestServer *server = NULL;
 
-	ct_test_server_stop(server);
+	cr_assert_eq(g_mkdir_with_parents(anchors, 0755), 0);
+	if (g_str_equal(param->store, "nss"))
+		store = g_strconcat("nss:", trust_path("db"), NULL);
+	else if (g_str_equal(param->store, "firefox"))
+		store = g_strconcat("firefox:", profile, NULL);
+	else
+		store = g_strdup("system");
+	server = ct_test_server_start("tomcat", certs, NULL);
+	port = g_strdup_printf("%u", server->https_port);
+	url = g_strdup_printf("https://ucm.example.com:%s/", port);
+	rule = g_strdup_printf("ucm.example.com:%s:127.0.0.1", port);
+	trusted = trust_run("--sysroot", root, "trust", url, "--resolve", rule, "--store", store);
 	cr_assert_eq(trusted->exit_status, 0, "%s%s", trusted->out, trusted->err);
+	same = trust_run("--sysroot", root, "status", url, "--resolve", rule, "--json", NULL);
 	cr_assert_eq(same->exit_status, 0, "%s%s", same->out, same->err);
+	before = trust_status_member(same, "sha256");
+	ct_test_server_stop(server);
 
-	/* the upgrade: same names, a new certificate; the port may differ, the ledger has it */
-	server = ct_test_server_start("tomcat", certs, regenerate);
-	url2 = g_strdup_printf("https://ucm.example.com:%u/", server->https_port);
-	rule2 = g_strdup_printf("ucm.example.com:%u:127.0.0.1", server->https_port);
-	changed = trust_run("status", url2, "--resolve", rule2, NULL, NULL, NULL, NULL);
+	{
+		const gchar *regenerate[] = {"--https-port", port, "--regenerate", NULL};
+		server = ct_test_server_start("tomcat", certs, regenerate);
+	}
+	changed = trust_run("--sysroot", root, "status", url, "--resolve", rule, "--json", NULL);
 	ct_test_server_stop(server);
 	cr_assert_eq(changed->exit_status, 4, "%s%s", changed->out, changed->err);
+	verdict = trust_status_member(changed, "status");
+	now_sha = trust_status_member(changed, "sha256");
+	trusted_sha = trust_status_member(changed, "trusted_sha256");
+	cr_assert_str_eq(verdict, "changed", "%s", changed->out);
+	cr_assert_str_eq(trusted_sha, before, "status names what was trusted");
+	cr_assert_str_neq(now_sha, before, "the server kept its certificate");
 }
 
 Test(trust, list_shows_what_was_trusted)

@@ -288,6 +288,14 @@ ct_cmd_list(CtCli *cli, gint argc, gchar **argv, GError **error)
 		json_builder_set_member_name(builder, "nickname");
 		json_builder_add_string_value(builder,
 					      entry->nickname != NULL ? entry->nickname : "");
+		json_builder_set_member_name(builder, "names");
+		json_builder_begin_array(builder);
+		if (entry->host != NULL)
+			json_builder_add_string_value(builder, entry->host);
+		for (guint n = 0;
+		     entry->host == NULL && entry->names != NULL && entry->names[n] != NULL; n++)
+			json_builder_add_string_value(builder, entry->names[n]);
+		json_builder_end_array(builder);
 		json_builder_set_member_name(builder, "days_left");
 		json_builder_add_int_value(builder, days);
 		json_builder_end_object(builder);
@@ -300,6 +308,11 @@ ct_cmd_list(CtCli *cli, gint argc, gchar **argv, GError **error)
 					   : (entry->nickname != NULL ? entry->nickname : ""),
 				       subject, entry->sha256, days >= 0 ? "expires in" : "expired",
 				       days >= 0 ? days : -days);
+		if (entry->host == NULL && entry->names != NULL && entry->names[0] != NULL) {
+			g_autofree gchar *joined = g_strjoinv(", ", entry->names);
+			g_autofree gchar *shown = ct_cli_escape(joined);
+			g_string_append_printf(out, "  for %s\n", shown);
+		}
 	}
 	json_builder_end_array(builder);
 	json_builder_end_object(builder);
@@ -420,7 +433,7 @@ ct_cmd_status(CtCli *cli, gint argc, gchar **argv, GError **error)
 	entries = ct_ledger_get_entries(ledger);
 	for (guint i = 0; name != NULL && i < entries->len && ours->len == 0; i++) {
 		CtLedgerEntry *entry = g_ptr_array_index(entries, i);
-		if (g_strcmp0(entry->host, name) == 0 && ct_store_selects(stores, entry))
+		if (ct_ledger_entry_has_name(entry, name) && ct_store_selects(stores, entry))
 			trusted_sha = g_strdup(entry->for_sha256);
 	}
 	days = (leaf->not_after - g_get_real_time() / G_USEC_PER_SEC) / (24 * 60 * 60);
