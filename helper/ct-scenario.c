@@ -48,9 +48,9 @@ static const gchar *const ct_scenario_files[] =
     {"server",		 "pem",	       "der", "root-pem", "root-der", "intermediate-pem",
      "intermediate-der", "full-chain", NULL};
 static const gchar *const ct_scenario_actions[] = {"exception", "nss", "anchor", "none", NULL};
-static const gchar *const ct_scenario_verdicts[] = {"loads",   "name-mismatch",	   "no-san",
-						    "expired", "ca-as-end-entity", "untrusted",
-						    NULL};
+static const gchar *const ct_scenario_verdicts[] =
+    {"loads",	  "name-mismatch",   "no-san", "expired", "ca-as-end-entity",
+     "untrusted", "if-issued-by-it", NULL};
 
 /* the words that end a list of names or stores */
 static const gchar *const ct_scenario_keywords[] = {"expect", "todo",	  "path",  "name",  "from",

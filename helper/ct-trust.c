@@ -13,6 +13,10 @@
 #include "ct-system-store.h"
 #include "ct-trust.h"
 
+/* what a refusal to trust a CA without --allow-ca says */
+#define CT_TRUST_CA_ADVICE \
+	"trusting a CA lets it vouch for any site: add --allow-ca if that is what you want"
+
 void
 ct_store_free(CtStore *store)
 {
@@ -209,6 +213,16 @@ ct_trust_is_valid_now(const CtCertificate *certificate)
 	return certificate->not_before <= now && now <= certificate->not_after;
 }
 
+/* a CA's own certificate given on its own (the root file an administrator hands out): no
+ * server presents it, it is there to be trusted as a CA */
+static gboolean
+ct_trust_is_lone_ca(CtChain *chain)
+{
+	CtCertificate *leaf = ct_chain_get_leaf(chain);
+	return chain->peer == NULL && chain->certificates->len == 1 && leaf->self_signed &&
+	       leaf->ca_capable && !leaf->has_san;
+}
+
 static void
 ct_trust_predict(CtTrustStep *step, CtTrustPlan *plan, const gchar *browser, gboolean override)
 {
@@ -224,6 +238,9 @@ ct_trust_predict(CtTrustStep *step, CtTrustPlan *plan, const gchar *browser, gbo
 
 		if (step->action == CT_TRUST_ACTION_NONE)
 			verdict = "untrusted";
+		else if (ct_trust_is_lone_ca(plan->chain))
+			/* the server's own certificate decides: what this CA issued loads */
+			verdict = "if-issued-by-it";
 		else if (override)
 			verdict = "loads"; /* an exception covers the name it was made for */
 		else if (step->store->kind != CT_STORE_SYSTEM && !check->strict.match)
@@ -290,6 +307,19 @@ ct_trust_decide_firefox(CtTrustStep *step, CtTrustPlan *plan, CtTrustMode mode, 
 	CtCertificate *leaf = ct_chain_get_leaf(plan->chain);
 	CtCertificate *root = ct_trust_get_root(plan->chain);
 
+	if (ct_trust_is_lone_ca(plan->chain)) {
+		if (mode != CT_TRUST_MODE_ANCHOR)
+			ct_trust_refuse(step, CT_ERROR_REFUSED,
+					"a CA's certificate, not a server's: a Firefox exception "
+					"holds the certificate a server presents; use --mode "
+					"anchor --allow-ca to trust the CA");
+		else if (!allow_ca)
+			ct_trust_refuse(step, CT_ERROR_REFUSED, CT_TRUST_CA_ADVICE);
+		else
+			ct_trust_plan_nss(step, leaf, "C,,");
+		ct_trust_predict(step, plan, "firefox", FALSE);
+		return;
+	}
 	if (mode != CT_TRUST_MODE_ANCHOR) {
 		g_autoptr(GString) joined = g_string_new(NULL);
 		step->action = CT_TRUST_ACTION_OVERRIDE;
@@ -322,10 +352,8 @@ ct_trust_decide_firefox(CtTrustStep *step, CtTrustPlan *plan, CtTrustMode mode, 
 				"the server does not send its root CA: give the root's file as "
 				"SOURCE, or use --mode exception");
 	else if (!allow_ca)
-		ct_trust_refuse(
-		    step, CT_ERROR_REFUSED,
-		    "trusting the issuing CA lets it vouch for any site: add --allow-ca "
-		    "if that is what you want, or use --mode exception");
+		ct_trust_refuse(step, CT_ERROR_REFUSED,
+				CT_TRUST_CA_ADVICE ", or use --mode exception");
 	else
 		ct_trust_plan_nss(step, root, "C,,");
 	ct_trust_predict(step, plan, "firefox", FALSE);
@@ -337,7 +365,11 @@ ct_trust_decide_chromium(CtTrustStep *step, CtTrustPlan *plan, gboolean allow_ca
 	CtCertificate *leaf = ct_chain_get_leaf(plan->chain);
 	CtCertificate *root = ct_trust_get_root(plan->chain);
 
-	if (!leaf->has_san)
+	if (ct_trust_is_lone_ca(plan->chain) && !allow_ca)
+		ct_trust_refuse(step, CT_ERROR_REFUSED, CT_TRUST_CA_ADVICE);
+	else if (ct_trust_is_lone_ca(plan->chain))
+		ct_trust_plan_nss(step, leaf, "C,,");
+	else if (!leaf->has_san)
 		ct_trust_refuse(step, CT_ERROR_REFUSED,
 				"the certificate has no subjectAltName: Chromium refuses it as "
 				"ERR_CERT_COMMON_NAME_INVALID whatever the trust (open --session "

@@ -204,6 +204,48 @@ Test(trust, chain_trusts_the_root_only_with_allow_ca)
 	cr_assert_eq(by_root->exit_status, 0, "%s", by_root->err);
 }
 
+/* the root CA's file on its own (no subjectAltName: no server presents it) is a CA to trust
+ * with --allow-ca, as an anchor C,, in an NSS db; never a Firefox exception */
+Test(trust, root_file_alone_is_a_ca_anchor_only_with_allow_ca)
+{
+	g_autofree gchar *db = trust_path("db");
+	g_autofree gchar *store = g_strconcat("nss:", db, NULL);
+	g_autofree gchar *firefox = g_strconcat("firefox:", profile, NULL);
+	g_autofree gchar *ca = ct_test_data_path("ca.pem");
+	g_autofree gchar *overrides = g_build_filename(profile, "cert_override.txt", NULL);
+	g_autoptr(CtTestRun) refused = trust_run("trust", ca, "--store", store, "--name",
+						 "ucm.example.com:8443", NULL, NULL);
+	g_autofree gchar *cert9 = g_build_filename(db, "cert9.db", NULL);
+	gboolean written = g_file_test(cert9, G_FILE_TEST_EXISTS);
+	g_autoptr(CtTestRun) exception = trust_run("trust", ca, "--store", firefox, "--name",
+						   "ucm.example.com:8443", "--allow-ca", NULL);
+	g_autoptr(CtTestRun) anchor = trust_run("trust", ca, "--store", store, "--name",
+						"ucm.example.com:8443", "--allow-ca", "--json");
+	g_autofree gchar *listing = trust_certutil_list(db);
+	g_autoptr(JsonNode) root = NULL;
+	JsonArray *stores;
+	JsonObject *step;
+	JsonObject *prediction;
+
+	cr_assert_eq(refused->exit_status, 6, "%s%s", refused->out, refused->err);
+	cr_assert_not_null(strstr(refused->out, "--allow-ca"), "%s", refused->out);
+	cr_assert_null(strstr(refused->out, "subjectAltName"), "%s", refused->out);
+	cr_assert_not(written, "a refused trust created %s", cert9);
+	cr_assert_eq(exception->exit_status, 6, "%s%s", exception->out, exception->err);
+	cr_assert_not_null(strstr(exception->out, "--mode anchor"), "%s", exception->out);
+	cr_assert_not(g_file_test(overrides, G_FILE_TEST_EXISTS), "an exception was written");
+
+	cr_assert_eq(anchor->exit_status, 0, "%s%s", anchor->out, anchor->err);
+	cr_assert_not_null(strstr(listing, "certtrust-certtrust_Test_Root_CA-"), "%s", listing);
+	cr_assert_not_null(strstr(listing, "C,,"), "%s", listing);
+	root = ct_test_parse_one_json_document(anchor->out);
+	stores = json_object_get_array_member(json_node_get_object(root), "stores");
+	step = json_array_get_object_element(stores, 0);
+	prediction =
+	    json_array_get_object_element(json_object_get_array_member(step, "predictions"), 0);
+	cr_assert_str_eq(json_object_get_string_member(prediction, "verdict"), "if-issued-by-it");
+}
+
 Test(trust, running_firefox_is_refused_and_its_file_untouched)
 {
 	g_autofree gchar *lock = g_build_filename(profile, "lock", NULL);
