@@ -213,14 +213,16 @@ ct_trust_is_valid_now(const CtCertificate *certificate)
 	return certificate->not_before <= now && now <= certificate->not_after;
 }
 
-/* a CA's own certificate given on its own (the root file an administrator hands out): no
- * server presents it, it is there to be trusted as a CA */
+/* a CA's own certificate given on its own (the root file an administrator hands out): a
+ * file with one self-signed CA:TRUE certificate and no subjectAltName. No server can be
+ * reached through it by name, it is there to be trusted as a CA. (A v1 server certificate
+ * can sign others too, but it says nothing of being a CA: it is not one of these.) */
 static gboolean
 ct_trust_is_lone_ca(CtChain *chain)
 {
 	CtCertificate *leaf = ct_chain_get_leaf(chain);
 	return chain->peer == NULL && chain->certificates->len == 1 && leaf->self_signed &&
-	       leaf->ca_capable && !leaf->has_san;
+	       leaf->basic_ca && !leaf->has_san;
 }
 
 static void

@@ -535,8 +535,10 @@ ct_nssdb_parse_extension(CtCertificate *certificate, CERTCertExtension *ext)
 		break;
 	case SEC_OID_X509_BASIC_CONSTRAINTS:
 		extension->value = ct_nssdb_decode_basic_constraints(&ext->value, &is_ca);
-		if (is_ca)
+		if (is_ca) {
 			certificate->ca_capable = TRUE;
+			certificate->basic_ca = TRUE;
+		}
 		break;
 	case SEC_OID_X509_CRL_DIST_POINTS:
 		extension->value = ct_nssdb_decode_crl_dp(certificate, &ext->value);

@@ -36,6 +36,7 @@ typedef struct {
 					and HPKP pins take) */
 	gboolean self_signed;	     /* issuer == subject and the own key verifies the signature */
 	gboolean ca_capable;	     /* CA:TRUE, keyCertSign, or a v1 certificate */
+	gboolean basic_ca;	     /* basicConstraints says CA:TRUE */
 	gboolean has_san;	     /* a subjectAltName extension is present */
 	GPtrArray *san_dns;	     /* gchar*, a NUL inside an entry is written as \x00 */
 	GPtrArray *san_ip;	     /* gchar*, textual IPv4 or IPv6 */

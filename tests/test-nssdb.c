@@ -187,14 +187,17 @@ Test(nssdb, ca_power_is_detected_three_ways)
 	tomcat = ct_test_parse("tomcat.der");
 	cr_assert(tomcat->self_signed);
 	cr_assert_not(tomcat->ca_capable, "no basicConstraints and no keyCertSign is not a CA");
+	cr_assert_not(tomcat->basic_ca);
 
 	v1 = ct_test_parse("v1.pem");
 	cr_assert_eq(v1->version, 1);
 	cr_assert(v1->ca_capable, "a v1 certificate counts as a CA");
+	cr_assert_not(v1->basic_ca, "but it does not say it is one");
 	cr_assert_eq(v1->extensions->len, 0);
 
 	ca_leaf = ct_test_parse("ca-leaf.pem");
 	cr_assert(ca_leaf->ca_capable);
+	cr_assert(ca_leaf->basic_ca, "basicConstraints CA:TRUE");
 	cr_assert(ca_leaf->self_signed);
 }
 
