@@ -9,10 +9,12 @@
 
 #define CT_SCENARIO_TIMEOUT_S 120
 #define CT_SCENARIO_BROWSER_TIMEOUT_S 300
-#define CT_SCENARIO_SERVE_TIMEOUT_S 60
 #define CT_SCENARIO_STOP_GRACE_S 15
 #define CT_SCENARIO_MAX_OUTPUT 2000
 #define CT_SCENARIO_NET_TIMEOUT_S 10
+
+/* the scenario's `certtrust serve`, running in a thread of its own */
+typedef struct _CtScenarioServer CtScenarioServer;
 
 /* one scenario being run */
 typedef struct {
@@ -27,8 +29,7 @@ typedef struct {
 	gchar *nss_dir;	    /* the `nss` store */
 	gchar **envp;	    /* every subprocess's environment */
 	GPtrArray *resolve; /* gchar* NAME:PORT:127.0.0.1 */
-	GSubprocess *serve;
-	guint serve_starts;
+	CtScenarioServer *serve;
 	guint https_port;
 	guint http_port;
 	gchar *sha256;	       /* of the leaf the server presents */

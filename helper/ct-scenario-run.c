@@ -14,6 +14,7 @@
 #include "ct-escape.h"
 #include "ct-nssdb.h"
 #include "ct-scenario-private.h"
+#include "ct-serve.h"
 
 /* the Firefox profile every scenario's HOME has */
 #define CT_SCENARIO_FIREFOX_PROFILE "scenario.default-esr"
@@ -133,7 +134,6 @@ typedef struct {
 	GCancellable *cancellable;
 	GBytes *out;
 	GBytes *err;
-	gchar *line;
 	GError *error;
 } CtScenarioWait;
 
@@ -143,7 +143,6 @@ ct_scenario_wait_clear(CtScenarioWait *wait)
 	g_clear_object(&wait->cancellable);
 	g_clear_pointer(&wait->out, g_bytes_unref);
 	g_clear_pointer(&wait->err, g_bytes_unref);
-	g_clear_pointer(&wait->line, g_free);
 	g_clear_error(&wait->error);
 }
 
@@ -178,15 +177,6 @@ ct_scenario_communicated_cb(GObject *source, GAsyncResult *result, gpointer user
 	CtScenarioWait *wait = user_data;
 	g_subprocess_communicate_finish(G_SUBPROCESS(source), result, &wait->out, &wait->err,
 					&wait->error);
-	wait->done = TRUE;
-}
-
-static void
-ct_scenario_line_cb(GObject *source, GAsyncResult *result, gpointer user_data)
-{
-	CtScenarioWait *wait = user_data;
-	wait->line = g_data_input_stream_read_line_finish(G_DATA_INPUT_STREAM(source), result, NULL,
-							  &wait->error);
 	wait->done = TRUE;
 }
 
@@ -561,15 +551,15 @@ ct_scenario_complete_files(CtScenarioRun *run)
 	}
 }
 
-/* the chain the server presents, as a file: serve's copies of the certificates its JSON
- * lists (checked by fingerprint), leaf first. Steps read it as a browser's dialog holds
+/* the chain the server presents, as a file: serve's copies of the certificates it
+ * presents (checked by fingerprint), leaf first. Steps read it as a browser's dialog holds
  * the certificate of the first access, without a TLS connection each */
 static gboolean
-ct_scenario_write_presented(CtScenarioRun *run, JsonArray *certificates, GError **error)
+ct_scenario_write_presented(CtScenarioRun *run, CtChain *chain, GError **error)
 {
 	const gchar *copies[][2] = {{"der", "pem"}, {"intermediate-der", "intermediate-pem"}};
 	g_autoptr(GString) text = g_string_new(NULL);
-	guint count = json_array_get_length(certificates);
+	guint count = chain->certificates->len;
 
 	if (count > G_N_ELEMENTS(copies)) {
 		g_set_error(error, CT_ERROR, CT_ERROR_INVALID_DATA,
@@ -578,15 +568,13 @@ ct_scenario_write_presented(CtScenarioRun *run, JsonArray *certificates, GError 
 		return FALSE;
 	}
 	for (guint i = 0; i < count; i++) {
-		JsonObject *certificate = ct_scenario_json_object(
-		    json_array_get_element(certificates, i));
+		CtCertificate *certificate = g_ptr_array_index(chain->certificates, i);
 		g_autofree gchar *sha256 = ct_scenario_file_sha256(
 		    g_hash_table_lookup(run->files, copies[i][0]));
 		const gchar *pem = g_hash_table_lookup(run->files, copies[i][1]);
 		g_autofree gchar *contents = NULL;
 
-		if (sha256 == NULL || pem == NULL ||
-		    g_strcmp0(sha256, ct_scenario_json_string(certificate, "sha256")) != 0 ||
+		if (sha256 == NULL || pem == NULL || g_strcmp0(sha256, certificate->sha256) != 0 ||
 		    !g_file_get_contents(pem, &contents, NULL, NULL)) {
 			g_set_error(
 			    error, CT_ERROR, CT_ERROR_INVALID_DATA,
@@ -605,132 +593,145 @@ ct_scenario_write_presented(CtScenarioRun *run, JsonArray *certificates, GError 
 	return TRUE;
 }
 
-/* what serve printed when it was ready */
-static gboolean
-ct_scenario_serve_read(CtScenarioRun *run, JsonObject *root, GError **error)
-{
-	JsonObject *files = NULL;
-	g_autoptr(GList) members = NULL;
-	JsonArray *certificates = ct_scenario_json_array(root, "certificates");
-	JsonObject *leaf = NULL;
-	guint https_port = ct_scenario_url_port(ct_scenario_json_string(root, "https_url"));
-	guint http_port = ct_scenario_url_port(ct_scenario_json_string(root, "http_url"));
+/* the server's own thread: its main loop serves while the scenario's thread runs a step,
+ * whether that step waits for a process or does its own blocking I/O */
+struct _CtScenarioServer {
+	CtServeOptions options;
+	GMainContext *context;
+	GMainLoop *loop;
+	GThread *thread;
+	GMutex lock;
+	GCond cond;
+	gboolean ready;
+	CtServer *server;
+	GError *error;
+};
 
-	if (json_object_has_member(root, "files"))
-		files = ct_scenario_json_object(json_object_get_member(root, "files"));
-	if (certificates != NULL && json_array_get_length(certificates) > 0)
-		leaf = ct_scenario_json_object(json_array_get_element(certificates, 0));
-	if (files == NULL || leaf == NULL || https_port == 0 || http_port == 0 ||
-	    ct_scenario_json_string(leaf, "sha256") == NULL) {
-		g_set_error_literal(error, CT_ERROR, CT_ERROR_INVALID_DATA,
-				    "serve printed no URLs, files or certificate");
-		return FALSE;
+static gpointer
+ct_scenario_server_thread(gpointer data)
+{
+	CtScenarioServer *self = data;
+	CtServer *server;
+	GError *error = NULL;
+
+	g_main_context_push_thread_default(self->context);
+	g_mutex_lock(&ct_scenario_nss_lock);
+	server = ct_server_new(&self->options, &error);
+	g_mutex_unlock(&ct_scenario_nss_lock);
+	g_mutex_lock(&self->lock);
+	self->server = server;
+	self->error = error;
+	self->ready = TRUE;
+	g_cond_signal(&self->cond);
+	g_mutex_unlock(&self->lock);
+	if (server != NULL)
+		g_main_loop_run(self->loop);
+	/* the listeners close here, in the thread whose context they are attached to */
+	g_clear_object(&self->server);
+	g_main_context_pop_thread_default(self->context);
+	return NULL;
+}
+
+static void
+ct_scenario_server_free(CtScenarioServer *self)
+{
+	if (self == NULL)
+		return;
+	if (self->thread != NULL) {
+		g_main_loop_quit(self->loop);
+		g_thread_join(self->thread);
 	}
-	run->https_port = https_port;
-	run->http_port = http_port;
+	g_clear_error(&self->error);
+	g_main_loop_unref(self->loop);
+	g_main_context_unref(self->context);
+	g_mutex_clear(&self->lock);
+	g_cond_clear(&self->cond);
+	g_free(self);
+}
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(CtScenarioServer, ct_scenario_server_free)
+
+/* what the server presents and the copies it wrote, once it listens */
+static gboolean
+ct_scenario_serve_read(CtScenarioRun *run, CtServer *server, GError **error)
+{
+	CtChain *chain = ct_server_get_chain(server);
+	GHashTableIter iter;
+	gpointer key;
+	gpointer value;
+
+	run->https_port = ct_scenario_url_port(ct_server_get_https_url(server));
+	run->http_port = ct_scenario_url_port(ct_server_get_http_url(server));
 	g_free(run->sha256);
-	run->sha256 = g_strdup(ct_scenario_json_string(leaf, "sha256"));
-	run->generated = ct_scenario_json_bool(root, "generated") == 1;
-	members = json_object_get_members(files);
-	for (GList *l = members; l != NULL; l = l->next) {
-		const gchar *path = ct_scenario_json_string(files, l->data);
-		if (path != NULL)
-			g_hash_table_replace(run->files, g_strdup(l->data), g_strdup(path));
-	}
+	run->sha256 = g_strdup(ct_chain_get_leaf(chain)->sha256);
+	run->generated = ct_server_get_generated(server);
+	g_hash_table_iter_init(&iter, ct_server_get_files(server));
+	while (g_hash_table_iter_next(&iter, &key, &value))
+		g_hash_table_replace(run->files, g_strdup(key), g_strdup(value));
 	ct_scenario_complete_files(run);
 	ct_scenario_update_roles(run);
 	ct_scenario_update_resolve(run);
-	return ct_scenario_write_presented(run, certificates, error);
+	return ct_scenario_write_presented(run, chain, error);
 }
 
-/* `certtrust serve --json` on loopback: port 0 on the first start, the same ports after
- * (status compares host:port); up to the "}" that ends its JSON document */
+/* `certtrust serve` on loopback, in a thread of this process (a process per scenario
+ * cost a third of the library's time): port 0 on the first start, the same ports after
+ * (status compares host:port) */
 gboolean
 ct_scenario_serve_start(CtScenarioRun *run,
 			gboolean regenerate,
 			CtScenarioStepReport *report,
 			GError **error)
 {
-	g_autoptr(GPtrArray) argv = g_ptr_array_new_with_free_func(g_free);
-	g_autoptr(GDataInputStream) out = NULL;
-	g_autoptr(GString) text = g_string_new(NULL);
-	g_autoptr(JsonParser) parser = json_parser_new();
-	g_autofree gchar *log = NULL;
-	g_autofree gchar *command = NULL;
-	g_autofree gchar *log_name = g_strdup_printf("serve-%u.log", run->serve_starts++);
-	g_auto(CtScenarioWait) wait = {0};
-	GSource *timeout;
-	gulong handler = 0;
-
-	g_ptr_array_add(argv, g_strdup(run->options->program));
-	g_ptr_array_add(argv, g_strdup("serve"));
-	g_ptr_array_add(argv, g_strdup("--json"));
-	g_ptr_array_add(argv, g_strdup("--profile"));
-	g_ptr_array_add(argv, g_strdup(run->scenario->profile));
+	g_autoptr(CtScenarioServer) self = g_new0(CtScenarioServer, 1);
+	g_autoptr(GPtrArray) names = g_ptr_array_new();
+	g_autoptr(GString) command = g_string_new("certtrust serve --profile ");
+	g_string_append(command, run->scenario->profile);
 	for (guint i = 0; i < run->scenario->names->len; i++) {
-		g_ptr_array_add(argv, g_strdup("--name"));
-		g_ptr_array_add(argv, g_strdup(g_ptr_array_index(run->scenario->names, i)));
+		g_ptr_array_add(names, g_ptr_array_index(run->scenario->names, i));
+		g_string_append_printf(command, " --name %s",
+				       (const gchar *)g_ptr_array_index(run->scenario->names, i));
 	}
-	g_ptr_array_add(argv, g_strdup("--https-port"));
-	g_ptr_array_add(argv, g_strdup_printf("%u", run->https_port));
-	g_ptr_array_add(argv, g_strdup("--http-port"));
-	g_ptr_array_add(argv, g_strdup_printf("%u", run->http_port));
-	g_ptr_array_add(argv, g_strdup("--cert-dir"));
-	g_ptr_array_add(argv, g_strdup(run->cert_dir));
-	if (regenerate)
-		g_ptr_array_add(argv, g_strdup("--regenerate"));
-	g_ptr_array_add(argv, NULL);
-	command = ct_scenario_quote_argv(argv);
+	g_ptr_array_add(names, NULL);
+	g_string_append_printf(command,
+			       " --https-port %u --http-port %u --cert-dir %s%s (in the "
+			       "runner)",
+			       run->https_port, run->http_port, run->cert_dir,
+			       regenerate ? " --regenerate" : "");
 	if (report != NULL)
-		ct_scenario_add_command(report, command);
+		ct_scenario_add_command(report, command->str);
 
-	log = g_build_filename(run->dir, log_name, NULL);
-	run->serve = ct_scenario_spawn(run, argv, G_SUBPROCESS_FLAGS_STDOUT_PIPE, log, error);
-	if (run->serve == NULL)
-		return FALSE;
-	out = g_data_input_stream_new(g_subprocess_get_stdout_pipe(run->serve));
-	timeout = ct_scenario_wait_start(run, &wait, CT_SCENARIO_SERVE_TIMEOUT_S, &handler);
-	for (;;) {
-		wait.done = FALSE;
-		g_data_input_stream_read_line_async(out, G_PRIORITY_DEFAULT, wait.cancellable,
-						    ct_scenario_line_cb, &wait);
-		ct_scenario_iterate(run, &wait);
-		if (wait.line == NULL)
-			break;
-		g_string_append_printf(text, "%s\n", wait.line);
-		if (g_strcmp0(wait.line, "}") == 0)
-			break;
-		g_clear_pointer(&wait.line, g_free);
-	}
-	ct_scenario_wait_stop(run, timeout, handler);
-	if (wait.line == NULL) {
-		g_autofree gchar *said = NULL;
-		g_autofree gchar *last = NULL;
-		if (wait.error != NULL || wait.timed_out)
-			return ct_scenario_set_wait_error(&wait, "serve's start",
-							  CT_SCENARIO_SERVE_TIMEOUT_S, error);
-		g_file_get_contents(log, &said, NULL, NULL);
-		last = ct_scenario_last_line(said);
-		g_set_error(error, CT_ERROR, CT_ERROR_FAILED, "%s stopped: %s", command, last);
+	self->options.profile = run->scenario->profile;
+	self->options.names = (const gchar *const *)names->pdata;
+	self->options.listen = "127.0.0.1";
+	self->options.https_port = (gint)run->https_port;
+	self->options.http_port = (gint)run->http_port;
+	self->options.cert_dir = run->cert_dir;
+	self->options.regenerate = regenerate;
+	self->context = g_main_context_new();
+	self->loop = g_main_loop_new(self->context, FALSE);
+	g_mutex_init(&self->lock);
+	g_cond_init(&self->cond);
+	self->thread = g_thread_new("ct-scenario-serve", ct_scenario_server_thread, self);
+	/* making a certificate takes a moment; nothing in it waits on the network */
+	g_mutex_lock(&self->lock);
+	while (!self->ready)
+		g_cond_wait(&self->cond, &self->lock);
+	g_mutex_unlock(&self->lock);
+	if (self->server == NULL) {
+		g_propagate_prefixed_error(error, g_steal_pointer(&self->error),
+					   "%s: ", command->str);
 		return FALSE;
 	}
-	if (!json_parser_load_from_data(parser, text->str, -1, error) ||
-	    ct_scenario_json_object(json_parser_get_root(parser)) == NULL) {
-		g_prefix_error(error, "serve's JSON: ");
-		ct_error_convert(error);
+	if (!ct_scenario_serve_read(run, self->server, error))
 		return FALSE;
-	}
-	return ct_scenario_serve_read(run, json_node_get_object(json_parser_get_root(parser)),
-				      error);
+	run->serve = g_steal_pointer(&self);
+	return TRUE;
 }
 
 void
 ct_scenario_serve_stop(CtScenarioRun *run)
 {
-	if (run->serve == NULL)
-		return;
-	ct_scenario_stop_process(run, run->serve);
-	g_clear_object(&run->serve);
+	g_clear_pointer(&run->serve, ct_scenario_server_free);
 }
 
 /* the isolated world: HOME, XDG dirs, a Firefox profile, Chromium's db, the OS store */
