@@ -26,30 +26,14 @@ verify_path(const gchar *name)
 static void
 verify_setup(void)
 {
-	g_autofree gchar *home = NULL;
-	g_autofree gchar *ini_dir = NULL;
-	g_autofree gchar *ini = NULL;
 	g_autofree gchar *browser_tmp = NULL;
 
 	tmpdir = ct_test_tmpdir_new();
-	home = verify_path("home");
-	g_setenv("HOME", home, TRUE);
-	g_setenv("XDG_CONFIG_HOME", verify_path("home/.config"), TRUE);
-	g_setenv("XDG_DATA_HOME", verify_path("home/.local/share"), TRUE);
-	g_setenv("XDG_STATE_HOME", verify_path("home/.local/state"), TRUE);
+	profile = ct_test_private_home(tmpdir);
 	/* the browsers' throwaway dirs land here, where a test can look for leftovers */
 	browser_tmp = verify_path("tmp");
 	cr_assert_eq(g_mkdir_with_parents(browser_tmp, 0700), 0);
 	g_setenv("TMPDIR", browser_tmp, TRUE);
-	ini_dir = g_build_filename(home, ".mozilla", "firefox", NULL);
-	profile = g_build_filename(ini_dir, "abcd.default-esr", NULL);
-	cr_assert_eq(g_mkdir_with_parents(profile, 0700), 0);
-	ini = g_build_filename(ini_dir, "profiles.ini", NULL);
-	cr_assert(g_file_set_contents(ini,
-				      "[Profile0]\nName=default-esr\nIsRelative=1\n"
-				      "Path=abcd.default-esr\nDefault=1\n\n[General]\n"
-				      "StartWithLastProfile=1\nVersion=2\n",
-				      -1, NULL));
 }
 
 static void

@@ -32,27 +32,10 @@ flow_path(const gchar *name)
 static void
 flow_setup(void)
 {
-	g_autofree gchar *home = NULL;
-	g_autofree gchar *ini_dir = NULL;
-	g_autofree gchar *ini = NULL;
-
 	tmpdir = ct_test_tmpdir_new();
-	home = flow_path("home");
-	g_setenv("HOME", home, TRUE);
-	g_setenv("XDG_CONFIG_HOME", flow_path("home/.config"), TRUE);
-	g_setenv("XDG_DATA_HOME", flow_path("home/.local/share"), TRUE);
-	g_setenv("XDG_STATE_HOME", flow_path("home/.local/state"), TRUE);
+	profile = ct_test_private_home(tmpdir);
 	/* no real browser in this suite: the Firefox session fails as "not installed" */
 	g_setenv("CT_FIREFOX", "/nonexistent/firefox-esr", TRUE);
-	ini_dir = g_build_filename(home, ".mozilla", "firefox", NULL);
-	profile = g_build_filename(ini_dir, "abcd.default-esr", NULL);
-	cr_assert_eq(g_mkdir_with_parents(profile, 0700), 0);
-	ini = g_build_filename(ini_dir, "profiles.ini", NULL);
-	cr_assert(g_file_set_contents(ini,
-				      "[Profile0]\nName=default-esr\nIsRelative=1\n"
-				      "Path=abcd.default-esr\nDefault=1\n\n[General]\n"
-				      "StartWithLastProfile=1\nVersion=2\n",
-				      -1, NULL));
 	/* the OS store: a Fedora layout, where certtrust writes the anchor file only */
 	sysroot = flow_path("sysroot");
 	anchors = g_build_filename(sysroot, "etc/pki/ca-trust/source/anchors", NULL);

@@ -26,26 +26,8 @@ trust_path(const gchar *name)
 static void
 trust_setup(void)
 {
-	g_autofree gchar *home = NULL;
-	g_autofree gchar *ini_dir = NULL;
-	g_autofree gchar *ini = NULL;
-
 	tmpdir = ct_test_tmpdir_new();
-	home = trust_path("home");
-	/* everything certtrust resolves comes from these */
-	g_setenv("HOME", home, TRUE);
-	g_setenv("XDG_CONFIG_HOME", trust_path("home/.config"), TRUE);
-	g_setenv("XDG_DATA_HOME", trust_path("home/.local/share"), TRUE);
-	g_setenv("XDG_STATE_HOME", trust_path("home/.local/state"), TRUE);
-	ini_dir = g_build_filename(home, ".mozilla", "firefox", NULL);
-	profile = g_build_filename(ini_dir, "abcd.default-esr", NULL);
-	cr_assert_eq(g_mkdir_with_parents(profile, 0700), 0);
-	ini = g_build_filename(ini_dir, "profiles.ini", NULL);
-	cr_assert(g_file_set_contents(ini,
-				      "[Profile0]\nName=default-esr\nIsRelative=1\n"
-				      "Path=abcd.default-esr\nDefault=1\n\n[General]\n"
-				      "StartWithLastProfile=1\nVersion=2\n",
-				      -1, NULL));
+	profile = ct_test_private_home(tmpdir);
 }
 
 static void

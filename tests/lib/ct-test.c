@@ -65,6 +65,30 @@ ct_test_tmpdir_remove(const gchar *path)
 	ct_test_remove_tree(path);
 }
 
+gchar *
+ct_test_private_home(const gchar *dir)
+{
+	g_autofree gchar *home = g_build_filename(dir, "home", NULL);
+	g_autofree gchar *config = g_build_filename(home, ".config", NULL);
+	g_autofree gchar *data = g_build_filename(home, ".local", "share", NULL);
+	g_autofree gchar *state = g_build_filename(home, ".local", "state", NULL);
+	g_autofree gchar *ini_dir = g_build_filename(home, ".mozilla", "firefox", NULL);
+	g_autofree gchar *ini = g_build_filename(ini_dir, "profiles.ini", NULL);
+	gchar *profile = g_build_filename(ini_dir, "abcd.default-esr", NULL);
+
+	g_setenv("HOME", home, TRUE);
+	g_setenv("XDG_CONFIG_HOME", config, TRUE);
+	g_setenv("XDG_DATA_HOME", data, TRUE);
+	g_setenv("XDG_STATE_HOME", state, TRUE);
+	cr_assert_eq(g_mkdir_with_parents(profile, 0700), 0);
+	cr_assert(g_file_set_contents(ini,
+				      "[Profile0]\nName=default-esr\nIsRelative=1\n"
+				      "Path=abcd.default-esr\nDefault=1\n\n[General]\n"
+				      "StartWithLastProfile=1\nVersion=2\n",
+				      -1, NULL));
+	return profile;
+}
+
 void
 ct_test_run_free(CtTestRun *run)
 {

@@ -19,6 +19,11 @@ ct_test_tmpdir_new(void);
 void
 ct_test_tmpdir_remove(const gchar *path);
 
+/* a desktop user's HOME under dir: HOME and the XDG dirs set to dir/home/..., and a
+ * Firefox profile registered in profiles.ini as the default; returns the profile's path */
+gchar *
+ct_test_private_home(const gchar *dir); /* (transfer full) */
+
 typedef struct {
 	gint exit_status;
 	gchar *out; /* stdout */
