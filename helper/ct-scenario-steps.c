@@ -1039,6 +1039,117 @@ ct_scenario_step_soap(CtScenarioRun *run,
 	return TRUE;
 }
 
+/* the exit status a flow's outcome comes with (certtrust flow --help) */
+static gint
+ct_scenario_flow_exit_status(const gchar *outcome)
+{
+	const gchar *ok[] = {"trusted", "session", "no-warning", NULL};
+	const gchar *negative[] = {"blocked", "name-mismatch", NULL};
+
+	if (g_strv_contains(ok, outcome))
+		return 0;
+	if (g_strv_contains(negative, outcome))
+		return 4;
+	if (g_strcmp0(outcome, "refused") == 0)
+		return 6;
+	if (g_strcmp0(outcome, "not-found") == 0)
+		return 3;
+	return 1;
+}
+
+/* regular files in dir, -1 when it cannot be read */
+static gint
+ct_scenario_count_files(const gchar *dir)
+{
+	g_autoptr(GDir) listing = g_dir_open(dir, 0, NULL);
+	const gchar *name;
+	gint count = 0;
+
+	if (listing == NULL)
+		return -1;
+	while ((name = g_dir_read_name(listing)) != NULL) {
+		g_autofree gchar *path = g_build_filename(dir, name, NULL);
+		if (g_file_test(path, G_FILE_TEST_IS_REGULAR))
+			count++;
+	}
+	return count;
+}
+
+/* certtrust flow BROWSER URL: the whole procedure, its dialogs and its outcome */
+static gboolean
+ct_scenario_step_flow(CtScenarioRun *run,
+		      const CtScenarioStep *step,
+		      CtScenarioStepReport *report,
+		      GError **error)
+{
+	g_autofree gchar *url = ct_scenario_url(run, ct_scenario_first_name(run), NULL);
+	g_autofree gchar *dir_name = g_strdup_printf("export-%u", ++run->exports);
+	g_autofree gchar *dir = g_build_filename(run->dir, dir_name, NULL);
+	g_autoptr(GPtrArray) args = g_ptr_array_new_with_free_func(g_free);
+	g_auto(CtScenarioOutput) output = {0};
+	JsonObject *root;
+	JsonArray *steps;
+	gboolean mismatches;
+	guint timeout = 0;
+
+	g_ptr_array_add(args, g_strdup("flow"));
+	g_ptr_array_add(args, g_strdup(step->browser));
+	g_ptr_array_add(args, g_strdup(url));
+	for (guint i = 0; i < step->choices->len; i++) {
+		g_ptr_array_add(args, g_strdup("--choice"));
+		g_ptr_array_add(args, g_strdup(g_ptr_array_index(step->choices, i)));
+	}
+	if (step->choices->len == 0)
+		g_ptr_array_add(args, g_strdup("--yes"));
+	for (guint i = 0; i < step->names->len; i++) {
+		g_ptr_array_add(args, g_strdup("--name"));
+		g_ptr_array_add(args, ct_scenario_typed(run, g_ptr_array_index(step->names, i)));
+	}
+	if (step->allow_ca)
+		g_ptr_array_add(args, g_strdup("--allow-ca"));
+	if (step->exports) {
+		g_ptr_array_add(args, g_strdup("--export-dir"));
+		g_ptr_array_add(args, g_strdup(dir));
+	}
+	g_ptr_array_add(args, NULL);
+	if (ct_scenario_step_needs_browser(step))
+		timeout = run->options->timeout > 0 ? run->options->timeout
+						    : CT_SCENARIO_BROWSER_TIMEOUT_S;
+	if (!ct_scenario_certtrust(run, report, (const gchar *const *)args->pdata, TRUE, timeout,
+				   &output, error))
+		return FALSE;
+	root = ct_scenario_json_object(output.root);
+	if (root == NULL || json_object_has_member(root, "error")) {
+		ct_scenario_check_exit(report, &output,
+				       ct_scenario_flow_exit_status(step->outcome));
+		return TRUE;
+	}
+	mismatches = report->message != NULL;
+	ct_scenario_check_string(report, "outcome", step->outcome,
+				 ct_scenario_json_string(root, "outcome"));
+	steps = ct_scenario_json_array(root, "steps");
+	for (guint i = 0; i < step->dialogs->len; i++) {
+		const gchar *title = g_ptr_array_index(step->dialogs, i);
+		gboolean shown = FALSE;
+		for (guint j = 0; steps != NULL && j < json_array_get_length(steps) && !shown;
+		     j++) {
+			JsonObject *dialog = ct_scenario_json_object(
+			    json_array_get_element(steps, j));
+			shown = g_strcmp0(ct_scenario_json_string(dialog, "dialog"), title) == 0;
+		}
+		if (!shown) {
+			g_autofree gchar *what = g_strdup_printf("dialog \"%s\"", title);
+			ct_scenario_mismatch(report, what, "shown", "not shown");
+		}
+	}
+	if (step->exports)
+		ct_scenario_check_number(report, "files", step->files,
+					 ct_scenario_count_files(dir));
+	ct_scenario_check_exit_after(report, &output, !mismatches && report->message != NULL,
+				     ct_scenario_flow_exit_status(step->outcome));
+	return TRUE;
+}
+
 gboolean
 ct_scenario_run_step(CtScenarioRun *run,
 		     const CtScenarioStep *step,
@@ -1070,6 +1181,8 @@ ct_scenario_run_step(CtScenarioRun *run,
 		return ct_scenario_step_restart(run, step, report, error);
 	case CT_SCENARIO_STEP_SOAP:
 		return ct_scenario_step_soap(run, step, report, error);
+	case CT_SCENARIO_STEP_FLOW:
+		return ct_scenario_step_flow(run, step, report, error);
 	default:
 		g_set_error(error, CT_ERROR, CT_ERROR_FAILED, "step kind %u is not known",
 			    step->kind);

@@ -25,6 +25,7 @@ static const gchar *const ct_scenario_kinds[] = {
     [CT_SCENARIO_STEP_REGENERATE] = "regenerate",
     [CT_SCENARIO_STEP_RESTART] = "restart",
     [CT_SCENARIO_STEP_SOAP] = "soap",
+    [CT_SCENARIO_STEP_FLOW] = "flow",
 };
 
 static const gchar *const ct_scenario_stores[] = {"firefox", "chromium", "nss", "system", NULL};
@@ -47,14 +48,22 @@ static const gchar *const ct_scenario_roles[] = {"leaf", "intermediate", "root",
 static const gchar *const ct_scenario_files[] =
     {"server",		 "pem",	       "der", "root-pem", "root-der", "intermediate-pem",
      "intermediate-der", "full-chain", NULL};
+static const gchar *const ct_scenario_flows[] = {"ie8", "firefox3", "safari4", NULL};
+static const gchar *const ct_scenario_choices[] = {"continue", "cancel", "session", "permanent",
+						   NULL};
+static const gchar *const ct_scenario_flow_outcomes[] = {"trusted", "session",	     "no-warning",
+							 "blocked", "name-mismatch", "refused",
+							 "failed",  "not-found",     "needs-root",
+							 NULL};
 static const gchar *const ct_scenario_actions[] = {"exception", "nss", "anchor", "none", NULL};
 static const gchar *const ct_scenario_verdicts[] =
     {"loads",	  "name-mismatch",   "no-san", "expired", "ca-as-end-entity",
      "untrusted", "if-issued-by-it", NULL};
 
 /* the words that end a list of names or stores */
-static const gchar *const ct_scenario_keywords[] = {"expect", "todo",	  "path",  "name",  "from",
-						    "mode",   "allow-ca", "exact", "store", NULL};
+static const gchar *const ct_scenario_keywords[] = {"expect", "todo",	"path",	    "name",
+						    "from",   "mode",	"allow-ca", "exact",
+						    "store",  "choice", "export",   NULL};
 
 const gchar *
 ct_scenario_step_kind_to_string(CtScenarioStepKind kind)
@@ -67,7 +76,13 @@ ct_scenario_step_kind_to_string(CtScenarioStepKind kind)
 gboolean
 ct_scenario_step_needs_browser(const CtScenarioStep *step)
 {
-	return step->kind == CT_SCENARIO_STEP_VERIFY || step->kind == CT_SCENARIO_STEP_SESSION;
+	/* Firefox 3's unticked "Permanently store this exception" opens a real Firefox */
+	gboolean firefox_session = step->kind == CT_SCENARIO_STEP_FLOW &&
+				   g_strcmp0(step->browser, "firefox3") == 0 &&
+				   g_ptr_array_find_with_equal_func(step->choices, "session",
+								    g_str_equal, NULL);
+	return step->kind == CT_SCENARIO_STEP_VERIFY || step->kind == CT_SCENARIO_STEP_SESSION ||
+	       firefox_session;
 }
 
 static void
@@ -94,6 +109,8 @@ ct_scenario_step_free(CtScenarioStep *step)
 	g_ptr_array_unref(step->names);
 	g_ptr_array_unref(step->stores);
 	g_free(step->browser);
+	g_ptr_array_unref(step->choices);
+	g_ptr_array_unref(step->dialogs);
 	g_ptr_array_unref(step->paths);
 	g_free(step->mode);
 	g_free(step->from);
@@ -120,6 +137,8 @@ ct_scenario_step_new(guint line)
 
 	step->line = line;
 	step->names = g_ptr_array_new_with_free_func(g_free);
+	step->choices = g_ptr_array_new_with_free_func(g_free);
+	step->dialogs = g_ptr_array_new_with_free_func(g_free);
 	step->paths = g_ptr_array_new_with_free_func(g_free);
 	step->stores = g_ptr_array_new_with_free_func(g_free);
 	step->problems = g_ptr_array_new_with_free_func(g_free);
@@ -419,6 +438,11 @@ ct_scenario_parse_operands(CtScenarioCursor *cursor, CtScenarioStep *step, GErro
 		if (!ct_scenario_take_name(cursor, step->names, error))
 			return FALSE;
 		break;
+	case CT_SCENARIO_STEP_FLOW:
+		if (!ct_scenario_take_word(cursor, "a browser's flow", ct_scenario_flows,
+					   &step->browser, error))
+			return FALSE;
+		break;
 	case CT_SCENARIO_STEP_ACCESS:
 	case CT_SCENARIO_STEP_SHOW:
 	case CT_SCENARIO_STEP_TRUST:
@@ -463,10 +487,19 @@ ct_scenario_parse_operands(CtScenarioCursor *cursor, CtScenarioStep *step, GErro
 		} else if (kind == CT_SCENARIO_STEP_TRUST && ct_scenario_accept(cursor, "mode")) {
 			if (!ct_scenario_take_word(cursor, "a mode", modes, &step->mode, error))
 				return FALSE;
-		} else if (kind == CT_SCENARIO_STEP_TRUST &&
+		} else if ((kind == CT_SCENARIO_STEP_TRUST || kind == CT_SCENARIO_STEP_FLOW) &&
 			   ct_scenario_accept(cursor, "allow-ca")) {
 			step->allow_ca = TRUE;
-		} else if (kind == CT_SCENARIO_STEP_TRUST && ct_scenario_accept(cursor, "name")) {
+		} else if (kind == CT_SCENARIO_STEP_FLOW && ct_scenario_accept(cursor, "choice")) {
+			g_autofree gchar *choice = NULL;
+			if (!ct_scenario_take_word(cursor, "a choice", ct_scenario_choices, &choice,
+						   error))
+				return FALSE;
+			g_ptr_array_add(step->choices, g_steal_pointer(&choice));
+		} else if (kind == CT_SCENARIO_STEP_FLOW && ct_scenario_accept(cursor, "export")) {
+			step->exports = TRUE;
+		} else if ((kind == CT_SCENARIO_STEP_TRUST || kind == CT_SCENARIO_STEP_FLOW) &&
+			   ct_scenario_accept(cursor, "name")) {
 			if (!ct_scenario_take_name(cursor, step->names, error))
 				return FALSE;
 		} else if (takes_from && ct_scenario_accept(cursor, "from")) {
@@ -507,6 +540,8 @@ ct_scenario_parse_operands(CtScenarioCursor *cursor, CtScenarioStep *step, GErro
 			    [CT_SCENARIO_STEP_REGENERATE] = "the end of the line or 'todo'",
 			    [CT_SCENARIO_STEP_RESTART] = "the end of the line or 'todo'",
 			    [CT_SCENARIO_STEP_SOAP] = "'expect' or 'todo'",
+			    [CT_SCENARIO_STEP_FLOW] =
+				"'choice', 'name', 'allow-ca', 'export', 'expect' or 'todo'",
 			};
 			return ct_scenario_expected(cursor, what[kind], error);
 		}
@@ -723,6 +758,25 @@ ct_scenario_parse_expectation(CtScenarioCursor *cursor, CtScenarioStep *step, GE
 			return ct_scenario_take_number(cursor, "an HTTP status", 100, 599,
 						       &step->https_status, error);
 		return ct_scenario_expected(cursor, "'http N' or 'https N'", error);
+	case CT_SCENARIO_STEP_FLOW:
+		if (ct_scenario_in(ct_scenario_flow_outcomes, token))
+			return ct_scenario_take_word(cursor, "an outcome",
+						     ct_scenario_flow_outcomes, &step->outcome,
+						     error);
+		if (ct_scenario_accept(cursor, "files"))
+			return ct_scenario_take_number(cursor, "a file count", 0, 100, &step->files,
+						       error);
+		if (ct_scenario_accept(cursor, "dialog")) {
+			g_autofree gchar *title = NULL;
+			if (!ct_scenario_take_text(cursor, "a dialog's title", &title, error))
+				return FALSE;
+			g_ptr_array_add(step->dialogs, g_steal_pointer(&title));
+			return TRUE;
+		}
+		return ct_scenario_expected(cursor,
+					    "an outcome (trusted, session, blocked, name-mismatch, "
+					    "refused, ...), 'files N' or 'dialog TITLE'",
+					    error);
 	case CT_SCENARIO_STEP_REGENERATE:
 	case CT_SCENARIO_STEP_RESTART:
 	default:
@@ -784,13 +838,17 @@ ct_scenario_parse_step(CtScenarioCursor *cursor, CtScenarioStep **out, GError **
 	if (!ct_scenario_at_end(cursor))
 		return ct_scenario_expected(cursor, "the end of the line", error);
 	if ((step->kind == CT_SCENARIO_STEP_STATUS || step->kind == CT_SCENARIO_STEP_VERIFY ||
-	     step->kind == CT_SCENARIO_STEP_SESSION) &&
+	     step->kind == CT_SCENARIO_STEP_SESSION || step->kind == CT_SCENARIO_STEP_FLOW) &&
 	    step->outcome == NULL)
 		return ct_scenario_expected(cursor,
 					    step->kind == CT_SCENARIO_STEP_STATUS
 						? "a status after 'expect'"
+					    : step->kind == CT_SCENARIO_STEP_FLOW
+						? "the flow's outcome after 'expect'"
 						: "'loads' or 'blocked CODE' after 'expect'",
 					    error);
+	if (step->kind == CT_SCENARIO_STEP_FLOW && step->files >= 0 && !step->exports)
+		return ct_scenario_expected(cursor, "'export' before expecting files", error);
 	return TRUE;
 }
 

@@ -22,6 +22,7 @@ typedef enum {
 	CT_SCENARIO_STEP_REGENERATE, /* restart serve with --regenerate (an upgrade) */
 	CT_SCENARIO_STEP_RESTART,    /* restart serve on its saved certificate (a migration) */
 	CT_SCENARIO_STEP_SOAP,	     /* POST /axl/ over HTTP and HTTPS */
+	CT_SCENARIO_STEP_FLOW,	     /* flow ie8|firefox3|safari4: a browser's whole procedure */
 } CtScenarioStepKind;
 
 /* trust: what `predict NAME BROWSER VERDICT` wants one prediction to say */
@@ -43,29 +44,32 @@ typedef struct {
 	gchar *text; /* the step as written, without comment, whitespace folded */
 
 	/* what to do */
-	GPtrArray *names;  /* gchar*: host names or IPv4 addresses typed (may be empty) */
-	GPtrArray *stores; /* gchar*: firefox, chromium, nss, system (may be empty) */
-	gchar *browser;	   /* verify, session: firefox or chromium */
-	GPtrArray *paths;  /* access: URL paths (gchar*), none for "/" */
-	gchar *mode;	   /* trust: exception or anchor, NULL for auto */
-	gboolean allow_ca; /* trust */
-	gboolean exact;	   /* status */
-	gchar *from;	   /* trust, untrust, export, show: "server" (a TLS connection), a serve
-			      file key, "full-chain", "trusted"; NULL: the chain the server
-			      presents, from serve's copies */
-	gchar *format;	   /* export: a format or ie8, firefox3, safari4 */
-	gchar *todo;	   /* a known problem: a failure is reported as TODO, not a failure */
+	GPtrArray *names;   /* gchar*: host names or IPv4 addresses typed (may be empty) */
+	GPtrArray *stores;  /* gchar*: firefox, chromium, nss, system (may be empty) */
+	gchar *browser;	    /* verify, session: firefox or chromium; flow: ie8, firefox3, safari4 */
+	GPtrArray *choices; /* flow: --choice answers in order (gchar*); none: --yes */
+	gboolean exports;   /* flow: --export-dir */
+	GPtrArray *paths;   /* access: URL paths (gchar*), none for "/" */
+	gchar *mode;	    /* trust: exception or anchor, NULL for auto */
+	gboolean allow_ca;  /* trust */
+	gboolean exact;	    /* status */
+	gchar *from;	    /* trust, untrust, export, show: "server" (a TLS connection), a serve
+			       file key, "full-chain", "trusted"; NULL: the chain the server
+			       presents, from serve's copies */
+	gchar *format;	    /* export: a format or ie8, firefox3, safari4 */
+	gchar *todo;	    /* a known problem: a failure is reported as TODO, not a failure */
 
 	/* what must come out; unset: -1 or NULL */
 	gchar *outcome;		/* access, verify, session: loads or blocked; status: the
-				   verdict; untrust: not-found */
+				   verdict; untrust: not-found; flow: its outcome */
+	GPtrArray *dialogs;	/* flow: dialog titles the transcript must hold (gchar*) */
 	GPtrArray *problems;	/* access: exactly these problem names (gchar*) */
 	gchar *error_code;	/* verify, session: the browser's code when blocked */
 	gint http_status;	/* access; soap over HTTP */
 	gint https_status;	/* soap over HTTPS */
 	gchar *title;		/* access: the page title */
 	gint certificates;	/* access, show, export: how many certificates */
-	gint files;		/* export: how many files */
+	gint files;		/* export, flow: how many files */
 	GPtrArray *order;	/* export: leaf, intermediate, root (gchar*) */
 	gint version;		/* show */
 	gint self_signed;	/* show: 0 no, 1 yes */

@@ -61,7 +61,11 @@ Test(scenario, every_step_kind_parses_with_its_expectations)
 	    "step session firefox expect loads todo \"a known problem\"\n"
 	    "step regenerate\n"
 	    "step restart todo why\n"
-	    "step soap expect http 403 https 200\n";
+	    "step soap expect http 403 https 200\n"
+	    "step flow ie8 choice continue choice permanent name 127.0.0.1 allow-ca export expect "
+	    "name-mismatch files 3 dialog \"Security Warning\" dialog \"Certificate Import "
+	    "Wizard\"\n"
+	    "step flow firefox3 choice session expect session\n";
 	g_autoptr(CtScenario) scenario = scenario_parse_ok(text);
 	CtScenarioStep *step;
 	CtScenarioStoreResult *result;
@@ -73,7 +77,7 @@ Test(scenario, every_step_kind_parses_with_its_expectations)
 			 "IE8: install into Trusted Root, then reach it by IP");
 	cr_assert_eq(scenario->names->len, 2);
 	cr_assert_str_eq(scenario_string(scenario->names, 1), "other.example.test");
-	cr_assert_eq(scenario->steps->len, 14);
+	cr_assert_eq(scenario->steps->len, 16);
 
 	step = scenario_step(scenario, 0);
 	cr_assert_eq(step->kind, CT_SCENARIO_STEP_ACCESS);
@@ -163,6 +167,22 @@ Test(scenario, every_step_kind_parses_with_its_expectations)
 	cr_assert_eq(step->kind, CT_SCENARIO_STEP_SOAP);
 	cr_assert_eq(step->http_status, 403);
 	cr_assert_eq(step->https_status, 200);
+
+	step = scenario_step(scenario, 14);
+	cr_assert_eq(step->kind, CT_SCENARIO_STEP_FLOW);
+	cr_assert_str_eq(step->browser, "ie8");
+	cr_assert_eq(step->choices->len, 2);
+	cr_assert_str_eq(scenario_string(step->choices, 1), "permanent");
+	cr_assert_str_eq(scenario_string(step->names, 0), "127.0.0.1");
+	cr_assert(step->allow_ca);
+	cr_assert(step->exports);
+	cr_assert_str_eq(step->outcome, "name-mismatch");
+	cr_assert_eq(step->files, 3);
+	cr_assert_eq(step->dialogs->len, 2);
+	cr_assert_str_eq(scenario_string(step->dialogs, 1), "Certificate Import Wizard");
+	cr_assert_not(ct_scenario_step_needs_browser(step), "IE8's flow needs no browser");
+	cr_assert(ct_scenario_step_needs_browser(scenario_step(scenario, 15)),
+		  "Firefox 3's session opens a real Firefox");
 }
 
 Test(scenario, comments_blank_lines_and_crlf_are_ignored)
@@ -300,6 +320,16 @@ ParameterizedTestParameters(scenario, each_mistake_names_file_line_and_what_was_
 	    {"profile tomcat\nstep list expect entries 0 todo\n", 2,
 	     "expected why the step is known to fail, got the end of the line"},
 	    {"profile tomcat\nstep list expect entries 0 extra\n", 2, "expected 'entries N'"},
+	    {"profile tomcat\nstep flow ie9 expect trusted\n", 2,
+	     "expected a browser's flow (ie8, firefox3, safari4), got 'ie9'"},
+	    {"profile tomcat\nstep flow ie8 choice always expect trusted\n", 2,
+	     "expected a choice (continue, cancel, session, permanent), got 'always'"},
+	    {"profile tomcat\nstep flow safari4 expect files 3\n", 2,
+	     "expected the flow's outcome after 'expect'"},
+	    {"profile tomcat\nstep flow safari4 expect trusted files 3\n", 2,
+	     "expected 'export' before expecting files"},
+	    {"profile tomcat\nstep flow firefox3 expect trusted dialog\n", 2,
+	     "expected a dialog's title, got the end of the line"},
 	};
 	return cr_make_param_array(ScenarioBad, params, G_N_ELEMENTS(params));
 }
