@@ -716,6 +716,20 @@ ct_trust_plan_get_exit_status(CtTrustPlan *plan)
 }
 
 gboolean
+ct_trust_step_helps(const CtTrustStep *step)
+{
+	if (step->action == CT_TRUST_ACTION_NONE)
+		return FALSE;
+	for (guint i = 0; i < step->predictions->len; i++) {
+		const CtPrediction *prediction = g_ptr_array_index(step->predictions, i);
+		if (g_strcmp0(prediction->verdict, "loads") == 0 ||
+		    g_strcmp0(prediction->verdict, "if-issued-by-it") == 0)
+			return TRUE;
+	}
+	return step->predictions->len == 0;
+}
+
+gboolean
 ct_store_selects(GPtrArray *stores, const CtLedgerEntry *entry)
 {
 	if (stores == NULL)

@@ -101,6 +101,11 @@ ct_trust_plan_apply(CtTrustPlan *plan, CtLedger *ledger, gboolean dry_run);
 gint
 ct_trust_plan_get_exit_status(CtTrustPlan *plan);
 
+/* will what the step writes let its browser load the page under one of the names typed?
+ * (a write for a certificate whose names match none of them does not) */
+gboolean
+ct_trust_step_helps(const CtTrustStep *step);
+
 /* one removal of what the ledger says was written */
 typedef struct {
 	CtLedgerEntry *entry; /* (transfer full) */

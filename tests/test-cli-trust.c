@@ -228,6 +228,39 @@ Test(trust, root_file_alone_is_a_ca_anchor_only_with_allow_ca)
 	cr_assert_str_eq(json_object_get_string_member(prediction, "verdict"), "if-issued-by-it");
 }
 
+/* a write that no name typed can use is written, but the plan says so */
+Test(trust, a_trust_no_typed_name_can_use_is_flagged)
+{
+	g_autofree gchar *store = g_strconcat("nss:", trust_path("db"), NULL);
+	g_autofree gchar *file = ct_test_data_path("tomcat.pem");
+	g_autoptr(CtTestRun) wrong = trust_run("trust", file, "--store", store, "--name",
+					       "wrong.example.com:8443", "--dry-run", NULL);
+	g_autoptr(CtTestRun)
+	    wrong_json = trust_run("trust", file, "--store", store, "--name",
+				   "wrong.example.com:8443", "--dry-run", "--json");
+	g_autoptr(CtTestRun) right_json = trust_run("trust", file, "--store", store, "--name",
+						    "ucm.example.com:8443", "--dry-run", "--json");
+	g_autoptr(JsonNode) wrong_root = NULL;
+	g_autoptr(JsonNode) right_root = NULL;
+	JsonObject *step;
+
+	cr_assert_eq(wrong->exit_status, 0, "%s%s", wrong->out, wrong->err);
+	cr_assert_not_null(strstr(wrong->out, "warning: under none of the names typed"), "%s",
+			   wrong->out);
+	wrong_root = ct_test_parse_one_json_document(wrong_json->out);
+	step = json_array_get_object_element(json_object_get_array_member(json_node_get_object(
+									      wrong_root),
+									  "stores"),
+					     0);
+	cr_assert_not(json_object_get_boolean_member(step, "helps"));
+	right_root = ct_test_parse_one_json_document(right_json->out);
+	step = json_array_get_object_element(json_object_get_array_member(json_node_get_object(
+									      right_root),
+									  "stores"),
+					     0);
+	cr_assert(json_object_get_boolean_member(step, "helps"));
+}
+
 Test(trust, running_firefox_is_refused_and_its_file_untouched)
 {
 	g_autofree gchar *lock = g_build_filename(profile, "lock", NULL);

@@ -32,6 +32,12 @@ ct_cli_trust_render_plan(GString *out, CtTrustPlan *plan, gboolean results)
 				g_string_append_printf(out, "  https://%s/ in %s: %s\n", name,
 						       prediction->browser, prediction->verdict);
 			}
+			if (step->action != CT_TRUST_ACTION_NONE && !ct_trust_step_helps(step))
+				g_string_append(
+				    out, "  warning: under none of the names typed will this "
+					 "load the page (see above); it is written all the "
+					 "same. Give the name the certificate holds (--name), "
+					 "or for Firefox use --mode exception\n");
 			continue;
 		}
 		g_string_append_printf(out, "  %s", step->result != NULL ? step->result : "-");
@@ -88,6 +94,8 @@ ct_cli_trust_add_json(JsonBuilder *builder, CtTrustPlan *plan)
 			json_builder_add_string_value(builder,
 						      g_ptr_array_index(step->commands, j));
 		json_builder_end_array(builder);
+		json_builder_set_member_name(builder, "helps");
+		json_builder_add_boolean_value(builder, ct_trust_step_helps(step));
 		json_builder_set_member_name(builder, "predictions");
 		json_builder_begin_array(builder);
 		for (guint j = 0; j < step->predictions->len; j++) {
