@@ -5,6 +5,8 @@
 #include <errno.h>
 #include <glib/gstdio.h>
 #include <signal.h>
+#include <stdio.h>
+#include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -16,6 +18,19 @@
 static gchar *tmpdir = NULL;
 static gchar *profile = NULL;
 static CtTestServer *server = NULL;
+/* a headed session's display and certtrust, ended in teardown when a test fails */
+static GSubprocess *headed_xvfb = NULL;
+static GSubprocess *headed_session = NULL;
+
+static void
+verify_end_process(GSubprocess **process)
+{
+	if (*process == NULL)
+		return;
+	g_subprocess_force_exit(*process);
+	g_subprocess_wait(*process, NULL, NULL);
+	g_clear_object(process);
+}
 
 static gchar *
 verify_path(const gchar *name)
@@ -39,6 +54,9 @@ verify_setup(void)
 static void
 verify_teardown(void)
 {
+	/* certtrust's browser dies with it (PR_SET_PDEATHSIG) */
+	verify_end_process(&headed_session);
+	verify_end_process(&headed_xvfb);
 	g_clear_pointer(&server, ct_test_server_stop);
 	ct_test_tmpdir_remove(tmpdir);
 	g_clear_pointer(&tmpdir, g_free);
@@ -428,6 +446,214 @@ Test(verify, flow_firefox3_session_loads_and_stores_nothing)
 	cr_assert_str_eq(home_after, home_before, "the session changed the user's HOME");
 	left = g_dir_open(browser_tmp, 0, NULL);
 	cr_assert_null(g_dir_read_name(left), "the session left something in %s", browser_tmp);
+}
+
+/* the browser process certtrust launched (its child): pid, and whether it runs headless */
+static GPid
+verify_browser_child(GPid parent, gboolean *headless)
+{
+	g_autoptr(GDir) proc = g_dir_open("/proc", 0, NULL);
+	const gchar *name;
+
+	while (proc != NULL && (name = g_dir_read_name(proc)) != NULL) {
+		g_autofree gchar *stat_path = NULL;
+		g_autofree gchar *stat = NULL;
+		g_autofree gchar *cmd_path = NULL;
+		g_autofree gchar *cmdline = NULL;
+		gsize length = 0;
+		const gchar *end;
+		gint ppid = 0;
+		gchar state = 0;
+
+		if (!g_ascii_isdigit(name[0]))
+			continue;
+		stat_path = g_build_filename("/proc", name, "stat", NULL);
+		cmd_path = g_build_filename("/proc", name, "cmdline", NULL);
+		if (!g_file_get_contents(stat_path, &stat, NULL, NULL) ||
+		    !g_file_get_contents(cmd_path, &cmdline, &length, NULL))
+			continue;
+		end = strrchr(stat, ')');
+		if (end == NULL || sscanf(end + 1, " %c %d", &state, &ppid) != 2 || ppid != parent)
+			continue;
+		*headless = FALSE;
+		for (gsize i = 0; i < length; i += strlen(cmdline + i) + 1) {
+			if (g_str_has_prefix(cmdline + i, "--headless") ||
+			    g_str_equal(cmdline + i, "-headless"))
+				*headless = TRUE;
+		}
+		return (GPid)g_ascii_strtoll(name, NULL, 10);
+	}
+	return 0;
+}
+
+typedef struct {
+	gchar *line;
+	gboolean done;
+} VerifyLine;
+
+static void
+verify_line_cb(GObject *source, GAsyncResult *result, gpointer user_data)
+{
+	VerifyLine *read = user_data;
+	read->line = g_data_input_stream_read_line_finish(G_DATA_INPUT_STREAM(source), result, NULL,
+							  NULL);
+	read->done = TRUE;
+}
+
+/* the first line holding text, within seconds; NULL at the end of the output or then */
+static gchar *
+verify_read_line_with(GDataInputStream *in, const gchar *text, guint seconds)
+{
+	gint64 deadline = g_get_monotonic_time() + (gint64)seconds * G_USEC_PER_SEC;
+	g_autoptr(GCancellable) cancellable = g_cancellable_new();
+
+	while (g_get_monotonic_time() < deadline) {
+		VerifyLine read = {NULL, FALSE};
+		g_data_input_stream_read_line_async(in, G_PRIORITY_DEFAULT, cancellable,
+						    verify_line_cb, &read);
+		while (!read.done && g_get_monotonic_time() < deadline) {
+			if (!g_main_context_iteration(NULL, FALSE))
+				g_usleep(10000);
+		}
+		if (!read.done) {
+			g_cancellable_cancel(cancellable);
+			while (!read.done)
+				g_main_context_iteration(NULL, TRUE);
+		}
+		if (read.line == NULL)
+			return NULL;
+		if (strstr(read.line, text) != NULL)
+			return read.line;
+		g_free(read.line);
+	}
+	return NULL;
+}
+
+/* a visible window of process pid on display whose title holds text, within seconds: its
+ * X id, or NULL */
+static gchar *
+verify_window_showing(const gchar *display, GPid pid, const gchar *text, guint seconds)
+{
+	g_autofree gchar *search = g_strdup_printf(
+	    "for w in $(DISPLAY='%s' xdotool search --onlyvisible --pid %d 2>/dev/null); do "
+	    "echo \"$w $(DISPLAY='%s' xdotool getwindowname $w)\"; done",
+	    display, (gint)pid, display);
+
+	for (guint i = 0; i < seconds * 2; i++) {
+		g_autoptr(CtTestRun) run = ct_test_run_shell(search);
+		g_auto(GStrv) lines = g_strsplit(run->out, "\n", -1);
+		for (guint j = 0; lines[j] != NULL; j++) {
+			const gchar *space = strchr(lines[j], ' ');
+			if (space != NULL && strstr(space, text) != NULL)
+				return g_strndup(lines[j], space - lines[j]);
+		}
+		g_usleep(G_USEC_PER_SEC / 2);
+	}
+	return NULL;
+}
+
+/* with a display the session is a window showing the page: certtrust waits until the user
+ * closes it (the browser ends), then deletes the throwaway profile; the user's HOME is not
+ * written */
+static void
+verify_headed_session(const gchar *browser)
+{
+	g_autofree gchar *browser_tmp = verify_path("tmp");
+	g_autofree gchar *url = NULL;
+	g_autofree gchar *rule = NULL;
+	g_autofree gchar *home_before = NULL;
+	g_autofree gchar *home_after = NULL;
+	g_autofree gchar *display = NULL;
+	g_autofree gchar *display_name = NULL;
+	g_autofree gchar *said = NULL;
+	g_autoptr(GSubprocessLauncher) launcher = NULL;
+	g_autoptr(GDataInputStream) xvfb_out = NULL;
+	g_autoptr(GDataInputStream) out = NULL;
+	g_autoptr(GError) error = NULL;
+	g_autoptr(GDir) left = NULL;
+	g_autofree gchar *window = NULL;
+	g_autofree gchar *close_command = NULL;
+	g_autoptr(CtTestRun) closed = NULL;
+	gboolean headless = TRUE;
+	GPid child = 0;
+
+	verify_require(browser);
+	if (!g_file_test("/usr/bin/Xvfb", G_FILE_TEST_IS_EXECUTABLE) ||
+	    !g_file_test("/usr/bin/xdotool", G_FILE_TEST_IS_EXECUTABLE)) {
+		verify_teardown();
+		cr_skip_test("Xvfb or xdotool is not installed (tests/browser/install-deps "
+			     "installs them)");
+	}
+	server = ct_test_server_start("tomcat", verify_path("certs"), NULL);
+	url = g_strdup_printf("https://ucm.example.com:%u/ccmadmin", server->https_port);
+	rule = g_strdup_printf("ucm.example.com:%u:127.0.0.1", server->https_port);
+	home_before = verify_listing(verify_path("home"));
+
+	/* a display of its own: Xvfb says its number when it is ready */
+	headed_xvfb = g_subprocess_new(G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+					   G_SUBPROCESS_FLAGS_STDERR_SILENCE,
+				       &error, "/usr/bin/Xvfb", "-displayfd", "1", "-nolisten",
+				       "tcp", "-screen", "0", "1280x800x24", NULL);
+	cr_assert_not_null(headed_xvfb, "%s", error != NULL ? error->message : "");
+	xvfb_out = g_data_input_stream_new(g_subprocess_get_stdout_pipe(headed_xvfb));
+	display = g_data_input_stream_read_line(xvfb_out, NULL, NULL, &error);
+	cr_assert_not_null(display, "Xvfb gave no display number");
+
+	launcher = g_subprocess_launcher_new(G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+					     G_SUBPROCESS_FLAGS_STDERR_MERGE);
+	display_name = g_strconcat(":", display, NULL);
+	g_subprocess_launcher_setenv(launcher, "DISPLAY", display_name, TRUE);
+	g_subprocess_launcher_unsetenv(launcher, "WAYLAND_DISPLAY");
+	headed_session = g_subprocess_launcher_spawn(launcher, &error, g_getenv("CT_CERTTRUST"),
+						     "open", url, "--resolve", rule, "--browser",
+						     browser, "--session", NULL);
+	cr_assert_not_null(headed_session, "%s", error != NULL ? error->message : "");
+	out = g_data_input_stream_new(g_subprocess_get_stdout_pipe(headed_session));
+	said = verify_read_line_with(out, "close its window", 120);
+	cr_assert_not_null(said, "certtrust open never said the window was up");
+	child =
+	    verify_browser_child((GPid)g_ascii_strtoll(g_subprocess_get_identifier(headed_session),
+						       NULL, 10),
+				 &headless);
+	cr_assert_gt(child, 0, "no browser under certtrust");
+	cr_assert_not(headless, "with a display the session is a window, not headless");
+	/* the page is in the window: its title is the UCM page's */
+	window = verify_window_showing(display_name, child, "Cisco Unified", 60);
+	cr_assert_not_null(window, "no window of the browser shows the page");
+	cr_assert_not_null(g_subprocess_get_identifier(headed_session),
+			   "certtrust did not wait for the window: %s", said);
+	/* the user closes the window (Ctrl+Shift+W, typed into it): the browser ends, and so
+	 * does the session */
+	close_command = g_strdup_printf("DISPLAY='%s' xdotool windowfocus --sync %s key "
+					"ctrl+shift+w",
+					display_name, window);
+	closed = ct_test_run_shell(close_command);
+	cr_assert_eq(closed->exit_status, 0, "%s", closed->err);
+	for (guint i = 0; i < 300 && g_subprocess_get_identifier(headed_session) != NULL; i++)
+		g_usleep(100000);
+	cr_assert_null(g_subprocess_get_identifier(headed_session),
+		       "certtrust open still runs 30 s after its window closed");
+	cr_assert(g_subprocess_get_if_exited(headed_session) &&
+		      g_subprocess_get_exit_status(headed_session) == 0,
+		  "certtrust open ended badly");
+	g_clear_object(&headed_session);
+	verify_end_process(&headed_xvfb);
+
+	cr_assert_eq(verify_count_processes_naming(browser_tmp), 0, "browser processes are left");
+	left = g_dir_open(browser_tmp, 0, NULL);
+	cr_assert_null(g_dir_read_name(left), "the session left something in %s", browser_tmp);
+	home_after = verify_listing(verify_path("home"));
+	cr_assert_str_eq(home_after, home_before, "the session changed the user's HOME");
+}
+
+Test(verify, headed_chromium_session_lasts_until_its_window_closes)
+{
+	verify_headed_session("chromium");
+}
+
+Test(verify, headed_firefox_session_lasts_until_its_window_closes)
+{
+	verify_headed_session("firefox");
 }
 
 Test(verify, open_without_session_says_what_to_do)

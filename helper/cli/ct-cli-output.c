@@ -27,6 +27,9 @@ ct_cli_print(CtCli *cli, const gchar *format, ...)
 	text = g_strdup_vprintf(format, args);
 	va_end(args);
 	fputs(text, stdout);
+	/* a line may be what a script waits for while certtrust goes on (a session's
+	 * window, a prompt): it goes out now, also into a pipe */
+	fflush(stdout);
 }
 
 void
