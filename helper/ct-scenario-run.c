@@ -97,18 +97,14 @@ ct_scenario_child_setup(gpointer user_data)
 	sigset_t none;
 
 	/* the runner blocks SIGINT and SIGTERM for its signal thread: the child must not
-	 * inherit that, or `serve` could never be stopped; and it ends with the runner */
+	 * inherit that, or it could never be stopped; and it ends with the runner */
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	prctl(PR_SET_PDEATHSIG, SIGTERM);
 }
 
 static GSubprocess *
-ct_scenario_spawn(CtScenarioRun *run,
-		  GPtrArray *argv,
-		  GSubprocessFlags flags,
-		  const gchar *stderr_path,
-		  GError **error)
+ct_scenario_spawn(CtScenarioRun *run, GPtrArray *argv, GSubprocessFlags flags, GError **error)
 {
 	g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new(flags);
 	g_autoptr(GError) error_local = NULL;
@@ -117,8 +113,6 @@ ct_scenario_spawn(CtScenarioRun *run,
 	g_subprocess_launcher_set_environ(launcher, run->envp);
 	g_subprocess_launcher_set_cwd(launcher, run->dir);
 	g_subprocess_launcher_set_stdin_file_path(launcher, "/dev/null");
-	if (stderr_path != NULL)
-		g_subprocess_launcher_set_stderr_file_path(launcher, stderr_path);
 	g_subprocess_launcher_set_child_setup(launcher, ct_scenario_child_setup, NULL, NULL);
 	process = g_subprocess_launcher_spawnv(launcher, (const gchar *const *)argv->pdata,
 					       &error_local);
@@ -271,7 +265,7 @@ ct_scenario_run_process(CtScenarioRun *run,
 
 	process = ct_scenario_spawn(run, argv,
 				    G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE,
-				    NULL, error);
+				    error);
 	if (process == NULL)
 		return FALSE;
 	timeout = ct_scenario_wait_start(run, &wait, seconds, &handler);

@@ -479,8 +479,9 @@ ct_trust_entry_new(CtTrustStep *step, CtTrustPlan *plan, const gchar *kind, cons
 	entry->sha256 = g_strdup(step->target->sha256);
 	entry->for_sha256 = g_strdup(ct_chain_get_leaf(plan->chain)->sha256);
 	entry->subject = g_strdup(step->target->subject);
-	/* status and untrust find it again by these after the server's certificate changed */
-	if (step->action != CT_TRUST_ACTION_OVERRIDE) {
+	/* status finds it again by these after the server's certificate changed; a CA's own
+	 * file is no server's certificate, so no name says it changed */
+	if (step->action != CT_TRUST_ACTION_OVERRIDE && !ct_trust_is_lone_ca(plan->chain)) {
 		g_autoptr(GStrvBuilder) names = g_strv_builder_new();
 		for (guint i = 0; i < plan->names->len; i++)
 			g_strv_builder_add(names, g_ptr_array_index(plan->names, i));
