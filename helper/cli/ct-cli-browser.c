@@ -168,6 +168,24 @@ ct_cli_browser_map_names(CtCli *cli, GPtrArray *mapped, GError **error)
 	return TRUE;
 }
 
+void
+ct_cli_browser_add_navigation(JsonBuilder *builder, const CtNavigation *navigation)
+{
+	json_builder_begin_object(builder);
+	json_builder_set_member_name(builder, "url");
+	json_builder_add_string_value(builder, navigation->url);
+	json_builder_set_member_name(builder, "outcome");
+	json_builder_add_string_value(builder, navigation->outcome);
+	json_builder_set_member_name(builder, "error_code");
+	if (navigation->error_code != NULL)
+		json_builder_add_string_value(builder, navigation->error_code);
+	else
+		json_builder_add_null_value(builder);
+	json_builder_set_member_name(builder, "elapsed_ms");
+	json_builder_add_int_value(builder, navigation->elapsed_ms);
+	json_builder_end_object(builder);
+}
+
 static void
 ct_cli_browser_add_json(JsonBuilder *builder,
 			const gchar *version,
@@ -187,22 +205,8 @@ ct_cli_browser_add_json(JsonBuilder *builder,
 		json_builder_add_null_value(builder);
 	json_builder_set_member_name(builder, "navigations");
 	json_builder_begin_array(builder);
-	for (guint i = 0; i < navigations->len; i++) {
-		CtNavigation *navigation = g_ptr_array_index(navigations, i);
-		json_builder_begin_object(builder);
-		json_builder_set_member_name(builder, "url");
-		json_builder_add_string_value(builder, navigation->url);
-		json_builder_set_member_name(builder, "outcome");
-		json_builder_add_string_value(builder, navigation->outcome);
-		json_builder_set_member_name(builder, "error_code");
-		if (navigation->error_code != NULL)
-			json_builder_add_string_value(builder, navigation->error_code);
-		else
-			json_builder_add_null_value(builder);
-		json_builder_set_member_name(builder, "elapsed_ms");
-		json_builder_add_int_value(builder, navigation->elapsed_ms);
-		json_builder_end_object(builder);
-	}
+	for (guint i = 0; i < navigations->len; i++)
+		ct_cli_browser_add_navigation(builder, g_ptr_array_index(navigations, i));
 	json_builder_end_array(builder);
 	json_builder_end_object(builder);
 }

@@ -63,3 +63,7 @@ ct_cli_browser_add_session_trust(CtCliBrowser *self,
 /* is there a display for a browser window (DISPLAY or WAYLAND_DISPLAY)? */
 gboolean
 ct_cli_browser_has_display(void);
+
+/* one page's verdict as JSON: {"url", "outcome", "error_code", "elapsed_ms"} */
+void
+ct_cli_browser_add_navigation(JsonBuilder *builder, const CtNavigation *navigation);

@@ -1242,17 +1242,7 @@ ct_flow_firefox_session(CtFlow *flow, GError **error)
 		ct_flow_result(step, "%s: %s%s%s", navigation->url, navigation->outcome,
 			       navigation->error_code != NULL ? " " : "",
 			       navigation->error_code != NULL ? navigation->error_code : "");
-		json_builder_begin_object(builder);
-		json_builder_set_member_name(builder, "url");
-		json_builder_add_string_value(builder, navigation->url);
-		json_builder_set_member_name(builder, "outcome");
-		json_builder_add_string_value(builder, navigation->outcome);
-		json_builder_set_member_name(builder, "error_code");
-		if (navigation->error_code != NULL)
-			json_builder_add_string_value(builder, navigation->error_code);
-		else
-			json_builder_add_null_value(builder);
-		json_builder_end_object(builder);
+		ct_cli_browser_add_navigation(builder, navigation);
 	}
 	json_builder_end_array(builder);
 	ct_flow_set_extra(step, "navigations", json_builder_get_root(builder));
