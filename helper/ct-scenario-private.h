@@ -10,6 +10,8 @@
 #define CT_SCENARIO_TIMEOUT_S 120
 #define CT_SCENARIO_BROWSER_TIMEOUT_S 300
 #define CT_SCENARIO_STOP_GRACE_S 15
+/* how long a restart waits for its ports to be free again */
+#define CT_SCENARIO_REBIND_S 5
 #define CT_SCENARIO_MAX_OUTPUT 2000
 #define CT_SCENARIO_NET_TIMEOUT_S 10
 

@@ -667,35 +667,14 @@ ct_scenario_serve_read(CtScenarioRun *run, CtServer *server, GError **error)
 	return ct_scenario_write_presented(run, chain, error);
 }
 
-/* `certtrust serve` on loopback, in a thread of this process (a process per scenario
- * cost a third of the library's time): port 0 on the first start, the same ports after
- * (status compares host:port) */
-gboolean
-ct_scenario_serve_start(CtScenarioRun *run,
-			gboolean regenerate,
-			CtScenarioStepReport *report,
-			GError **error)
+/* one start of the server in its thread: the server, or NULL with its error */
+static CtScenarioServer *
+ct_scenario_server_start(CtScenarioRun *run, const gchar *const *names, gboolean regenerate)
 {
-	g_autoptr(CtScenarioServer) self = g_new0(CtScenarioServer, 1);
-	g_autoptr(GPtrArray) names = g_ptr_array_new();
-	g_autoptr(GString) command = g_string_new("certtrust serve --profile ");
-	g_string_append(command, run->scenario->profile);
-	for (guint i = 0; i < run->scenario->names->len; i++) {
-		g_ptr_array_add(names, g_ptr_array_index(run->scenario->names, i));
-		g_string_append_printf(command, " --name %s",
-				       (const gchar *)g_ptr_array_index(run->scenario->names, i));
-	}
-	g_ptr_array_add(names, NULL);
-	g_string_append_printf(command,
-			       " --https-port %u --http-port %u --cert-dir %s%s (in the "
-			       "runner)",
-			       run->https_port, run->http_port, run->cert_dir,
-			       regenerate ? " --regenerate" : "");
-	if (report != NULL)
-		ct_scenario_add_command(report, command->str);
+	CtScenarioServer *self = g_new0(CtScenarioServer, 1);
 
 	self->options.profile = run->scenario->profile;
-	self->options.names = (const gchar *const *)names->pdata;
+	self->options.names = names;
 	self->options.listen = "127.0.0.1";
 	self->options.https_port = (gint)run->https_port;
 	self->options.http_port = (gint)run->http_port;
@@ -711,6 +690,51 @@ ct_scenario_serve_start(CtScenarioRun *run,
 	while (!self->ready)
 		g_cond_wait(&self->cond, &self->lock);
 	g_mutex_unlock(&self->lock);
+	return self;
+}
+
+/* `certtrust serve` on loopback, in a thread of this process (a process per scenario
+ * cost a third of the library's time): port 0 on the first start, the same ports after
+ * (status compares host:port) */
+gboolean
+ct_scenario_serve_start(CtScenarioRun *run,
+			gboolean regenerate,
+			CtScenarioStepReport *report,
+			GError **error)
+{
+	g_autoptr(CtScenarioServer) self = NULL;
+	g_autoptr(GPtrArray) names = g_ptr_array_new();
+	g_autoptr(GString) command = g_string_new("certtrust serve --profile ");
+	gint64 deadline = g_get_monotonic_time() + CT_SCENARIO_REBIND_S * G_USEC_PER_SEC;
+
+	g_string_append(command, run->scenario->profile);
+	for (guint i = 0; i < run->scenario->names->len; i++) {
+		g_ptr_array_add(names, g_ptr_array_index(run->scenario->names, i));
+		g_string_append_printf(command, " --name %s",
+				       (const gchar *)g_ptr_array_index(run->scenario->names, i));
+	}
+	g_ptr_array_add(names, NULL);
+	g_string_append_printf(command,
+			       " --https-port %u --http-port %u --cert-dir %s%s (in the "
+			       "runner)",
+			       run->https_port, run->http_port, run->cert_dir,
+			       regenerate ? " --regenerate" : "");
+	if (report != NULL)
+		ct_scenario_add_command(report, command->str);
+
+	/* a restart binds the ports the server just closed; a child another scenario's thread
+	 * forked holds every descriptor of this process until it execs, the listening
+	 * sockets too: on a busy port, wait for that exec and try again */
+	for (;;) {
+		self = ct_scenario_server_start(run, (const gchar *const *)names->pdata,
+						regenerate);
+		if (self->server != NULL || run->https_port == 0 ||
+		    !g_error_matches(self->error, CT_ERROR, CT_ERROR_BUSY) ||
+		    g_get_monotonic_time() >= deadline)
+			break;
+		g_clear_pointer(&self, ct_scenario_server_free);
+		g_usleep(50 * 1000);
+	}
 	if (self->server == NULL) {
 		g_propagate_prefixed_error(error, g_steal_pointer(&self->error),
 					   "%s: ", command->str);
