@@ -930,6 +930,8 @@ ff_firefox_launcher(void)
 
 	if (firefox == NULL)
 		ff_skip_test("firefox-esr is not installed");
+	if (ct_test_clock_is_faked())
+		ff_skip_test("a real Firefox is not launched under a faked clock (libfaketime)");
 	launcher = g_subprocess_launcher_new(G_SUBPROCESS_FLAGS_STDOUT_SILENCE |
 					     G_SUBPROCESS_FLAGS_STDERR_SILENCE);
 	g_subprocess_launcher_setenv(launcher, "HOME", ff_home, TRUE);

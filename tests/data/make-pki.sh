@@ -1,7 +1,8 @@
 #!/bin/bash
 # make-pki.sh OUTDIR: the test PKI and the malformed inputs the tests read through
 # CT_TEST_DATADIR. Generated at build time, never committed: fresh keys on every run,
-# fixed file names, fixed serials, 30 days of validity.
+# fixed file names, fixed serials, a century of validity: nothing a test relies on may
+# expire with the build dir's age (a CI machine reuses its build dir).
 set -euo pipefail
 
 if [ $# -ne 1 ]; then
@@ -15,7 +16,7 @@ umask 022
 
 # only our configuration: the host's openssl.cnf must not add extensions
 export OPENSSL_CONF="$PWD/pki.cnf"
-days=30
+days=36500
 
 cat >pki.cnf <<'EOF'
 # written by tests/data/make-pki.sh

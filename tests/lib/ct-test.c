@@ -28,6 +28,12 @@ ct_test_data_bytes(const gchar *name)
 	return g_bytes_new_take(contents, len);
 }
 
+gboolean
+ct_test_clock_is_faked(void)
+{
+	return g_getenv("FAKETIME") != NULL;
+}
+
 gchar *
 ct_test_tmpdir_new(void)
 {

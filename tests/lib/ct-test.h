@@ -13,6 +13,11 @@ ct_test_data_path(const gchar *name);
 GBytes *
 ct_test_data_bytes(const gchar *name);
 
+/* TRUE under a faked clock (libfaketime, tests/faketime/run): tests that launch a real
+ * browser skip then, saying so */
+gboolean
+ct_test_clock_is_faked(void);
+
 /* a fresh private temp dir; ct_test_tmpdir_remove() deletes it recursively */
 gchar *
 ct_test_tmpdir_new(void);
