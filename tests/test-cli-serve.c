@@ -247,3 +247,99 @@ Test(serve, applications_answer_and_soap_refuses_plain_http)
 	cr_assert_str_eq(soap_http->out, "403");
 	cr_assert_str_eq(pages->out, "1\n", "every application page has a title");
 }
+
+/* the date openssl reads in a certificate: "2049-12-31 23:59:00Z" */
+static gchar *
+serve_openssl_date(const gchar *der, const gchar *option)
+{
+	g_autofree gchar *cmd =
+	    g_strdup_printf("openssl x509 -inform DER -in '%s' -noout -dateopt iso_8601 %s", der,
+			    option);
+	g_autoptr(CtTestRun) run = ct_test_run_shell(cmd);
+	const gchar *eq = strchr(run->out, '=');
+
+	cr_assert_eq(run->exit_status, 0, "%s: %s", cmd, run->err);
+	cr_assert_not_null(eq, "%s", run->out);
+	return g_strstrip(g_strdup(eq + 1));
+}
+
+/* RFC 5280 4.1.2.5: UTCTime (YYMMDDHHMMSSZ) through 2049, GeneralizedTime from 2050 on */
+static void
+serve_assert_time_encoding(const gchar *der)
+{
+	g_autofree gchar *cmd = g_strdup_printf(
+	    "openssl asn1parse -inform DER -in '%s' | grep -oE '(UTC|GENERALIZED)TIME *:[0-9]+Z' "
+	    "| head -n 2 | tr -d ' '",
+	    der);
+	g_autoptr(CtTestRun) run = ct_test_run_shell(cmd);
+	g_auto(GStrv) times = g_strsplit(g_strstrip(run->out), "\n", -1);
+
+	cr_assert_eq(g_strv_length(times), 2, "%s: %s", der, run->out);
+	for (guint i = 0; i < 2; i++) {
+		const gchar *value = strchr(times[i], ':') + 1;
+		if (g_str_has_prefix(times[i], "UTCTIME")) {
+			cr_assert_eq(strlen(value), 13, "%s", times[i]);
+			cr_assert_lt(g_ascii_strtoull(value, NULL, 10) / 10000000000ULL, 50,
+				     "a year from 2050 on written as UTCTime: %s", times[i]);
+		} else {
+			cr_assert_eq(strlen(value), 15, "%s", times[i]);
+			cr_assert_geq(g_ascii_strtoull(value, NULL, 10) / 10000000000ULL, 2050,
+				      "a year before 2050 written as GeneralizedTime: %s",
+				      times[i]);
+		}
+	}
+}
+
+/* on whatever day it runs (tests/faketime/run moves the clock up to 2049 -> 2050): serve's
+ * certificates are valid, expired or not yet valid as their profile says, openssl reads the
+ * dates certtrust shows, and each date is in the encoding RFC 5280 wants for its year */
+Test(serve, certificate_dates_hold_on_any_day)
+{
+	const gchar *profiles[] = {"tomcat", "expired", "not-yet-valid", "chain"};
+
+	for (guint i = 0; i < G_N_ELEMENTS(profiles); i++) {
+		g_autofree gchar *dir = serve_path(profiles[i]);
+		g_autofree gchar *file = g_strdup_printf("%s.der", profiles[i]);
+		g_autofree gchar *der = g_build_filename(dir, file, NULL);
+		CtTestServer *server = ct_test_server_start(profiles[i], dir, NULL);
+		const gchar *argv[] = {"certtrust", "show", der, "--json", NULL};
+		g_autoptr(CtTestRun) show = NULL;
+		g_autoptr(JsonNode) root = NULL;
+		g_autofree gchar *start = NULL;
+		g_autofree gchar *end = NULL;
+		g_autoptr(GDateTime) now = g_date_time_new_now_utc();
+		g_autofree gchar *today = g_date_time_format(now, "%Y-%m-%d %H:%M:%SZ");
+		g_autofree gchar *ours_start = NULL;
+		g_autofree gchar *ours_end = NULL;
+		JsonObject *leaf;
+
+		ct_test_server_stop(server);
+		show = ct_test_run(argv, NULL);
+		cr_assert_eq(show->exit_status, 0, "%s", show->err);
+		root = ct_test_parse_one_json_document(show->out);
+		leaf =
+		    json_array_get_object_element(json_object_get_array_member(json_node_get_object(
+										   root),
+									       "certificates"),
+						  0);
+		ours_start = g_strdup(json_object_get_string_member(leaf, "not_before"));
+		ours_end = g_strdup(json_object_get_string_member(leaf, "not_after"));
+		g_strdelimit(ours_start, "T", ' ');
+		g_strdelimit(ours_end, "T", ' ');
+		start = serve_openssl_date(der, "-startdate");
+		end = serve_openssl_date(der, "-enddate");
+		cr_assert_str_eq(ours_start, start, "%s", profiles[i]);
+		cr_assert_str_eq(ours_end, end, "%s", profiles[i]);
+		serve_assert_time_encoding(der);
+		/* ISO dates of one width compare as strings */
+		if (g_str_equal(profiles[i], "expired"))
+			cr_assert_lt(strcmp(end, today), 0, "%s ends %s, now %s", profiles[i], end,
+				     today);
+		else if (g_str_equal(profiles[i], "not-yet-valid"))
+			cr_assert_gt(strcmp(start, today), 0, "%s starts %s, now %s", profiles[i],
+				     start, today);
+		else
+			cr_assert(strcmp(start, today) <= 0 && strcmp(today, end) < 0,
+				  "%s is valid %s to %s, now %s", profiles[i], start, end, today);
+	}
+}
