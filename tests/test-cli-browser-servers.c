@@ -1,0 +1,434 @@
+#define G_LOG_DOMAIN "CtTest"
+
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <stdarg.h>
+#include <string.h>
+
+#include "ct-test.h"
+
+/* `certtrust verify` against HTTPS servers nobody on this team wrote (openssl s_server -WWW,
+ * gnutls-serv --http, Python's ssl + http.server), in the real Firefox ESR and Chromium,
+ * after `certtrust trust`: a page loads when the browser shows it, whatever it holds */
+
+static gchar *tmpdir = NULL;
+static gchar *profile = NULL;
+/* the servers of a test: GSubprocess*, ended in teardown */
+static GPtrArray *servers = NULL;
+
+static gchar *
+servers_path(const gchar *name)
+{
+	return g_build_filename(tmpdir, name, NULL);
+}
+
+static void
+servers_end(GSubprocess *process)
+{
+	g_subprocess_force_exit(process);
+	g_subprocess_wait(process, NULL, NULL);
+	g_object_unref(process);
+}
+
+static void
+servers_setup(void)
+{
+	g_autofree gchar *browser_tmp = NULL;
+
+	tmpdir = ct_test_tmpdir_new();
+	profile = ct_test_private_home(tmpdir);
+	servers = g_ptr_array_new_with_free_func((GDestroyNotify)servers_end);
+	/* the browsers' throwaway dirs land here, where a test can look for leftovers */
+	browser_tmp = servers_path("tmp");
+	cr_assert_eq(g_mkdir_with_parents(browser_tmp, 0700), 0);
+	g_setenv("TMPDIR", browser_tmp, TRUE);
+}
+
+static void
+servers_teardown(void)
+{
+	g_clear_pointer(&servers, g_ptr_array_unref);
+	ct_test_tmpdir_remove(tmpdir);
+	g_clear_pointer(&tmpdir, g_free);
+	g_clear_pointer(&profile, g_free);
+	g_unsetenv("TMPDIR");
+}
+
+TestSuite(servers, .init = servers_setup, .fini = servers_teardown, .timeout = 300);
+
+static void
+servers_require(const gchar *browser)
+{
+	const gchar *path = g_strcmp0(browser, "firefox") == 0 ? "/usr/lib/firefox-esr/firefox-esr"
+							       : "/usr/lib/chromium/chromium";
+	if (ct_test_clock_is_faked()) {
+		servers_teardown();
+		cr_skip_test("a real browser under a faked clock");
+	}
+	if (!g_file_test(path, G_FILE_TEST_IS_EXECUTABLE)) {
+		servers_teardown();
+		cr_skip_test("%s is not installed", path);
+	}
+}
+
+/* certtrust with the arguments up to NULL */
+static CtTestRun *
+servers_run(const gchar *first, ...)
+{
+	g_autoptr(GPtrArray) argv = g_ptr_array_new();
+	va_list args;
+
+	g_ptr_array_add(argv, (gpointer) "certtrust");
+	va_start(args, first);
+	for (const gchar *arg = first; arg != NULL; arg = va_arg(args, const gchar *))
+		g_ptr_array_add(argv, (gpointer)arg);
+	va_end(args);
+	g_ptr_array_add(argv, NULL);
+	return ct_test_run((const gchar *const *)argv->pdata, NULL);
+}
+
+/* wait until something accepts connections on the loopback port */
+static void
+servers_wait_listening(guint port)
+{
+	g_autoptr(GSocketClient) client = g_socket_client_new();
+
+	for (guint i = 0; i < 400; i++) {
+		g_autoptr(GSocketConnection) connection =
+		    g_socket_client_connect_to_host(client, "127.0.0.1", (guint16)port, NULL, NULL);
+		if (connection != NULL)
+			return;
+		g_usleep(25 * 1000);
+	}
+	cr_assert_fail("nothing listens on port %u", port);
+}
+
+static guint
+servers_start(const gchar *const *argv, const gchar *cwd, guint port)
+{
+	g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new(
+	    G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_SILENCE |
+	    G_SUBPROCESS_FLAGS_STDIN_PIPE);
+	g_autoptr(GError) error = NULL;
+	GSubprocess *process;
+
+	g_subprocess_launcher_set_cwd(launcher, cwd);
+	process = g_subprocess_launcher_spawnv(launcher, argv, &error);
+	cr_assert_not_null(process, "cannot start %s: %s", argv[0],
+			   error != NULL ? error->message : "");
+	g_ptr_array_add(servers, process);
+	servers_wait_listening(port);
+	return port;
+}
+
+/* openssl s_server -WWW serving the files of docroot with the test PKI's name (cert) */
+static guint
+servers_start_openssl(const gchar *name, const gchar *docroot)
+{
+	g_autofree gchar *cert = g_strdup_printf("%s.pem", name);
+	g_autofree gchar *key = g_strdup_printf("%s.key", name);
+	g_autofree gchar *cert_path = ct_test_data_path(cert);
+	g_autofree gchar *key_path = ct_test_data_path(key);
+	guint port = ct_test_free_port();
+	g_autofree gchar *accept = g_strdup_printf("127.0.0.1:%u", port);
+	const gchar *argv[] = {"openssl", "s_server", "-quiet", "-accept", accept, "-cert",
+			       cert_path, "-key",     key_path, "-WWW",	   NULL};
+
+	return servers_start(argv, docroot, port);
+}
+
+/* gnutls-serv --http with the test PKI's name */
+static guint
+servers_start_gnutls(const gchar *name)
+{
+	g_autofree gchar *cert = g_strdup_printf("%s.pem", name);
+	g_autofree gchar *key = g_strdup_printf("%s.key", name);
+	g_autofree gchar *cert_path = ct_test_data_path(cert);
+	g_autofree gchar *key_path = ct_test_data_path(key);
+	guint port = ct_test_free_port();
+	g_autofree gchar *port_text = g_strdup_printf("%u", port);
+	const gchar *argv[] = {"gnutls-serv",	 "--http",  "--quiet",	     "-p",     port_text,
+			       "--x509certfile", cert_path, "--x509keyfile", key_path, NULL};
+
+	if (!g_file_test("/usr/bin/gnutls-serv", G_FILE_TEST_IS_EXECUTABLE)) {
+		servers_teardown();
+		cr_skip_test("gnutls-serv is not installed (Debian package gnutls-bin)");
+	}
+	return servers_start(argv, tmpdir, port);
+}
+
+/* tests/lib/pages-server.py with the test PKI's name: it prints its port */
+static guint
+servers_start_pages(const gchar *name)
+{
+	g_autofree gchar *script = g_build_filename(g_getenv("CT_TEST_SRCDIR"), "lib",
+						    "pages-server.py", NULL);
+	g_autofree gchar *cert = g_strdup_printf("%s.pem", name);
+	g_autofree gchar *key = g_strdup_printf("%s.key", name);
+	g_autofree gchar *cert_path = ct_test_data_path(cert);
+	g_autofree gchar *key_path = ct_test_data_path(key);
+	g_autoptr(GError) error = NULL;
+	g_autoptr(GDataInputStream) out = NULL;
+	g_autofree gchar *line = NULL;
+	GSubprocess *process;
+
+	process = g_subprocess_new(G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error, "python3", script,
+				   cert_path, key_path, NULL);
+	cr_assert_not_null(process, "cannot start %s: %s", script,
+			   error != NULL ? error->message : "");
+	g_ptr_array_add(servers, process);
+	out = g_data_input_stream_new(g_subprocess_get_stdout_pipe(process));
+	line = g_data_input_stream_read_line(out, NULL, NULL, &error);
+	cr_assert_not_null(line, "pages-server.py printed no port");
+	return (guint)g_ascii_strtoull(line, NULL, 10);
+}
+
+/* the store `trust` writes and `verify` reads for a browser */
+static const gchar *
+servers_store(const gchar *browser)
+{
+	static gchar *firefox_store = NULL;
+
+	if (g_strcmp0(browser, "chromium") == 0)
+		return "chromium";
+	g_free(firefox_store);
+	firefox_store = g_strdup_printf("firefox:%s", profile);
+	return firefox_store;
+}
+
+static void
+servers_trust(const gchar *browser, const gchar *url, const gchar *rule)
+{
+	g_autoptr(CtTestRun) run = servers_run("trust", url, "--resolve", rule, "--store",
+					       servers_store(browser), "--yes", NULL);
+	cr_assert_eq(run->exit_status, 0, "%s%s", run->out, run->err);
+}
+
+/* the navigations of a verify --json document */
+static JsonArray *
+servers_navigations(CtTestRun *run, JsonNode **root)
+{
+	JsonObject *object;
+
+	*root = ct_test_parse_one_json_document(run->out);
+	object = json_node_get_object(*root);
+	cr_assert(json_object_has_member(object, "navigations"), "%s", run->out);
+	return json_object_get_array_member(object, "navigations");
+}
+
+static const gchar *
+servers_string(JsonObject *object, const gchar *name)
+{
+	return json_object_get_null_member(object, name)
+		   ? NULL
+		   : json_object_get_string_member(object, name);
+}
+
+/* what curl (not certtrust) gets as the HTTP status of url */
+static gint
+servers_curl_status(const gchar *url, guint port)
+{
+	g_autofree gchar *command = g_strdup_printf(
+	    "curl -sk -o /dev/null -w '%%{http_code}' --resolve ucm.example.com:%u:127.0.0.1 '%s'",
+	    port, url);
+	g_autoptr(CtTestRun) run = ct_test_run_shell(command);
+	cr_assert_eq(run->exit_status, 0, "%s", run->err);
+	return (gint)g_ascii_strtoll(run->out, NULL, 10);
+}
+
+/* a page of openssl s_server -WWW (no certtrust-page marker, no HTTP headers to speak of)
+ * is blocked before trust and loads after it, with its title and status; --expect-text is
+ * only an extra check */
+static void
+servers_openssl_page_loads_after_trust(const gchar *browser, const gchar *untrusted_code)
+{
+	g_autofree gchar *docroot = servers_path("www");
+	g_autofree gchar *index = g_build_filename(docroot, "ucm.html", NULL);
+	g_autofree gchar *url = NULL;
+	g_autofree gchar *rule = NULL;
+	g_autoptr(CtTestRun) before = NULL;
+	g_autoptr(CtTestRun) after = NULL;
+	g_autoptr(CtTestRun) text = NULL;
+	g_autoptr(CtTestRun) no_text = NULL;
+	g_autoptr(JsonNode) root = NULL;
+	JsonArray *navigations;
+	JsonObject *page;
+	guint port;
+
+	servers_require(browser);
+	cr_assert_eq(g_mkdir_with_parents(docroot, 0700), 0);
+	cr_assert(g_file_set_contents(index,
+				      "<html><head><title>Cisco Unified CM Console</title></head>"
+				      "<body><h1>Cisco Unified Communications Manager</h1></body>"
+				      "</html>\n",
+				      -1, NULL));
+	port = servers_start_openssl("tomcat", docroot);
+	url = g_strdup_printf("https://ucm.example.com:%u/ucm.html", port);
+	rule = g_strdup_printf("ucm.example.com:%u:127.0.0.1", port);
+
+	before = servers_run("verify", url, "--resolve", rule, "--browser", browser, "--store",
+			     servers_store(browser), NULL);
+	cr_assert_eq(before->exit_status, 4, "%s%s", before->out, before->err);
+	cr_assert_not_null(strstr(before->out, untrusted_code), "%s", before->out);
+
+	servers_trust(browser, url, rule);
+	after = servers_run("verify", url, "--resolve", rule, "--browser", browser, "--store",
+			    servers_store(browser), "--json", NULL);
+	cr_assert_eq(after->exit_status, 0, "%s%s", after->out, after->err);
+	navigations = servers_navigations(after, &root);
+	cr_assert_eq(json_array_get_length(navigations), 1);
+	page = json_array_get_object_element(navigations, 0);
+	cr_assert_str_eq(json_object_get_string_member(page, "outcome"), "loads");
+	cr_assert_null(servers_string(page, "error_code"));
+	cr_assert_eq(json_object_get_int_member(page, "http_status"),
+		     servers_curl_status(url, port));
+	cr_assert_str_eq(servers_string(page, "title"), "Cisco Unified CM Console");
+	cr_assert_str_eq(servers_string(page, "final_url"), url);
+
+	/* the text check is QA's extra, never what decides loads */
+	text = servers_run("verify", url, "--resolve", rule, "--browser", browser, "--store",
+			   servers_store(browser), "--expect-text", "Communications Manager", NULL);
+	cr_assert_eq(text->exit_status, 0, "%s%s", text->out, text->err);
+	cr_assert_not_null(strstr(text->out,
+				  "loads (HTTP 200, title \"Cisco Unified CM Console\")"),
+			   "%s", text->out);
+	no_text = servers_run("verify", url, "--resolve", rule, "--browser", browser, "--store",
+			      servers_store(browser), "--expect-text", "certtrust-page", NULL);
+	cr_assert_eq(no_text->exit_status, 4, "%s%s", no_text->out, no_text->err);
+	cr_assert_not_null(strstr(no_text->out, "blocked TEXT_MISSING"), "%s", no_text->out);
+}
+
+Test(servers, openssl_page_loads_after_trust_in_chromium)
+{
+	servers_openssl_page_loads_after_trust("chromium", "blocked ERR_CERT_AUTHORITY_INVALID");
+}
+
+Test(servers, openssl_page_loads_after_trust_in_firefox)
+{
+	servers_openssl_page_loads_after_trust("firefox",
+					       "blocked MOZILLA_PKIX_ERROR_SELF_SIGNED_CERT");
+}
+
+/* Python's server after trust: a page without a title, a 404 and a 500 load (the
+ * certificate was accepted), a same-origin redirect loads where it ends, a redirect to
+ * gnutls-serv whose certificate nobody trusted is blocked with that server's code */
+static void
+servers_python_pages(const gchar *browser, const gchar *untrusted_code)
+{
+	g_autofree gchar *rule = NULL;
+	g_autofree gchar *gnutls_rule = NULL;
+	g_autofree gchar *base = NULL;
+	g_autofree gchar *gnutls_url = NULL;
+	g_autofree gchar *no_title = NULL;
+	g_autofree gchar *missing = NULL;
+	g_autofree gchar *broken = NULL;
+	g_autofree gchar *same = NULL;
+	g_autofree gchar *away = NULL;
+	g_autoptr(CtTestRun) run = NULL;
+	g_autoptr(JsonNode) root = NULL;
+	JsonArray *navigations;
+	JsonObject *page;
+	g_autofree gchar *where = NULL;
+	g_autofree gchar *gnutls_port_text = NULL;
+	guint port;
+	guint gnutls_port;
+
+	servers_require(browser);
+	port = servers_start_pages("tomcat");
+	/* issued by the test CA, which nobody trusts */
+	gnutls_port = servers_start_gnutls("leaf");
+	gnutls_port_text = g_strdup_printf("%u", gnutls_port);
+	base = g_strdup_printf("https://ucm.example.com:%u", port);
+	rule = g_strdup_printf("ucm.example.com:%u:127.0.0.1", port);
+	gnutls_rule = g_strdup_printf("ucm.example.com:%u:127.0.0.1", gnutls_port);
+	gnutls_url = g_strdup_printf("https://ucm.example.com:%u/", gnutls_port);
+	no_title = g_strdup_printf("%s/no-title", base);
+	missing = g_strdup_printf("%s/missing", base);
+	broken = g_strdup_printf("%s/broken", base);
+	same = g_strdup_printf("%s/redirect-same", base);
+	away = g_strdup_printf("%s/redirect?to=%s", base, gnutls_url);
+	servers_trust(browser, base, rule);
+
+	run = servers_run("verify", no_title, missing, broken, same, away, "--resolve", rule,
+			  "--resolve", gnutls_rule, "--browser", browser, "--store",
+			  servers_store(browser), "--json", NULL);
+	cr_assert_eq(run->exit_status, 4, "%s%s", run->out, run->err);
+	navigations = servers_navigations(run, &root);
+	cr_assert_eq(json_array_get_length(navigations), 5, "%s", run->out);
+
+	page = json_array_get_object_element(navigations, 0);
+	cr_assert_str_eq(json_object_get_string_member(page, "outcome"), "loads", "%s", run->out);
+	cr_assert_str_eq(servers_string(page, "title"), "");
+	cr_assert_eq(json_object_get_int_member(page, "http_status"), 200);
+
+	page = json_array_get_object_element(navigations, 1);
+	cr_assert_str_eq(json_object_get_string_member(page, "outcome"), "loads", "%s", run->out);
+	cr_assert_eq(json_object_get_int_member(page, "http_status"),
+		     servers_curl_status(missing, port));
+	cr_assert_eq(json_object_get_int_member(page, "http_status"), 404);
+	cr_assert_str_eq(servers_string(page, "title"), "Not Found");
+
+	page = json_array_get_object_element(navigations, 2);
+	cr_assert_str_eq(json_object_get_string_member(page, "outcome"), "loads", "%s", run->out);
+	cr_assert_eq(json_object_get_int_member(page, "http_status"), 500);
+
+	page = json_array_get_object_element(navigations, 3);
+	cr_assert_str_eq(json_object_get_string_member(page, "outcome"), "loads", "%s", run->out);
+	cr_assert_str_eq(servers_string(page, "final_url"), no_title);
+
+	page = json_array_get_object_element(navigations, 4);
+	cr_assert_str_eq(json_object_get_string_member(page, "outcome"), "blocked", "%s", run->out);
+	cr_assert_str_eq(servers_string(page, "error_code"), untrusted_code, "%s", run->out);
+	/* where it failed: the other server */
+	where = g_strdup_printf("%s %s", servers_string(page, "detail"),
+				servers_string(page, "final_url"));
+	cr_assert_not_null(strstr(where, gnutls_port_text), "%s", run->out);
+}
+
+Test(servers, python_server_pages_in_chromium)
+{
+	servers_python_pages("chromium", "ERR_CERT_AUTHORITY_INVALID");
+}
+
+Test(servers, python_server_pages_in_firefox)
+{
+	servers_python_pages("firefox", "SEC_ERROR_UNKNOWN_ISSUER");
+}
+
+/* gnutls-serv --http's status page loads after trust */
+static void
+servers_gnutls_loads_after_trust(const gchar *browser)
+{
+	g_autofree gchar *url = NULL;
+	g_autofree gchar *rule = NULL;
+	g_autoptr(CtTestRun) run = NULL;
+	g_autoptr(JsonNode) root = NULL;
+	JsonArray *navigations;
+	JsonObject *page;
+	guint port;
+
+	servers_require(browser);
+	port = servers_start_gnutls("tomcat");
+	url = g_strdup_printf("https://ucm.example.com:%u/", port);
+	rule = g_strdup_printf("ucm.example.com:%u:127.0.0.1", port);
+	servers_trust(browser, url, rule);
+	run = servers_run("verify", url, "--resolve", rule, "--browser", browser, "--store",
+			  servers_store(browser), "--json", NULL);
+	cr_assert_eq(run->exit_status, 0, "%s%s", run->out, run->err);
+	navigations = servers_navigations(run, &root);
+	page = json_array_get_object_element(navigations, 0);
+	cr_assert_str_eq(json_object_get_string_member(page, "outcome"), "loads");
+	cr_assert_eq(json_object_get_int_member(page, "http_status"),
+		     servers_curl_status(url, port));
+}
+
+Test(servers, gnutls_page_loads_after_trust_in_chromium)
+{
+	servers_gnutls_loads_after_trust("chromium");
+}
+
+Test(servers, gnutls_page_loads_after_trust_in_firefox)
+{
+	servers_gnutls_loads_after_trust("firefox");
+}
