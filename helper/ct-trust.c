@@ -80,14 +80,44 @@ static void
 ct_store_add_chromium(GPtrArray *stores)
 {
 	g_autoptr(GPtrArray) dbs = ct_context_get_chromium_dbs();
-	for (guint i = 0; i < dbs->len; i++)
-		g_ptr_array_add(stores,
-				ct_store_new(CT_STORE_CHROMIUM, g_ptr_array_index(dbs, i), NULL));
+	for (guint i = 0; i < dbs->len; i++) {
+		CtStore *store = ct_store_new(CT_STORE_CHROMIUM, g_ptr_array_index(dbs, i), NULL);
+		/* Chromium makes its database on first use: so may certtrust */
+		store->create = TRUE;
+		g_ptr_array_add(stores, store);
+	}
+}
+
+/* why nss:DIR cannot be written, or NULL: a database is made only when asked (--create) */
+static gchar *
+ct_store_check_nss(const gchar *dir, gboolean create)
+{
+	g_autofree gchar *cert9 = g_build_filename(dir, "cert9.db", NULL);
+
+	if (g_file_test(dir, G_FILE_TEST_EXISTS) && !g_file_test(dir, G_FILE_TEST_IS_DIR))
+		return g_strdup_printf("%s is not a directory", dir);
+	if (create)
+		return NULL;
+	if (!g_file_test(dir, G_FILE_TEST_IS_DIR))
+		return g_strdup_printf("the NSS database directory %s does not exist (add "
+				       "--create to make a new database there)",
+				       dir);
+	if (!g_file_test(cert9, G_FILE_TEST_EXISTS))
+		return g_strdup_printf("no NSS database in %s: cert9.db does not exist (add "
+				       "--create to make a new one)",
+				       dir);
+	return NULL;
 }
 
 static gboolean
-ct_store_add_spec(GPtrArray *stores, const gchar *spec, const gchar *sysroot, GError **error)
+ct_store_add_spec(GPtrArray *stores,
+		  const gchar *spec,
+		  const gchar *sysroot,
+		  gboolean create_nss,
+		  GError **error)
 {
+	CtStore *store = NULL;
+
 	if (g_strcmp0(spec, "firefox") == 0)
 		return ct_store_add_firefox(stores, error);
 	if (g_strcmp0(spec, "chromium") == 0) {
@@ -107,15 +137,22 @@ ct_store_add_spec(GPtrArray *stores, const gchar *spec, const gchar *sysroot, GE
 	}
 	if (g_str_has_prefix(spec, "firefox:") && spec[8] != '\0') {
 		g_autofree gchar *dir = g_canonicalize_filename(spec + 8, NULL);
-		g_ptr_array_add(stores, ct_store_new(CT_STORE_FIREFOX, dir,
-						     g_file_test(dir, G_FILE_TEST_IS_DIR)
-							 ? NULL
-							 : "the profile directory does not exist"));
-		return TRUE;
-	}
-	if (g_str_has_prefix(spec, "nss:") && spec[4] != '\0') {
+		g_autofree gchar *problem = NULL;
+		if (!g_file_test(dir, G_FILE_TEST_IS_DIR))
+			problem = g_strdup_printf("the Firefox profile directory %s does not exist "
+						  "(a profile holds prefs.js; Firefox's "
+						  "about:profiles shows where)",
+						  dir);
+		store = ct_store_new(CT_STORE_FIREFOX, dir, problem);
+	} else if (g_str_has_prefix(spec, "nss:") && spec[4] != '\0') {
 		g_autofree gchar *dir = g_canonicalize_filename(spec + 4, NULL);
-		g_ptr_array_add(stores, ct_store_new(CT_STORE_NSS, dir, NULL));
+		store = ct_store_new(CT_STORE_NSS, dir, NULL);
+		store->create = create_nss;
+		store->problem = ct_store_check_nss(dir, create_nss);
+	}
+	if (store != NULL) {
+		store->named = TRUE;
+		g_ptr_array_add(stores, store);
 		return TRUE;
 	}
 	g_set_error(
@@ -125,7 +162,10 @@ ct_store_add_spec(GPtrArray *stores, const gchar *spec, const gchar *sysroot, GE
 }
 
 GPtrArray *
-ct_store_resolve(const gchar *const *specs, const gchar *sysroot, GError **error)
+ct_store_resolve(const gchar *const *specs,
+		 const gchar *sysroot,
+		 gboolean create_nss,
+		 GError **error)
 {
 	g_autoptr(GPtrArray) stores = g_ptr_array_new_with_free_func((GDestroyNotify)ct_store_free);
 	const gchar *defaults[] = {"firefox", "chromium", NULL};
@@ -133,7 +173,8 @@ ct_store_resolve(const gchar *const *specs, const gchar *sysroot, GError **error
 	if (specs == NULL || specs[0] == NULL)
 		specs = defaults;
 	for (guint i = 0; specs[i] != NULL; i++) {
-		if (!ct_store_add_spec(stores, specs[i], sysroot != NULL ? sysroot : "/", error))
+		if (!ct_store_add_spec(stores, specs[i], sysroot != NULL ? sysroot : "/",
+				       create_nss, error))
 			return NULL;
 	}
 	return g_steal_pointer(&stores);
@@ -449,7 +490,10 @@ ct_trust_plan_new(CtChain *chain,
 		    (GDestroyNotify)ct_prediction_free);
 		g_ptr_array_add(plan->steps, step);
 		if (step->store->problem != NULL) {
-			ct_trust_refuse(step, CT_ERROR_NOT_FOUND, step->store->problem);
+			/* a store found missing is skipped; one the user named has failed */
+			ct_trust_refuse(step,
+					step->store->named ? CT_ERROR_FAILED : CT_ERROR_NOT_FOUND,
+					step->store->problem);
 			continue;
 		}
 		switch (step->store->kind) {
@@ -596,14 +640,14 @@ ct_trust_apply_nss(CtTrustStep *step, CtTrustPlan *plan, CtLedger *ledger)
 	CtLedgerEntry *entry = NULL;
 	gboolean added = FALSE;
 
-	if (g_mkdir_with_parents(step->store->location, 0700) != 0) {
+	if (step->store->create && g_mkdir_with_parents(step->store->location, 0700) != 0) {
 		gint errsv = errno;
 		ct_trust_set_result(step, "failed",
 				    g_strdup_printf("cannot create %s: %s", step->store->location,
 						    g_strerror(errsv)));
 		return;
 	}
-	db = ct_nssdb_open(step->store->location, TRUE, &error);
+	db = ct_nssdb_open(step->store->location, step->store->create, &error);
 	if (db == NULL) {
 		ct_trust_set_error(step, error);
 		return;
@@ -672,8 +716,9 @@ ct_trust_plan_apply(CtTrustPlan *plan, CtLedger *ledger, gboolean dry_run)
 		CtTrustStep *step = g_ptr_array_index(plan->steps, i);
 		if (step->action == CT_TRUST_ACTION_NONE) {
 			ct_trust_set_result(step,
-					    step->refusal == CT_ERROR_REFUSED ? "refused"
-									      : "skipped",
+					    step->refusal == CT_ERROR_REFUSED  ? "refused"
+					    : step->refusal == CT_ERROR_FAILED ? "failed"
+									       : "skipped",
 					    g_strdup(step->plan));
 			continue;
 		}

@@ -22,6 +22,8 @@ typedef struct {
 	CtStoreKind kind;
 	gchar *location; /* profile or database directory; the sysroot for system */
 	gchar *problem;	 /* why it cannot be used (no profile found ...), or NULL */
+	gboolean named;	 /* the user named this location: a problem fails it, never skips it */
+	gboolean create; /* an NSS database may be made here (chromium; nss:DIR with --create) */
 } CtStore;
 
 void
@@ -32,10 +34,14 @@ const gchar *
 ct_store_kind_to_string(CtStoreKind kind);
 
 /* "firefox", "firefox:DIR", "chromium", "nss:DIR", "system", "all"; none given: the
- * user-level stores (Firefox and Chromium), never system unless named */
+ * user-level stores (Firefox and Chromium), never system unless named. A firefox:DIR or
+ * nss:DIR that does not exist, or an nss:DIR with no database unless create_nss, carries
+ * its problem: a store named that cannot be written fails (and nothing creates an NSS
+ * database nobody asked for) */
 GPtrArray *
 ct_store_resolve(const gchar *const *specs,
 		 const gchar *sysroot,
+		 gboolean create_nss,
 		 GError **error); /* (transfer full) CtStore* */
 
 /* does a ledger entry belong to one of these stores? (NULL: every store) */

@@ -21,7 +21,10 @@ ct_cli_trust_render_plan(GString *out, CtTrustPlan *plan, gboolean results)
 		g_string_append_printf(out, "%s %s\n", ct_store_kind_to_string(step->store->kind),
 				       location);
 		if (!results) {
-			g_string_append_printf(out, "  will write: %s\n", what);
+			g_string_append_printf(out, "  %s: %s\n",
+					       step->action == CT_TRUST_ACTION_NONE ? "nothing"
+										    : "will write",
+					       what);
 			for (guint j = 0; step->commands != NULL && j < step->commands->len; j++)
 				g_string_append_printf(out, "  # %s\n",
 						       (const gchar *)

@@ -68,6 +68,7 @@ ct_cmd_trust(CtCli *cli, gint argc, gchar **argv, GError **error)
 	g_autofree gchar *mode_name = NULL;
 	gboolean allow_ca = FALSE;
 	gboolean dry_run = FALSE;
+	gboolean create = FALSE;
 	CtTrustMode mode = CT_TRUST_MODE_AUTO;
 	g_autoptr(GPtrArray) chains = NULL;
 	g_autoptr(GPtrArray) stores = NULL;
@@ -85,6 +86,8 @@ ct_cmd_trust(CtCli *cli, gint argc, gchar **argv, GError **error)
 	    {"allow-ca", 0, 0, G_OPTION_ARG_NONE, &allow_ca,
 	     "Allow installing a certificate that can sign others as a trust anchor", NULL},
 	    {"dry-run", 0, 0, G_OPTION_ARG_NONE, &dry_run, "Show the plan, write nothing", NULL},
+	    {"create", 0, 0, G_OPTION_ARG_NONE, &create,
+	     "Make a new NSS database for nss:DIR when there is none", NULL},
 	    G_OPTION_ENTRY_NULL,
 	};
 
@@ -100,7 +103,7 @@ ct_cmd_trust(CtCli *cli, gint argc, gchar **argv, GError **error)
 	typed = ct_cli_typed_names(argv[1], names, error);
 	if (typed == NULL)
 		return FALSE;
-	stores = ct_store_resolve((const gchar *const *)store_specs, cli->sysroot, error);
+	stores = ct_store_resolve((const gchar *const *)store_specs, cli->sysroot, create, error);
 	if (stores == NULL)
 		return FALSE;
 	chains = ct_cli_load_sources(cli, argc, argv, error);
@@ -141,7 +144,7 @@ ct_cmd_trust_stores_filter(CtCli *cli, gchar **specs, GPtrArray **stores, GError
 	*stores = NULL;
 	if (specs == NULL || specs[0] == NULL)
 		return TRUE;
-	*stores = ct_store_resolve((const gchar *const *)specs, cli->sysroot, error);
+	*stores = ct_store_resolve((const gchar *const *)specs, cli->sysroot, FALSE, error);
 	return *stores != NULL;
 }
 
