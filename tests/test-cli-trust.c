@@ -907,3 +907,29 @@ Test(trust, create_makes_a_new_nss_database_only_when_asked)
 	cr_assert_eq(run->exit_status, 0, "%s%s", run->out, run->err);
 	cr_assert_not_null(strstr(trust_certutil_list(db), "P,,"));
 }
+
+/* on a terminal (script(1) gives it one) trust asks; "n" is the user's refusal (exit 6,
+ * nothing written), not an interruption (130); "y" writes */
+Test(trust, declining_the_prompt_is_a_refusal_and_writes_nothing)
+{
+	g_autofree gchar *db = trust_path("db");
+	g_autofree gchar *store = trust_nss_store(db);
+	g_autofree gchar *tomcat = ct_test_data_path("tomcat.pem");
+	g_autofree gchar *no_cmd =
+	    g_strdup_printf("printf 'n\\n' | script -qec \"'%s' trust '%s' --store '%s' --name "
+			    "ucm.example.com:8443\" /dev/null",
+			    g_getenv("CT_CERTTRUST"), tomcat, store);
+	g_autofree gchar *yes_cmd =
+	    g_strdup_printf("printf 'y\\n' | script -qec \"'%s' trust '%s' --store '%s' --name "
+			    "ucm.example.com:8443\" /dev/null",
+			    g_getenv("CT_CERTTRUST"), tomcat, store);
+	g_autoptr(CtTestRun) no = ct_test_run_shell(no_cmd);
+	g_autofree gchar *after_no = trust_certutil_list(db);
+	g_autoptr(CtTestRun) yes = ct_test_run_shell(yes_cmd);
+
+	cr_assert_eq(no->exit_status, 6, "%s%s", no->out, no->err);
+	cr_assert_not_null(strstr(no->out, "declined"), "%s", no->out);
+	cr_assert_null(strstr(after_no, "certtrust-"), "%s", after_no);
+	cr_assert_eq(yes->exit_status, 0, "%s%s", yes->out, yes->err);
+	cr_assert_not_null(strstr(trust_certutil_list(db), "P,,"));
+}

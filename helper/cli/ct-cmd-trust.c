@@ -34,18 +34,30 @@ ct_cmd_trust_parse_mode(const gchar *text, CtTrustMode *mode, GError **error)
 	return FALSE;
 }
 
+/* on a terminal, ask; a "no" (or end of input) is the user's refusal, exit 6, and only
+ * Ctrl-C while asking is an interruption, exit 130 */
 static gboolean
-ct_cmd_trust_confirm(CtCli *cli)
+ct_cmd_trust_confirm(CtCli *cli, GError **error)
 {
 	gchar answer[16] = {0};
+	gboolean yes;
 
 	if (cli->yes || cli->json || !isatty(STDIN_FILENO))
 		return TRUE;
 	fputs("Trust this certificate as planned? [y/N] ", stderr);
 	fflush(stderr);
-	if (fgets(answer, sizeof(answer), stdin) == NULL)
+	yes = fgets(answer, sizeof(answer), stdin) != NULL &&
+	      (answer[0] == 'y' || answer[0] == 'Y');
+	if (g_cancellable_set_error_if_cancelled(cli->cancellable, error)) {
+		ct_error_convert(error);
 		return FALSE;
-	return answer[0] == 'y' || answer[0] == 'Y';
+	}
+	if (!yes) {
+		g_set_error_literal(error, CT_ERROR, CT_ERROR_REFUSED,
+				    "declined at the prompt: nothing was written");
+		return FALSE;
+	}
+	return TRUE;
 }
 
 static gboolean
@@ -118,10 +130,8 @@ ct_cmd_trust(CtCli *cli, gint argc, gchar **argv, GError **error)
 		ct_cli_trust_render_plan(out, plan, FALSE);
 		ct_cli_print(cli, "%s", out->str);
 	}
-	if (!dry_run && !ct_cmd_trust_confirm(cli)) {
-		g_set_error_literal(error, CT_ERROR, CT_ERROR_CANCELLED, "nothing was written");
+	if (!dry_run && !ct_cmd_trust_confirm(cli, error))
 		return FALSE;
-	}
 	if (!ct_cli_trust_apply(plan, dry_run, error))
 		return FALSE;
 	if (cli->json) {
