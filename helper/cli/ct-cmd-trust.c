@@ -127,6 +127,8 @@ ct_cmd_trust(CtCli *cli, gint argc, gchar **argv, GError **error)
 		return FALSE;
 	if (!cli->json) {
 		g_autoptr(GString) out = g_string_new(NULL);
+		if (!ct_cli_trust_find_retired(plan, error))
+			return FALSE;
 		ct_cli_trust_render_plan(out, plan, FALSE);
 		ct_cli_print(cli, "%s", out->str);
 	}
