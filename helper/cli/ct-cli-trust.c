@@ -26,8 +26,13 @@ ct_cli_trust_render_retired(GString *out, CtTrustStep *step, gboolean results)
 {
 	for (guint j = 0; step->retired != NULL && j < step->retired->len; j++) {
 		CtUntrustResult *retired = g_ptr_array_index(step->retired, j);
-		g_string_append(out, results ? "  " : "  will retire ");
+		g_string_append(out, results ? "  retire " : "  will retire ");
 		ct_cli_trust_render_entry(out, retired->entry);
+		if (!results && step->target != NULL) {
+			g_autofree gchar *expires = ct_json_format_time(step->target->not_after);
+			g_string_append_printf(out, ",\n    replaced by %s (expires %s)",
+					       step->target->sha256, expires);
+		}
 		if (results && retired->result != NULL)
 			g_string_append_printf(out, ": %s", retired->result);
 		if (results && retired->message != NULL) {
@@ -74,15 +79,6 @@ ct_cli_trust_render_plan(GString *out, CtTrustPlan *plan, gboolean results)
 				g_autofree gchar *name = ct_cli_escape(prediction->name);
 				g_string_append_printf(out, "  https://%s/ in %s: %s\n", name,
 						       prediction->browser, prediction->verdict);
-			}
-			if (step->retired != NULL && step->retired->len > 0 &&
-			    step->target != NULL) {
-				g_autofree gchar *expires = ct_json_format_time(
-				    step->target->not_after);
-				g_string_append_printf(out,
-						       "  in place of what it replaces: %s "
-						       "(expires %s)\n",
-						       step->target->sha256, expires);
 			}
 			ct_cli_trust_render_retired(out, step, FALSE);
 			if (step->action != CT_TRUST_ACTION_NONE && !ct_trust_step_helps(step))
