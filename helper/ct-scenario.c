@@ -10,6 +10,8 @@
 
 /* the default name a scenario reaches its server by */
 #define CT_SCENARIO_DEFAULT_NAME "ucm.example.test"
+/* a file reports this many errors at most */
+#define CT_SCENARIO_MAX_PROBLEMS 50
 
 static const gchar *const ct_scenario_kinds[] = {
     [CT_SCENARIO_STEP_ACCESS] = "access",
@@ -914,8 +916,8 @@ ct_scenario_parse_header(CtScenarioCursor *cursor,
 }
 
 /* trust predicts only for the names the user types: the scenario's and the step's */
-static gboolean
-ct_scenario_check_predictions(CtScenario *scenario, GError **error)
+static void
+ct_scenario_check_predictions(CtScenario *scenario, GPtrArray *problems)
 {
 	for (guint i = 0; i < scenario->steps->len; i++) {
 		CtScenarioStep *step = g_ptr_array_index(scenario->steps, i);
@@ -928,14 +930,13 @@ ct_scenario_check_predictions(CtScenario *scenario, GError **error)
 							     g_str_equal, NULL))
 				continue;
 			path = ct_escape_for_terminal(scenario->path, -1, 0);
-			g_set_error(error, CT_ERROR, CT_ERROR_INVALID_DATA,
-				    "%s:%u: expected 'name %s' in the trust step before predicting "
-				    "for it, got no such name",
-				    path, step->line, prediction->name);
-			return FALSE;
+			g_ptr_array_add(problems,
+					g_strdup_printf("%s:%u: expected 'name %s' in the trust "
+							"step before predicting for it, got no "
+							"such name",
+							path, step->line, prediction->name));
 		}
 	}
-	return TRUE;
 }
 
 static gchar *
@@ -947,11 +948,20 @@ ct_scenario_default_name(const gchar *path)
 	return g_steal_pointer(&base);
 }
 
+/* keep a line's error and go on to the next line: a file's errors are reported together */
+static void
+ct_scenario_add_problem(GPtrArray *problems, GError **error)
+{
+	g_ptr_array_add(problems, g_strdup((*error)->message));
+	g_clear_error(error);
+}
+
 CtScenario *
 ct_scenario_parse(const gchar *path, const gchar *text, gssize length, GError **error)
 {
 	g_autoptr(CtScenario) scenario = g_new0(CtScenario, 1);
 	g_autoptr(GString) description = g_string_new(NULL);
+	g_autoptr(GPtrArray) problems = g_ptr_array_new_with_free_func(g_free);
 	g_auto(GStrv) lines = NULL;
 	g_autofree gchar *copy = NULL;
 	g_autofree gchar *safe_path = ct_escape_for_terminal(path, -1, 0);
@@ -975,6 +985,7 @@ ct_scenario_parse(const gchar *path, const gchar *text, gssize length, GError **
 	lines = g_strsplit(copy, "\n", -1);
 	for (guint i = 0; lines[i] != NULL; i++) {
 		g_autoptr(GPtrArray) tokens = NULL;
+		g_autoptr(GError) error_local = NULL;
 		CtScenarioCursor cursor = {path, i + 1, NULL, 0};
 		gchar *line = lines[i];
 		gsize line_len = strlen(line);
@@ -983,14 +994,17 @@ ct_scenario_parse(const gchar *path, const gchar *text, gssize length, GError **
 		if (line_len > 0 && line[line_len - 1] == '\r')
 			line[line_len - 1] = '\0';
 		if (!g_utf8_validate(line, -1, NULL)) {
-			g_set_error(error, CT_ERROR, CT_ERROR_INVALID_DATA,
-				    "%s:%u: expected UTF-8 text, got invalid bytes", safe_path,
-				    i + 1);
-			return NULL;
+			g_ptr_array_add(problems,
+					g_strdup_printf("%s:%u: expected UTF-8 text, got invalid "
+							"bytes",
+							safe_path, i + 1));
+			continue;
 		}
-		tokens = ct_scenario_tokenize(path, i + 1, line, error);
-		if (tokens == NULL)
-			return NULL;
+		tokens = ct_scenario_tokenize(path, i + 1, line, &error_local);
+		if (tokens == NULL) {
+			ct_scenario_add_problem(problems, &error_local);
+			continue;
+		}
 		if (tokens->len == 0) {
 			const gchar *comment = line + strspn(line, " \t");
 			/* the comments before the first directive describe the scenario */
@@ -1010,37 +1024,49 @@ ct_scenario_parse(const gchar *path, const gchar *text, gssize length, GError **
 			CtScenarioStep *step = NULL;
 			gboolean ok;
 			cursor.pos++;
-			ok = ct_scenario_parse_step(&cursor, &step, error);
+			ok = ct_scenario_parse_step(&cursor, &step, &error_local);
 			if (step != NULL)
 				g_ptr_array_add(scenario->steps, step);
 			if (!ok)
-				return NULL;
+				ct_scenario_add_problem(problems, &error_local);
 		} else if (g_strcmp0(first, "scenario") == 0 || g_strcmp0(first, "profile") == 0 ||
 			   g_strcmp0(first, "name") == 0) {
 			if (!ct_scenario_parse_header(&cursor, scenario, &seen_profile, &seen_name,
-						      &seen_scenario, error))
-				return NULL;
+						      &seen_scenario, &error_local))
+				ct_scenario_add_problem(problems, &error_local);
 		} else {
 			ct_scenario_expected(&cursor, "'scenario', 'profile', 'name' or 'step'",
-					     error);
-			return NULL;
+					     &error_local);
+			ct_scenario_add_problem(problems, &error_local);
 		}
 	}
-	if (scenario->profile == NULL) {
+	if (scenario->profile == NULL && !seen_profile) {
 		g_autofree gchar *profiles = ct_scenario_join_words(ct_server_get_profiles());
-		g_set_error(error, CT_ERROR, CT_ERROR_INVALID_DATA,
-			    "%s: expected a 'profile' line (%s), got none", safe_path, profiles);
-		return NULL;
+		g_ptr_array_add(problems, g_strdup_printf("%s: expected a 'profile' line (%s), got "
+							  "none",
+							  safe_path, profiles));
 	}
-	if (scenario->steps->len == 0) {
-		g_set_error(error, CT_ERROR, CT_ERROR_INVALID_DATA,
-			    "%s: expected at least one 'step' line, got none", safe_path);
-		return NULL;
-	}
+	if (scenario->steps->len == 0)
+		g_ptr_array_add(problems, g_strdup_printf("%s: expected at least one 'step' line, "
+							  "got none",
+							  safe_path));
 	if (scenario->names->len == 0)
 		g_ptr_array_add(scenario->names, g_strdup(CT_SCENARIO_DEFAULT_NAME));
-	if (!ct_scenario_check_predictions(scenario, error))
+	ct_scenario_check_predictions(scenario, problems);
+	if (problems->len > 0) {
+		g_autofree gchar *all = NULL;
+		if (problems->len > CT_SCENARIO_MAX_PROBLEMS) {
+			g_ptr_array_set_size(problems, CT_SCENARIO_MAX_PROBLEMS);
+			g_ptr_array_add(problems,
+					g_strdup_printf("%s: more errors: only the first %u are "
+							"shown",
+							safe_path, CT_SCENARIO_MAX_PROBLEMS));
+		}
+		g_ptr_array_add(problems, NULL);
+		all = g_strjoinv("\n", (gchar **)problems->pdata);
+		g_set_error_literal(error, CT_ERROR, CT_ERROR_INVALID_DATA, all);
 		return NULL;
+	}
 	if (description->len > 0)
 		scenario->description = g_strdup(description->str);
 	return g_steal_pointer(&scenario);

@@ -103,8 +103,9 @@ ct_scenario_step_kind_to_string(CtScenarioStepKind kind);
 gboolean
 ct_scenario_step_needs_browser(const CtScenarioStep *step);
 
-/* parse a scenario from text; path names it in errors. A syntax error is
- * CT_ERROR_INVALID_DATA "PATH:LINE: expected ..., got ..." */
+/* parse a scenario from text; path names it in errors. Syntax errors are
+ * CT_ERROR_INVALID_DATA, one line "PATH:LINE: expected ..., got ..." for each error of
+ * the file (the first 50) */
 CtScenario *
 ct_scenario_parse(const gchar *path,
 		  const gchar *text,

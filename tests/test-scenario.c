@@ -351,6 +351,53 @@ ParameterizedTest(ScenarioBad *param, scenario, each_mistake_names_file_line_and
 			   error->message, param->expected);
 }
 
+Test(scenario, every_error_of_a_file_is_reported_with_its_line)
+{
+	const gchar *text = "profile apache\n"
+			    "step access expect blocked\n"
+			    "step list expect entries 0\n"
+			    "frobnicate\n"
+			    "step status expect fine\n"
+			    "step trust expect done predict 10.0.0.1 os loads\n";
+	g_autoptr(GError) error = NULL;
+	g_autoptr(CtScenario) scenario = ct_scenario_parse("many.scenario", text, -1, &error);
+	g_auto(GStrv) lines = NULL;
+
+	cr_assert_null(scenario);
+	cr_assert(g_error_matches(error, CT_ERROR, CT_ERROR_INVALID_DATA), "%s", error->message);
+	lines = g_strsplit(error->message, "\n", -1);
+	cr_assert_eq(g_strv_length(lines), 5, "five errors, one a line: %s", error->message);
+	cr_assert(g_str_has_prefix(lines[0], "many.scenario:1: expected a serve profile"), "%s",
+		  lines[0]);
+	cr_assert(g_str_has_prefix(lines[1], "many.scenario:2: expected a problem"), "%s",
+		  lines[1]);
+	cr_assert(g_str_has_prefix(lines[2], "many.scenario:4: expected 'scenario'"), "%s",
+		  lines[2]);
+	cr_assert(g_str_has_prefix(lines[3], "many.scenario:5: expected a status"), "%s", lines[3]);
+	cr_assert(g_str_has_prefix(lines[4], "many.scenario:6: expected 'name 10.0.0.1'"), "%s",
+		  lines[4]);
+}
+
+Test(scenario, a_file_full_of_errors_reports_the_first_fifty)
+{
+	g_autoptr(GString) text = g_string_new("profile tomcat\nstep list expect entries 0\n");
+	g_autoptr(GError) error = NULL;
+	g_autoptr(CtScenario) scenario = NULL;
+	g_auto(GStrv) lines = NULL;
+
+	for (guint i = 0; i < 70; i++)
+		g_string_append(text, "step fly expect loads\n");
+	scenario = ct_scenario_parse("full.scenario", text->str, -1, &error);
+	cr_assert_null(scenario);
+	lines = g_strsplit(error->message, "\n", -1);
+	cr_assert_eq(g_strv_length(lines), 51, "%u lines", g_strv_length(lines));
+	cr_assert(g_str_has_prefix(lines[0], "full.scenario:3: expected a step kind"), "%s",
+		  lines[0]);
+	cr_assert(g_str_has_prefix(lines[49], "full.scenario:52: expected a step kind"), "%s",
+		  lines[49]);
+	cr_assert_str_eq(lines[50], "full.scenario: more errors: only the first 50 are shown");
+}
+
 Test(scenario, binary_and_invalid_utf8_are_refused_with_their_line)
 {
 	const gchar nul[] = "profile tomcat\nstep list\0 expect entries 0\n";
