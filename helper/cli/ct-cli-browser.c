@@ -78,7 +78,7 @@ ct_cli_browser_location(CtCli *cli,
 			*location = g_strdup(g_ptr_array_index(dbs, 0));
 		return TRUE;
 	}
-	stores = ct_store_resolve(specs, cli->sysroot, error);
+	stores = ct_store_resolve(specs, cli->sysroot, FALSE, error);
 	if (stores == NULL)
 		return FALSE;
 	for (guint i = 0; i < stores->len; i++) {
@@ -86,8 +86,13 @@ ct_cli_browser_location(CtCli *cli,
 		gboolean fits = kind == CT_BROWSER_FIREFOX ? store->kind == CT_STORE_FIREFOX
 							   : (store->kind == CT_STORE_CHROMIUM ||
 							      store->kind == CT_STORE_NSS);
-		if (!fits || store->problem != NULL)
+		if (!fits)
 			continue;
+		if (store->problem != NULL) {
+			g_set_error(error, CT_ERROR, CT_ERROR_NOT_FOUND, "--store %s: %s",
+				    store_spec, store->problem);
+			return FALSE;
+		}
 		*location = g_strdup(store->location);
 		return TRUE;
 	}
