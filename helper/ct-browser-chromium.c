@@ -42,7 +42,6 @@ static const gchar *ct_browser_chromium_flags[] = {
     "--disable-hang-monitor",
     "--disable-infobars",
     "--disable-ipc-flooding-protection",
-    "--disable-popup-blocking",
     "--disable-prompt-on-repost",
     "--disable-search-engine-choice-screen",
     "--enable-automation",

@@ -164,6 +164,9 @@ static const CtBrowserFirefoxPref ct_browser_firefox_prefs[] = {
     /* one content process for all sites: lighter on a small machine */
     {"fission.webContentIsolationStrategy", "0"},
     {"remote.enabled", "true"},
+    /* a page's popups stay blocked (automation would allow them) */
+    {"dom.disable_open_during_load", "true"},
+    {"dom.popup_maximum", "0"},
 };
 
 /* what of a given profile decides whether a page loads: the NSS certificate database,
@@ -391,6 +394,9 @@ ct_browser_firefox_start(CtBrowser *self, GCancellable *cancellable, GError **er
 	g_autoptr(JsonObject) always = json_object_new();
 	g_autoptr(JsonObject) session = NULL;
 	g_autoptr(JsonObject) tree = NULL;
+	g_autoptr(JsonObject) subscribe = json_object_new();
+	g_autoptr(JsonArray) events = json_array_new();
+	g_autoptr(JsonObject) subscribed = NULL;
 	g_autoptr(GError) error_local = NULL;
 	const gchar *browser_version = NULL;
 	JsonObject *granted;
@@ -416,6 +422,14 @@ ct_browser_firefox_start(CtBrowser *self, GCancellable *cancellable, GError **er
 	granted = ct_browser_json_get_object(session, "capabilities");
 	if (granted != NULL)
 		browser_version = ct_browser_json_get_string(granted, "browserVersion");
+
+	/* a page's dialogs are told, to be dismissed (ct-browser.c) */
+	json_array_add_string_element(events, "browsingContext.userPromptOpened");
+	json_object_set_array_member(subscribe, "events", g_steal_pointer(&events));
+	subscribed = ct_browser_call(self, "session.subscribe", g_steal_pointer(&subscribe), NULL,
+				     deadline, cancellable, NULL, error);
+	if (subscribed == NULL)
+		return FALSE;
 
 	tree = ct_browser_call(self, "browsingContext.getTree", NULL, NULL, deadline, cancellable,
 			       NULL, error);

@@ -204,6 +204,8 @@ ct_cli_browser_add_navigation(JsonBuilder *builder, const CtNavigation *navigati
 	ct_cli_browser_add_string_or_null(builder, "final_url", navigation->final_url);
 	ct_cli_browser_add_string_or_null(builder, "title", navigation->title);
 	ct_cli_browser_add_string_or_null(builder, "detail", navigation->detail);
+	json_builder_set_member_name(builder, "dialogs");
+	json_builder_add_int_value(builder, navigation->dialogs);
 	json_builder_set_member_name(builder, "elapsed_ms");
 	json_builder_add_int_value(builder, navigation->elapsed_ms);
 	json_builder_end_object(builder);
@@ -315,11 +317,26 @@ gboolean
 ct_cli_browser_visit(CtCli *cli, CtCliBrowser *self, GError **error)
 {
 	for (guint i = 0; i < self->urls->len; i++) {
-		CtNavigation *navigation = ct_browser_navigate(self->browser,
-							       g_ptr_array_index(self->urls, i),
-							       cli->cancellable, error);
-		if (navigation == NULL)
+		const gchar *url = g_ptr_array_index(self->urls, i);
+		g_autoptr(GError) error_local = NULL;
+		CtNavigation *navigation = ct_browser_navigate(self->browser, url, cli->cancellable,
+							       &error_local);
+
+		if (navigation == NULL &&
+		    (g_error_matches(error_local, CT_ERROR, CT_ERROR_CANCELLED) ||
+		     g_error_matches(error_local, CT_ERROR, CT_ERROR_INVALID_ARGS))) {
+			g_propagate_error(error, g_steal_pointer(&error_local));
 			return FALSE;
+		}
+		/* a browser that died on one page costs no other page its verdict: each is
+		 * reported */
+		if (navigation == NULL) {
+			navigation = g_new0(CtNavigation, 1);
+			navigation->url = g_strdup(url);
+			navigation->outcome = g_strdup("failed");
+			navigation->error_code = g_strdup("BROWSER_FAILED");
+			navigation->detail = g_strdup(error_local->message);
+		}
 		g_ptr_array_add(self->navigations, navigation);
 	}
 	return TRUE;
@@ -357,6 +374,10 @@ ct_cli_browser_append_page(GString *out, const CtNavigation *navigation)
 					   : "",
 				       final_url);
 	}
+	if (navigation->dialogs > 0)
+		g_string_append_printf(out, "%s%u dialog%s dismissed",
+				       out->str[out->len - 1] == '(' ? "" : ", ",
+				       navigation->dialogs, navigation->dialogs == 1 ? "" : "s");
 	if (out->str[out->len - 1] == '(')
 		g_string_truncate(out, out->len - 2);
 	else
@@ -368,6 +389,7 @@ ct_cli_browser_report(CtCli *cli, CtCliBrowser *self, GError **error)
 {
 	g_autoptr(GString) out = g_string_new(NULL);
 	guint blocked = 0;
+	guint unfinished = 0;
 
 	g_string_append_printf(out, "%s%s%s\n", self->version, self->location != NULL ? ", " : "",
 			       self->location != NULL ? self->location : "");
@@ -375,8 +397,10 @@ ct_cli_browser_report(CtCli *cli, CtCliBrowser *self, GError **error)
 		CtNavigation *navigation = g_ptr_array_index(self->navigations, i);
 		g_autofree gchar *url = ct_cli_escape(navigation->url);
 		g_autofree gchar *code = ct_cli_escape(navigation->error_code);
-		if (g_strcmp0(navigation->outcome, "loads") != 0)
+		if (g_strcmp0(navigation->outcome, "blocked") == 0)
 			blocked++;
+		else if (g_strcmp0(navigation->outcome, "loads") != 0)
+			unfinished++;
 		g_string_append_printf(out, "  %s: %s%s%s", url, navigation->outcome,
 				       navigation->error_code != NULL ? " " : "", code);
 		ct_cli_browser_append_page(out, navigation);
@@ -389,6 +413,13 @@ ct_cli_browser_report(CtCli *cli, CtCliBrowser *self, GError **error)
 		ct_cli_print_json(cli, builder);
 	} else {
 		ct_cli_print(cli, "%s", out->str);
+	}
+	if (unfinished > 0) {
+		g_set_error(error, CT_ERROR, CT_ERROR_NOT_REACHABLE,
+			    "%s did not finish %u of %u pages (within --timeout, or it failed)%s",
+			    self->browser_name, unfinished, self->navigations->len,
+			    blocked > 0 ? "; others were blocked" : "");
+		return FALSE;
 	}
 	if (blocked > 0) {
 		g_set_error(error, CT_ERROR, CT_ERROR_CHECK_FAILED, "%s blocked %u of %u pages",
