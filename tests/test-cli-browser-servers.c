@@ -432,3 +432,95 @@ Test(servers, gnutls_page_loads_after_trust_in_firefox)
 {
 	servers_gnutls_loads_after_trust("firefox");
 }
+
+/* processes whose command line names dir: what a browser launched there left running */
+static guint
+servers_count_processes_naming(const gchar *dir)
+{
+	g_autoptr(GDir) proc = g_dir_open("/proc", 0, NULL);
+	const gchar *name;
+	guint count = 0;
+
+	while (proc != NULL && (name = g_dir_read_name(proc)) != NULL) {
+		g_autofree gchar *path = NULL;
+		g_autofree gchar *cmdline = NULL;
+		gsize length = 0;
+		if (!g_ascii_isdigit(name[0]))
+			continue;
+		path = g_build_filename("/proc", name, "cmdline", NULL);
+		if (!g_file_get_contents(path, &cmdline, &length, NULL) || length == 0)
+			continue;
+		for (gsize i = 0; i + 1 < length; i++) {
+			if (cmdline[i] == '\0')
+				cmdline[i] = ' ';
+		}
+		if (strstr(cmdline, dir) != NULL)
+			count++;
+	}
+	return count;
+}
+
+/* pages that call alert(), confirm(), prompt(), open popups, set beforeunload or never
+ * finish loading: each gets its own verdict, the run ends within its timeouts with exit
+ * 5, and no browser process or throwaway file is left */
+static void
+servers_hostile_pages(const gchar *browser)
+{
+	const gchar *paths[] = {"alert", "never", "confirm", "prompt", "popup", "beforeunload", ""};
+	const gchar *outcomes[] = {"loads", "timeout", "loads", "loads", "loads", "loads", "loads"};
+	const guint dialogs[] = {1, 0, 1, 1, 0, 0, 0};
+	g_autofree gchar *browser_tmp = servers_path("tmp");
+	g_autofree gchar *rule = NULL;
+	g_autofree gchar *base = NULL;
+	g_autoptr(GPtrArray) urls = g_ptr_array_new_with_free_func(g_free);
+	g_autoptr(CtTestRun) run = NULL;
+	g_autoptr(JsonNode) root = NULL;
+	g_autoptr(GDir) left = NULL;
+	JsonArray *navigations;
+	gint64 started;
+	guint port;
+
+	servers_require(browser);
+	port = servers_start_pages("tomcat");
+	base = g_strdup_printf("https://ucm.example.com:%u", port);
+	rule = g_strdup_printf("ucm.example.com:%u:127.0.0.1", port);
+	servers_trust(browser, base, rule);
+	for (guint i = 0; i < G_N_ELEMENTS(paths); i++)
+		g_ptr_array_add(urls, g_strdup_printf("%s/%s", base, paths[i]));
+
+	started = g_get_monotonic_time();
+	run = servers_run("verify", urls->pdata[0], urls->pdata[1], urls->pdata[2], urls->pdata[3],
+			  urls->pdata[4], urls->pdata[5], urls->pdata[6], "--resolve", rule,
+			  "--browser", browser, "--store", servers_store(browser), "--timeout", "5",
+			  "--json", NULL);
+	cr_assert_eq(run->exit_status, 5, "%s%s", run->out, run->err);
+	/* the launch, six quick pages, one page of 5 s and leaving it: well under 2 min */
+	cr_assert_lt(g_get_monotonic_time() - started, 120 * G_USEC_PER_SEC);
+	navigations = servers_navigations(run, &root);
+	cr_assert_eq(json_array_get_length(navigations), G_N_ELEMENTS(paths), "%s", run->out);
+	for (guint i = 0; i < G_N_ELEMENTS(paths); i++) {
+		JsonObject *page = json_array_get_object_element(navigations, i);
+		cr_assert_str_eq(json_object_get_string_member(page, "outcome"), outcomes[i],
+				 "/%s: %s", paths[i], run->out);
+		cr_assert_eq(json_object_get_int_member(page, "dialogs"), dialogs[i], "/%s: %s",
+			     paths[i], run->out);
+	}
+	cr_assert_str_eq(servers_string(json_array_get_object_element(navigations, 6), "title"),
+			 "Pages server");
+
+	/* nothing left running, nothing left in the browsers' temp dir */
+	cr_assert_eq(servers_count_processes_naming(browser_tmp), 0, "a browser process is left");
+	left = g_dir_open(browser_tmp, 0, NULL);
+	cr_assert_not_null(left);
+	cr_assert_null(g_dir_read_name(left), "a throwaway dir is left in TMPDIR");
+}
+
+Test(servers, hostile_pages_each_get_a_verdict_in_chromium)
+{
+	servers_hostile_pages("chromium");
+}
+
+Test(servers, hostile_pages_each_get_a_verdict_in_firefox)
+{
+	servers_hostile_pages("firefox");
+}
