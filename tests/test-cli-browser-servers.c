@@ -524,3 +524,79 @@ Test(servers, hostile_pages_each_get_a_verdict_in_firefox)
 {
 	servers_hostile_pages("firefox");
 }
+
+/* --browser twice (or all): one report per browser, in one call, against openssl s_server
+ * trusted in both browsers' default stores */
+Test(servers, several_browsers_give_one_report_each)
+{
+	g_autofree gchar *docroot = servers_path("www");
+	g_autofree gchar *index = g_build_filename(docroot, "index.html", NULL);
+	g_autofree gchar *url = NULL;
+	g_autofree gchar *rule = NULL;
+	g_autoptr(CtTestRun) trusted = NULL;
+	g_autoptr(CtTestRun) run = NULL;
+	g_autoptr(JsonNode) root = NULL;
+	JsonArray *reports;
+	guint port;
+
+	servers_require("firefox");
+	servers_require("chromium");
+	cr_assert_eq(g_mkdir_with_parents(docroot, 0700), 0);
+	cr_assert(g_file_set_contents(index, "<title>Lab</title>lab server\n", -1, NULL));
+	port = servers_start_openssl("tomcat", docroot);
+	url = g_strdup_printf("https://ucm.example.com:%u/index.html", port);
+	rule = g_strdup_printf("ucm.example.com:%u:127.0.0.1", port);
+	/* the default stores: every Firefox profile and Chromium's NSS db */
+	trusted = servers_run("trust", url, "--resolve", rule, "--yes", NULL);
+	cr_assert_eq(trusted->exit_status, 0, "%s%s", trusted->out, trusted->err);
+
+	run = servers_run("verify", url, "--resolve", rule, "--browser", "firefox", "--browser",
+			  "chromium", "--json", NULL);
+	cr_assert_eq(run->exit_status, 0, "%s%s", run->out, run->err);
+	root = ct_test_parse_one_json_document(run->out);
+	reports = json_object_get_array_member(json_node_get_object(root), "reports");
+	cr_assert_not_null(reports, "%s", run->out);
+	cr_assert_eq(json_array_get_length(reports), 2, "%s", run->out);
+	for (guint i = 0; i < 2; i++) {
+		JsonObject *report = json_array_get_object_element(reports, i);
+		JsonArray *navigations = json_object_get_array_member(report, "navigations");
+		JsonObject *page = json_array_get_object_element(navigations, 0);
+		cr_assert_str_eq(json_object_get_string_member(report, "browser"),
+				 i == 0 ? "firefox" : "chromium");
+		cr_assert_str_eq(json_object_get_string_member(page, "outcome"), "loads", "%s",
+				 run->out);
+		cr_assert_str_eq(servers_string(page, "title"), "Lab");
+	}
+}
+
+/* an option that takes one value, given twice, is a usage error in every command, not
+ * silently the last one */
+Test(servers, an_option_given_twice_is_a_usage_error)
+{
+	g_autofree gchar *file = ct_test_data_path("tomcat.pem");
+	g_autofree gchar *out_a = servers_path("a.pem");
+	g_autofree gchar *out_b = servers_path("b.pem");
+	g_autoptr(CtTestRun)
+	    timeout = servers_run("verify", "https://ucm.example.com:8443/", "--browser",
+				  "chromium", "--timeout", "5", "--timeout=6", NULL);
+	g_autoptr(CtTestRun)
+	    session = servers_run("open", "https://ucm.example.com:8443/", "--session", "--browser",
+				  "firefox", "-b", "chromium", NULL);
+	g_autoptr(CtTestRun)
+	    output = servers_run("export", file, "--format", "pem", "-o", out_a, "-o", out_b, NULL);
+	g_autoptr(CtTestRun) mode = servers_run("trust", file, "--mode", "anchor", "--mode",
+						"exception", "--dry-run", NULL);
+	/* a value that looks like an option is a value */
+	g_autoptr(CtTestRun) value = servers_run("check-host", file, "--name", "ucm.example.com",
+						 "--policy", "strict", NULL);
+
+	cr_assert_eq(timeout->exit_status, 2, "%s", timeout->err);
+	cr_assert_not_null(strstr(timeout->err, "--timeout given twice"), "%s", timeout->err);
+	cr_assert_eq(session->exit_status, 2, "%s", session->err);
+	cr_assert_not_null(strstr(session->err, "--browser given twice"), "%s", session->err);
+	cr_assert_eq(output->exit_status, 2, "%s", output->err);
+	cr_assert(!g_file_test(out_a, G_FILE_TEST_EXISTS) &&
+		  !g_file_test(out_b, G_FILE_TEST_EXISTS));
+	cr_assert_eq(mode->exit_status, 2, "%s", mode->err);
+	cr_assert_eq(value->exit_status, 0, "%s%s", value->out, value->err);
+}

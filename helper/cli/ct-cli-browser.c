@@ -385,48 +385,78 @@ ct_cli_browser_append_page(GString *out, const CtNavigation *navigation)
 }
 
 gboolean
-ct_cli_browser_report(CtCli *cli, CtCliBrowser *self, GError **error)
+ct_cli_browser_report_all(CtCli *cli, GPtrArray *browsers, GError **error)
 {
 	g_autoptr(GString) out = g_string_new(NULL);
-	guint blocked = 0;
-	guint unfinished = 0;
+	g_autoptr(GString) failures = g_string_new(NULL);
+	g_autoptr(JsonBuilder) builder = json_builder_new();
+	gboolean unfinished_any = FALSE;
 
-	g_string_append_printf(out, "%s%s%s\n", self->version, self->location != NULL ? ", " : "",
-			       self->location != NULL ? self->location : "");
-	for (guint i = 0; i < self->navigations->len; i++) {
-		CtNavigation *navigation = g_ptr_array_index(self->navigations, i);
-		g_autofree gchar *url = ct_cli_escape(navigation->url);
-		g_autofree gchar *code = ct_cli_escape(navigation->error_code);
-		if (g_strcmp0(navigation->outcome, "blocked") == 0)
-			blocked++;
-		else if (g_strcmp0(navigation->outcome, "loads") != 0)
-			unfinished++;
-		g_string_append_printf(out, "  %s: %s%s%s", url, navigation->outcome,
-				       navigation->error_code != NULL ? " " : "", code);
-		ct_cli_browser_append_page(out, navigation);
-		g_string_append_c(out, '\n');
+	/* one browser: its report as it always was; several: {"reports": [...]} */
+	if (browsers->len > 1) {
+		json_builder_begin_object(builder);
+		json_builder_set_member_name(builder, "reports");
+		json_builder_begin_array(builder);
 	}
-	if (cli->json) {
-		g_autoptr(JsonBuilder) builder = json_builder_new();
+	for (guint b = 0; b < browsers->len; b++) {
+		CtCliBrowser *self = g_ptr_array_index(browsers, b);
+		guint blocked = 0;
+		guint unfinished = 0;
+
+		g_string_append_printf(out, "%s%s%s\n", self->version,
+				       self->location != NULL ? ", " : "",
+				       self->location != NULL ? self->location : "");
+		for (guint i = 0; i < self->navigations->len; i++) {
+			CtNavigation *navigation = g_ptr_array_index(self->navigations, i);
+			g_autofree gchar *url = ct_cli_escape(navigation->url);
+			g_autofree gchar *code = ct_cli_escape(navigation->error_code);
+			if (g_strcmp0(navigation->outcome, "blocked") == 0)
+				blocked++;
+			else if (g_strcmp0(navigation->outcome, "loads") != 0)
+				unfinished++;
+			g_string_append_printf(out, "  %s: %s%s%s", url, navigation->outcome,
+					       navigation->error_code != NULL ? " " : "", code);
+			ct_cli_browser_append_page(out, navigation);
+			g_string_append_c(out, '\n');
+		}
 		ct_cli_browser_add_json(builder, self->version, self->browser_name, self->location,
 					self->navigations);
+		if (unfinished > 0)
+			g_string_append_printf(failures,
+					       "%s%s did not finish %u of %u pages (within "
+					       "--timeout, or it failed)",
+					       failures->len > 0 ? "; " : "", self->browser_name,
+					       unfinished, self->navigations->len);
+		if (blocked > 0)
+			g_string_append_printf(failures, "%s%s blocked %u of %u pages",
+					       failures->len > 0 ? "; " : "", self->browser_name,
+					       blocked, self->navigations->len);
+		unfinished_any = unfinished_any || unfinished > 0;
+	}
+	if (browsers->len > 1) {
+		json_builder_end_array(builder);
+		json_builder_end_object(builder);
+	}
+	if (cli->json)
 		ct_cli_print_json(cli, builder);
-	} else {
+	else
 		ct_cli_print(cli, "%s", out->str);
-	}
-	if (unfinished > 0) {
-		g_set_error(error, CT_ERROR, CT_ERROR_NOT_REACHABLE,
-			    "%s did not finish %u of %u pages (within --timeout, or it failed)%s",
-			    self->browser_name, unfinished, self->navigations->len,
-			    blocked > 0 ? "; others were blocked" : "");
-		return FALSE;
-	}
-	if (blocked > 0) {
-		g_set_error(error, CT_ERROR, CT_ERROR_CHECK_FAILED, "%s blocked %u of %u pages",
-			    self->browser_name, blocked, self->navigations->len);
+	if (failures->len > 0) {
+		g_set_error(error, CT_ERROR,
+			    unfinished_any ? CT_ERROR_NOT_REACHABLE : CT_ERROR_CHECK_FAILED, "%s",
+			    failures->str);
 		return FALSE;
 	}
 	return TRUE;
+}
+
+gboolean
+ct_cli_browser_report(CtCli *cli, CtCliBrowser *self, GError **error)
+{
+	g_autoptr(GPtrArray) browsers = g_ptr_array_new();
+
+	g_ptr_array_add(browsers, self);
+	return ct_cli_browser_report_all(cli, browsers, error);
 }
 
 gboolean

@@ -47,9 +47,14 @@ ct_cli_browser_visit(CtCli *cli, CtCliBrowser *self, GError **error);
 void
 ct_cli_browser_finish(CtCliBrowser *self);
 
-/* the navigations as text or JSON; CT_ERROR_CHECK_FAILED when one was blocked */
+/* the navigations as text or JSON; CT_ERROR_NOT_REACHABLE when one did not finish (timeout,
+ * the browser failed), else CT_ERROR_CHECK_FAILED when one was blocked */
 gboolean
 ct_cli_browser_report(CtCli *cli, CtCliBrowser *self, GError **error);
+/* the same for several browsers (CtCliBrowser*), one report each: JSON {"reports": [...]}
+ * when there are several */
+gboolean
+ct_cli_browser_report_all(CtCli *cli, GPtrArray *browsers, GError **error);
 
 /* open --session's trust, for chains (one per SOURCE argv[1..argc)): Firefox an exception
  * per name the user types (the throwaway profile only), Chromium the leaves' SPKI pins */
