@@ -124,6 +124,27 @@ ct_browser_check_map_names(const gchar *const *names, GError **error)
 	return TRUE;
 }
 
+/* "NAME=ADDR": a host name and an IP address, nothing that could break a resolver rule */
+static gboolean
+ct_browser_check_resolve_rules(const gchar *const *rules, GError **error)
+{
+	for (guint i = 0; rules != NULL && rules[i] != NULL; i++) {
+		g_auto(GStrv) parts = g_strsplit(rules[i], "=", 2);
+		g_autoptr(GInetAddress) address = NULL;
+		const gchar *name[] = {parts[0], NULL};
+
+		if (parts[0] == NULL || parts[1] == NULL ||
+		    (address = g_inet_address_new_from_string(parts[1])) == NULL) {
+			g_set_error(error, CT_ERROR, CT_ERROR_INVALID_ARGS,
+				    "'%s' is not NAME=ADDRESS with an IP address", rules[i]);
+			return FALSE;
+		}
+		if (!ct_browser_check_map_names(name, error))
+			return FALSE;
+	}
+	return TRUE;
+}
+
 /* the throwaway dir goes in the user's temp dir, unless Chromium's socket path under it
  * would pass what a Unix socket can hold (Chromium aborts then): /tmp instead */
 static gchar *
@@ -1129,7 +1150,9 @@ ct_browser_launch(const CtBrowserOptions *options, GCancellable *cancellable, GE
 
 	g_return_val_if_fail(options != NULL, NULL);
 
-	if (!ct_browser_check_map_names(options->map_names, error))
+	if (!ct_browser_check_map_names(options->map_names, error) ||
+	    !ct_browser_check_map_names(options->allow_names, error) ||
+	    !ct_browser_check_resolve_rules(options->resolve_rules, error))
 		return NULL;
 	binary = ct_browser_find_binary(options, error);
 	if (binary == NULL)

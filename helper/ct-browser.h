@@ -35,6 +35,12 @@ typedef struct {
 	 * Chromium --host-resolver-rules, where every other name then fails); a leading "*."
 	 * works in Chromium only */
 	const gchar *const *map_names;
+	/* Chromium: "NAME=ADDR", NAME resolved to the IP address ADDR (--resolve to any
+	 * address) */
+	const gchar *const *resolve_rules;
+	/* Chromium: names resolved the normal way (the hosts the user named); every name
+	 * neither here nor mapped fails to resolve */
+	const gchar *const *allow_names;
 	/* Firefox: permanent exceptions "host:port=SHA-256", written into the throwaway
 	 * profile only (open --session) */
 	const gchar *const *overrides;
