@@ -76,8 +76,13 @@ ct_browser_chromium_resolver_rules(const CtBrowserOptions *options)
 	}
 	g_string_append(rules, "MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1, "
 			       "EXCLUDE [::1]");
-	for (guint i = 0; options->allow_names != NULL && options->allow_names[i] != NULL; i++)
-		g_string_append_printf(rules, ", EXCLUDE %s", options->allow_names[i]);
+	for (guint i = 0; options->allow_names != NULL && options->allow_names[i] != NULL; i++) {
+		g_autoptr(GInetAddress)
+		    literal = g_inet_address_new_from_string(options->allow_names[i]);
+		/* an IP literal needs no resolver */
+		if (literal == NULL)
+			g_string_append_printf(rules, ", EXCLUDE %s", options->allow_names[i]);
+	}
 	return g_string_free(g_steal_pointer(&rules), FALSE);
 }
 

@@ -124,6 +124,20 @@ ct_browser_check_map_names(const gchar *const *names, GError **error)
 	return TRUE;
 }
 
+/* the hosts named: host names or IP addresses */
+static gboolean
+ct_browser_check_allow_names(const gchar *const *names, GError **error)
+{
+	for (guint i = 0; names != NULL && names[i] != NULL; i++) {
+		g_autoptr(GInetAddress) address = g_inet_address_new_from_string(names[i]);
+		const gchar *name[] = {names[i], NULL};
+
+		if (address == NULL && !ct_browser_check_map_names(name, error))
+			return FALSE;
+	}
+	return TRUE;
+}
+
 /* "NAME=ADDR": a host name and an IP address, nothing that could break a resolver rule */
 static gboolean
 ct_browser_check_resolve_rules(const gchar *const *rules, GError **error)
@@ -1151,7 +1165,7 @@ ct_browser_launch(const CtBrowserOptions *options, GCancellable *cancellable, GE
 	g_return_val_if_fail(options != NULL, NULL);
 
 	if (!ct_browser_check_map_names(options->map_names, error) ||
-	    !ct_browser_check_map_names(options->allow_names, error) ||
+	    !ct_browser_check_allow_names(options->allow_names, error) ||
 	    !ct_browser_check_resolve_rules(options->resolve_rules, error))
 		return NULL;
 	binary = ct_browser_find_binary(options, error);

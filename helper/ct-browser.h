@@ -38,8 +38,9 @@ typedef struct {
 	/* Chromium: "NAME=ADDR", NAME resolved to the IP address ADDR (--resolve to any
 	 * address) */
 	const gchar *const *resolve_rules;
-	/* Chromium: names resolved the normal way (the hosts the user named); every name
-	 * neither here nor mapped fails to resolve */
+	/* the hosts the user named (names and IP literals): Chromium resolves these names
+	 * the normal way and no name neither here nor mapped; Firefox connects directly to
+	 * these and the mapped names only, any other host through a proxy that is not there */
 	const gchar *const *allow_names;
 	/* Firefox: permanent exceptions "host:port=SHA-256", written into the throwaway
 	 * profile only (open --session) */

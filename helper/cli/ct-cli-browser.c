@@ -234,7 +234,7 @@ ct_cli_browser_map_names(CtCli *cli, CtCliBrowser *self, GError **error)
 		for (guint j = 0; j < self->resolved->len && prefix != NULL; j++)
 			resolved = resolved ||
 				   g_str_has_prefix(g_ptr_array_index(self->resolved, j), prefix);
-		if (host == NULL || literal != NULL || resolved ||
+		if (host == NULL || resolved ||
 		    g_ptr_array_find_with_equal_func(self->mapped, host, g_str_equal, NULL) ||
 		    g_ptr_array_find_with_equal_func(self->allowed, host, g_str_equal, NULL))
 			continue;
