@@ -600,3 +600,127 @@ Test(servers, an_option_given_twice_is_a_usage_error)
 	cr_assert_eq(mode->exit_status, 2, "%s", mode->err);
 	cr_assert_eq(value->exit_status, 0, "%s%s", value->out, value->err);
 }
+
+/* this machine's own name when it resolves to a loopback address (getent, not certtrust),
+ * else NULL: a host the browser can reach "the normal way" in a test */
+static gchar *
+servers_resolvable_name(void)
+{
+	const gchar *name = g_get_host_name();
+	g_autofree gchar *command = g_strdup_printf("getent ahostsv4 '%s'", name);
+	g_autoptr(CtTestRun) run = NULL;
+
+	if (strchr(name, '\'') != NULL || strchr(name, '.') != NULL)
+		return NULL;
+	run = ct_test_run_shell(command);
+	if (run->exit_status != 0 || !g_str_has_prefix(run->out, "127."))
+		return NULL;
+	return g_ascii_strdown(name, -1);
+}
+
+/* the browser reaches the hosts the user named, resolved the normal way, and nothing
+ * else: a redirect to a host nobody named is blocked and reported with where it led; the
+ * same host named as a SOURCE is reached (its certificate is checked) */
+static void
+servers_only_named_hosts(const gchar *browser, const gchar *unnamed_code)
+{
+	g_autofree gchar *host = servers_resolvable_name();
+	g_autofree gchar *docroot = servers_path("www");
+	g_autofree gchar *index = g_build_filename(docroot, "index.html", NULL);
+	g_autofree gchar *rule = NULL;
+	g_autofree gchar *elsewhere = NULL;
+	g_autofree gchar *away = NULL;
+	g_autofree gchar *unnamed = NULL;
+	g_autofree gchar *base = NULL;
+	g_autoptr(CtTestRun) led = NULL;
+	g_autoptr(CtTestRun) direct = NULL;
+	g_autoptr(JsonNode) root = NULL;
+	JsonObject *page;
+	guint port;
+	guint other_port;
+
+	servers_require(browser);
+	if (host == NULL) {
+		servers_teardown();
+		cr_skip_test("this machine's name does not resolve to a loopback address");
+	}
+	cr_assert_eq(g_mkdir_with_parents(docroot, 0700), 0);
+	cr_assert(g_file_set_contents(index, "<title>Other</title>other\n", -1, NULL));
+	port = servers_start_pages("tomcat");
+	other_port = servers_start_openssl("tomcat", docroot);
+	rule = g_strdup_printf("ucm.example.com:%u:127.0.0.1", port);
+	elsewhere = g_strdup_printf("https://%s:%u/index.html", host, other_port);
+	away = g_strdup_printf("https://ucm.example.com:%u/redirect?to=%s", port, elsewhere);
+	base = g_strdup_printf("https://ucm.example.com:%u/", port);
+	servers_trust(browser, base, rule);
+
+	led = servers_run("verify", away, "--resolve", rule, "--browser", browser, "--store",
+			  servers_store(browser), "--json", NULL);
+	cr_assert_eq(led->exit_status, 4, "%s%s", led->out, led->err);
+	page = json_array_get_object_element(servers_navigations(led, &root), 0);
+	cr_assert_str_eq(json_object_get_string_member(page, "outcome"), "blocked");
+	cr_assert_str_eq(servers_string(page, "error_code"), unnamed_code, "%s", led->out);
+	unnamed = g_strdup_printf("%s %s", servers_string(page, "detail"),
+				  servers_string(page, "final_url"));
+	cr_assert_not_null(strstr(unnamed, host), "%s", led->out);
+
+	/* named, the same host is reached: its certificate (for ucm.example.com) is what
+	 * fails now */
+	direct = servers_run("verify", elsewhere, "--browser", browser, "--store",
+			     servers_store(browser), NULL);
+	cr_assert_eq(direct->exit_status, 4, "%s%s", direct->out, direct->err);
+	cr_assert_null(strstr(direct->out, unnamed_code), "%s", direct->out);
+	cr_assert_null(strstr(direct->out, "NOT_RESOLVED"), "%s", direct->out);
+}
+
+Test(servers, chromium_reaches_only_the_hosts_named)
+{
+	servers_only_named_hosts("chromium", "ERR_NAME_NOT_RESOLVED");
+}
+
+Test(servers, firefox_reaches_only_the_hosts_named)
+{
+	servers_only_named_hosts("firefox", "neterror:proxyConnectFailure");
+}
+
+/* --resolve to an address other than 127.0.0.1 (here 127.0.0.2, where openssl s_server
+ * listens alone): Chromium goes there */
+Test(servers, chromium_follows_resolve_to_another_address)
+{
+	g_autofree gchar *docroot = servers_path("www");
+	g_autofree gchar *index = g_build_filename(docroot, "index.html", NULL);
+	g_autofree gchar *cert = ct_test_data_path("tomcat.pem");
+	g_autofree gchar *key = ct_test_data_path("tomcat.key");
+	guint port = ct_test_free_port();
+	g_autofree gchar *accept = g_strdup_printf("127.0.0.2:%u", port);
+	const gchar *argv[] = {"openssl", "s_server", "-quiet", "-accept", accept, "-cert",
+			       cert,	  "-key",     key,	"-WWW",	   NULL};
+	g_autofree gchar *url = g_strdup_printf("https://ucm.example.com:%u/index.html", port);
+	g_autofree gchar *rule = g_strdup_printf("ucm.example.com:%u:127.0.0.2", port);
+	g_autoptr(GSubprocessLauncher) launcher = NULL;
+	g_autoptr(CtTestRun) run = NULL;
+	g_autoptr(GSocketClient) client = g_socket_client_new();
+	GSubprocess *process;
+
+	servers_require("chromium");
+	cr_assert_eq(g_mkdir_with_parents(docroot, 0700), 0);
+	cr_assert(g_file_set_contents(index, "<title>Far</title>far away\n", -1, NULL));
+	launcher = g_subprocess_launcher_new(G_SUBPROCESS_FLAGS_STDOUT_SILENCE |
+					     G_SUBPROCESS_FLAGS_STDERR_SILENCE |
+					     G_SUBPROCESS_FLAGS_STDIN_PIPE);
+	g_subprocess_launcher_set_cwd(launcher, docroot);
+	process = g_subprocess_launcher_spawnv(launcher, argv, NULL);
+	cr_assert_not_null(process);
+	g_ptr_array_add(servers, process);
+	for (guint i = 0; i < 400; i++) {
+		g_autoptr(GSocketConnection) connection =
+		    g_socket_client_connect_to_host(client, "127.0.0.2", (guint16)port, NULL, NULL);
+		if (connection != NULL)
+			break;
+		g_usleep(25 * 1000);
+	}
+	servers_trust("chromium", url, rule);
+	run = servers_run("verify", url, "--resolve", rule, "--browser", "chromium", NULL);
+	cr_assert_eq(run->exit_status, 0, "%s%s", run->out, run->err);
+	cr_assert_not_null(strstr(run->out, "loads (HTTP 200, title \"Far\")"), "%s", run->out);
+}
