@@ -230,8 +230,10 @@ ct_browser_firefox_copy_profile(const gchar *from, const gchar *to, GError **err
 
 /* FindProxyForURL: DIRECT for the hosts named, a dead proxy for any other */
 static gchar *
-ct_browser_firefox_pac(const gchar *const *map_names, const gchar *const *allow_names)
+ct_browser_firefox_pac(const CtBrowserOptions *options)
 {
+	const gchar *const *map_names = options->map_names;
+	const gchar *const *allow_names = options->allow_names;
 	g_autoptr(JsonArray) hosts = json_array_new();
 	g_autoptr(JsonNode) node = NULL;
 	g_autofree gchar *list = NULL;
@@ -240,6 +242,11 @@ ct_browser_firefox_pac(const gchar *const *map_names, const gchar *const *allow_
 		json_array_add_string_element(hosts, map_names[i]);
 	for (guint i = 0; allow_names != NULL && allow_names[i] != NULL; i++)
 		json_array_add_string_element(hosts, allow_names[i]);
+	for (guint i = 0; options->resolve_rules != NULL && options->resolve_rules[i] != NULL;
+	     i++) {
+		g_auto(GStrv) parts = g_strsplit(options->resolve_rules[i], "=", 2);
+		json_array_add_string_element(hosts, parts[0]);
+	}
 	node = json_node_init_array(json_node_alloc(), hosts);
 	list = json_to_string(node, FALSE);
 	return g_strdup_printf("function FindProxyForURL(url, host) {"
@@ -250,13 +257,57 @@ ct_browser_firefox_pac(const gchar *const *map_names, const gchar *const *allow_
 			       list);
 }
 
+/* --resolve NAME=ADDR beyond 127.0.0.1: Firefox's network.dns.forceResolve sends every
+ * name it looks up to one address (the names mapped to 127.0.0.1 keep theirs), so the
+ * rules must agree on it and no named host may need the normal resolver */
+static gboolean
+ct_browser_firefox_force_resolve(const CtBrowserOptions *options, gchar **force, GError **error)
+{
+	const gchar *const *rules = options->resolve_rules;
+	g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func(g_free);
+
+	*force = NULL;
+	for (guint i = 0; rules != NULL && rules[i] != NULL; i++) {
+		g_auto(GStrv) parts = g_strsplit(rules[i], "=", 2);
+		if (*force != NULL && g_strcmp0(*force, parts[1]) != 0) {
+			g_set_error(error, CT_ERROR, CT_ERROR_INVALID_ARGS,
+				    "Firefox sends names to one address only: --resolve gives %s "
+				    "and %s",
+				    *force, parts[1]);
+			g_clear_pointer(force, g_free);
+			return FALSE;
+		}
+		if (*force == NULL)
+			*force = g_strdup(parts[1]);
+		g_ptr_array_add(names, g_strdup(parts[0]));
+	}
+	for (guint i = 0;
+	     *force != NULL && options->allow_names != NULL && options->allow_names[i] != NULL;
+	     i++) {
+		const gchar *name = options->allow_names[i];
+		g_autoptr(GInetAddress) literal = g_inet_address_new_from_string(name);
+		if (literal == NULL &&
+		    !g_ptr_array_find_with_equal_func(names, name, g_str_equal, NULL)) {
+			g_set_error(
+			    error, CT_ERROR, CT_ERROR_INVALID_ARGS,
+			    "Firefox cannot look %s up the normal way while --resolve sends "
+			    "names to %s: give it a --resolve too",
+			    name, *force);
+			g_clear_pointer(force, g_free);
+			return FALSE;
+		}
+	}
+	return TRUE;
+}
+
 /* the user's user.js (copied before) stays first: ours come later and win */
 static gboolean
 ct_browser_firefox_write_prefs(const gchar *profile,
-			       const gchar *const *map_names,
-			       const gchar *const *allow_names,
+			       const CtBrowserOptions *options,
 			       GError **error)
 {
+	const gchar *const *map_names = options->map_names;
+	g_autofree gchar *force = NULL;
 	g_autofree gchar *path = g_build_filename(profile, "user.js", NULL);
 	g_autofree gchar *names = map_names != NULL ? g_strjoinv(",", (gchar **)map_names)
 						    : g_strdup("");
@@ -278,7 +329,7 @@ ct_browser_firefox_write_prefs(const gchar *profile,
 	 * that is not there (nothing listens on port 9 of loopback, the discard port): the
 	 * page that leads elsewhere fails, and no name of it is looked up */
 	{
-		g_autofree gchar *pac = ct_browser_firefox_pac(map_names, allow_names);
+		g_autofree gchar *pac = ct_browser_firefox_pac(options);
 		g_autofree gchar *pac_path = g_build_filename(profile, "certtrust.pac", NULL);
 		g_autofree gchar *url = g_filename_to_uri(pac_path, NULL, NULL);
 		if (url == NULL ||
@@ -293,6 +344,14 @@ ct_browser_firefox_write_prefs(const gchar *profile,
 		g_string_append(out, "user_pref(\"network.proxy.type\", 2);\n");
 		g_string_append(out, "user_pref(\"network.proxy.autoconfig_url\", ");
 		ct_browser_firefox_append_string(out, url);
+		g_string_append(out, ");\n");
+	}
+	/* --resolve to another address: Firefox has one for every name it looks up */
+	if (!ct_browser_firefox_force_resolve(options, &force, error))
+		return FALSE;
+	if (force != NULL) {
+		g_string_append(out, "user_pref(\"network.dns.forceResolve\", ");
+		ct_browser_firefox_append_string(out, force);
 		g_string_append(out, ");\n");
 	}
 	/* the names the user typed resolve to 127.0.0.1 */
@@ -361,8 +420,7 @@ ct_browser_firefox_prepare(CtBrowser *self,
 					     equals + 1, &changed, &replaced, error))
 			return FALSE;
 	}
-	if (!ct_browser_firefox_write_prefs(profile, options->map_names, options->allow_names,
-					    error))
+	if (!ct_browser_firefox_write_prefs(profile, options, error))
 		return FALSE;
 	/* Firefox writes into HOME even with --profile: Downloads, ~/.config/mozilla */
 	if (options->home != NULL)

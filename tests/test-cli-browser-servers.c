@@ -684,8 +684,9 @@ Test(servers, firefox_reaches_only_the_hosts_named)
 }
 
 /* --resolve to an address other than 127.0.0.1 (here 127.0.0.2, where openssl s_server
- * listens alone): Chromium goes there */
-Test(servers, chromium_follows_resolve_to_another_address)
+ * listens alone): the browser goes there */
+static void
+servers_resolve_to_another_address(const gchar *browser)
 {
 	g_autofree gchar *docroot = servers_path("www");
 	g_autofree gchar *index = g_build_filename(docroot, "index.html", NULL);
@@ -702,7 +703,7 @@ Test(servers, chromium_follows_resolve_to_another_address)
 	g_autoptr(GSocketClient) client = g_socket_client_new();
 	GSubprocess *process;
 
-	servers_require("chromium");
+	servers_require(browser);
 	cr_assert_eq(g_mkdir_with_parents(docroot, 0700), 0);
 	cr_assert(g_file_set_contents(index, "<title>Far</title>far away\n", -1, NULL));
 	launcher = g_subprocess_launcher_new(G_SUBPROCESS_FLAGS_STDOUT_SILENCE |
@@ -719,8 +720,19 @@ Test(servers, chromium_follows_resolve_to_another_address)
 			break;
 		g_usleep(25 * 1000);
 	}
-	servers_trust("chromium", url, rule);
-	run = servers_run("verify", url, "--resolve", rule, "--browser", "chromium", NULL);
+	servers_trust(browser, url, rule);
+	run = servers_run("verify", url, "--resolve", rule, "--browser", browser, "--store",
+			  servers_store(browser), NULL);
 	cr_assert_eq(run->exit_status, 0, "%s%s", run->out, run->err);
 	cr_assert_not_null(strstr(run->out, "loads (HTTP 200, title \"Far\")"), "%s", run->out);
+}
+
+Test(servers, chromium_follows_resolve_to_another_address)
+{
+	servers_resolve_to_another_address("chromium");
+}
+
+Test(servers, firefox_follows_resolve_to_another_address)
+{
+	servers_resolve_to_another_address("firefox");
 }

@@ -208,13 +208,9 @@ ct_cli_browser_map_names(CtCli *cli, CtCliBrowser *self, GError **error)
 			continue;
 		}
 		parsed = g_inet_address_new_from_string(address);
-		if (parsed == NULL || self->options.kind == CT_BROWSER_FIREFOX) {
+		if (parsed == NULL) {
 			g_set_error(error, CT_ERROR, CT_ERROR_INVALID_ARGS,
-				    parsed == NULL
-					? "--resolve %s: ADDR must be an IP address"
-					: "--resolve %s: Firefox can be pointed at 127.0.0.1 only; "
-					  "for another address let it resolve the name itself",
-				    rule);
+				    "--resolve %s: ADDR must be an IP address", rule);
 			return FALSE;
 		}
 		g_ptr_array_add(self->resolved, g_strdup_printf("%s=%s", name, address));
