@@ -958,16 +958,22 @@ ct_trust_remove_entry(CtLedgerEntry *entry, const gchar *sysroot, gboolean *chan
 	return FALSE;
 }
 
-GPtrArray *
-ct_trust_remove(CtLedger *ledger, const gchar *sha256, GPtrArray *stores, const gchar *sysroot)
+/* remove the entries (in the stores given) from their stores and the ledger; for_name:
+ * an entry also written for names other than this one stays */
+static GPtrArray *
+ct_trust_remove_entries(CtLedger *ledger,
+			GPtrArray *entries,
+			const gchar *for_name,
+			GPtrArray *stores,
+			const gchar *sysroot)
 {
 	GPtrArray *results = g_ptr_array_new_with_free_func((GDestroyNotify)ct_untrust_result_free);
-	g_autoptr(GPtrArray) entries = ct_ledger_find(ledger, sha256);
 
 	for (guint i = 0; i < entries->len; i++) {
 		CtLedgerEntry *entry = g_ptr_array_index(entries, i);
 		CtUntrustResult *result = NULL;
 		g_autoptr(GError) error = NULL;
+		g_autoptr(GString) others = g_string_new(NULL);
 		gboolean changed = FALSE;
 
 		if (!ct_store_selects(stores, entry))
@@ -975,6 +981,19 @@ ct_trust_remove(CtLedger *ledger, const gchar *sha256, GPtrArray *stores, const 
 		result = g_new0(CtUntrustResult, 1);
 		result->entry = ct_ledger_entry_copy(entry);
 		g_ptr_array_add(results, result);
+		for (guint n = 0;
+		     for_name != NULL && entry->names != NULL && entry->names[n] != NULL; n++) {
+			if (g_strcmp0(entry->names[n], for_name) != 0)
+				g_string_append_printf(others, "%s%s", others->len > 0 ? ", " : "",
+						       entry->names[n]);
+		}
+		if (others->len > 0) {
+			result->result = g_strdup("kept");
+			result->message = g_strdup_printf("also trusted for %s: untrust %s removes "
+							  "it",
+							  others->str, entry->sha256);
+			continue;
+		}
 		if (!ct_trust_remove_entry(entry, sysroot, &changed, &error)) {
 			/* still there: the ledger keeps it for the next try */
 			result->result = g_strdup(error->code == CT_ERROR_REFUSED ? "refused"
@@ -986,6 +1005,27 @@ ct_trust_remove(CtLedger *ledger, const gchar *sha256, GPtrArray *stores, const 
 		ct_ledger_remove(ledger, entry);
 	}
 	return results;
+}
+
+GPtrArray *
+ct_trust_remove(CtLedger *ledger, const gchar *sha256, GPtrArray *stores, const gchar *sysroot)
+{
+	g_autoptr(GPtrArray) entries = ct_ledger_find(ledger, sha256);
+	return ct_trust_remove_entries(ledger, entries, NULL, stores, sysroot);
+}
+
+GPtrArray *
+ct_trust_remove_for(CtLedger *ledger, const gchar *name, GPtrArray *stores, const gchar *sysroot)
+{
+	g_autoptr(GPtrArray) entries = g_ptr_array_new();
+	GPtrArray *all = ct_ledger_get_entries(ledger);
+
+	for (guint i = 0; i < all->len; i++) {
+		CtLedgerEntry *entry = g_ptr_array_index(all, i);
+		if (ct_ledger_entry_has_name(entry, name))
+			g_ptr_array_add(entries, entry);
+	}
+	return ct_trust_remove_entries(ledger, entries, name, stores, sysroot);
 }
 
 gboolean

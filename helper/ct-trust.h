@@ -142,6 +142,15 @@ ct_trust_remove(CtLedger *ledger,
 		GPtrArray *stores,
 		const gchar *sysroot); /* (transfer full) CtUntrustResult* */
 
+/* remove what the ledger recorded for the "host:port" name, in the stores given (NULL:
+ * all), whichever certificate it was (the server may have changed it since); an entry
+ * written for other names too stays, its result "kept" saying which */
+GPtrArray *
+ct_trust_remove_for(CtLedger *ledger,
+		    const gchar *name,
+		    GPtrArray *stores,
+		    const gchar *sysroot); /* (transfer full) CtUntrustResult* */
+
 /* is what the ledger entry records still in its store? Re-read from the store itself (the
  * exception line, the db's certificate and trust flags, the anchor file), never from the
  * ledger: a user can remove trust by hand */
