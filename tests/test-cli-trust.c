@@ -1211,3 +1211,38 @@ Test(trust, untrust_by_a_unique_fingerprint_prefix)
 	listing = trust_certutil_list(db);
 	cr_assert_null(strstr(listing, "certtrust-"), "%s", listing);
 }
+
+/* two certificates whose fingerprints start alike (a ledger entry copied with another
+ * ending: no two real certificates share 8 hex digits on demand): exit 2 naming both,
+ * nothing removed */
+Test(trust, an_ambiguous_fingerprint_prefix_lists_the_candidates)
+{
+	g_autofree gchar *db = trust_path("db");
+	g_autofree gchar *store = trust_nss_store(db);
+	g_autofree gchar *tomcat = ct_test_data_path("tomcat.pem");
+	g_autofree gchar *sha = trust_sha256("tomcat.pem");
+	g_autofree gchar *ledger = trust_path("home/.local/state/certtrust/ledger.json");
+	g_autofree gchar *twin = g_strdup(sha);
+	g_autofree gchar *prefix = g_strndup(sha, 11);
+	g_autofree gchar *copy = NULL;
+	g_autoptr(CtTestRun) trusted = trust_run("trust", tomcat, "--store", store, "--name",
+						 "a.example:443", NULL, NULL);
+	g_autoptr(CtTestRun) copied = NULL;
+	g_autoptr(CtTestRun) ambiguous = NULL;
+
+	cr_assert_eq(trusted->exit_status, 0, "%s%s", trusted->out, trusted->err);
+	twin[strlen(twin) - 1] = twin[strlen(twin) - 1] == '0' ? '1' : '0';
+	copy = g_strdup_printf(
+	    "python3 -c 'import json,sys; p=sys.argv[1]; d=json.load(open(p)); "
+	    "e=dict(d[\"entries\"][0]); e[\"sha256\"]=e[\"for_sha256\"]=sys.argv[2]; "
+	    "e[\"subject\"]=\"CN=twin\"; d[\"entries\"].append(e); json.dump(d, open(p, \"w\"))' "
+	    "'%s' '%s'",
+	    ledger, twin);
+	copied = ct_test_run_shell(copy);
+	cr_assert_eq(copied->exit_status, 0, "%s", copied->err);
+	ambiguous = trust_run("untrust", prefix, NULL, NULL, NULL, NULL, NULL, NULL);
+	cr_assert_eq(ambiguous->exit_status, 2, "%s%s", ambiguous->out, ambiguous->err);
+	cr_assert_not_null(strstr(ambiguous->err, sha), "%s", ambiguous->err);
+	cr_assert_not_null(strstr(ambiguous->err, twin), "%s", ambiguous->err);
+	cr_assert_not_null(strstr(trust_certutil_list(db), "P,,"), "nothing was removed");
+}
