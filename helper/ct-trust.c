@@ -196,6 +196,7 @@ ct_trust_step_free(CtTrustStep *step)
 	g_free(step->nickname);
 	g_clear_pointer(&step->hosts, g_ptr_array_unref);
 	g_free(step->anchor_path);
+	g_free(step->source_path);
 	g_free(step->plan);
 	g_ptr_array_unref(step->predictions);
 	g_free(step->result);
@@ -435,6 +436,8 @@ ct_trust_decide_system(CtTrustStep *step, CtTrustPlan *plan, gboolean allow_ca)
 	CtSystemStoreKind kind = ct_system_store_detect(plan->sysroot);
 	CtCertificate *target = leaf->self_signed ? leaf : root;
 	g_autofree gchar *stem = NULL;
+	g_autofree gchar *anchors = NULL;
+	g_autofree gchar *source = NULL;
 
 	if (kind == CT_SYSTEM_STORE_UNKNOWN) {
 		ct_trust_refuse(step, CT_ERROR_NOT_FOUND,
@@ -455,8 +458,11 @@ ct_trust_decide_system(CtTrustStep *step, CtTrustPlan *plan, gboolean allow_ca)
 		step->nickname = ct_trust_nickname(target);
 		stem = g_strdup(step->nickname + strlen("certtrust-"));
 		step->anchor_path = ct_system_store_get_anchor_path(plan->sysroot, kind, stem);
+		anchors = ct_context_get_anchors_dir();
+		source = g_strconcat(stem, ".crt", NULL);
+		step->source_path = g_build_filename(anchors, source, NULL);
 		step->commands = ct_system_store_get_commands(plan->sysroot, kind,
-							      step->anchor_path, TRUE);
+							      step->anchor_path, step->source_path);
 		step->plan = g_strdup_printf("the anchor %s (%s layout)", step->anchor_path,
 					     ct_system_store_kind_to_string(kind));
 	}
@@ -683,6 +689,26 @@ ct_trust_apply_nss(CtTrustStep *step, CtTrustPlan *plan, CtLedger *ledger)
 			    g_strdup("restart the browser if it already failed this site"));
 }
 
+/* not written for want of root: the PEM goes where the printed commands read it, so they
+ * work as pasted */
+static void
+ct_trust_needs_root(CtTrustStep *step, const gchar *why)
+{
+	g_autoptr(GError) error = NULL;
+
+	if (!ct_system_store_write_source(step->source_path, step->target->der, &error)) {
+		ct_trust_set_result(step, "failed",
+				    g_strdup_printf("%s, and the certificate could not be saved "
+						    "for the commands: %s",
+						    why, error->message));
+		return;
+	}
+	ct_trust_set_result(step, "needs-root",
+			    g_strdup_printf("%s: as root, run the commands below (%s holds the "
+					    "certificate)",
+					    why, step->source_path));
+}
+
 static void
 ct_trust_apply_anchor(CtTrustStep *step, CtTrustPlan *plan, CtLedger *ledger)
 {
@@ -693,8 +719,7 @@ ct_trust_apply_anchor(CtTrustStep *step, CtTrustPlan *plan, CtLedger *ledger)
 	CtLedgerEntry *entry;
 
 	if (g_strcmp0(plan->sysroot, "/") == 0 && geteuid() != 0) {
-		ct_trust_set_result(step, "needs-root",
-				    g_strdup("the OS store needs root: run the commands shown"));
+		ct_trust_needs_root(step, "the OS store needs root");
 		return;
 	}
 	entry = ct_trust_entry_new(step, plan, "anchor", step->anchor_path);
@@ -704,8 +729,14 @@ ct_trust_apply_anchor(CtTrustStep *step, CtTrustPlan *plan, CtLedger *ledger)
 	}
 	if (!ct_system_store_install(plan->sysroot, kind, step->anchor_path, step->target->der,
 				     &changed, &error)) {
+		g_autofree gchar *why = NULL;
 		ct_trust_unrecord(ledger, entry, added);
-		ct_trust_set_error(step, error);
+		if (!g_error_matches(error, CT_ERROR, CT_ERROR_PERMISSION_DENIED)) {
+			ct_trust_set_error(step, error);
+			return;
+		}
+		why = g_strdup_printf("%s: root is needed to write there", error->message);
+		ct_trust_needs_root(step, why);
 		return;
 	}
 	ct_trust_set_result(step, changed ? "done" : "unchanged", NULL);

@@ -75,13 +75,14 @@ typedef enum {
 typedef struct {
 	CtStore *store; /* (transfer none) */
 	CtTrustAction action;
-	CtCertificate *target;	/* (transfer none) what is written: the leaf or the root */
-	gchar *trust;		/* NSS flags */
-	gchar *nickname;	/* NSS nickname, anchor file name */
-	GPtrArray *hosts;	/* override: "host:port" */
-	gchar *anchor_path;	/* system */
-	gint refusal;		/* a CtError code when action is NONE */
-	gchar *plan;		/* what will be written where, or why not */
+	CtCertificate *target; /* (transfer none) what is written: the leaf or the root */
+	gchar *trust;	       /* NSS flags */
+	gchar *nickname;       /* NSS nickname, anchor file name */
+	GPtrArray *hosts;      /* override: "host:port" */
+	gchar *anchor_path;    /* system */
+	gchar *source_path;    /* system: the PEM (in certtrust's state dir) the commands install */
+	gint refusal;	       /* a CtError code when action is NONE */
+	gchar *plan;	       /* what will be written where, or why not */
 	GPtrArray *predictions; /* CtPrediction* */
 	gchar *result;	     /* after apply: done, unchanged, refused, failed, skipped, dry-run */
 	gchar *message;	     /* after apply */
