@@ -1246,3 +1246,57 @@ Test(trust, an_ambiguous_fingerprint_prefix_lists_the_candidates)
 	cr_assert_not_null(strstr(ambiguous->err, twin), "%s", ambiguous->err);
 	cr_assert_not_null(strstr(trust_certutil_list(db), "P,,"), "nothing was removed");
 }
+
+/* a user without write access to the --sysroot tree (nobody, through setpriv): the store
+ * says root is needed, and the command it prints copies a file that holds the certificate */
+Test(trust, system_store_write_refused_under_a_sysroot_says_root_is_needed)
+{
+	g_autofree gchar *root = trust_path("sysroot");
+	g_autofree gchar *anchors = g_build_filename(root, "etc/pki/ca-trust/source/anchors", NULL);
+	g_autofree gchar *home = trust_path("nobody");
+	g_autofree gchar *tomcat = ct_test_data_path("tomcat.pem");
+	g_autofree gchar *copy = NULL;
+	g_autofree gchar *cmd = NULL;
+	g_autofree gchar *source = NULL;
+	g_autofree gchar *check = NULL;
+	g_autoptr(CtTestRun) run = NULL;
+	g_autoptr(CtTestRun) same = NULL;
+	g_autoptr(JsonNode) doc = NULL;
+	JsonObject *store;
+	const gchar *install;
+
+	if (geteuid() != 0)
+		cr_skip_test("needs root to become nobody (setpriv)");
+	cr_assert_eq(g_mkdir_with_parents(anchors, 0755), 0);
+	cr_assert_eq(g_mkdir(home, 0777), 0);
+	cr_assert_eq(g_chmod(home, 0777), 0);
+	cr_assert_eq(g_chmod(tmpdir, 0755), 0);
+	cmd = g_strdup_printf("setpriv --reuid=65534 --regid=65534 --clear-groups env HOME='%s' "
+			      "XDG_STATE_HOME='%s/state' '%s' --sysroot '%s' --json trust '%s' "
+			      "--store system --name ucm.example.com:8443",
+			      home, home, g_getenv("CT_CERTTRUST"), root, tomcat);
+	run = ct_test_run_shell(cmd);
+	if (run->exit_status != 1 && strstr(run->err, "setpriv") != NULL)
+		cr_skip_test("setpriv cannot run as nobody here: %s", run->err);
+	cr_assert_eq(run->exit_status, 1, "%s%s", run->out, run->err);
+	doc = ct_test_parse_one_json_document(run->out);
+	store =
+	    json_array_get_object_element(json_object_get_array_member(json_node_get_object(doc),
+								       "stores"),
+					  0);
+	cr_assert_str_eq(json_object_get_string_member(store, "result"), "needs-root", "%s",
+			 run->out);
+	cr_assert_not_null(strstr(json_object_get_string_member(store, "message"), "root"), "%s",
+			   run->out);
+	install = json_array_get_string_element(json_object_get_array_member(store, "commands"), 0);
+	copy = g_strdup_printf("install -m 0644 %s/state/certtrust/anchors/", home);
+	cr_assert(g_str_has_prefix(install, copy), "%s", install);
+	source = g_strndup(install + strlen("install -m 0644 "),
+			   strchr(install + strlen("install -m 0644 "), ' ') -
+			       (install + strlen("install -m 0644 ")));
+	check = g_strdup_printf("test \"$(openssl x509 -in '%s' -noout -fingerprint -sha256)\" = "
+				"\"$(openssl x509 -in '%s' -noout -fingerprint -sha256)\"",
+				source, tomcat);
+	same = ct_test_run_shell(check);
+	cr_assert_eq(same->exit_status, 0, "%s holds another certificate", source);
+}
