@@ -269,9 +269,7 @@ static gboolean
 ct_browser_chromium_probe(CtBrowser *self,
 			  gint64 deadline,
 			  GCancellable *cancellable,
-			  gchar **uri,
-			  gboolean *marker,
-			  gchar **code,
+			  CtBrowserProbe *probe,
 			  GError **error)
 {
 	g_autoptr(JsonObject) params = json_object_new();
@@ -281,7 +279,7 @@ ct_browser_chromium_probe(CtBrowser *self,
 	JsonObject *value;
 	const gchar *json;
 
-	json_object_set_string_member(params, "expression", ct_browser_probe_script());
+	json_object_set_string_member(params, "expression", self->probe_script);
 	json_object_set_boolean_member(params, "returnByValue", TRUE);
 	result = ct_browser_call(self, "Runtime.evaluate", g_steal_pointer(&params),
 				 self->session_id, deadline, cancellable, &refusal, &error_local);
@@ -296,8 +294,31 @@ ct_browser_chromium_probe(CtBrowser *self,
 		return TRUE;
 	value = ct_browser_json_get_object(result, "result");
 	json = value != NULL ? ct_browser_json_get_string(value, "value") : NULL;
-	ct_browser_parse_probe(json, uri, marker, code);
+	ct_browser_parse_probe(json, probe);
 	return TRUE;
+}
+
+/* the last address the request asked for (Network.requestWillBeSent comes again for each
+ * redirect), from the queued events; NULL when unknown */
+static gchar *
+ct_browser_chromium_request_url(CtBrowser *self, const gchar *request_id)
+{
+	const gchar *url = NULL;
+
+	if (request_id == NULL)
+		return NULL;
+	for (GList *l = self->events.head; l != NULL; l = l->next) {
+		JsonObject *params = ct_browser_json_get_object(l->data, "params");
+		JsonObject *request = ct_browser_json_get_object(params, "request");
+
+		if (g_strcmp0(ct_browser_json_get_string(l->data, "method"),
+			      "Network.requestWillBeSent") != 0 ||
+		    g_strcmp0(ct_browser_json_get_string(params, "requestId"), request_id) != 0 ||
+		    ct_browser_json_get_string(request, "url") == NULL)
+			continue;
+		url = ct_browser_json_get_string(request, "url");
+	}
+	return g_strdup(url);
 }
 
 static void
@@ -323,12 +344,10 @@ ct_browser_chromium_navigate(CtBrowser *self,
 	g_autoptr(JsonObject) failure = NULL;
 	g_autoptr(GError) error_local = NULL;
 	g_autofree gchar *refusal = NULL;
-	g_autofree gchar *uri = NULL;
-	g_autofree gchar *page_code = NULL;
+	g_auto(CtBrowserProbe) probe = {0};
 	g_autofree gchar *what = g_strdup_printf("loading %s", url);
 	const gchar *error_text;
 	const gchar *loader_id;
-	gboolean marker = FALSE;
 
 	/* what is queued belongs to earlier pages */
 	ct_browser_clear_events(self);
@@ -345,6 +364,16 @@ ct_browser_chromium_navigate(CtBrowser *self,
 		ct_browser_chromium_block(navigation,
 					  ct_browser_json_get_string(failed, "errorText"),
 					  "UNKNOWN");
+		/* a redirect may have led elsewhere: say where the certificate failed */
+		navigation->final_url =
+		    ct_browser_chromium_request_url(self, ct_browser_json_get_string(failed,
+										     "requestId"));
+		if (navigation->final_url != NULL) {
+			gchar *detail = g_strdup_printf("%s at %s", navigation->detail,
+							navigation->final_url);
+			g_free(navigation->detail);
+			navigation->detail = detail;
+		}
 		/* leave the pending error page, so that the next page starts clean */
 		json_object_set_string_member(blank_params, "url", "about:blank");
 		blank = ct_browser_call(self, "Page.navigate", g_steal_pointer(&blank_params),
@@ -379,19 +408,12 @@ ct_browser_chromium_navigate(CtBrowser *self,
 		if (load == NULL)
 			return NULL;
 	}
-	if (!ct_browser_chromium_probe(self, deadline, cancellable, &uri, &marker, &page_code,
-				       error)) {
+	if (!ct_browser_chromium_probe(self, deadline, cancellable, &probe, error)) {
 		g_prefix_error(error, "loading %s: ", url);
 		return NULL;
 	}
-	if (marker) {
-		g_free(navigation->outcome);
-		navigation->outcome = g_strdup("loads");
-		return g_steal_pointer(&navigation);
-	}
-	navigation->error_code = page_code != NULL ? g_steal_pointer(&page_code)
-						   : g_strdup("NO_MARKER");
-	navigation->detail = g_steal_pointer(&uri);
+	/* a chrome-error:// page without an error text: the navigation failed all the same */
+	ct_browser_judge(navigation, &probe, "NAVIGATION_FAILED");
 	return g_steal_pointer(&navigation);
 }
 

@@ -460,9 +460,7 @@ static gboolean
 ct_browser_firefox_probe(CtBrowser *self,
 			 gint64 deadline,
 			 GCancellable *cancellable,
-			 gchar **uri,
-			 gboolean *marker,
-			 gchar **code,
+			 CtBrowserProbe *probe,
 			 GError **error)
 {
 	g_autoptr(JsonObject) params = json_object_new();
@@ -473,7 +471,7 @@ ct_browser_firefox_probe(CtBrowser *self,
 	JsonObject *value;
 	const gchar *json;
 
-	json_object_set_string_member(params, "expression", ct_browser_probe_script());
+	json_object_set_string_member(params, "expression", self->probe_script);
 	json_object_set_string_member(target, "context", self->context_id);
 	json_object_set_object_member(params, "target", g_steal_pointer(&target));
 	json_object_set_boolean_member(params, "awaitPromise", FALSE);
@@ -490,7 +488,7 @@ ct_browser_firefox_probe(CtBrowser *self,
 		return TRUE;
 	value = ct_browser_json_get_object(result, "result");
 	json = value != NULL ? ct_browser_json_get_string(value, "value") : NULL;
-	ct_browser_parse_probe(json, uri, marker, code);
+	ct_browser_parse_probe(json, probe);
 	return TRUE;
 }
 
@@ -519,10 +517,8 @@ ct_browser_firefox_navigate(CtBrowser *self,
 	g_autoptr(JsonObject) result = NULL;
 	g_autoptr(GError) error_local = NULL;
 	g_autofree gchar *refusal = NULL;
-	g_autofree gchar *uri = NULL;
-	g_autofree gchar *page_code = NULL;
+	g_auto(CtBrowserProbe) probe = {0};
 	g_autofree gchar *code = NULL;
-	gboolean marker = FALSE;
 
 	json_object_set_string_member(params, "context", self->context_id);
 	json_object_set_string_member(params, "url", url);
@@ -536,27 +532,24 @@ ct_browser_firefox_navigate(CtBrowser *self,
 					   "loading %s: ", url);
 		return NULL;
 	}
-	if (!ct_browser_firefox_probe(self, deadline, cancellable, &uri, &marker, &page_code,
-				      error)) {
+	if (!ct_browser_firefox_probe(self, deadline, cancellable, &probe, error)) {
 		g_prefix_error(error, "loading %s: ", url);
 		return NULL;
 	}
-	if (refusal == NULL && marker) {
-		g_free(navigation->outcome);
-		navigation->outcome = g_strdup("loads");
+	if (refusal == NULL) {
+		ct_browser_judge(navigation, &probe, "UNKNOWN");
 		return g_steal_pointer(&navigation);
 	}
 	/* the error page knows the code best when the message only has a generic one */
 	code = ct_browser_code_from_message(refusal);
-	if (page_code != NULL && (code == NULL || g_str_has_prefix(code, "NS_ERROR_") ||
-				  ct_browser_firefox_is_number(code))) {
+	if (probe.code != NULL && (code == NULL || g_str_has_prefix(code, "NS_ERROR_") ||
+				   ct_browser_firefox_is_number(code))) {
 		g_free(code);
-		code = g_steal_pointer(&page_code);
+		code = g_steal_pointer(&probe.code);
 	}
-	if (code == NULL)
-		code = g_strdup(refusal != NULL ? "UNKNOWN" : "NO_MARKER");
-	navigation->error_code = g_steal_pointer(&code);
-	navigation->detail = refusal != NULL ? g_steal_pointer(&refusal) : g_steal_pointer(&uri);
+	navigation->error_code = code != NULL ? g_steal_pointer(&code) : g_strdup("UNKNOWN");
+	navigation->detail = g_steal_pointer(&refusal);
+	navigation->final_url = g_steal_pointer(&probe.uri);
 	return g_steal_pointer(&navigation);
 }
 

@@ -7,8 +7,6 @@
 
 /* shared by ct-browser.c (process, WebSocket, waiting) and the two protocol files */
 
-#define CT_BROWSER_MARKER "certtrust-page"
-
 struct _CtBrowser {
 	CtBrowserKind kind;
 	const gchar *name; /* "Firefox", "Chromium" */
@@ -39,8 +37,9 @@ struct _CtBrowser {
 	GCancellable *version_cancellable;
 	gchar *version_output;
 	gboolean version_done;
-	gchar *context_id; /* Firefox: the browsing context */
-	gchar *session_id; /* Chromium: the flat session of the page target */
+	gchar *context_id;   /* Firefox: the browsing context */
+	gchar *session_id;   /* Chromium: the flat session of the page target */
+	gchar *probe_script; /* the JavaScript that reports a page (ct_browser_probe_script) */
 };
 
 /* the browser's environment: HOME and XDG_* under home (NULL: inherited), TMPDIR in the
@@ -163,15 +162,33 @@ ct_browser_json_get_boolean(JsonObject *object, const gchar *name);
 gchar *
 ct_browser_code_from_message(const gchar *message); /* (transfer full) */
 
-/* the JavaScript that reports a page as JSON: {uri, title, marker, code} */
-const gchar *
-ct_browser_probe_script(void);
-/* parse the probe's JSON; FALSE when it is not the probe's answer */
+/* the JavaScript that reports a page as JSON: {uri, title, status, text, code}; text
+ * says whether the page's text holds expect_text (NULL: always TRUE) */
+gchar *
+ct_browser_probe_script(const gchar *expect_text); /* (transfer full) */
+
+/* what the probe saw in the page */
+typedef struct {
+	gchar *uri;   /* document.documentURI */
+	gchar *title; /* document.title */
+	gint status;  /* the navigation's HTTP status, 0 when the browser does not say */
+	gboolean text_found;
+	gchar *code; /* the code an error page knows (Firefox's about:certerror/neterror) */
+} CtBrowserProbe;
+
+void
+ct_browser_probe_clear(CtBrowserProbe *probe);
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(CtBrowserProbe, ct_browser_probe_clear)
+
+/* parse the probe's JSON into probe; FALSE when it is not the probe's answer */
 gboolean
-ct_browser_parse_probe(const gchar *json,
-		       gchar **uri,
-		       gboolean *marker,
-		       gchar **code); /* (transfer full) out strings, may be NULL */
+ct_browser_parse_probe(const gchar *json, CtBrowserProbe *probe);
+
+/* the verdict from what the page shows: an https:// page loads (blocked TEXT_MISSING when
+ * the expected text is not in it), with its status, address and title; any other page
+ * (an error page) is blocked with the probe's code, else fallback_code */
+void
+ct_browser_judge(CtNavigation *navigation, const CtBrowserProbe *probe, const gchar *fallback_code);
 
 CtNavigation *
 ct_browser_navigation_new(const gchar *url); /* (transfer full) */

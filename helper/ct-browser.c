@@ -39,6 +39,8 @@ ct_navigation_free(CtNavigation *navigation)
 	g_free(navigation->outcome);
 	g_free(navigation->error_code);
 	g_free(navigation->detail);
+	g_free(navigation->final_url);
+	g_free(navigation->title);
 	g_free(navigation);
 }
 
@@ -800,41 +802,69 @@ ct_browser_code_from_message(const gchar *message)
 	return NULL;
 }
 
-/* run in the page: where it is, whether it is certtrust's page, and the code an error
- * page knows (Firefox's about:certerror and about:neterror) */
-const gchar *
-ct_browser_probe_script(void)
+/* run in the page: where it is, its title, the HTTP status of its navigation, whether
+ * its text holds the expected text, and the code an error page knows (Firefox's
+ * about:certerror and about:neterror) */
+gchar *
+ct_browser_probe_script(const gchar *expect_text)
 {
-	return "(() => {"
-	       " const d = document;"
-	       " const r = {uri: String(d.documentURI), title: String(d.title), marker: false,"
-	       " code: null};"
-	       /* an error page quotes the address, which may hold the marker */
-	       " if (/^https?:/.test(r.uri) && d.documentElement !== null)"
-	       "  r.marker = d.documentElement.outerHTML.includes('" CT_BROWSER_MARKER "');"
-	       " const error = /^about:(certerror|neterror)/.test(r.uri);"
-	       " try {"
-	       "  if (error && typeof d.getFailedCertSecurityInfo === 'function')"
-	       "   r.code = d.getFailedCertSecurityInfo().errorCodeString || null;"
-	       " } catch (e) {}"
-	       " try {"
-	       "  if (error && r.code === null && typeof d.getNetErrorInfo === 'function')"
-	       "   r.code = d.getNetErrorInfo().errorCodeString || null;"
-	       " } catch (e) {}"
-	       " if (error && r.code === null) {"
-	       "  const m = /[?&]e=([^&]*)/.exec(r.uri);"
-	       "  if (m !== null) r.code = 'neterror:' + decodeURIComponent(m[1]);"
-	       " }"
-	       " return JSON.stringify(r);"
-	       "})()";
+	g_autofree gchar *expected = NULL;
+
+	/* a JSON string is a JavaScript string literal */
+	if (expect_text != NULL) {
+		g_autoptr(JsonNode) node = json_node_init_string(json_node_alloc(), expect_text);
+		expected = json_to_string(node, FALSE);
+	}
+	return g_strdup_printf(
+	    "(() => {"
+	    " const d = document;"
+	    " const expected = %s;"
+	    " const r = {uri: String(d.documentURI), title: String(d.title), status: 0,"
+	    " text: expected === null, code: null};"
+	    " try {"
+	    "  const n = performance.getEntriesByType('navigation')[0];"
+	    "  if (n !== undefined && typeof n.responseStatus === 'number')"
+	    "   r.status = n.responseStatus;"
+	    " } catch (e) {}"
+	    " const page = /^https?:/.test(r.uri);"
+	    " if (page && expected !== null && d.documentElement !== null)"
+	    "  r.text = String(d.documentElement.textContent).includes(expected) ||"
+	    "   (d.body !== null && String(d.body.innerText).includes(expected));"
+	    " const error = /^about:(certerror|neterror)/.test(r.uri);"
+	    " try {"
+	    "  if (error && typeof d.getFailedCertSecurityInfo === 'function')"
+	    "   r.code = d.getFailedCertSecurityInfo().errorCodeString || null;"
+	    " } catch (e) {}"
+	    " try {"
+	    "  if (error && r.code === null && typeof d.getNetErrorInfo === 'function')"
+	    "   r.code = d.getNetErrorInfo().errorCodeString || null;"
+	    " } catch (e) {}"
+	    " if (error && r.code === null) {"
+	    "  const m = /[?&]e=([^&]*)/.exec(r.uri);"
+	    "  if (m !== null) r.code = 'neterror:' + decodeURIComponent(m[1]);"
+	    " }"
+	    " return JSON.stringify(r);"
+	    "})()",
+	    expected != NULL ? expected : "null");
+}
+
+void
+ct_browser_probe_clear(CtBrowserProbe *probe)
+{
+	g_clear_pointer(&probe->uri, g_free);
+	g_clear_pointer(&probe->title, g_free);
+	g_clear_pointer(&probe->code, g_free);
+	probe->status = 0;
+	probe->text_found = FALSE;
 }
 
 gboolean
-ct_browser_parse_probe(const gchar *json, gchar **uri, gboolean *marker, gchar **code)
+ct_browser_parse_probe(const gchar *json, CtBrowserProbe *probe)
 {
 	g_autoptr(JsonParser) parser = json_parser_new();
 	JsonNode *root;
 	JsonObject *object;
+	JsonNode *status;
 
 	if (json == NULL || !json_parser_load_from_data(parser, json, -1, NULL))
 		return FALSE;
@@ -842,10 +872,48 @@ ct_browser_parse_probe(const gchar *json, gchar **uri, gboolean *marker, gchar *
 	if (root == NULL || !JSON_NODE_HOLDS_OBJECT(root))
 		return FALSE;
 	object = json_node_get_object(root);
-	*uri = g_strdup(ct_browser_json_get_string(object, "uri"));
-	*marker = ct_browser_json_get_boolean(object, "marker");
-	*code = g_strdup(ct_browser_json_get_string(object, "code"));
+	ct_browser_probe_clear(probe);
+	probe->uri = g_strdup(ct_browser_json_get_string(object, "uri"));
+	probe->title = g_strdup(ct_browser_json_get_string(object, "title"));
+	probe->text_found = ct_browser_json_get_boolean(object, "text");
+	probe->code = g_strdup(ct_browser_json_get_string(object, "code"));
+	status = json_object_get_member(object, "status");
+	if (status != NULL && JSON_NODE_HOLDS_VALUE(status) &&
+	    json_node_get_value_type(status) == G_TYPE_INT64) {
+		gint64 value = json_node_get_int(status);
+		probe->status = value >= 100 && value <= 999 ? (gint)value : 0;
+	}
 	return TRUE;
+}
+
+void
+ct_browser_judge(CtNavigation *navigation, const CtBrowserProbe *probe, const gchar *fallback_code)
+{
+	g_free(navigation->final_url);
+	navigation->final_url = g_strdup(probe->uri);
+	if (probe->uri != NULL && g_str_has_prefix(probe->uri, "https:")) {
+		g_free(navigation->title);
+		navigation->title = g_strdup(probe->title != NULL ? probe->title : "");
+		navigation->http_status = probe->status;
+		if (!probe->text_found) {
+			navigation->error_code = g_strdup("TEXT_MISSING");
+			navigation->detail = g_strdup_printf("the page at %s does not hold the "
+							     "expected text",
+							     probe->uri);
+			return;
+		}
+		g_free(navigation->outcome);
+		navigation->outcome = g_strdup("loads");
+		return;
+	}
+	/* an error page, or a page that is not https:// (a redirect to http://) */
+	if (probe->uri != NULL && g_str_has_prefix(probe->uri, "http:"))
+		navigation->error_code = g_strdup("NOT_HTTPS");
+	else
+		navigation->error_code = g_strdup(probe->code != NULL ? probe->code
+								      : fallback_code);
+	if (navigation->detail == NULL)
+		navigation->detail = g_strdup(probe->uri);
 }
 
 /* does a process of this group still run? (zombies do not: nobody may ever reap the
@@ -991,6 +1059,7 @@ ct_browser_close(CtBrowser *self)
 	g_free(self->version_output);
 	g_free(self->context_id);
 	g_free(self->session_id);
+	g_free(self->probe_script);
 	g_free(self);
 }
 
@@ -1017,6 +1086,7 @@ ct_browser_launch(const CtBrowserOptions *options, GCancellable *cancellable, GE
 						   : CT_BROWSER_DEFAULT_TIMEOUT_MS;
 	self->launch_timeout_ms = options->launch_timeout_ms > 0 ? options->launch_timeout_ms
 								 : self->timeout_ms;
+	self->probe_script = ct_browser_probe_script(options->expect_text);
 	self->context = g_main_context_new();
 	self->wait_cancellable = g_cancellable_new();
 	g_queue_init(&self->events);

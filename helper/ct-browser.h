@@ -5,8 +5,9 @@
 #include "ct-error.h"
 
 /* the packaged Firefox ESR (WebDriver BiDi) and Chromium (DevTools protocol), headless,
- * driven over a loopback WebSocket: navigate to a URL and say whether the page loaded
- * (it carries the marker `certtrust-page`) or was blocked with the browser's own code */
+ * driven over a loopback WebSocket: navigate to a URL and say whether the page loaded (the
+ * browser committed the top-level navigation to an https:// page with no certificate or
+ * network error, whatever the HTTP status) or was blocked with the browser's own code */
 
 typedef enum {
 	CT_BROWSER_FIREFOX,
@@ -40,6 +41,9 @@ typedef struct {
 	/* appended to the command line, e.g. --ignore-certificate-errors-spki-list=... */
 	const gchar *const *extra_args;
 	gboolean headed;
+	/* a page loads only when its text holds this too (blocked TEXT_MISSING otherwise);
+	 * NULL: any page */
+	const gchar *expect_text;
 	/* each navigation; 0: 30 s */
 	guint timeout_ms;
 	/* the launch, up to an open session; 0: timeout_ms */
@@ -49,9 +53,12 @@ typedef struct {
 typedef struct {
 	gchar *url;
 	gchar *outcome;	   /* "loads" | "blocked" */
-	gchar *error_code; /* the browser's code, e.g. ERR_CERT_AUTHORITY_INVALID; NULL when
-			      it loads */
+	gchar *error_code; /* the browser's code, e.g. ERR_CERT_AUTHORITY_INVALID, or
+			      TEXT_MISSING; NULL when it loads */
 	gchar *detail;	   /* the browser's own words, or the page address; may be NULL */
+	gint http_status;  /* of the page shown (a 404 loads too); 0 when unknown */
+	gchar *final_url;  /* where the browser ended up (after redirects); may be NULL */
+	gchar *title;	   /* the page's title, "" when it has none; NULL when unknown */
 	guint elapsed_ms;
 } CtNavigation;
 

@@ -22,6 +22,7 @@ typedef struct _CtScenarioServer CtScenarioServer;
 typedef struct {
 	const CtScenario *scenario;
 	const CtScenarioRunOptions *options;
+	CtScenarioLayout layout; /* where HOME keeps the browsers' stores */
 	GCancellable *cancellable;
 	GMainContext *context;
 	gchar *dir;	    /* everything of this scenario is under it */

@@ -12,7 +12,9 @@
 
 #include "ct-browser.h"
 #include "ct-escape.h"
+#include "ct-fetch.h"
 #include "ct-nssdb.h"
+#include "ct-pem.h"
 #include "ct-scenario-private.h"
 #include "ct-serve.h"
 
@@ -503,8 +505,13 @@ static void
 ct_scenario_update_resolve(CtScenarioRun *run)
 {
 	g_autoptr(GHashTable) seen = g_hash_table_new(g_str_hash, g_str_equal);
+	/* serve listens on loopback; an external server is where `resolve` says, else DNS */
+	const gchar *address = run->scenario->server != NULL ? run->scenario->address : "127.0.0.1";
+	gboolean v6 = address != NULL && strchr(address, ':') != NULL;
 
 	g_ptr_array_set_size(run->resolve, 0);
+	if (address == NULL)
+		return;
 	for (guint i = 0; i <= run->scenario->steps->len; i++) {
 		GPtrArray *names =
 		    i == 0
@@ -516,7 +523,8 @@ ct_scenario_update_resolve(CtScenarioRun *run)
 			    !g_hash_table_add(seen, (gpointer)name))
 				continue;
 			g_ptr_array_add(run->resolve,
-					g_strdup_printf("%s:%u:127.0.0.1", name, run->https_port));
+					g_strdup_printf("%s:%u:%s%s%s", name, run->https_port,
+							v6 ? "[" : "", address, v6 ? "]" : ""));
 		}
 	}
 }
@@ -584,6 +592,61 @@ ct_scenario_write_presented(CtScenarioRun *run, CtChain *chain, GError **error)
 		ct_error_convert(error);
 		return FALSE;
 	}
+	return TRUE;
+}
+
+/* an external server (`server https://HOST:PORT/`): what it presents, read once as a
+ * browser's first access does, stands in for serve's copies: the chain presented, its leaf
+ * for check-host and each certificate's role */
+static gboolean
+ct_scenario_external_read(CtScenarioRun *run, GError **error)
+{
+	g_autoptr(GPtrArray)
+	    rules = g_ptr_array_new_with_free_func((GDestroyNotify)ct_resolve_rule_free);
+	g_autoptr(CtChain) chain = NULL;
+	g_autoptr(GString) text = g_string_new(NULL);
+	g_autoptr(GString) leaf = NULL;
+	g_autofree gchar *leaf_path = NULL;
+	const gchar *roles[] = {[CT_CHAIN_ROLE_LEAF] = "leaf",
+				[CT_CHAIN_ROLE_INTERMEDIATE] = "intermediate",
+				[CT_CHAIN_ROLE_ROOT] = "root",
+				[CT_CHAIN_ROLE_UNRELATED] = NULL};
+
+	run->https_port = run->scenario->port;
+	ct_scenario_update_resolve(run);
+	for (guint i = 0; i < run->resolve->len; i++) {
+		CtResolveRule *rule = ct_resolve_rule_parse(g_ptr_array_index(run->resolve, i),
+							    error);
+		if (rule == NULL)
+			return FALSE;
+		g_ptr_array_add(rules, rule);
+	}
+	chain = ct_fetch(run->scenario->server, rules, CT_SCENARIO_NET_TIMEOUT_S, run->cancellable,
+			 error);
+	if (chain == NULL) {
+		g_prefix_error(error, "%s: ", run->scenario->server);
+		return FALSE;
+	}
+	for (guint i = 0; i < chain->certificates->len; i++) {
+		CtCertificate *certificate = g_ptr_array_index(chain->certificates, i);
+		g_autofree gchar *pem = ct_pem_encode("CERTIFICATE", certificate->der);
+		CtChainRole role = ct_chain_get_role(chain, i);
+		g_string_append(text, pem);
+		if (i == 0)
+			leaf = g_string_new(pem);
+		if ((guint)role < G_N_ELEMENTS(roles) && roles[role] != NULL)
+			g_hash_table_replace(run->roles, g_strdup(certificate->sha256),
+					     g_strdup(roles[role]));
+	}
+	run->sha256 = g_strdup(ct_chain_get_leaf(chain)->sha256);
+	run->presented = g_build_filename(run->dir, "presented.pem", NULL);
+	leaf_path = g_build_filename(run->dir, "leaf.pem", NULL);
+	if (!g_file_set_contents(run->presented, text->str, (gssize)text->len, error) ||
+	    !g_file_set_contents(leaf_path, leaf->str, (gssize)leaf->len, error)) {
+		ct_error_convert(error);
+		return FALSE;
+	}
+	g_hash_table_replace(run->files, g_strdup("pem"), g_steal_pointer(&leaf_path));
 	return TRUE;
 }
 
@@ -934,7 +997,10 @@ ct_scenario_cache_make_nssdb(CtScenarioRun *run, const gchar *dir, GError **erro
 static gboolean
 ct_scenario_make_firefox(CtScenarioRun *run, GError **error)
 {
-	g_autofree gchar *ini_dir = g_build_filename(run->home, ".mozilla", "firefox", NULL);
+	g_autofree gchar *ini_dir = run->layout == CT_SCENARIO_LAYOUT_LEGACY
+					? g_build_filename(run->home, ".mozilla", "firefox", NULL)
+					: g_build_filename(run->home, ".config", "mozilla",
+							   "firefox", NULL);
 	g_autofree gchar *profile = g_build_filename(ini_dir, CT_SCENARIO_FIREFOX_PROFILE, NULL);
 	g_autofree gchar *ini = g_build_filename(ini_dir, "profiles.ini", NULL);
 	const gchar *contents =
@@ -982,7 +1048,9 @@ ct_scenario_setup(CtScenarioRun *run, GError **error)
 	/* a Fedora-like OS store: certtrust writes anchors there and runs nothing */
 	anchors = g_build_filename(run->sysroot, "etc", "pki", "ca-trust", "source", "anchors",
 				   NULL);
-	chromium = g_build_filename(run->home, ".pki", "nssdb", NULL);
+	chromium = run->layout == CT_SCENARIO_LAYOUT_LEGACY
+		       ? g_build_filename(run->home, ".pki", "nssdb", NULL)
+		       : g_build_filename(run->home, ".local", "share", "pki", "nssdb", NULL);
 
 	run->envp = g_get_environ();
 	run->envp = g_environ_setenv(run->envp, "HOME", run->home, TRUE);
@@ -1010,6 +1078,8 @@ ct_scenario_setup(CtScenarioRun *run, GError **error)
 		g_prefix_error(error, "the scenario's browser profiles: ");
 		return FALSE;
 	}
+	if (run->scenario->server != NULL)
+		return ct_scenario_external_read(run, error);
 	if (!ct_scenario_cache_take_certificates(run, error) ||
 	    !ct_scenario_serve_start(run, FALSE, NULL, error))
 		return FALSE;
@@ -1087,6 +1157,8 @@ ct_scenario_run(const CtScenario *scenario,
 
 	run.scenario = scenario;
 	run.options = options;
+	run.layout = options->override_layout ? options->layout : scenario->layout;
+	report->layout = run.layout;
 	run.cancellable = cancellable;
 	run.context = g_main_context_new();
 	run.resolve = g_ptr_array_new_with_free_func(g_free);

@@ -31,6 +31,7 @@ typedef struct {
 	GPtrArray *steps;	    /* CtScenarioStepReport*, one per step, in order */
 	gboolean cancelled;	    /* interrupted: the steps not run are skipped */
 	gchar *dir;		    /* with options->keep: where everything was */
+	CtScenarioLayout layout;    /* where its HOME kept the browsers' stores */
 	gdouble seconds;
 } CtScenarioReport;
 
@@ -58,11 +59,13 @@ ct_scenario_cache_free(CtScenarioCache *cache);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(CtScenarioCache, ct_scenario_cache_free)
 
 typedef struct {
-	const gchar *program;	/* the certtrust binary every step runs */
-	CtScenarioCache *cache; /* NULL: each scenario makes everything itself */
-	gboolean browsers;	/* run verify and session steps; else they are skipped */
-	gboolean keep;		/* leave the scenario's directory for a look (report->dir) */
-	guint timeout;		/* seconds one command may take; 0: 120 (300 for browsers) */
+	const gchar *program;	  /* the certtrust binary every step runs */
+	CtScenarioCache *cache;	  /* NULL: each scenario makes everything itself */
+	gboolean browsers;	  /* run verify and session steps; else they are skipped */
+	gboolean keep;		  /* leave the scenario's directory for a look (report->dir) */
+	guint timeout;		  /* seconds one command may take; 0: 120 (300 for browsers) */
+	gboolean override_layout; /* every scenario's HOME in layout, whatever its file says */
+	CtScenarioLayout layout;
 } CtScenarioRunOptions;
 
 /* run it to the end, or to the first failure (the rest are then skipped); never fails

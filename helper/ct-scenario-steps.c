@@ -528,6 +528,13 @@ ct_scenario_step_trust(CtScenarioRun *run,
 	}
 	if (step->allow_ca)
 		g_ptr_array_add(args, g_strdup("--allow-ca"));
+	/* the scenario's own NSS database is made by its first trust */
+	for (guint i = 0; i < step->stores->len; i++) {
+		if (g_strcmp0(g_ptr_array_index(step->stores, i), "nss") == 0) {
+			g_ptr_array_add(args, g_strdup("--create"));
+			break;
+		}
+	}
 	/* a file SOURCE has no host: the name the user types is the scenario's */
 	if (!ct_scenario_from_server(step)) {
 		g_ptr_array_add(args, g_strdup("--name"));

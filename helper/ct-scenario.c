@@ -10,6 +10,8 @@
 
 /* the default name a scenario reaches its server by */
 #define CT_SCENARIO_DEFAULT_NAME "ucm.example.test"
+/* a file reports this many errors at most */
+#define CT_SCENARIO_MAX_PROBLEMS 50
 
 static const gchar *const ct_scenario_kinds[] = {
     [CT_SCENARIO_STEP_ACCESS] = "access",
@@ -60,6 +62,10 @@ static const gchar *const ct_scenario_verdicts[] =
     {"loads",	  "name-mismatch",   "no-san", "expired", "ca-as-end-entity",
      "untrusted", "if-issued-by-it", NULL};
 
+/* the header lines, before the steps */
+static const gchar *const ct_scenario_headers[] = {"scenario", "profile", "server", "name",
+						   "resolve",  "layout",  NULL};
+
 /* the words that end a list of names or stores */
 static const gchar *const ct_scenario_keywords[] = {"expect", "todo",	"path",	    "name",
 						    "from",   "mode",	"allow-ca", "exact",
@@ -71,6 +77,24 @@ ct_scenario_step_kind_to_string(CtScenarioStepKind kind)
 	if ((guint)kind >= G_N_ELEMENTS(ct_scenario_kinds))
 		return "unknown";
 	return ct_scenario_kinds[kind];
+}
+
+const gchar *
+ct_scenario_layout_to_string(CtScenarioLayout layout)
+{
+	return layout == CT_SCENARIO_LAYOUT_LEGACY ? "legacy" : "current";
+}
+
+gboolean
+ct_scenario_layout_from_string(const gchar *text, CtScenarioLayout *layout)
+{
+	if (g_strcmp0(text, "legacy") == 0)
+		*layout = CT_SCENARIO_LAYOUT_LEGACY;
+	else if (g_strcmp0(text, "current") == 0)
+		*layout = CT_SCENARIO_LAYOUT_CURRENT;
+	else
+		return FALSE;
+	return TRUE;
 }
 
 gboolean
@@ -167,6 +191,8 @@ ct_scenario_free(CtScenario *scenario)
 	g_free(scenario->name);
 	g_free(scenario->description);
 	g_free(scenario->profile);
+	g_free(scenario->server);
+	g_free(scenario->address);
 	g_ptr_array_unref(scenario->names);
 	g_ptr_array_unref(scenario->steps);
 	g_free(scenario);
@@ -852,31 +878,74 @@ ct_scenario_parse_step(CtScenarioCursor *cursor, CtScenarioStep **out, GError **
 	return TRUE;
 }
 
-/* the header lines: scenario, profile, name */
+/* `server https://HOST[:PORT][/]`: an external server, reached by HOST */
+static gboolean
+ct_scenario_parse_server(CtScenarioCursor *cursor, CtScenario *scenario, GError **error)
+{
+	const gchar *token = ct_scenario_peek(cursor);
+	const gchar *what = "an https://HOST:PORT/ URL (a host name or an IPv4 address, no path)";
+	g_autoptr(GUri) uri = NULL;
+	g_autofree gchar *host = NULL;
+	const gchar *path;
+
+	if (token != NULL)
+		uri = g_uri_parse(token, G_URI_FLAGS_NONE, NULL);
+	if (uri == NULL || g_strcmp0(g_uri_get_scheme(uri), "https") != 0 ||
+	    g_uri_get_host(uri) == NULL || g_uri_get_userinfo(uri) != NULL ||
+	    g_uri_get_query(uri) != NULL || g_uri_get_fragment(uri) != NULL)
+		return ct_scenario_expected(cursor, what, error);
+	path = g_uri_get_path(uri);
+	host = g_ascii_strdown(g_uri_get_host(uri), -1);
+	if ((path[0] != '\0' && g_strcmp0(path, "/") != 0) || !ct_scenario_is_name(host) ||
+	    g_uri_get_port(uri) == 0)
+		return ct_scenario_expected(cursor, what, error);
+	scenario->port = g_uri_get_port(uri) > 0 ? (guint)g_uri_get_port(uri) : 443;
+	scenario->server = g_strdup_printf("https://%s:%u/", host, scenario->port);
+	g_ptr_array_set_size(scenario->names, 0);
+	g_ptr_array_add(scenario->names, g_steal_pointer(&host));
+	cursor->pos++;
+	return TRUE;
+}
+
+/* the header lines: scenario, profile or server, name, resolve, layout; once each */
 static gboolean
 ct_scenario_parse_header(CtScenarioCursor *cursor,
 			 CtScenario *scenario,
-			 gboolean *seen_profile,
-			 gboolean *seen_name,
-			 gboolean *seen_scenario,
+			 GHashTable *seen,
 			 GError **error)
 {
-	const gchar *directive = ct_scenario_next(cursor);
+	const gchar *directive = NULL;
+	const gchar *layouts[] = {"legacy", "current", NULL};
 	g_autofree gchar *profiles = ct_scenario_join_words(ct_server_get_profiles());
 
-	if (scenario->steps->len > 0) {
-		cursor->pos--;
-		return ct_scenario_expected(cursor,
-					    "a 'step' (scenario, profile and name come first)",
-					    error);
+	/* the seen set keeps the static word: the line's words are freed after it */
+	for (guint i = 0; ct_scenario_headers[i] != NULL; i++) {
+		if (g_strcmp0(ct_scenario_peek(cursor), ct_scenario_headers[i]) == 0)
+			directive = ct_scenario_headers[i];
 	}
+	g_return_val_if_fail(directive != NULL, FALSE);
+	if (scenario->steps->len > 0)
+		return ct_scenario_expected(cursor,
+					    "a 'step' (scenario, profile or server, name, resolve "
+					    "and layout come first)",
+					    error);
+	if (g_hash_table_contains(seen, directive)) {
+		g_autofree gchar *once = g_strdup_printf("one '%s' line only", directive);
+		return ct_scenario_expected(cursor, once, error);
+	}
+	g_hash_table_add(seen, (gpointer)directive);
+	if ((g_strcmp0(directive, "profile") == 0 && scenario->server != NULL) ||
+	    (g_strcmp0(directive, "server") == 0 && scenario->profile != NULL))
+		return ct_scenario_expected(cursor, "'profile' or 'server', not both", error);
+	if ((g_strcmp0(directive, "name") == 0 && scenario->server != NULL) ||
+	    (g_strcmp0(directive, "server") == 0 && g_hash_table_contains(seen, "name")))
+		return ct_scenario_expected(cursor,
+					    "no 'name' with 'server' (the server's URL names "
+					    "the host)",
+					    error);
+	cursor->pos++;
 	if (g_strcmp0(directive, "scenario") == 0) {
 		const gchar *name = ct_scenario_peek(cursor);
-		if (*seen_scenario) {
-			cursor->pos--;
-			return ct_scenario_expected(cursor, "one 'scenario' line only", error);
-		}
-		*seen_scenario = TRUE;
 		if (name == NULL ||
 		    strspn(name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
 				 "0123456789._-") != strlen(name))
@@ -888,20 +957,24 @@ ct_scenario_parse_header(CtScenarioCursor *cursor,
 		scenario->name = g_strdup(ct_scenario_next(cursor));
 	} else if (g_strcmp0(directive, "profile") == 0) {
 		g_autofree gchar *what = g_strdup_printf("a serve profile (%s)", profiles);
-		if (*seen_profile) {
-			cursor->pos--;
-			return ct_scenario_expected(cursor, "one 'profile' line only", error);
-		}
-		*seen_profile = TRUE;
 		if (!ct_scenario_in(ct_server_get_profiles(), ct_scenario_peek(cursor)))
 			return ct_scenario_expected(cursor, what, error);
 		scenario->profile = g_strdup(ct_scenario_next(cursor));
+	} else if (g_strcmp0(directive, "server") == 0) {
+		if (!ct_scenario_parse_server(cursor, scenario, error))
+			return FALSE;
+	} else if (g_strcmp0(directive, "resolve") == 0) {
+		const gchar *address = ct_scenario_peek(cursor);
+		if (address == NULL || !g_hostname_is_ip_address(address))
+			return ct_scenario_expected(cursor, "an IP address", error);
+		scenario->address = g_strdup(ct_scenario_next(cursor));
+		scenario->address_line = cursor->line;
+	} else if (g_strcmp0(directive, "layout") == 0) {
+		g_autofree gchar *layout = NULL;
+		if (!ct_scenario_take_word(cursor, "a home layout", layouts, &layout, error))
+			return FALSE;
+		ct_scenario_layout_from_string(layout, &scenario->layout);
 	} else {
-		if (*seen_name) {
-			cursor->pos--;
-			return ct_scenario_expected(cursor, "one 'name' line only", error);
-		}
-		*seen_name = TRUE;
 		g_ptr_array_set_size(scenario->names, 0);
 		do {
 			if (!ct_scenario_take_name(cursor, scenario->names, error))
@@ -913,9 +986,39 @@ ct_scenario_parse_header(CtScenarioCursor *cursor,
 	return TRUE;
 }
 
-/* trust predicts only for the names the user types: the scenario's and the step's */
+/* what only serve's own server has: its restarts, its plain HTTP port, its files */
 static gboolean
-ct_scenario_check_predictions(CtScenario *scenario, GError **error)
+ct_scenario_check_external_step(CtScenarioCursor *cursor,
+				CtScenario *scenario,
+				CtScenarioStep *step,
+				GError **error)
+{
+	const gchar *why = NULL;
+	g_autofree gchar *path = NULL;
+	g_autofree gchar *text = NULL;
+
+	if (scenario->server == NULL)
+		return TRUE;
+	if (step->kind == CT_SCENARIO_STEP_REGENERATE || step->kind == CT_SCENARIO_STEP_RESTART)
+		why = "it restarts serve";
+	else if (step->kind == CT_SCENARIO_STEP_SOAP)
+		why = "it needs serve's plain HTTP port and certificate file";
+	else if (step->from != NULL && g_strcmp0(step->from, "server") != 0 &&
+		 g_strcmp0(step->from, "trusted") != 0)
+		why = "'from' names one of serve's files (use 'from server')";
+	if (why == NULL)
+		return TRUE;
+	path = ct_escape_for_terminal(cursor->path, -1, 0);
+	text = ct_escape_for_terminal(step->text, -1, 80);
+	g_set_error(error, CT_ERROR, CT_ERROR_INVALID_DATA,
+		    "%s:%u: expected a step an external server allows, got '%s': %s", path,
+		    cursor->line, text, why);
+	return FALSE;
+}
+
+/* trust predicts only for the names the user types: the scenario's and the step's */
+static void
+ct_scenario_check_predictions(CtScenario *scenario, GPtrArray *problems)
 {
 	for (guint i = 0; i < scenario->steps->len; i++) {
 		CtScenarioStep *step = g_ptr_array_index(scenario->steps, i);
@@ -928,14 +1031,13 @@ ct_scenario_check_predictions(CtScenario *scenario, GError **error)
 							     g_str_equal, NULL))
 				continue;
 			path = ct_escape_for_terminal(scenario->path, -1, 0);
-			g_set_error(error, CT_ERROR, CT_ERROR_INVALID_DATA,
-				    "%s:%u: expected 'name %s' in the trust step before predicting "
-				    "for it, got no such name",
-				    path, step->line, prediction->name);
-			return FALSE;
+			g_ptr_array_add(problems,
+					g_strdup_printf("%s:%u: expected 'name %s' in the trust "
+							"step before predicting for it, got no "
+							"such name",
+							path, step->line, prediction->name));
 		}
 	}
-	return TRUE;
 }
 
 static gchar *
@@ -947,17 +1049,24 @@ ct_scenario_default_name(const gchar *path)
 	return g_steal_pointer(&base);
 }
 
+/* keep a line's error and go on to the next line: a file's errors are reported together */
+static void
+ct_scenario_add_problem(GPtrArray *problems, GError **error)
+{
+	g_ptr_array_add(problems, g_strdup((*error)->message));
+	g_clear_error(error);
+}
+
 CtScenario *
 ct_scenario_parse(const gchar *path, const gchar *text, gssize length, GError **error)
 {
 	g_autoptr(CtScenario) scenario = g_new0(CtScenario, 1);
 	g_autoptr(GString) description = g_string_new(NULL);
+	g_autoptr(GPtrArray) problems = g_ptr_array_new_with_free_func(g_free);
 	g_auto(GStrv) lines = NULL;
 	g_autofree gchar *copy = NULL;
 	g_autofree gchar *safe_path = ct_escape_for_terminal(path, -1, 0);
-	gboolean seen_profile = FALSE;
-	gboolean seen_name = FALSE;
-	gboolean seen_scenario = FALSE;
+	g_autoptr(GHashTable) seen = g_hash_table_new(g_str_hash, g_str_equal);
 	gboolean header_comments = TRUE;
 	gsize len = length < 0 ? strlen(text) : (gsize)length;
 
@@ -975,6 +1084,7 @@ ct_scenario_parse(const gchar *path, const gchar *text, gssize length, GError **
 	lines = g_strsplit(copy, "\n", -1);
 	for (guint i = 0; lines[i] != NULL; i++) {
 		g_autoptr(GPtrArray) tokens = NULL;
+		g_autoptr(GError) error_local = NULL;
 		CtScenarioCursor cursor = {path, i + 1, NULL, 0};
 		gchar *line = lines[i];
 		gsize line_len = strlen(line);
@@ -983,14 +1093,17 @@ ct_scenario_parse(const gchar *path, const gchar *text, gssize length, GError **
 		if (line_len > 0 && line[line_len - 1] == '\r')
 			line[line_len - 1] = '\0';
 		if (!g_utf8_validate(line, -1, NULL)) {
-			g_set_error(error, CT_ERROR, CT_ERROR_INVALID_DATA,
-				    "%s:%u: expected UTF-8 text, got invalid bytes", safe_path,
-				    i + 1);
-			return NULL;
+			g_ptr_array_add(problems,
+					g_strdup_printf("%s:%u: expected UTF-8 text, got invalid "
+							"bytes",
+							safe_path, i + 1));
+			continue;
 		}
-		tokens = ct_scenario_tokenize(path, i + 1, line, error);
-		if (tokens == NULL)
-			return NULL;
+		tokens = ct_scenario_tokenize(path, i + 1, line, &error_local);
+		if (tokens == NULL) {
+			ct_scenario_add_problem(problems, &error_local);
+			continue;
+		}
 		if (tokens->len == 0) {
 			const gchar *comment = line + strspn(line, " \t");
 			/* the comments before the first directive describe the scenario */
@@ -1010,37 +1123,58 @@ ct_scenario_parse(const gchar *path, const gchar *text, gssize length, GError **
 			CtScenarioStep *step = NULL;
 			gboolean ok;
 			cursor.pos++;
-			ok = ct_scenario_parse_step(&cursor, &step, error);
+			ok = ct_scenario_parse_step(&cursor, &step, &error_local);
 			if (step != NULL)
 				g_ptr_array_add(scenario->steps, step);
+			if (ok)
+				ok = ct_scenario_check_external_step(&cursor, scenario, step,
+								     &error_local);
 			if (!ok)
-				return NULL;
-		} else if (g_strcmp0(first, "scenario") == 0 || g_strcmp0(first, "profile") == 0 ||
-			   g_strcmp0(first, "name") == 0) {
-			if (!ct_scenario_parse_header(&cursor, scenario, &seen_profile, &seen_name,
-						      &seen_scenario, error))
-				return NULL;
+				ct_scenario_add_problem(problems, &error_local);
+		} else if (ct_scenario_in(ct_scenario_headers, first)) {
+			if (!ct_scenario_parse_header(&cursor, scenario, seen, &error_local))
+				ct_scenario_add_problem(problems, &error_local);
 		} else {
-			ct_scenario_expected(&cursor, "'scenario', 'profile', 'name' or 'step'",
-					     error);
-			return NULL;
+			ct_scenario_expected(&cursor,
+					     "'scenario', 'profile', 'server', 'name', 'resolve', "
+					     "'layout' or 'step'",
+					     &error_local);
+			ct_scenario_add_problem(problems, &error_local);
 		}
 	}
-	if (scenario->profile == NULL) {
+	if (!g_hash_table_contains(seen, "profile") && !g_hash_table_contains(seen, "server")) {
 		g_autofree gchar *profiles = ct_scenario_join_words(ct_server_get_profiles());
-		g_set_error(error, CT_ERROR, CT_ERROR_INVALID_DATA,
-			    "%s: expected a 'profile' line (%s), got none", safe_path, profiles);
-		return NULL;
+		g_ptr_array_add(problems, g_strdup_printf("%s: expected a 'profile' line (%s) or a "
+							  "'server https://HOST:PORT/' line, got "
+							  "none",
+							  safe_path, profiles));
 	}
-	if (scenario->steps->len == 0) {
-		g_set_error(error, CT_ERROR, CT_ERROR_INVALID_DATA,
-			    "%s: expected at least one 'step' line, got none", safe_path);
-		return NULL;
-	}
+	if (scenario->address != NULL && !g_hash_table_contains(seen, "server"))
+		g_ptr_array_add(problems, g_strdup_printf("%s:%u: expected 'resolve' only with a "
+							  "'server' line, got it with a serve "
+							  "profile (it is on 127.0.0.1)",
+							  safe_path, scenario->address_line));
+	if (scenario->steps->len == 0)
+		g_ptr_array_add(problems, g_strdup_printf("%s: expected at least one 'step' line, "
+							  "got none",
+							  safe_path));
 	if (scenario->names->len == 0)
 		g_ptr_array_add(scenario->names, g_strdup(CT_SCENARIO_DEFAULT_NAME));
-	if (!ct_scenario_check_predictions(scenario, error))
+	ct_scenario_check_predictions(scenario, problems);
+	if (problems->len > 0) {
+		g_autofree gchar *all = NULL;
+		if (problems->len > CT_SCENARIO_MAX_PROBLEMS) {
+			g_ptr_array_set_size(problems, CT_SCENARIO_MAX_PROBLEMS);
+			g_ptr_array_add(problems,
+					g_strdup_printf("%s: more errors: only the first %u are "
+							"shown",
+							safe_path, CT_SCENARIO_MAX_PROBLEMS));
+		}
+		g_ptr_array_add(problems, NULL);
+		all = g_strjoinv("\n", (gchar **)problems->pdata);
+		g_set_error_literal(error, CT_ERROR, CT_ERROR_INVALID_DATA, all);
 		return NULL;
+	}
 	if (description->len > 0)
 		scenario->description = g_strdup(description->str);
 	return g_steal_pointer(&scenario);

@@ -83,12 +83,26 @@ typedef struct {
 	gint entries;		/* list */
 } CtScenarioStep;
 
+/* where a scenario's HOME keeps the browsers' stores (both are found by certtrust) */
+typedef enum {
+	CT_SCENARIO_LAYOUT_CURRENT, /* ~/.config/mozilla/firefox, ~/.local/share/pki/nssdb:
+				       what Firefox ESR 140+ and Debian's Chromium make when
+				       the legacy ones are absent */
+	CT_SCENARIO_LAYOUT_LEGACY,  /* ~/.mozilla/firefox, ~/.pki/nssdb */
+} CtScenarioLayout;
+
 typedef struct {
 	gchar *path;	    /* the file, as given */
 	gchar *name;	    /* `scenario NAME`, else the file's base name */
 	gchar *description; /* the comment lines before the first directive, or NULL */
-	gchar *profile;
-	GPtrArray *names; /* gchar*: `name HOST...`; the first is the one typed */
+	gchar *profile;	    /* a serve profile, or NULL with server */
+	gchar *server;	    /* an external server, https://HOST:PORT/, or NULL with profile */
+	guint port;	    /* server's port */
+	gchar *address;	    /* `resolve ADDR`: where server's HOST is, or NULL (DNS) */
+	guint address_line; /* the line of `resolve` */
+	CtScenarioLayout layout;
+	GPtrArray *names; /* gchar*: `name HOST...` or server's HOST; the first is the one
+			     typed */
 	GPtrArray *steps; /* CtScenarioStep* */
 } CtScenario;
 
@@ -99,12 +113,21 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(CtScenario, ct_scenario_free)
 const gchar *
 ct_scenario_step_kind_to_string(CtScenarioStepKind kind);
 
+/* "current" or "legacy", as the `layout` line writes it */
+const gchar *
+ct_scenario_layout_to_string(CtScenarioLayout layout);
+
+/* parse "current" or "legacy" */
+gboolean
+ct_scenario_layout_from_string(const gchar *text, CtScenarioLayout *layout);
+
 /* does the step need a real browser? */
 gboolean
 ct_scenario_step_needs_browser(const CtScenarioStep *step);
 
-/* parse a scenario from text; path names it in errors. A syntax error is
- * CT_ERROR_INVALID_DATA "PATH:LINE: expected ..., got ..." */
+/* parse a scenario from text; path names it in errors. Syntax errors are
+ * CT_ERROR_INVALID_DATA, one line "PATH:LINE: expected ..., got ..." for each error of
+ * the file (the first 50) */
 CtScenario *
 ct_scenario_parse(const gchar *path,
 		  const gchar *text,

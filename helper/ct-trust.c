@@ -80,14 +80,44 @@ static void
 ct_store_add_chromium(GPtrArray *stores)
 {
 	g_autoptr(GPtrArray) dbs = ct_context_get_chromium_dbs();
-	for (guint i = 0; i < dbs->len; i++)
-		g_ptr_array_add(stores,
-				ct_store_new(CT_STORE_CHROMIUM, g_ptr_array_index(dbs, i), NULL));
+	for (guint i = 0; i < dbs->len; i++) {
+		CtStore *store = ct_store_new(CT_STORE_CHROMIUM, g_ptr_array_index(dbs, i), NULL);
+		/* Chromium makes its database on first use: so may certtrust */
+		store->create = TRUE;
+		g_ptr_array_add(stores, store);
+	}
+}
+
+/* why nss:DIR cannot be written, or NULL: a database is made only when asked (--create) */
+static gchar *
+ct_store_check_nss(const gchar *dir, gboolean create)
+{
+	g_autofree gchar *cert9 = g_build_filename(dir, "cert9.db", NULL);
+
+	if (g_file_test(dir, G_FILE_TEST_EXISTS) && !g_file_test(dir, G_FILE_TEST_IS_DIR))
+		return g_strdup_printf("%s is not a directory", dir);
+	if (create)
+		return NULL;
+	if (!g_file_test(dir, G_FILE_TEST_IS_DIR))
+		return g_strdup_printf("the NSS database directory %s does not exist (add "
+				       "--create to make a new database there)",
+				       dir);
+	if (!g_file_test(cert9, G_FILE_TEST_EXISTS))
+		return g_strdup_printf("no NSS database in %s: cert9.db does not exist (add "
+				       "--create to make a new one)",
+				       dir);
+	return NULL;
 }
 
 static gboolean
-ct_store_add_spec(GPtrArray *stores, const gchar *spec, const gchar *sysroot, GError **error)
+ct_store_add_spec(GPtrArray *stores,
+		  const gchar *spec,
+		  const gchar *sysroot,
+		  gboolean create_nss,
+		  GError **error)
 {
+	CtStore *store = NULL;
+
 	if (g_strcmp0(spec, "firefox") == 0)
 		return ct_store_add_firefox(stores, error);
 	if (g_strcmp0(spec, "chromium") == 0) {
@@ -107,15 +137,22 @@ ct_store_add_spec(GPtrArray *stores, const gchar *spec, const gchar *sysroot, GE
 	}
 	if (g_str_has_prefix(spec, "firefox:") && spec[8] != '\0') {
 		g_autofree gchar *dir = g_canonicalize_filename(spec + 8, NULL);
-		g_ptr_array_add(stores, ct_store_new(CT_STORE_FIREFOX, dir,
-						     g_file_test(dir, G_FILE_TEST_IS_DIR)
-							 ? NULL
-							 : "the profile directory does not exist"));
-		return TRUE;
-	}
-	if (g_str_has_prefix(spec, "nss:") && spec[4] != '\0') {
+		g_autofree gchar *problem = NULL;
+		if (!g_file_test(dir, G_FILE_TEST_IS_DIR))
+			problem = g_strdup_printf("the Firefox profile directory %s does not exist "
+						  "(a profile holds prefs.js; Firefox's "
+						  "about:profiles shows where)",
+						  dir);
+		store = ct_store_new(CT_STORE_FIREFOX, dir, problem);
+	} else if (g_str_has_prefix(spec, "nss:") && spec[4] != '\0') {
 		g_autofree gchar *dir = g_canonicalize_filename(spec + 4, NULL);
-		g_ptr_array_add(stores, ct_store_new(CT_STORE_NSS, dir, NULL));
+		store = ct_store_new(CT_STORE_NSS, dir, NULL);
+		store->create = create_nss;
+		store->problem = ct_store_check_nss(dir, create_nss);
+	}
+	if (store != NULL) {
+		store->named = TRUE;
+		g_ptr_array_add(stores, store);
 		return TRUE;
 	}
 	g_set_error(
@@ -125,7 +162,10 @@ ct_store_add_spec(GPtrArray *stores, const gchar *spec, const gchar *sysroot, GE
 }
 
 GPtrArray *
-ct_store_resolve(const gchar *const *specs, const gchar *sysroot, GError **error)
+ct_store_resolve(const gchar *const *specs,
+		 const gchar *sysroot,
+		 gboolean create_nss,
+		 GError **error)
 {
 	g_autoptr(GPtrArray) stores = g_ptr_array_new_with_free_func((GDestroyNotify)ct_store_free);
 	const gchar *defaults[] = {"firefox", "chromium", NULL};
@@ -133,7 +173,8 @@ ct_store_resolve(const gchar *const *specs, const gchar *sysroot, GError **error
 	if (specs == NULL || specs[0] == NULL)
 		specs = defaults;
 	for (guint i = 0; specs[i] != NULL; i++) {
-		if (!ct_store_add_spec(stores, specs[i], sysroot != NULL ? sysroot : "/", error))
+		if (!ct_store_add_spec(stores, specs[i], sysroot != NULL ? sysroot : "/",
+				       create_nss, error))
 			return NULL;
 	}
 	return g_steal_pointer(&stores);
@@ -160,6 +201,8 @@ ct_trust_step_free(CtTrustStep *step)
 	g_free(step->result);
 	g_free(step->message);
 	g_clear_pointer(&step->commands, g_ptr_array_unref);
+	g_clear_pointer(&step->retired, g_ptr_array_unref);
+	g_clear_pointer(&step->kept, g_ptr_array_unref);
 	g_free(step);
 }
 
@@ -449,7 +492,10 @@ ct_trust_plan_new(CtChain *chain,
 		    (GDestroyNotify)ct_prediction_free);
 		g_ptr_array_add(plan->steps, step);
 		if (step->store->problem != NULL) {
-			ct_trust_refuse(step, CT_ERROR_NOT_FOUND, step->store->problem);
+			/* a store found missing is skipped; one the user named has failed */
+			ct_trust_refuse(step,
+					step->store->named ? CT_ERROR_FAILED : CT_ERROR_NOT_FOUND,
+					step->store->problem);
 			continue;
 		}
 		switch (step->store->kind) {
@@ -596,14 +642,14 @@ ct_trust_apply_nss(CtTrustStep *step, CtTrustPlan *plan, CtLedger *ledger)
 	CtLedgerEntry *entry = NULL;
 	gboolean added = FALSE;
 
-	if (g_mkdir_with_parents(step->store->location, 0700) != 0) {
+	if (step->store->create && g_mkdir_with_parents(step->store->location, 0700) != 0) {
 		gint errsv = errno;
 		ct_trust_set_result(step, "failed",
 				    g_strdup_printf("cannot create %s: %s", step->store->location,
 						    g_strerror(errsv)));
 		return;
 	}
-	db = ct_nssdb_open(step->store->location, TRUE, &error);
+	db = ct_nssdb_open(step->store->location, step->store->create, &error);
 	if (db == NULL) {
 		ct_trust_set_error(step, error);
 		return;
@@ -665,15 +711,151 @@ ct_trust_apply_anchor(CtTrustStep *step, CtTrustPlan *plan, CtLedger *ledger)
 	ct_trust_set_result(step, changed ? "done" : "unchanged", NULL);
 }
 
+static gboolean
+ct_trust_remove_entry(CtLedgerEntry *entry,
+		      const gchar *sysroot,
+		      gboolean *changed,
+		      GError **error);
+
+/* is the ledger entry in the step's store? (an anchor: a file under the plan's sysroot) */
+static gboolean
+ct_trust_step_holds(const CtTrustStep *step, const CtTrustPlan *plan, const CtLedgerEntry *entry)
+{
+	if (g_strcmp0(ct_store_kind_to_string(step->store->kind), entry->store) != 0)
+		return FALSE;
+	if (step->store->kind == CT_STORE_SYSTEM)
+		return g_strcmp0(plan->sysroot, "/") == 0 ||
+		       g_str_has_prefix(entry->location, plan->sysroot);
+	return g_strcmp0(step->store->location, entry->location) == 0;
+}
+
+static gboolean
+ct_trust_plan_has_name(const CtTrustPlan *plan, const gchar *name)
+{
+	return g_ptr_array_find_with_equal_func(plan->names, name, g_str_equal, NULL);
+}
+
+/* the entry's names the plan does not have, joined, or NULL when the plan has them all */
+static gchar *
+ct_trust_other_names(const CtTrustPlan *plan, const CtLedgerEntry *entry)
+{
+	g_autoptr(GString) others = g_string_new(NULL);
+
+	if (entry->host != NULL)
+		return NULL; /* an exception is for its one host:port */
+	for (guint i = 0; entry->names != NULL && entry->names[i] != NULL; i++) {
+		if (ct_trust_plan_has_name(plan, entry->names[i]))
+			continue;
+		g_string_append_printf(others, "%s%s", others->len > 0 ? ", " : "",
+				       entry->names[i]);
+	}
+	return others->len > 0 ? g_string_free(g_steal_pointer(&others), FALSE) : NULL;
+}
+
+static gboolean
+ct_trust_entry_for_plan(const CtTrustPlan *plan, const CtLedgerEntry *entry)
+{
+	for (guint i = 0; i < plan->names->len; i++) {
+		if (ct_ledger_entry_has_name(entry, g_ptr_array_index(plan->names, i)))
+			return TRUE;
+	}
+	return FALSE;
+}
+
+void
+ct_trust_plan_find_retired(CtTrustPlan *plan, CtLedger *ledger)
+{
+	GPtrArray *entries = ct_ledger_get_entries(ledger);
+	const gchar *leaf_sha = ct_chain_get_leaf(plan->chain)->sha256;
+
+	for (guint i = 0; i < plan->steps->len; i++) {
+		CtTrustStep *step = g_ptr_array_index(plan->steps, i);
+
+		g_clear_pointer(&step->retired, g_ptr_array_unref);
+		g_clear_pointer(&step->kept, g_ptr_array_unref);
+		step->retired = g_ptr_array_new_with_free_func(
+		    (GDestroyNotify)ct_untrust_result_free);
+		step->kept = g_ptr_array_new_with_free_func((GDestroyNotify)ct_untrust_result_free);
+		if (step->action == CT_TRUST_ACTION_NONE)
+			continue;
+		for (guint j = 0; j < entries->len; j++) {
+			CtLedgerEntry *entry = g_ptr_array_index(entries, j);
+			CtUntrustResult *found;
+			g_autofree gchar *others = NULL;
+
+			/* the same certificate (or the same root) written again is no change */
+			if (g_ascii_strcasecmp(entry->sha256, step->target->sha256) == 0 ||
+			    g_ascii_strcasecmp(entry->for_sha256 != NULL ? entry->for_sha256 : "",
+					       leaf_sha) == 0)
+				continue;
+			if (!ct_trust_step_holds(step, plan, entry) ||
+			    !ct_trust_entry_for_plan(plan, entry))
+				continue;
+			found = g_new0(CtUntrustResult, 1);
+			found->entry = ct_ledger_entry_copy(entry);
+			others = ct_trust_other_names(plan, entry);
+			if (others != NULL) {
+				found->result = g_strdup("kept");
+				found->message = g_strdup_printf("still trusted for %s", others);
+				g_ptr_array_add(step->kept, found);
+			} else {
+				g_ptr_array_add(step->retired, found);
+			}
+		}
+	}
+}
+
+/* the new certificate is in: what it replaces goes, from the store and the ledger */
+static void
+ct_trust_retire(CtTrustStep *step, CtTrustPlan *plan, CtLedger *ledger)
+{
+	gboolean written = g_strcmp0(step->result, "done") == 0 ||
+			   g_strcmp0(step->result, "unchanged") == 0;
+
+	if (g_strcmp0(step->result, "dry-run") == 0)
+		return;
+	for (guint i = 0; step->retired != NULL && i < step->retired->len; i++) {
+		CtUntrustResult *retired = g_ptr_array_index(step->retired, i);
+		CtLedgerEntry *entry = ct_ledger_lookup(ledger, retired->entry);
+		g_autoptr(GError) error = NULL;
+		gboolean changed = FALSE;
+
+		g_clear_pointer(&retired->result, g_free);
+		g_clear_pointer(&retired->message, g_free);
+		if (!written) {
+			retired->result = g_strdup("kept");
+			retired->message = g_strdup("the new certificate was not written");
+			continue;
+		}
+		if (entry == NULL) {
+			retired->result = g_strdup("retired");
+			retired->message = g_strdup("no longer in the ledger");
+			continue;
+		}
+		if (!ct_trust_remove_entry(entry, plan->sysroot, &changed, &error)) {
+			retired->result = g_strdup("failed");
+			retired->message = g_strdup(error->message);
+			continue;
+		}
+		retired->result = g_strdup("retired");
+		/* a new exception for the same host:port already replaced the old line */
+		if (!changed && step->action != CT_TRUST_ACTION_OVERRIDE)
+			retired->message = g_strdup("it was no longer in the store");
+		ct_ledger_remove(ledger, entry);
+	}
+}
+
 void
 ct_trust_plan_apply(CtTrustPlan *plan, CtLedger *ledger, gboolean dry_run)
 {
+	ct_trust_plan_find_retired(plan, ledger);
 	for (guint i = 0; i < plan->steps->len; i++) {
 		CtTrustStep *step = g_ptr_array_index(plan->steps, i);
 		if (step->action == CT_TRUST_ACTION_NONE) {
 			ct_trust_set_result(step,
-					    step->refusal == CT_ERROR_REFUSED ? "refused"
-									      : "skipped",
+					    step->refusal == CT_ERROR_REFUSED  ? "refused"
+					    : step->refusal == CT_ERROR_FAILED ? "failed"
+									       : "skipped",
 					    g_strdup(step->plan));
 			continue;
 		}
@@ -694,6 +876,7 @@ ct_trust_plan_apply(CtTrustPlan *plan, CtLedger *ledger, gboolean dry_run)
 			ct_trust_apply_anchor(step, plan, ledger);
 			break;
 		}
+		ct_trust_retire(step, plan, ledger);
 	}
 }
 

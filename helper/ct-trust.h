@@ -22,6 +22,8 @@ typedef struct {
 	CtStoreKind kind;
 	gchar *location; /* profile or database directory; the sysroot for system */
 	gchar *problem;	 /* why it cannot be used (no profile found ...), or NULL */
+	gboolean named;	 /* the user named this location: a problem fails it, never skips it */
+	gboolean create; /* an NSS database may be made here (chromium; nss:DIR with --create) */
 } CtStore;
 
 void
@@ -32,15 +34,30 @@ const gchar *
 ct_store_kind_to_string(CtStoreKind kind);
 
 /* "firefox", "firefox:DIR", "chromium", "nss:DIR", "system", "all"; none given: the
- * user-level stores (Firefox and Chromium), never system unless named */
+ * user-level stores (Firefox and Chromium), never system unless named. A firefox:DIR or
+ * nss:DIR that does not exist, or an nss:DIR with no database unless create_nss, carries
+ * its problem: a store named that cannot be written fails (and nothing creates an NSS
+ * database nobody asked for) */
 GPtrArray *
 ct_store_resolve(const gchar *const *specs,
 		 const gchar *sysroot,
+		 gboolean create_nss,
 		 GError **error); /* (transfer full) CtStore* */
 
 /* does a ledger entry belong to one of these stores? (NULL: every store) */
 gboolean
 ct_store_selects(GPtrArray *stores, const CtLedgerEntry *entry);
+
+/* one removal of what the ledger says was written */
+typedef struct {
+	CtLedgerEntry *entry; /* (transfer full) */
+	gchar *result;	      /* removed, absent, refused, failed;
+				retiring: retired, kept, failed */
+	gchar *message;
+} CtUntrustResult;
+
+void
+ct_untrust_result_free(CtUntrustResult *result);
 
 typedef struct {
 	gchar *name;	/* as the user will type it: host or host:port */
@@ -69,6 +86,10 @@ typedef struct {
 	gchar *result;	     /* after apply: done, unchanged, refused, failed, skipped, dry-run */
 	gchar *message;	     /* after apply */
 	GPtrArray *commands; /* root commands for the OS store */
+	GPtrArray *retired;  /* CtUntrustResult*: what certtrust trusted here earlier for
+				exactly these names, removed once the new one is written */
+	GPtrArray *kept;     /* CtUntrustResult*: earlier entries for these names that another
+				name still needs */
 } CtTrustStep;
 
 typedef struct {
@@ -93,7 +114,14 @@ ct_trust_plan_new(CtChain *chain,
 		  const gchar *sysroot,
 		  GError **error); /* (transfer full) */
 
-/* write every step that can be written, record each write in the ledger */
+/* what each step retires: the ledger's entries in its store for another certificate
+ * written for one of the plan's names (a regenerated server certificate); an entry also
+ * written for a name the plan does not have is kept. Called again before apply. */
+void
+ct_trust_plan_find_retired(CtTrustPlan *plan, CtLedger *ledger);
+
+/* write every step that can be written, record each write in the ledger; then retire
+ * what the step's new write replaces (ct_trust_plan_find_retired) */
 void
 ct_trust_plan_apply(CtTrustPlan *plan, CtLedger *ledger, gboolean dry_run);
 
@@ -105,16 +133,6 @@ ct_trust_plan_get_exit_status(CtTrustPlan *plan);
  * (a write for a certificate whose names match none of them does not) */
 gboolean
 ct_trust_step_helps(const CtTrustStep *step);
-
-/* one removal of what the ledger says was written */
-typedef struct {
-	CtLedgerEntry *entry; /* (transfer full) */
-	gchar *result;	      /* removed, absent, refused, failed */
-	gchar *message;
-} CtUntrustResult;
-
-void
-ct_untrust_result_free(CtUntrustResult *result);
 
 /* remove exactly what the ledger recorded for sha256 (written as it or for it), in the
  * stores given (NULL: all); each removal reports its own result */

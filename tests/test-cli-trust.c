@@ -64,6 +64,18 @@ trust_certutil_list(const gchar *dir)
 	return g_strdup(run->out);
 }
 
+/* "nss:DIR" for a new empty database that certutil made in DIR */
+static gchar *
+trust_nss_store(const gchar *db)
+{
+	g_autofree gchar *cmd = g_strdup_printf("mkdir -p '%s' && certutil -N -d 'sql:%s' "
+						"--empty-password",
+						db, db);
+	g_autoptr(CtTestRun) run = ct_test_run_shell(cmd);
+	cr_assert_eq(run->exit_status, 0, "%s: %s", cmd, run->err);
+	return g_strconcat("nss:", db, NULL);
+}
+
 static gchar *
 trust_sha256(const gchar *file)
 {
@@ -163,7 +175,7 @@ Test(trust, ca_capable_certificate_is_refused_as_an_anchor)
 Test(trust, chain_trusts_the_root_only_with_allow_ca)
 {
 	g_autofree gchar *db = trust_path("db");
-	g_autofree gchar *store = g_strconcat("nss:", db, NULL);
+	g_autofree gchar *store = trust_nss_store(db);
 	g_autofree gchar *chain = ct_test_data_path("chain.pem");
 	g_autoptr(CtTestRun) leaf = trust_run("trust", chain, "--store", store, "--name",
 					      "ucm.example.com:8443", NULL, NULL);
@@ -196,9 +208,10 @@ Test(trust, root_file_alone_is_a_ca_anchor_only_with_allow_ca)
 	g_autofree gchar *ca = ct_test_data_path("ca.pem");
 	g_autofree gchar *overrides = g_build_filename(profile, "cert_override.txt", NULL);
 	g_autoptr(CtTestRun) refused = trust_run("trust", ca, "--store", store, "--name",
-						 "ucm.example.com:8443", NULL, NULL);
+						 "ucm.example.com:8443", "--create", NULL);
 	g_autofree gchar *cert9 = g_build_filename(db, "cert9.db", NULL);
 	gboolean written = g_file_test(cert9, G_FILE_TEST_EXISTS);
+	g_autofree gchar *made = trust_nss_store(db);
 	g_autoptr(CtTestRun) exception = trust_run("trust", ca, "--store", firefox, "--name",
 						   "ucm.example.com:8443", "--allow-ca", NULL);
 	g_autoptr(CtTestRun) anchor = trust_run("trust", ca, "--store", store, "--name",
@@ -231,7 +244,7 @@ Test(trust, root_file_alone_is_a_ca_anchor_only_with_allow_ca)
 /* a write that no name typed can use is written, but the plan says so */
 Test(trust, a_trust_no_typed_name_can_use_is_flagged)
 {
-	g_autofree gchar *store = g_strconcat("nss:", trust_path("db"), NULL);
+	g_autofree gchar *store = trust_nss_store(trust_path("db"));
 	g_autofree gchar *file = ct_test_data_path("tomcat.pem");
 	g_autoptr(CtTestRun) wrong = trust_run("trust", file, "--store", store, "--name",
 					       "wrong.example.com:8443", "--dry-run", NULL);
@@ -284,7 +297,7 @@ Test(trust, running_firefox_is_refused_and_its_file_untouched)
 Test(trust, cn_only_certificate_cannot_work_in_chromium_and_says_so)
 {
 	g_autofree gchar *db = trust_path("db");
-	g_autofree gchar *store = g_strconcat("nss:", db, NULL);
+	g_autofree gchar *store = trust_nss_store(db);
 	g_autofree gchar *file = ct_test_data_path("cn-only.pem");
 	g_autoptr(CtTestRun) run = trust_run("trust", file, "--store", store, "--name",
 					     "ucm.example.com:8443", "--json", NULL);
@@ -307,14 +320,9 @@ Test(trust, dry_run_writes_nothing_and_predicts)
 	g_autofree gchar *db = trust_path("db");
 	g_autofree gchar *store = g_strconcat("nss:", db, NULL);
 	g_autofree gchar *file = ct_test_data_path("tomcat.pem");
-	g_autoptr(CtTestRun) run = trust_run("trust", file, "--store", store, "--name",
-					     "ucm.example.com:8443", "--name", "localhost");
-	g_autoptr(CtTestRun) dry = NULL;
+	g_autoptr(CtTestRun) dry = trust_run("trust", file, "--store", store, "--name",
+					     "ucm.example.com:8443", "--dry-run", "--create");
 
-	(void)run;
-	ct_test_tmpdir_remove(db);
-	dry = trust_run("trust", file, "--store", store, "--name", "ucm.example.com:8443",
-			"--dry-run", NULL);
 	cr_assert_eq(dry->exit_status, 0, "%s", dry->err);
 	cr_assert_not_null(strstr(dry->out, "ucm.example.com:8443/ in chromium: loads"), "%s",
 			   dry->out);
@@ -334,7 +342,7 @@ Test(trust, expired_certificate_under_a_wrong_name_is_a_name_mismatch)
 	g_autofree gchar *rule = g_strdup_printf("ucm.example.com:%u:127.0.0.1", port);
 	const gchar *argv[] = {"certtrust", "trust", url,      "--resolve",	    rule,
 			       "--store",   store,   "--name", "wrong.example.com", "--dry-run",
-			       NULL};
+			       "--create",  NULL};
 	g_autoptr(CtTestRun) run = ct_test_run(argv, NULL);
 	g_autofree gchar *right = g_strdup_printf("ucm.example.com:%u/ in chromium: expired", port);
 	g_autofree gchar *wrong =
@@ -389,7 +397,7 @@ ParameterizedTest(TrustStoreParam *param,
 
 	cr_assert_eq(g_mkdir_with_parents(anchors, 0755), 0);
 	if (g_str_equal(param->store, "nss"))
-		store = g_strconcat("nss:", trust_path("db"), NULL);
+		store = trust_nss_store(trust_path("db"));
 	else if (g_str_equal(param->store, "firefox"))
 		store = g_strconcat("firefox:", profile, NULL);
 	else
@@ -423,7 +431,7 @@ ParameterizedTest(TrustStoreParam *param,
 Test(trust, list_shows_what_was_trusted)
 {
 	g_autofree gchar *db = trust_path("db");
-	g_autofree gchar *store = g_strconcat("nss:", db, NULL);
+	g_autofree gchar *store = trust_nss_store(db);
 	g_autofree gchar *file = ct_test_data_path("tomcat.pem");
 	g_autoptr(CtTestRun) run = trust_run("trust", file, "--store", store, "--name",
 					     "ucm.example.com:8443", NULL, NULL);
@@ -470,7 +478,7 @@ Test(trust, hostile_subject_makes_a_safe_nickname)
 	g_autofree gchar *store = g_strconcat("nss:", db, NULL);
 	g_autofree gchar *file = ct_test_data_path("hostile.pem");
 	g_autoptr(CtTestRun) run = trust_run("trust", file, "--store", store, "--name",
-					     "ucm.example.com:8443", NULL, NULL);
+					     "ucm.example.com:8443", "--create", NULL);
 
 	/* hostile.pem is self-signed without SAN: Chromium would refuse, nothing is written */
 	cr_assert_eq(run->exit_status, 6, "%s%s", run->out, run->err);
@@ -743,7 +751,7 @@ Test(trust, sigkill_at_any_moment_leaves_stores_usable_and_recorded, .timeout = 
 Test(trust, status_rereads_the_stores_and_exact_wants_the_certificate_itself)
 {
 	g_autofree gchar *db = trust_path("db");
-	g_autofree gchar *nss = g_strconcat("nss:", db, NULL);
+	g_autofree gchar *nss = trust_nss_store(db);
 	g_autofree gchar *firefox = g_strconcat("firefox:", profile, NULL);
 	g_autofree gchar *tomcat = ct_test_data_path("tomcat.pem");
 	g_autofree gchar *chain = ct_test_data_path("chain.pem");
@@ -805,4 +813,123 @@ Test(trust, status_rereads_the_stores_and_exact_wants_the_certificate_itself)
 	exact = trust_run("status", chain, "--exact", NULL, NULL, NULL, NULL, NULL);
 	cr_assert_eq(exact->exit_status, 4, "%s%s", exact->out, exact->err);
 	cr_assert_not_null(strstr(exact->out, "itself"), "%s", exact->out);
+}
+
+/* the result certtrust reports for the store at location, from trust --json */
+static gchar *
+trust_store_result(CtTestRun *run, const gchar *location)
+{
+	g_autoptr(JsonNode) root = ct_test_parse_one_json_document(run->out);
+	JsonArray *stores = json_object_get_array_member(json_node_get_object(root), "stores");
+
+	for (guint i = 0; i < json_array_get_length(stores); i++) {
+		JsonObject *store = json_array_get_object_element(stores, i);
+		if (g_str_equal(json_object_get_string_member(store, "location"), location))
+			return g_strdup_printf("%s: %s",
+					       json_object_get_string_member(store, "result"),
+					       json_object_get_string_member(store, "message"));
+	}
+	cr_assert_fail("no store %s in %s", location, run->out);
+	return NULL;
+}
+
+/* a mistyped directory is no success: the store named fails (exit 1), says why, and
+ * nothing is created; the store that can be written still is */
+Test(trust, a_named_store_that_does_not_exist_fails_and_creates_nothing)
+{
+	g_autofree gchar *good = trust_path("good");
+	g_autofree gchar *good_store = trust_nss_store(good);
+	g_autofree gchar *missing_profile = trust_path("mistyped-profile");
+	g_autofree gchar *missing_db = trust_path("mistyped-db");
+	g_autofree gchar *empty_db = trust_path("empty");
+	g_autofree gchar *firefox = g_strconcat("firefox:", missing_profile, NULL);
+	g_autofree gchar *nss = g_strconcat("nss:", missing_db, NULL);
+	g_autofree gchar *empty = g_strconcat("nss:", empty_db, NULL);
+	g_autofree gchar *empty_cert9 = g_build_filename(empty_db, "cert9.db", NULL);
+	g_autofree gchar *tomcat = ct_test_data_path("tomcat.pem");
+	const gchar *argv[] = {"certtrust",
+			       "trust",
+			       tomcat,
+			       "--store",
+			       good_store,
+			       "--store",
+			       firefox,
+			       "--store",
+			       nss,
+			       "--store",
+			       empty,
+			       "--name",
+			       "ucm.example.com:8443",
+			       "--json",
+			       NULL};
+	g_autoptr(CtTestRun) run = NULL;
+	g_autoptr(CtTestRun) human = NULL;
+	g_autofree gchar *result = NULL;
+
+	cr_assert_eq(g_mkdir(empty_db, 0700), 0);
+	run = ct_test_run(argv, NULL);
+	cr_assert_eq(run->exit_status, 1, "%s%s", run->out, run->err);
+	result = trust_store_result(run, good);
+	cr_assert(g_str_has_prefix(result, "done"), "%s", result);
+	cr_assert_not_null(strstr(trust_certutil_list(good), "P,,"));
+	g_free(result);
+	result = trust_store_result(run, missing_profile);
+	cr_assert(g_str_has_prefix(result, "failed"), "%s", result);
+	cr_assert_not_null(strstr(result, "does not exist"), "%s", result);
+	g_free(result);
+	result = trust_store_result(run, missing_db);
+	cr_assert(g_str_has_prefix(result, "failed"), "%s", result);
+	cr_assert_not_null(strstr(result, "--create"), "the message says how: %s", result);
+	g_free(result);
+	result = trust_store_result(run, empty_db);
+	cr_assert(g_str_has_prefix(result, "failed"), "%s", result);
+	cr_assert_not(g_file_test(missing_profile, G_FILE_TEST_EXISTS), "profile dir created");
+	cr_assert_not(g_file_test(missing_db, G_FILE_TEST_EXISTS), "NSS dir created");
+	cr_assert_not(g_file_test(empty_cert9, G_FILE_TEST_EXISTS), "NSS db created");
+
+	/* the human plan says it too */
+	human = trust_run("trust", tomcat, "--store", nss, "--name", "ucm.example.com:8443", NULL,
+			  NULL);
+	cr_assert_eq(human->exit_status, 1, "%s%s", human->out, human->err);
+	cr_assert_not_null(strstr(human->out, "failed"), "%s", human->out);
+	cr_assert_not(g_file_test(missing_db, G_FILE_TEST_EXISTS), "NSS dir created");
+}
+
+/* --create asks for a new database: then certutil reads the trusted leaf from it */
+Test(trust, create_makes_a_new_nss_database_only_when_asked)
+{
+	g_autofree gchar *db = trust_path("new/db");
+	g_autofree gchar *store = g_strconcat("nss:", db, NULL);
+	g_autofree gchar *tomcat = ct_test_data_path("tomcat.pem");
+	g_autoptr(CtTestRun) run = trust_run("trust", tomcat, "--store", store, "--name",
+					     "ucm.example.com:8443", "--create", NULL);
+
+	cr_assert_eq(run->exit_status, 0, "%s%s", run->out, run->err);
+	cr_assert_not_null(strstr(trust_certutil_list(db), "P,,"));
+}
+
+/* on a terminal (script(1) gives it one) trust asks; "n" is the user's refusal (exit 6,
+ * nothing written), not an interruption (130); "y" writes */
+Test(trust, declining_the_prompt_is_a_refusal_and_writes_nothing)
+{
+	g_autofree gchar *db = trust_path("db");
+	g_autofree gchar *store = trust_nss_store(db);
+	g_autofree gchar *tomcat = ct_test_data_path("tomcat.pem");
+	g_autofree gchar *no_cmd =
+	    g_strdup_printf("printf 'n\\n' | script -qec \"'%s' trust '%s' --store '%s' --name "
+			    "ucm.example.com:8443\" /dev/null",
+			    g_getenv("CT_CERTTRUST"), tomcat, store);
+	g_autofree gchar *yes_cmd =
+	    g_strdup_printf("printf 'y\\n' | script -qec \"'%s' trust '%s' --store '%s' --name "
+			    "ucm.example.com:8443\" /dev/null",
+			    g_getenv("CT_CERTTRUST"), tomcat, store);
+	g_autoptr(CtTestRun) no = ct_test_run_shell(no_cmd);
+	g_autofree gchar *after_no = trust_certutil_list(db);
+	g_autoptr(CtTestRun) yes = ct_test_run_shell(yes_cmd);
+
+	cr_assert_eq(no->exit_status, 6, "%s%s", no->out, no->err);
+	cr_assert_not_null(strstr(no->out, "declined"), "%s", no->out);
+	cr_assert_null(strstr(after_no, "certtrust-"), "%s", after_no);
+	cr_assert_eq(yes->exit_status, 0, "%s%s", yes->out, yes->err);
+	cr_assert_not_null(strstr(trust_certutil_list(db), "P,,"));
 }

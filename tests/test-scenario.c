@@ -245,18 +245,50 @@ Test(scenario, from_server_or_the_chain_presented)
 	cr_assert_str_eq(scenario_step(scenario, 2)->from, "server");
 }
 
+Test(scenario, an_external_server_with_its_address_and_the_layouts)
+{
+	g_autoptr(CtScenario) external = scenario_parse_ok(
+	    "server https://UCM.Lab.test:8443/\n"
+	    "resolve 192.0.2.7\n"
+	    "layout legacy\n"
+	    "step access expect blocked unknown-ca\n"
+	    "step trust from server expect done\n"
+	    "step untrust from trusted expect removed\n"
+	    "step check-host ucm.lab.test expect strict match legacy match\n");
+	g_autoptr(CtScenario) bare = scenario_parse_ok("server https://10.1.2.3\n"
+						       "step list expect entries 0\n");
+	g_autoptr(CtScenario) served = scenario_parse_ok("profile tomcat\n"
+							 "step list expect entries 0\n");
+
+	cr_assert_null(external->profile);
+	cr_assert_str_eq(external->server, "https://ucm.lab.test:8443/");
+	cr_assert_eq(external->port, 8443);
+	cr_assert_str_eq(external->address, "192.0.2.7");
+	cr_assert_eq(external->names->len, 1);
+	cr_assert_str_eq(scenario_string(external->names, 0), "ucm.lab.test",
+			 "the URL's host is the name typed");
+	cr_assert_eq(external->layout, CT_SCENARIO_LAYOUT_LEGACY);
+	cr_assert_eq(external->steps->len, 4);
+	cr_assert_str_eq(bare->server, "https://10.1.2.3:443/", "443 when no port is given");
+	cr_assert_null(bare->address);
+	cr_assert_eq(bare->layout, CT_SCENARIO_LAYOUT_CURRENT, "today's layout by default");
+	cr_assert_null(served->server);
+	cr_assert_eq(served->layout, CT_SCENARIO_LAYOUT_CURRENT);
+}
+
 /* one mistake per file; the message names the file, the line and what was expected */
 typedef struct {
 	gchar text[200];
 	guint line; /* 0: the message names the file only */
-	gchar expected[96];
+	gchar expected[128];
 } ScenarioBad;
 
 ParameterizedTestParameters(scenario, each_mistake_names_file_line_and_what_was_expected)
 {
 	static ScenarioBad params[] = {
 	    {"profile tomcat\nstep access expect blocked unknown-ca\nfrobnicate\n", 3,
-	     "expected 'scenario', 'profile', 'name' or 'step', got 'frobnicate'"},
+	     "expected 'scenario', 'profile', 'server', 'name', 'resolve', 'layout' or 'step', got "
+	     "'frobnicate'"},
 	    {"profile tomcat\nstep fly expect loads\n", 2, "expected a step kind (access, show"},
 	    {"profile apache\nstep list expect entries 0\n", 1, "expected a serve profile (tomcat"},
 	    {"step list expect entries 0\n", 0, "expected a 'profile' line"},
@@ -264,7 +296,8 @@ ParameterizedTestParameters(scenario, each_mistake_names_file_line_and_what_was_
 	    {"profile tomcat\nprofile chain\nstep list expect entries 0\n", 2,
 	     "expected one 'profile' line only"},
 	    {"profile tomcat\nstep list expect entries 0\nname a.test\n", 3,
-	     "expected a 'step' (scenario, profile and name come first)"},
+	     "expected a 'step' (scenario, profile or server, name, resolve and layout come "
+	     "first)"},
 	    {"profile tomcat\nname\nstep list expect entries 0\n", 2,
 	     "expected a host name or an IPv4 address, got the end of the line"},
 	    {"profile tomcat\nname ucm/x\nstep list expect entries 0\n", 2,
@@ -330,6 +363,34 @@ ParameterizedTestParameters(scenario, each_mistake_names_file_line_and_what_was_
 	     "expected 'export' before expecting files"},
 	    {"profile tomcat\nstep flow firefox3 expect trusted dialog\n", 2,
 	     "expected a dialog's title, got the end of the line"},
+	    {"server http://ucm.lab.test/\nstep list expect entries 0\n", 1,
+	     "expected an https://HOST:PORT/ URL"},
+	    {"server https://ucm.lab.test:8443/ccmadmin\nstep list expect entries 0\n", 1,
+	     "expected an https://HOST:PORT/ URL"},
+	    {"server https://admin@ucm.lab.test/\nstep list expect entries 0\n", 1,
+	     "expected an https://HOST:PORT/ URL"},
+	    {"server https://ucm.lab.test/\nprofile tomcat\nstep list expect entries 0\n", 2,
+	     "expected 'profile' or 'server', not both"},
+	    {"name a.test\nserver https://ucm.lab.test/\nstep list expect entries 0\n", 2,
+	     "expected no 'name' with 'server'"},
+	    {"server https://ucm.lab.test/\nresolve ucm\nstep list expect entries 0\n", 2,
+	     "expected an IP address, got 'ucm'"},
+	    {"profile tomcat\nresolve 10.0.0.5\nstep list expect entries 0\n", 2,
+	     "expected 'resolve' only with a 'server' line"},
+	    {"profile tomcat\nlayout new\nstep list expect entries 0\n", 2,
+	     "expected a home layout (legacy, current), got 'new'"},
+	    {"profile tomcat\nlayout legacy\nlayout current\nstep list expect entries 0\n", 3,
+	     "expected one 'layout' line only"},
+	    {"server https://ucm.lab.test/\nstep regenerate\n", 2,
+	     "expected a step an external server allows, got 'regenerate': it restarts serve"},
+	    {"server https://ucm.lab.test/\nstep restart\n", 2,
+	     "expected a step an external server allows, got 'restart'"},
+	    {"server https://ucm.lab.test/\nstep soap expect https 200\n", 2,
+	     "expected a step an external server allows, got 'soap expect https 200'"},
+	    {"server https://ucm.lab.test/\nstep trust from root-pem expect done\n", 2,
+	     "'from' names one of serve's files (use 'from server')"},
+	    {"server https://ucm.lab.test/\nstep export pem from full-chain expect files 1\n", 2,
+	     "'from' names one of serve's files"},
 	};
 	return cr_make_param_array(ScenarioBad, params, G_N_ELEMENTS(params));
 }
@@ -349,6 +410,53 @@ ParameterizedTest(ScenarioBad *param, scenario, each_mistake_names_file_line_and
 		  error->message, where);
 	cr_assert_not_null(strstr(error->message, param->expected), "'%s' does not say '%s'",
 			   error->message, param->expected);
+}
+
+Test(scenario, every_error_of_a_file_is_reported_with_its_line)
+{
+	const gchar *text = "profile apache\n"
+			    "step access expect blocked\n"
+			    "step list expect entries 0\n"
+			    "frobnicate\n"
+			    "step status expect fine\n"
+			    "step trust expect done predict 10.0.0.1 os loads\n";
+	g_autoptr(GError) error = NULL;
+	g_autoptr(CtScenario) scenario = ct_scenario_parse("many.scenario", text, -1, &error);
+	g_auto(GStrv) lines = NULL;
+
+	cr_assert_null(scenario);
+	cr_assert(g_error_matches(error, CT_ERROR, CT_ERROR_INVALID_DATA), "%s", error->message);
+	lines = g_strsplit(error->message, "\n", -1);
+	cr_assert_eq(g_strv_length(lines), 5, "five errors, one a line: %s", error->message);
+	cr_assert(g_str_has_prefix(lines[0], "many.scenario:1: expected a serve profile"), "%s",
+		  lines[0]);
+	cr_assert(g_str_has_prefix(lines[1], "many.scenario:2: expected a problem"), "%s",
+		  lines[1]);
+	cr_assert(g_str_has_prefix(lines[2], "many.scenario:4: expected 'scenario'"), "%s",
+		  lines[2]);
+	cr_assert(g_str_has_prefix(lines[3], "many.scenario:5: expected a status"), "%s", lines[3]);
+	cr_assert(g_str_has_prefix(lines[4], "many.scenario:6: expected 'name 10.0.0.1'"), "%s",
+		  lines[4]);
+}
+
+Test(scenario, a_file_full_of_errors_reports_the_first_fifty)
+{
+	g_autoptr(GString) text = g_string_new("profile tomcat\nstep list expect entries 0\n");
+	g_autoptr(GError) error = NULL;
+	g_autoptr(CtScenario) scenario = NULL;
+	g_auto(GStrv) lines = NULL;
+
+	for (guint i = 0; i < 70; i++)
+		g_string_append(text, "step fly expect loads\n");
+	scenario = ct_scenario_parse("full.scenario", text->str, -1, &error);
+	cr_assert_null(scenario);
+	lines = g_strsplit(error->message, "\n", -1);
+	cr_assert_eq(g_strv_length(lines), 51, "%u lines", g_strv_length(lines));
+	cr_assert(g_str_has_prefix(lines[0], "full.scenario:3: expected a step kind"), "%s",
+		  lines[0]);
+	cr_assert(g_str_has_prefix(lines[49], "full.scenario:52: expected a step kind"), "%s",
+		  lines[49]);
+	cr_assert_str_eq(lines[50], "full.scenario: more errors: only the first 50 are shown");
 }
 
 Test(scenario, binary_and_invalid_utf8_are_refused_with_their_line)

@@ -78,7 +78,7 @@ ct_cli_browser_location(CtCli *cli,
 			*location = g_strdup(g_ptr_array_index(dbs, 0));
 		return TRUE;
 	}
-	stores = ct_store_resolve(specs, cli->sysroot, error);
+	stores = ct_store_resolve(specs, cli->sysroot, FALSE, error);
 	if (stores == NULL)
 		return FALSE;
 	for (guint i = 0; i < stores->len; i++) {
@@ -86,8 +86,13 @@ ct_cli_browser_location(CtCli *cli,
 		gboolean fits = kind == CT_BROWSER_FIREFOX ? store->kind == CT_STORE_FIREFOX
 							   : (store->kind == CT_STORE_CHROMIUM ||
 							      store->kind == CT_STORE_NSS);
-		if (!fits || store->problem != NULL)
+		if (!fits)
 			continue;
+		if (store->problem != NULL) {
+			g_set_error(error, CT_ERROR, CT_ERROR_NOT_FOUND, "--store %s: %s",
+				    store_spec, store->problem);
+			return FALSE;
+		}
 		*location = g_strdup(store->location);
 		return TRUE;
 	}
@@ -168,6 +173,16 @@ ct_cli_browser_map_names(CtCli *cli, GPtrArray *mapped, GError **error)
 	return TRUE;
 }
 
+static void
+ct_cli_browser_add_string_or_null(JsonBuilder *builder, const gchar *name, const gchar *value)
+{
+	json_builder_set_member_name(builder, name);
+	if (value != NULL)
+		json_builder_add_string_value(builder, value);
+	else
+		json_builder_add_null_value(builder);
+}
+
 void
 ct_cli_browser_add_navigation(JsonBuilder *builder, const CtNavigation *navigation)
 {
@@ -181,6 +196,14 @@ ct_cli_browser_add_navigation(JsonBuilder *builder, const CtNavigation *navigati
 		json_builder_add_string_value(builder, navigation->error_code);
 	else
 		json_builder_add_null_value(builder);
+	json_builder_set_member_name(builder, "http_status");
+	if (navigation->http_status > 0)
+		json_builder_add_int_value(builder, navigation->http_status);
+	else
+		json_builder_add_null_value(builder);
+	ct_cli_browser_add_string_or_null(builder, "final_url", navigation->final_url);
+	ct_cli_browser_add_string_or_null(builder, "title", navigation->title);
+	ct_cli_browser_add_string_or_null(builder, "detail", navigation->detail);
 	json_builder_set_member_name(builder, "elapsed_ms");
 	json_builder_add_int_value(builder, navigation->elapsed_ms);
 	json_builder_end_object(builder);
@@ -309,6 +332,37 @@ ct_cli_browser_finish(CtCliBrowser *self)
 	g_clear_pointer(&self->browser, ct_browser_close);
 }
 
+/* beside the verdict: what the user would see, the status, the title and where the
+ * browser ended up when that is not the page asked for */
+static void
+ct_cli_browser_append_page(GString *out, const CtNavigation *navigation)
+{
+	if (navigation->http_status > 0)
+		g_string_append_printf(out, " (HTTP %d", navigation->http_status);
+	else
+		g_string_append(out, " (");
+	if (navigation->title != NULL && navigation->title[0] == '\0') {
+		g_string_append_printf(out, "%sno title", navigation->http_status > 0 ? ", " : "");
+	} else if (navigation->title != NULL) {
+		g_autofree gchar *title = ct_cli_escape(navigation->title);
+		g_string_append_printf(out, "%stitle \"%s\"",
+				       navigation->http_status > 0 ? ", " : "", title);
+	}
+	if (navigation->final_url != NULL &&
+	    g_strcmp0(navigation->final_url, navigation->url) != 0) {
+		g_autofree gchar *final_url = ct_cli_escape(navigation->final_url);
+		g_string_append_printf(out, "%sat %s",
+				       navigation->http_status > 0 || navigation->title != NULL
+					   ? ", "
+					   : "",
+				       final_url);
+	}
+	if (out->str[out->len - 1] == '(')
+		g_string_truncate(out, out->len - 2);
+	else
+		g_string_append_c(out, ')');
+}
+
 gboolean
 ct_cli_browser_report(CtCli *cli, CtCliBrowser *self, GError **error)
 {
@@ -323,8 +377,10 @@ ct_cli_browser_report(CtCli *cli, CtCliBrowser *self, GError **error)
 		g_autofree gchar *code = ct_cli_escape(navigation->error_code);
 		if (g_strcmp0(navigation->outcome, "loads") != 0)
 			blocked++;
-		g_string_append_printf(out, "  %s: %s%s%s\n", url, navigation->outcome,
+		g_string_append_printf(out, "  %s: %s%s%s", url, navigation->outcome,
 				       navigation->error_code != NULL ? " " : "", code);
+		ct_cli_browser_append_page(out, navigation);
+		g_string_append_c(out, '\n');
 	}
 	if (cli->json) {
 		g_autoptr(JsonBuilder) builder = json_builder_new();

@@ -4,6 +4,51 @@
 
 #include "ct-cli-trust.h"
 #include "ct-context.h"
+#include "ct-json.h"
+
+/* "SHA (trusted 2026-01-02T03:04:05Z for NAMES, expires ...)" */
+static void
+ct_cli_trust_render_entry(GString *out, const CtLedgerEntry *entry)
+{
+	g_autofree gchar *when = ct_json_format_time(entry->time);
+	g_autofree gchar *expires = ct_json_format_time(entry->not_after);
+	g_autofree gchar *joined = entry->host != NULL	  ? g_strdup(entry->host)
+				   : entry->names != NULL ? g_strjoinv(", ", entry->names)
+							  : g_strdup("");
+	g_autofree gchar *names = ct_cli_escape(joined);
+
+	g_string_append_printf(out, "%s (trusted %s for %s, expires %s)", entry->sha256, when,
+			       names, expires);
+}
+
+static void
+ct_cli_trust_render_retired(GString *out, CtTrustStep *step, gboolean results)
+{
+	for (guint j = 0; step->retired != NULL && j < step->retired->len; j++) {
+		CtUntrustResult *retired = g_ptr_array_index(step->retired, j);
+		g_string_append(out, results ? "  retire " : "  will retire ");
+		ct_cli_trust_render_entry(out, retired->entry);
+		if (!results && step->target != NULL) {
+			g_autofree gchar *expires = ct_json_format_time(step->target->not_after);
+			g_string_append_printf(out, ",\n    replaced by %s (expires %s)",
+					       step->target->sha256, expires);
+		}
+		if (results && retired->result != NULL)
+			g_string_append_printf(out, ": %s", retired->result);
+		if (results && retired->message != NULL) {
+			g_autofree gchar *message = ct_cli_escape(retired->message);
+			g_string_append_printf(out, " (%s)", message);
+		}
+		g_string_append_c(out, '\n');
+	}
+	for (guint j = 0; step->kept != NULL && j < step->kept->len; j++) {
+		CtUntrustResult *kept = g_ptr_array_index(step->kept, j);
+		g_autofree gchar *message = ct_cli_escape(kept->message);
+		g_string_append(out, "  keeps ");
+		ct_cli_trust_render_entry(out, kept->entry);
+		g_string_append_printf(out, ": %s\n", message);
+	}
+}
 
 void
 ct_cli_trust_render_plan(GString *out, CtTrustPlan *plan, gboolean results)
@@ -21,7 +66,10 @@ ct_cli_trust_render_plan(GString *out, CtTrustPlan *plan, gboolean results)
 		g_string_append_printf(out, "%s %s\n", ct_store_kind_to_string(step->store->kind),
 				       location);
 		if (!results) {
-			g_string_append_printf(out, "  will write: %s\n", what);
+			g_string_append_printf(out, "  %s: %s\n",
+					       step->action == CT_TRUST_ACTION_NONE ? "nothing"
+										    : "will write",
+					       what);
 			for (guint j = 0; step->commands != NULL && j < step->commands->len; j++)
 				g_string_append_printf(out, "  # %s\n",
 						       (const gchar *)
@@ -32,6 +80,7 @@ ct_cli_trust_render_plan(GString *out, CtTrustPlan *plan, gboolean results)
 				g_string_append_printf(out, "  https://%s/ in %s: %s\n", name,
 						       prediction->browser, prediction->verdict);
 			}
+			ct_cli_trust_render_retired(out, step, FALSE);
 			if (step->action != CT_TRUST_ACTION_NONE && !ct_trust_step_helps(step))
 				g_string_append(
 				    out, "  warning: under none of the names typed will this "
@@ -46,6 +95,7 @@ ct_cli_trust_render_plan(GString *out, CtTrustPlan *plan, gboolean results)
 			g_string_append_printf(out, ": %s", message);
 		}
 		g_string_append_c(out, '\n');
+		ct_cli_trust_render_retired(out, step, TRUE);
 		if (g_strcmp0(step->result, "needs-root") == 0) {
 			for (guint j = 0; step->commands != NULL && j < step->commands->len; j++)
 				g_string_append_printf(out, "  %s\n",
@@ -53,6 +103,44 @@ ct_cli_trust_render_plan(GString *out, CtTrustPlan *plan, gboolean results)
 							   g_ptr_array_index(step->commands, j));
 		}
 	}
+}
+
+static void
+ct_cli_trust_add_json_entries(JsonBuilder *builder, const gchar *member, GPtrArray *results)
+{
+	json_builder_set_member_name(builder, member);
+	json_builder_begin_array(builder);
+	for (guint i = 0; results != NULL && i < results->len; i++) {
+		CtUntrustResult *result = g_ptr_array_index(results, i);
+		g_autofree gchar *when = ct_json_format_time(result->entry->time);
+		g_autofree gchar *expires = ct_json_format_time(result->entry->not_after);
+		json_builder_begin_object(builder);
+		json_builder_set_member_name(builder, "sha256");
+		json_builder_add_string_value(builder, result->entry->sha256);
+		json_builder_set_member_name(builder, "action");
+		json_builder_add_string_value(builder, result->entry->kind);
+		json_builder_set_member_name(builder, "names");
+		json_builder_begin_array(builder);
+		if (result->entry->host != NULL)
+			json_builder_add_string_value(builder, result->entry->host);
+		for (guint n = 0; result->entry->host == NULL && result->entry->names != NULL &&
+				  result->entry->names[n] != NULL;
+		     n++)
+			json_builder_add_string_value(builder, result->entry->names[n]);
+		json_builder_end_array(builder);
+		json_builder_set_member_name(builder, "trusted_at");
+		json_builder_add_string_value(builder, when);
+		json_builder_set_member_name(builder, "not_after");
+		json_builder_add_string_value(builder, expires);
+		json_builder_set_member_name(builder, "result");
+		json_builder_add_string_value(builder,
+					      result->result != NULL ? result->result : "planned");
+		json_builder_set_member_name(builder, "message");
+		json_builder_add_string_value(builder,
+					      result->message != NULL ? result->message : "");
+		json_builder_end_object(builder);
+	}
+	json_builder_end_array(builder);
 }
 
 void
@@ -94,6 +182,8 @@ ct_cli_trust_add_json(JsonBuilder *builder, CtTrustPlan *plan)
 			json_builder_add_string_value(builder,
 						      g_ptr_array_index(step->commands, j));
 		json_builder_end_array(builder);
+		ct_cli_trust_add_json_entries(builder, "retired", step->retired);
+		ct_cli_trust_add_json_entries(builder, "kept", step->kept);
 		json_builder_set_member_name(builder, "helps");
 		json_builder_add_boolean_value(builder, ct_trust_step_helps(step));
 		json_builder_set_member_name(builder, "predictions");
@@ -125,4 +215,16 @@ ct_cli_trust_apply(CtTrustPlan *plan, gboolean dry_run, GError **error)
 		return FALSE;
 	ct_trust_plan_apply(plan, ledger, dry_run);
 	return dry_run || ct_ledger_save(ledger, error);
+}
+
+gboolean
+ct_cli_trust_find_retired(CtTrustPlan *plan, GError **error)
+{
+	g_autofree gchar *ledger_path = ct_context_get_ledger_path();
+	g_autoptr(CtLedger) ledger = ct_ledger_open(ledger_path, error);
+
+	if (ledger == NULL)
+		return FALSE;
+	ct_trust_plan_find_retired(plan, ledger);
+	return TRUE;
 }

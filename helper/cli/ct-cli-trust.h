@@ -18,3 +18,7 @@ ct_cli_trust_add_json(JsonBuilder *builder, CtTrustPlan *plan);
  * each store's result is in its step, an error only when the ledger fails */
 gboolean
 ct_cli_trust_apply(CtTrustPlan *plan, gboolean dry_run, GError **error);
+
+/* what the plan retires, from the ledger as it is now (for the plan shown before asking) */
+gboolean
+ct_cli_trust_find_retired(CtTrustPlan *plan, GError **error);

@@ -213,7 +213,8 @@ ct_cli_print_help(void)
 			"  --yes          answer the confirmation prompts\n"
 			"  --version      print the version\n\n"
 			"Exit status: 0 done, 1 failed, 2 usage, 3 not found, 4 check negative,\n"
-			"5 unreachable or TLS failure, 6 refused for safety, 130 interrupted.\n"
+			"5 unreachable or TLS failure, 6 refused (for safety, or declined at a\n"
+			"prompt), 130 interrupted.\n"
 			"Use certtrust COMMAND --help for a command's options.\n");
 	fputs(out->str, stdout);
 }

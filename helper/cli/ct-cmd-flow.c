@@ -601,7 +601,7 @@ ct_flow_system_plan(CtFlow *flow, GPtrArray **stores, GError **error)
 
 	if (names == NULL)
 		return NULL;
-	*stores = ct_store_resolve(specs, flow->cli->sysroot, error);
+	*stores = ct_store_resolve(specs, flow->cli->sysroot, FALSE, error);
 	if (*stores == NULL)
 		return NULL;
 	return ct_trust_plan_new(flow->chain, *stores, names, CT_TRUST_MODE_AUTO, flow->allow_ca,
@@ -1135,7 +1135,7 @@ ct_flow_firefox_permanent(CtFlow *flow, CtFlowStep *step, GError **error)
 	names = ct_cli_typed_names(flow->source, flow->names, error);
 	if (names == NULL)
 		return FALSE;
-	stores = ct_store_resolve(specs, flow->cli->sysroot, error);
+	stores = ct_store_resolve(specs, flow->cli->sysroot, FALSE, error);
 	if (stores == NULL)
 		return FALSE;
 	plan = ct_trust_plan_new(flow->chain, stores, names, CT_TRUST_MODE_EXCEPTION,

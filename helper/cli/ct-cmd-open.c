@@ -17,6 +17,7 @@ ct_cmd_open(CtCli *cli, gint argc, gchar **argv, GError **error)
 	g_autofree gchar *browser_name = NULL;
 	g_autofree gchar *profile = NULL;
 	g_auto(GStrv) names = NULL;
+	g_autofree gchar *expect_text = NULL;
 	g_autoptr(CtCliBrowser) browser = NULL;
 	g_autoptr(GPtrArray) chains = NULL;
 	gboolean session = FALSE;
@@ -33,6 +34,8 @@ ct_cmd_open(CtCli *cli, gint argc, gchar **argv, GError **error)
 	     "Also trust and visit the server under this name (HOST or HOST:PORT)", "HOST"},
 	    {"headless", 0, 0, G_OPTION_ARG_NONE, &headless,
 	     "No window: load the pages, say how each went, end the session", NULL},
+	    {"expect-text", 0, 0, G_OPTION_ARG_STRING, &expect_text,
+	     "A page loads only when its text holds TEXT too (else blocked TEXT_MISSING)", "TEXT"},
 	    G_OPTION_ENTRY_NULL,
 	};
 
@@ -54,6 +57,7 @@ ct_cmd_open(CtCli *cli, gint argc, gchar **argv, GError **error)
 	browser = ct_cli_browser_new(cli, browser_name, profile, NULL, names, argc, argv, error);
 	if (browser == NULL)
 		return FALSE;
+	browser->options.expect_text = expect_text;
 	/* a Chromium session reads nothing of the user's: a throwaway user data dir, and
 	 * the report names no database */
 	if (browser->options.kind == CT_BROWSER_CHROMIUM)

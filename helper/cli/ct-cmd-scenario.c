@@ -100,8 +100,13 @@ ct_cmd_scenario_tap_report(CtCli *cli, CtScenarioReport *report, guint *number)
 	g_autofree gchar *path = ct_cli_escape(scenario->path);
 	g_autofree gchar *quoted_path = ct_cmd_scenario_yaml_quote(scenario->path);
 
-	g_string_append_printf(out, "# scenario %s (%s, profile %s, %.1f s)\n", name, path,
-			       scenario->profile, report->seconds);
+	g_autofree gchar *server = scenario->server != NULL ? ct_cli_escape(scenario->server)
+							    : NULL;
+
+	g_string_append_printf(out, "# scenario %s (%s, %s %s, layout %s, %.1f s)\n", name, path,
+			       server != NULL ? "server" : "profile",
+			       server != NULL ? server : scenario->profile,
+			       ct_scenario_layout_to_string(report->layout), report->seconds);
 	if (report->dir != NULL) {
 		g_autofree gchar *dir = ct_cmd_scenario_line_text(report->dir);
 		g_string_append_printf(out, "# kept in %s\n", dir);
@@ -336,6 +341,7 @@ ct_cmd_scenario_write_junit(CtCmdScenario *self, const gchar *path, gdouble seco
 		g_autofree gchar *name = ct_cmd_scenario_xml(scenario->name);
 		g_autofree gchar *file = ct_cmd_scenario_xml(scenario->path);
 		g_autofree gchar *profile = ct_cmd_scenario_xml(scenario->profile);
+		g_autofree gchar *server = ct_cmd_scenario_xml(scenario->server);
 		g_autofree gchar *description = ct_cmd_scenario_xml(scenario->description);
 
 		ct_cmd_scenario_count(&totals, report);
@@ -346,10 +352,13 @@ ct_cmd_scenario_write_junit(CtCmdScenario *self, const gchar *path, gdouble seco
 		    "failures=\"%u\" errors=\"0\" skipped=\"%u\" time=\"%.3f\">\n"
 		    "    <properties>\n"
 		    "      <property name=\"profile\" value=\"%s\"/>\n"
+		    "      <property name=\"server\" value=\"%s\"/>\n"
+		    "      <property name=\"layout\" value=\"%s\"/>\n"
 		    "      <property name=\"description\" value=\"%s\"/>\n"
 		    "    </properties>\n",
 		    name, file, totals.steps, totals.failed, totals.skipped + totals.todo,
-		    report->seconds, profile, description);
+		    report->seconds, profile, server, ct_scenario_layout_to_string(report->layout),
+		    description);
 		for (guint j = 0; j < report->steps->len; j++)
 			ct_cmd_scenario_junit_case(suites, scenario, j,
 						   g_ptr_array_index(report->steps, j));
@@ -397,6 +406,9 @@ ct_cmd_scenario_print_json(CtCli *cli,
 		ct_cmd_scenario_add_json_string(builder, "description",
 						report->scenario->description);
 		ct_cmd_scenario_add_json_string(builder, "profile", report->scenario->profile);
+		ct_cmd_scenario_add_json_string(builder, "server", report->scenario->server);
+		ct_cmd_scenario_add_json_string(builder, "layout",
+						ct_scenario_layout_to_string(report->layout));
 		ct_cmd_scenario_add_json_string(builder, "result",
 						report->cancelled		    ? "interrupted"
 						: ct_scenario_report_passed(report) ? "pass"
@@ -508,6 +520,7 @@ ct_cmd_scenario(CtCli *cli, gint argc, gchar **argv, GError **error)
 	gboolean browsers = FALSE;
 	gboolean keep = FALSE;
 	g_autofree gchar *junit = NULL;
+	g_autofree gchar *layout = NULL;
 	g_autofree gchar *program = NULL;
 	g_autoptr(GPtrArray) scenarios = NULL;
 	g_autoptr(CtScenarioCache) cache = NULL;
@@ -532,6 +545,11 @@ ct_cmd_scenario(CtCli *cli, gint argc, gchar **argv, GError **error)
 	     NULL},
 	    {"keep", 0, 0, G_OPTION_ARG_NONE, &keep,
 	     "Keep each scenario's directory (HOME, stores, server files) and say where", NULL},
+	    {"layout", 0, 0, G_OPTION_ARG_STRING, &layout,
+	     "Every scenario's HOME in this layout of the browsers' stores, whatever its file "
+	     "says: current (~/.config/mozilla/firefox, ~/.local/share/pki/nssdb) or legacy "
+	     "(~/.mozilla/firefox, ~/.pki/nssdb)",
+	     "LAYOUT"},
 	    G_OPTION_ENTRY_NULL,
 	};
 
@@ -554,6 +572,13 @@ ct_cmd_scenario(CtCli *cli, gint argc, gchar **argv, GError **error)
 				    "--tap and --json both want stdout: choose one");
 		return FALSE;
 	}
+	if (layout != NULL && !ct_scenario_layout_from_string(layout, &self.options.layout)) {
+		g_autofree gchar *safe = ct_cli_escape(layout);
+		g_set_error(error, CT_ERROR, CT_ERROR_INVALID_ARGS,
+			    "--layout %s: give current or legacy", safe);
+		return FALSE;
+	}
+	self.options.override_layout = layout != NULL;
 	if (jobs == -1)
 		jobs = (gint)MIN(g_get_num_processors(), CT_CMD_SCENARIO_MAX_JOBS);
 	/* every step runs this very program */

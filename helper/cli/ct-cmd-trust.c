@@ -34,18 +34,30 @@ ct_cmd_trust_parse_mode(const gchar *text, CtTrustMode *mode, GError **error)
 	return FALSE;
 }
 
+/* on a terminal, ask; a "no" (or end of input) is the user's refusal, exit 6, and only
+ * Ctrl-C while asking is an interruption, exit 130 */
 static gboolean
-ct_cmd_trust_confirm(CtCli *cli)
+ct_cmd_trust_confirm(CtCli *cli, GError **error)
 {
 	gchar answer[16] = {0};
+	gboolean yes;
 
 	if (cli->yes || cli->json || !isatty(STDIN_FILENO))
 		return TRUE;
 	fputs("Trust this certificate as planned? [y/N] ", stderr);
 	fflush(stderr);
-	if (fgets(answer, sizeof(answer), stdin) == NULL)
+	yes = fgets(answer, sizeof(answer), stdin) != NULL &&
+	      (answer[0] == 'y' || answer[0] == 'Y');
+	if (g_cancellable_set_error_if_cancelled(cli->cancellable, error)) {
+		ct_error_convert(error);
 		return FALSE;
-	return answer[0] == 'y' || answer[0] == 'Y';
+	}
+	if (!yes) {
+		g_set_error_literal(error, CT_ERROR, CT_ERROR_REFUSED,
+				    "declined at the prompt: nothing was written");
+		return FALSE;
+	}
+	return TRUE;
 }
 
 static gboolean
@@ -68,6 +80,7 @@ ct_cmd_trust(CtCli *cli, gint argc, gchar **argv, GError **error)
 	g_autofree gchar *mode_name = NULL;
 	gboolean allow_ca = FALSE;
 	gboolean dry_run = FALSE;
+	gboolean create = FALSE;
 	CtTrustMode mode = CT_TRUST_MODE_AUTO;
 	g_autoptr(GPtrArray) chains = NULL;
 	g_autoptr(GPtrArray) stores = NULL;
@@ -85,6 +98,8 @@ ct_cmd_trust(CtCli *cli, gint argc, gchar **argv, GError **error)
 	    {"allow-ca", 0, 0, G_OPTION_ARG_NONE, &allow_ca,
 	     "Allow installing a certificate that can sign others as a trust anchor", NULL},
 	    {"dry-run", 0, 0, G_OPTION_ARG_NONE, &dry_run, "Show the plan, write nothing", NULL},
+	    {"create", 0, 0, G_OPTION_ARG_NONE, &create,
+	     "Make a new NSS database for nss:DIR when there is none", NULL},
 	    G_OPTION_ENTRY_NULL,
 	};
 
@@ -100,7 +115,7 @@ ct_cmd_trust(CtCli *cli, gint argc, gchar **argv, GError **error)
 	typed = ct_cli_typed_names(argv[1], names, error);
 	if (typed == NULL)
 		return FALSE;
-	stores = ct_store_resolve((const gchar *const *)store_specs, cli->sysroot, error);
+	stores = ct_store_resolve((const gchar *const *)store_specs, cli->sysroot, create, error);
 	if (stores == NULL)
 		return FALSE;
 	chains = ct_cli_load_sources(cli, argc, argv, error);
@@ -112,13 +127,13 @@ ct_cmd_trust(CtCli *cli, gint argc, gchar **argv, GError **error)
 		return FALSE;
 	if (!cli->json) {
 		g_autoptr(GString) out = g_string_new(NULL);
+		if (!ct_cli_trust_find_retired(plan, error))
+			return FALSE;
 		ct_cli_trust_render_plan(out, plan, FALSE);
 		ct_cli_print(cli, "%s", out->str);
 	}
-	if (!dry_run && !ct_cmd_trust_confirm(cli)) {
-		g_set_error_literal(error, CT_ERROR, CT_ERROR_CANCELLED, "nothing was written");
+	if (!dry_run && !ct_cmd_trust_confirm(cli, error))
 		return FALSE;
-	}
 	if (!ct_cli_trust_apply(plan, dry_run, error))
 		return FALSE;
 	if (cli->json) {
@@ -141,7 +156,7 @@ ct_cmd_trust_stores_filter(CtCli *cli, gchar **specs, GPtrArray **stores, GError
 	*stores = NULL;
 	if (specs == NULL || specs[0] == NULL)
 		return TRUE;
-	*stores = ct_store_resolve((const gchar *const *)specs, cli->sysroot, error);
+	*stores = ct_store_resolve((const gchar *const *)specs, cli->sysroot, FALSE, error);
 	return *stores != NULL;
 }
 

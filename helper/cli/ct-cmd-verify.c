@@ -14,6 +14,7 @@ ct_cmd_verify(CtCli *cli, gint argc, gchar **argv, GError **error)
 	g_autofree gchar *profile = NULL;
 	g_autofree gchar *store_spec = NULL;
 	g_auto(GStrv) names = NULL;
+	g_autofree gchar *expect_text = NULL;
 	g_autoptr(CtCliBrowser) browser = NULL;
 	const GOptionEntry entries[] = {
 	    {"browser", 'b', 0, G_OPTION_ARG_STRING, &browser_name, "firefox or chromium", "B"},
@@ -24,6 +25,8 @@ ct_cmd_verify(CtCli *cli, gint argc, gchar **argv, GError **error)
 	     "The store whose trust the browser uses: firefox[:DIR], chromium, nss:DIR", "S"},
 	    {"name", 'n', 0, G_OPTION_ARG_STRING_ARRAY, &names,
 	     "Also visit the server under this name (HOST or HOST:PORT)", "HOST"},
+	    {"expect-text", 0, 0, G_OPTION_ARG_STRING, &expect_text,
+	     "A page loads only when its text holds TEXT too (else blocked TEXT_MISSING)", "TEXT"},
 	    G_OPTION_ENTRY_NULL,
 	};
 
@@ -34,6 +37,7 @@ ct_cmd_verify(CtCli *cli, gint argc, gchar **argv, GError **error)
 				     error);
 	if (browser == NULL)
 		return FALSE;
+	browser->options.expect_text = expect_text;
 	if (!ct_cli_browser_launch(cli, browser, error) ||
 	    !ct_cli_browser_visit(cli, browser, error))
 		return FALSE;
