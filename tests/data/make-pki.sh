@@ -54,6 +54,16 @@ subjectAltName = DNS:ucm.example.com, DNS:ucm, IP:127.0.0.1, IP:::1
 subjectKeyIdentifier = hash
 authorityKeyIdentifier = keyid:always
 
+# a wildcard over a public suffix, which Chromium refuses and Firefox accepts, beside an
+# ordinary wildcard (which both apply to IDN A-labels or not: measured by the tests)
+[v3_public_suffix]
+basicConstraints = critical, CA:FALSE
+keyUsage = critical, digitalSignature, keyEncipherment
+extendedKeyUsage = serverAuth
+subjectAltName = DNS:*.co.uk, DNS:*.example.com
+subjectKeyIdentifier = hash
+authorityKeyIdentifier = keyid:always
+
 # keytool -genkeypair: SAN and SKI, no basicConstraints, no key usage
 [v3_tomcat]
 subjectAltName = DNS:ucm.example.com
@@ -120,6 +130,9 @@ issued inter.key "/O=certtrust tests/CN=certtrust Test Intermediate CA" v3_inter
 issued leaf.key "/O=certtrust tests/CN=ucm.example.com" v3_leaf \
 	0x5EAF00D15C0FFEE0123456789ABCDEF0 inter leaf.pem
 openssl x509 -in ca.pem -outform DER -out ca.der
+rsa_key public-suffix.key
+issued public-suffix.key "/O=certtrust tests/CN=*.co.uk" v3_public_suffix 0x2A2A inter \
+	public-suffix.pem
 openssl x509 -in leaf.pem -outform DER -out leaf.der
 
 cat leaf.pem inter.pem ca.pem >chain.pem
