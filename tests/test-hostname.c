@@ -148,6 +148,21 @@ ParameterizedTestParameters(hostname, table)
 	     * it (tests/test-cli-browser.c measures it); a partial one never does */
 	    {"xn--bcher-kva.example.com", "DNS:*.example.com", "", TRUE, TRUE},
 	    {"xn--bcher-kva.example.com", "DNS:x*.example.com", "", FALSE, FALSE},
+	    /* x509-limbo's webpki::san name cases (the peer suite's expectations) */
+	    {"example2.com", "DNS:example.com", "", FALSE, FALSE},
+	    {"def.example.com", "DNS:abc.example.com", "", FALSE, FALSE},
+	    {"abc.example.com", "DNS:example.com", "", FALSE, FALSE},
+	    {"example.com", "DNS:abc.example.com", "", FALSE, FALSE},
+	    {"foo.example.com", "DNS:*.example.com", "", TRUE, TRUE},
+	    {"baz.example.com", "DNS:ba*.example.com", "", FALSE, TRUE},
+	    {"foo.bar.example.com", "DNS:foo.*.example.com", "", FALSE, FALSE},
+	    {"foo.bar.example.com", "DNS:*.example.com", "", FALSE, FALSE},
+	    {"xn--bliss-1b3c148a.example.com", "DNS:xn--*-1b3c148a.example.com", "", FALSE, FALSE},
+	    {"xn--628h.example.com",
+	     "DNS:\xf0\x9f\x98\x9c"
+	     ".example.com",
+	     "", FALSE, FALSE},
+	    {"example.com", "NONE", "example.com", FALSE, TRUE},
 	    /* names no browser would send */
 	    {"", "DNS:ucm.example.com", "", FALSE, FALSE},
 	    {"exa mple.com", "DNS:exa mple.com", "", FALSE, FALSE},
