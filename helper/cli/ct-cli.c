@@ -29,8 +29,8 @@ static const CtCliCommand ct_cli_commands[] = {
      "SOURCE [--store S]... [--mode auto|exception|anchor] [--name HOST[:PORT]]... "
      "[--allow-ca] [--dry-run]",
      "trust a server's certificate in browser and OS stores", ct_cmd_trust},
-    {"untrust", "SOURCE|SHA256 [--store S]...", "remove exactly what certtrust trusted",
-     ct_cmd_untrust},
+    {"untrust", "SOURCE|SHA256-PREFIX|--for HOST:PORT [--store S]...",
+     "remove exactly what certtrust trusted", ct_cmd_untrust},
     {"list", "[--store S]...", "list what certtrust trusts where", ct_cmd_list},
     {"status", "SOURCE [--exact]", "is what the server shows now what we trust?", ct_cmd_status},
     {"flow",
