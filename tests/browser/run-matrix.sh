@@ -23,7 +23,10 @@
 # env: CERTTRUST      certtrust binary (default /work/main/build/helper/cli/certtrust)
 #      CT_MATRIX_BROWSERS  "firefox chromium" (default both)
 #      CT_MATRIX_PROFILES  "tomcat leaf chain expired not-yet-valid wrong-name cn-only
-#                          wildcard ip-san ca-leaf v1" (default all)
+#                          wildcard ip-san ca-leaf v1 openssl" (default all; openssl is
+#                          no certtrust serve but openssl s_server -WWW with a self-signed
+#                          certificate openssl made, serving a plain file without any
+#                          certtrust marker: a server nobody on this team wrote)
 #      CT_MATRIX_VIA=hand  write the trust by hand (the research's method) instead
 #      CT_MATRIX_JOBS=1    one batch at a time (default 2: two lanes of batches, each
 #                          lane one Firefox and one Chromium batch, run side by side)
@@ -39,7 +42,7 @@ CHROMIUM=${CT_CHROMIUM:-/usr/lib/chromium/chromium}
 DOMAIN=ucm.example.test
 OVERRIDE_OID=OID.2.16.840.1.101.3.4.2.1
 browsers=${CT_MATRIX_BROWSERS:-firefox chromium}
-profiles=${CT_MATRIX_PROFILES:-tomcat leaf chain expired not-yet-valid wrong-name cn-only wildcard ip-san ca-leaf v1}
+profiles=${CT_MATRIX_PROFILES:-tomcat leaf chain expired not-yet-valid wrong-name cn-only wildcard ip-san ca-leaf v1 openssl}
 # certtrust: trust with `certtrust trust`, undo with `certtrust untrust` (the product);
 # hand: certutil and cert_override.txt lines written directly (the research's method)
 via=${CT_MATRIX_VIA:-certtrust}
@@ -119,6 +122,8 @@ declare -A research_before=(
 	[firefox/ca-leaf]="MOZILLA_PKIX_ERROR_SELF_SIGNED_CERT"
 	[firefox/cn-only]="MOZILLA_PKIX_ERROR_SELF_SIGNED_CERT"
 	[firefox/chain]="SEC_ERROR_UNKNOWN_ISSUER"
+	[firefox/openssl]="MOZILLA_PKIX_ERROR_SELF_SIGNED_CERT"
+	[chromium/openssl]="ERR_CERT_AUTHORITY_INVALID"
 	[chromium/tomcat]="ERR_CERT_AUTHORITY_INVALID"
 	[chromium/leaf]="ERR_CERT_AUTHORITY_INVALID"
 	[chromium/ca-leaf]="ERR_CERT_AUTHORITY_INVALID"
@@ -149,6 +154,9 @@ declare -A research_after=(
 	[chromium/leafP/cn-only]=ERR_CERT_COMMON_NAME_INVALID
 	[chromium/leafP/chain]=loads
 	[chromium/rootC/chain]=loads
+	[firefox/override/openssl]=loads
+	[firefox/anchor/openssl]=loads
+	[chromium/leafP/openssl]=loads
 )
 # the batches: browser:mechanism; rootC differs from leafP only where the server sends a
 # chain (a self-signed certificate gets the same P,, either way), so it runs for chain only
@@ -166,9 +174,50 @@ declare -A port=() leaf_pem=() inter_pem=() root_pem=() leaf_sha256=()
 host_of() { echo "$1.$DOMAIN"; }
 wrong_of() { echo "wrong.$1.$DOMAIN"; }
 
+# the openssl profile: openssl s_server -WWW with a self-signed, CA:FALSE certificate for
+# its name that openssl makes (a century long), serving the file ccmadmin (text/plain)
+openssl_launch() {
+	local dir=$1 host p
+	host=$(host_of openssl)
+	mkdir -p "$dir/www"
+	echo "UCM lab server (openssl s_server)" >"$dir/www/ccmadmin"
+	openssl req -x509 -newkey rsa:2048 -nodes -days 36500 -keyout "$dir/key.pem" \
+		-out "$dir/cert.pem" -subj "/CN=$host" -addext "subjectAltName=DNS:$host" \
+		-addext "basicConstraints=critical,CA:FALSE" 2>"$dir/serve.err" || return 1
+	p=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+	echo "$p" >"$dir/port"
+	(cd "$dir/www" && exec openssl s_server -quiet -accept "127.0.0.1:$p" -cert "$dir/cert.pem" \
+		-key "$dir/key.pem" -WWW </dev/null >/dev/null 2>>"$dir/serve.err") &
+	server_pid[openssl]=$!
+}
+
+openssl_ready() {
+	local dir=$1 i=0 p
+	p=$(cat "$dir/port" 2>/dev/null)
+	until [ -n "$p" ] && (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; do
+		i=$((i + 1))
+		if [ "$i" -gt 600 ] || ! kill -0 "${server_pid[openssl]}" 2>/dev/null; then
+			log "openssl s_server did not start:"
+			sed 's/^/#   /' "$dir/serve.err" >&2
+			unset "server_pid[openssl]"
+			return 1
+		fi
+		sleep 0.05
+	done
+	port[openssl]=$p
+	leaf_pem[openssl]="$dir/cert.pem"
+	root_pem[openssl]=-
+	inter_pem[openssl]=-
+	leaf_sha256[openssl]=$(openssl x509 -in "$dir/cert.pem" -noout -fingerprint -sha256 | cut -d= -f2)
+}
+
 server_launch() { # server_launch PROFILE: starts it in the background
 	local profile=$1 dir="$work/servers/$1"
 	mkdir -p "$dir"
+	if [ "$profile" = openssl ]; then
+		openssl_launch "$dir"
+		return
+	fi
 	rm -f "$dir/serve.json"
 	"$CERTTRUST" serve --profile "$profile" --name "$(host_of "$profile")" --https-port 0 \
 		--http-port 0 --cert-dir "$dir/cert" --json >"$dir/serve.json" 2>"$dir/serve.err" &
@@ -177,6 +226,10 @@ server_launch() { # server_launch PROFILE: starts it in the background
 
 server_ready() { # server_ready PROFILE: waits for its JSON; sets port[] etc.
 	local profile=$1 dir="$work/servers/$1" i=0 ossl
+	if [ "$profile" = openssl ]; then
+		openssl_ready "$dir"
+		return
+	fi
 	until grep -qx '}' "$dir/serve.json" 2>/dev/null; do
 		i=$((i + 1))
 		if [ "$i" -gt 600 ] || ! kill -0 "${server_pid[$profile]}" 2>/dev/null; then
