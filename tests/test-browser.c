@@ -524,7 +524,7 @@ Test(browser, cancelled_launch_reaps_the_browser)
 
 /* a server that accepts connections and never says a word: the navigation times out, and
  * the browser is ended, not left hanging */
-Test(browser, chromium_hung_page_times_out_and_ends_the_browser)
+Test(browser, chromium_hung_page_is_a_timeout_and_the_browser_goes_on)
 {
 	const gchar *names[] = {"ucm.example.com", NULL};
 	g_autofree gchar *home = NULL;
@@ -562,19 +562,20 @@ Test(browser, chromium_hung_page_times_out_and_ends_the_browser)
 	started = g_get_monotonic_time();
 	navigation = ct_browser_navigate(bt_browser, url, NULL, &error);
 	elapsed_ms = (g_get_monotonic_time() - started) / 1000;
-	cr_assert_null(navigation);
-	cr_assert(g_error_matches(error, CT_ERROR, CT_ERROR_NOT_REACHABLE), "%s", error->message);
-	cr_assert_not_null(strstr(error->message, url), "%s", error->message);
+	/* the page's own outcome, not an error: other pages keep their verdicts */
+	cr_assert_not_null(navigation, "%s", error != NULL ? error->message : "");
+	cr_assert_str_eq(navigation->outcome, "timeout");
+	cr_assert_str_eq(navigation->error_code, "TIMEOUT");
+	cr_assert_not_null(strstr(navigation->detail, url), "%s", navigation->detail);
 	cr_assert_geq(elapsed_ms, 3000);
-	cr_assert_lt(elapsed_ms, 3000 + 2000 + 2500, "took %" G_GINT64_FORMAT " ms", elapsed_ms);
-	cr_assert_eq(ct_browser_get_pid(bt_browser), 0);
-	bt_assert_gone(pid);
+	/* the page's time, then at most 10 s to leave it for about:blank */
+	cr_assert_lt(elapsed_ms, 3000 + 10000 + 2500, "took %" G_GINT64_FORMAT " ms", elapsed_ms);
+	/* the browser left the page and still runs, for the next one */
+	cr_assert_eq(ct_browser_get_pid(bt_browser), pid);
 
-	/* a browser ended after a failure takes no more pages */
-	g_clear_error(&error);
-	navigation = ct_browser_navigate(bt_browser, url, NULL, &error);
-	cr_assert_null(navigation);
-	cr_assert(g_error_matches(error, CT_ERROR, CT_ERROR_NOT_REACHABLE), "%s", error->message);
+	/* and closing it leaves nothing running */
+	g_clear_pointer(&bt_browser, ct_browser_close);
+	bt_assert_gone(pid);
 }
 
 /* the rule: a profile in use is read from a disposable copy, never written */
