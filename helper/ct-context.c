@@ -76,3 +76,10 @@ ct_context_get_ledger_path(void)
 	g_autofree gchar *state = ct_context_get_state_dir();
 	return g_build_filename(state, "ledger.json", NULL);
 }
+
+gchar *
+ct_context_get_anchors_dir(void)
+{
+	g_autofree gchar *state = ct_context_get_state_dir();
+	return g_build_filename(state, "anchors", NULL);
+}

@@ -27,3 +27,7 @@ ct_context_get_chromium_dbs(void); /* (transfer full) gchar* */
 /* where certtrust records what it trusted */
 gchar *
 ct_context_get_ledger_path(void); /* (transfer full) */
+
+/* $XDG_STATE_HOME/certtrust/anchors: the PEM copies the OS store's root commands install */
+gchar *
+ct_context_get_anchors_dir(void); /* (transfer full) */

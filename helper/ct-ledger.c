@@ -266,6 +266,68 @@ ct_ledger_find(CtLedger *ledger, const gchar *sha256)
 	return found;
 }
 
+gchar *
+ct_ledger_parse_sha256_prefix(const gchar *text)
+{
+	g_autoptr(GString) hex = g_string_new(NULL);
+	gboolean colons = strchr(text, ':') != NULL;
+	guint group = 0;
+
+	for (const gchar *p = text; *p != '\0'; p++) {
+		if (*p == ':') {
+			/* pairs only: "AB:CD", never "2001:db8" or "::" */
+			if (group != 2)
+				return NULL;
+			group = 0;
+			continue;
+		}
+		if (!g_ascii_isxdigit(*p))
+			return NULL;
+		group++;
+		if (colons && group > 2)
+			return NULL;
+		g_string_append_c(hex, g_ascii_toupper(*p));
+	}
+	if (hex->len < 8 || hex->len > 64 || (colons && group == 0))
+		return NULL;
+	return g_string_free(g_steal_pointer(&hex), FALSE);
+}
+
+static gboolean
+ct_ledger_sha256_has_prefix(const gchar *sha256, const gchar *prefix)
+{
+	gsize matched = 0;
+
+	if (sha256 == NULL)
+		return FALSE;
+	for (const gchar *p = sha256; *p != '\0' && prefix[matched] != '\0'; p++) {
+		if (*p == ':')
+			continue;
+		if (g_ascii_toupper(*p) != prefix[matched])
+			return FALSE;
+		matched++;
+	}
+	return prefix[matched] == '\0';
+}
+
+GPtrArray *
+ct_ledger_find_prefix(CtLedger *ledger, const gchar *prefix)
+{
+	GPtrArray *found = g_ptr_array_new_with_free_func(g_free);
+
+	for (guint i = 0; i < ledger->entries->len; i++) {
+		CtLedgerEntry *entry = g_ptr_array_index(ledger->entries, i);
+		const gchar *shas[] = {entry->sha256, entry->for_sha256};
+		for (guint j = 0; j < G_N_ELEMENTS(shas); j++) {
+			if (!ct_ledger_sha256_has_prefix(shas[j], prefix) ||
+			    g_ptr_array_find_with_equal_func(found, shas[j], g_str_equal, NULL))
+				continue;
+			g_ptr_array_add(found, g_strdup(shas[j]));
+		}
+	}
+	return found;
+}
+
 void
 ct_ledger_remove(CtLedger *ledger, CtLedgerEntry *entry)
 {

@@ -56,6 +56,17 @@ ct_ledger_entry_has_name(const CtLedgerEntry *entry, const gchar *name);
 GPtrArray *
 ct_ledger_find(CtLedger *ledger, const gchar *sha256); /* (transfer container) */
 
+/* text as the start of a SHA-256 fingerprint, uppercase hex without colons, or NULL: at
+ * least 8 hex digits, either without colons or in colon-separated pairs as fingerprints are
+ * printed (so an IPv6 address like 2001:db8::1 is never one) */
+gchar *
+ct_ledger_parse_sha256_prefix(const gchar *text); /* (transfer full) */
+
+/* the SHA-256 fingerprints (as written, or written for) that start with the prefix, each
+ * once, in ledger order */
+GPtrArray *
+ct_ledger_find_prefix(CtLedger *ledger, const gchar *prefix); /* (transfer full) gchar* */
+
 void
 ct_ledger_remove(CtLedger *ledger, CtLedgerEntry *entry);
 

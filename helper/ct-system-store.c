@@ -27,7 +27,6 @@
 #define CT_SYSTEM_STORE_OPENSUSE_DIR "etc/pki/trust/anchors"
 
 /* what the printed install command copies: the caller saves or names the PEM file */
-#define CT_SYSTEM_STORE_SOURCE_PLACEHOLDER "CERT.pem"
 
 const gchar *
 ct_system_store_kind_to_string(CtSystemStoreKind kind)
@@ -258,8 +257,9 @@ GPtrArray *
 ct_system_store_get_commands(const gchar *sysroot,
 			     CtSystemStoreKind kind,
 			     const gchar *anchor_path,
-			     gboolean install)
+			     const gchar *source_pem)
 {
+	gboolean install = source_pem != NULL;
 	g_autoptr(GPtrArray) commands = g_ptr_array_new_with_free_func(g_free);
 	g_autoptr(GPtrArray) refresh = NULL;
 	g_autofree gchar *anchor = NULL;
@@ -272,9 +272,8 @@ ct_system_store_get_commands(const gchar *sysroot,
 		return g_steal_pointer(&commands);
 	anchor = ct_system_store_quote(anchor_path);
 	if (install) {
-		g_ptr_array_add(commands,
-				g_strdup_printf("install -m 0644 %s %s",
-						CT_SYSTEM_STORE_SOURCE_PLACEHOLDER, anchor));
+		g_autofree gchar *source = ct_system_store_quote(source_pem);
+		g_ptr_array_add(commands, g_strdup_printf("install -m 0644 %s %s", source, anchor));
 	} else if (kind == CT_SYSTEM_STORE_DEBIAN) {
 		g_autofree gchar *link_path = ct_system_store_debian_get_link_path(sysroot,
 										   anchor_path);
@@ -350,9 +349,14 @@ ct_system_store_check_args(const gchar *sysroot,
 			    anchor_path);
 		return FALSE;
 	}
+	if (ct_system_store_is_host(sysroot) && geteuid() != 0 && install) {
+		g_set_error(error, CT_ERROR, CT_ERROR_PERMISSION_DENIED, "installing %s needs root",
+			    anchor_path);
+		return FALSE;
+	}
 	if (ct_system_store_is_host(sysroot) && geteuid() != 0) {
 		g_autoptr(GPtrArray)
-		    commands = ct_system_store_get_commands(sysroot, kind, anchor_path, install);
+		    commands = ct_system_store_get_commands(sysroot, kind, anchor_path, NULL);
 		g_autofree gchar *joined = NULL;
 
 		g_ptr_array_add(commands, NULL);
@@ -377,6 +381,25 @@ ct_system_store_encode_anchor(GBytes *der)
 			g_string_append_c(text, *p);
 	}
 	return g_string_free_to_bytes(text);
+}
+
+gboolean
+ct_system_store_write_source(const gchar *source_pem, GBytes *der, GError **error)
+{
+	g_autofree gchar *dir = g_path_get_dirname(source_pem);
+	g_autoptr(GBytes) pem = ct_system_store_encode_anchor(der);
+
+	if (g_mkdir_with_parents(dir, 0700) != 0) {
+		gint errsv = errno;
+		g_set_error(error, CT_ERROR, ct_system_store_error_from_errno(errsv),
+			    "cannot create %s: %s", dir, g_strerror(errsv));
+		return FALSE;
+	}
+	if (!ct_save_file(source_pem, pem, 0644, CT_SAVE_FLAG_REPLACE, error)) {
+		g_prefix_error(error, "writing %s: ", source_pem);
+		return FALSE;
+	}
+	return TRUE;
 }
 
 /* does path hold exactly contents already? a missing file or anything but a regular file

@@ -27,15 +27,18 @@ ct_system_store_detect(const gchar *sysroot);
 gchar *
 ct_system_store_get_anchor_path(const gchar *sysroot, CtSystemStoreKind kind, const gchar *name);
 
-/* the commands that install (or remove) that anchor and refresh the store, one per line,
- * as a root shell would run them; for printing when not root or with --dry-run; the
- * install command copies "CERT.pem", which stands for the PEM file the caller names;
- * an empty array for CT_SYSTEM_STORE_UNKNOWN */
+/* the commands that install the PEM file source_pem as that anchor (source_pem NULL:
+ * remove it) and refresh the store, one per line, as a root shell would run them; for
+ * printing when not root or with --dry-run; an empty array for CT_SYSTEM_STORE_UNKNOWN */
 GPtrArray *
 ct_system_store_get_commands(const gchar *sysroot,
 			     CtSystemStoreKind kind,
 			     const gchar *anchor_path,
-			     gboolean install); /* (transfer full) gchar* */
+			     const gchar *source_pem); /* (transfer full) gchar* */
+
+/* write der as the PEM file the install commands copy (atomically, 0644) */
+gboolean
+ct_system_store_write_source(const gchar *source_pem, GBytes *der, GError **error);
 
 /* write the PEM anchor atomically (0644) and run the refresh; *changed FALSE when the same
  * certificate was already there. With a sysroot other than "/", Debian's refresh runs with

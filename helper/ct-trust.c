@@ -196,6 +196,7 @@ ct_trust_step_free(CtTrustStep *step)
 	g_free(step->nickname);
 	g_clear_pointer(&step->hosts, g_ptr_array_unref);
 	g_free(step->anchor_path);
+	g_free(step->source_path);
 	g_free(step->plan);
 	g_ptr_array_unref(step->predictions);
 	g_free(step->result);
@@ -435,6 +436,8 @@ ct_trust_decide_system(CtTrustStep *step, CtTrustPlan *plan, gboolean allow_ca)
 	CtSystemStoreKind kind = ct_system_store_detect(plan->sysroot);
 	CtCertificate *target = leaf->self_signed ? leaf : root;
 	g_autofree gchar *stem = NULL;
+	g_autofree gchar *anchors = NULL;
+	g_autofree gchar *source = NULL;
 
 	if (kind == CT_SYSTEM_STORE_UNKNOWN) {
 		ct_trust_refuse(step, CT_ERROR_NOT_FOUND,
@@ -455,8 +458,11 @@ ct_trust_decide_system(CtTrustStep *step, CtTrustPlan *plan, gboolean allow_ca)
 		step->nickname = ct_trust_nickname(target);
 		stem = g_strdup(step->nickname + strlen("certtrust-"));
 		step->anchor_path = ct_system_store_get_anchor_path(plan->sysroot, kind, stem);
+		anchors = ct_context_get_anchors_dir();
+		source = g_strconcat(stem, ".crt", NULL);
+		step->source_path = g_build_filename(anchors, source, NULL);
 		step->commands = ct_system_store_get_commands(plan->sysroot, kind,
-							      step->anchor_path, TRUE);
+							      step->anchor_path, step->source_path);
 		step->plan = g_strdup_printf("the anchor %s (%s layout)", step->anchor_path,
 					     ct_system_store_kind_to_string(kind));
 	}
@@ -683,6 +689,26 @@ ct_trust_apply_nss(CtTrustStep *step, CtTrustPlan *plan, CtLedger *ledger)
 			    g_strdup("restart the browser if it already failed this site"));
 }
 
+/* not written for want of root: the PEM goes where the printed commands read it, so they
+ * work as pasted */
+static void
+ct_trust_needs_root(CtTrustStep *step, const gchar *why)
+{
+	g_autoptr(GError) error = NULL;
+
+	if (!ct_system_store_write_source(step->source_path, step->target->der, &error)) {
+		ct_trust_set_result(step, "failed",
+				    g_strdup_printf("%s, and the certificate could not be saved "
+						    "for the commands: %s",
+						    why, error->message));
+		return;
+	}
+	ct_trust_set_result(step, "needs-root",
+			    g_strdup_printf("%s: as root, run the commands below (%s holds the "
+					    "certificate)",
+					    why, step->source_path));
+}
+
 static void
 ct_trust_apply_anchor(CtTrustStep *step, CtTrustPlan *plan, CtLedger *ledger)
 {
@@ -693,8 +719,7 @@ ct_trust_apply_anchor(CtTrustStep *step, CtTrustPlan *plan, CtLedger *ledger)
 	CtLedgerEntry *entry;
 
 	if (g_strcmp0(plan->sysroot, "/") == 0 && geteuid() != 0) {
-		ct_trust_set_result(step, "needs-root",
-				    g_strdup("the OS store needs root: run the commands shown"));
+		ct_trust_needs_root(step, "the OS store needs root");
 		return;
 	}
 	entry = ct_trust_entry_new(step, plan, "anchor", step->anchor_path);
@@ -704,8 +729,14 @@ ct_trust_apply_anchor(CtTrustStep *step, CtTrustPlan *plan, CtLedger *ledger)
 	}
 	if (!ct_system_store_install(plan->sysroot, kind, step->anchor_path, step->target->der,
 				     &changed, &error)) {
+		g_autofree gchar *why = NULL;
 		ct_trust_unrecord(ledger, entry, added);
-		ct_trust_set_error(step, error);
+		if (!g_error_matches(error, CT_ERROR, CT_ERROR_PERMISSION_DENIED)) {
+			ct_trust_set_error(step, error);
+			return;
+		}
+		why = g_strdup_printf("%s: root is needed to write there", error->message);
+		ct_trust_needs_root(step, why);
 		return;
 	}
 	ct_trust_set_result(step, changed ? "done" : "unchanged", NULL);
@@ -958,16 +989,22 @@ ct_trust_remove_entry(CtLedgerEntry *entry, const gchar *sysroot, gboolean *chan
 	return FALSE;
 }
 
-GPtrArray *
-ct_trust_remove(CtLedger *ledger, const gchar *sha256, GPtrArray *stores, const gchar *sysroot)
+/* remove the entries (in the stores given) from their stores and the ledger; for_name:
+ * an entry also written for names other than this one stays */
+static GPtrArray *
+ct_trust_remove_entries(CtLedger *ledger,
+			GPtrArray *entries,
+			const gchar *for_name,
+			GPtrArray *stores,
+			const gchar *sysroot)
 {
 	GPtrArray *results = g_ptr_array_new_with_free_func((GDestroyNotify)ct_untrust_result_free);
-	g_autoptr(GPtrArray) entries = ct_ledger_find(ledger, sha256);
 
 	for (guint i = 0; i < entries->len; i++) {
 		CtLedgerEntry *entry = g_ptr_array_index(entries, i);
 		CtUntrustResult *result = NULL;
 		g_autoptr(GError) error = NULL;
+		g_autoptr(GString) others = g_string_new(NULL);
 		gboolean changed = FALSE;
 
 		if (!ct_store_selects(stores, entry))
@@ -975,6 +1012,19 @@ ct_trust_remove(CtLedger *ledger, const gchar *sha256, GPtrArray *stores, const 
 		result = g_new0(CtUntrustResult, 1);
 		result->entry = ct_ledger_entry_copy(entry);
 		g_ptr_array_add(results, result);
+		for (guint n = 0;
+		     for_name != NULL && entry->names != NULL && entry->names[n] != NULL; n++) {
+			if (g_strcmp0(entry->names[n], for_name) != 0)
+				g_string_append_printf(others, "%s%s", others->len > 0 ? ", " : "",
+						       entry->names[n]);
+		}
+		if (others->len > 0) {
+			result->result = g_strdup("kept");
+			result->message = g_strdup_printf("also trusted for %s: untrust %s removes "
+							  "it",
+							  others->str, entry->sha256);
+			continue;
+		}
 		if (!ct_trust_remove_entry(entry, sysroot, &changed, &error)) {
 			/* still there: the ledger keeps it for the next try */
 			result->result = g_strdup(error->code == CT_ERROR_REFUSED ? "refused"
@@ -986,6 +1036,27 @@ ct_trust_remove(CtLedger *ledger, const gchar *sha256, GPtrArray *stores, const 
 		ct_ledger_remove(ledger, entry);
 	}
 	return results;
+}
+
+GPtrArray *
+ct_trust_remove(CtLedger *ledger, const gchar *sha256, GPtrArray *stores, const gchar *sysroot)
+{
+	g_autoptr(GPtrArray) entries = ct_ledger_find(ledger, sha256);
+	return ct_trust_remove_entries(ledger, entries, NULL, stores, sysroot);
+}
+
+GPtrArray *
+ct_trust_remove_for(CtLedger *ledger, const gchar *name, GPtrArray *stores, const gchar *sysroot)
+{
+	g_autoptr(GPtrArray) entries = g_ptr_array_new();
+	GPtrArray *all = ct_ledger_get_entries(ledger);
+
+	for (guint i = 0; i < all->len; i++) {
+		CtLedgerEntry *entry = g_ptr_array_index(all, i);
+		if (ct_ledger_entry_has_name(entry, name))
+			g_ptr_array_add(entries, entry);
+	}
+	return ct_trust_remove_entries(ledger, entries, name, stores, sysroot);
 }
 
 gboolean

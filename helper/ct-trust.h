@@ -75,13 +75,14 @@ typedef enum {
 typedef struct {
 	CtStore *store; /* (transfer none) */
 	CtTrustAction action;
-	CtCertificate *target;	/* (transfer none) what is written: the leaf or the root */
-	gchar *trust;		/* NSS flags */
-	gchar *nickname;	/* NSS nickname, anchor file name */
-	GPtrArray *hosts;	/* override: "host:port" */
-	gchar *anchor_path;	/* system */
-	gint refusal;		/* a CtError code when action is NONE */
-	gchar *plan;		/* what will be written where, or why not */
+	CtCertificate *target; /* (transfer none) what is written: the leaf or the root */
+	gchar *trust;	       /* NSS flags */
+	gchar *nickname;       /* NSS nickname, anchor file name */
+	GPtrArray *hosts;      /* override: "host:port" */
+	gchar *anchor_path;    /* system */
+	gchar *source_path;    /* system: the PEM (in certtrust's state dir) the commands install */
+	gint refusal;	       /* a CtError code when action is NONE */
+	gchar *plan;	       /* what will be written where, or why not */
 	GPtrArray *predictions; /* CtPrediction* */
 	gchar *result;	     /* after apply: done, unchanged, refused, failed, skipped, dry-run */
 	gchar *message;	     /* after apply */
@@ -141,6 +142,15 @@ ct_trust_remove(CtLedger *ledger,
 		const gchar *sha256,
 		GPtrArray *stores,
 		const gchar *sysroot); /* (transfer full) CtUntrustResult* */
+
+/* remove what the ledger recorded for the "host:port" name, in the stores given (NULL:
+ * all), whichever certificate it was (the server may have changed it since); an entry
+ * written for other names too stays, its result "kept" saying which */
+GPtrArray *
+ct_trust_remove_for(CtLedger *ledger,
+		    const gchar *name,
+		    GPtrArray *stores,
+		    const gchar *sysroot); /* (transfer full) CtUntrustResult* */
 
 /* is what the ledger entry records still in its store? Re-read from the store itself (the
  * exception line, the db's certificate and trust flags, the anchor file), never from the

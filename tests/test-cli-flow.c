@@ -650,7 +650,18 @@ Test(flow, os_store_without_root_prints_the_commands)
 		cr_assert_str_eq(json_object_get_string_member(object, "outcome"), "needs-root");
 	}
 	cr_assert_not_null(strstr(run->out, "As root, run:"), "%s", run->out);
-	cr_assert_not_null(strstr(run->out, "install -m 0644 CERT.pem"), "%s", run->out);
+	{
+		/* the command copies a real file that holds the certificate: it works as pasted */
+		g_autofree gchar *copies = g_build_filename(home, "state/certtrust/anchors", NULL);
+		g_autofree gchar *copy = g_strdup_printf("install -m 0644 %s/", copies);
+		g_autofree gchar *read =
+		    g_strdup_printf("openssl x509 -noout -subject -in %s/ucm.example.com-*.crt",
+				    copies);
+		g_autoptr(CtTestRun) readable = ct_test_run_shell(read);
+		cr_assert_not_null(strstr(run->out, copy), "%s", run->out);
+		cr_assert_eq(readable->exit_status, 0, "%s", readable->err);
+		cr_assert_not_null(strstr(readable->out, "ucm.example.com"), "%s", readable->out);
+	}
 }
 
 Test(flow, unreachable_server_is_one_json_error)

@@ -933,3 +933,370 @@ Test(trust, declining_the_prompt_is_a_refusal_and_writes_nothing)
 	cr_assert_eq(yes->exit_status, 0, "%s%s", yes->out, yes->err);
 	cr_assert_not_null(strstr(trust_certutil_list(db), "P,,"));
 }
+
+/* the upgrade, end to end: a server (certtrust serve, or openssl s_server with two
+ * openssl-made certificates swapped) is trusted in Firefox (exception) and Chromium's
+ * db; it comes back on the same port with a new certificate; status says changed; trust
+ * again retires the old one everywhere (certutil and cert_override.txt agree), list
+ * shows exactly the new one, untrust --for takes ours away and leaves foreign entries */
+typedef struct {
+	gchar server[16];
+} TrustUpgradeParam;
+
+static TrustUpgradeParam trust_upgrade_servers[] = {{"serve"}, {"openssl"}};
+
+ParameterizedTestParameters(trust, a_regenerated_certificate_end_to_end)
+{
+	return cr_make_param_array(TrustUpgradeParam, trust_upgrade_servers,
+				   G_N_ELEMENTS(trust_upgrade_servers));
+}
+
+typedef struct {
+	CtTestServer *serve;
+	GSubprocess *openssl;
+	guint port;
+	gchar *sha256;
+} TrustUpgradeServer;
+
+static void
+trust_upgrade_wait_for_port(guint port)
+{
+	for (guint i = 0; i < 200; i++) {
+		g_autoptr(GSocketClient) client = g_socket_client_new();
+		g_autoptr(GSocketConnection) connection =
+		    g_socket_client_connect_to_host(client, "127.0.0.1", (guint16)port, NULL, NULL);
+		if (connection != NULL)
+			return;
+		g_usleep(50 * 1000);
+	}
+	cr_assert_fail("nothing listens on 127.0.0.1:%u", port);
+}
+
+/* generation 0: the first certificate; 1: a new one on the same port */
+static void
+trust_upgrade_start(TrustUpgradeServer *server, const gchar *kind, guint generation)
+{
+	g_autofree gchar *port = NULL;
+
+	g_clear_pointer(&server->sha256, g_free);
+	if (g_str_equal(kind, "serve")) {
+		g_autofree gchar *certs = trust_path("serve");
+		port = g_strdup_printf("%u", server->port);
+		{
+			const gchar *first[] = {NULL};
+			const gchar *again[] = {"--https-port", port, "--regenerate", NULL};
+			server->serve = ct_test_server_start("tomcat", certs,
+							     generation == 0 ? first : again);
+		}
+		server->port = server->serve->https_port;
+		server->sha256 = g_strdup(json_object_get_string_member(
+		    json_array_get_object_element(json_object_get_array_member(json_node_get_object(
+										   server->serve
+										       ->document),
+									       "certificates"),
+						  0),
+		    "sha256"));
+		return;
+	}
+	{
+		const gchar *stem = generation == 0 ? "tomcat" : "ec";
+		g_autofree gchar *pem_name = g_strconcat(stem, ".pem", NULL);
+		g_autofree gchar *key_name = g_strconcat(stem, ".key", NULL);
+		g_autofree gchar *pem = ct_test_data_path(pem_name);
+		g_autofree gchar *key = ct_test_data_path(key_name);
+		g_autofree gchar *accept = NULL;
+		g_autoptr(GError) error = NULL;
+
+		if (server->port == 0)
+			server->port = ct_test_free_port();
+		accept = g_strdup_printf("127.0.0.1:%u", server->port);
+		server->openssl = g_subprocess_new(G_SUBPROCESS_FLAGS_STDIN_PIPE |
+						       G_SUBPROCESS_FLAGS_STDOUT_SILENCE |
+						       G_SUBPROCESS_FLAGS_STDERR_SILENCE,
+						   &error, "openssl", "s_server", "-accept", accept,
+						   "-cert", pem, "-key", key, "-www", "-quiet",
+						   NULL);
+		cr_assert_not_null(server->openssl, "%s", error != NULL ? error->message : "");
+		trust_upgrade_wait_for_port(server->port);
+		server->sha256 = trust_sha256(pem_name);
+	}
+}
+
+static void
+trust_upgrade_stop(TrustUpgradeServer *server)
+{
+	if (server->serve != NULL)
+		ct_test_server_stop(server->serve);
+	server->serve = NULL;
+	if (server->openssl != NULL) {
+		g_subprocess_force_exit(server->openssl);
+		cr_assert(g_subprocess_wait(server->openssl, NULL, NULL));
+		g_clear_object(&server->openssl);
+	}
+}
+
+/* the JSON stores' "retired" sha256 values, joined */
+static gchar *
+trust_upgrade_retired(CtTestRun *run)
+{
+	g_autoptr(JsonNode) root = ct_test_parse_one_json_document(run->out);
+	JsonArray *stores = json_object_get_array_member(json_node_get_object(root), "stores");
+	g_autoptr(GString) joined = g_string_new(NULL);
+
+	for (guint i = 0; i < json_array_get_length(stores); i++) {
+		JsonArray *retired =
+		    json_object_get_array_member(json_array_get_object_element(stores, i),
+						 "retired");
+		for (guint j = 0; j < json_array_get_length(retired); j++)
+			g_string_append_printf(
+			    joined, "%s;",
+			    json_object_get_string_member(json_array_get_object_element(retired, j),
+							  "sha256"));
+	}
+	return g_string_free(g_steal_pointer(&joined), FALSE);
+}
+
+ParameterizedTest(TrustUpgradeParam *param, trust, a_regenerated_certificate_end_to_end)
+{
+	TrustUpgradeServer server = {0};
+	g_autofree gchar *chromium = trust_path("home/.pki/nssdb");
+	g_autofree gchar *override = g_build_filename(profile, "cert_override.txt", NULL);
+	g_autofree gchar *foreign_pem = ct_test_data_path("ca.pem");
+	g_autofree gchar *foreign_line = NULL;
+	g_autofree gchar *old_sha = NULL;
+	g_autofree gchar *new_sha = NULL;
+	g_autofree gchar *url = NULL;
+	g_autofree gchar *rule = NULL;
+	g_autofree gchar *for_name = NULL;
+	g_autofree gchar *expected_retired = NULL;
+	g_autofree gchar *retired = NULL;
+	g_autofree gchar *contents = NULL;
+	g_autofree gchar *listing = NULL;
+	g_autofree gchar *seed = NULL;
+	g_autoptr(CtTestRun) seeded = NULL;
+	g_autoptr(CtTestRun) first = NULL;
+	g_autoptr(CtTestRun) changed = NULL;
+	g_autoptr(CtTestRun) again = NULL;
+	g_autoptr(CtTestRun) list = NULL;
+	g_autoptr(CtTestRun) removed = NULL;
+	g_autoptr(CtTestRun) empty = NULL;
+	g_autoptr(JsonNode) root = NULL;
+	JsonArray *entries;
+
+	/* what the user had before certtrust: a CA in Chromium's db, an exception of their own */
+	seed = g_strdup_printf("mkdir -p '%s' && certutil -N -d 'sql:%s' --empty-password && "
+			       "certutil -A -d 'sql:%s' -n foreign-ca -t C,, -i '%s'",
+			       chromium, chromium, chromium, foreign_pem);
+	seeded = ct_test_run_shell(seed);
+	cr_assert_eq(seeded->exit_status, 0, "%s", seeded->err);
+	foreign_line = g_strdup_printf("foreign.example:443:\tOID.2.16.840.1.101.3.4.2.1\t%s\t",
+				       trust_sha256("ca.pem"));
+	cr_assert(g_file_set_contents(override, foreign_line, -1, NULL));
+
+	trust_upgrade_start(&server, param->server, 0);
+	old_sha = g_strdup(server.sha256);
+	url = g_strdup_printf("https://ucm.example.com:%u/", server.port);
+	rule = g_strdup_printf("ucm.example.com:%u:127.0.0.1", server.port);
+	for_name = g_strdup_printf("ucm.example.com:%u", server.port);
+	first = trust_run("trust", url, "--resolve", rule, NULL, NULL, NULL, NULL);
+	trust_upgrade_stop(&server);
+	cr_assert_eq(first->exit_status, 0, "%s%s", first->out, first->err);
+
+	trust_upgrade_start(&server, param->server, 1);
+	new_sha = g_strdup(server.sha256);
+	changed = trust_run("status", url, "--resolve", rule, NULL, NULL, NULL, NULL);
+	again = trust_run("trust", url, "--resolve", rule, "--json", NULL, NULL, NULL);
+	trust_upgrade_stop(&server);
+	cr_assert_str_neq(old_sha, new_sha, "the server kept its certificate");
+	cr_assert_eq(changed->exit_status, 4, "%s%s", changed->out, changed->err);
+	cr_assert_not_null(strstr(changed->out, "changed"), "%s", changed->out);
+	cr_assert_eq(again->exit_status, 0, "%s%s", again->out, again->err);
+	/* both stores retired the old certificate, and said so */
+	retired = trust_upgrade_retired(again);
+	expected_retired = g_strdup_printf("%s;%s;", old_sha, old_sha);
+	cr_assert_str_eq(retired, expected_retired, "%s", again->out);
+
+	/* list: exactly the new one, each re-read and present */
+	list = trust_run("list", "--json", NULL, NULL, NULL, NULL, NULL, NULL);
+	cr_assert_eq(list->exit_status, 0, "%s", list->err);
+	root = ct_test_parse_one_json_document(list->out);
+	entries = json_object_get_array_member(json_node_get_object(root), "entries");
+	cr_assert_eq(json_array_get_length(entries), 2, "%s", list->out);
+	for (guint i = 0; i < json_array_get_length(entries); i++) {
+		JsonObject *entry = json_array_get_object_element(entries, i);
+		cr_assert_str_eq(json_object_get_string_member(entry, "sha256"), new_sha, "%s",
+				 list->out);
+		cr_assert(json_object_get_boolean_member(entry, "present"), "%s", list->out);
+	}
+
+	/* the stores themselves, read by certutil and from the file */
+	listing = trust_certutil_list(chromium);
+	{
+		g_autofree gchar *old_short = g_strndup(old_sha, 11);
+		g_autofree gchar *new_short = g_strndup(new_sha, 11);
+		g_strdelimit(old_short, ":", '-');
+		g_strdelimit(new_short, ":", '-');
+		cr_assert_null(strstr(listing, old_short), "the old one is gone: %s", listing);
+		cr_assert_not_null(strstr(listing, new_short), "%s", listing);
+		cr_assert_not_null(strstr(listing, "foreign-ca"), "%s", listing);
+	}
+	cr_assert(g_file_get_contents(override, &contents, NULL, NULL));
+	cr_assert_null(strstr(contents, old_sha), "%s", contents);
+	cr_assert_not_null(strstr(contents, new_sha), "%s", contents);
+	cr_assert_not_null(strstr(contents, foreign_line), "%s", contents);
+	g_clear_pointer(&contents, g_free);
+	g_clear_pointer(&listing, g_free);
+
+	/* untrust by the name: no server needed, whichever certificate it was */
+	removed = trust_run("untrust", "--for", for_name, NULL, NULL, NULL, NULL, NULL);
+	cr_assert_eq(removed->exit_status, 0, "%s%s", removed->out, removed->err);
+	listing = trust_certutil_list(chromium);
+	cr_assert_null(strstr(listing, "certtrust-"), "%s", listing);
+	cr_assert_not_null(strstr(listing, "foreign-ca"), "%s", listing);
+	cr_assert(g_file_get_contents(override, &contents, NULL, NULL));
+	cr_assert_null(strstr(contents, "ucm.example.com"), "%s", contents);
+	cr_assert_not_null(strstr(contents, foreign_line), "%s", contents);
+	empty = trust_run("list", NULL, NULL, NULL, NULL, NULL, NULL, NULL);
+	cr_assert_not_null(strstr(empty->out, "certtrust trusts nothing yet"), "%s", empty->out);
+	g_free(server.sha256);
+}
+
+/* a fingerprint's start is enough (never read as a host); two matches: exit 2 naming both */
+Test(trust, untrust_by_a_unique_fingerprint_prefix)
+{
+	g_autofree gchar *db = trust_path("db");
+	g_autofree gchar *store = trust_nss_store(db);
+	g_autofree gchar *tomcat = ct_test_data_path("tomcat.pem");
+	g_autofree gchar *ec = ct_test_data_path("ec.pem");
+	g_autofree gchar *tomcat_sha = trust_sha256("tomcat.pem");
+	g_autofree gchar *ec_sha = trust_sha256("ec.pem");
+	g_autofree gchar *pairs = g_ascii_strdown(tomcat_sha, 11); /* "ab:cd:ef:01" */
+	g_autofree gchar *bare = g_strdup(ec_sha);
+	g_autoptr(CtTestRun) one = trust_run("trust", tomcat, "--store", store, "--name",
+					     "a.example:443", NULL, NULL);
+	g_autoptr(CtTestRun)
+	    two = trust_run("trust", ec, "--store", store, "--name", "b.example:443", NULL, NULL);
+	g_autoptr(CtTestRun) nothing = NULL;
+	g_autoptr(CtTestRun) by_pairs = NULL;
+	g_autoptr(CtTestRun) by_bare = NULL;
+	g_autofree gchar *listing = NULL;
+
+	cr_assert_eq(one->exit_status, 0, "%s%s", one->out, one->err);
+	cr_assert_eq(two->exit_status, 0, "%s%s", two->out, two->err);
+	nothing = trust_run("untrust", "0000000000", NULL, NULL, NULL, NULL, NULL, NULL);
+	cr_assert_eq(nothing->exit_status, 3, "%s%s", nothing->out, nothing->err);
+	cr_assert_null(strstr(nothing->err, "connect"), "not read as a host: %s", nothing->err);
+	by_pairs = trust_run("untrust", pairs, NULL, NULL, NULL, NULL, NULL, NULL);
+	cr_assert_eq(by_pairs->exit_status, 0, "%s%s", by_pairs->out, by_pairs->err);
+	listing = trust_certutil_list(db);
+	{
+		g_autofree gchar *tomcat_short = g_strndup(tomcat_sha, 11);
+		g_autofree gchar *ec_short = g_strndup(ec_sha, 11);
+		g_strdelimit(tomcat_short, ":", '-');
+		g_strdelimit(ec_short, ":", '-');
+		cr_assert_null(strstr(listing, tomcat_short), "%s", listing);
+		cr_assert_not_null(strstr(listing, ec_short), "the other one stays: %s", listing);
+	}
+	g_strdelimit(bare, ":", ' ');
+	{
+		/* colons optional: the first 12 hex digits without them */
+		g_autoptr(GString) hex = g_string_new(NULL);
+		for (const gchar *p = bare; *p != '\0' && hex->len < 12; p++)
+			if (*p != ' ')
+				g_string_append_c(hex, *p);
+		by_bare = trust_run("untrust", hex->str, NULL, NULL, NULL, NULL, NULL, NULL);
+	}
+	cr_assert_eq(by_bare->exit_status, 0, "%s%s", by_bare->out, by_bare->err);
+	g_free(listing);
+	listing = trust_certutil_list(db);
+	cr_assert_null(strstr(listing, "certtrust-"), "%s", listing);
+}
+
+/* two certificates whose fingerprints start alike (a ledger entry copied with another
+ * ending: no two real certificates share 8 hex digits on demand): exit 2 naming both,
+ * nothing removed */
+Test(trust, an_ambiguous_fingerprint_prefix_lists_the_candidates)
+{
+	g_autofree gchar *db = trust_path("db");
+	g_autofree gchar *store = trust_nss_store(db);
+	g_autofree gchar *tomcat = ct_test_data_path("tomcat.pem");
+	g_autofree gchar *sha = trust_sha256("tomcat.pem");
+	g_autofree gchar *ledger = trust_path("home/.local/state/certtrust/ledger.json");
+	g_autofree gchar *twin = g_strdup(sha);
+	g_autofree gchar *prefix = g_strndup(sha, 11);
+	g_autofree gchar *copy = NULL;
+	g_autoptr(CtTestRun) trusted = trust_run("trust", tomcat, "--store", store, "--name",
+						 "a.example:443", NULL, NULL);
+	g_autoptr(CtTestRun) copied = NULL;
+	g_autoptr(CtTestRun) ambiguous = NULL;
+
+	cr_assert_eq(trusted->exit_status, 0, "%s%s", trusted->out, trusted->err);
+	twin[strlen(twin) - 1] = twin[strlen(twin) - 1] == '0' ? '1' : '0';
+	copy = g_strdup_printf(
+	    "python3 -c 'import json,sys; p=sys.argv[1]; d=json.load(open(p)); "
+	    "e=dict(d[\"entries\"][0]); e[\"sha256\"]=e[\"for_sha256\"]=sys.argv[2]; "
+	    "e[\"subject\"]=\"CN=twin\"; d[\"entries\"].append(e); json.dump(d, open(p, \"w\"))' "
+	    "'%s' '%s'",
+	    ledger, twin);
+	copied = ct_test_run_shell(copy);
+	cr_assert_eq(copied->exit_status, 0, "%s", copied->err);
+	ambiguous = trust_run("untrust", prefix, NULL, NULL, NULL, NULL, NULL, NULL);
+	cr_assert_eq(ambiguous->exit_status, 2, "%s%s", ambiguous->out, ambiguous->err);
+	cr_assert_not_null(strstr(ambiguous->err, sha), "%s", ambiguous->err);
+	cr_assert_not_null(strstr(ambiguous->err, twin), "%s", ambiguous->err);
+	cr_assert_not_null(strstr(trust_certutil_list(db), "P,,"), "nothing was removed");
+}
+
+/* a user without write access to the --sysroot tree (nobody, through setpriv): the store
+ * says root is needed, and the command it prints copies a file that holds the certificate */
+Test(trust, system_store_write_refused_under_a_sysroot_says_root_is_needed)
+{
+	g_autofree gchar *root = trust_path("sysroot");
+	g_autofree gchar *anchors = g_build_filename(root, "etc/pki/ca-trust/source/anchors", NULL);
+	g_autofree gchar *home = trust_path("nobody");
+	g_autofree gchar *tomcat = ct_test_data_path("tomcat.pem");
+	g_autofree gchar *copy = NULL;
+	g_autofree gchar *cmd = NULL;
+	g_autofree gchar *source = NULL;
+	g_autofree gchar *check = NULL;
+	g_autoptr(CtTestRun) run = NULL;
+	g_autoptr(CtTestRun) same = NULL;
+	g_autoptr(JsonNode) doc = NULL;
+	JsonObject *store;
+	const gchar *install;
+
+	if (geteuid() != 0)
+		cr_skip_test("needs root to become nobody (setpriv)");
+	cr_assert_eq(g_mkdir_with_parents(anchors, 0755), 0);
+	cr_assert_eq(g_mkdir(home, 0777), 0);
+	cr_assert_eq(g_chmod(home, 0777), 0);
+	cr_assert_eq(g_chmod(tmpdir, 0755), 0);
+	cmd = g_strdup_printf("setpriv --reuid=65534 --regid=65534 --clear-groups env HOME='%s' "
+			      "XDG_STATE_HOME='%s/state' '%s' --sysroot '%s' --json trust '%s' "
+			      "--store system --name ucm.example.com:8443",
+			      home, home, g_getenv("CT_CERTTRUST"), root, tomcat);
+	run = ct_test_run_shell(cmd);
+	if (run->exit_status != 1 && strstr(run->err, "setpriv") != NULL)
+		cr_skip_test("setpriv cannot run as nobody here: %s", run->err);
+	cr_assert_eq(run->exit_status, 1, "%s%s", run->out, run->err);
+	doc = ct_test_parse_one_json_document(run->out);
+	store =
+	    json_array_get_object_element(json_object_get_array_member(json_node_get_object(doc),
+								       "stores"),
+					  0);
+	cr_assert_str_eq(json_object_get_string_member(store, "result"), "needs-root", "%s",
+			 run->out);
+	cr_assert_not_null(strstr(json_object_get_string_member(store, "message"), "root"), "%s",
+			   run->out);
+	install = json_array_get_string_element(json_object_get_array_member(store, "commands"), 0);
+	copy = g_strdup_printf("install -m 0644 %s/state/certtrust/anchors/", home);
+	cr_assert(g_str_has_prefix(install, copy), "%s", install);
+	source = g_strndup(install + strlen("install -m 0644 "),
+			   strchr(install + strlen("install -m 0644 "), ' ') -
+			       (install + strlen("install -m 0644 ")));
+	check = g_strdup_printf("test \"$(openssl x509 -in '%s' -noout -fingerprint -sha256)\" = "
+				"\"$(openssl x509 -in '%s' -noout -fingerprint -sha256)\"",
+				source, tomcat);
+	same = ct_test_run_shell(check);
+	cr_assert_eq(same->exit_status, 0, "%s holds another certificate", source);
+}

@@ -349,9 +349,9 @@ Test(system_store, commands_debian_host)
 	     "printf '%s\\n' -/etc/ssl/certs/certtrust-ucm.example.com.pem | \"$hook\"; fi; done",
 	     NULL};
 
-	install = ct_system_store_get_commands("/", CT_SYSTEM_STORE_DEBIAN, anchor, TRUE);
+	install = ct_system_store_get_commands("/", CT_SYSTEM_STORE_DEBIAN, anchor, "CERT.pem");
 	store_assert_commands(install, want_install);
-	removal = ct_system_store_get_commands("/", CT_SYSTEM_STORE_DEBIAN, anchor, FALSE);
+	removal = ct_system_store_get_commands("/", CT_SYSTEM_STORE_DEBIAN, anchor, NULL);
 	store_assert_commands(removal, want_remove);
 }
 
@@ -384,10 +384,10 @@ Test(system_store, commands_debian_sysroot)
 	     NULL};
 
 	install = ct_system_store_get_commands("/srv/my root", CT_SYSTEM_STORE_DEBIAN, anchor,
-					       TRUE);
+					       "CERT.pem");
 	store_assert_commands(install, want_install);
 	removal = ct_system_store_get_commands("/srv/my root", CT_SYSTEM_STORE_DEBIAN, anchor,
-					       FALSE);
+					       NULL);
 	store_assert_commands(removal, want_remove);
 }
 
@@ -422,20 +422,23 @@ Test(system_store, commands_p11kit_layouts)
 		const gchar *want_remove[] = {rm, rows[i].refresh, NULL};
 		const gchar *want_tree[] = {tree_copy, tree_refresh, NULL};
 
-		install = ct_system_store_get_commands("/", rows[i].kind, rows[i].anchor, TRUE);
+		install = ct_system_store_get_commands("/", rows[i].kind, rows[i].anchor,
+						       "CERT.pem");
 		store_assert_commands(install, want_install);
-		removal = ct_system_store_get_commands("/", rows[i].kind, rows[i].anchor, FALSE);
+		removal = ct_system_store_get_commands("/", rows[i].kind, rows[i].anchor, NULL);
 		store_assert_commands(removal, want_remove);
 		/* their tools have no directory options: the commands chroot into the tree */
-		tree = ct_system_store_get_commands("/srv/root", rows[i].kind, tree_anchor, TRUE);
+		tree = ct_system_store_get_commands("/srv/root", rows[i].kind, tree_anchor,
+						    "CERT.pem");
 		store_assert_commands(tree, want_tree);
 	}
 }
 
 Test(system_store, commands_unknown_are_empty)
 {
-	g_autoptr(GPtrArray) commands = ct_system_store_get_commands("/", CT_SYSTEM_STORE_UNKNOWN,
-								     "/x/certtrust-a.pem", TRUE);
+	g_autoptr(GPtrArray)
+	    commands = ct_system_store_get_commands("/", CT_SYSTEM_STORE_UNKNOWN,
+						    "/x/certtrust-a.pem", "CERT.pem");
 	cr_assert_not_null(commands);
 	cr_assert_eq(commands->len, 0);
 }
@@ -983,7 +986,8 @@ Test(system_store, debian_tree_printed_commands_work)
 	link = g_build_filename(tree->etc_certs, "certtrust-printed.pem", NULL);
 	removed = g_strdup_printf("-%s\n", link);
 
-	install = ct_system_store_get_commands(tree->sysroot, CT_SYSTEM_STORE_DEBIAN, anchor, TRUE);
+	install = ct_system_store_get_commands(tree->sysroot, CT_SYSTEM_STORE_DEBIAN, anchor,
+					       "CERT.pem");
 	joined = store_join_commands(install);
 	script = g_strdup_printf("cd %s && %s", q, joined);
 	store_run_ok(script);
@@ -991,8 +995,7 @@ Test(system_store, debian_tree_printed_commands_work)
 	cr_assert(store_openssl_verifies("-CAfile", tree->bundle, pem));
 
 	store_write(tree->hook_log, "", 0644);
-	removal = ct_system_store_get_commands(tree->sysroot, CT_SYSTEM_STORE_DEBIAN, anchor,
-					       FALSE);
+	removal = ct_system_store_get_commands(tree->sysroot, CT_SYSTEM_STORE_DEBIAN, anchor, NULL);
 	g_clear_pointer(&joined, g_free);
 	joined = store_join_commands(removal);
 	store_run_ok(joined);

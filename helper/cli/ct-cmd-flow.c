@@ -687,10 +687,7 @@ ct_flow_system_apply(CtFlow *flow, CtFlowStep *step, CtTrustPlan *plan, GError *
 		     i++)
 			ct_flow_result(step, "    %s",
 				       (const gchar *)g_ptr_array_index(store_step->commands, i));
-		ct_flow_result(step,
-			       "(CERT.pem: the certificate, e.g. from certtrust fetch %s -o "
-			       "CERT.pem)",
-			       flow->source);
+		ct_flow_result(step, "(%s holds the certificate)", store_step->source_path);
 		ct_flow_done(flow, step, "trust");
 		ct_flow_end(flow, "needs-root", CT_ERROR_FAILED,
 			    "%s: the OS trust store needs root: run the commands shown as root, "

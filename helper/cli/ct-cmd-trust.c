@@ -160,6 +160,36 @@ ct_cmd_trust_stores_filter(CtCli *cli, gchar **specs, GPtrArray **stores, GError
 	return *stores != NULL;
 }
 
+/* the one certificate certtrust trusted whose SHA-256 starts with prefix; several: exit 2
+ * naming each */
+static gchar *
+ct_cmd_untrust_find_prefix(CtLedger *ledger, const gchar *text, const gchar *prefix, GError **error)
+{
+	g_autoptr(GPtrArray) matches = ct_ledger_find_prefix(ledger, prefix);
+	g_autoptr(GString) candidates = g_string_new(NULL);
+
+	if (matches->len == 1)
+		return g_strdup(g_ptr_array_index(matches, 0));
+	if (matches->len == 0) {
+		g_set_error(error, CT_ERROR, CT_ERROR_NOT_FOUND,
+			    "certtrust has not trusted a certificate whose SHA-256 starts with %s",
+			    text);
+		return NULL;
+	}
+	for (guint i = 0; i < matches->len; i++) {
+		const gchar *sha256 = g_ptr_array_index(matches, i);
+		g_autoptr(GPtrArray) entries = ct_ledger_find(ledger, sha256);
+		CtLedgerEntry *entry = g_ptr_array_index(entries, 0);
+		g_autofree gchar *subject = ct_cli_escape(
+		    g_strcmp0(entry->sha256, sha256) == 0 ? entry->subject : "(its CA trusted)");
+		g_string_append_printf(candidates, "\n  %s %s", sha256, subject);
+	}
+	g_set_error(error, CT_ERROR, CT_ERROR_INVALID_ARGS,
+		    "%s matches %u certificates certtrust trusted; give more digits:%s", text,
+		    matches->len, candidates->str);
+	return NULL;
+}
+
 gboolean
 ct_cmd_untrust(CtCli *cli, gint argc, gchar **argv, GError **error)
 {
@@ -169,49 +199,86 @@ ct_cmd_untrust(CtCli *cli, gint argc, gchar **argv, GError **error)
 	g_autoptr(CtLedger) ledger = NULL;
 	g_autofree gchar *ledger_path = ct_context_get_ledger_path();
 	g_autofree gchar *sha256 = NULL;
+	g_autofree gchar *prefix = NULL;
+	g_autofree gchar *for_text = NULL;
+	g_autofree gchar *for_name = NULL;
 	g_autoptr(GString) out = g_string_new(NULL);
 	gboolean failed = FALSE;
 	gboolean refused = FALSE;
+	guint16 port = 443;
 	const GOptionEntry entries[] = {
 	    {"store", 's', 0, G_OPTION_ARG_STRING_ARRAY, &store_specs,
 	     "Only these stores (default: everywhere certtrust wrote it)", "S"},
+	    {"for", 0, 0, G_OPTION_ARG_STRING, &for_text,
+	     "What certtrust trusted for HOST:PORT, whichever certificate that was", "HOST:PORT"},
 	    G_OPTION_ENTRY_NULL,
 	};
 
 	if (!ct_cli_parse_source_options(cli, entries, &argc, &argv, error))
 		return FALSE;
-	if (argc != 2) {
+	if (for_text != NULL ? argc != 1 : argc != 2) {
 		g_set_error_literal(error, CT_ERROR, CT_ERROR_INVALID_ARGS,
-				    "give one SOURCE or SHA256");
+				    "give one SOURCE, a SHA-256 (or its first 8 or more hex "
+				    "digits), or --for HOST:PORT");
 		return FALSE;
 	}
-	sha256 = ct_nssdb_normalize_sha256(argv[1]);
-	if (sha256 == NULL) {
-		g_autoptr(GPtrArray) chains = ct_cli_load_sources(cli, argc, argv, error);
-		if (chains == NULL)
+	if (for_text != NULL) {
+		for_name = ct_cli_source_name(for_text, &port);
+		if (for_name == NULL) {
+			g_set_error(error, CT_ERROR, CT_ERROR_INVALID_ARGS,
+				    "--for %s: give HOST:PORT, the name the server was trusted for",
+				    for_text);
 			return FALSE;
-		sha256 = g_strdup(ct_chain_get_leaf(g_ptr_array_index(chains, 0))->sha256);
+		}
 	}
 	if (!ct_cmd_trust_stores_filter(cli, store_specs, &stores, error))
 		return FALSE;
 	ledger = ct_ledger_open(ledger_path, error);
 	if (ledger == NULL)
 		return FALSE;
-	results = ct_trust_remove(ledger, sha256, stores,
-				  cli->sysroot != NULL ? cli->sysroot : "/");
+	/* a fingerprint (or its start) is looked up before any host: never an IPv6 address */
+	prefix = for_name == NULL ? ct_ledger_parse_sha256_prefix(argv[1]) : NULL;
+	if (prefix != NULL) {
+		sha256 = ct_cmd_untrust_find_prefix(ledger, argv[1], prefix, error);
+		if (sha256 == NULL)
+			return FALSE;
+	} else if (for_name == NULL) {
+		g_autoptr(GPtrArray) chains = NULL;
+		/* fetching can take a while: the ledger is not held meanwhile */
+		g_clear_pointer(&ledger, ct_ledger_close);
+		chains = ct_cli_load_sources(cli, argc, argv, error);
+		if (chains == NULL)
+			return FALSE;
+		sha256 = g_strdup(ct_chain_get_leaf(g_ptr_array_index(chains, 0))->sha256);
+		ledger = ct_ledger_open(ledger_path, error);
+		if (ledger == NULL)
+			return FALSE;
+	}
+	results = for_name != NULL ? ct_trust_remove_for(ledger, for_name, stores,
+							 cli->sysroot != NULL ? cli->sysroot : "/")
+				   : ct_trust_remove(ledger, sha256, stores,
+						     cli->sysroot != NULL ? cli->sysroot : "/");
 	if (!ct_ledger_save(ledger, error))
 		return FALSE;
 	if (results->len == 0) {
 		g_set_error(error, CT_ERROR, CT_ERROR_NOT_FOUND,
-			    "certtrust has not trusted %s in %s", sha256,
+			    "certtrust has not trusted %s%s in %s",
+			    for_name != NULL ? "anything for " : "",
+			    for_name != NULL ? for_name : sha256,
 			    stores != NULL ? "those stores" : "any store");
 		return FALSE;
 	}
 	if (cli->json) {
 		g_autoptr(JsonBuilder) builder = json_builder_new();
 		json_builder_begin_object(builder);
-		json_builder_set_member_name(builder, "sha256");
-		json_builder_add_string_value(builder, sha256);
+		if (sha256 != NULL) {
+			json_builder_set_member_name(builder, "sha256");
+			json_builder_add_string_value(builder, sha256);
+		}
+		if (for_name != NULL) {
+			json_builder_set_member_name(builder, "for");
+			json_builder_add_string_value(builder, for_name);
+		}
 		json_builder_set_member_name(builder, "stores");
 		json_builder_begin_array(builder);
 		for (guint i = 0; i < results->len; i++) {
@@ -223,6 +290,8 @@ ct_cmd_untrust(CtCli *cli, gint argc, gchar **argv, GError **error)
 			json_builder_add_string_value(builder, result->entry->location);
 			json_builder_set_member_name(builder, "action");
 			json_builder_add_string_value(builder, result->entry->kind);
+			json_builder_set_member_name(builder, "sha256");
+			json_builder_add_string_value(builder, result->entry->sha256);
 			json_builder_set_member_name(builder, "result");
 			json_builder_add_string_value(builder, result->result);
 			json_builder_set_member_name(builder, "message");
@@ -287,9 +356,20 @@ ct_cmd_list(CtCli *cli, gint argc, gchar **argv, GError **error)
 		g_autofree gchar *subject = ct_cli_escape(entry->subject);
 		g_autofree gchar *location = ct_cli_escape(entry->location);
 		gint64 days = (entry->not_after - now) / (24 * 60 * 60);
+		g_autoptr(GError) error_local = NULL;
+		gboolean present = FALSE;
 		if (!ct_store_selects(stores, entry))
 			continue;
+		/* what the store holds now, not what the ledger remembers */
+		if (!ct_trust_entry_is_present(entry, &present, &error_local))
+			present = FALSE;
 		json_builder_begin_object(builder);
+		json_builder_set_member_name(builder, "present");
+		json_builder_add_boolean_value(builder, present);
+		if (error_local != NULL) {
+			json_builder_set_member_name(builder, "problem");
+			json_builder_add_string_value(builder, error_local->message);
+		}
 		json_builder_set_member_name(builder, "store");
 		json_builder_add_string_value(builder, entry->store);
 		json_builder_set_member_name(builder, "location");
@@ -327,6 +407,14 @@ ct_cmd_list(CtCli *cli, gint argc, gchar **argv, GError **error)
 			g_autofree gchar *joined = g_strjoinv(", ", entry->names);
 			g_autofree gchar *shown = ct_cli_escape(joined);
 			g_string_append_printf(out, "  for %s\n", shown);
+		}
+		if (error_local != NULL) {
+			g_autofree gchar *problem = ct_cli_escape(error_local->message);
+			g_string_append_printf(out, "  cannot read the store: %s\n", problem);
+		} else if (!present) {
+			g_string_append(out,
+					"  no longer in the store (removed outside certtrust): "
+					"certtrust untrust forgets it\n");
 		}
 	}
 	json_builder_end_array(builder);
