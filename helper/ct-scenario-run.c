@@ -627,6 +627,11 @@ ct_scenario_external_read(CtScenarioRun *run, GError **error)
 		g_prefix_error(error, "%s: ", run->scenario->server);
 		return FALSE;
 	}
+	if (chain->certificates->len == 0) {
+		g_set_error(error, CT_ERROR, CT_ERROR_INVALID_DATA, "%s presented no certificate",
+			    run->scenario->server);
+		return FALSE;
+	}
 	for (guint i = 0; i < chain->certificates->len; i++) {
 		CtCertificate *certificate = g_ptr_array_index(chain->certificates, i);
 		g_autofree gchar *pem = ct_pem_encode("CERTIFICATE", certificate->der);

@@ -1149,6 +1149,12 @@ ct_scenario_parse(const gchar *path, const gchar *text, gssize length, GError **
 							  "none",
 							  safe_path, profiles));
 	}
+	if (scenario->address != NULL && scenario->server != NULL &&
+	    g_hostname_is_ip_address(g_ptr_array_index(scenario->names, 0)))
+		g_ptr_array_add(problems, g_strdup_printf("%s:%u: expected 'resolve' only for a "
+							  "server named by a host name, got an "
+							  "address in its URL",
+							  safe_path, scenario->address_line));
 	if (scenario->address != NULL && !g_hash_table_contains(seen, "server"))
 		g_ptr_array_add(problems, g_strdup_printf("%s:%u: expected 'resolve' only with a "
 							  "'server' line, got it with a serve "

@@ -375,6 +375,8 @@ ParameterizedTestParameters(scenario, each_mistake_names_file_line_and_what_was_
 	     "expected no 'name' with 'server'"},
 	    {"server https://ucm.lab.test/\nresolve ucm\nstep list expect entries 0\n", 2,
 	     "expected an IP address, got 'ucm'"},
+	    {"server https://10.0.0.5:8443/\nresolve 10.0.0.6\nstep list expect entries 0\n", 2,
+	     "expected 'resolve' only for a server named by a host name"},
 	    {"profile tomcat\nresolve 10.0.0.5\nstep list expect entries 0\n", 2,
 	     "expected 'resolve' only with a 'server' line"},
 	    {"profile tomcat\nlayout new\nstep list expect entries 0\n", 2,
