@@ -1177,6 +1177,7 @@ Test(trust, untrust_by_a_unique_fingerprint_prefix)
 	g_autoptr(CtTestRun)
 	    two = trust_run("trust", ec, "--store", store, "--name", "b.example:443", NULL, NULL);
 	g_autoptr(CtTestRun) nothing = NULL;
+	g_autoptr(CtTestRun) v6 = NULL;
 	g_autoptr(CtTestRun) by_pairs = NULL;
 	g_autoptr(CtTestRun) by_bare = NULL;
 	g_autofree gchar *listing = NULL;
@@ -1186,6 +1187,10 @@ Test(trust, untrust_by_a_unique_fingerprint_prefix)
 	nothing = trust_run("untrust", "0000000000", NULL, NULL, NULL, NULL, NULL, NULL);
 	cr_assert_eq(nothing->exit_status, 3, "%s%s", nothing->out, nothing->err);
 	cr_assert_null(strstr(nothing->err, "connect"), "not read as a host: %s", nothing->err);
+	/* 32 hex digits in groups of four: an IPv6 address (the loopback), never a prefix */
+	v6 = trust_run("untrust", "0000:0000:0000:0000:0000:0000:0000:0001", "--timeout", "5", NULL,
+		       NULL, NULL, NULL);
+	cr_assert_eq(v6->exit_status, 5, "read as a server: %s%s", v6->out, v6->err);
 	by_pairs = trust_run("untrust", pairs, NULL, NULL, NULL, NULL, NULL, NULL);
 	cr_assert_eq(by_pairs->exit_status, 0, "%s%s", by_pairs->out, by_pairs->err);
 	listing = trust_certutil_list(db);
