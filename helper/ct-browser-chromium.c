@@ -42,7 +42,6 @@ static const gchar *ct_browser_chromium_flags[] = {
     "--disable-hang-monitor",
     "--disable-infobars",
     "--disable-ipc-flooding-protection",
-    "--disable-popup-blocking",
     "--disable-prompt-on-repost",
     "--disable-search-engine-choice-screen",
     "--enable-automation",
@@ -58,17 +57,32 @@ static const gchar *ct_browser_chromium_flags[] = {
     NULL,
 };
 
-/* the mapped names go to 127.0.0.1, every other name fails (IP literals need no
- * resolver) */
+/* the browser reaches the hosts the user named and nothing else: mapped names go to
+ * 127.0.0.1, --resolve names to their address, named hosts resolve the normal way, every
+ * other name fails (IP literals need no resolver) */
 static gchar *
-ct_browser_chromium_resolver_rules(const gchar *const *map_names)
+ct_browser_chromium_resolver_rules(const CtBrowserOptions *options)
 {
 	g_autoptr(GString) rules = g_string_new("--host-resolver-rules=");
 
-	for (guint i = 0; map_names != NULL && map_names[i] != NULL; i++)
-		g_string_append_printf(rules, "MAP %s 127.0.0.1, ", map_names[i]);
+	for (guint i = 0; options->map_names != NULL && options->map_names[i] != NULL; i++)
+		g_string_append_printf(rules, "MAP %s 127.0.0.1, ", options->map_names[i]);
+	for (guint i = 0; options->resolve_rules != NULL && options->resolve_rules[i] != NULL;
+	     i++) {
+		g_auto(GStrv) parts = g_strsplit(options->resolve_rules[i], "=", 2);
+		gboolean v6 = strchr(parts[1], ':') != NULL;
+		g_string_append_printf(rules, "MAP %s %s%s%s, ", parts[0], v6 ? "[" : "", parts[1],
+				       v6 ? "]" : "");
+	}
 	g_string_append(rules, "MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1, "
 			       "EXCLUDE [::1]");
+	for (guint i = 0; options->allow_names != NULL && options->allow_names[i] != NULL; i++) {
+		g_autoptr(GInetAddress)
+		    literal = g_inet_address_new_from_string(options->allow_names[i]);
+		/* an IP literal needs no resolver */
+		if (literal == NULL)
+			g_string_append_printf(rules, ", EXCLUDE %s", options->allow_names[i]);
+	}
 	return g_string_free(g_steal_pointer(&rules), FALSE);
 }
 
@@ -148,7 +162,7 @@ ct_browser_chromium_prepare(CtBrowser *self,
 		g_ptr_array_add(argv, g_strdup("--no-sandbox"));
 	g_ptr_array_add(argv, g_strdup("--remote-debugging-port=0"));
 	g_ptr_array_add(argv, g_strdup_printf("--user-data-dir=%s", user_data_dir));
-	g_ptr_array_add(argv, ct_browser_chromium_resolver_rules(options->map_names));
+	g_ptr_array_add(argv, ct_browser_chromium_resolver_rules(options));
 	for (guint i = 0; ct_browser_chromium_flags[i] != NULL; i++)
 		g_ptr_array_add(argv, g_strdup(ct_browser_chromium_flags[i]));
 	return TRUE;
@@ -321,6 +335,20 @@ ct_browser_chromium_request_url(CtBrowser *self, const gchar *request_id)
 	return g_strdup(url);
 }
 
+/* a redirect may have led elsewhere: say where the page failed */
+static void
+ct_browser_chromium_failed_at(CtBrowser *self, CtNavigation *navigation, const gchar *request_id)
+{
+	g_free(navigation->final_url);
+	navigation->final_url = ct_browser_chromium_request_url(self, request_id);
+	if (navigation->final_url != NULL) {
+		gchar *detail = g_strdup_printf("%s at %s", navigation->detail,
+						navigation->final_url);
+		g_free(navigation->detail);
+		navigation->detail = detail;
+	}
+}
+
 static void
 ct_browser_chromium_block(CtNavigation *navigation, const gchar *text, const gchar *fallback)
 {
@@ -364,16 +392,8 @@ ct_browser_chromium_navigate(CtBrowser *self,
 		ct_browser_chromium_block(navigation,
 					  ct_browser_json_get_string(failed, "errorText"),
 					  "UNKNOWN");
-		/* a redirect may have led elsewhere: say where the certificate failed */
-		navigation->final_url =
-		    ct_browser_chromium_request_url(self, ct_browser_json_get_string(failed,
-										     "requestId"));
-		if (navigation->final_url != NULL) {
-			gchar *detail = g_strdup_printf("%s at %s", navigation->detail,
-							navigation->final_url);
-			g_free(navigation->detail);
-			navigation->detail = detail;
-		}
+		ct_browser_chromium_failed_at(self, navigation,
+					      ct_browser_json_get_string(failed, "requestId"));
 		/* leave the pending error page, so that the next page starts clean */
 		json_object_set_string_member(blank_params, "url", "about:blank");
 		blank = ct_browser_call(self, "Page.navigate", g_steal_pointer(&blank_params),
@@ -397,6 +417,9 @@ ct_browser_chromium_navigate(CtBrowser *self,
 	error_text = ct_browser_json_get_string(result, "errorText");
 	if (error_text != NULL && error_text[0] != '\0') {
 		ct_browser_chromium_block(navigation, error_text, error_text);
+		/* the document request's id is the loader's */
+		ct_browser_chromium_failed_at(self, navigation,
+					      ct_browser_json_get_string(result, "loaderId"));
 		return g_steal_pointer(&navigation);
 	}
 	/* a same-document navigation has no loader and no load event */

@@ -23,7 +23,11 @@ typedef struct {
  * with every background service pointed nowhere */
 static const CtBrowserFirefoxPref ct_browser_firefox_prefs[] = {
     /* the network: only what the page needs */
-    {"network.proxy.type", "0"},
+    /* a proxy only as the PAC script below says: no fallback to a direct connection */
+    {"network.proxy.failover_direct", "false"},
+    {"network.proxy.allow_bypass", "false"},
+    {"network.proxy.allow_hijacking_localhost", "true"},
+    {"network.proxy.socks_remote_dns", "true"},
     {"network.trr.mode", "5"},
     {"network.dns.disablePrefetch", "true"},
     {"network.prefetch-next", "false"},
@@ -164,6 +168,9 @@ static const CtBrowserFirefoxPref ct_browser_firefox_prefs[] = {
     /* one content process for all sites: lighter on a small machine */
     {"fission.webContentIsolationStrategy", "0"},
     {"remote.enabled", "true"},
+    /* a page's popups stay blocked (automation would allow them) */
+    {"dom.disable_open_during_load", "true"},
+    {"dom.popup_maximum", "0"},
 };
 
 /* what of a given profile decides whether a page loads: the NSS certificate database,
@@ -221,9 +228,34 @@ ct_browser_firefox_copy_profile(const gchar *from, const gchar *to, GError **err
 	return TRUE;
 }
 
+/* FindProxyForURL: DIRECT for the hosts named, a dead proxy for any other */
+static gchar *
+ct_browser_firefox_pac(const gchar *const *map_names, const gchar *const *allow_names)
+{
+	g_autoptr(JsonArray) hosts = json_array_new();
+	g_autoptr(JsonNode) node = NULL;
+	g_autofree gchar *list = NULL;
+
+	for (guint i = 0; map_names != NULL && map_names[i] != NULL; i++)
+		json_array_add_string_element(hosts, map_names[i]);
+	for (guint i = 0; allow_names != NULL && allow_names[i] != NULL; i++)
+		json_array_add_string_element(hosts, allow_names[i]);
+	node = json_node_init_array(json_node_alloc(), hosts);
+	list = json_to_string(node, FALSE);
+	return g_strdup_printf("function FindProxyForURL(url, host) {"
+			       " const named = %s;"
+			       " const h = host.toLowerCase().replace(/^\\[|\\]$/g, '');"
+			       " return named.includes(h) ? 'DIRECT' : 'PROXY 127.0.0.1:9';"
+			       " }",
+			       list);
+}
+
 /* the user's user.js (copied before) stays first: ours come later and win */
 static gboolean
-ct_browser_firefox_write_prefs(const gchar *profile, const gchar *const *map_names, GError **error)
+ct_browser_firefox_write_prefs(const gchar *profile,
+			       const gchar *const *map_names,
+			       const gchar *const *allow_names,
+			       GError **error)
 {
 	g_autofree gchar *path = g_build_filename(profile, "user.js", NULL);
 	g_autofree gchar *names = map_names != NULL ? g_strjoinv(",", (gchar **)map_names)
@@ -242,6 +274,27 @@ ct_browser_firefox_write_prefs(const gchar *profile, const gchar *const *map_nam
 		g_string_append_printf(out, "user_pref(\"%s\", %s);\n",
 				       ct_browser_firefox_prefs[i].name,
 				       ct_browser_firefox_prefs[i].value);
+	/* the hosts the user named are reached directly, every other one through a proxy
+	 * that is not there (nothing listens on port 9 of loopback, the discard port): the
+	 * page that leads elsewhere fails, and no name of it is looked up */
+	{
+		g_autofree gchar *pac = ct_browser_firefox_pac(map_names, allow_names);
+		g_autofree gchar *pac_path = g_build_filename(profile, "certtrust.pac", NULL);
+		g_autofree gchar *url = g_filename_to_uri(pac_path, NULL, NULL);
+		if (url == NULL ||
+		    !g_file_set_contents_full(pac_path, pac, -1, G_FILE_SET_CONTENTS_NONE, 0600,
+					      error)) {
+			if (url == NULL)
+				g_set_error(error, CT_ERROR, CT_ERROR_FAILED,
+					    "cannot name %s as a URL", pac_path);
+			ct_error_convert(error);
+			return FALSE;
+		}
+		g_string_append(out, "user_pref(\"network.proxy.type\", 2);\n");
+		g_string_append(out, "user_pref(\"network.proxy.autoconfig_url\", ");
+		ct_browser_firefox_append_string(out, url);
+		g_string_append(out, ");\n");
+	}
 	/* the names the user typed resolve to 127.0.0.1 */
 	g_string_append(out, "user_pref(\"network.dns.localDomains\", ");
 	ct_browser_firefox_append_string(out, names);
@@ -308,7 +361,8 @@ ct_browser_firefox_prepare(CtBrowser *self,
 					     equals + 1, &changed, &replaced, error))
 			return FALSE;
 	}
-	if (!ct_browser_firefox_write_prefs(profile, options->map_names, error))
+	if (!ct_browser_firefox_write_prefs(profile, options->map_names, options->allow_names,
+					    error))
 		return FALSE;
 	/* Firefox writes into HOME even with --profile: Downloads, ~/.config/mozilla */
 	if (options->home != NULL)
@@ -391,6 +445,9 @@ ct_browser_firefox_start(CtBrowser *self, GCancellable *cancellable, GError **er
 	g_autoptr(JsonObject) always = json_object_new();
 	g_autoptr(JsonObject) session = NULL;
 	g_autoptr(JsonObject) tree = NULL;
+	g_autoptr(JsonObject) subscribe = json_object_new();
+	g_autoptr(JsonArray) events = json_array_new();
+	g_autoptr(JsonObject) subscribed = NULL;
 	g_autoptr(GError) error_local = NULL;
 	const gchar *browser_version = NULL;
 	JsonObject *granted;
@@ -416,6 +473,14 @@ ct_browser_firefox_start(CtBrowser *self, GCancellable *cancellable, GError **er
 	granted = ct_browser_json_get_object(session, "capabilities");
 	if (granted != NULL)
 		browser_version = ct_browser_json_get_string(granted, "browserVersion");
+
+	/* a page's dialogs are told, to be dismissed (ct-browser.c) */
+	json_array_add_string_element(events, "browsingContext.userPromptOpened");
+	json_object_set_array_member(subscribe, "events", g_steal_pointer(&events));
+	subscribed = ct_browser_call(self, "session.subscribe", g_steal_pointer(&subscribe), NULL,
+				     deadline, cancellable, NULL, error);
+	if (subscribed == NULL)
+		return FALSE;
 
 	tree = ct_browser_call(self, "browsingContext.getTree", NULL, NULL, deadline, cancellable,
 			       NULL, error);

@@ -39,6 +39,8 @@ struct _CtBrowser {
 	gboolean version_done;
 	gchar *context_id;   /* Firefox: the browsing context */
 	gchar *session_id;   /* Chromium: the flat session of the page target */
+	guint dialogs;	     /* dismissed during the navigation under way */
+	gboolean timed_out;  /* the last wait ended at its deadline */
 	gchar *probe_script; /* the JavaScript that reports a page (ct_browser_probe_script) */
 };
 

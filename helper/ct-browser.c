@@ -18,6 +18,8 @@
 #define CT_BROWSER_QUIT_GRACE_MS 5000
 #define CT_BROWSER_TERM_GRACE_MS 2000
 #define CT_BROWSER_KILL_WAIT_MS 10000
+/* how long leaving a page that never finished loading may take */
+#define CT_BROWSER_LEAVE_MS 10000
 /* how long a closed connection waits for the exit it usually means */
 #define CT_BROWSER_EXIT_NOTICE_MS 500
 /* how often the browser's output is read while waiting for its address */
@@ -118,6 +120,41 @@ ct_browser_check_map_names(const gchar *const *names, GError **error)
 				    "'%s' cannot be mapped to 127.0.0.1: not a host name", name);
 			return FALSE;
 		}
+	}
+	return TRUE;
+}
+
+/* the hosts named: host names or IP addresses */
+static gboolean
+ct_browser_check_allow_names(const gchar *const *names, GError **error)
+{
+	for (guint i = 0; names != NULL && names[i] != NULL; i++) {
+		g_autoptr(GInetAddress) address = g_inet_address_new_from_string(names[i]);
+		const gchar *name[] = {names[i], NULL};
+
+		if (address == NULL && !ct_browser_check_map_names(name, error))
+			return FALSE;
+	}
+	return TRUE;
+}
+
+/* "NAME=ADDR": a host name and an IP address, nothing that could break a resolver rule */
+static gboolean
+ct_browser_check_resolve_rules(const gchar *const *rules, GError **error)
+{
+	for (guint i = 0; rules != NULL && rules[i] != NULL; i++) {
+		g_auto(GStrv) parts = g_strsplit(rules[i], "=", 2);
+		g_autoptr(GInetAddress) address = NULL;
+		const gchar *name[] = {parts[0], NULL};
+
+		if (parts[0] == NULL || parts[1] == NULL ||
+		    (address = g_inet_address_new_from_string(parts[1])) == NULL) {
+			g_set_error(error, CT_ERROR, CT_ERROR_INVALID_ARGS,
+				    "'%s' is not NAME=ADDRESS with an IP address", rules[i]);
+			return FALSE;
+		}
+		if (!ct_browser_check_map_names(name, error))
+			return FALSE;
 	}
 	return TRUE;
 }
@@ -374,6 +411,7 @@ ct_browser_wait(CtBrowser *self,
 			break;
 		}
 		if (g_get_monotonic_time() >= deadline) {
+			self->timed_out = TRUE;
 			g_set_error(error, CT_ERROR, CT_ERROR_NOT_REACHABLE,
 				    "%s did not answer within %u ms while %s", self->name,
 				    self->step_ms, what);
@@ -510,6 +548,58 @@ ct_browser_json_get_boolean(JsonObject *object, const gchar *name)
 	return json_node_get_boolean(node);
 }
 
+/* send a command whose answer nobody waits for (it is dropped when it comes) */
+static void
+ct_browser_send(CtBrowser *self, const gchar *method, JsonObject *params, const gchar *session_id)
+{
+	g_autoptr(JsonObject) message = json_object_new();
+	g_autoptr(JsonNode) root = NULL;
+	g_autofree gchar *text = NULL;
+
+	json_object_set_int_member(message, "id", ++self->next_id);
+	json_object_set_string_member(message, "method", method);
+	json_object_set_object_member(message, "params", params);
+	if (session_id != NULL)
+		json_object_set_string_member(message, "sessionId", session_id);
+	root = json_node_init_object(json_node_alloc(), message);
+	text = json_to_string(root, FALSE);
+	g_debug("-> %s", text);
+	soup_websocket_connection_send_text(self->websocket, text);
+}
+
+/* a page's alert(), confirm(), prompt() or beforeunload dialog would hold the page (and
+ * the load) until someone answers: dismiss it at once (leave the page on beforeunload),
+ * and count it for the page's report */
+static void
+ct_browser_dismiss_dialog(CtBrowser *self, JsonObject *event)
+{
+	const gchar *method = ct_browser_json_get_string(event, "method");
+	JsonObject *params = ct_browser_json_get_object(event, "params");
+	const gchar *type = ct_browser_json_get_string(params, "type");
+	gboolean leave = g_strcmp0(type, "beforeunload") == 0;
+	JsonObject *answer;
+
+	if (self->websocket == NULL || self->websocket_closed)
+		return;
+	if (g_strcmp0(method, "Page.javascriptDialogOpening") == 0) {
+		answer = json_object_new();
+		json_object_set_boolean_member(answer, "accept", leave);
+		ct_browser_send(self, "Page.handleJavaScriptDialog", answer,
+				ct_browser_json_get_string(event, "sessionId"));
+	} else if (g_strcmp0(method, "browsingContext.userPromptOpened") == 0 &&
+		   ct_browser_json_get_string(params, "context") != NULL) {
+		answer = json_object_new();
+		json_object_set_string_member(answer, "context",
+					      ct_browser_json_get_string(params, "context"));
+		json_object_set_boolean_member(answer, "accept", leave);
+		ct_browser_send(self, "browsingContext.handleUserPrompt", answer, NULL);
+	} else {
+		return;
+	}
+	self->dialogs++;
+	g_debug("%s: dismissed a %s dialog", self->name, type != NULL ? type : "page");
+}
+
 static void
 ct_browser_message_cb(SoupWebsocketConnection *websocket,
 		      gint type,
@@ -543,6 +633,7 @@ ct_browser_message_cb(SoupWebsocketConnection *websocket,
 	}
 	if (!json_object_has_member(object, "method"))
 		return;
+	ct_browser_dismiss_dialog(self, object);
 	g_queue_push_tail(&self->events, json_object_ref(object));
 	while (g_queue_get_length(&self->events) > CT_BROWSER_MAX_EVENTS)
 		json_object_unref(g_queue_pop_head(&self->events));
@@ -1073,7 +1164,9 @@ ct_browser_launch(const CtBrowserOptions *options, GCancellable *cancellable, GE
 
 	g_return_val_if_fail(options != NULL, NULL);
 
-	if (!ct_browser_check_map_names(options->map_names, error))
+	if (!ct_browser_check_map_names(options->map_names, error) ||
+	    !ct_browser_check_allow_names(options->allow_names, error) ||
+	    !ct_browser_check_resolve_rules(options->resolve_rules, error))
 		return NULL;
 	binary = ct_browser_find_binary(options, error);
 	if (binary == NULL)
@@ -1151,10 +1244,38 @@ ct_browser_get_launch_ms(CtBrowser *self)
 	return self->launch_ms;
 }
 
+/* after a page that never finished: about:blank, so that the next page starts clean;
+ * FALSE when the browser does not manage that either */
+static gboolean
+ct_browser_leave_page(CtBrowser *self, GCancellable *cancellable)
+{
+	gint64 deadline = g_get_monotonic_time() + (gint64)CT_BROWSER_LEAVE_MS * 1000;
+	g_autoptr(JsonObject) params = json_object_new();
+	g_autoptr(JsonObject) result = NULL;
+	g_autoptr(GError) error = NULL;
+
+	self->step_ms = CT_BROWSER_LEAVE_MS;
+	json_object_set_string_member(params, "url", "about:blank");
+	if (self->kind == CT_BROWSER_FIREFOX) {
+		json_object_set_string_member(params, "context", self->context_id);
+		json_object_set_string_member(params, "wait", "complete");
+		result = ct_browser_call(self, "browsingContext.navigate", g_steal_pointer(&params),
+					 NULL, deadline, cancellable, NULL, &error);
+	} else {
+		result = ct_browser_call(self, "Page.navigate", g_steal_pointer(&params),
+					 self->session_id, deadline, cancellable, NULL, &error);
+	}
+	if (result == NULL)
+		g_debug("%s: cannot leave the page: %s", self->name, error->message);
+	ct_browser_clear_events(self);
+	return result != NULL;
+}
+
 CtNavigation *
 ct_browser_navigate(CtBrowser *self, const gchar *url, GCancellable *cancellable, GError **error)
 {
 	gint64 started = g_get_monotonic_time();
+	g_autoptr(GError) error_local = NULL;
 	CtNavigation *navigation;
 
 	g_return_val_if_fail(self != NULL, NULL);
@@ -1176,15 +1297,32 @@ ct_browser_navigate(CtBrowser *self, const gchar *url, GCancellable *cancellable
 		return NULL;
 	}
 	g_main_context_push_thread_default(self->context);
+	self->dialogs = 0;
+	self->timed_out = FALSE;
 	if (self->kind == CT_BROWSER_FIREFOX)
-		navigation = ct_browser_firefox_navigate(self, url, cancellable, error);
+		navigation = ct_browser_firefox_navigate(self, url, cancellable, &error_local);
 	else
-		navigation = ct_browser_chromium_navigate(self, url, cancellable, error);
-	/* a browser that hung, crashed or was interrupted is of no further use */
-	if (navigation == NULL)
+		navigation = ct_browser_chromium_navigate(self, url, cancellable, &error_local);
+	/* a page that never finishes loading is that page's outcome: leave it, and the
+	 * browser goes on with the next one */
+	if (navigation == NULL && self->timed_out && !self->exited && !self->websocket_closed &&
+	    !g_cancellable_is_cancelled(cancellable)) {
+		navigation = ct_browser_navigation_new(url);
+		g_free(navigation->outcome);
+		navigation->outcome = g_strdup("timeout");
+		navigation->error_code = g_strdup("TIMEOUT");
+		navigation->detail = g_strdup(error_local->message);
+		if (!ct_browser_leave_page(self, cancellable))
+			ct_browser_kill(self);
+	} else if (navigation == NULL) {
+		g_propagate_error(error, g_steal_pointer(&error_local));
+		/* a browser that crashed or was interrupted is of no further use */
 		ct_browser_kill(self);
+	}
 	g_main_context_pop_thread_default(self->context);
-	if (navigation != NULL)
+	if (navigation != NULL) {
 		navigation->elapsed_ms = (guint)((g_get_monotonic_time() - started) / 1000);
+		navigation->dialogs = self->dialogs;
+	}
 	return navigation;
 }

@@ -35,6 +35,13 @@ typedef struct {
 	 * Chromium --host-resolver-rules, where every other name then fails); a leading "*."
 	 * works in Chromium only */
 	const gchar *const *map_names;
+	/* Chromium: "NAME=ADDR", NAME resolved to the IP address ADDR (--resolve to any
+	 * address) */
+	const gchar *const *resolve_rules;
+	/* the hosts the user named (names and IP literals): Chromium resolves these names
+	 * the normal way and no name neither here nor mapped; Firefox connects directly to
+	 * these and the mapped names only, any other host through a proxy that is not there */
+	const gchar *const *allow_names;
 	/* Firefox: permanent exceptions "host:port=SHA-256", written into the throwaway
 	 * profile only (open --session) */
 	const gchar *const *overrides;
@@ -52,13 +59,15 @@ typedef struct {
 
 typedef struct {
 	gchar *url;
-	gchar *outcome;	   /* "loads" | "blocked" */
+	gchar *outcome;	   /* "loads" | "blocked" | "timeout" (not loaded within the timeout;
+			      the browser left it and went on) */
 	gchar *error_code; /* the browser's code, e.g. ERR_CERT_AUTHORITY_INVALID, or
 			      TEXT_MISSING; NULL when it loads */
 	gchar *detail;	   /* the browser's own words, or the page address; may be NULL */
 	gint http_status;  /* of the page shown (a 404 loads too); 0 when unknown */
 	gchar *final_url;  /* where the browser ended up (after redirects); may be NULL */
 	gchar *title;	   /* the page's title, "" when it has none; NULL when unknown */
+	guint dialogs;	   /* alert/confirm/prompt/beforeunload dialogs dismissed */
 	guint elapsed_ms;
 } CtNavigation;
 
@@ -96,8 +105,10 @@ guint
 ct_browser_get_launch_ms(CtBrowser *self);
 
 /* load url and wait for the page; a certificate error is a result, not an error:
- * outcome "blocked" with error_code; a crash, a timeout or cancellation is an error
- * (CT_ERROR_NOT_REACHABLE / CT_ERROR_CANCELLED) and ends the browser */
+ * outcome "blocked" with error_code; a page not loaded within the timeout is outcome
+ * "timeout" (the browser goes on when it can leave the page); dialogs are dismissed; a
+ * crash or cancellation is an error (CT_ERROR_NOT_REACHABLE / CT_ERROR_CANCELLED) and ends
+ * the browser */
 CtNavigation *
 ct_browser_navigate(CtBrowser *self,
 		    const gchar *url,

@@ -142,34 +142,107 @@ ct_cli_browser_urls(gint argc, gchar **argv, gchar **names, GError **error)
 	return g_steal_pointer(&urls);
 }
 
-/* --resolve NAME:PORT:ADDR: the browsers map names to 127.0.0.1 only */
 static gboolean
-ct_cli_browser_map_names(CtCli *cli, GPtrArray *mapped, GError **error)
+ct_cli_browser_one_address(CtCliBrowser *self,
+			   const gchar *name,
+			   const gchar *address,
+			   const gchar *rule,
+			   GError **error)
+{
+	gboolean loopback = g_strcmp0(address, "127.0.0.1") == 0 ||
+			    g_strcmp0(address, "localhost") == 0;
+	g_autofree gchar *prefix = g_strdup_printf("%s=", name);
+	g_autofree gchar *same = g_strdup_printf("%s=%s", name, address);
+	gboolean other = !loopback &&
+			 g_ptr_array_find_with_equal_func(self->mapped, name, g_str_equal, NULL);
+
+	for (guint i = 0; i < self->resolved->len && !other; i++) {
+		const gchar *known = g_ptr_array_index(self->resolved, i);
+		other = g_str_has_prefix(known, prefix) &&
+			(loopback || g_strcmp0(known, same) != 0);
+	}
+	if (other) {
+		g_set_error(error, CT_ERROR, CT_ERROR_INVALID_ARGS,
+			    "--resolve %s: a browser sends a name to one address, and %s already "
+			    "has another",
+			    rule, name);
+		return FALSE;
+	}
+	return TRUE;
+}
+
+/* --resolve NAME:PORT:ADDR: a name to 127.0.0.1 for both browsers; to another address
+ * for Chromium (Firefox maps names to 127.0.0.1 only); and the hosts the user named, which
+ * Chromium resolves the normal way (every other name fails there) */
+static gboolean
+ct_cli_browser_map_names(CtCli *cli, CtCliBrowser *self, GError **error)
 {
 	for (guint i = 0; cli->resolve != NULL && cli->resolve[i] != NULL; i++) {
 		const gchar *rule = cli->resolve[i];
 		const gchar *last = strrchr(rule, ':');
 		const gchar *first = strchr(rule, ':');
 		g_autofree gchar *name = NULL;
+		g_autofree gchar *address = NULL;
+		g_autoptr(GInetAddress) parsed = NULL;
 
 		if (first == NULL || last == first) {
 			g_set_error(error, CT_ERROR, CT_ERROR_INVALID_ARGS,
 				    "--resolve %s: give NAME:PORT:ADDR", rule);
 			return FALSE;
 		}
-		if (g_strcmp0(last + 1, "127.0.0.1") != 0 &&
-		    g_strcmp0(last + 1, "localhost") != 0) {
+		/* NAME:PORT:[v6] or NAME:PORT:v6 */
+		address = g_strdup(strchr(first + 1, ':') + 1);
+		if (address[0] == '[' && g_str_has_suffix(address, "]")) {
+			gchar *bare = g_strndup(address + 1, strlen(address) - 2);
+			g_free(address);
+			address = bare;
+		}
+		name = g_ascii_strdown(rule, first - rule);
+		/* a browser maps a name, not a name and a port: one address per name */
+		if (!ct_cli_browser_one_address(self, name, address, rule, error))
+			return FALSE;
+		if (g_strcmp0(address, "127.0.0.1") == 0 || g_strcmp0(address, "localhost") == 0) {
+			if (!g_ptr_array_find_with_equal_func(self->mapped, name, g_str_equal,
+							      NULL))
+				g_ptr_array_add(self->mapped, g_steal_pointer(&name));
+			continue;
+		}
+		parsed = g_inet_address_new_from_string(address);
+		if (parsed == NULL || self->options.kind == CT_BROWSER_FIREFOX) {
 			g_set_error(error, CT_ERROR, CT_ERROR_INVALID_ARGS,
-				    "--resolve %s: a browser can be pointed at 127.0.0.1 only; for "
-				    "another address let it resolve the name itself",
+				    parsed == NULL
+					? "--resolve %s: ADDR must be an IP address"
+					: "--resolve %s: Firefox can be pointed at 127.0.0.1 only; "
+					  "for another address let it resolve the name itself",
 				    rule);
 			return FALSE;
 		}
-		name = g_ascii_strdown(rule, first - rule);
-		if (!g_ptr_array_find_with_equal_func(mapped, name, g_str_equal, NULL))
-			g_ptr_array_add(mapped, g_steal_pointer(&name));
+		g_ptr_array_add(self->resolved, g_strdup_printf("%s=%s", name, address));
 	}
-	g_ptr_array_add(mapped, NULL);
+	for (guint i = 0; i < self->urls->len; i++) {
+		g_autoptr(GUri)
+		    uri = g_uri_parse(g_ptr_array_index(self->urls, i), G_URI_FLAGS_NONE, NULL);
+		g_autofree gchar *host = uri != NULL && g_uri_get_host(uri) != NULL
+					     ? g_ascii_strdown(g_uri_get_host(uri), -1)
+					     : NULL;
+		g_autoptr(GInetAddress)
+		    literal = host != NULL ? g_inet_address_new_from_string(host) : NULL;
+		g_autofree gchar *prefix = host != NULL ? g_strdup_printf("%s=", host) : NULL;
+		gboolean resolved = FALSE;
+
+		/* an EXCLUDE would undo its MAP */
+		for (guint j = 0; j < self->resolved->len && prefix != NULL; j++)
+			resolved = resolved ||
+				   g_str_has_prefix(g_ptr_array_index(self->resolved, j), prefix);
+		if (host == NULL || resolved ||
+		    g_ptr_array_find_with_equal_func(self->mapped, host, g_str_equal, NULL) ||
+		    g_ptr_array_find_with_equal_func(self->allowed, host, g_str_equal, NULL))
+			continue;
+		g_ptr_array_add(self->allowed, g_steal_pointer(&host));
+	}
+	g_ptr_array_add(self->mapped, NULL);
+	g_ptr_array_add(self->resolved, NULL);
+	g_ptr_array_add(self->allowed, NULL);
 	return TRUE;
 }
 
@@ -204,6 +277,8 @@ ct_cli_browser_add_navigation(JsonBuilder *builder, const CtNavigation *navigati
 	ct_cli_browser_add_string_or_null(builder, "final_url", navigation->final_url);
 	ct_cli_browser_add_string_or_null(builder, "title", navigation->title);
 	ct_cli_browser_add_string_or_null(builder, "detail", navigation->detail);
+	json_builder_set_member_name(builder, "dialogs");
+	json_builder_add_int_value(builder, navigation->dialogs);
 	json_builder_set_member_name(builder, "elapsed_ms");
 	json_builder_add_int_value(builder, navigation->elapsed_ms);
 	json_builder_end_object(builder);
@@ -244,6 +319,8 @@ ct_cli_browser_free(CtCliBrowser *self)
 	g_free(self->location);
 	g_free(self->version);
 	g_ptr_array_unref(self->mapped);
+	g_ptr_array_unref(self->resolved);
+	g_ptr_array_unref(self->allowed);
 	g_ptr_array_unref(self->extra_args);
 	g_ptr_array_unref(self->overrides);
 	if (self->urls != NULL)
@@ -265,6 +342,8 @@ ct_cli_browser_new(CtCli *cli,
 	g_autoptr(CtCliBrowser) self = g_new0(CtCliBrowser, 1);
 
 	self->mapped = g_ptr_array_new_with_free_func(g_free);
+	self->resolved = g_ptr_array_new_with_free_func(g_free);
+	self->allowed = g_ptr_array_new_with_free_func(g_free);
 	self->extra_args = g_ptr_array_new_with_free_func(g_free);
 	self->overrides = g_ptr_array_new_with_free_func(g_free);
 	self->navigations = g_ptr_array_new_with_free_func((GDestroyNotify)ct_navigation_free);
@@ -279,7 +358,7 @@ ct_cli_browser_new(CtCli *cli,
 	self->urls = ct_cli_browser_urls(argc, argv, names, error);
 	if (self->urls == NULL)
 		return NULL;
-	if (!ct_cli_browser_map_names(cli, self->mapped, error))
+	if (!ct_cli_browser_map_names(cli, self, error))
 		return NULL;
 	if (!ct_cli_browser_location(cli, self->options.kind, profile, store_spec, &self->location,
 				     error))
@@ -290,6 +369,8 @@ ct_cli_browser_new(CtCli *cli,
 		self->options.nss_db = self->location;
 	}
 	self->options.map_names = (const gchar *const *)self->mapped->pdata;
+	self->options.resolve_rules = (const gchar *const *)self->resolved->pdata;
+	self->options.allow_names = (const gchar *const *)self->allowed->pdata;
 	self->options.timeout_ms = cli->timeout > 0 ? (guint)cli->timeout * 1000 : 0;
 	/* a cold Firefox on a busy machine takes tens of seconds to open its session: the
 	 * launch gets three times the page time, and a minute at least */
@@ -315,11 +396,26 @@ gboolean
 ct_cli_browser_visit(CtCli *cli, CtCliBrowser *self, GError **error)
 {
 	for (guint i = 0; i < self->urls->len; i++) {
-		CtNavigation *navigation = ct_browser_navigate(self->browser,
-							       g_ptr_array_index(self->urls, i),
-							       cli->cancellable, error);
-		if (navigation == NULL)
+		const gchar *url = g_ptr_array_index(self->urls, i);
+		g_autoptr(GError) error_local = NULL;
+		CtNavigation *navigation = ct_browser_navigate(self->browser, url, cli->cancellable,
+							       &error_local);
+
+		if (navigation == NULL &&
+		    (g_error_matches(error_local, CT_ERROR, CT_ERROR_CANCELLED) ||
+		     g_error_matches(error_local, CT_ERROR, CT_ERROR_INVALID_ARGS))) {
+			g_propagate_error(error, g_steal_pointer(&error_local));
 			return FALSE;
+		}
+		/* a browser that died on one page costs no other page its verdict: each is
+		 * reported */
+		if (navigation == NULL) {
+			navigation = g_new0(CtNavigation, 1);
+			navigation->url = g_strdup(url);
+			navigation->outcome = g_strdup("failed");
+			navigation->error_code = g_strdup("BROWSER_FAILED");
+			navigation->detail = g_strdup(error_local->message);
+		}
 		g_ptr_array_add(self->navigations, navigation);
 	}
 	return TRUE;
@@ -357,6 +453,10 @@ ct_cli_browser_append_page(GString *out, const CtNavigation *navigation)
 					   : "",
 				       final_url);
 	}
+	if (navigation->dialogs > 0)
+		g_string_append_printf(out, "%s%u dialog%s dismissed",
+				       out->str[out->len - 1] == '(' ? "" : ", ",
+				       navigation->dialogs, navigation->dialogs == 1 ? "" : "s");
 	if (out->str[out->len - 1] == '(')
 		g_string_truncate(out, out->len - 2);
 	else
@@ -364,38 +464,78 @@ ct_cli_browser_append_page(GString *out, const CtNavigation *navigation)
 }
 
 gboolean
-ct_cli_browser_report(CtCli *cli, CtCliBrowser *self, GError **error)
+ct_cli_browser_report_all(CtCli *cli, GPtrArray *browsers, GError **error)
 {
 	g_autoptr(GString) out = g_string_new(NULL);
-	guint blocked = 0;
+	g_autoptr(GString) failures = g_string_new(NULL);
+	g_autoptr(JsonBuilder) builder = json_builder_new();
+	gboolean unfinished_any = FALSE;
 
-	g_string_append_printf(out, "%s%s%s\n", self->version, self->location != NULL ? ", " : "",
-			       self->location != NULL ? self->location : "");
-	for (guint i = 0; i < self->navigations->len; i++) {
-		CtNavigation *navigation = g_ptr_array_index(self->navigations, i);
-		g_autofree gchar *url = ct_cli_escape(navigation->url);
-		g_autofree gchar *code = ct_cli_escape(navigation->error_code);
-		if (g_strcmp0(navigation->outcome, "loads") != 0)
-			blocked++;
-		g_string_append_printf(out, "  %s: %s%s%s", url, navigation->outcome,
-				       navigation->error_code != NULL ? " " : "", code);
-		ct_cli_browser_append_page(out, navigation);
-		g_string_append_c(out, '\n');
+	/* one browser: its report as it always was; several: {"reports": [...]} */
+	if (browsers->len > 1) {
+		json_builder_begin_object(builder);
+		json_builder_set_member_name(builder, "reports");
+		json_builder_begin_array(builder);
 	}
-	if (cli->json) {
-		g_autoptr(JsonBuilder) builder = json_builder_new();
+	for (guint b = 0; b < browsers->len; b++) {
+		CtCliBrowser *self = g_ptr_array_index(browsers, b);
+		guint blocked = 0;
+		guint unfinished = 0;
+
+		g_string_append_printf(out, "%s%s%s\n", self->version,
+				       self->location != NULL ? ", " : "",
+				       self->location != NULL ? self->location : "");
+		for (guint i = 0; i < self->navigations->len; i++) {
+			CtNavigation *navigation = g_ptr_array_index(self->navigations, i);
+			g_autofree gchar *url = ct_cli_escape(navigation->url);
+			g_autofree gchar *code = ct_cli_escape(navigation->error_code);
+			if (g_strcmp0(navigation->outcome, "blocked") == 0)
+				blocked++;
+			else if (g_strcmp0(navigation->outcome, "loads") != 0)
+				unfinished++;
+			g_string_append_printf(out, "  %s: %s%s%s", url, navigation->outcome,
+					       navigation->error_code != NULL ? " " : "", code);
+			ct_cli_browser_append_page(out, navigation);
+			g_string_append_c(out, '\n');
+		}
 		ct_cli_browser_add_json(builder, self->version, self->browser_name, self->location,
 					self->navigations);
-		ct_cli_print_json(cli, builder);
-	} else {
-		ct_cli_print(cli, "%s", out->str);
+		if (unfinished > 0)
+			g_string_append_printf(failures,
+					       "%s%s did not finish %u of %u pages (within "
+					       "--timeout, or it failed)",
+					       failures->len > 0 ? "; " : "", self->browser_name,
+					       unfinished, self->navigations->len);
+		if (blocked > 0)
+			g_string_append_printf(failures, "%s%s blocked %u of %u pages",
+					       failures->len > 0 ? "; " : "", self->browser_name,
+					       blocked, self->navigations->len);
+		unfinished_any = unfinished_any || unfinished > 0;
 	}
-	if (blocked > 0) {
-		g_set_error(error, CT_ERROR, CT_ERROR_CHECK_FAILED, "%s blocked %u of %u pages",
-			    self->browser_name, blocked, self->navigations->len);
+	if (browsers->len > 1) {
+		json_builder_end_array(builder);
+		json_builder_end_object(builder);
+	}
+	if (cli->json)
+		ct_cli_print_json(cli, builder);
+	else
+		ct_cli_print(cli, "%s", out->str);
+	if (failures->len > 0) {
+		g_set_error(error, CT_ERROR,
+			    unfinished_any ? CT_ERROR_NOT_REACHABLE : CT_ERROR_CHECK_FAILED, "%s",
+			    failures->str);
 		return FALSE;
 	}
 	return TRUE;
+}
+
+gboolean
+ct_cli_browser_report(CtCli *cli, CtCliBrowser *self, GError **error)
+{
+	g_autoptr(GPtrArray) browsers = g_ptr_array_new();
+
+	g_ptr_array_add(browsers, self);
+	return ct_cli_browser_report_all(cli, browsers, error);
 }
 
 gboolean

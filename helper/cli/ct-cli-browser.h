@@ -12,6 +12,8 @@ typedef struct {
 	gchar *browser_name;
 	gchar *location;	/* the profile or NSS db whose trust the browser reads */
 	GPtrArray *mapped;	/* gchar*, NULL-terminated */
+	GPtrArray *resolved;	/* gchar* "NAME=ADDR" (Chromium), NULL-terminated */
+	GPtrArray *allowed;	/* gchar* the hosts named, NULL-terminated */
 	GPtrArray *extra_args;	/* gchar*: add before ct_cli_browser_launch */
 	GPtrArray *overrides;	/* gchar* "host:port=SHA-256": add before ct_cli_browser_launch */
 	gchar **names;		/* --name, (transfer none) */
@@ -47,9 +49,14 @@ ct_cli_browser_visit(CtCli *cli, CtCliBrowser *self, GError **error);
 void
 ct_cli_browser_finish(CtCliBrowser *self);
 
-/* the navigations as text or JSON; CT_ERROR_CHECK_FAILED when one was blocked */
+/* the navigations as text or JSON; CT_ERROR_NOT_REACHABLE when one did not finish (timeout,
+ * the browser failed), else CT_ERROR_CHECK_FAILED when one was blocked */
 gboolean
 ct_cli_browser_report(CtCli *cli, CtCliBrowser *self, GError **error);
+/* the same for several browsers (CtCliBrowser*), one report each: JSON {"reports": [...]}
+ * when there are several */
+gboolean
+ct_cli_browser_report_all(CtCli *cli, GPtrArray *browsers, GError **error);
 
 /* open --session's trust, for chains (one per SOURCE argv[1..argc)): Firefox an exception
  * per name the user types (the throwaway profile only), Chromium the leaves' SPKI pins */

@@ -100,6 +100,74 @@ ct_cli_find_command(const gchar *name)
 	return NULL;
 }
 
+/* does entry take a value (--long VALUE, --long=VALUE, -s VALUE)? */
+static gboolean
+ct_cli_entry_takes_value(const GOptionEntry *entry)
+{
+	return entry->arg != G_OPTION_ARG_NONE && entry->arg != G_OPTION_ARG_CALLBACK;
+}
+
+static gboolean
+ct_cli_entry_is_single(const GOptionEntry *entry)
+{
+	return ct_cli_entry_takes_value(entry) && entry->arg != G_OPTION_ARG_STRING_ARRAY &&
+	       entry->arg != G_OPTION_ARG_FILENAME_ARRAY;
+}
+
+/* the entry argument arg names (--long, --long=..., -s, -sVALUE), or NULL */
+static const GOptionEntry *
+ct_cli_match_entry(const GOptionEntry *const *lists, const gchar *arg, gboolean *inline_value)
+{
+	for (guint l = 0; lists[l] != NULL; l++) {
+		for (const GOptionEntry *entry = lists[l]; entry->long_name != NULL; entry++) {
+			gsize len = strlen(entry->long_name);
+			if (g_str_has_prefix(arg, "--") &&
+			    strncmp(arg + 2, entry->long_name, len) == 0 &&
+			    (arg[2 + len] == '\0' || arg[2 + len] == '=')) {
+				*inline_value = arg[2 + len] == '=';
+				return entry;
+			}
+			if (entry->short_name != 0 && arg[0] == '-' &&
+			    arg[1] == entry->short_name) {
+				*inline_value = arg[2] != '\0';
+				return entry;
+			}
+		}
+	}
+	return NULL;
+}
+
+/* GOption keeps the last of an option given twice: a usage error instead, so that
+ * nothing the user asked for is silently dropped */
+static gboolean
+ct_cli_reject_repeats(const GOptionEntry *const *lists, gint argc, gchar **argv, GError **error)
+{
+	g_autoptr(GHashTable) seen = g_hash_table_new(g_str_hash, g_str_equal);
+
+	for (gint i = 1; i < argc; i++) {
+		gboolean inline_value = FALSE;
+		const GOptionEntry *entry;
+
+		if (g_strcmp0(argv[i], "--") == 0)
+			break;
+		if (argv[i][0] != '-' || argv[i][1] == '\0')
+			continue;
+		entry = ct_cli_match_entry(lists, argv[i], &inline_value);
+		if (entry == NULL)
+			continue;
+		if (ct_cli_entry_is_single(entry) &&
+		    !g_hash_table_add(seen, (gpointer)entry->long_name)) {
+			g_set_error(error, CT_ERROR, CT_ERROR_INVALID_ARGS,
+				    "--%s given twice: give it once", entry->long_name);
+			return FALSE;
+		}
+		/* its value is no option */
+		if (ct_cli_entry_takes_value(entry) && !inline_value)
+			i++;
+	}
+	return TRUE;
+}
+
 static gboolean
 ct_cli_parse(CtCli *cli,
 	     const GOptionEntry *entries,
@@ -127,6 +195,11 @@ ct_cli_parse(CtCli *cli,
 	if (sources)
 		g_option_context_add_main_entries(context, network, NULL);
 	g_option_context_add_main_entries(context, global, NULL);
+	if (!ct_cli_reject_repeats((const GOptionEntry *const[]){entries != NULL ? entries : global,
+								 sources ? network : global, global,
+								 NULL},
+				   *argc, *argv, error))
+		return FALSE;
 	if (!g_option_context_parse(context, argc, argv, error)) {
 		ct_error_convert(error);
 		return FALSE;
