@@ -244,8 +244,11 @@ ct_test_server_start(const gchar *profile, const gchar *cert_dir, const gchar *c
 	g_ptr_array_add(args, (gpointer)profile);
 	g_ptr_array_add(args, (gpointer) "--name");
 	g_ptr_array_add(args, (gpointer) "ucm.example.com");
-	g_ptr_array_add(args, (gpointer) "--https-port");
-	g_ptr_array_add(args, (gpointer) "0");
+	/* an option given twice is a usage error: the caller's port wins over the default */
+	if (extra == NULL || !g_strv_contains(extra, "--https-port")) {
+		g_ptr_array_add(args, (gpointer) "--https-port");
+		g_ptr_array_add(args, (gpointer) "0");
+	}
 	g_ptr_array_add(args, (gpointer) "--http-port");
 	g_ptr_array_add(args, (gpointer) "0");
 	g_ptr_array_add(args, (gpointer) "--cert-dir");
