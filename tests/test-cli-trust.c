@@ -1076,6 +1076,7 @@ ParameterizedTest(TrustUpgradeParam *param, trust, a_regenerated_certificate_end
 	g_autoptr(CtTestRun) seeded = NULL;
 	g_autoptr(CtTestRun) first = NULL;
 	g_autoptr(CtTestRun) changed = NULL;
+	g_autoptr(CtTestRun) stale = NULL;
 	g_autoptr(CtTestRun) again = NULL;
 	g_autoptr(CtTestRun) list = NULL;
 	g_autoptr(CtTestRun) removed = NULL;
@@ -1105,8 +1106,13 @@ ParameterizedTest(TrustUpgradeParam *param, trust, a_regenerated_certificate_end
 	trust_upgrade_start(&server, param->server, 1);
 	new_sha = g_strdup(server.sha256);
 	changed = trust_run("status", url, "--resolve", rule, NULL, NULL, NULL, NULL);
+	stale = trust_run("untrust", url, "--resolve", rule, NULL, NULL, NULL, NULL);
 	again = trust_run("trust", url, "--resolve", rule, "--json", NULL, NULL, NULL);
 	trust_upgrade_stop(&server);
+	/* the new certificate was never trusted: untrust says how to reach the old one */
+	cr_assert_eq(stale->exit_status, 3, "%s%s", stale->out, stale->err);
+	cr_assert_not_null(strstr(stale->err, for_name), "%s", stale->err);
+	cr_assert_not_null(strstr(stale->err, "--for"), "%s", stale->err);
 	cr_assert_str_neq(old_sha, new_sha, "the server kept its certificate");
 	cr_assert_eq(changed->exit_status, 4, "%s%s", changed->out, changed->err);
 	cr_assert_not_null(strstr(changed->out, "changed"), "%s", changed->out);

@@ -261,11 +261,20 @@ ct_cmd_untrust(CtCli *cli, gint argc, gchar **argv, GError **error)
 	if (!ct_ledger_save(ledger, error))
 		return FALSE;
 	if (results->len == 0) {
+		g_autofree gchar *source_name = for_name == NULL && prefix == NULL
+						    ? ct_cli_source_name(argv[1], &port)
+						    : NULL;
+		g_autofree gchar *hint =
+		    source_name != NULL
+			? g_strdup_printf(" (if the server changed its certificate, untrust --for "
+					  "%s removes what was trusted for it)",
+					  source_name)
+			: g_strdup("");
 		g_set_error(error, CT_ERROR, CT_ERROR_NOT_FOUND,
-			    "certtrust has not trusted %s%s in %s",
+			    "certtrust has not trusted %s%s in %s%s",
 			    for_name != NULL ? "anything for " : "",
 			    for_name != NULL ? for_name : sha256,
-			    stores != NULL ? "those stores" : "any store");
+			    stores != NULL ? "those stores" : "any store", hint);
 		return FALSE;
 	}
 	if (cli->json) {
