@@ -1075,6 +1075,7 @@ ParameterizedTest(TrustUpgradeParam *param, trust, a_regenerated_certificate_end
 	g_autofree gchar *seed = NULL;
 	g_autoptr(CtTestRun) seeded = NULL;
 	g_autoptr(CtTestRun) first = NULL;
+	g_autoptr(CtTestRun) anchored = NULL;
 	g_autoptr(CtTestRun) changed = NULL;
 	g_autoptr(CtTestRun) stale = NULL;
 	g_autoptr(CtTestRun) again = NULL;
@@ -1100,8 +1101,15 @@ ParameterizedTest(TrustUpgradeParam *param, trust, a_regenerated_certificate_end
 	rule = g_strdup_printf("ucm.example.com:%u:127.0.0.1", server.port);
 	for_name = g_strdup_printf("ucm.example.com:%u", server.port);
 	first = trust_run("trust", url, "--resolve", rule, NULL, NULL, NULL, NULL);
+	/* and in the profile's own NSS db too (Firefox's anchor mode) */
+	anchored = trust_run("trust", url, "--resolve", rule, "--store", "firefox", "--mode",
+			     "anchor");
 	trust_upgrade_stop(&server);
 	cr_assert_eq(first->exit_status, 0, "%s%s", first->out, first->err);
+	cr_assert_eq(anchored->exit_status, 0, "%s%s", anchored->out, anchored->err);
+	listing = trust_certutil_list(profile);
+	cr_assert_not_null(strstr(listing, "C,,"), "%s", listing);
+	g_clear_pointer(&listing, g_free);
 
 	trust_upgrade_start(&server, param->server, 1);
 	new_sha = g_strdup(server.sha256);
@@ -1117,9 +1125,9 @@ ParameterizedTest(TrustUpgradeParam *param, trust, a_regenerated_certificate_end
 	cr_assert_eq(changed->exit_status, 4, "%s%s", changed->out, changed->err);
 	cr_assert_not_null(strstr(changed->out, "changed"), "%s", changed->out);
 	cr_assert_eq(again->exit_status, 0, "%s%s", again->out, again->err);
-	/* both stores retired the old certificate, and said so */
+	/* every store retired the old certificate (Firefox: exception and NSS), and said so */
 	retired = trust_upgrade_retired(again);
-	expected_retired = g_strdup_printf("%s;%s;", old_sha, old_sha);
+	expected_retired = g_strdup_printf("%s;%s;%s;", old_sha, old_sha, old_sha);
 	cr_assert_str_eq(retired, expected_retired, "%s", again->out);
 
 	/* list: exactly the new one, each re-read and present */
@@ -1146,6 +1154,9 @@ ParameterizedTest(TrustUpgradeParam *param, trust, a_regenerated_certificate_end
 		cr_assert_not_null(strstr(listing, new_short), "%s", listing);
 		cr_assert_not_null(strstr(listing, "foreign-ca"), "%s", listing);
 	}
+	g_clear_pointer(&listing, g_free);
+	listing = trust_certutil_list(profile);
+	cr_assert_null(strstr(listing, "certtrust-"), "Firefox's db let it go: %s", listing);
 	cr_assert(g_file_get_contents(override, &contents, NULL, NULL));
 	cr_assert_null(strstr(contents, old_sha), "%s", contents);
 	cr_assert_not_null(strstr(contents, new_sha), "%s", contents);
