@@ -236,8 +236,11 @@ ct_cmd_untrust(CtCli *cli, gint argc, gchar **argv, GError **error)
 	ledger = ct_ledger_open(ledger_path, error);
 	if (ledger == NULL)
 		return FALSE;
-	/* a fingerprint (or its start) is looked up before any host: never an IPv6 address */
-	prefix = for_name == NULL ? ct_ledger_parse_sha256_prefix(argv[1]) : NULL;
+	/* a fingerprint (or its start) is looked up before any host (never an IPv6 address);
+	 * only a file of that name comes first */
+	prefix = for_name == NULL && !g_file_test(argv[1], G_FILE_TEST_EXISTS)
+		     ? ct_ledger_parse_sha256_prefix(argv[1])
+		     : NULL;
 	if (prefix != NULL) {
 		sha256 = ct_cmd_untrust_find_prefix(ledger, argv[1], prefix, error);
 		if (sha256 == NULL)
