@@ -57,8 +57,15 @@ ct_chain_add_der_or_pkcs7(GPtrArray *certificates, GBytes *der, GError **error)
 {
 	g_autoptr(GPtrArray) ders = NULL;
 
-	if (!ct_nssdb_is_pkcs7(der))
+	if (!ct_nssdb_is_pkcs7(der)) {
+		g_autofree gchar *other = ct_nssdb_describe_pkcs7_other(der);
+		if (other != NULL) {
+			g_set_error(error, CT_ERROR, CT_ERROR_INVALID_DATA,
+				    "a PKCS#7 %s, not signedData: it holds no certificates", other);
+			return FALSE;
+		}
 		return ct_chain_add_der(certificates, der, error);
+	}
 	ders = ct_nssdb_decode_pkcs7(der, error);
 	if (ders == NULL)
 		return FALSE;

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "ct-hostname.h"
+#include "ct-public-suffix.h"
 
 /* RFC 1035 limits, which browsers enforce on what the user typed */
 #define CT_HOSTNAME_MAX 253
@@ -22,35 +23,55 @@ ct_host_check_free(CtHostCheck *check)
 	g_free(check->reference);
 	g_free(check->strict.reason);
 	g_free(check->legacy.reason);
+	g_free(check->firefox.reason);
+	g_free(check->chromium.reason);
 	g_free(check);
 }
+
+static const gchar *const ct_hostname_policy_names[] = {"strict", "legacy", "firefox", "chromium"};
 
 const gchar *
 ct_hostname_policy_to_string(CtHostnamePolicy policy)
 {
-	return policy == CT_HOSTNAME_POLICY_LEGACY ? "legacy" : "strict";
+	if ((guint)policy >= G_N_ELEMENTS(ct_hostname_policy_names))
+		return "strict";
+	return ct_hostname_policy_names[policy];
 }
 
 gboolean
 ct_hostname_policy_from_string(const gchar *text, CtHostnamePolicy *policy, GError **error)
 {
-	if (g_strcmp0(text, "strict") == 0) {
-		*policy = CT_HOSTNAME_POLICY_STRICT;
-		return TRUE;
-	}
-	if (g_strcmp0(text, "legacy") == 0) {
-		*policy = CT_HOSTNAME_POLICY_LEGACY;
-		return TRUE;
+	for (guint i = 0; i < G_N_ELEMENTS(ct_hostname_policy_names); i++) {
+		if (g_strcmp0(text, ct_hostname_policy_names[i]) == 0) {
+			*policy = (CtHostnamePolicy)i;
+			return TRUE;
+		}
 	}
 	g_set_error(error, CT_ERROR, CT_ERROR_INVALID_ARGS,
-		    "unknown policy '%s': use strict or legacy", text);
+		    "unknown policy '%s': use strict, legacy, firefox or chromium", text);
 	return FALSE;
 }
 
 const CtHostnameVerdict *
 ct_host_check_get_verdict(const CtHostCheck *check, CtHostnamePolicy policy)
 {
-	return policy == CT_HOSTNAME_POLICY_LEGACY ? &check->legacy : &check->strict;
+	switch (policy) {
+	case CT_HOSTNAME_POLICY_LEGACY:
+		return &check->legacy;
+	case CT_HOSTNAME_POLICY_FIREFOX:
+		return &check->firefox;
+	case CT_HOSTNAME_POLICY_CHROMIUM:
+		return &check->chromium;
+	case CT_HOSTNAME_POLICY_STRICT:
+	default:
+		return &check->strict;
+	}
+}
+
+gboolean
+ct_host_check_browsers_differ(const CtHostCheck *check)
+{
+	return check->firefox.match != check->chromium.match;
 }
 
 /* one number of a WHATWG IPv4 address: decimal, 0x hex or 0-prefixed octal; -1 if not */
@@ -278,13 +299,43 @@ ct_hostname_strict_dns_match(const gchar *presented, const gchar *reference)
 		return FALSE;
 	if (!wildcard)
 		return g_ascii_strcasecmp(presented, reference) == 0;
-	/* "*" stands for exactly one label, and never for an IDN A-label (mozilla::pkix) */
-	if (g_ascii_strncasecmp(reference, "xn--", 4) == 0)
-		return FALSE;
+	/* "*" stands for exactly one label, an IDN A-label too: measured, Firefox ESR 153 and
+	 * Chromium 156 both load xn--bcher-kva.example.com under *.example.com (RFC 9525 only
+	 * rules out a wildcard inside a label, which is not valid here) */
 	dot = strchr(reference, '.');
 	if (dot == NULL || dot == reference)
 		return FALSE;
 	return g_ascii_strcasecmp(presented + 1, dot) == 0;
+}
+
+/* the part of reference after its first label ("co.uk" for "foo.co.uk"), or NULL */
+static const gchar *
+ct_hostname_parent_domain(const gchar *reference)
+{
+	const gchar *dot = strchr(reference, '.');
+	return dot != NULL && dot[1] != '\0' ? dot + 1 : NULL;
+}
+
+/* Chromium (net/cert/x509_certificate.cc VerifyHostname): no wildcard at all for a
+ * name whose parent domain is registry-controlled (ICANN public suffixes and unknown
+ * top-level labels; private registries such as appspot.com do not count), unless the
+ * name is itself one */
+static gboolean
+ct_hostname_chromium_allows_wildcard(const gchar *reference)
+{
+	const gchar *parent = ct_hostname_parent_domain(reference);
+
+	if (parent == NULL)
+		return FALSE;
+	return !ct_public_suffix_is_registry(parent) || ct_public_suffix_is_registry(reference);
+}
+
+static gboolean
+ct_hostname_chromium_dns_match(const gchar *presented, const gchar *reference)
+{
+	if (g_str_has_prefix(presented, "*.") && !ct_hostname_chromium_allows_wildcard(reference))
+		return FALSE;
+	return ct_hostname_strict_dns_match(presented, reference);
 }
 
 /* KB258858: one '*', at the end of the first label (a prefix may stand before it), with
@@ -477,6 +528,41 @@ ct_hostname_check_dns(CtHostCheck *check, const CtCertificate *certificate)
 			    : g_strdup("no subjectAltName and no CN"));
 }
 
+/* IP addresses and invalid names: both browsers decide as RFC 9525 does */
+static void
+ct_hostname_set_browsers_as_strict(CtHostCheck *check)
+{
+	ct_hostname_set(&check->firefox, check->strict.match, g_strdup(check->strict.reason));
+	ct_hostname_set(&check->chromium, check->strict.match, g_strdup(check->strict.reason));
+}
+
+static void
+ct_hostname_check_browsers(CtHostCheck *check, const CtCertificate *certificate)
+{
+	const gchar *chromium = NULL;
+	const gchar *parent = ct_hostname_parent_domain(check->reference);
+
+	/* Firefox: RFC 9525 as mozilla::pkix implements it */
+	ct_hostname_set(&check->firefox, check->strict.match, g_strdup(check->strict.reason));
+	if (!check->strict.match) {
+		ct_hostname_set(&check->chromium, FALSE, g_strdup(check->strict.reason));
+		return;
+	}
+	chromium = ct_hostname_find_dns(certificate, check->reference,
+					ct_hostname_chromium_dns_match);
+	if (chromium != NULL) {
+		ct_hostname_set(&check->chromium, TRUE,
+				ct_hostname_describe_match("SAN dNSName", chromium));
+		return;
+	}
+	/* only a wildcard matched, and it stands over a registry-controlled domain */
+	ct_hostname_set(&check->chromium, FALSE,
+			g_strdup_printf("the wildcard *.%s covers a public suffix (%s): Chromium "
+					"refuses such wildcards, Firefox accepts them",
+					parent != NULL ? parent : "",
+					parent != NULL ? parent : ""));
+}
+
 CtHostCheck *
 ct_hostname_check(const CtCertificate *certificate, const gchar *name)
 {
@@ -492,6 +578,7 @@ ct_hostname_check(const CtCertificate *certificate, const gchar *name)
 		check->is_ip = TRUE;
 		check->reference = ct_hostname_ip_to_string(ip, ip_len);
 		ct_hostname_check_ip(check, certificate, ip, ip_len);
+		ct_hostname_set_browsers_as_strict(check);
 		return g_steal_pointer(&check);
 	}
 	/* a browser takes a name ending in a number as IPv4, and refuses it when it is not */
@@ -506,8 +593,10 @@ ct_hostname_check(const CtCertificate *certificate, const gchar *name)
 				g_strdup_printf("not a valid host name: %s", why));
 		ct_hostname_set(&check->legacy, FALSE,
 				g_strdup_printf("not a valid host name: %s", why));
+		ct_hostname_set_browsers_as_strict(check);
 		return g_steal_pointer(&check);
 	}
 	ct_hostname_check_dns(check, certificate);
+	ct_hostname_check_browsers(check, certificate);
 	return g_steal_pointer(&check);
 }

@@ -4,8 +4,10 @@
 
 /* which rules decide whether a name matches a certificate */
 typedef enum {
-	CT_HOSTNAME_POLICY_STRICT, /* RFC 9525: what Firefox, Chromium and Safari do today */
-	CT_HOSTNAME_POLICY_LEGACY, /* what IE8, Firefox 3.x and Safari 4.x showed */
+	CT_HOSTNAME_POLICY_STRICT,   /* RFC 9525: what Firefox, Chromium and Safari do today */
+	CT_HOSTNAME_POLICY_LEGACY,   /* what IE8, Firefox 3.x and Safari 4.x showed */
+	CT_HOSTNAME_POLICY_FIREFOX,  /* strict, as Firefox (mozilla::pkix) decides */
+	CT_HOSTNAME_POLICY_CHROMIUM, /* strict, and no wildcard over a public suffix */
 } CtHostnamePolicy;
 
 typedef struct {
@@ -22,6 +24,8 @@ typedef struct {
 	gboolean is_ip;	  /* the name is an IP address */
 	CtHostnameVerdict strict;
 	CtHostnameVerdict legacy;
+	CtHostnameVerdict firefox;  /* what Firefox ESR decides */
+	CtHostnameVerdict chromium; /* what Chromium decides: it refuses "*.co.uk" */
 } CtHostCheck;
 
 void
@@ -34,9 +38,13 @@ gboolean
 ct_hostname_policy_from_string(const gchar *text, CtHostnamePolicy *policy, GError **error);
 
 /* check name against the certificate's SAN (and, for legacy without SAN, its CN);
- * never fails: a name that is not a host name gets two negative verdicts saying so */
+ * never fails: a name that is not a host name gets negative verdicts saying so */
 CtHostCheck *
 ct_hostname_check(const CtCertificate *certificate, const gchar *name); /* (transfer full) */
 
 const CtHostnameVerdict *
 ct_host_check_get_verdict(const CtHostCheck *check, CtHostnamePolicy policy);
+
+/* do the browsers' verdicts (Firefox, Chromium) differ from each other? */
+gboolean
+ct_host_check_browsers_differ(const CtHostCheck *check);

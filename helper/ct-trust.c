@@ -280,7 +280,15 @@ ct_trust_predict(CtTrustStep *step, CtTrustPlan *plan, const gchar *browser, gbo
 		guint16 port = 0;
 		g_autofree gchar *host = ct_trust_split_name(name, &port);
 		g_autoptr(CtHostCheck) check = ct_hostname_check(leaf, host);
+		const CtHostnameVerdict *modern = NULL;
+		CtHostnamePolicy policy = CT_HOSTNAME_POLICY_STRICT;
 		const gchar *verdict;
+
+		/* each browser's own rule where they differ (Chromium: no "*.co.uk") */
+		if (!ct_hostname_policy_from_string(browser, &policy, NULL) ||
+		    policy == CT_HOSTNAME_POLICY_LEGACY)
+			policy = CT_HOSTNAME_POLICY_STRICT;
+		modern = ct_host_check_get_verdict(check, policy);
 
 		if (step->action == CT_TRUST_ACTION_NONE)
 			verdict = "untrusted";
@@ -289,7 +297,7 @@ ct_trust_predict(CtTrustStep *step, CtTrustPlan *plan, const gchar *browser, gbo
 			verdict = "if-issued-by-it";
 		else if (override)
 			verdict = "loads"; /* an exception covers the name it was made for */
-		else if (step->store->kind != CT_STORE_SYSTEM && !check->strict.match)
+		else if (step->store->kind != CT_STORE_SYSTEM && !modern->match)
 			/* both browsers report a wrong name before an expired certificate */
 			verdict = leaf->has_san ? "name-mismatch" : "no-san";
 		else if (!ct_trust_is_valid_now(leaf))

@@ -692,10 +692,17 @@ ct_nssdb_parse_certificate(GBytes *der, GError **error)
 		return NULL;
 	}
 	/* NSS ignores bytes after the certificate and a truncated length is not always
-	 * caught early; a certificate must be exactly one DER element */
-	if (ct_nssdb_der_element_size(data, len) != len) {
-		g_set_error_literal(error, CT_ERROR, CT_ERROR_INVALID_DATA,
-				    "not a valid DER certificate: truncated or trailing data");
+	 * caught early; a certificate must be exactly one DER element, and the error says
+	 * what is wrong where */
+	if (data[0] != 0x30) {
+		g_set_error(error, CT_ERROR, CT_ERROR_INVALID_DATA,
+			    "not a valid DER certificate: it starts with byte 0x%02X, not 0x30 "
+			    "(SEQUENCE)",
+			    data[0]);
+		return NULL;
+	}
+	if (!ct_nssdb_ber_check_single(data, len, TRUE, error)) {
+		g_prefix_error(error, "not a valid DER certificate: ");
 		return NULL;
 	}
 	arena = PORT_NewArena(DER_DEFAULT_CHUNKSIZE);

@@ -20,20 +20,55 @@ ct_nssdb_copy_oid(PLArenaPool *arena, SECOidTag tag, SECItem *out)
 static const guint8 ct_nssdb_oid_signed_data[] = {0x06, 0x09, 0x2a, 0x86, 0x48, 0x86,
 						  0xf7, 0x0d, 0x01, 0x07, 0x02};
 
+/* the header of the ContentInfo SEQUENCE (definite or indefinite length), or 0 */
+static gsize
+ct_nssdb_pkcs7_header_size(const guint8 *data, gsize len)
+{
+	if (len < 2 || data[0] != 0x30)
+		return 0;
+	return data[1] < 0x80 ? 2 : 2 + (data[1] & 0x7f);
+}
+
 gboolean
 ct_nssdb_is_pkcs7(GBytes *der)
 {
 	gsize len = 0;
 	const guint8 *data = g_bytes_get_data(der, &len);
-	gsize header;
+	gsize header = ct_nssdb_pkcs7_header_size(data, len);
 
-	if (len < 2 || data[0] != 0x30)
-		return FALSE;
-	header = data[1] < 0x80 ? 2 : 2 + (data[1] & 0x7f);
-	if (len < header + sizeof(ct_nssdb_oid_signed_data))
+	if (header == 0 || len < header + sizeof(ct_nssdb_oid_signed_data))
 		return FALSE;
 	return memcmp(data + header, ct_nssdb_oid_signed_data, sizeof(ct_nssdb_oid_signed_data)) ==
 	       0;
+}
+
+gchar *
+ct_nssdb_describe_pkcs7_other(GBytes *der)
+{
+	static const gchar *const names[] = {NULL,
+					     "data",
+					     "signedData",
+					     "envelopedData",
+					     "signedAndEnvelopedData",
+					     "digestedData",
+					     "encryptedData"};
+	gsize len = 0;
+	const guint8 *data = g_bytes_get_data(der, &len);
+	gsize header = ct_nssdb_pkcs7_header_size(data, len);
+	gsize prefix = sizeof(ct_nssdb_oid_signed_data) - 1;
+	guint8 arc;
+
+	/* the signedData OID but for its last arc: 1.2.840.113549.1.7.N */
+	if (header == 0 || len < header + sizeof(ct_nssdb_oid_signed_data) ||
+	    memcmp(data + header, ct_nssdb_oid_signed_data, prefix) != 0)
+		return NULL;
+	arc = data[header + prefix];
+	if (arc == 2)
+		return NULL;
+	return g_strdup_printf("%s (1.2.840.113549.1.7.%u)",
+			       arc < G_N_ELEMENTS(names) && names[arc] != NULL ? names[arc]
+									       : "unknown",
+			       arc);
 }
 
 static SECStatus
@@ -54,9 +89,15 @@ ct_nssdb_decode_pkcs7(GBytes *der, GError **error)
 
 	if (!ct_nssdb_ensure_initialized(error))
 		return NULL;
-	if (!ct_nssdb_is_pkcs7(der) || ct_nssdb_der_element_size(data, len) != len) {
+	if (!ct_nssdb_is_pkcs7(der)) {
 		g_set_error_literal(error, CT_ERROR, CT_ERROR_INVALID_DATA,
-				    "not a valid PKCS#7 SignedData: truncated or trailing data");
+				    "not a PKCS#7 SignedData");
+		return NULL;
+	}
+	/* BER as RFC 2315 and 5652 allow (indefinite lengths: some Windows and Java tools
+	 * write .p7b files that way), which NSS decodes too; but exactly one element */
+	if (!ct_nssdb_ber_check_single(data, len, FALSE, error)) {
+		g_prefix_error(error, "not a valid PKCS#7 SignedData: ");
 		return NULL;
 	}
 	if (CERT_DecodeCertPackage((char *)data, (int)len, ct_nssdb_collect_certificates_cb,

@@ -15,6 +15,21 @@ ct_nssdb_describe_error(void); /* (transfer full) */
 gsize
 ct_nssdb_der_element_size(const guint8 *data, gsize len);
 
+/* the size of the BER element at data (definite or indefinite lengths, nested, as
+ * NSS's decoder reads them); *first_indefinite is the offset of the first indefinite
+ * length in it, or G_MAXSIZE; an error says where the input is truncated or malformed */
+gboolean
+ct_nssdb_ber_measure(const guint8 *data,
+		     gsize len,
+		     gsize *size,
+		     gsize *first_indefinite,
+		     GError **error);
+
+/* is data exactly one BER element (with der: one DER-length element), no trailing
+ * bytes? the error says what is wrong and at which byte */
+gboolean
+ct_nssdb_ber_check_single(const guint8 *data, gsize len, gboolean der, GError **error);
+
 /* a CERTCertificate decoded from DER into arena, outside any database or cache;
  * only its parsed fields are valid: never pass it to CERT_DestroyCertificate */
 CERTCertificate *

@@ -68,11 +68,17 @@ ct_nssdb_parse_certificate(GBytes *der, GError **error); /* (transfer full) */
 gboolean
 ct_nssdb_is_issued_by(const CtCertificate *subject, const CtCertificate *issuer);
 
-/* does this DER look like a PKCS#7 ContentInfo (SEQUENCE { OID signedData ... })? */
+/* does this DER or BER look like a PKCS#7 ContentInfo (SEQUENCE { OID signedData ... })? */
 gboolean
 ct_nssdb_is_pkcs7(GBytes *der);
 
-/* the certificates of a DER PKCS#7 SignedData, in encoded order; GBytes DER each */
+/* "envelopedData (1.2.840.113549.1.7.3)" when der is a PKCS#7 ContentInfo of another
+ * type than signedData (which holds no certificates), else NULL */
+gchar *
+ct_nssdb_describe_pkcs7_other(GBytes *der); /* (transfer full) */
+
+/* the certificates of a PKCS#7 SignedData in DER or BER (indefinite lengths), in encoded
+ * order; GBytes each, as found (a certificate that is not DER is refused when parsed) */
 GPtrArray *
 ct_nssdb_decode_pkcs7(GBytes *der, GError **error); /* (transfer full) */
 

@@ -2,6 +2,8 @@
 
 #include "config.h"
 
+#include <glib/gstdio.h>
+
 #include "ct-chain.h"
 #include "ct-test.h"
 
@@ -213,4 +215,145 @@ Test(chain, problem_names_follow_the_design)
 	cr_assert_eq(names->len, 2);
 	cr_assert_str_eq(g_ptr_array_index(names, 0), "unknown-ca");
 	cr_assert_str_eq(g_ptr_array_index(names, 1), "expired");
+}
+
+/* PKCS#7 in BER and the errors for files that are refused (docs/formats.md) */
+
+static GError *
+ct_test_load_bytes_error(const guint8 *data, gsize len)
+{
+	g_autoptr(GBytes) bytes = g_bytes_new(data, len);
+	GError *error = NULL;
+	g_autoptr(CtChain) chain = ct_chain_load_bytes("input", bytes, &error);
+	cr_assert_null(chain, "the input loaded but should not");
+	cr_assert(g_error_matches(error, CT_ERROR, CT_ERROR_INVALID_DATA), "%s",
+		  error != NULL ? error->message : "no error");
+	return error;
+}
+
+Test(chain, ber_pkcs7_gives_the_same_chain_as_der)
+{
+	const gchar *names[] = {"chain-ber.p7b", "chain-ber-p7.pem"};
+	g_autoptr(CtChain) reference = ct_test_load_chain("chain.p7b");
+	g_autoptr(GBytes) ber = ct_test_data_bytes("chain-ber.p7b");
+	const guint8 *data = g_bytes_get_data(ber, NULL);
+
+	/* the file really uses the indefinite form, else this test proves nothing */
+	cr_assert(data[0] == 0x30 && data[1] == 0x80);
+	cr_assert_eq(reference->certificates->len, 3);
+	for (guint n = 0; n < G_N_ELEMENTS(names); n++) {
+		g_autoptr(CtChain) chain = ct_test_load_chain(names[n]);
+		cr_assert_eq(chain->certificates->len, 3, "%s", names[n]);
+		for (guint i = 0; i < 3; i++)
+			cr_assert_str_eq(ct_test_sha256(chain, i), ct_test_sha256(reference, i),
+					 "%s: certificate %u", names[n], i);
+	}
+}
+
+Test(chain, openssl_streaming_signed_message_gives_its_certificates)
+{
+	g_autoptr(CtChain) chain = ct_test_load_chain("cms-stream.p7s");
+	g_autoptr(CtChain) leaf_inter = ct_test_load_chain("leaf-inter.pem");
+
+	cr_assert_eq(chain->certificates->len, 2);
+	for (guint i = 0; i < 2; i++)
+		cr_assert_str_eq(ct_test_sha256(chain, i), ct_test_sha256(leaf_inter, i));
+}
+
+Test(chain, truncated_ber_pkcs7_says_where_it_ends)
+{
+	g_autoptr(GBytes) ber = ct_test_data_bytes("chain-ber.p7b");
+	gsize len = 0;
+	const guint8 *data = g_bytes_get_data(ber, &len);
+	g_autoptr(GError) last_byte = NULL;
+	g_autoptr(GError) mid_certificate = NULL;
+	g_autofree gchar *expect_last = g_strdup_printf("truncated at byte %" G_GSIZE_FORMAT,
+							len - 1);
+
+	/* one end-of-contents octet missing: only a BER reader can see it */
+	last_byte = ct_test_load_bytes_error(data, len - 1);
+	cr_assert_not_null(strstr(last_byte->message, expect_last), "%s", last_byte->message);
+	cr_assert_not_null(strstr(last_byte->message, "end-of-contents"), "%s", last_byte->message);
+	mid_certificate = ct_test_load_bytes_error(data, 700);
+	cr_assert_not_null(strstr(mid_certificate->message, "truncated at byte 700"), "%s",
+			   mid_certificate->message);
+}
+
+Test(chain, trailing_data_after_a_pkcs7_or_a_certificate_says_after_which_byte)
+{
+	const gchar *names[] = {"chain-ber.p7b", "chain.p7b", "leaf.der"};
+
+	for (guint n = 0; n < G_N_ELEMENTS(names); n++) {
+		g_autoptr(GBytes) bytes = ct_test_data_bytes(names[n]);
+		g_autoptr(GByteArray) longer = g_byte_array_new();
+		g_autoptr(GError) error = NULL;
+		g_autofree gchar *expect = NULL;
+		gsize len = g_bytes_get_size(bytes);
+
+		g_byte_array_append(longer, g_bytes_get_data(bytes, NULL), (guint)len);
+		g_byte_array_append(longer, (const guint8 *)"junk", 4);
+		error = ct_test_load_bytes_error(longer->data, longer->len);
+		expect = g_strdup_printf("trailing data after byte %" G_GSIZE_FORMAT
+					 " (4 more bytes)",
+					 len);
+		cr_assert_not_null(strstr(error->message, expect), "%s: %s", names[n],
+				   error->message);
+	}
+}
+
+Test(chain, truncated_der_certificate_says_where_it_ends)
+{
+	g_autofree gchar *path = ct_test_data_path("truncated.der");
+	g_autoptr(GBytes) leaf = ct_test_data_bytes("leaf.der");
+	g_autoptr(GError) error = ct_test_load_error("truncated.der");
+	g_autofree gchar *expect = NULL;
+	GStatBuf st;
+
+	cr_assert_eq(g_stat(path, &st), 0);
+	expect = g_strdup_printf("truncated at byte %" G_GSIZE_FORMAT
+				 ": the element at byte 0 needs %" G_GSIZE_FORMAT " bytes",
+				 (gsize)st.st_size, g_bytes_get_size(leaf));
+	cr_assert_not_null(strstr(error->message, expect), "%s", error->message);
+}
+
+Test(chain, certificate_in_ber_inside_a_pkcs7_is_refused_as_not_der)
+{
+	g_autoptr(GError) error = ct_test_load_error("chain-ber-certificates.p7b");
+	cr_assert(g_error_matches(error, CT_ERROR, CT_ERROR_INVALID_DATA));
+	cr_assert_not_null(strstr(error->message, "certificate 1 of the PKCS#7"), "%s",
+			   error->message);
+	cr_assert_not_null(strstr(error->message, "indefinite length at byte 0"), "%s",
+			   error->message);
+}
+
+Test(chain, encrypted_pkcs7_says_it_is_not_signed_data)
+{
+	g_autoptr(GError) error = ct_test_load_error("enveloped.p7m");
+	cr_assert(g_error_matches(error, CT_ERROR, CT_ERROR_INVALID_DATA));
+	cr_assert_not_null(strstr(error->message, "envelopedData"), "%s", error->message);
+	cr_assert_not_null(strstr(error->message, "not signedData"), "%s", error->message);
+}
+
+Test(chain, indefinite_length_on_a_primitive_element_is_refused)
+{
+	/* SEQUENCE (indefinite) { OCTET STRING with the indefinite form } */
+	static const guint8 data[] = {0x30, 0x80, 0x04, 0x80, 0x00, 0x00, 0x00, 0x00};
+	g_autoptr(GError) error = ct_test_load_bytes_error(data, sizeof(data));
+	cr_assert_not_null(strstr(error->message, "primitive element at byte 2"), "%s",
+			   error->message);
+}
+
+Test(chain, deeply_nested_indefinite_lengths_fail_without_recursing_forever)
+{
+	g_autofree guint8 *data = g_malloc(200000);
+
+	for (gsize i = 0; i < 200000; i += 2) {
+		data[i] = 0x30;
+		data[i + 1] = 0x80;
+	}
+	{
+		g_autoptr(GError) error = ct_test_load_bytes_error(data, 200000);
+		cr_assert_not_null(strstr(error->message, "nested more than"), "%s",
+				   error->message);
+	}
 }

@@ -21,6 +21,8 @@ static CtTestServer *server = NULL;
 /* a headed session's display and certtrust, ended in teardown when a test fails */
 static GSubprocess *headed_xvfb = NULL;
 static GSubprocess *headed_session = NULL;
+/* a server nobody on the team wrote: openssl s_server */
+static GSubprocess *openssl_server = NULL;
 
 static void
 verify_end_process(GSubprocess **process)
@@ -57,6 +59,7 @@ verify_teardown(void)
 	/* certtrust's browser dies with it (PR_SET_PDEATHSIG) */
 	verify_end_process(&headed_session);
 	verify_end_process(&headed_xvfb);
+	verify_end_process(&openssl_server);
 	g_clear_pointer(&server, ct_test_server_stop);
 	ct_test_tmpdir_remove(tmpdir);
 	g_clear_pointer(&tmpdir, g_free);
@@ -639,6 +642,7 @@ verify_headed_session(const gchar *browser)
 		  "certtrust open ended badly");
 	g_clear_object(&headed_session);
 	verify_end_process(&headed_xvfb);
+	verify_end_process(&openssl_server);
 
 	cr_assert_eq(verify_count_processes_naming(browser_tmp), 0, "browser processes are left");
 	left = g_dir_open(browser_tmp, 0, NULL);
@@ -665,4 +669,196 @@ Test(verify, open_without_session_says_what_to_do)
 	cr_assert_eq(run->exit_status, 2, "%s", run->err);
 	cr_assert_not_null(strstr(run->err, "--session"), "%s", run->err);
 	cr_assert_not_null(strstr(run->err, "certtrust trust"), "%s", run->err);
+}
+
+/* openssl s_server -www on a free loopback port with a generated leaf (NAME.pem,
+ * NAME.key) and the intermediate; returns the port once it accepts connections */
+static guint
+verify_start_openssl_server(const gchar *name)
+{
+	g_autofree gchar *cert_name = g_strdup_printf("%s.pem", name);
+	g_autofree gchar *key_name = g_strdup_printf("%s.key", name);
+	g_autofree gchar *cert = ct_test_data_path(cert_name);
+	g_autofree gchar *key = ct_test_data_path(key_name);
+	g_autofree gchar *chain = ct_test_data_path("inter.pem");
+	guint port = ct_test_free_port();
+	g_autofree gchar *accept = g_strdup_printf("127.0.0.1:%u", port);
+	g_autoptr(GError) error = NULL;
+	g_autoptr(GSocketClient) client = g_socket_client_new();
+
+	openssl_server =
+	    g_subprocess_new(G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_SILENCE |
+				 G_SUBPROCESS_FLAGS_STDIN_PIPE,
+			     &error, "openssl", "s_server", "-quiet", "-www", "-accept", accept,
+			     "-cert", cert, "-key", key, "-cert_chain", chain, NULL);
+	cr_assert_not_null(openssl_server, "openssl s_server: %s", error->message);
+	for (guint i = 0; i < 100; i++) {
+		g_autoptr(GSocketConnection)
+		    connection = g_socket_client_connect_to_host(client, accept, 0, NULL, NULL);
+		if (connection != NULL)
+			return port;
+		g_usleep(100 * 1000);
+	}
+	cr_assert_fail("openssl s_server does not listen on %s", accept);
+	return 0;
+}
+
+/* trust --json's predictions, one "browser name verdict" a line */
+static gchar *
+verify_predictions(const gchar *json)
+{
+	g_autoptr(JsonNode) root = ct_test_parse_one_json_document(json);
+	JsonArray *stores = json_object_get_array_member(json_node_get_object(root), "stores");
+	g_autoptr(GString) lines = g_string_new(NULL);
+
+	for (guint i = 0; i < json_array_get_length(stores); i++) {
+		JsonObject *store = json_array_get_object_element(stores, i);
+		JsonArray *predictions = json_object_get_array_member(store, "predictions");
+		for (guint j = 0; j < json_array_get_length(predictions); j++) {
+			JsonObject *p = json_array_get_object_element(predictions, j);
+			g_string_append_printf(lines, "%s %s %s\n",
+					       json_object_get_string_member(p, "browser"),
+					       json_object_get_string_member(p, "name"),
+					       json_object_get_string_member(p, "verdict"));
+		}
+	}
+	return g_string_free(g_steal_pointer(&lines), FALSE);
+}
+
+/* the verdicts of certtrust check-host --json FILE --name NAME: "firefox chromium" as
+ * "match"/"mismatch" */
+static gchar *
+verify_predicted(const gchar *file, const gchar *name)
+{
+	g_autofree gchar *path = ct_test_data_path(file);
+	const gchar *argv[] = {"certtrust", "check-host", "--json", path, "--name", name, NULL};
+	g_autoptr(CtTestRun) run = ct_test_run(argv, NULL);
+	g_autoptr(JsonNode) root = ct_test_parse_one_json_document(run->out);
+	JsonObject *object = json_node_get_object(root);
+	gboolean firefox = json_object_get_boolean_member(json_object_get_object_member(object,
+											"firefox"),
+							  "match");
+	gboolean chromium =
+	    json_object_get_boolean_member(json_object_get_object_member(object, "chromium"),
+					   "match");
+
+	return g_strdup_printf("%s %s", firefox ? "match" : "mismatch",
+			       chromium ? "match" : "mismatch");
+}
+
+/* issue 12, part 7: a wildcard over a public suffix (*.co.uk). The private root is trusted
+ * as an anchor in both browsers, so only the name decides; Chromium refuses the wildcard
+ * by the public suffix list, Firefox accepts it, and check-host and trust's predictions
+ * say so per browser. An ordinary wildcard (*.example.com) over an IDN A-label is measured
+ * beside it: both browsers must agree with check-host there too */
+Test(verify, public_suffix_wildcard_loads_in_firefox_and_is_refused_by_chromium)
+{
+	const gchar *names[] = {"foo.co.uk", "xn--bcher-kva.example.com", "www.example.com"};
+	const gchar *browsers[] = {"firefox", "chromium"};
+	g_autofree gchar *db = verify_path("home/.pki/nssdb");
+	g_autofree gchar *create = g_strdup_printf("certutil -N -d 'sql:%s' --empty-password &&"
+						   " certutil -N -d 'sql:%s' --empty-password",
+						   db, profile);
+	g_autoptr(CtTestRun) made = NULL;
+	g_autoptr(CtTestRun) trusted = NULL;
+	g_autoptr(GPtrArray) args = g_ptr_array_new_with_free_func(g_free);
+	g_autoptr(GString) predicted_firefox = g_string_new(NULL);
+	g_autoptr(GString) predicted_chromium = g_string_new(NULL);
+	g_autofree gchar *bundle = verify_path("public-suffix-chain.pem");
+	g_autofree gchar *bundle_command =
+	    g_strdup_printf("cd '%s' && cat public-suffix.pem inter.pem ca.pem >'%s'",
+			    g_getenv("CT_TEST_DATADIR"), bundle);
+	g_autoptr(CtTestRun) bundle_made = NULL;
+	g_autofree gchar *predictions = NULL;
+	guint port;
+
+	verify_require("firefox");
+	verify_require("chromium");
+	cr_assert_eq(g_mkdir_with_parents(db, 0700), 0);
+	made = ct_test_run_shell(create);
+	cr_assert_eq(made->exit_status, 0, "%s", made->err);
+	port = verify_start_openssl_server("public-suffix");
+	bundle_made = ct_test_run_shell(bundle_command);
+	cr_assert_eq(bundle_made->exit_status, 0, "%s", bundle_made->err);
+
+	/* certtrust's first access and trust: the root it sent is made an anchor */
+	g_ptr_array_add(args, g_strdup("certtrust"));
+	g_ptr_array_add(args, g_strdup("--json"));
+	g_ptr_array_add(args, g_strdup("trust"));
+	g_ptr_array_add(args, g_strdup(bundle));
+	for (guint i = 0; i < G_N_ELEMENTS(names); i++)
+		g_ptr_array_add(args, g_strdup_printf("--name=%s:%u", names[i], port));
+	g_ptr_array_add(args, g_strdup("--allow-ca"));
+	g_ptr_array_add(args, g_strdup("--mode=anchor"));
+	g_ptr_array_add(args, g_strdup("--store=firefox"));
+	g_ptr_array_add(args, g_strdup("--store=chromium"));
+	g_ptr_array_add(args, g_strdup("--yes"));
+	g_ptr_array_add(args, NULL);
+	trusted = ct_test_run((const gchar *const *)args->pdata, NULL);
+	cr_assert_eq(trusted->exit_status, 0, "%s%s", trusted->out, trusted->err);
+
+	for (guint i = 0; i < G_N_ELEMENTS(names); i++) {
+		g_autofree gchar *predicted = verify_predicted("public-suffix.pem", names[i]);
+		g_auto(GStrv) both = g_strsplit(predicted, " ", 2);
+		g_string_append_printf(predicted_firefox, "%s%s", i > 0 ? "; " : "",
+				       g_strcmp0(both[0], "match") == 0 ? "loads" : "blocked");
+		g_string_append_printf(predicted_chromium, "%s%s", i > 0 ? "; " : "",
+				       g_strcmp0(both[1], "match") == 0 ? "loads" : "blocked");
+	}
+	/* what the browsers decide, measured; check-host's verdicts are compared below */
+	for (guint b = 0; b < G_N_ELEMENTS(browsers); b++) {
+		g_autoptr(GPtrArray) verify = g_ptr_array_new_with_free_func(g_free);
+		g_autoptr(CtTestRun) run = NULL;
+		g_autofree gchar *outcomes = NULL;
+		g_autoptr(GString) loads_or_not = g_string_new(NULL);
+		g_auto(GStrv) each = NULL;
+
+		g_ptr_array_add(verify, g_strdup("certtrust"));
+		g_ptr_array_add(verify, g_strdup("verify"));
+		g_ptr_array_add(verify, g_strdup_printf("https://%s:%u/", names[0], port));
+		for (guint i = 0; i < G_N_ELEMENTS(names); i++) {
+			g_ptr_array_add(verify, g_strdup_printf("--resolve=%s:%u:127.0.0.1",
+								names[i], port));
+			if (i > 0)
+				g_ptr_array_add(verify,
+						g_strdup_printf("--name=%s:%u", names[i], port));
+		}
+		g_ptr_array_add(verify, g_strdup_printf("--browser=%s", browsers[b]));
+		g_ptr_array_add(verify, g_strdup("--json"));
+		g_ptr_array_add(verify, NULL);
+		run = ct_test_run((const gchar *const *)verify->pdata, NULL);
+		outcomes = verify_outcomes(run);
+		cr_log_info("%s: %s", browsers[b], outcomes);
+		each = g_strsplit(outcomes, "; ", -1);
+		for (guint i = 0; each[i] != NULL; i++)
+			g_string_append_printf(loads_or_not, "%s%s", i > 0 ? "; " : "",
+					       g_str_has_prefix(each[i], "loads") ? "loads"
+										  : "blocked");
+		if (b == 0) {
+			cr_assert(g_str_has_prefix(outcomes, "loads"), "Firefox: %s", outcomes);
+			cr_assert_str_eq(loads_or_not->str, predicted_firefox->str,
+					 "Firefox did %s", outcomes);
+		} else {
+			cr_assert(g_str_has_prefix(outcomes,
+						   "blocked ERR_CERT_COMMON_NAME_INVALID"),
+				  "Chromium: %s", outcomes);
+			cr_assert_str_eq(loads_or_not->str, predicted_chromium->str,
+					 "Chromium did %s", outcomes);
+		}
+	}
+	/* trust's predictions said the same before anything was written */
+	predictions = verify_predictions(trusted->out);
+	for (guint i = 0; i < G_N_ELEMENTS(names); i++) {
+		g_autofree gchar *predicted = verify_predicted("public-suffix.pem", names[i]);
+		g_auto(GStrv) both = g_strsplit(predicted, " ", 2);
+		for (guint b = 0; b < G_N_ELEMENTS(browsers); b++) {
+			g_autofree gchar *line = g_strdup_printf("%s %s:%u %s\n", browsers[b],
+								 names[i], port,
+								 g_strcmp0(both[b], "match") == 0
+								     ? "loads"
+								     : "name-mismatch");
+			cr_assert_not_null(strstr(predictions, line), "no \"%s\" in\n%s", line,
+					   predictions);
+		}
+	}
 }

@@ -132,3 +132,63 @@ Test(check_host, every_certificate_show_reads_gets_both_verdicts)
 		cr_assert(json_object_has_member(json_node_get_object(root), "legacy"));
 	}
 }
+
+/* issue 12, part 7: where Firefox and Chromium part (a wildcard over a public suffix),
+ * both verdicts are shown and each can decide the exit status; the real browsers agree
+ * (tests/test-cli-browser.c, public_suffix_wildcard_...) */
+static gboolean
+check_host_json_match(JsonObject *object, const gchar *member)
+{
+	cr_assert(json_object_has_member(object, member), "no \"%s\"", member);
+	return json_object_get_boolean_member(json_object_get_object_member(object, member),
+					      "match");
+}
+
+Test(check_host, public_suffix_wildcard_gives_firefox_and_chromium_their_own_verdicts)
+{
+	g_autoptr(CtTestRun) json = check_host("public-suffix.pem", "foo.co.uk", "--json", NULL);
+	g_autoptr(CtTestRun) text = check_host("public-suffix.pem", "foo.co.uk", NULL, NULL);
+	g_autoptr(CtTestRun)
+	    firefox = check_host("public-suffix.pem", "foo.co.uk", "--policy", "firefox");
+	g_autoptr(CtTestRun)
+	    chromium = check_host("public-suffix.pem", "foo.co.uk", "--policy", "chromium");
+	g_autoptr(JsonNode) root = NULL;
+	JsonObject *object;
+
+	/* the default (strict) is RFC 9525, which has no public suffix rule */
+	cr_assert_eq(json->exit_status, 0, "%s", json->err);
+	root = ct_test_parse_one_json_document(json->out);
+	object = json_node_get_object(root);
+	cr_assert(check_host_json_match(object, "strict"));
+	cr_assert(check_host_json_match(object, "firefox"));
+	cr_assert_not(check_host_json_match(object, "chromium"));
+	cr_assert_not_null(strstr(json->out, "public suffix"), "%s", json->out);
+
+	/* text: one line per browser where they differ */
+	cr_assert_eq(text->exit_status, 0, "%s", text->err);
+	cr_assert_not_null(strstr(text->out, "firefox (Firefox ESR):"), "%s", text->out);
+	cr_assert_not_null(strstr(text->out, "chromium (Chromium, Chrome):"), "%s", text->out);
+	cr_assert_not_null(strstr(text->out, "MISMATCH the wildcard *.co.uk"), "%s", text->out);
+
+	cr_assert_eq(firefox->exit_status, 0, "%s%s", firefox->out, firefox->err);
+	cr_assert_eq(chromium->exit_status, 4, "%s%s", chromium->out, chromium->err);
+	cr_assert_not_null(strstr(chromium->err, "chromium rules"), "%s", chromium->err);
+}
+
+Test(check_host, browsers_that_agree_share_one_strict_line)
+{
+	g_autoptr(CtTestRun) text = check_host("public-suffix.pem", "www.example.com", NULL, NULL);
+	g_autoptr(CtTestRun)
+	    json = check_host("public-suffix.pem", "www.example.com", "--json", NULL);
+	g_autoptr(JsonNode) root = NULL;
+	JsonObject *object;
+
+	cr_assert_eq(text->exit_status, 0, "%s", text->err);
+	cr_assert_not_null(strstr(text->out, "strict (Firefox, Chromium, Safari today):"), "%s",
+			   text->out);
+	cr_assert_null(strstr(text->out, "chromium ("), "%s", text->out);
+	root = ct_test_parse_one_json_document(json->out);
+	object = json_node_get_object(root);
+	cr_assert(check_host_json_match(object, "firefox"));
+	cr_assert(check_host_json_match(object, "chromium"));
+}

@@ -258,7 +258,113 @@ Test(scenario_cli, json_report_and_file_order_with_parallel_jobs)
 	cr_assert_str_eq(json_object_get_string_member(json_array_get_object_element(scenarios, 1),
 						       "result"),
 			 "pass");
+	cr_assert_str_eq(json_object_get_string_member(json_array_get_object_element(scenarios, 0),
+						       "layout"),
+			 "current", "today's layout by default");
+	cr_assert(json_object_get_null_member(json_array_get_object_element(scenarios, 0),
+					      "server"),
+		  "serve, no external server");
 	cr_assert_eq(json_object_get_int_member(object, "failed"), 0);
+	scenario_assert_clean();
+}
+
+/* the scenario's directory a --keep run reports in TAP */
+static gchar *
+scenario_kept_dir(const gchar *out)
+{
+	const gchar *kept = strstr(out, "# kept in ");
+	cr_assert_not_null(kept, "%s", out);
+	kept += strlen("# kept in ");
+	return g_strndup(kept, strcspn(kept, "\n"));
+}
+
+/* how many certificates certutil (NSS's own tool) lists in the database at dir */
+static guint
+scenario_certutil_count(const gchar *dir)
+{
+	g_autofree gchar *quoted = g_shell_quote(dir);
+	g_autofree gchar *command = g_strdup_printf("certutil -L -d sql:%s", quoted);
+	g_autoptr(CtTestRun) run = ct_test_run_shell(command);
+	g_auto(GStrv) lines = NULL;
+	guint count = 0;
+
+	cr_assert_eq(run->exit_status, 0, "%s: %s", command, run->err);
+	lines = g_strsplit(run->out, "\n", -1);
+	/* a header of three lines, then one line a certificate */
+	for (guint i = 3; lines[i] != NULL; i++)
+		count += lines[i][0] != '\0';
+	return count;
+}
+
+Test(scenario_cli, each_layout_puts_the_browsers_stores_where_they_look)
+{
+	g_autofree gchar *file =
+	    scenario_write("layout.scenario",
+			   "profile tomcat\n"
+			   "step trust mode anchor expect firefox done chromium done\n"
+			   "step status expect trusted\n");
+	g_autofree gchar *legacy_file =
+	    scenario_write("old.scenario",
+			   "layout legacy\n"
+			   "profile tomcat\n"
+			   "step trust mode anchor expect firefox done chromium done\n");
+	const struct {
+		const gchar *option; /* --layout, or NULL for the file's own */
+		const gchar *file;
+		const gchar *firefox;
+		const gchar *chromium;
+		const gchar *absent;
+	} runs[] = {
+	    {NULL, file, ".config/mozilla/firefox/scenario.default-esr", ".local/share/pki/nssdb",
+	     ".mozilla"},
+	    {"legacy", file, ".mozilla/firefox/scenario.default-esr", ".pki/nssdb",
+	     ".config/mozilla"},
+	    {NULL, legacy_file, ".mozilla/firefox/scenario.default-esr", ".pki/nssdb",
+	     ".local/share/pki"},
+	    {"current", legacy_file, ".config/mozilla/firefox/scenario.default-esr",
+	     ".local/share/pki/nssdb", ".pki"},
+	};
+
+	for (guint i = 0; i < G_N_ELEMENTS(runs); i++) {
+		g_autoptr(CtTestRun) run = NULL;
+		g_autofree gchar *dir = NULL;
+		g_autofree gchar *firefox = NULL;
+		g_autofree gchar *chromium = NULL;
+		g_autofree gchar *absent = NULL;
+		g_autofree gchar *layout = NULL;
+
+		if (runs[i].option != NULL)
+			run = scenario_run(runs[i].file, "--tap", "--keep", "--layout",
+					   runs[i].option);
+		else
+			run = scenario_run(runs[i].file, "--tap", "--keep", NULL, NULL);
+		cr_assert_eq(run->exit_status, 0, "run %u: %s%s", i, run->out, run->err);
+		layout = g_strdup_printf(", layout %s,", strstr(runs[i].firefox, ".config") != NULL
+							     ? "current"
+							     : "legacy");
+		cr_assert_not_null(strstr(run->out, layout), "the report names the layout: %s",
+				   run->out);
+		dir = scenario_kept_dir(run->out);
+		firefox = g_build_filename(dir, "home", runs[i].firefox, NULL);
+		chromium = g_build_filename(dir, "home", runs[i].chromium, NULL);
+		absent = g_build_filename(dir, "home", runs[i].absent, NULL);
+		/* certtrust found them there by itself: trust wrote an NSS entry into both */
+		cr_assert_eq(scenario_certutil_count(firefox), 1, "run %u: %s", i, firefox);
+		cr_assert_eq(scenario_certutil_count(chromium), 1, "run %u: %s", i, chromium);
+		cr_assert_not(g_file_test(absent, G_FILE_TEST_EXISTS), "run %u: %s exists", i,
+			      absent);
+	}
+}
+
+Test(scenario_cli, a_wrong_layout_is_a_usage_error)
+{
+	g_autofree gchar *file = scenario_write("l.scenario", "profile tomcat\n"
+							      "step list expect entries 0\n");
+	g_autoptr(CtTestRun) run = scenario_run(file, "--layout", "newest", NULL, NULL);
+
+	cr_assert_eq(run->exit_status, 2, "%s", run->err);
+	cr_assert_not_null(strstr(run->err, "--layout newest: give current or legacy"), "%s",
+			   run->err);
 	scenario_assert_clean();
 }
 

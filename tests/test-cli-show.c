@@ -760,16 +760,20 @@ Test(show, hostile_json_keeps_the_full_value)
 /* bad input */
 
 typedef struct {
-	gchar name[24];
-	gchar says[24]; /* what stderr must also say, lower case */
+	gchar name[32];
+	gchar says[32]; /* what stderr must also say, lower case */
 } ShowBad;
 
 ParameterizedTestParameters(show, bad_input_fails_with_one_line_naming_the_file)
 {
 	static ShowBad params[] = {
-	    {"empty.der", ""},		{"truncated.der", ""},
-	    {"broken-base64.pem", ""},	{"empty.p7b", "no certificates"},
+	    {"empty.der", ""},
+	    {"truncated.der", ""},
+	    {"broken-base64.pem", ""},
+	    {"empty.p7b", "no certificates"},
 	    {"mismatched-end.pem", ""},
+	    {"chain-ber-certificates.p7b", "indefinite length at byte 0"},
+	    {"enveloped.p7m", "envelopeddata"},
 	};
 	return cr_make_param_array(ShowBad, params, G_N_ELEMENTS(params));
 }

@@ -329,6 +329,47 @@ Test(trust, dry_run_writes_nothing_and_predicts)
 	cr_assert_not(g_file_test(db, G_FILE_TEST_EXISTS), "--dry-run created %s", db);
 }
 
+/* issue 12, part 7: each browser by its own name rules. Chromium refuses a wildcard over
+ * a public suffix (*.co.uk), Firefox accepts it (proven in the real browsers by
+ * tests/test-cli-browser.c); the root of the chain is made an anchor in both */
+Test(trust, predictions_follow_each_browsers_name_rules)
+{
+	g_autofree gchar *db = trust_path("db");
+	g_autofree gchar *store = g_strconcat("nss:", db, NULL);
+	g_autofree gchar *bundle = trust_path("public-suffix-chain.pem");
+	g_autofree gchar *command = g_strdup_printf(
+	    "cd '%s' && cat public-suffix.pem inter.pem ca.pem >'%s' && certutil -N -d 'sql:%s' "
+	    "--empty-password",
+	    g_getenv("CT_TEST_DATADIR"), bundle, profile);
+	g_autoptr(CtTestRun) made = ct_test_run_shell(command);
+	g_autoptr(CtTestRun) dry = NULL;
+	const gchar *argv[] = {"certtrust",
+			       "trust",
+			       bundle,
+			       "--dry-run",
+			       "--create",
+			       "--store",
+			       store,
+			       "--store=firefox",
+			       "--mode=anchor",
+			       "--allow-ca",
+			       "--name=foo.co.uk:8443",
+			       "--name=www.example.com:8443",
+			       NULL};
+
+	cr_assert_eq(made->exit_status, 0, "%s", made->err);
+	dry = ct_test_run(argv, NULL);
+	cr_assert_eq(dry->exit_status, 0, "%s%s", dry->out, dry->err);
+	cr_assert_not_null(strstr(dry->out, "https://foo.co.uk:8443/ in chromium: name-mismatch"),
+			   "%s", dry->out);
+	cr_assert_not_null(strstr(dry->out, "https://foo.co.uk:8443/ in firefox: loads"), "%s",
+			   dry->out);
+	cr_assert_not_null(strstr(dry->out, "https://www.example.com:8443/ in chromium: loads"),
+			   "%s", dry->out);
+	cr_assert_not_null(strstr(dry->out, "https://www.example.com:8443/ in firefox: loads"),
+			   "%s", dry->out);
+}
+
 /* measured (tests/browser): Chromium and Firefox both report a name the certificate lacks
  * before its expiry, so only the certificate's own name is predicted "expired" */
 Test(trust, expired_certificate_under_a_wrong_name_is_a_name_mismatch)

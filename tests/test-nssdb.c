@@ -321,3 +321,31 @@ Test(nssdb, pkcs7_without_certificates_is_an_error)
 	cr_assert(g_error_matches(error, CT_ERROR, CT_ERROR_INVALID_DATA));
 	cr_assert(strstr(error->message, "no certificates") != NULL, "%s", error->message);
 }
+
+Test(nssdb, random_ber_pkcs7_lookalikes_never_crash)
+{
+	g_autoptr(GBytes) ber = ct_test_data_bytes("chain-ber.p7b");
+	gsize len = g_bytes_get_size(ber);
+	g_autoptr(GRand) rand = g_rand_new_with_seed(2315);
+
+	/* flip bytes of an indefinite-length PKCS#7 and cut it short: certificates or an
+	 * error, never a crash, and every certificate found is one that parses or errs */
+	for (guint round = 0; round < 1000; round++) {
+		g_autofree guint8 *copy = g_memdup2(g_bytes_get_data(ber, NULL), len);
+		g_autoptr(GBytes) mutated = NULL;
+		g_autoptr(GError) error = NULL;
+		g_autoptr(GPtrArray) ders = NULL;
+		gsize cut = round % 4 == 0 ? (gsize)g_rand_int_range(rand, 1, (gint32)len) : len;
+		for (guint i = 0; i < 3; i++)
+			copy[g_rand_int_range(rand, 0, (gint32)cut)] = (guint8)g_rand_int(rand);
+		mutated = g_bytes_new(copy, cut);
+		ders = ct_nssdb_decode_pkcs7(mutated, &error);
+		cr_assert((ders != NULL) != (error != NULL));
+		for (guint i = 0; ders != NULL && i < ders->len; i++) {
+			g_autoptr(GError) cert_error = NULL;
+			g_autoptr(CtCertificate) certificate =
+			    ct_nssdb_parse_certificate(g_ptr_array_index(ders, i), &cert_error);
+			cr_assert((certificate != NULL) != (cert_error != NULL));
+		}
+	}
+}

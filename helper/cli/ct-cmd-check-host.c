@@ -42,6 +42,8 @@ ct_cmd_check_host_add_json(JsonBuilder *builder, CtChain *chain, const CtHostChe
 	json_builder_add_string_value(builder, leaf->sha256);
 	ct_cmd_check_host_add_verdict(builder, "strict", &check->strict);
 	ct_cmd_check_host_add_verdict(builder, "legacy", &check->legacy);
+	ct_cmd_check_host_add_verdict(builder, "firefox", &check->firefox);
+	ct_cmd_check_host_add_verdict(builder, "chromium", &check->chromium);
 	json_builder_end_object(builder);
 }
 
@@ -63,11 +65,18 @@ ct_cmd_check_host_print(CtCli *cli,
 	g_autoptr(GString) out = g_string_new(NULL);
 	g_autofree gchar *name = ct_cli_escape(check->name);
 	g_autofree gchar *source = ct_cli_escape(chain->source);
+	gboolean differ = ct_host_check_browsers_differ(check);
 
 	g_string_append_printf(out, "%s against %s\n", name, source);
-	if (all || policy == CT_HOSTNAME_POLICY_STRICT)
+	if (all ? !differ : policy == CT_HOSTNAME_POLICY_STRICT)
 		ct_cmd_check_host_print_verdict(out, "strict (Firefox, Chromium, Safari today):",
 						&check->strict);
+	/* where the browsers disagree, each says its own */
+	if ((all && differ) || policy == CT_HOSTNAME_POLICY_FIREFOX)
+		ct_cmd_check_host_print_verdict(out, "firefox (Firefox ESR):", &check->firefox);
+	if ((all && differ) || policy == CT_HOSTNAME_POLICY_CHROMIUM)
+		ct_cmd_check_host_print_verdict(out,
+						"chromium (Chromium, Chrome):", &check->chromium);
 	if (all || policy == CT_HOSTNAME_POLICY_LEGACY)
 		ct_cmd_check_host_print_verdict(out, "legacy (IE8, Firefox 3.x, Safari 4.x):",
 						&check->legacy);
@@ -89,8 +98,9 @@ ct_cmd_check_host(CtCli *cli, gint argc, gchar **argv, GError **error)
 	    {"name", 'n', 0, G_OPTION_ARG_STRING_ARRAY, &names,
 	     "The host name or IP address the user types (repeatable)", "NAME"},
 	    {"policy", 'p', 0, G_OPTION_ARG_STRING, &policy_name,
-	     "strict (modern browsers, the default for the exit status) or legacy; without it "
-	     "both verdicts are shown",
+	     "strict (RFC 9525, the default for the exit status), legacy, firefox or chromium "
+	     "(where the browsers differ: Chromium refuses a wildcard over a public suffix); "
+	     "without it every verdict is shown",
 	     "POLICY"},
 	    G_OPTION_ENTRY_NULL,
 	};

@@ -10,6 +10,7 @@ if [ $# -ne 1 ]; then
 	exit 2
 fi
 out=$1
+der_to_ber="$(cd "$(dirname "$0")/../lib" && pwd)/der-to-ber.py"
 mkdir -p "$out"
 cd "$out"
 umask 022
@@ -50,6 +51,16 @@ basicConstraints = critical, CA:FALSE
 keyUsage = critical, digitalSignature, keyEncipherment
 extendedKeyUsage = serverAuth, clientAuth
 subjectAltName = DNS:ucm.example.com, DNS:ucm, IP:127.0.0.1, IP:::1
+subjectKeyIdentifier = hash
+authorityKeyIdentifier = keyid:always
+
+# a wildcard over a public suffix, which Chromium refuses and Firefox accepts, beside an
+# ordinary wildcard (which both apply to IDN A-labels or not: measured by the tests)
+[v3_public_suffix]
+basicConstraints = critical, CA:FALSE
+keyUsage = critical, digitalSignature, keyEncipherment
+extendedKeyUsage = serverAuth
+subjectAltName = DNS:*.co.uk, DNS:*.example.com
 subjectKeyIdentifier = hash
 authorityKeyIdentifier = keyid:always
 
@@ -119,6 +130,9 @@ issued inter.key "/O=certtrust tests/CN=certtrust Test Intermediate CA" v3_inter
 issued leaf.key "/O=certtrust tests/CN=ucm.example.com" v3_leaf \
 	0x5EAF00D15C0FFEE0123456789ABCDEF0 inter leaf.pem
 openssl x509 -in ca.pem -outform DER -out ca.der
+rsa_key public-suffix.key
+issued public-suffix.key "/O=certtrust tests/CN=*.co.uk" v3_public_suffix 0x2A2A inter \
+	public-suffix.pem
 openssl x509 -in leaf.pem -outform DER -out leaf.der
 
 cat leaf.pem inter.pem ca.pem >chain.pem
@@ -126,6 +140,20 @@ cat ca.pem leaf.pem inter.pem >chain-shuffled.pem
 cat leaf.pem inter.pem >leaf-inter.pem
 openssl crl2pkcs7 -nocrl -certfile chain.pem -outform DER -out chain.p7b
 openssl crl2pkcs7 -nocrl -certfile chain.pem -outform PEM -out chain-p7.pem
+
+# PKCS#7 in BER with indefinite lengths, as some Windows and Java tools write .p7b files:
+# the same chain rewritten around DER certificates, and openssl's own streaming output
+# (a signed message with the leaf and the intermediate, BER from openssl itself)
+python3 "$der_to_ber" chain.p7b chain-ber.p7b
+{
+	echo '-----BEGIN PKCS7-----'
+	base64 -w 64 chain-ber.p7b
+	echo '-----END PKCS7-----'
+} >chain-ber-p7.pem
+printf 'certtrust\n' >message.txt
+openssl cms -sign -stream -nodetach -binary -outform DER -in message.txt -signer leaf.pem \
+	-inkey leaf.key -certfile inter.pem -out cms-stream.p7s
+rm -f message.txt
 
 # the other kinds of server certificate
 rsa_key tomcat.key
@@ -174,6 +202,10 @@ openssl crl2pkcs7 -nocrl -outform DER -out empty.p7b </dev/null
 	sed '$d' leaf.pem
 	echo '-----END PKCS7-----'
 } >mismatched-end.pem
+# BER all the way down: the certificates too, which are signed as DER
+python3 "$der_to_ber" --depth 99 chain.p7b chain-ber-certificates.p7b
+# a PKCS#7 of another type: an encrypted message holds no certificates
+printf 'certtrust\n' | openssl cms -encrypt -aes256 -outform DER -out enveloped.p7m leaf.pem
 
 # a quick self-check so a broken toolchain fails the build, not the tests
 openssl verify -CAfile ca.pem -untrusted inter.pem leaf.pem >/dev/null
@@ -187,6 +219,17 @@ if openssl x509 -inform DER -in truncated.der -noout 2>/dev/null; then
 fi
 if [ -n "$(openssl pkcs7 -inform DER -in empty.p7b -print_certs)" ]; then
 	echo "empty.p7b has certificates" >&2
+	exit 1
+fi
+# the BER files really are BER (indefinite lengths) and openssl reads them
+for f in chain-ber.p7b cms-stream.p7s; do
+	if [ "$(head -c 2 "$f" | od -An -tx1 | tr -d ' ')" != 3080 ]; then
+		echo "$f does not start with an indefinite-length SEQUENCE" >&2
+		exit 1
+	fi
+done
+if [ "$(openssl pkcs7 -inform DER -in chain-ber.p7b -print_certs | grep -c '^subject=')" != 3 ]; then
+	echo "openssl does not read chain-ber.p7b" >&2
 	exit 1
 fi
 

@@ -44,6 +44,11 @@ LLVMFuzzerTestOneInput(const guint8 *data, gsize size)
 		abort();
 	if (check->strict.match && !check->legacy.match)
 		abort();
+	/* the browsers are strict, Chromium never accepts more than Firefox */
+	if (check->firefox.reason == NULL || check->chromium.reason == NULL ||
+	    check->firefox.match != check->strict.match ||
+	    (check->chromium.match && !check->firefox.match))
+		abort();
 	ct_host_check_free(check);
 	g_ptr_array_unref(certificate.san_dns);
 	g_ptr_array_unref(certificate.san_ip);
