@@ -820,9 +820,13 @@ ct_nssdb_add(CtNssDb *db, GBytes *der, const gchar *nickname, const gchar *trust
 	if (!ct_nssdb_db_parse_trust(trust, nickname, &cert_trust, error))
 		return FALSE;
 	data = g_bytes_get_data(der, &len);
-	if (len == 0 || len > G_MAXINT || ct_nssdb_der_element_size(data, len) != len) {
+	if (len > G_MAXINT) {
 		g_set_error(error, CT_ERROR, CT_ERROR_INVALID_DATA,
-			    "the certificate for %s is not valid DER", nickname);
+			    "the certificate for %s is too large", nickname);
+		return FALSE;
+	}
+	if (!ct_nssdb_ber_check_single(data, len, TRUE, error)) {
+		g_prefix_error(error, "the certificate for %s is not valid DER: ", nickname);
 		return FALSE;
 	}
 

@@ -480,10 +480,8 @@ ct_nssdb_decode_issuer(PLArenaPool *arena, GBytes *der, GError **error)
 		ct_nssdb_generate_failed("cannot decode the issuer certificate", error);
 		return NULL;
 	}
-	if (ct_nssdb_der_element_size(data, len) != len || len == 0) {
-		g_set_error_literal(
-		    error, CT_ERROR, CT_ERROR_INVALID_DATA,
-		    "not a valid DER issuer certificate: empty, truncated or trailing data");
+	if (!ct_nssdb_ber_check_single(data, len, TRUE, error)) {
+		g_prefix_error(error, "not a valid DER issuer certificate: ");
 		return NULL;
 	}
 	cert = ct_nssdb_decode_certificate(arena, der);

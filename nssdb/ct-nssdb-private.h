@@ -10,11 +10,6 @@
 gchar *
 ct_nssdb_describe_error(void); /* (transfer full) */
 
-/* the total size of the DER element at data (tag + length + contents), or 0 when
- * it is not a well-formed definite-length element that fits in len */
-gsize
-ct_nssdb_der_element_size(const guint8 *data, gsize len);
-
 /* the size of the BER element at data (definite or indefinite lengths, nested, as
  * NSS's decoder reads them); *first_indefinite is the offset of the first indefinite
  * length in it, or G_MAXSIZE; an error says where the input is truncated or malformed */

@@ -50,33 +50,6 @@ ct_nssdb_shutdown(void)
 	ct_nssdb_context = NULL;
 }
 
-gsize
-ct_nssdb_der_element_size(const guint8 *data, gsize len)
-{
-	gsize header = 2;
-	gsize content = 0;
-
-	if (len < 2)
-		return 0;
-	/* multi-byte tags do not occur in the structures we look at */
-	if ((data[0] & 0x1f) == 0x1f)
-		return 0;
-	if (data[1] < 0x80) {
-		content = data[1];
-	} else {
-		guint n = data[1] & 0x7f;
-		/* 0x80 is the indefinite form, which DER forbids */
-		if (n == 0 || n > sizeof(gsize) || len < 2 + (gsize)n)
-			return 0;
-		for (guint i = 0; i < n; i++)
-			content = (content << 8) | data[2 + i];
-		header += n;
-	}
-	if (content > len - header)
-		return 0;
-	return header + content;
-}
-
 gchar *
 ct_nssdb_hex_colons(const guint8 *data, gsize len)
 {

@@ -152,6 +152,8 @@ Test(check_host, public_suffix_wildcard_gives_firefox_and_chromium_their_own_ver
 	    firefox = check_host("public-suffix.pem", "foo.co.uk", "--policy", "firefox");
 	g_autoptr(CtTestRun)
 	    chromium = check_host("public-suffix.pem", "foo.co.uk", "--policy", "chromium");
+	g_autoptr(CtTestRun)
+	    strict = check_host("public-suffix.pem", "foo.co.uk", "--policy", "strict");
 	g_autoptr(JsonNode) root = NULL;
 	JsonObject *object;
 
@@ -169,6 +171,11 @@ Test(check_host, public_suffix_wildcard_gives_firefox_and_chromium_their_own_ver
 	cr_assert_not_null(strstr(text->out, "firefox (Firefox ESR):"), "%s", text->out);
 	cr_assert_not_null(strstr(text->out, "chromium (Chromium, Chrome):"), "%s", text->out);
 	cr_assert_not_null(strstr(text->out, "MISMATCH the wildcard *.co.uk"), "%s", text->out);
+
+	/* strict alone does not claim to speak for Chromium there */
+	cr_assert_eq(strict->exit_status, 0, "%s%s", strict->out, strict->err);
+	cr_assert_not_null(strstr(strict->out, "strict (RFC 9525):"), "%s", strict->out);
+	cr_assert_null(strstr(strict->out, "Chromium"), "%s", strict->out);
 
 	cr_assert_eq(firefox->exit_status, 0, "%s%s", firefox->out, firefox->err);
 	cr_assert_eq(chromium->exit_status, 4, "%s%s", chromium->out, chromium->err);

@@ -69,7 +69,10 @@ ct_cmd_check_host_print(CtCli *cli,
 
 	g_string_append_printf(out, "%s against %s\n", name, source);
 	if (all ? !differ : policy == CT_HOSTNAME_POLICY_STRICT)
-		ct_cmd_check_host_print_verdict(out, "strict (Firefox, Chromium, Safari today):",
+		ct_cmd_check_host_print_verdict(out,
+						differ
+						    ? "strict (RFC 9525):"
+						    : "strict (Firefox, Chromium, Safari today):",
 						&check->strict);
 	/* where the browsers disagree, each says its own */
 	if ((all && differ) || policy == CT_HOSTNAME_POLICY_FIREFOX)

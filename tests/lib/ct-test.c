@@ -224,6 +224,12 @@ ct_test_url_port(const gchar *url)
 	return uri != NULL ? (guint)g_uri_get_port(uri) : 0;
 }
 
+static gboolean
+ct_test_strv_has(const gchar *const *strv, const gchar *word)
+{
+	return strv != NULL && g_strv_contains(strv, word);
+}
+
 CtTestServer *
 ct_test_server_start(const gchar *profile, const gchar *cert_dir, const gchar *const *extra)
 {
@@ -244,13 +250,15 @@ ct_test_server_start(const gchar *profile, const gchar *cert_dir, const gchar *c
 	g_ptr_array_add(args, (gpointer)profile);
 	g_ptr_array_add(args, (gpointer) "--name");
 	g_ptr_array_add(args, (gpointer) "ucm.example.com");
-	/* an option given twice is a usage error: the caller's port wins over the default */
-	if (extra == NULL || !g_strv_contains(extra, "--https-port")) {
+	/* any free port, unless the caller names one (an option is given once) */
+	if (!ct_test_strv_has(extra, "--https-port")) {
 		g_ptr_array_add(args, (gpointer) "--https-port");
 		g_ptr_array_add(args, (gpointer) "0");
 	}
-	g_ptr_array_add(args, (gpointer) "--http-port");
-	g_ptr_array_add(args, (gpointer) "0");
+	if (!ct_test_strv_has(extra, "--http-port")) {
+		g_ptr_array_add(args, (gpointer) "--http-port");
+		g_ptr_array_add(args, (gpointer) "0");
+	}
 	g_ptr_array_add(args, (gpointer) "--cert-dir");
 	g_ptr_array_add(args, (gpointer)cert_dir);
 	for (guint i = 0; extra != NULL && extra[i] != NULL; i++)
