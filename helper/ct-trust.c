@@ -50,6 +50,9 @@ ct_store_new(CtStoreKind kind, const gchar *location, const gchar *problem)
 	store->kind = kind;
 	store->location = g_strdup(location);
 	store->problem = g_strdup(problem);
+	/* Firefox makes its profile's cert9.db and Chromium its nssdb on first use: so may
+	 * certtrust (a profile directory that does not exist is a problem, never made) */
+	store->create = kind == CT_STORE_FIREFOX || kind == CT_STORE_CHROMIUM;
 	return store;
 }
 
@@ -80,12 +83,9 @@ static void
 ct_store_add_chromium(GPtrArray *stores)
 {
 	g_autoptr(GPtrArray) dbs = ct_context_get_chromium_dbs();
-	for (guint i = 0; i < dbs->len; i++) {
-		CtStore *store = ct_store_new(CT_STORE_CHROMIUM, g_ptr_array_index(dbs, i), NULL);
-		/* Chromium makes its database on first use: so may certtrust */
-		store->create = TRUE;
-		g_ptr_array_add(stores, store);
-	}
+	for (guint i = 0; i < dbs->len; i++)
+		g_ptr_array_add(stores,
+				ct_store_new(CT_STORE_CHROMIUM, g_ptr_array_index(dbs, i), NULL));
 }
 
 /* why nss:DIR cannot be written, or NULL: a database is made only when asked (--create) */

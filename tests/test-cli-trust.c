@@ -1116,7 +1116,9 @@ ParameterizedTest(TrustUpgradeParam *param, trust, a_regenerated_certificate_end
 	g_autofree gchar *seed = NULL;
 	g_autoptr(CtTestRun) seeded = NULL;
 	g_autoptr(CtTestRun) first = NULL;
+	g_autoptr(CtTestRun) anchored = NULL;
 	g_autoptr(CtTestRun) changed = NULL;
+	g_autoptr(CtTestRun) stale = NULL;
 	g_autoptr(CtTestRun) again = NULL;
 	g_autoptr(CtTestRun) list = NULL;
 	g_autoptr(CtTestRun) removed = NULL;
@@ -1140,21 +1142,33 @@ ParameterizedTest(TrustUpgradeParam *param, trust, a_regenerated_certificate_end
 	rule = g_strdup_printf("ucm.example.com:%u:127.0.0.1", server.port);
 	for_name = g_strdup_printf("ucm.example.com:%u", server.port);
 	first = trust_run("trust", url, "--resolve", rule, NULL, NULL, NULL, NULL);
+	/* and in the profile's own NSS db too (Firefox's anchor mode) */
+	anchored = trust_run("trust", url, "--resolve", rule, "--store", "firefox", "--mode",
+			     "anchor");
 	trust_upgrade_stop(&server);
 	cr_assert_eq(first->exit_status, 0, "%s%s", first->out, first->err);
+	cr_assert_eq(anchored->exit_status, 0, "%s%s", anchored->out, anchored->err);
+	listing = trust_certutil_list(profile);
+	cr_assert_not_null(strstr(listing, "C,,"), "%s", listing);
+	g_clear_pointer(&listing, g_free);
 
 	trust_upgrade_start(&server, param->server, 1);
 	new_sha = g_strdup(server.sha256);
 	changed = trust_run("status", url, "--resolve", rule, NULL, NULL, NULL, NULL);
+	stale = trust_run("untrust", url, "--resolve", rule, NULL, NULL, NULL, NULL);
 	again = trust_run("trust", url, "--resolve", rule, "--json", NULL, NULL, NULL);
 	trust_upgrade_stop(&server);
+	/* the new certificate was never trusted: untrust says how to reach the old one */
+	cr_assert_eq(stale->exit_status, 3, "%s%s", stale->out, stale->err);
+	cr_assert_not_null(strstr(stale->err, for_name), "%s", stale->err);
+	cr_assert_not_null(strstr(stale->err, "--for"), "%s", stale->err);
 	cr_assert_str_neq(old_sha, new_sha, "the server kept its certificate");
 	cr_assert_eq(changed->exit_status, 4, "%s%s", changed->out, changed->err);
 	cr_assert_not_null(strstr(changed->out, "changed"), "%s", changed->out);
 	cr_assert_eq(again->exit_status, 0, "%s%s", again->out, again->err);
-	/* both stores retired the old certificate, and said so */
+	/* every store retired the old certificate (Firefox: exception and NSS), and said so */
 	retired = trust_upgrade_retired(again);
-	expected_retired = g_strdup_printf("%s;%s;", old_sha, old_sha);
+	expected_retired = g_strdup_printf("%s;%s;%s;", old_sha, old_sha, old_sha);
 	cr_assert_str_eq(retired, expected_retired, "%s", again->out);
 
 	/* list: exactly the new one, each re-read and present */
@@ -1181,6 +1195,9 @@ ParameterizedTest(TrustUpgradeParam *param, trust, a_regenerated_certificate_end
 		cr_assert_not_null(strstr(listing, new_short), "%s", listing);
 		cr_assert_not_null(strstr(listing, "foreign-ca"), "%s", listing);
 	}
+	g_clear_pointer(&listing, g_free);
+	listing = trust_certutil_list(profile);
+	cr_assert_null(strstr(listing, "certtrust-"), "Firefox's db let it go: %s", listing);
 	cr_assert(g_file_get_contents(override, &contents, NULL, NULL));
 	cr_assert_null(strstr(contents, old_sha), "%s", contents);
 	cr_assert_not_null(strstr(contents, new_sha), "%s", contents);
@@ -1218,6 +1235,7 @@ Test(trust, untrust_by_a_unique_fingerprint_prefix)
 	g_autoptr(CtTestRun)
 	    two = trust_run("trust", ec, "--store", store, "--name", "b.example:443", NULL, NULL);
 	g_autoptr(CtTestRun) nothing = NULL;
+	g_autoptr(CtTestRun) v6 = NULL;
 	g_autoptr(CtTestRun) by_pairs = NULL;
 	g_autoptr(CtTestRun) by_bare = NULL;
 	g_autofree gchar *listing = NULL;
@@ -1227,6 +1245,10 @@ Test(trust, untrust_by_a_unique_fingerprint_prefix)
 	nothing = trust_run("untrust", "0000000000", NULL, NULL, NULL, NULL, NULL, NULL);
 	cr_assert_eq(nothing->exit_status, 3, "%s%s", nothing->out, nothing->err);
 	cr_assert_null(strstr(nothing->err, "connect"), "not read as a host: %s", nothing->err);
+	/* 32 hex digits in groups of four: an IPv6 address (the loopback), never a prefix */
+	v6 = trust_run("untrust", "0000:0000:0000:0000:0000:0000:0000:0001", "--timeout", "5", NULL,
+		       NULL, NULL, NULL);
+	cr_assert_eq(v6->exit_status, 5, "read as a server: %s%s", v6->out, v6->err);
 	by_pairs = trust_run("untrust", pairs, NULL, NULL, NULL, NULL, NULL, NULL);
 	cr_assert_eq(by_pairs->exit_status, 0, "%s%s", by_pairs->out, by_pairs->err);
 	listing = trust_certutil_list(db);

@@ -236,8 +236,11 @@ ct_cmd_untrust(CtCli *cli, gint argc, gchar **argv, GError **error)
 	ledger = ct_ledger_open(ledger_path, error);
 	if (ledger == NULL)
 		return FALSE;
-	/* a fingerprint (or its start) is looked up before any host: never an IPv6 address */
-	prefix = for_name == NULL ? ct_ledger_parse_sha256_prefix(argv[1]) : NULL;
+	/* a fingerprint (or its start) is looked up before any host (never an IPv6 address);
+	 * only a file of that name comes first */
+	prefix = for_name == NULL && !g_file_test(argv[1], G_FILE_TEST_EXISTS)
+		     ? ct_ledger_parse_sha256_prefix(argv[1])
+		     : NULL;
 	if (prefix != NULL) {
 		sha256 = ct_cmd_untrust_find_prefix(ledger, argv[1], prefix, error);
 		if (sha256 == NULL)
@@ -261,11 +264,20 @@ ct_cmd_untrust(CtCli *cli, gint argc, gchar **argv, GError **error)
 	if (!ct_ledger_save(ledger, error))
 		return FALSE;
 	if (results->len == 0) {
+		g_autofree gchar *source_name = for_name == NULL && prefix == NULL
+						    ? ct_cli_source_name(argv[1], &port)
+						    : NULL;
+		g_autofree gchar *hint =
+		    source_name != NULL
+			? g_strdup_printf(" (if the server changed its certificate, untrust --for "
+					  "%s removes what was trusted for it)",
+					  source_name)
+			: g_strdup("");
 		g_set_error(error, CT_ERROR, CT_ERROR_NOT_FOUND,
-			    "certtrust has not trusted %s%s in %s",
+			    "certtrust has not trusted %s%s in %s%s",
 			    for_name != NULL ? "anything for " : "",
 			    for_name != NULL ? for_name : sha256,
-			    stores != NULL ? "those stores" : "any store");
+			    stores != NULL ? "those stores" : "any store", hint);
 		return FALSE;
 	}
 	if (cli->json) {
