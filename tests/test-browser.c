@@ -58,14 +58,11 @@ bt_skip_test(const gchar *reason)
 static void
 bt_require(CtBrowserKind kind)
 {
-	gboolean firefox = kind == CT_BROWSER_FIREFOX;
-	const gchar *path = g_getenv(firefox ? "CT_FIREFOX" : "CT_CHROMIUM");
+	const gchar *reason = ct_test_browser_unavailable(kind == CT_BROWSER_FIREFOX ? "firefox"
+										     : "chromium");
 
-	if (path == NULL || path[0] == '\0')
-		path = firefox ? "/usr/lib/firefox-esr/firefox-esr" : "/usr/lib/chromium/chromium";
-	if (!g_file_test(path, G_FILE_TEST_IS_EXECUTABLE))
-		bt_skip_test(firefox ? "Firefox ESR is not installed"
-				     : "Chromium is not installed");
+	if (reason != NULL)
+		bt_skip_test(reason);
 }
 
 static gchar *

@@ -60,15 +60,11 @@ TestSuite(servers, .init = servers_setup, .fini = servers_teardown, .timeout = 3
 static void
 servers_require(const gchar *browser)
 {
-	const gchar *path = g_strcmp0(browser, "firefox") == 0 ? "/usr/lib/firefox-esr/firefox-esr"
-							       : "/usr/lib/chromium/chromium";
-	if (ct_test_clock_is_faked()) {
+	const gchar *reason = ct_test_browser_unavailable(browser);
+
+	if (reason != NULL) {
 		servers_teardown();
-		cr_skip_test("a real browser under a faked clock");
-	}
-	if (!g_file_test(path, G_FILE_TEST_IS_EXECUTABLE)) {
-		servers_teardown();
-		cr_skip_test("%s is not installed", path);
+		cr_skip_test("%s", reason);
 	}
 }
 

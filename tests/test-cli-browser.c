@@ -72,11 +72,11 @@ TestSuite(verify, .init = verify_setup, .fini = verify_teardown, .timeout = 240)
 static void
 verify_require(const gchar *browser)
 {
-	const gchar *path = g_strcmp0(browser, "firefox") == 0 ? "/usr/lib/firefox-esr/firefox-esr"
-							       : "/usr/lib/chromium/chromium";
-	if (!g_file_test(path, G_FILE_TEST_IS_EXECUTABLE)) {
+	const gchar *reason = ct_test_browser_unavailable(browser);
+
+	if (reason != NULL) {
 		verify_teardown();
-		cr_skip_test("%s is not installed", path);
+		cr_skip_test("%s", reason);
 	}
 }
 

@@ -34,6 +34,22 @@ ct_test_clock_is_faked(void)
 	return g_getenv("FAKETIME") != NULL;
 }
 
+const gchar *
+ct_test_browser_unavailable(const gchar *browser)
+{
+	gboolean firefox = g_strcmp0(browser, "firefox") == 0;
+	const gchar *path = g_getenv(firefox ? "CT_FIREFOX" : "CT_CHROMIUM");
+
+	if (path == NULL || path[0] == '\0')
+		path = firefox ? "/usr/lib/firefox-esr/firefox-esr" : "/usr/lib/chromium/chromium";
+	if (!g_file_test(path, G_FILE_TEST_IS_EXECUTABLE))
+		return firefox ? "Firefox ESR is not installed (Debian package firefox-esr)"
+			       : "Chromium is not installed (Debian package chromium)";
+	if (ct_test_clock_is_faked())
+		return "a real browser is not launched under a faked clock (libfaketime)";
+	return NULL;
+}
+
 gchar *
 ct_test_tmpdir_new(void)
 {

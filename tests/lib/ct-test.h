@@ -18,6 +18,11 @@ ct_test_data_bytes(const gchar *name);
 gboolean
 ct_test_clock_is_faked(void);
 
+/* why a real browser ("firefox" or "chromium") cannot run a test here, or NULL when it can:
+ * not installed ($CT_FIREFOX / $CT_CHROMIUM or Debian's path), or a faked clock */
+const gchar *
+ct_test_browser_unavailable(const gchar *browser);
+
 /* a fresh private temp dir; ct_test_tmpdir_remove() deletes it recursively */
 gchar *
 ct_test_tmpdir_new(void);
