@@ -387,6 +387,9 @@ ct_scenario_step_check_host(CtScenarioRun *run,
 	results = ct_scenario_json_results(ct_scenario_json_object(output.root));
 	for (guint i = 0; i < step->names->len; i++) {
 		const gchar *name = g_ptr_array_index(step->names, i);
+		const gchar *policies[] = {"strict", "legacy", "firefox", "chromium"};
+		const gchar *expectations[] = {step->strict, step->legacy, step->firefox,
+					       step->chromium};
 		JsonObject *found = NULL;
 		for (guint j = 0; j < results->len && found == NULL; j++) {
 			JsonObject *result = g_ptr_array_index(results, j);
@@ -396,9 +399,9 @@ ct_scenario_step_check_host(CtScenarioRun *run,
 					       name) == 0)
 				found = result;
 		}
-		for (guint k = 0; k < 2; k++) {
-			const gchar *policy = k == 0 ? "strict" : "legacy";
-			const gchar *expected = k == 0 ? step->strict : step->legacy;
+		for (guint k = 0; k < G_N_ELEMENTS(policies); k++) {
+			const gchar *policy = policies[k];
+			const gchar *expected = expectations[k];
 			g_autofree gchar *what = g_strdup_printf("%s %s", name, policy);
 			JsonObject *verdict = NULL;
 			gint match;

@@ -147,6 +147,8 @@ ct_scenario_step_free(CtScenarioStep *step)
 	g_ptr_array_unref(step->order);
 	g_free(step->strict);
 	g_free(step->legacy);
+	g_free(step->firefox);
+	g_free(step->chromium);
 	g_ptr_array_unref(step->results);
 	g_free(step->action);
 	g_free(step->flags);
@@ -706,9 +708,15 @@ ct_scenario_parse_expectation(CtScenarioCursor *cursor, CtScenarioStep *step, GE
 		if (ct_scenario_accept(cursor, "legacy"))
 			return ct_scenario_take_word(cursor, "a verdict", match, &step->legacy,
 						     error);
+		if (ct_scenario_accept(cursor, "firefox"))
+			return ct_scenario_take_word(cursor, "a verdict", match, &step->firefox,
+						     error);
+		if (ct_scenario_accept(cursor, "chromium"))
+			return ct_scenario_take_word(cursor, "a verdict", match, &step->chromium,
+						     error);
 		return ct_scenario_expected(cursor,
-					    "'strict match|mismatch' or "
-					    "'legacy match|mismatch'",
+					    "'strict match|mismatch', 'legacy match|mismatch', "
+					    "'firefox match|mismatch' or 'chromium match|mismatch'",
 					    error);
 	case CT_SCENARIO_STEP_TRUST:
 		if (ct_scenario_accept(cursor, "action"))

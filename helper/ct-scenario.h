@@ -11,7 +11,7 @@
 typedef enum {
 	CT_SCENARIO_STEP_ACCESS,     /* fetch: the first access, outcome and problem class */
 	CT_SCENARIO_STEP_SHOW,	     /* show: the certificate viewer */
-	CT_SCENARIO_STEP_CHECK_HOST, /* check-host: strict and legacy verdicts */
+	CT_SCENARIO_STEP_CHECK_HOST, /* check-host: strict, legacy and per-browser verdicts */
 	CT_SCENARIO_STEP_TRUST,	     /* trust: per-store results, writes and predictions */
 	CT_SCENARIO_STEP_UNTRUST,    /* untrust: per-store removals */
 	CT_SCENARIO_STEP_EXPORT,     /* export: a format or a browser's set, read back */
@@ -76,6 +76,8 @@ typedef struct {
 	gint ca_capable;	/* show: 0 no, 1 yes */
 	gchar *strict;		/* check-host: match or mismatch */
 	gchar *legacy;		/* check-host: match or mismatch */
+	gchar *firefox;		/* check-host: Firefox's own verdict, match or mismatch */
+	gchar *chromium;	/* check-host: Chromium's own verdict (public suffixes) */
 	GPtrArray *results;	/* trust, untrust: CtScenarioStoreResult* */
 	gchar *action;		/* trust: exception, nss, anchor, none (every store) */
 	gchar *flags;		/* trust: the NSS trust flags written (every NSS store) */

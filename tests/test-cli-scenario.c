@@ -179,6 +179,26 @@ Test(scenario_cli, parse_errors_name_file_and_line_and_exit_2)
 	scenario_assert_clean();
 }
 
+Test(scenario_cli, every_error_of_a_file_is_a_line_of_its_own_on_the_terminal)
+{
+	g_autofree gchar *bad = scenario_write("e.scenario",
+					       "profile tomcat\n"
+					       "step trust firfox expect done\n"
+					       "step check-host a expect \x1b[2Jfox match\n");
+	g_autoptr(CtTestRun) run = scenario_run(bad, NULL, NULL, NULL, NULL);
+	g_auto(GStrv) lines = g_strsplit(run->err, "\n", -1);
+	g_autofree gchar *first = g_strdup_printf("certtrust: %s:2: expected a store", bad);
+	g_autofree gchar *second = g_strdup_printf("certtrust: %s:3: expected ", bad);
+
+	cr_assert_eq(run->exit_status, 2, "%s", run->err);
+	cr_assert(g_str_has_prefix(lines[0], first), "%s", run->err);
+	cr_assert(lines[1] != NULL && g_str_has_prefix(lines[1], second), "%s", run->err);
+	/* the file's escape sequence reaches the terminal escaped, never raw */
+	cr_assert_null(strchr(run->err, '\x1b'), "%s", run->err);
+	cr_assert_not_null(strstr(lines[1], "firefox match|mismatch"), "%s", run->err);
+	scenario_assert_clean();
+}
+
 Test(scenario_cli, usage_errors)
 {
 	g_autofree gchar *file = scenario_write("u.scenario", "profile tomcat\n"

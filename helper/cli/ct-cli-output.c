@@ -44,7 +44,9 @@ ct_cli_print_json(CtCli *cli, JsonBuilder *builder)
 void
 ct_cli_print_error(CtCli *cli, const GError *error)
 {
-	g_autofree gchar *message = ct_escape_for_terminal(error->message, -1, 0);
+	/* a message of several lines (a scenario file's every error) prints one line each, each
+	 * escaped: no line of it can move the cursor or forge another */
+	g_auto(GStrv) lines = g_strsplit(error->message, "\n", -1);
 	gint status = ct_error_get_exit_status(error);
 
 	fflush(stdout);
@@ -69,7 +71,11 @@ ct_cli_print_error(CtCli *cli, const GError *error)
 		json_builder_end_object(builder);
 		ct_cli_print_json(cli, builder);
 	}
-	fprintf(stderr, "certtrust: %s\n", message);
+	for (guint i = 0; lines[i] != NULL; i++) {
+		g_autofree gchar *line = ct_escape_for_terminal(lines[i], -1, 0);
+		if (lines[i][0] != '\0' || lines[i + 1] == NULL)
+			fprintf(stderr, "certtrust: %s\n", line);
+	}
 	if (g_error_matches(error, CT_ERROR, CT_ERROR_INVALID_ARGS))
 		fprintf(stderr, "Use certtrust %s%s--help for usage.\n",
 			cli->command != NULL ? cli->command->name : "",
