@@ -56,8 +56,10 @@ ct_store_new(CtStoreKind kind, const gchar *location, const gchar *problem)
 	return store;
 }
 
+/* every Firefox profile; none found is a problem the plan shows: it fails the store when the
+ * user named it (--store firefox), and is skipped when Firefox is only a default or in "all" */
 static gboolean
-ct_store_add_firefox(GPtrArray *stores, GError **error)
+ct_store_add_firefox(GPtrArray *stores, gboolean named, GError **error)
 {
 	g_autofree gchar *home = ct_context_get_home();
 	g_autofree gchar *config = ct_context_get_config_home();
@@ -66,10 +68,11 @@ ct_store_add_firefox(GPtrArray *stores, GError **error)
 	if (profiles == NULL)
 		return FALSE;
 	if (profiles->len == 0) {
-		g_ptr_array_add(stores,
-				ct_store_new(CT_STORE_FIREFOX, home,
-					     "no Firefox profile found (run Firefox once, or name "
-					     "one with --store firefox:DIR)"));
+		CtStore *store = ct_store_new(CT_STORE_FIREFOX, home,
+					      "no Firefox profile found (run Firefox once, or "
+					      "name one with --store firefox:DIR)");
+		store->named = named;
+		g_ptr_array_add(stores, store);
 		return TRUE;
 	}
 	for (guint i = 0; i < profiles->len; i++) {
@@ -112,6 +115,7 @@ ct_store_check_nss(const gchar *dir, gboolean create)
 static gboolean
 ct_store_add_spec(GPtrArray *stores,
 		  const gchar *spec,
+		  gboolean named,
 		  const gchar *sysroot,
 		  gboolean create_nss,
 		  GError **error)
@@ -119,7 +123,7 @@ ct_store_add_spec(GPtrArray *stores,
 	CtStore *store = NULL;
 
 	if (g_strcmp0(spec, "firefox") == 0)
-		return ct_store_add_firefox(stores, error);
+		return ct_store_add_firefox(stores, named, error);
 	if (g_strcmp0(spec, "chromium") == 0) {
 		ct_store_add_chromium(stores);
 		return TRUE;
@@ -129,7 +133,7 @@ ct_store_add_spec(GPtrArray *stores,
 		return TRUE;
 	}
 	if (g_strcmp0(spec, "all") == 0) {
-		if (!ct_store_add_firefox(stores, error))
+		if (!ct_store_add_firefox(stores, FALSE, error))
 			return FALSE;
 		ct_store_add_chromium(stores);
 		g_ptr_array_add(stores, ct_store_new(CT_STORE_SYSTEM, sysroot, NULL));
@@ -169,11 +173,12 @@ ct_store_resolve(const gchar *const *specs,
 {
 	g_autoptr(GPtrArray) stores = g_ptr_array_new_with_free_func((GDestroyNotify)ct_store_free);
 	const gchar *defaults[] = {"firefox", "chromium", NULL};
+	gboolean named = specs != NULL && specs[0] != NULL;
 
-	if (specs == NULL || specs[0] == NULL)
+	if (!named)
 		specs = defaults;
 	for (guint i = 0; specs[i] != NULL; i++) {
-		if (!ct_store_add_spec(stores, specs[i], sysroot != NULL ? sysroot : "/",
+		if (!ct_store_add_spec(stores, specs[i], named, sysroot != NULL ? sysroot : "/",
 				       create_nss, error))
 			return NULL;
 	}

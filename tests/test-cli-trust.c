@@ -936,6 +936,39 @@ Test(trust, a_named_store_that_does_not_exist_fails_and_creates_nothing)
 	cr_assert_not(g_file_test(missing_db, G_FILE_TEST_EXISTS), "NSS dir created");
 }
 
+/* --store firefox when there is no Firefox profile: the user named Firefox, so the store failed
+ * (exit 1); as a default store it is only skipped, and Chromium is still trusted */
+Test(trust, firefox_named_with_no_profile_fails_and_as_a_default_is_skipped)
+{
+	g_autofree gchar *home = trust_path("no-firefox");
+	g_autofree gchar *config = g_build_filename(home, ".config", NULL);
+	g_autofree gchar *data = g_build_filename(home, ".local/share", NULL);
+	g_autofree gchar *state = g_build_filename(home, ".local/state", NULL);
+	g_autofree gchar *chromium = g_build_filename(data, "pki/nssdb", NULL);
+	g_autofree gchar *tomcat = ct_test_data_path("tomcat.pem");
+	g_autoptr(CtTestRun) named = NULL;
+	g_autoptr(CtTestRun) defaults = NULL;
+
+	cr_assert_eq(g_mkdir_with_parents(home, 0700), 0);
+	g_setenv("HOME", home, TRUE);
+	g_setenv("XDG_CONFIG_HOME", config, TRUE);
+	g_setenv("XDG_DATA_HOME", data, TRUE);
+	g_setenv("XDG_STATE_HOME", state, TRUE);
+	named = trust_run("--yes", "trust", tomcat, "--store", "firefox", "--name",
+			  "ucm.example.com:8443", NULL);
+	cr_assert_eq(named->exit_status, 1, "%s%s", named->out, named->err);
+	cr_assert_not_null(strstr(named->out, "failed: no Firefox profile found"), "%s",
+			   named->out);
+	cr_assert_not(g_file_test(chromium, G_FILE_TEST_EXISTS), "only Firefox was named");
+
+	defaults = trust_run("--yes", "trust", tomcat, "--name", "ucm.example.com:8443", NULL, NULL,
+			     NULL);
+	cr_assert_eq(defaults->exit_status, 0, "%s%s", defaults->out, defaults->err);
+	cr_assert_not_null(strstr(defaults->out, "skipped: no Firefox profile found"), "%s",
+			   defaults->out);
+	cr_assert_not_null(strstr(trust_certutil_list(chromium), "P,,"));
+}
+
 /* --create asks for a new database: then certutil reads the trusted leaf from it */
 Test(trust, create_makes_a_new_nss_database_only_when_asked)
 {

@@ -1135,6 +1135,10 @@ ct_flow_firefox_permanent(CtFlow *flow, CtFlowStep *step, GError **error)
 	stores = ct_store_resolve(specs, flow->cli->sysroot, FALSE, error);
 	if (stores == NULL)
 		return FALSE;
+	/* the procedure chose Firefox, not the user: no profile at all is "not found" (exit 3),
+	 * said below, not a store the user named that failed */
+	for (guint i = 0; i < stores->len; i++)
+		((CtStore *)g_ptr_array_index(stores, i))->named = FALSE;
 	plan = ct_trust_plan_new(flow->chain, stores, names, CT_TRUST_MODE_EXCEPTION,
 				 flow->allow_ca, flow->cli->sysroot, error);
 	if (plan == NULL)
