@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "ct-firefox.h"
+#include "ct-hostname.h"
 #include "ct-save.h"
 
 #define CT_FIREFOX_OVERRIDE_FILE "cert_override.txt"
@@ -438,44 +439,6 @@ ct_firefox_profile_is_running(const gchar *profile_dir)
 	       ct_firefox_parentlock_is_held(profile_dir);
 }
 
-/* the host as Firefox keys it: lower case, punycode, an IPv6 address compressed and
- * without brackets; NULL with error when it cannot be a host */
-static gchar *
-ct_firefox_normalize_host(const gchar *host, GError **error)
-{
-	g_autofree gchar *bare = NULL;
-	g_autofree gchar *ascii = NULL;
-	gsize len = strlen(host);
-	gboolean bracketed = len >= 2 && host[0] == '[' && host[len - 1] == ']';
-
-	bare = bracketed ? g_strndup(host + 1, len - 2) : g_strdup(host);
-	if (bracketed || strchr(bare, ':') != NULL) {
-		g_autoptr(GInetAddress) address = g_inet_address_new_from_string(bare);
-		g_autofree gchar *text = NULL;
-		if (address == NULL || g_inet_address_get_family(address) != G_SOCKET_FAMILY_IPV6) {
-			g_set_error(error, CT_ERROR, CT_ERROR_INVALID_ARGS,
-				    "'%s' is neither a host name nor an IP address", host);
-			return NULL;
-		}
-		text = g_inet_address_to_string(address);
-		return g_ascii_strdown(text, -1);
-	}
-	ascii = bare[0] != '\0' ? g_hostname_to_ascii(bare) : NULL;
-	if (ascii == NULL || ascii[0] == '.') {
-		g_set_error(error, CT_ERROR, CT_ERROR_INVALID_ARGS, "'%s' is not a valid host name",
-			    host);
-		return NULL;
-	}
-	for (const gchar *p = ascii; *p != '\0'; p++) {
-		if (!g_ascii_isalnum(*p) && *p != '-' && *p != '.' && *p != '_') {
-			g_set_error(error, CT_ERROR, CT_ERROR_INVALID_ARGS,
-				    "'%s' is not a valid host name", host);
-			return NULL;
-		}
-	}
-	return g_ascii_strdown(ascii, -1);
-}
-
 /* uppercase hex bytes joined by ':', as NSS prints them and Firefox compares them */
 static gboolean
 ct_firefox_fingerprint_is_valid(const gchar *sha256)
@@ -513,7 +476,8 @@ ct_firefox_format_line(const gchar *host, guint port, const gchar *sha256)
 static gchar *
 ct_firefox_check_args(const gchar *host, guint16 port, const gchar *sha256, GError **error)
 {
-	g_autofree gchar *normalized = ct_firefox_normalize_host(host, error);
+	/* Firefox keys a host as the one canonical form: lower case, punycode, IPv6 compressed */
+	g_autofree gchar *normalized = ct_hostname_canonical(host, error);
 
 	if (normalized == NULL)
 		return NULL;

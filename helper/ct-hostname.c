@@ -253,6 +253,36 @@ ct_hostname_normalize(const gchar *name, const gchar **why)
 	return g_steal_pointer(&ascii);
 }
 
+gchar *
+ct_hostname_canonical(const gchar *host, GError **error)
+{
+	guint8 ip[16];
+	gsize ip_len;
+	const gchar *why = NULL;
+	gchar *canonical;
+
+	g_return_val_if_fail(host != NULL, NULL);
+
+	ip_len = strlen(host) <= 4 * CT_HOSTNAME_MAX ? ct_hostname_parse_ip(host, ip) : 0;
+	if (ip_len > 0)
+		return ct_hostname_ip_to_string(ip, ip_len);
+	if (host[0] == '[' || strchr(host, ':') != NULL) {
+		why = "it is neither a host name nor an IP address";
+	} else if (ct_hostname_ends_in_number(host)) {
+		why = "it ends in a number but is not an IPv4 address";
+	} else {
+		canonical = ct_hostname_normalize(host, &why);
+		if (canonical != NULL)
+			return canonical;
+	}
+	{
+		g_autofree gchar *shown = g_utf8_make_valid(host, -1);
+		g_set_error(error, CT_ERROR, CT_ERROR_INVALID_ARGS, "'%s' is not a valid host: %s",
+			    shown, why);
+	}
+	return NULL;
+}
+
 static guint
 ct_hostname_count_labels(const gchar *name)
 {

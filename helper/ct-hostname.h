@@ -37,6 +37,12 @@ ct_hostname_policy_to_string(CtHostnamePolicy policy);
 gboolean
 ct_hostname_policy_from_string(const gchar *text, CtHostnamePolicy *policy, GError **error);
 
+/* the one form of a host kept everywhere (plan, stores, ledger, --resolve, browsers):
+ * lower case, IDNA A-labels, one trailing dot removed, or an IP address as inet_ntop
+ * writes it (IPv6 compressed, no brackets); NULL with error when it is neither */
+gchar *
+ct_hostname_canonical(const gchar *host, GError **error); /* (transfer full) */
+
 /* check name against the certificate's SAN (and, for legacy without SAN, its CN);
  * never fails: a name that is not a host name gets negative verdicts saying so */
 CtHostCheck *

@@ -4,12 +4,13 @@
 
 #include <string.h>
 
+#include "ct-hostname.h"
 #include "ct-resolver.h"
 
 struct _CtResolver {
 	GResolver parent_instance;
 	GResolver *fallback;
-	GHashTable *names; /* lower-case name -> GInetAddress */
+	GHashTable *names; /* canonical name (ct_hostname_canonical) -> GInetAddress */
 };
 
 G_DEFINE_TYPE(CtResolver, ct_resolver, G_TYPE_RESOLVER)
@@ -33,6 +34,8 @@ ct_resolve_rule_parse(const gchar *text, GError **error)
 	const gchar *first = strchr(text, ':');
 	const gchar *second = first != NULL ? strchr(first + 1, ':') : NULL;
 	g_autofree gchar *port_text = NULL;
+	g_autofree gchar *name_text = NULL;
+	g_autoptr(GError) error_local = NULL;
 	guint64 port = 0;
 
 	if (first == NULL || second == NULL || first == text) {
@@ -58,7 +61,14 @@ ct_resolve_rule_parse(const gchar *text, GError **error)
 			    "--resolve %s: '%s' is not an IP address", text, address_text);
 		return NULL;
 	}
-	rule->name = g_ascii_strdown(text, first - text);
+	name_text = g_strndup(text, first - text);
+	/* the connection looks up the A-label form: keep the one canonical form */
+	rule->name = ct_hostname_canonical(name_text, &error_local);
+	if (rule->name == NULL) {
+		g_set_error(error, CT_ERROR, CT_ERROR_INVALID_ARGS, "--resolve %s: %s", text,
+			    error_local->message);
+		return NULL;
+	}
 	rule->port = (guint16)port;
 	rule->address = g_inet_address_to_string(address);
 	return g_steal_pointer(&rule);
@@ -67,11 +77,9 @@ ct_resolve_rule_parse(const gchar *text, GError **error)
 static GInetAddress *
 ct_resolver_find(CtResolver *self, const gchar *hostname)
 {
-	g_autofree gchar *lower = g_ascii_strdown(hostname, -1);
-	/* "name." is the same name */
-	if (g_str_has_suffix(lower, "."))
-		lower[strlen(lower) - 1] = '\0';
-	return g_hash_table_lookup(self->names, lower);
+	/* "NAME.", "Name" and the U-label form are the same name */
+	g_autofree gchar *canonical = ct_hostname_canonical(hostname, NULL);
+	return canonical != NULL ? g_hash_table_lookup(self->names, canonical) : NULL;
 }
 
 static GList *

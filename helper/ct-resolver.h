@@ -6,7 +6,7 @@
 
 /* curl's --resolve NAME:PORT:ADDR: connect to ADDR while the TLS checks still see NAME */
 typedef struct {
-	gchar *name;	/* lower case */
+	gchar *name;	/* canonical: ct_hostname_canonical (lower case, A-labels) */
 	guint16 port;	/* the rule only applies to connections to this port */
 	gchar *address; /* canonical text of the IP address */
 } CtResolveRule;

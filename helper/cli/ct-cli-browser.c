@@ -8,6 +8,8 @@
 #include "ct-context.h"
 #include "ct-fetch.h"
 #include "ct-firefox.h"
+#include "ct-hostname.h"
+#include "ct-resolver.h"
 #include "ct-trust.h"
 
 /* what verify and open share: the browser, the trust it reads, the pages to visit */
@@ -149,8 +151,7 @@ ct_cli_browser_one_address(CtCliBrowser *self,
 			   const gchar *rule,
 			   GError **error)
 {
-	gboolean loopback = g_strcmp0(address, "127.0.0.1") == 0 ||
-			    g_strcmp0(address, "localhost") == 0;
+	gboolean loopback = g_strcmp0(address, "127.0.0.1") == 0;
 	g_autofree gchar *prefix = g_strdup_printf("%s=", name);
 	g_autofree gchar *same = g_strdup_printf("%s=%s", name, address);
 	gboolean other = !loopback &&
@@ -178,48 +179,30 @@ static gboolean
 ct_cli_browser_map_names(CtCli *cli, CtCliBrowser *self, GError **error)
 {
 	for (guint i = 0; cli->resolve != NULL && cli->resolve[i] != NULL; i++) {
-		const gchar *rule = cli->resolve[i];
-		const gchar *last = strrchr(rule, ':');
-		const gchar *first = strchr(rule, ':');
-		g_autofree gchar *name = NULL;
-		g_autofree gchar *address = NULL;
-		g_autoptr(GInetAddress) parsed = NULL;
+		const gchar *text = cli->resolve[i];
+		/* the same parse as fetch: NAME in its one canonical form (lower case,
+		 * A-labels), the form the browsers look up */
+		g_autoptr(CtResolveRule) rule = ct_resolve_rule_parse(text, error);
 
-		if (first == NULL || last == first) {
-			g_set_error(error, CT_ERROR, CT_ERROR_INVALID_ARGS,
-				    "--resolve %s: give NAME:PORT:ADDR", rule);
+		if (rule == NULL)
 			return FALSE;
-		}
-		/* NAME:PORT:[v6] or NAME:PORT:v6 */
-		address = g_strdup(strchr(first + 1, ':') + 1);
-		if (address[0] == '[' && g_str_has_suffix(address, "]")) {
-			gchar *bare = g_strndup(address + 1, strlen(address) - 2);
-			g_free(address);
-			address = bare;
-		}
-		name = g_ascii_strdown(rule, first - rule);
 		/* a browser maps a name, not a name and a port: one address per name */
-		if (!ct_cli_browser_one_address(self, name, address, rule, error))
+		if (!ct_cli_browser_one_address(self, rule->name, rule->address, text, error))
 			return FALSE;
-		if (g_strcmp0(address, "127.0.0.1") == 0 || g_strcmp0(address, "localhost") == 0) {
-			if (!g_ptr_array_find_with_equal_func(self->mapped, name, g_str_equal,
+		if (g_strcmp0(rule->address, "127.0.0.1") == 0) {
+			if (!g_ptr_array_find_with_equal_func(self->mapped, rule->name, g_str_equal,
 							      NULL))
-				g_ptr_array_add(self->mapped, g_steal_pointer(&name));
+				g_ptr_array_add(self->mapped, g_steal_pointer(&rule->name));
 			continue;
 		}
-		parsed = g_inet_address_new_from_string(address);
-		if (parsed == NULL) {
-			g_set_error(error, CT_ERROR, CT_ERROR_INVALID_ARGS,
-				    "--resolve %s: ADDR must be an IP address", rule);
-			return FALSE;
-		}
-		g_ptr_array_add(self->resolved, g_strdup_printf("%s=%s", name, address));
+		g_ptr_array_add(self->resolved,
+				g_strdup_printf("%s=%s", rule->name, rule->address));
 	}
 	for (guint i = 0; i < self->urls->len; i++) {
 		g_autoptr(GUri)
 		    uri = g_uri_parse(g_ptr_array_index(self->urls, i), G_URI_FLAGS_NONE, NULL);
 		g_autofree gchar *host = uri != NULL && g_uri_get_host(uri) != NULL
-					     ? g_ascii_strdown(g_uri_get_host(uri), -1)
+					     ? ct_hostname_canonical(g_uri_get_host(uri), NULL)
 					     : NULL;
 		g_autoptr(GInetAddress)
 		    literal = host != NULL ? g_inet_address_new_from_string(host) : NULL;

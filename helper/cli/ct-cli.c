@@ -11,6 +11,7 @@
 #include "ct-chain.h"
 #include "ct-cli.h"
 #include "ct-fetch.h"
+#include "ct-hostname.h"
 #include "ct-nssdb.h"
 
 /* DESIGN.md section 4: every command, built or not, so --help tells the whole contract */
@@ -431,46 +432,101 @@ ct_cli_cancel_on_signals(CtCli *cli)
 	    g_thread_new("ct-signals", ct_cli_signal_thread, g_object_ref(cli->cancellable)));
 }
 
-/* host:port of a network SOURCE, or NULL for a file */
+/* "host:port" of a canonical host, with [brackets] around an IPv6 address */
+static gchar *
+ct_cli_host_port(const gchar *canonical, guint16 port)
+{
+	if (strchr(canonical, ':') != NULL)
+		return g_strdup_printf("[%s]:%u", canonical, port);
+	return g_strdup_printf("%s:%u", canonical, port);
+}
+
+/* host:port of a network SOURCE, the host in its one canonical form */
+static gchar *
+ct_cli_server_name(const gchar *source, guint16 *port, GError **error)
+{
+	g_autoptr(CtFetchTarget) target = ct_fetch_target_parse(source, error);
+	g_autofree gchar *canonical = NULL;
+
+	if (target == NULL)
+		return NULL;
+	canonical = ct_hostname_canonical(target->host, error);
+	if (canonical == NULL)
+		return NULL;
+	*port = target->port;
+	return ct_cli_host_port(canonical, target->port);
+}
+
+/* host:port of a network SOURCE, or NULL for a file (or a host that cannot be one) */
 gchar *
 ct_cli_source_name(const gchar *source, guint16 *port)
 {
-	g_autoptr(CtFetchTarget) target = NULL;
-	g_autofree gchar *lower = NULL;
-
 	if (!ct_fetch_is_network_source(source))
 		return NULL;
-	target = ct_fetch_target_parse(source, NULL);
-	if (target == NULL)
-		return NULL;
-	*port = target->port;
-	if (strchr(target->host, ':') != NULL)
-		return g_strdup_printf("[%s]:%u", target->host, target->port);
-	lower = g_ascii_strdown(target->host, -1);
-	return g_strdup_printf("%s:%u", lower, target->port);
+	return ct_cli_server_name(source, port, NULL);
 }
 
-/* the names the user will type: the SOURCE's and every --name, each with a port */
+/* --name HOST, HOST:PORT, [V6]:PORT or V6 as "host:port", the host canonical (lower case,
+ * A-labels, no trailing dot, IPv6 compressed) and the port the SOURCE's unless given */
+static gchar *
+ct_cli_name_with_port(const gchar *name, guint16 default_port, GError **error)
+{
+	g_autoptr(GError) error_local = NULL;
+	g_autofree gchar *host = NULL;
+	g_autofree gchar *canonical = NULL;
+	const gchar *colon = strchr(name, ':');
+	const gchar *port_text = NULL;
+	guint64 port = default_port;
+
+	if (name[0] == '[') {
+		const gchar *end = strchr(name, ']');
+		if (end == NULL || (end[1] != '\0' && end[1] != ':')) {
+			g_set_error(error, CT_ERROR, CT_ERROR_INVALID_ARGS,
+				    "--name %s: expected [ADDRESS]:PORT", name);
+			return NULL;
+		}
+		host = g_strndup(name, end - name + 1);
+		port_text = end[1] == ':' ? end + 2 : NULL;
+	} else if (colon != NULL && strchr(colon + 1, ':') == NULL) {
+		host = g_strndup(name, colon - name);
+		port_text = colon + 1;
+	} else {
+		/* a name, or an IPv6 address without brackets and so without a port */
+		host = g_strdup(name);
+	}
+	if (port_text != NULL &&
+	    !g_ascii_string_to_unsigned(port_text, 10, 1, 65535, &port, NULL)) {
+		g_set_error(error, CT_ERROR, CT_ERROR_INVALID_ARGS,
+			    "--name %s: '%s' is not a port number", name, port_text);
+		return NULL;
+	}
+	canonical = ct_hostname_canonical(host, &error_local);
+	if (canonical == NULL) {
+		g_set_error(error, CT_ERROR, CT_ERROR_INVALID_ARGS, "--name %s: %s", name,
+			    error_local->message);
+		return NULL;
+	}
+	return ct_cli_host_port(canonical, (guint16)port);
+}
+
+/* the names the user will type: the SOURCE's and every --name, each with a port, each in
+ * the one canonical form the plan, the stores, the ledger and the browsers use */
 GPtrArray *
 ct_cli_typed_names(const gchar *source, gchar **names, GError **error)
 {
 	g_autoptr(GPtrArray) result = g_ptr_array_new_with_free_func(g_free);
 	guint16 port = 443;
-	gchar *own = ct_cli_source_name(source, &port);
 
-	if (own != NULL)
+	if (ct_fetch_is_network_source(source)) {
+		gchar *own = ct_cli_server_name(source, &port, error);
+		if (own == NULL)
+			return NULL;
 		g_ptr_array_add(result, own);
+	}
 	for (guint i = 0; names != NULL && names[i] != NULL; i++) {
-		const gchar *name = names[i];
-		const gchar *colon = strrchr(name, ':');
-		gchar *full;
-		if (name[0] == '[' ? strstr(name, "]:") != NULL
-				   : (colon != NULL && strchr(name, ':') == colon))
-			full = g_ascii_strdown(name, -1);
-		else if (strchr(name, ':') != NULL)
-			full = g_strdup_printf("[%s]:%u", name, port);
-		else
-			full = g_strdup_printf("%s:%u", name, port);
+		gchar *full = ct_cli_name_with_port(names[i], port, error);
+		if (full == NULL)
+			return NULL;
 		if (!g_ptr_array_find_with_equal_func(result, full, g_str_equal, NULL))
 			g_ptr_array_add(result, full);
 		else

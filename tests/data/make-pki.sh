@@ -69,6 +69,11 @@ authorityKeyIdentifier = keyid:always
 subjectAltName = DNS:ucm.example.com
 subjectKeyIdentifier = hash
 
+# an internationalized name: the SAN holds the A-label of bücher.example, as a CA writes it
+[v3_idn]
+subjectAltName = DNS:xn--bcher-kva.example
+subjectKeyIdentifier = hash
+
 # openssl req -x509 with the stock v3_ca section (plus -addext subjectAltName)
 [v3_ca_leaf]
 subjectKeyIdentifier = hash
@@ -159,6 +164,8 @@ rm -f message.txt
 rsa_key tomcat.key
 self_signed tomcat.key "/C=US/O=Cisco/OU=VTG/CN=ucm.example.com" v3_tomcat 0x7A0C0A7001 tomcat.pem
 openssl x509 -in tomcat.pem -outform DER -out tomcat.der
+rsa_key idn.key
+self_signed idn.key "/CN=xn--bcher-kva.example" v3_idn 0x1D0 idn.pem
 rsa_key ca-leaf.key
 self_signed ca-leaf.key "/CN=ucm.example.com" v3_ca_leaf 0x0CA1EAF0 ca-leaf.pem
 # no -extfile: openssl writes a version 1 certificate
