@@ -6,6 +6,7 @@
 #include <libsoup/soup.h>
 #include <string.h>
 
+#include "ct-hostname.h"
 #include "ct-pem.h"
 #include "ct-save.h"
 #include "ct-serve.h"
@@ -539,14 +540,20 @@ ct_server_new(const CtServeOptions *options, GError **error)
 		return NULL;
 	}
 	for (guint i = 0; names[i] != NULL; i++) {
-		if (names[i][0] == '\0' || strchr(names[i], ' ') != NULL) {
+		/* the SAN holds the one canonical form (A-labels, lower case, IPv6
+		 * compressed) the browsers and the rest of certtrust compare */
+		gboolean wildcard = g_str_has_prefix(names[i], "*.");
+		g_autofree gchar *canonical =
+		    ct_hostname_canonical(wildcard ? names[i] + 2 : names[i], NULL);
+		gchar *san;
+		if (canonical == NULL) {
 			g_set_error(error, CT_ERROR, CT_ERROR_INVALID_ARGS,
 				    "--name '%s': not a host name or address", names[i]);
 			return NULL;
 		}
-		g_ptr_array_add(g_hostname_is_ip_address(names[i]) ? ips : dns,
-				g_ascii_strdown(names[i], -1));
-		g_string_append_printf(names_text, "%s\n", names[i]);
+		san = wildcard ? g_strconcat("*.", canonical, NULL) : g_strdup(canonical);
+		g_ptr_array_add(!wildcard && g_hostname_is_ip_address(san) ? ips : dns, san);
+		g_string_append_printf(names_text, "%s\n", san);
 	}
 	/* NULL-terminated: the certificate specs read them as string vectors */
 	g_ptr_array_add(dns, NULL);

@@ -298,3 +298,23 @@ Test(idn, trust_refuses_a_name_that_is_no_host)
 		cr_assert_eq(lines->len, 0, "%s: cert_override.txt was written", names[i]);
 	}
 }
+
+/* serve --name writes the name into its certificate as openssl reads it back: the A-label,
+ * lower case, whatever the spelling */
+Test(idn, serve_writes_the_a_label_into_its_certificate)
+{
+	g_autofree gchar *dir = g_build_filename(tmpdir, "serve", NULL);
+	const gchar *extra[] = {"--name", "BÜCHER.example.", NULL};
+	CtTestServer *served = ct_test_server_start("tomcat", dir, extra);
+	g_autofree gchar *cmd = g_strdup_printf(
+	    "openssl s_client -connect 127.0.0.1:%u -servername xn--bcher-kva.example "
+	    "</dev/null 2>/dev/null | openssl x509 -noout -ext subjectAltName",
+	    served->https_port);
+	g_autoptr(CtTestRun) run = ct_test_run_shell(cmd);
+
+	ct_test_server_stop(served);
+	cr_assert_eq(run->exit_status, 0, "%s", run->err);
+	cr_assert_not_null(strstr(run->out, "DNS:xn--bcher-kva.example"), "%s", run->out);
+	cr_assert_null(strstr(run->out, "xn--bcher-kva.example."), "%s", run->out);
+	cr_assert_null(strstr(run->out, "BÜCHER"), "%s", run->out);
+}
