@@ -412,3 +412,41 @@ ParameterizedTest(CtOpensslCase *param, hostname, strict_agrees_with_openssl)
 	cr_assert_eq(check->strict.match, openssl_match, "%s: openssl says %s, strict says %s",
 		     param->name, run->out, check->strict.reason);
 }
+
+/* the one form of a host kept everywhere: each spelling, and what it becomes */
+Test(hostname, canonical_form_of_every_spelling)
+{
+	const gchar *cases[][2] = {
+	    {"bücher.example", "xn--bcher-kva.example"},
+	    {"BÜCHER.Example.", "xn--bcher-kva.example"},
+	    {"XN--BCHER-KVA.EXAMPLE", "xn--bcher-kva.example"},
+	    {"UCM.Example.COM.", "ucm.example.com"},
+	    {"[0:0:0:0:0:0:0:1]", "::1"},
+	    {"2001:DB8:0:0:0:0:0:1", "2001:db8::1"},
+	    {"127.0.0.1", "127.0.0.1"},
+	    {"127.1", "127.0.0.1"},
+	};
+
+	for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
+		g_autoptr(GError) error = NULL;
+		g_autofree gchar *canonical = ct_hostname_canonical(cases[i][0], &error);
+		cr_assert_not_null(canonical, "%s: %s", cases[i][0],
+				   error != NULL ? error->message : "");
+		cr_assert_str_eq(canonical, cases[i][1], "%s", cases[i][0]);
+	}
+}
+
+/* what cannot be a host is an error saying so, never a form that matches nothing */
+Test(hostname, canonical_form_refuses_what_is_no_host)
+{
+	const gchar *cases[] = {"",	".",	 "a..example",	"bü cher.example", "[example.com]",
+				"[::1", "1:2:3", "example.999", "*.example.com",   "a.example.."};
+
+	for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
+		g_autoptr(GError) error = NULL;
+		g_autofree gchar *canonical = ct_hostname_canonical(cases[i], &error);
+		cr_assert_null(canonical, "%s became %s", cases[i], canonical);
+		cr_assert_not_null(error, "%s", cases[i]);
+		cr_assert(g_error_matches(error, CT_ERROR, CT_ERROR_INVALID_ARGS), "%s", cases[i]);
+	}
+}
