@@ -278,6 +278,19 @@ Test(idn, trust_keeps_one_form_of_the_name_in_store_and_ledger)
 		cr_assert_str_eq(json_object_get_string_member(entry, "host"), host);
 	}
 	cr_assert_eq(firefox_entries, 1, "%s", list->out);
+
+	/* untrust --for finds it under another spelling, and takes it away */
+	{
+		g_autofree gchar *for_name = g_strdup_printf("BÜCHER.example.:%u", port);
+		const gchar *argv[] = {"certtrust", "untrust", "--for", for_name,
+				       "--store",   store,     "--yes", NULL};
+		g_autoptr(CtTestRun) untrust = ct_test_run(argv, NULL);
+		g_autoptr(GPtrArray) left = NULL;
+
+		cr_assert_eq(untrust->exit_status, 0, "%s%s", untrust->out, untrust->err);
+		left = idn_override_lines();
+		cr_assert_eq(left->len, 0, "the exception is still there");
+	}
 }
 
 /* a --name that cannot be a host name is a usage error and nothing is written */
