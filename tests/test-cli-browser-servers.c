@@ -2,7 +2,9 @@
 
 #include "config.h"
 
+#include <errno.h>
 #include <glib/gstdio.h>
+#include <sched.h>
 #include <stdarg.h>
 #include <string.h>
 
@@ -731,4 +733,99 @@ Test(servers, chromium_follows_resolve_to_another_address)
 Test(servers, firefox_follows_resolve_to_another_address)
 {
 	servers_resolve_to_another_address("firefox");
+}
+
+/* this test's process, and all it starts from now on, in a network namespace of its own (what
+ * `unshare -n` makes) with only loopback, brought up: no route off the machine, no DNS server */
+static void
+servers_enter_private_network(void)
+{
+	g_autoptr(CtTestRun) up = NULL;
+	g_autoptr(CtTestRun) links = NULL;
+	g_autoptr(CtTestRun) routes = NULL;
+
+	if (unshare(CLONE_NEWNET) != 0) {
+		int saved = errno;
+
+		servers_teardown();
+		cr_skip_test("a private network namespace is not permitted here "
+			     "(unshare(CLONE_NEWNET), as `unshare -n`: %s)",
+			     g_strerror(saved));
+	}
+	up = ct_test_run_shell("ip link set lo up");
+	cr_assert_eq(up->exit_status, 0, "ip link set lo up: %s", up->err);
+	/* the namespace really is bare: loopback is its only link, and nothing routes off it */
+	links = ct_test_run_shell("ip -o link show | awk '{print $2}'");
+	cr_assert_eq(links->exit_status, 0, "%s", links->err);
+	cr_assert_str_eq(links->out, "lo:\n");
+	routes = ct_test_run_shell("ip route show; ip -6 route show | grep -v '^::1 '");
+	cr_assert_str_eq(routes->out, "", "%s", routes->out);
+}
+
+/* the number of times needle is in haystack */
+static guint
+servers_count(const gchar *haystack, const gchar *needle)
+{
+	guint count = 0;
+
+	for (const gchar *at = strstr(haystack, needle); at != NULL;
+	     at = strstr(at + strlen(needle), needle))
+		count++;
+	return count;
+}
+
+/* with no network but loopback (`unshare -n`), both browsers give the verdicts they give
+ * outside, in time: openssl s_server's self-signed certificate is blocked with each
+ * browser's own code before trust, and loads after; no background service, DNS lookup or
+ * connectivity probe makes a browser hang or fail */
+Test(servers, both_browsers_give_their_verdicts_with_no_network_but_loopback)
+{
+	g_autofree gchar *docroot = servers_path("www");
+	g_autofree gchar *index = g_build_filename(docroot, "index.html", NULL);
+	g_autofree gchar *url = NULL;
+	g_autofree gchar *rule = NULL;
+	g_autoptr(CtTestRun) before = NULL;
+	g_autoptr(CtTestRun) trusted = NULL;
+	g_autoptr(CtTestRun) after = NULL;
+	gint64 started;
+	gint64 elapsed_ms;
+	guint port;
+
+	servers_require("firefox");
+	servers_require("chromium");
+	servers_enter_private_network();
+	cr_assert_eq(g_mkdir_with_parents(docroot, 0700), 0);
+	cr_assert(g_file_set_contents(index, "<title>Lab</title>lab server\n", -1, NULL));
+	port = servers_start_openssl("tomcat", docroot);
+	url = g_strdup_printf("https://ucm.example.com:%u/index.html", port);
+	rule = g_strdup_printf("ucm.example.com:%u:127.0.0.1", port);
+
+	started = g_get_monotonic_time();
+	before = servers_run("verify", url, "--resolve", rule, "--browser", "firefox", "--browser",
+			     "chromium", "--timeout", "30", NULL);
+	elapsed_ms = (g_get_monotonic_time() - started) / 1000;
+	cr_log_info("verify before trust, no network: %" G_GINT64_FORMAT " ms", elapsed_ms);
+	cr_assert_eq(before->exit_status, 4, "%s%s", before->out, before->err);
+	cr_assert_not_null(strstr(before->out, ": blocked MOZILLA_PKIX_ERROR_SELF_SIGNED_CERT"),
+			   "%s", before->out);
+	cr_assert_not_null(strstr(before->out, ": blocked ERR_CERT_AUTHORITY_INVALID"), "%s",
+			   before->out);
+	/* one page each, each within its 30 s, with room for the two launches */
+	cr_assert_lt(elapsed_ms, 150 * 1000, "took %" G_GINT64_FORMAT " ms", elapsed_ms);
+
+	/* the default stores: every Firefox profile and Chromium's NSS db */
+	trusted = servers_run("trust", url, "--resolve", rule, "--yes", NULL);
+	cr_assert_eq(trusted->exit_status, 0, "%s%s", trusted->out, trusted->err);
+
+	started = g_get_monotonic_time();
+	after = servers_run("verify", url, "--resolve", rule, "--browser", "firefox", "--browser",
+			    "chromium", "--timeout", "30", NULL);
+	elapsed_ms = (g_get_monotonic_time() - started) / 1000;
+	cr_log_info("verify after trust, no network: %" G_GINT64_FORMAT " ms", elapsed_ms);
+	cr_assert_eq(after->exit_status, 0, "%s%s", after->out, after->err);
+	cr_assert_eq(servers_count(after->out, ": loads (HTTP 200, title \"Lab\")"), 2, "%s",
+		     after->out);
+	cr_assert_not_null(strstr(after->out, "Firefox "), "%s", after->out);
+	cr_assert_not_null(strstr(after->out, "Chromium "), "%s", after->out);
+	cr_assert_lt(elapsed_ms, 150 * 1000, "took %" G_GINT64_FORMAT " ms", elapsed_ms);
 }
