@@ -86,6 +86,34 @@ servers_run(const gchar *first, ...)
 	return ct_test_run((const gchar *const *)argv->pdata, NULL);
 }
 
+/* certtrust with the arguments up to NULL, under `strace -f` logging connect() and listen()
+ * to log_path (or without strace when log_path is NULL) */
+static CtTestRun *
+servers_run_traced(const gchar *log_path, const gchar *first, ...)
+{
+	g_autoptr(GPtrArray) argv = g_ptr_array_new();
+	va_list args;
+
+	if (log_path != NULL) {
+		const gchar *strace[] = {"strace", "-f",    "-qq",
+					 "-yy",	   "-e",    "trace=connect,listen",
+					 "-o",	   log_path};
+		for (gsize i = 0; i < G_N_ELEMENTS(strace); i++)
+			g_ptr_array_add(argv, (gpointer)strace[i]);
+		/* ct_test_run finds certtrust only as the first word */
+		cr_assert_not_null(g_getenv("CT_CERTTRUST"), "run the tests with meson test");
+		g_ptr_array_add(argv, (gpointer)g_getenv("CT_CERTTRUST"));
+	} else {
+		g_ptr_array_add(argv, (gpointer) "certtrust");
+	}
+	va_start(args, first);
+	for (const gchar *arg = first; arg != NULL; arg = va_arg(args, const gchar *))
+		g_ptr_array_add(argv, (gpointer)arg);
+	va_end(args);
+	g_ptr_array_add(argv, NULL);
+	return ct_test_run((const gchar *const *)argv->pdata, NULL);
+}
+
 /* wait until something accepts connections on the loopback port */
 static void
 servers_wait_listening(guint port)
@@ -774,6 +802,80 @@ servers_count(const gchar *haystack, const gchar *needle)
 	return count;
 }
 
+/* the connection attempts strace logged (strace -f -yy -e trace=connect,listen): TCP only to
+ * the named server's port or to a port one of the traced processes listens on itself (the
+ * browser's protocol endpoint), never to another address or port; no DNS query (UDP port
+ * 53). Anything else is a browser reaching for something the user did not name: a
+ * background service, telemetry, safe browsing, a captive portal or connectivity check. */
+static void
+servers_assert_only_named_connections(const gchar *log_path, guint server_port)
+{
+	g_autofree gchar *text = NULL;
+	g_auto(GStrv) lines = NULL;
+	g_autoptr(GRegex)
+	    listen_re = g_regex_new("listen\\(\\d+<TCP(?:v6)?:\\[.*:(\\d+)\\]>", 0, 0, NULL);
+	g_autoptr(GRegex) connect_re =
+	    g_regex_new("connect\\(\\d+<(TCP|UDP)(?:v6)?:[^>]*>, \\{sa_family=AF_INET6?, "
+			"sin6?_port=htons\\((\\d+)\\), (?:sin_addr=inet_addr\\(\"([^\"]+)\"\\)|"
+			"sin6_flowinfo=[^,]*, inet_pton\\(AF_INET6, \"([^\"]+)\")",
+			0, 0, NULL);
+	g_autoptr(GHashTable) listening = g_hash_table_new(g_direct_hash, g_direct_equal);
+	g_autoptr(GString) unexpected = g_string_new(NULL);
+	guint tcp = 0;
+	guint udp = 0;
+
+	cr_assert(g_file_get_contents(log_path, &text, NULL, NULL), "no strace log %s", log_path);
+	lines = g_strsplit(text, "\n", -1);
+	for (guint i = 0; lines[i] != NULL; i++) {
+		g_autoptr(GMatchInfo) match = NULL;
+
+		if (g_regex_match(listen_re, lines[i], 0, &match)) {
+			g_autofree gchar *port = g_match_info_fetch(match, 1);
+			g_hash_table_add(listening,
+					 GUINT_TO_POINTER((guint)g_ascii_strtoull(port, NULL, 10)));
+		}
+	}
+	for (guint i = 0; lines[i] != NULL; i++) {
+		g_autoptr(GMatchInfo) match = NULL;
+		g_autofree gchar *protocol = NULL;
+		g_autofree gchar *port_text = NULL;
+		g_autofree gchar *address_text = NULL;
+		g_autoptr(GInetAddress) address = NULL;
+		guint port;
+
+		if (!g_regex_match(connect_re, lines[i], 0, &match))
+			continue;
+		protocol = g_match_info_fetch(match, 1);
+		port_text = g_match_info_fetch(match, 2);
+		address_text = g_match_info_fetch(match, 3);
+		if (address_text == NULL || *address_text == '\0') {
+			g_free(address_text);
+			address_text = g_match_info_fetch(match, 4);
+		}
+		port = (guint)g_ascii_strtoull(port_text, NULL, 10);
+		address = g_inet_address_new_from_string(address_text);
+		if (g_strcmp0(protocol, "UDP") == 0) {
+			/* a UDP connect() sends nothing (Chromium's IPv6 reachability probe is
+			 * one); a DNS query would go to port 53 */
+			udp++;
+			if (port == 53)
+				g_string_append_printf(unexpected, "%s\n", lines[i]);
+			continue;
+		}
+		tcp++;
+		if (address == NULL || !g_inet_address_get_is_loopback(address) ||
+		    (port != server_port &&
+		     !g_hash_table_contains(listening, GUINT_TO_POINTER(port))))
+			g_string_append_printf(unexpected, "%s\n", lines[i]);
+	}
+	cr_log_info("strace: %u TCP and %u UDP connect() calls, %u listening ports", tcp, udp,
+		    g_hash_table_size(listening));
+	/* the log holds the browsers' connections to the server at least */
+	cr_assert_gt(tcp, 0, "strace logged no TCP connect() at all");
+	cr_assert_eq(unexpected->len, 0, "connection attempts to what nobody named:\n%s",
+		     unexpected->str);
+}
+
 /* with no network but loopback (`unshare -n`), both browsers give the verdicts they give
  * outside, in time: openssl s_server's self-signed certificate is blocked with each
  * browser's own code before trust, and loads after; no background service, DNS lookup or
@@ -787,12 +889,16 @@ Test(servers, both_browsers_give_their_verdicts_with_no_network_but_loopback)
 	g_autoptr(CtTestRun) before = NULL;
 	g_autoptr(CtTestRun) trusted = NULL;
 	g_autoptr(CtTestRun) after = NULL;
+	g_autofree gchar *strace = g_find_program_in_path("strace");
+	g_autofree gchar *strace_log = strace != NULL ? servers_path("connect.strace") : NULL;
 	gint64 started;
 	gint64 elapsed_ms;
 	guint port;
 
 	servers_require("firefox");
 	servers_require("chromium");
+	if (strace == NULL)
+		cr_log_warn("strace is not installed: the connection attempts are not checked");
 	servers_enter_private_network();
 	cr_assert_eq(g_mkdir_with_parents(docroot, 0700), 0);
 	cr_assert(g_file_set_contents(index, "<title>Lab</title>lab server\n", -1, NULL));
@@ -817,9 +923,10 @@ Test(servers, both_browsers_give_their_verdicts_with_no_network_but_loopback)
 	trusted = servers_run("trust", url, "--resolve", rule, "--yes", NULL);
 	cr_assert_eq(trusted->exit_status, 0, "%s%s", trusted->out, trusted->err);
 
+	/* after, under strace: every connection attempt of both browsers is logged */
 	started = g_get_monotonic_time();
-	after = servers_run("verify", url, "--resolve", rule, "--browser", "firefox", "--browser",
-			    "chromium", "--timeout", "30", NULL);
+	after = servers_run_traced(strace_log, "verify", url, "--resolve", rule, "--browser",
+				   "firefox", "--browser", "chromium", "--timeout", "30", NULL);
 	elapsed_ms = (g_get_monotonic_time() - started) / 1000;
 	cr_log_info("verify after trust, no network: %" G_GINT64_FORMAT " ms", elapsed_ms);
 	cr_assert_eq(after->exit_status, 0, "%s%s", after->out, after->err);
@@ -828,4 +935,6 @@ Test(servers, both_browsers_give_their_verdicts_with_no_network_but_loopback)
 	cr_assert_not_null(strstr(after->out, "Firefox "), "%s", after->out);
 	cr_assert_not_null(strstr(after->out, "Chromium "), "%s", after->out);
 	cr_assert_lt(elapsed_ms, 150 * 1000, "took %" G_GINT64_FORMAT " ms", elapsed_ms);
+	if (strace_log != NULL)
+		servers_assert_only_named_connections(strace_log, port);
 }
