@@ -546,6 +546,7 @@ Test(browser, a_protocol_endpoint_off_loopback_is_refused)
 			  cases[i].line, error->message);
 		cr_assert_not_null(strstr(error->message, "not at a loopback address"), "%s",
 				   error->message);
+		cr_assert_eq(ct_error_get_exit_status(error), 1);
 		/* refused on sight, not after the timeout of a connection that never answers */
 		cr_assert_lt(elapsed_ms, 10000, "took %" G_GINT64_FORMAT " ms", elapsed_ms);
 		bt_assert_gone(bt_hanging_browser_pid());
