@@ -432,6 +432,11 @@ ct_browser_firefox_prepare(CtBrowser *self,
 	*envp = ct_browser_environ(self, home, error);
 	if (*envp == NULL)
 		return FALSE;
+	/* a release or ESR Firefox ignores services.settings.server (the remote settings
+	 * server) unless this is set, as geckodriver sets it: without it Firefox 153 asks
+	 * firefox.settings.services.mozilla.com for a dozen collections at every start
+	 * (measured in a network namespace, through the PAC's dead proxy) */
+	*envp = g_environ_setenv(*envp, "MOZ_REMOTE_SETTINGS_DEVTOOLS", "1", TRUE);
 
 	if (!options->headed)
 		g_ptr_array_add(argv, g_strdup("--headless"));

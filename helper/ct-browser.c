@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "ct-browser-private.h"
+#include "ct-escape.h"
 
 #define CT_BROWSER_DEFAULT_TIMEOUT_MS 30000
 /* how long a browser gets to exit after browser.close, and after SIGTERM */
@@ -442,19 +443,20 @@ typedef struct {
 	gchar *url;
 } CtBrowserEndpoint;
 
-/* a loopback ws:// address: the browser must not listen anywhere else */
+/* a ws:// address on a loopback IP literal: the browser must not listen anywhere else. No
+ * host name, not even "localhost": a name is looked up again when connecting, and the hosts
+ * file or a resolver may send it off this machine */
 static gboolean
 ct_browser_is_loopback_endpoint(const gchar *url)
 {
-	g_autoptr(GUri) uri = g_uri_parse(url, G_URI_FLAGS_NONE, NULL);
+	g_autoptr(GUri) uri = url != NULL ? g_uri_parse(url, G_URI_FLAGS_NONE, NULL) : NULL;
 	g_autoptr(GInetAddress) address = NULL;
 	const gchar *host;
 
-	if (uri == NULL || g_strcmp0(g_uri_get_scheme(uri), "ws") != 0)
+	if (uri == NULL || g_strcmp0(g_uri_get_scheme(uri), "ws") != 0 ||
+	    g_uri_get_userinfo(uri) != NULL || g_uri_get_port(uri) <= 0)
 		return FALSE;
 	host = g_uri_get_host(uri);
-	if (g_strcmp0(host, "localhost") == 0)
-		return TRUE;
 	address = host != NULL ? g_inet_address_new_from_string(host) : NULL;
 	return address != NULL && g_inet_address_get_is_loopback(address);
 }
@@ -503,9 +505,12 @@ ct_browser_wait_for_endpoint(CtBrowser *self,
 	if (!ok)
 		return NULL;
 	if (!ct_browser_is_loopback_endpoint(endpoint.url)) {
+		g_autofree gchar *shown = ct_escape_for_terminal(endpoint.url, -1, 200);
+
 		g_set_error(error, CT_ERROR, CT_ERROR_FAILED,
-			    "%s offers its remote protocol at %s, not on loopback", self->name,
-			    endpoint.url);
+			    "%s offers its remote protocol at %s, not at a loopback address: "
+			    "refused",
+			    self->name, shown);
 		g_free(endpoint.url);
 		return NULL;
 	}

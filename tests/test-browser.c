@@ -272,6 +272,29 @@ bt_hanging_browser(gboolean ignore_term)
 	return path;
 }
 
+/* a fake browser that announces its remote protocol at an address of its choosing, then
+ * waits (the endpoint never answers) */
+static gchar *
+bt_announcing_browser(const gchar *line)
+{
+	g_autofree gchar *pid_file = bt_path("hang.pid");
+	g_autofree gchar *script = NULL;
+	g_autoptr(GError) error = NULL;
+	gchar *path = bt_path("announcing-browser");
+
+	script = g_strdup_printf("#!/bin/sh\n"
+				 "if [ \"$1\" = --version ]; then echo 'Fake 1.0'; exit 0; fi\n"
+				 "echo $$ > '%s'\n"
+				 "echo '%s' >&2\n"
+				 "sleep 600 &\n"
+				 "wait\n",
+				 pid_file, line);
+	cr_assert(g_file_set_contents(path, script, -1, &error), "%s",
+		  error != NULL ? error->message : "");
+	cr_assert_eq(g_chmod(path, 0755), 0);
+	return path;
+}
+
 static gint
 bt_hanging_browser_pid(void)
 {
@@ -485,6 +508,50 @@ Test(browser, hung_launch_times_out_and_leaves_no_process)
 	cr_assert_lt(elapsed_ms, 1500 + 2000 + 2500, "took %" G_GINT64_FORMAT " ms", elapsed_ms);
 	cr_log_info("hung launch given up after %" G_GINT64_FORMAT " ms", elapsed_ms);
 	bt_assert_gone(bt_hanging_browser_pid());
+}
+
+/* the driver connects only to a protocol endpoint at a loopback address: anything else
+ * (another address, a host name, another scheme) is refused at once, and the browser ended */
+Test(browser, a_protocol_endpoint_off_loopback_is_refused)
+{
+	const struct {
+		CtBrowserKind kind;
+		const gchar *line;
+	} cases[] = {
+	    {CT_BROWSER_CHROMIUM, "DevTools listening on ws://192.0.2.1:9222/devtools/browser/x"},
+	    {CT_BROWSER_CHROMIUM, "DevTools listening on ws://localhost:9222/devtools/browser/x"},
+	    {CT_BROWSER_CHROMIUM, "DevTools listening on ws://127.0.0.1.example.com:9222/x"},
+	    {CT_BROWSER_CHROMIUM, "DevTools listening on ws://0.0.0.0:9222/devtools/browser/x"},
+	    {CT_BROWSER_FIREFOX, "WebDriver BiDi listening on ws://[2001:db8::1]:9222"},
+	    {CT_BROWSER_FIREFOX, "WebDriver BiDi listening on wss://127.0.0.1:9222"},
+	    {CT_BROWSER_FIREFOX, "WebDriver BiDi listening on ws://user@127.0.0.1:9222"},
+	    {CT_BROWSER_FIREFOX, "WebDriver BiDi listening on ws://127.0.0.1"},
+	};
+
+	for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
+		g_autofree gchar *fake = bt_announcing_browser(cases[i].line);
+		g_autofree gchar *pid_file = bt_path("hang.pid");
+		CtBrowserOptions options = {.kind = cases[i].kind,
+					    .binary = fake,
+					    .timeout_ms = 20000};
+		g_autoptr(GError) error = NULL;
+		g_autoptr(CtBrowser) browser = NULL;
+		gint64 started = g_get_monotonic_time();
+		gint64 elapsed_ms;
+
+		browser = ct_browser_launch(&options, NULL, &error);
+		elapsed_ms = (g_get_monotonic_time() - started) / 1000;
+		cr_assert_null(browser, "%s was accepted", cases[i].line);
+		cr_assert(g_error_matches(error, CT_ERROR, CT_ERROR_FAILED), "%s: %s",
+			  cases[i].line, error->message);
+		cr_assert_not_null(strstr(error->message, "not at a loopback address"), "%s",
+				   error->message);
+		cr_assert_eq(ct_error_get_exit_status(error), 1);
+		/* refused on sight, not after the timeout of a connection that never answers */
+		cr_assert_lt(elapsed_ms, 10000, "took %" G_GINT64_FORMAT " ms", elapsed_ms);
+		bt_assert_gone(bt_hanging_browser_pid());
+		cr_assert_eq(g_unlink(pid_file), 0);
+	}
 }
 
 static gpointer

@@ -2,7 +2,9 @@
 
 #include "config.h"
 
+#include <errno.h>
 #include <glib/gstdio.h>
+#include <sched.h>
 #include <stdarg.h>
 #include <string.h>
 
@@ -76,6 +78,34 @@ servers_run(const gchar *first, ...)
 	va_list args;
 
 	g_ptr_array_add(argv, (gpointer) "certtrust");
+	va_start(args, first);
+	for (const gchar *arg = first; arg != NULL; arg = va_arg(args, const gchar *))
+		g_ptr_array_add(argv, (gpointer)arg);
+	va_end(args);
+	g_ptr_array_add(argv, NULL);
+	return ct_test_run((const gchar *const *)argv->pdata, NULL);
+}
+
+/* certtrust with the arguments up to NULL, under `strace -f` logging connect() and listen()
+ * to log_path (or without strace when log_path is NULL) */
+static CtTestRun *
+servers_run_traced(const gchar *log_path, const gchar *first, ...)
+{
+	g_autoptr(GPtrArray) argv = g_ptr_array_new();
+	va_list args;
+
+	if (log_path != NULL) {
+		const gchar *strace[] = {"strace", "-f",    "-qq",
+					 "-yy",	   "-e",    "trace=connect,listen",
+					 "-o",	   log_path};
+		for (gsize i = 0; i < G_N_ELEMENTS(strace); i++)
+			g_ptr_array_add(argv, (gpointer)strace[i]);
+		/* ct_test_run finds certtrust only as the first word */
+		cr_assert_not_null(g_getenv("CT_CERTTRUST"), "run the tests with meson test");
+		g_ptr_array_add(argv, (gpointer)g_getenv("CT_CERTTRUST"));
+	} else {
+		g_ptr_array_add(argv, (gpointer) "certtrust");
+	}
 	va_start(args, first);
 	for (const gchar *arg = first; arg != NULL; arg = va_arg(args, const gchar *))
 		g_ptr_array_add(argv, (gpointer)arg);
@@ -731,4 +761,183 @@ Test(servers, chromium_follows_resolve_to_another_address)
 Test(servers, firefox_follows_resolve_to_another_address)
 {
 	servers_resolve_to_another_address("firefox");
+}
+
+/* this test's process, and all it starts from now on, in a network namespace of its own (what
+ * `unshare -n` makes) with only loopback, brought up: no route off the machine, no DNS server */
+static void
+servers_enter_private_network(void)
+{
+	g_autoptr(CtTestRun) up = NULL;
+	g_autoptr(CtTestRun) links = NULL;
+	g_autoptr(CtTestRun) routes = NULL;
+
+	if (unshare(CLONE_NEWNET) != 0) {
+		int saved = errno;
+
+		servers_teardown();
+		cr_skip_test("a private network namespace is not permitted here "
+			     "(unshare(CLONE_NEWNET), as `unshare -n`: %s)",
+			     g_strerror(saved));
+	}
+	up = ct_test_run_shell("ip link set lo up");
+	cr_assert_eq(up->exit_status, 0, "ip link set lo up: %s", up->err);
+	/* the namespace really is bare: loopback is its only link, and nothing routes off it */
+	links = ct_test_run_shell("ip -o link show | awk '{print $2}'");
+	cr_assert_eq(links->exit_status, 0, "%s", links->err);
+	cr_assert_str_eq(links->out, "lo:\n");
+	routes = ct_test_run_shell("ip route show; ip -6 route show | grep -v '^::1 '");
+	cr_assert_str_eq(routes->out, "", "%s", routes->out);
+}
+
+/* the number of times needle is in haystack */
+static guint
+servers_count(const gchar *haystack, const gchar *needle)
+{
+	guint count = 0;
+
+	for (const gchar *at = strstr(haystack, needle); at != NULL;
+	     at = strstr(at + strlen(needle), needle))
+		count++;
+	return count;
+}
+
+/* the connection attempts strace logged (strace -f -yy -e trace=connect,listen): TCP only to
+ * the named server's port or to a port one of the traced processes listens on itself (the
+ * browser's protocol endpoint), never to another address or port; no DNS query (UDP port
+ * 53). Anything else is a browser reaching for something the user did not name: a
+ * background service, telemetry, safe browsing, a captive portal or connectivity check. */
+static void
+servers_assert_only_named_connections(const gchar *log_path, guint server_port)
+{
+	g_autofree gchar *text = NULL;
+	g_auto(GStrv) lines = NULL;
+	g_autoptr(GRegex)
+	    listen_re = g_regex_new("listen\\(\\d+<TCP(?:v6)?:\\[.*:(\\d+)\\]>", 0, 0, NULL);
+	g_autoptr(GRegex) connect_re =
+	    g_regex_new("connect\\(\\d+<(TCP|UDP)(?:v6)?:[^>]*>, \\{sa_family=AF_INET6?, "
+			"sin6?_port=htons\\((\\d+)\\), (?:sin_addr=inet_addr\\(\"([^\"]+)\"\\)|"
+			"sin6_flowinfo=[^,]*, inet_pton\\(AF_INET6, \"([^\"]+)\")",
+			0, 0, NULL);
+	g_autoptr(GHashTable) listening = g_hash_table_new(g_direct_hash, g_direct_equal);
+	g_autoptr(GString) unexpected = g_string_new(NULL);
+	guint tcp = 0;
+	guint udp = 0;
+
+	cr_assert(g_file_get_contents(log_path, &text, NULL, NULL), "no strace log %s", log_path);
+	lines = g_strsplit(text, "\n", -1);
+	for (guint i = 0; lines[i] != NULL; i++) {
+		g_autoptr(GMatchInfo) match = NULL;
+
+		if (g_regex_match(listen_re, lines[i], 0, &match)) {
+			g_autofree gchar *port = g_match_info_fetch(match, 1);
+			g_hash_table_add(listening,
+					 GUINT_TO_POINTER((guint)g_ascii_strtoull(port, NULL, 10)));
+		}
+	}
+	for (guint i = 0; lines[i] != NULL; i++) {
+		g_autoptr(GMatchInfo) match = NULL;
+		g_autofree gchar *protocol = NULL;
+		g_autofree gchar *port_text = NULL;
+		g_autofree gchar *address_text = NULL;
+		g_autoptr(GInetAddress) address = NULL;
+		guint port;
+
+		if (!g_regex_match(connect_re, lines[i], 0, &match))
+			continue;
+		protocol = g_match_info_fetch(match, 1);
+		port_text = g_match_info_fetch(match, 2);
+		address_text = g_match_info_fetch(match, 3);
+		if (address_text == NULL || *address_text == '\0') {
+			g_free(address_text);
+			address_text = g_match_info_fetch(match, 4);
+		}
+		port = (guint)g_ascii_strtoull(port_text, NULL, 10);
+		address = g_inet_address_new_from_string(address_text);
+		if (g_strcmp0(protocol, "UDP") == 0) {
+			/* a UDP connect() sends nothing (Chromium's IPv6 reachability probe is
+			 * one); a DNS query would go to port 53 */
+			udp++;
+			if (port == 53)
+				g_string_append_printf(unexpected, "%s\n", lines[i]);
+			continue;
+		}
+		tcp++;
+		if (address == NULL || !g_inet_address_get_is_loopback(address) ||
+		    (port != server_port &&
+		     !g_hash_table_contains(listening, GUINT_TO_POINTER(port))))
+			g_string_append_printf(unexpected, "%s\n", lines[i]);
+	}
+	cr_log_info("strace: %u TCP and %u UDP connect() calls, %u listening ports", tcp, udp,
+		    g_hash_table_size(listening));
+	/* the log holds the browsers' connections to the server at least */
+	cr_assert_gt(tcp, 0, "strace logged no TCP connect() at all");
+	cr_assert_eq(unexpected->len, 0, "connection attempts to what nobody named:\n%s",
+		     unexpected->str);
+}
+
+/* with no network but loopback (`unshare -n`), both browsers give the verdicts they give
+ * outside, in time: openssl s_server's self-signed certificate is blocked with each
+ * browser's own code before trust, and loads after; no background service, DNS lookup or
+ * connectivity probe makes a browser hang or fail */
+Test(servers, both_browsers_give_their_verdicts_with_no_network_but_loopback)
+{
+	g_autofree gchar *docroot = servers_path("www");
+	g_autofree gchar *index = g_build_filename(docroot, "index.html", NULL);
+	g_autofree gchar *url = NULL;
+	g_autofree gchar *rule = NULL;
+	g_autoptr(CtTestRun) before = NULL;
+	g_autoptr(CtTestRun) trusted = NULL;
+	g_autoptr(CtTestRun) after = NULL;
+	g_autofree gchar *strace = g_find_program_in_path("strace");
+	g_autofree gchar *before_log = strace != NULL ? servers_path("before.strace") : NULL;
+	g_autofree gchar *after_log = strace != NULL ? servers_path("after.strace") : NULL;
+	gint64 started;
+	gint64 elapsed_ms;
+	guint port;
+
+	servers_require("firefox");
+	servers_require("chromium");
+	if (strace == NULL)
+		cr_log_warn("strace is not installed: the connection attempts are not checked");
+	servers_enter_private_network();
+	cr_assert_eq(g_mkdir_with_parents(docroot, 0700), 0);
+	cr_assert(g_file_set_contents(index, "<title>Lab</title>lab server\n", -1, NULL));
+	port = servers_start_openssl("tomcat", docroot);
+	url = g_strdup_printf("https://ucm.example.com:%u/index.html", port);
+	rule = g_strdup_printf("ucm.example.com:%u:127.0.0.1", port);
+
+	/* under strace: every connection attempt of both browsers is logged, blocked or not */
+	started = g_get_monotonic_time();
+	before = servers_run_traced(before_log, "verify", url, "--resolve", rule, "--browser",
+				    "firefox", "--browser", "chromium", "--timeout", "30", NULL);
+	elapsed_ms = (g_get_monotonic_time() - started) / 1000;
+	cr_log_info("verify before trust, no network: %" G_GINT64_FORMAT " ms", elapsed_ms);
+	cr_assert_eq(before->exit_status, 4, "%s%s", before->out, before->err);
+	cr_assert_not_null(strstr(before->out, ": blocked MOZILLA_PKIX_ERROR_SELF_SIGNED_CERT"),
+			   "%s", before->out);
+	cr_assert_not_null(strstr(before->out, ": blocked ERR_CERT_AUTHORITY_INVALID"), "%s",
+			   before->out);
+	/* one page each, each within its 30 s, with room for the two launches */
+	cr_assert_lt(elapsed_ms, 150 * 1000, "took %" G_GINT64_FORMAT " ms", elapsed_ms);
+
+	/* the default stores: every Firefox profile and Chromium's NSS db */
+	trusted = servers_run("trust", url, "--resolve", rule, "--yes", NULL);
+	cr_assert_eq(trusted->exit_status, 0, "%s%s", trusted->out, trusted->err);
+
+	started = g_get_monotonic_time();
+	after = servers_run_traced(after_log, "verify", url, "--resolve", rule, "--browser",
+				   "firefox", "--browser", "chromium", "--timeout", "30", NULL);
+	elapsed_ms = (g_get_monotonic_time() - started) / 1000;
+	cr_log_info("verify after trust, no network: %" G_GINT64_FORMAT " ms", elapsed_ms);
+	cr_assert_eq(after->exit_status, 0, "%s%s", after->out, after->err);
+	cr_assert_eq(servers_count(after->out, ": loads (HTTP 200, title \"Lab\")"), 2, "%s",
+		     after->out);
+	cr_assert_not_null(strstr(after->out, "Firefox "), "%s", after->out);
+	cr_assert_not_null(strstr(after->out, "Chromium "), "%s", after->out);
+	cr_assert_lt(elapsed_ms, 150 * 1000, "took %" G_GINT64_FORMAT " ms", elapsed_ms);
+	if (strace != NULL) {
+		servers_assert_only_named_connections(before_log, port);
+		servers_assert_only_named_connections(after_log, port);
+	}
 }

@@ -23,10 +23,12 @@
 # env: CERTTRUST      certtrust binary (default /work/main/build/helper/cli/certtrust)
 #      CT_MATRIX_BROWSERS  "firefox chromium" (default both)
 #      CT_MATRIX_PROFILES  "tomcat leaf chain expired not-yet-valid wrong-name cn-only
-#                          wildcard ip-san ca-leaf v1 openssl" (default all; openssl is
-#                          no certtrust serve but openssl s_server -WWW with a self-signed
-#                          certificate openssl made, serving a plain file without any
-#                          certtrust marker: a server nobody on this team wrote)
+#                          wildcard ip-san ca-leaf v1 openssl openssl-ca" (default all;
+#                          openssl is no certtrust serve but openssl s_server -WWW with a
+#                          self-signed certificate openssl made, serving a plain file
+#                          without any certtrust marker: a server nobody on this team
+#                          wrote; openssl-ca the same with a leaf issued by a root CA
+#                          openssl made, the server sending leaf and root)
 #      CT_MATRIX_VIA=hand  write the trust by hand (the research's method) instead
 #      CT_MATRIX_JOBS=1    one batch at a time (default 2: two lanes of batches, each
 #                          lane one Firefox and one Chromium batch, run side by side)
@@ -42,7 +44,7 @@ CHROMIUM=${CT_CHROMIUM:-/usr/lib/chromium/chromium}
 DOMAIN=ucm.example.test
 OVERRIDE_OID=OID.2.16.840.1.101.3.4.2.1
 browsers=${CT_MATRIX_BROWSERS:-firefox chromium}
-profiles=${CT_MATRIX_PROFILES:-tomcat leaf chain expired not-yet-valid wrong-name cn-only wildcard ip-san ca-leaf v1 openssl}
+profiles=${CT_MATRIX_PROFILES:-tomcat leaf chain expired not-yet-valid wrong-name cn-only wildcard ip-san ca-leaf v1 openssl openssl-ca}
 # certtrust: trust with `certtrust trust`, undo with `certtrust untrust` (the product);
 # hand: certutil and cert_override.txt lines written directly (the research's method)
 via=${CT_MATRIX_VIA:-certtrust}
@@ -124,6 +126,8 @@ declare -A research_before=(
 	[firefox/chain]="SEC_ERROR_UNKNOWN_ISSUER"
 	[firefox/openssl]="MOZILLA_PKIX_ERROR_SELF_SIGNED_CERT"
 	[chromium/openssl]="ERR_CERT_AUTHORITY_INVALID"
+	[firefox/openssl-ca]="SEC_ERROR_UNKNOWN_ISSUER"
+	[chromium/openssl-ca]="ERR_CERT_AUTHORITY_INVALID"
 	[chromium/tomcat]="ERR_CERT_AUTHORITY_INVALID"
 	[chromium/leaf]="ERR_CERT_AUTHORITY_INVALID"
 	[chromium/ca-leaf]="ERR_CERT_AUTHORITY_INVALID"
@@ -157,14 +161,20 @@ declare -A research_after=(
 	[firefox/override/openssl]=loads
 	[firefox/anchor/openssl]=loads
 	[chromium/leafP/openssl]=loads
+	[firefox/override/openssl-ca]=loads
+	[firefox/anchor/openssl-ca]=loads
+	[chromium/leafP/openssl-ca]=loads
+	[chromium/rootC/openssl-ca]=loads
 )
 # the batches: browser:mechanism; rootC differs from leafP only where the server sends a
-# chain (a self-signed certificate gets the same P,, either way), so it runs for chain only
+# chain (a self-signed certificate gets the same P,, either way), so it runs for the
+# profiles with a CA of their own only: chain (certtrust serve) and openssl-ca (openssl)
 batches=(firefox:override firefox:anchor chromium:leafP chromium:rootC)
+has_root_ca() { [ "$1" = chain ] || [ "$1" = openssl-ca ]; }
 batch_profiles() { # batch_profiles MECH -> the profiles that batch visits
 	local p
 	for p in $profiles; do
-		[ "$1" = rootC ] && [ "$p" != chain ] && continue
+		[ "$1" = rootC ] && ! has_root_ca "$p" && continue
 		echo "$p"
 	done
 }
@@ -174,48 +184,69 @@ declare -A port=() leaf_pem=() inter_pem=() root_pem=() leaf_sha256=()
 host_of() { echo "$1.$DOMAIN"; }
 wrong_of() { echo "wrong.$1.$DOMAIN"; }
 
-# the openssl profile: openssl s_server -WWW with a self-signed, CA:FALSE certificate for
-# its name that openssl makes (a century long), serving the file ccmadmin (text/plain)
-openssl_launch() {
-	local dir=$1 host p
-	host=$(host_of openssl)
+# the openssl profiles: openssl s_server -WWW serving the file ccmadmin (text/plain) with
+# certificates openssl makes (a century long) for the profile's name:
+#   openssl     a self-signed, CA:FALSE certificate
+#   openssl-ca  a leaf (CA:FALSE, serverAuth) issued by a root CA (CA:TRUE, keyCertSign);
+#               the server sends leaf and root, as lab servers often do
+is_openssl() { [ "$1" = openssl ] || [ "$1" = openssl-ca ]; }
+openssl_launch() { # openssl_launch DIR PROFILE
+	local dir=$1 profile=$2 host p chain=()
+	host=$(host_of "$profile")
 	mkdir -p "$dir/www"
 	echo "UCM lab server (openssl s_server)" >"$dir/www/ccmadmin"
-	openssl req -x509 -newkey rsa:2048 -nodes -days 36500 -keyout "$dir/key.pem" \
-		-out "$dir/cert.pem" -subj "/CN=$host" -addext "subjectAltName=DNS:$host" \
-		-addext "basicConstraints=critical,CA:FALSE" 2>"$dir/serve.err" || return 1
+	if [ "$profile" = openssl ]; then
+		openssl req -x509 -newkey rsa:2048 -nodes -days 36500 -keyout "$dir/key.pem" \
+			-out "$dir/cert.pem" -subj "/CN=$host" -addext "subjectAltName=DNS:$host" \
+			-addext "basicConstraints=critical,CA:FALSE" 2>"$dir/serve.err" || return 1
+	else
+		printf '%s\n' "subjectAltName=DNS:$host" "basicConstraints=critical,CA:FALSE" \
+			"keyUsage=critical,digitalSignature,keyEncipherment" "extendedKeyUsage=serverAuth" \
+			"subjectKeyIdentifier=hash" "authorityKeyIdentifier=keyid" >"$dir/leaf.ext"
+		{ openssl req -x509 -newkey rsa:2048 -nodes -days 36500 -keyout "$dir/ca-key.pem" \
+			-out "$dir/ca.pem" -subj "/O=UCM Lab/CN=UCM Lab Root CA (openssl)" \
+			-addext "basicConstraints=critical,CA:TRUE" \
+			-addext "keyUsage=critical,keyCertSign,cRLSign" &&
+			openssl req -new -newkey rsa:2048 -nodes -keyout "$dir/key.pem" \
+				-out "$dir/leaf.csr" -subj "/CN=$host" &&
+			openssl x509 -req -in "$dir/leaf.csr" -CA "$dir/ca.pem" -CAkey "$dir/ca-key.pem" \
+				-set_serial "0x$(openssl rand -hex 8)" -days 36000 -extfile "$dir/leaf.ext" \
+				-out "$dir/cert.pem"; } 2>"$dir/serve.err" || return 1
+		chain=(-cert_chain "$dir/ca.pem")
+	fi
 	p=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 	echo "$p" >"$dir/port"
 	(cd "$dir/www" && exec openssl s_server -quiet -accept "127.0.0.1:$p" -cert "$dir/cert.pem" \
-		-key "$dir/key.pem" -WWW </dev/null >/dev/null 2>>"$dir/serve.err") &
-	server_pid[openssl]=$!
+		"${chain[@]}" -key "$dir/key.pem" -WWW </dev/null >/dev/null 2>>"$dir/serve.err") &
+	server_pid[$profile]=$!
 }
 
-openssl_ready() {
-	local dir=$1 i=0 p
+openssl_ready() { # openssl_ready DIR PROFILE
+	local dir=$1 profile=$2 i=0 p
 	p=$(cat "$dir/port" 2>/dev/null)
 	until [ -n "$p" ] && (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; do
 		i=$((i + 1))
-		if [ "$i" -gt 600 ] || ! kill -0 "${server_pid[openssl]}" 2>/dev/null; then
+		if [ "$i" -gt 600 ] || ! kill -0 "${server_pid[$profile]}" 2>/dev/null; then
 			log "openssl s_server did not start:"
 			sed 's/^/#   /' "$dir/serve.err" >&2
-			unset "server_pid[openssl]"
+			unset "server_pid[$profile]"
 			return 1
 		fi
 		sleep 0.05
 	done
-	port[openssl]=$p
-	leaf_pem[openssl]="$dir/cert.pem"
-	root_pem[openssl]=-
-	inter_pem[openssl]=-
-	leaf_sha256[openssl]=$(openssl x509 -in "$dir/cert.pem" -noout -fingerprint -sha256 | cut -d= -f2)
+	port[$profile]=$p
+	leaf_pem[$profile]="$dir/cert.pem"
+	root_pem[$profile]=-
+	[ "$profile" = openssl-ca ] && root_pem[$profile]="$dir/ca.pem"
+	inter_pem[$profile]=-
+	leaf_sha256[$profile]=$(openssl x509 -in "$dir/cert.pem" -noout -fingerprint -sha256 | cut -d= -f2)
 }
 
 server_launch() { # server_launch PROFILE: starts it in the background
 	local profile=$1 dir="$work/servers/$1"
 	mkdir -p "$dir"
-	if [ "$profile" = openssl ]; then
-		openssl_launch "$dir"
+	if is_openssl "$profile"; then
+		openssl_launch "$dir" "$profile"
 		return
 	fi
 	rm -f "$dir/serve.json"
@@ -226,8 +257,8 @@ server_launch() { # server_launch PROFILE: starts it in the background
 
 server_ready() { # server_ready PROFILE: waits for its JSON; sets port[] etc.
 	local profile=$1 dir="$work/servers/$1" i=0 ossl
-	if [ "$profile" = openssl ]; then
-		openssl_ready "$dir"
+	if is_openssl "$profile"; then
+		openssl_ready "$dir" "$profile"
 		return
 	fi
 	until grep -qx '}' "$dir/serve.json" 2>/dev/null; do
@@ -359,7 +390,7 @@ trust_one_by_hand() { # trust_one_by_hand BROWSER MECH DIR PROFILE
 		;;
 	firefox:anchor)
 		f=${leaf_pem[$profile]}
-		[ "$profile" = chain ] && f=${root_pem[$profile]}
+		has_root_ca "$profile" && f=${root_pem[$profile]}
 		certutil -A -d "sql:$dir/ff" -n "ct-matrix-$profile" -t C,, -i "$f"
 		;;
 	chromium:leafP)
@@ -495,7 +526,7 @@ preds = [p for s in d.get("stores", []) for p in s.get("predictions", []) if p["
 for which, name in want.items():
     found = [p["verdict"] for p in preds if p["name"] == name]
     print(f"{which}\t{found[0] if found else 'none'}")' "$dir/trust-$profile.json" "$browser" "${port[$profile]}" "$(host_of "$profile")" "$(wrong_of "$profile")")
-				if [ "$via" = certtrust ] && [ "$profile" = chain ] && { [ "$mech" = anchor ] || [ "$mech" = rootC ]; }; then
+				if [ "$via" = certtrust ] && has_root_ca "$profile" && { [ "$mech" = anchor ] || [ "$mech" = rootC ]; }; then
 					local target root
 					target=$(json_get "$dir/trust-$profile.json" '(d.get("stores") or [{}])[0].get("target_sha256")')
 					root=$(openssl x509 -in "${root_pem[$profile]}" -noout -fingerprint -sha256 | cut -d= -f2)
