@@ -553,15 +553,19 @@ ct_browser_json_get_boolean(JsonObject *object, const gchar *name)
 	return json_node_get_boolean(node);
 }
 
-/* send a command whose answer nobody waits for (it is dropped when it comes) */
+/* write one protocol command (params: transfer full) */
 static void
-ct_browser_send(CtBrowser *self, const gchar *method, JsonObject *params, const gchar *session_id)
+ct_browser_write_command(CtBrowser *self,
+			 gint64 id,
+			 const gchar *method,
+			 JsonObject *params,
+			 const gchar *session_id)
 {
 	g_autoptr(JsonObject) message = json_object_new();
 	g_autoptr(JsonNode) root = NULL;
 	g_autofree gchar *text = NULL;
 
-	json_object_set_int_member(message, "id", ++self->next_id);
+	json_object_set_int_member(message, "id", id);
 	json_object_set_string_member(message, "method", method);
 	json_object_set_object_member(message, "params", params);
 	if (session_id != NULL)
@@ -570,6 +574,13 @@ ct_browser_send(CtBrowser *self, const gchar *method, JsonObject *params, const 
 	text = json_to_string(root, FALSE);
 	g_debug("-> %s", text);
 	soup_websocket_connection_send_text(self->websocket, text);
+}
+
+/* send a command whose answer nobody waits for (it is dropped when it comes) */
+static void
+ct_browser_send(CtBrowser *self, const gchar *method, JsonObject *params, const gchar *session_id)
+{
+	ct_browser_write_command(self, ++self->next_id, method, params, session_id);
 }
 
 /* a page's alert(), confirm(), prompt() or beforeunload dialog would hold the page (and
@@ -796,10 +807,7 @@ ct_browser_call_or_event(CtBrowser *self,
 {
 	CtBrowserEventWait wait = {early, early_data, NULL};
 	g_autoptr(JsonObject) owned = params != NULL ? params : json_object_new();
-	g_autoptr(JsonObject) message = json_object_new();
-	g_autoptr(JsonNode) root = NULL;
 	g_autoptr(JsonObject) reply = NULL;
-	g_autofree gchar *text = NULL;
 	g_autofree gchar *what = g_strdup_printf("waiting for %s", method);
 	g_autofree gchar *failure = NULL;
 	JsonNode *result;
@@ -811,15 +819,8 @@ ct_browser_call_or_event(CtBrowser *self,
 	}
 	self->pending_id = ++self->next_id;
 	g_clear_pointer(&self->reply, json_object_unref);
-	json_object_set_int_member(message, "id", self->pending_id);
-	json_object_set_string_member(message, "method", method);
-	json_object_set_object_member(message, "params", json_object_ref(owned));
-	if (session_id != NULL)
-		json_object_set_string_member(message, "sessionId", session_id);
-	root = json_node_init_object(json_node_alloc(), message);
-	text = json_to_string(root, FALSE);
-	g_debug("-> %s", text);
-	soup_websocket_connection_send_text(self->websocket, text);
+	ct_browser_write_command(self, self->pending_id, method, json_object_ref(owned),
+				 session_id);
 	if (!ct_browser_wait(self, ct_browser_has_reply_or_event_cb, &wait, deadline, cancellable,
 			     what, error)) {
 		self->pending_id = 0;
