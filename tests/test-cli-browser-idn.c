@@ -93,22 +93,6 @@ idn_start_server(const gchar *docroot)
 	return 0;
 }
 
-/* certtrust with the arguments up to NULL */
-static CtTestRun *
-idn_run(const gchar *first, ...)
-{
-	g_autoptr(GPtrArray) argv = g_ptr_array_new();
-	va_list args;
-
-	g_ptr_array_add(argv, (gpointer) "certtrust");
-	va_start(args, first);
-	for (const gchar *arg = first; arg != NULL; arg = va_arg(args, const gchar *))
-		g_ptr_array_add(argv, (gpointer)arg);
-	va_end(args);
-	g_ptr_array_add(argv, NULL);
-	return ct_test_run((const gchar *const *)argv->pdata, NULL);
-}
-
 /* the one navigation of a verify --json document */
 static JsonObject *
 idn_navigation(CtTestRun *run, JsonNode **root)
@@ -153,8 +137,8 @@ idn_page_loads_after_trust(const gchar *browser, const gchar *untrusted_code)
 	rule = g_strdup_printf("bücher.example:%u:127.0.0.1", port);
 
 	/* the browser reaches the server under the Unicode name: it sees the certificate */
-	before = idn_run("verify", url, "--resolve", rule, "--browser", browser, "--store", store,
-			 "--json", NULL);
+	before = ct_test_run_certtrust("verify", url, "--resolve", rule, "--browser", browser,
+				       "--store", store, "--json", NULL);
 	cr_assert_eq(before->exit_status, 4, "%s%s", before->out, before->err);
 	page = idn_navigation(before, &before_root);
 	cr_assert_str_eq(json_object_get_string_member(page, "outcome"), "blocked", "%s",
@@ -162,11 +146,12 @@ idn_page_loads_after_trust(const gchar *browser, const gchar *untrusted_code)
 	cr_assert_str_eq(json_object_get_string_member(page, "error_code"), untrusted_code, "%s",
 			 before->out);
 
-	trust = idn_run("trust", url, "--resolve", rule, "--store", store, "--yes", NULL);
+	trust = ct_test_run_certtrust("trust", url, "--resolve", rule, "--store", store, "--yes",
+				      NULL);
 	cr_assert_eq(trust->exit_status, 0, "%s%s", trust->out, trust->err);
 
-	after = idn_run("verify", url, "--resolve", rule, "--browser", browser, "--store", store,
-			"--json", NULL);
+	after = ct_test_run_certtrust("verify", url, "--resolve", rule, "--browser", browser,
+				      "--store", store, "--json", NULL);
 	cr_assert_eq(after->exit_status, 0, "%s%s", after->out, after->err);
 	page = idn_navigation(after, &after_root);
 	cr_assert_str_eq(json_object_get_string_member(page, "outcome"), "loads", "%s", after->out);
@@ -179,8 +164,9 @@ idn_page_loads_after_trust(const gchar *browser, const gchar *untrusted_code)
 							      port);
 		g_autofree gchar *ace_rule = g_strdup_printf("xn--bcher-kva.example:%u:127.0.0.1",
 							     port);
-		upper = idn_run("verify", upper_url, "--resolve", ace_rule, "--browser", browser,
-				"--store", store, "--json", NULL);
+		upper = ct_test_run_certtrust("verify", upper_url, "--resolve", ace_rule,
+					      "--browser", browser, "--store", store, "--json",
+					      NULL);
 	}
 	cr_assert_eq(upper->exit_status, 0, "%s%s", upper->out, upper->err);
 	page = idn_navigation(upper, &upper_root);

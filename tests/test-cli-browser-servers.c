@@ -70,22 +70,6 @@ servers_require(const gchar *browser)
 	}
 }
 
-/* certtrust with the arguments up to NULL */
-static CtTestRun *
-servers_run(const gchar *first, ...)
-{
-	g_autoptr(GPtrArray) argv = g_ptr_array_new();
-	va_list args;
-
-	g_ptr_array_add(argv, (gpointer) "certtrust");
-	va_start(args, first);
-	for (const gchar *arg = first; arg != NULL; arg = va_arg(args, const gchar *))
-		g_ptr_array_add(argv, (gpointer)arg);
-	va_end(args);
-	g_ptr_array_add(argv, NULL);
-	return ct_test_run((const gchar *const *)argv->pdata, NULL);
-}
-
 /* certtrust with the arguments up to NULL, under `strace -f` logging connect() and listen()
  * to log_path (or without strace when log_path is NULL) */
 static CtTestRun *
@@ -226,8 +210,8 @@ servers_store(const gchar *browser)
 static void
 servers_trust(const gchar *browser, const gchar *url, const gchar *rule)
 {
-	g_autoptr(CtTestRun) run = servers_run("trust", url, "--resolve", rule, "--store",
-					       servers_store(browser), "--yes", NULL);
+	g_autoptr(CtTestRun) run = ct_test_run_certtrust("trust", url, "--resolve", rule, "--store",
+							 servers_store(browser), "--yes", NULL);
 	cr_assert_eq(run->exit_status, 0, "%s%s", run->out, run->err);
 }
 
@@ -293,14 +277,14 @@ servers_openssl_page_loads_after_trust(const gchar *browser, const gchar *untrus
 	url = g_strdup_printf("https://ucm.example.com:%u/ucm.html", port);
 	rule = g_strdup_printf("ucm.example.com:%u:127.0.0.1", port);
 
-	before = servers_run("verify", url, "--resolve", rule, "--browser", browser, "--store",
-			     servers_store(browser), NULL);
+	before = ct_test_run_certtrust("verify", url, "--resolve", rule, "--browser", browser,
+				       "--store", servers_store(browser), NULL);
 	cr_assert_eq(before->exit_status, 4, "%s%s", before->out, before->err);
 	cr_assert_not_null(strstr(before->out, untrusted_code), "%s", before->out);
 
 	servers_trust(browser, url, rule);
-	after = servers_run("verify", url, "--resolve", rule, "--browser", browser, "--store",
-			    servers_store(browser), "--json", NULL);
+	after = ct_test_run_certtrust("verify", url, "--resolve", rule, "--browser", browser,
+				      "--store", servers_store(browser), "--json", NULL);
 	cr_assert_eq(after->exit_status, 0, "%s%s", after->out, after->err);
 	navigations = servers_navigations(after, &root);
 	cr_assert_eq(json_array_get_length(navigations), 1);
@@ -313,14 +297,16 @@ servers_openssl_page_loads_after_trust(const gchar *browser, const gchar *untrus
 	cr_assert_str_eq(servers_string(page, "final_url"), url);
 
 	/* the text check is QA's extra, never what decides loads */
-	text = servers_run("verify", url, "--resolve", rule, "--browser", browser, "--store",
-			   servers_store(browser), "--expect-text", "Communications Manager", NULL);
+	text = ct_test_run_certtrust("verify", url, "--resolve", rule, "--browser", browser,
+				     "--store", servers_store(browser), "--expect-text",
+				     "Communications Manager", NULL);
 	cr_assert_eq(text->exit_status, 0, "%s%s", text->out, text->err);
 	cr_assert_not_null(strstr(text->out,
 				  "loads (HTTP 200, title \"Cisco Unified CM Console\")"),
 			   "%s", text->out);
-	no_text = servers_run("verify", url, "--resolve", rule, "--browser", browser, "--store",
-			      servers_store(browser), "--expect-text", "certtrust-page", NULL);
+	no_text = ct_test_run_certtrust("verify", url, "--resolve", rule, "--browser", browser,
+					"--store", servers_store(browser), "--expect-text",
+					"certtrust-page", NULL);
 	cr_assert_eq(no_text->exit_status, 4, "%s%s", no_text->out, no_text->err);
 	cr_assert_not_null(strstr(no_text->out, "blocked TEXT_MISSING"), "%s", no_text->out);
 }
@@ -376,9 +362,9 @@ servers_python_pages(const gchar *browser, const gchar *untrusted_code)
 	away = g_strdup_printf("%s/redirect?to=%s", base, gnutls_url);
 	servers_trust(browser, base, rule);
 
-	run = servers_run("verify", no_title, missing, broken, same, away, "--resolve", rule,
-			  "--resolve", gnutls_rule, "--browser", browser, "--store",
-			  servers_store(browser), "--json", NULL);
+	run = ct_test_run_certtrust("verify", no_title, missing, broken, same, away, "--resolve",
+				    rule, "--resolve", gnutls_rule, "--browser", browser, "--store",
+				    servers_store(browser), "--json", NULL);
 	cr_assert_eq(run->exit_status, 4, "%s%s", run->out, run->err);
 	navigations = servers_navigations(run, &root);
 	cr_assert_eq(json_array_get_length(navigations), 5, "%s", run->out);
@@ -439,8 +425,8 @@ servers_gnutls_loads_after_trust(const gchar *browser)
 	url = g_strdup_printf("https://ucm.example.com:%u/", port);
 	rule = g_strdup_printf("ucm.example.com:%u:127.0.0.1", port);
 	servers_trust(browser, url, rule);
-	run = servers_run("verify", url, "--resolve", rule, "--browser", browser, "--store",
-			  servers_store(browser), "--json", NULL);
+	run = ct_test_run_certtrust("verify", url, "--resolve", rule, "--browser", browser,
+				    "--store", servers_store(browser), "--json", NULL);
 	cr_assert_eq(run->exit_status, 0, "%s%s", run->out, run->err);
 	navigations = servers_navigations(run, &root);
 	page = json_array_get_object_element(navigations, 0);
@@ -515,10 +501,10 @@ servers_hostile_pages(const gchar *browser)
 		g_ptr_array_add(urls, g_strdup_printf("%s/%s", base, paths[i]));
 
 	started = g_get_monotonic_time();
-	run = servers_run("verify", urls->pdata[0], urls->pdata[1], urls->pdata[2], urls->pdata[3],
-			  urls->pdata[4], urls->pdata[5], urls->pdata[6], "--resolve", rule,
-			  "--browser", browser, "--store", servers_store(browser), "--timeout", "5",
-			  "--json", NULL);
+	run = ct_test_run_certtrust("verify", urls->pdata[0], urls->pdata[1], urls->pdata[2],
+				    urls->pdata[3], urls->pdata[4], urls->pdata[5], urls->pdata[6],
+				    "--resolve", rule, "--browser", browser, "--store",
+				    servers_store(browser), "--timeout", "5", "--json", NULL);
 	cr_assert_eq(run->exit_status, 5, "%s%s", run->out, run->err);
 	/* the launch, six quick pages, one page of 5 s and leaving it: well under 2 min */
 	cr_assert_lt(g_get_monotonic_time() - started, 120 * G_USEC_PER_SEC);
@@ -573,11 +559,11 @@ Test(servers, several_browsers_give_one_report_each)
 	url = g_strdup_printf("https://ucm.example.com:%u/index.html", port);
 	rule = g_strdup_printf("ucm.example.com:%u:127.0.0.1", port);
 	/* the default stores: every Firefox profile and Chromium's NSS db */
-	trusted = servers_run("trust", url, "--resolve", rule, "--yes", NULL);
+	trusted = ct_test_run_certtrust("trust", url, "--resolve", rule, "--yes", NULL);
 	cr_assert_eq(trusted->exit_status, 0, "%s%s", trusted->out, trusted->err);
 
-	run = servers_run("verify", url, "--resolve", rule, "--browser", "firefox", "--browser",
-			  "chromium", "--json", NULL);
+	run = ct_test_run_certtrust("verify", url, "--resolve", rule, "--browser", "firefox",
+				    "--browser", "chromium", "--json", NULL);
 	cr_assert_eq(run->exit_status, 0, "%s%s", run->out, run->err);
 	root = ct_test_parse_one_json_document(run->out);
 	reports = json_object_get_array_member(json_node_get_object(root), "reports");
@@ -603,18 +589,19 @@ Test(servers, an_option_given_twice_is_a_usage_error)
 	g_autofree gchar *out_a = servers_path("a.pem");
 	g_autofree gchar *out_b = servers_path("b.pem");
 	g_autoptr(CtTestRun)
-	    timeout = servers_run("verify", "https://ucm.example.com:8443/", "--browser",
-				  "chromium", "--timeout", "5", "--timeout=6", NULL);
+	    timeout = ct_test_run_certtrust("verify", "https://ucm.example.com:8443/", "--browser",
+					    "chromium", "--timeout", "5", "--timeout=6", NULL);
 	g_autoptr(CtTestRun)
-	    session = servers_run("open", "https://ucm.example.com:8443/", "--session", "--browser",
-				  "firefox", "-b", "chromium", NULL);
-	g_autoptr(CtTestRun)
-	    output = servers_run("export", file, "--format", "pem", "-o", out_a, "-o", out_b, NULL);
-	g_autoptr(CtTestRun) mode = servers_run("trust", file, "--mode", "anchor", "--mode",
-						"exception", "--dry-run", NULL);
+	    session = ct_test_run_certtrust("open", "https://ucm.example.com:8443/", "--session",
+					    "--browser", "firefox", "-b", "chromium", NULL);
+	g_autoptr(CtTestRun) output = ct_test_run_certtrust("export", file, "--format", "pem", "-o",
+							    out_a, "-o", out_b, NULL);
+	g_autoptr(CtTestRun) mode = ct_test_run_certtrust("trust", file, "--mode", "anchor",
+							  "--mode", "exception", "--dry-run", NULL);
 	/* a value that looks like an option is a value */
-	g_autoptr(CtTestRun) value = servers_run("check-host", file, "--name", "ucm.example.com",
-						 "--policy", "strict", NULL);
+	g_autoptr(CtTestRun)
+	    value = ct_test_run_certtrust("check-host", file, "--name", "ucm.example.com",
+					  "--policy", "strict", NULL);
 
 	cr_assert_eq(timeout->exit_status, 2, "%s", timeout->err);
 	cr_assert_not_null(strstr(timeout->err, "--timeout given twice"), "%s", timeout->err);
@@ -680,8 +667,8 @@ servers_only_named_hosts(const gchar *browser, const gchar *unnamed_code)
 	base = g_strdup_printf("https://ucm.example.com:%u/", port);
 	servers_trust(browser, base, rule);
 
-	led = servers_run("verify", away, "--resolve", rule, "--browser", browser, "--store",
-			  servers_store(browser), "--json", NULL);
+	led = ct_test_run_certtrust("verify", away, "--resolve", rule, "--browser", browser,
+				    "--store", servers_store(browser), "--json", NULL);
 	cr_assert_eq(led->exit_status, 4, "%s%s", led->out, led->err);
 	page = json_array_get_object_element(servers_navigations(led, &root), 0);
 	cr_assert_str_eq(json_object_get_string_member(page, "outcome"), "blocked");
@@ -692,8 +679,8 @@ servers_only_named_hosts(const gchar *browser, const gchar *unnamed_code)
 
 	/* named, the same host is reached: its certificate (for ucm.example.com) is what
 	 * fails now */
-	direct = servers_run("verify", elsewhere, "--browser", browser, "--store",
-			     servers_store(browser), NULL);
+	direct = ct_test_run_certtrust("verify", elsewhere, "--browser", browser, "--store",
+				       servers_store(browser), NULL);
 	cr_assert_eq(direct->exit_status, 4, "%s%s", direct->out, direct->err);
 	cr_assert_null(strstr(direct->out, unnamed_code), "%s", direct->out);
 	cr_assert_null(strstr(direct->out, "NOT_RESOLVED"), "%s", direct->out);
@@ -747,8 +734,8 @@ servers_resolve_to_another_address(const gchar *browser)
 		g_usleep(25 * 1000);
 	}
 	servers_trust(browser, url, rule);
-	run = servers_run("verify", url, "--resolve", rule, "--browser", browser, "--store",
-			  servers_store(browser), NULL);
+	run = ct_test_run_certtrust("verify", url, "--resolve", rule, "--browser", browser,
+				    "--store", servers_store(browser), NULL);
 	cr_assert_eq(run->exit_status, 0, "%s%s", run->out, run->err);
 	cr_assert_not_null(strstr(run->out, "loads (HTTP 200, title \"Far\")"), "%s", run->out);
 }
@@ -922,7 +909,7 @@ Test(servers, both_browsers_give_their_verdicts_with_no_network_but_loopback)
 	cr_assert_lt(elapsed_ms, 150 * 1000, "took %" G_GINT64_FORMAT " ms", elapsed_ms);
 
 	/* the default stores: every Firefox profile and Chromium's NSS db */
-	trusted = servers_run("trust", url, "--resolve", rule, "--yes", NULL);
+	trusted = ct_test_run_certtrust("trust", url, "--resolve", rule, "--yes", NULL);
 	cr_assert_eq(trusted->exit_status, 0, "%s%s", trusted->out, trusted->err);
 
 	started = g_get_monotonic_time();

@@ -4,6 +4,7 @@
 
 #include <glib/gstdio.h>
 #include <signal.h>
+#include <stdarg.h>
 
 #include "ct-test.h"
 
@@ -164,6 +165,21 @@ ct_test_run(const gchar *const *argv, GBytes *stdin_bytes)
 	run->err = g_strndup(g_bytes_get_size(err) > 0 ? g_bytes_get_data(err, NULL) : "",
 			     g_bytes_get_size(err));
 	return run;
+}
+
+CtTestRun *
+ct_test_run_certtrust(const gchar *first, ...)
+{
+	g_autoptr(GPtrArray) argv = g_ptr_array_new();
+	va_list args;
+
+	g_ptr_array_add(argv, (gpointer) "certtrust");
+	va_start(args, first);
+	for (const gchar *arg = first; arg != NULL; arg = va_arg(args, const gchar *))
+		g_ptr_array_add(argv, (gpointer)arg);
+	va_end(args);
+	g_ptr_array_add(argv, NULL);
+	return ct_test_run((const gchar *const *)argv->pdata, NULL);
 }
 
 CtTestRun *

@@ -49,6 +49,9 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(CtTestRun, ct_test_run_free)
 CtTestRun *
 ct_test_run(const gchar *const *argv, GBytes *stdin_bytes);
 /* run a shell command line (sh -c) and return its result */
+/* certtrust with the arguments up to NULL (ct_test_run with "certtrust" first) */
+CtTestRun *
+ct_test_run_certtrust(const gchar *first, ...) G_GNUC_NULL_TERMINATED;
 CtTestRun *
 ct_test_run_shell(const gchar *command_line);
 
