@@ -548,8 +548,11 @@ ct_cmd_status(CtCli *cli, gint argc, gchar **argv, GError **error)
 	entries = ct_ledger_get_entries(ledger);
 	for (guint i = 0; name != NULL && i < entries->len && ours->len == 0; i++) {
 		CtLedgerEntry *entry = g_ptr_array_index(entries, i);
-		if (ct_ledger_entry_has_name(entry, name) && ct_store_selects(stores, entry))
+		if (ct_ledger_entry_has_name(entry, name) && ct_store_selects(stores, entry)) {
+			/* the newest entry for the name wins */
+			g_free(trusted_sha);
 			trusted_sha = g_strdup(entry->for_sha256);
+		}
 	}
 	days = (leaf->not_after - g_get_real_time() / G_USEC_PER_SEC) / (24 * 60 * 60);
 	verdict = found->len > 0	? "trusted"
