@@ -527,18 +527,14 @@ ct_nssdb_parse_extension(CtCertificate *certificate, CERTCertExtension *ext)
 		ku = ct_nssdb_decode_key_usage_bits(&ext->value);
 		if (ku >= 0)
 			extension->value = ct_nssdb_key_usage_to_text(ku);
-		if (ku > 0 && (ku & (1 << 5)) != 0)
-			certificate->ca_capable = TRUE;
 		break;
 	case SEC_OID_X509_EXT_KEY_USAGE:
 		extension->value = ct_nssdb_decode_eku(&ext->value);
 		break;
 	case SEC_OID_X509_BASIC_CONSTRAINTS:
 		extension->value = ct_nssdb_decode_basic_constraints(&ext->value, &is_ca);
-		if (is_ca) {
-			certificate->ca_capable = TRUE;
+		if (is_ca)
 			certificate->basic_ca = TRUE;
-		}
 		break;
 	case SEC_OID_X509_CRL_DIST_POINTS:
 		extension->value = ct_nssdb_decode_crl_dp(certificate, &ext->value);
@@ -741,12 +737,12 @@ ct_nssdb_parse_certificate(GBytes *der, GError **error)
 	certificate->sha256 = ct_nssdb_digest(G_CHECKSUM_SHA256, der);
 	certificate->spki_sha256_base64 = ct_nssdb_spki_pin(cert);
 
-	/* a v1 certificate has no basicConstraints: stores treat it as a CA */
-	if (certificate->version < 3)
-		certificate->ca_capable = TRUE;
 	for (CERTCertExtension **ext = cert->extensions; ext != NULL && *ext != NULL; ext++)
 		g_ptr_array_add(certificate->extensions,
 				ct_nssdb_parse_extension(certificate, *ext));
+	/* one judge for every store: fails closed, and asks OpenSSL too */
+	certificate->ca_reason = ct_nssdb_judge_ca_power(cert, der);
+	certificate->ca_capable = certificate->ca_reason != NULL;
 
 	certificate->self_signed = SECITEM_CompareItem(&cert->derSubject, &cert->derIssuer) ==
 				       SECEqual &&

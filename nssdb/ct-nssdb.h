@@ -35,7 +35,10 @@ typedef struct {
 					form Chromium's --ignore-certificate-errors-spki-list
 					and HPKP pins take) */
 	gboolean self_signed;	     /* issuer == subject and the own key verifies the signature */
-	gboolean ca_capable;	     /* CA:TRUE, keyCertSign, or a v1 certificate */
+	gboolean ca_capable;	     /* NSS or OpenSSL would take it as a CA (CA:TRUE,
+					keyCertSign, Netscape CA bits, v1, or any of those
+					extensions malformed, twice or not DER) */
+	const gchar *ca_reason;	     /* why ca_capable, static text; NULL when not */
 	gboolean basic_ca;	     /* basicConstraints says CA:TRUE */
 	gboolean has_san;	     /* a subjectAltName extension is present */
 	GPtrArray *san_dns;	     /* gchar*, a NUL inside an entry is written as \x00 */
