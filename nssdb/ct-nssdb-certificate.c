@@ -33,6 +33,10 @@ ct_certificate_free(CtCertificate *certificate)
 	g_free(certificate->subject_cn);
 	g_bytes_unref(certificate->subject_der);
 	g_bytes_unref(certificate->issuer_der);
+	if (certificate->subject_key_id != NULL)
+		g_bytes_unref(certificate->subject_key_id);
+	if (certificate->authority_key_id != NULL)
+		g_bytes_unref(certificate->authority_key_id);
 	g_free(certificate->signature_algorithm);
 	g_free(certificate->public_key_algorithm);
 	g_free(certificate->public_key_curve);
@@ -266,7 +270,7 @@ ct_nssdb_decode_alt_names(CtCertificate *certificate, const SECItem *value, gboo
 }
 
 static gchar *
-ct_nssdb_decode_octet_string(const SECItem *value)
+ct_nssdb_decode_octet_string(const SECItem *value, GBytes **octets_out)
 {
 	g_autoptr(PLArenaPool) arena = PORT_NewArena(DER_DEFAULT_CHUNKSIZE);
 	SECItem octets = {siBuffer, NULL, 0};
@@ -276,6 +280,8 @@ ct_nssdb_decode_octet_string(const SECItem *value)
 	if (SEC_QuickDERDecodeItem(arena, &octets, SEC_ASN1_GET(SEC_OctetStringTemplate), value) !=
 	    SECSuccess)
 		return NULL;
+	if (octets_out != NULL && *octets_out == NULL && octets.len > 0)
+		*octets_out = g_bytes_new(octets.data, octets.len);
 	return ct_nssdb_hex_colons(octets.data, octets.len);
 }
 
@@ -399,6 +405,8 @@ ct_nssdb_decode_auth_key_id(CtCertificate *certificate, const SECItem *value)
 	if (akid == NULL)
 		return NULL;
 	out = g_string_new(NULL);
+	if (akid->keyID.len > 0 && certificate->authority_key_id == NULL)
+		certificate->authority_key_id = g_bytes_new(akid->keyID.data, akid->keyID.len);
 	if (akid->keyID.len > 0) {
 		g_autofree gchar *hex = ct_nssdb_hex_colons(akid->keyID.data, akid->keyID.len);
 		g_string_append_printf(out, "keyid:%s", hex);
@@ -518,7 +526,8 @@ ct_nssdb_parse_extension(CtCertificate *certificate, CERTCertExtension *ext)
 		extension->value = ct_nssdb_decode_alt_names(certificate, &ext->value, FALSE);
 		break;
 	case SEC_OID_X509_SUBJECT_KEY_ID:
-		extension->value = ct_nssdb_decode_octet_string(&ext->value);
+		extension->value = ct_nssdb_decode_octet_string(&ext->value,
+								&certificate->subject_key_id);
 		break;
 	case SEC_OID_X509_AUTH_KEY_ID:
 		extension->value = ct_nssdb_decode_auth_key_id(certificate, &ext->value);

@@ -23,6 +23,8 @@ typedef struct {
 	gchar *subject_cn;	     /* the most specific CN, or NULL */
 	GBytes *subject_der;	     /* DER Name, to chain certificates */
 	GBytes *issuer_der;	     /* DER Name */
+	GBytes *subject_key_id;	     /* subjectKeyIdentifier's octets, or NULL */
+	GBytes *authority_key_id;    /* authorityKeyIdentifier's keyIdentifier, or NULL */
 	gint64 not_before;	     /* seconds since the epoch, UTC */
 	gint64 not_after;	     /* seconds since the epoch, UTC */
 	gchar *signature_algorithm;  /* "sha256WithRSAEncryption", ... */

@@ -236,7 +236,6 @@ ca_start_server(const gchar *dir)
 	g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new(
 	    G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_SILENCE |
 	    G_SUBPROCESS_FLAGS_STDIN_PIPE);
-	g_autoptr(GSocketClient) client = g_socket_client_new();
 	g_autoptr(GError) error = NULL;
 	g_autofree gchar *cert = g_build_filename(dir, "leaf.pem", NULL);
 	g_autofree gchar *key = g_build_filename(dir, "leaf.key", NULL);
@@ -249,36 +248,52 @@ ca_start_server(const gchar *dir)
 
 	tls_server = g_subprocess_launcher_spawnv(launcher, argv, &error);
 	cr_assert_not_null(tls_server, "openssl s_server: %s", error != NULL ? error->message : "");
-	for (guint i = 0; i < 400; i++) {
-		g_autoptr(GSocketConnection) connection =
-		    g_socket_client_connect_to_host(client, "127.0.0.1", (guint16)port, NULL, NULL);
-		if (connection != NULL)
-			return port;
-		g_usleep(25 * 1000);
-	}
-	cr_assert_fail("openssl s_server does not listen on port %u", port);
-	return 0;
+	ct_test_wait_listening(port);
+	return port;
+}
+
+/* a hostile root of the given form behind www.bank.example on loopback: its URL, the
+ * --resolve rule, and the unrelated leaf's path */
+typedef struct {
+	gchar *url;
+	gchar *rule;
+	gchar *leaf;
+} CaServed;
+
+static void
+ca_served_clear(CaServed *served)
+{
+	g_clear_pointer(&served->url, g_free);
+	g_clear_pointer(&served->rule, g_free);
+	g_clear_pointer(&served->leaf, g_free);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(CaServed, ca_served_clear)
+
+static void
+ca_serve_hostile(CaServed *served, const gchar *extension)
+{
+	g_autofree gchar *dir = ca_path("served");
+	guint port;
+
+	ca_make_hostile(dir, extension);
+	served->leaf = g_build_filename(dir, "leaf.pem", NULL);
+	port = ca_start_server(dir);
+	served->url = g_strdup_printf("https://www.bank.example:%u/", port);
+	served->rule = g_strdup_printf("www.bank.example:%u:127.0.0.1", port);
 }
 
 Test(ca, os_store_refuses_the_hostile_root_a_server_sends)
 {
-	g_autofree gchar *dir = ca_path("served");
-	g_autofree gchar *leaf = NULL;
-	g_autofree gchar *url = NULL;
-	g_autofree gchar *rule = NULL;
+	g_auto(CaServed) served = {0};
 	g_autoptr(CtTestRun) run = NULL;
-	guint port;
 
-	ca_make_hostile(dir, ca_forms[0].extension);
-	leaf = g_build_filename(dir, "leaf.pem", NULL);
-	port = ca_start_server(dir);
-	url = g_strdup_printf("https://www.bank.example:%u/", port);
-	rule = g_strdup_printf("www.bank.example:%u:127.0.0.1", port);
-	run = ct_test_run_certtrust("--sysroot", sysroot, "trust", url, "--resolve", rule,
-				    "--store", "system", NULL);
+	ca_serve_hostile(&served, ca_forms[0].extension);
+	run = ct_test_run_certtrust("--sysroot", sysroot, "trust", served.url, "--resolve",
+				    served.rule, "--store", "system", NULL);
 	cr_assert_eq(run->exit_status, 6, "%s%s", run->out, run->err);
 	cr_assert_eq(ca_anchor_count(), 0, "a refusal writes no anchor");
-	cr_assert_not(ca_openssl_vouches(leaf), "OpenSSL trusts www.bank.example");
+	cr_assert_not(ca_openssl_vouches(served.leaf), "OpenSSL trusts www.bank.example");
 }
 
 typedef struct {
@@ -293,22 +308,14 @@ ParameterizedTestParameters(ca, flow_permanent_refuses_the_hostile_root_a_server
 
 ParameterizedTest(CaBrowser *browser, ca, flow_permanent_refuses_the_hostile_root_a_server_sends)
 {
-	g_autofree gchar *dir = ca_path("served");
-	g_autofree gchar *leaf = NULL;
-	g_autofree gchar *url = NULL;
-	g_autofree gchar *rule = NULL;
+	g_auto(CaServed) served = {0};
 	g_autoptr(CtTestRun) run = NULL;
-	guint port;
 
-	ca_make_hostile(dir, ca_forms[3].extension);
-	leaf = g_build_filename(dir, "leaf.pem", NULL);
-	port = ca_start_server(dir);
-	url = g_strdup_printf("https://www.bank.example:%u/", port);
-	rule = g_strdup_printf("www.bank.example:%u:127.0.0.1", port);
-	run = ct_test_run_certtrust("--sysroot", sysroot, "flow", browser->name, url, "--resolve",
-				    rule, "--choice", "permanent", NULL);
+	ca_serve_hostile(&served, ca_forms[3].extension);
+	run = ct_test_run_certtrust("--sysroot", sysroot, "flow", browser->name, served.url,
+				    "--resolve", served.rule, "--choice", "permanent", NULL);
 	cr_assert_neq(run->exit_status, 0, "%s: %s%s", browser->name, run->out, run->err);
 	cr_assert_eq(ca_anchor_count(), 0, "%s: no anchor", browser->name);
-	cr_assert_not(ca_openssl_vouches(leaf), "%s: OpenSSL trusts www.bank.example",
+	cr_assert_not(ca_openssl_vouches(served.leaf), "%s: OpenSSL trusts www.bank.example",
 		      browser->name);
 }
