@@ -63,6 +63,7 @@ ct_json_add_certificate(JsonBuilder *builder, CtCertificate *certificate, const 
 	json_builder_add_boolean_value(builder, certificate->self_signed);
 	json_builder_set_member_name(builder, "ca_capable");
 	json_builder_add_boolean_value(builder, certificate->ca_capable);
+	ct_json_add_string(builder, "ca_capable_reason", certificate->ca_reason);
 	json_builder_set_member_name(builder, "version");
 	json_builder_add_int_value(builder, certificate->version);
 	if (role != NULL)

@@ -90,7 +90,7 @@ ct_cli_show_properties(GString *out, CtChain *chain, guint index)
 	if (certificate->self_signed)
 		g_string_append(role, ", self-signed");
 	if (certificate->ca_capable)
-		g_string_append(role, ", CA-capable");
+		g_string_append_printf(role, ", CA-capable (%s)", certificate->ca_reason);
 	ct_cli_show_field(out, "SHA-1 Thumbprint:", certificate->sha1);
 	ct_cli_show_field(out, "SHA-256 Thumbprint:", certificate->sha256);
 	ct_cli_show_field(out, "Role:", role->str);

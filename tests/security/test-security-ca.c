@@ -187,6 +187,8 @@ ParameterizedTest(CaForm *form, ca, os_store_refuses_a_hostile_root_without_allo
 								       "certificates"),
 					  0);
 	cr_assert(json_object_get_boolean_member(certificate, "ca_capable"), "%s", shown->out);
+	cr_assert_not_null(json_object_get_string_member(certificate, "ca_capable_reason"), "%s",
+			   shown->out);
 
 	/* asked for, it is a CA: OpenSSL then vouches for any name it signs */
 	allowed = ct_test_run_certtrust("--sysroot", sysroot, "trust", root, "--store", "system",
