@@ -117,16 +117,19 @@ ct_nssdb_ca_judge_nss(CERTCertificate *cert)
 		const guint8 *data = (*ext)->value.data;
 		gsize len = (*ext)->value.len;
 		gboolean is_ca = FALSE;
+		gboolean ok;
 		guint8 first = 0;
 
 		switch (tag) {
 		case SEC_OID_X509_BASIC_CONSTRAINTS:
 			if (++basic > 1)
 				return "basicConstraints twice";
-			if (!ct_nssdb_ca_read_basic_constraints(data, len, &is_ca))
-				return "a basicConstraints that is not plain DER";
+			ok = ct_nssdb_ca_read_basic_constraints(data, len, &is_ca);
+			/* CA:TRUE read before what is wrong after it (a pathLen of 2^64) */
 			if (is_ca)
 				return "basicConstraints CA:TRUE";
+			if (!ok)
+				return "a basicConstraints that is not plain DER";
 			break;
 		case SEC_OID_X509_KEY_USAGE:
 			if (++usage > 1)
