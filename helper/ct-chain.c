@@ -356,6 +356,8 @@ ct_chain_order(CtChain *chain, gboolean first_is_leaf, GError **error)
 		g_ptr_array_add(chain->certificates, certificate);
 		certs->pdata[i] = NULL;
 	}
+	if (chain->certificates->len == 0)
+		return TRUE;
 	ct_chain_index_init(&index, chain->certificates);
 	for (guint i = 0; i < chain->certificates->len; i++) {
 		if (!ct_chain_index_find_issuer(&index, i, error))
