@@ -24,6 +24,7 @@ ct_chain_free(CtChain *chain)
 	g_free(chain->source);
 	g_free(chain->peer);
 	g_free(chain->page_title);
+	g_free(chain->redirect);
 	g_ptr_array_unref(chain->certificates);
 	g_free(chain);
 }

@@ -14,6 +14,7 @@ typedef struct {
 	gchar *peer;		       /* "address:port" the chain came from, NULL for files */
 	guint http_status;	       /* the page's HTTP status after the first access, or 0 */
 	gchar *page_title;	       /* its <title>, or NULL */
+	gchar *redirect;	       /* a 3xx answer's Location (never followed), or NULL */
 } CtChain;
 
 typedef enum {

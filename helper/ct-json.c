@@ -118,7 +118,23 @@ ct_json_add_chain_members(JsonBuilder *builder, CtChain *chain)
 		json_builder_set_member_name(builder, "http_status");
 		json_builder_add_int_value(builder, chain->http_status);
 		ct_json_add_string(builder, "page_title", chain->page_title);
+		ct_json_add_redirect(builder, chain);
 	}
+}
+
+void
+ct_json_add_redirect(JsonBuilder *builder, CtChain *chain)
+{
+	if (chain->http_status < 300 || chain->http_status > 399)
+		return;
+	json_builder_set_member_name(builder, "redirect");
+	json_builder_begin_object(builder);
+	json_builder_set_member_name(builder, "status");
+	json_builder_add_int_value(builder, chain->http_status);
+	ct_json_add_string(builder, "location", chain->redirect);
+	json_builder_set_member_name(builder, "followed");
+	json_builder_add_boolean_value(builder, FALSE);
+	json_builder_end_object(builder);
 }
 
 void

@@ -56,9 +56,11 @@ ct_cli_trust_render_plan(GString *out, CtTrustPlan *plan, gboolean results)
 	CtCertificate *leaf = ct_chain_get_leaf(plan->chain);
 	g_autofree gchar *subject = ct_cli_escape(leaf->subject);
 
-	if (!results)
+	if (!results) {
 		g_string_append_printf(out, "Certificate %s\n  SHA-256 %s\n", subject,
 				       leaf->sha256);
+		ct_cli_append_redirect(out, plan->chain);
+	}
 	for (guint i = 0; i < plan->steps->len; i++) {
 		CtTrustStep *step = g_ptr_array_index(plan->steps, i);
 		g_autofree gchar *location = ct_cli_escape(step->store->location);
@@ -150,6 +152,7 @@ ct_cli_trust_add_json(JsonBuilder *builder, CtTrustPlan *plan)
 
 	json_builder_set_member_name(builder, "sha256");
 	json_builder_add_string_value(builder, ct_chain_get_leaf(plan->chain)->sha256);
+	ct_json_add_redirect(builder, plan->chain);
 	json_builder_set_member_name(builder, "stores");
 	json_builder_begin_array(builder);
 	for (guint i = 0; i < plan->steps->len; i++) {

@@ -52,6 +52,7 @@ ct_cmd_fetch_render(GString *out, CtChain *chain)
 				       chain->page_title != NULL ? title : "",
 				       chain->page_title != NULL ? "\"" : "");
 	}
+	ct_cli_append_redirect(out, chain);
 }
 
 gboolean
