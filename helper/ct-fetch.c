@@ -207,6 +207,7 @@ ct_fetch_deadline_stop(CtFetchDeadline *deadline)
 typedef struct {
 	GTlsCertificate *certificate;
 	GTlsCertificateFlags errors;
+	GTlsProtocolVersion version; /* negotiated */
 } CtFetchCapture;
 
 static gboolean
@@ -382,6 +383,7 @@ ct_fetch_url(const CtFetchTarget *target,
 		g_set_object(&capture->certificate, soup_message_get_tls_peer_certificate(msg));
 		capture->errors = soup_message_get_tls_peer_certificate_errors(msg);
 	}
+	capture->version = soup_message_get_tls_protocol_version(msg);
 	*peer = ct_fetch_address_to_string(soup_message_get_remote_address(msg));
 	if (page == NULL) {
 		g_propagate_error(error, g_steal_pointer(&error_local));
@@ -428,6 +430,7 @@ ct_fetch_tls(const CtFetchTarget *target,
 	*handshake_started = TRUE;
 	if (!g_tls_connection_handshake(G_TLS_CONNECTION(tls), cancellable, error))
 		return FALSE;
+	capture->version = g_tls_connection_get_protocol_version(G_TLS_CONNECTION(tls));
 	if (capture->certificate == NULL) {
 		g_set_object(&capture->certificate,
 			     g_tls_connection_get_peer_certificate(G_TLS_CONNECTION(tls)));
@@ -478,7 +481,7 @@ ct_fetch(const gchar *source,
 	g_autofree gchar *peer = NULL;
 	g_autofree gchar *title = NULL;
 	g_autofree gchar *redirect = NULL;
-	CtFetchCapture capture = {NULL, 0};
+	CtFetchCapture capture = {NULL, 0, G_TLS_PROTOCOL_VERSION_UNKNOWN};
 	CtFetchDeadline deadline = {0};
 	CtChain *chain = NULL;
 	gboolean handshake_started = FALSE;
@@ -524,6 +527,7 @@ ct_fetch(const gchar *source,
 	if (chain == NULL)
 		return NULL;
 	chain->problems = capture.errors;
+	chain->tls_version = capture.version;
 	/* GnuTLS still falls back to the CN; browsers do not: judge the name as they do */
 	check = ct_hostname_check(ct_chain_get_leaf(chain), target->host);
 	if (!check->strict.match)

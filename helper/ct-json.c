@@ -118,6 +118,8 @@ ct_json_add_chain_members(JsonBuilder *builder, CtChain *chain)
 		json_builder_set_member_name(builder, "http_status");
 		json_builder_add_int_value(builder, chain->http_status);
 		ct_json_add_string(builder, "page_title", chain->page_title);
+		ct_json_add_string(builder, "tls_version",
+				   ct_chain_tls_version_to_string(chain->tls_version));
 		ct_json_add_redirect(builder, chain);
 	}
 }

@@ -79,8 +79,11 @@ ct_cli_trust_render_plan(GString *out, CtTrustPlan *plan, gboolean results)
 			for (guint j = 0; j < step->predictions->len; j++) {
 				CtPrediction *prediction = g_ptr_array_index(step->predictions, j);
 				g_autofree gchar *name = ct_cli_escape(prediction->name);
-				g_string_append_printf(out, "  https://%s/ in %s: %s\n", name,
+				g_string_append_printf(out, "  https://%s/ in %s: %s", name,
 						       prediction->browser, prediction->verdict);
+				if (prediction->reason != NULL)
+					g_string_append_printf(out, " (%s)", prediction->reason);
+				g_string_append_c(out, '\n');
 			}
 			ct_cli_trust_render_retired(out, step, FALSE);
 			if (step->action != CT_TRUST_ACTION_NONE && !ct_trust_step_helps(step))
@@ -200,6 +203,10 @@ ct_cli_trust_add_json(JsonBuilder *builder, CtTrustPlan *plan)
 			json_builder_add_string_value(builder, prediction->browser);
 			json_builder_set_member_name(builder, "verdict");
 			json_builder_add_string_value(builder, prediction->verdict);
+			if (prediction->reason != NULL) {
+				json_builder_set_member_name(builder, "reason");
+				json_builder_add_string_value(builder, prediction->reason);
+			}
 			json_builder_end_object(builder);
 		}
 		json_builder_end_array(builder);

@@ -214,7 +214,7 @@ Test(security_fetch, an_endless_page_is_not_read_whole)
 			       "--resolve",
 			       rule,
 			       "--timeout",
-			       "8",
+			       "15",
 			       NULL};
 	g_autoptr(CtTestRun) run = NULL;
 	g_autoptr(JsonNode) root = NULL;
@@ -238,6 +238,128 @@ Test(security_fetch, an_endless_page_is_not_read_whole)
 	cr_assert(rss_kib > 0, "no RSS measured: %s", rss_text);
 	/* the program itself (GLib, GnuTLS, NSS) is some 20-40 MiB; a page read whole is GBs */
 	cr_assert_lt(rss_kib, 96 * 1024, "certtrust fetch used %" G_GUINT64_FORMAT " KiB", rss_kib);
-	/* well inside --timeout 8: it stopped reading, it was not stopped by the clock */
-	cr_assert_lt(elapsed_ms, 6000, "certtrust fetch took %" G_GINT64_FORMAT " ms", elapsed_ms);
+	/* well inside --timeout 15: it stopped reading, it was not stopped by the clock */
+	cr_assert_lt(elapsed_ms, 10000, "certtrust fetch took %" G_GINT64_FORMAT " ms", elapsed_ms);
+}
+
+/* openssl s_server -www with tmpdir/name.pem speaking only TLS 1.0 (SECLEVEL=0, as an old
+ * appliance does); waits until it accepts; returns its port */
+static guint
+fetch_start_tls10(const gchar *name)
+{
+	g_autofree gchar *cert = g_strdup_printf("%s/%s.pem", tmpdir, name);
+	g_autofree gchar *key = g_strdup_printf("%s/%s.key", tmpdir, name);
+	guint port = ct_test_free_port();
+	g_autofree gchar *accept = g_strdup_printf("127.0.0.1:%u", port);
+	g_autoptr(GError) error = NULL;
+	g_autoptr(GDataInputStream) out = NULL;
+	GSubprocess *process;
+
+	process = g_subprocess_new(G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+				       G_SUBPROCESS_FLAGS_STDERR_SILENCE,
+				   &error, "openssl", "s_server", "-tls1", "-cipher",
+				   "DEFAULT:@SECLEVEL=0", "-accept", accept, "-cert", cert, "-key",
+				   key, "-www", NULL);
+	cr_assert_not_null(process, "openssl s_server: %s", error != NULL ? error->message : "");
+	g_ptr_array_add(servers, process);
+	out = g_data_input_stream_new(g_subprocess_get_stdout_pipe(process));
+	for (;;) {
+		g_autofree gchar *line = g_data_input_stream_read_line(out, NULL, NULL, NULL);
+		cr_assert_not_null(line, "openssl s_server -tls1 did not start");
+		if (g_str_has_prefix(line, "ACCEPT"))
+			break;
+	}
+	return port;
+}
+
+/* the plan's predictions for the browsers, "browser=verdict reason" lines */
+static gchar *
+fetch_predictions(JsonObject *root)
+{
+	JsonArray *stores = json_object_get_array_member(root, "stores");
+	GString *text = g_string_new(NULL);
+
+	for (guint i = 0; i < json_array_get_length(stores); i++) {
+		JsonObject *store = json_array_get_object_element(stores, i);
+		JsonArray *predictions = json_object_get_array_member(store, "predictions");
+		for (guint j = 0; j < json_array_get_length(predictions); j++) {
+			JsonObject *prediction = json_array_get_object_element(predictions, j);
+			g_string_append_printf(
+			    text, "%s=%s %s\n",
+			    json_object_get_string_member(prediction, "browser"),
+			    json_object_get_string_member(prediction, "verdict"),
+			    json_object_get_string_member_with_default(prediction, "reason", ""));
+		}
+	}
+	return g_string_free(text, FALSE);
+}
+
+/* a server that speaks only TLS 1.0: no trust makes Firefox or Chromium load it, and the plan
+ * must say so instead of "loads" (a modern server on the same certificate is the control) */
+Test(security_fetch, a_tls10_only_server_is_predicted_blocked)
+{
+	g_autofree gchar *fingerprint = fetch_make_certificate("old.test");
+	guint old_port = fetch_start_tls10("old.test");
+	guint new_port = fetch_start_pages("old.test");
+	g_autofree gchar *old_url = g_strdup_printf("https://old.test:%u/", old_port);
+	g_autofree gchar *new_url = g_strdup_printf("https://old.test:%u/", new_port);
+	g_autofree gchar *old_rule = g_strdup_printf("old.test:%u:127.0.0.1", old_port);
+	g_autofree gchar *new_rule = g_strdup_printf("old.test:%u:127.0.0.1", new_port);
+	g_autofree gchar *firefox = g_strdup_printf("firefox:%s", profile);
+	g_autofree gchar *s_client =
+	    g_strdup_printf("openssl s_client -connect 127.0.0.1:%u -tls1_2 </dev/null", old_port);
+	g_autofree gchar *old_predictions = NULL;
+	g_autofree gchar *new_predictions = NULL;
+	g_autoptr(CtTestRun) witness = NULL;
+	g_autoptr(CtTestRun) fetch = NULL;
+	g_autoptr(CtTestRun) old_plan = NULL;
+	g_autoptr(CtTestRun) old_text = NULL;
+	g_autoptr(CtTestRun) new_plan = NULL;
+	g_autoptr(JsonNode) fetch_root = NULL;
+	g_autoptr(JsonNode) old_root = NULL;
+	g_autoptr(JsonNode) new_root = NULL;
+
+	/* the witness: the server refuses TLS 1.2, what both browsers need at least */
+	witness = ct_test_run_shell(s_client);
+	cr_assert_neq(witness->exit_status, 0, "the server spoke TLS 1.2: %s", witness->out);
+
+	old_plan = ct_test_run_certtrust("--json", "trust", old_url, "--resolve", old_rule,
+					 "--store", firefox, "--store", "chromium", "--dry-run",
+					 NULL);
+	cr_assert_eq(old_plan->exit_status, 0, "%s%s", old_plan->out, old_plan->err);
+	old_root = ct_test_parse_one_json_document(old_plan->out);
+	old_predictions = fetch_predictions(json_node_get_object(old_root));
+	cr_assert_not_null(strstr(old_predictions, "firefox=old-tls the server speaks TLS 1.0"),
+			   "%s", old_predictions);
+	cr_assert_not_null(strstr(old_predictions, "chromium=old-tls the server speaks TLS 1.0"),
+			   "%s", old_predictions);
+	cr_assert_null(strstr(old_predictions, "loads"), "%s", old_predictions);
+	old_text = ct_test_run_certtrust("trust", old_url, "--resolve", old_rule, "--store",
+					 firefox, "--dry-run", NULL);
+	cr_assert_eq(old_text->exit_status, 0, "%s%s", old_text->out, old_text->err);
+	cr_assert_not_null(strstr(old_text->out, "SSL_ERROR_UNSUPPORTED_VERSION"), "%s",
+			   old_text->out);
+	cr_assert_not_null(strstr(old_text->out, "warning: under none of the names"), "%s",
+			   old_text->out);
+
+	fetch = ct_test_run_certtrust("--json", "fetch", old_url, "--resolve", old_rule, NULL);
+	cr_assert_eq(fetch->exit_status, 0, "certtrust cannot reach a TLS 1.0 server: %s%s",
+		     fetch->out, fetch->err);
+	fetch_root = ct_test_parse_one_json_document(fetch->out);
+	cr_assert_str_eq(json_object_get_string_member_with_default(json_node_get_object(
+									fetch_root),
+								    "tls_version", "(none)"),
+			 "TLS 1.0");
+
+	/* the control: the same certificate from a modern server loads */
+	new_plan = ct_test_run_certtrust("--json", "trust", new_url, "--resolve", new_rule,
+					 "--store", firefox, "--store", "chromium", "--dry-run",
+					 NULL);
+	cr_assert_eq(new_plan->exit_status, 0, "%s%s", new_plan->out, new_plan->err);
+	new_root = ct_test_parse_one_json_document(new_plan->out);
+	new_predictions = fetch_predictions(json_node_get_object(new_root));
+	cr_assert_not_null(strstr(new_predictions, "firefox=loads"), "%s", new_predictions);
+	cr_assert_not_null(strstr(new_predictions, "chromium=loads"), "%s", new_predictions);
+	cr_assert_str_eq(json_object_get_string_member(json_node_get_object(new_root), "sha256"),
+			 fingerprint);
 }
