@@ -10,6 +10,7 @@
 #include <sys/file.h>
 #include <unistd.h>
 
+#include "ct-hostname.h"
 #include "ct-ledger.h"
 #include "ct-save.h"
 
@@ -65,12 +66,26 @@ ct_ledger_dup_member(JsonObject *object, const gchar *member)
 	return g_strdup(json_object_get_string_member(object, member));
 }
 
+/* a "host:port" in the one form the stores use: older versions recorded the name as typed
+ * (VICTIM.TEST, a U-label), which then matched nothing; one that is no host:port stays */
+static gchar *
+ct_ledger_canonical_name(const gchar *name)
+{
+	gchar *canonical;
+
+	if (name == NULL)
+		return NULL;
+	canonical = ct_hostname_canonical_host_port(name);
+	return canonical != NULL ? canonical : g_strdup(name);
+}
+
 static gchar **
 ct_ledger_dup_names(JsonObject *object)
 {
 	g_autoptr(GStrvBuilder) names = NULL;
 	JsonNode *node = json_object_get_member(object, "names");
 	JsonArray *array;
+	g_autoptr(GPtrArray) seen = g_ptr_array_new_with_free_func(g_free);
 
 	if (node == NULL || !JSON_NODE_HOLDS_ARRAY(node))
 		return NULL;
@@ -78,9 +93,15 @@ ct_ledger_dup_names(JsonObject *object)
 	names = g_strv_builder_new();
 	for (guint i = 0; i < json_array_get_length(array); i++) {
 		JsonNode *element = json_array_get_element(array, i);
-		if (JSON_NODE_HOLDS_VALUE(element) &&
-		    json_node_get_value_type(element) == G_TYPE_STRING)
-			g_strv_builder_add(names, json_node_get_string(element));
+		g_autofree gchar *name = NULL;
+		if (!JSON_NODE_HOLDS_VALUE(element) ||
+		    json_node_get_value_type(element) != G_TYPE_STRING)
+			continue;
+		name = ct_ledger_canonical_name(json_node_get_string(element));
+		if (!g_ptr_array_find_with_equal_func(seen, name, g_str_equal, NULL)) {
+			g_strv_builder_add(names, name);
+			g_ptr_array_add(seen, g_steal_pointer(&name));
+		}
 	}
 	return g_strv_builder_end(names);
 }
@@ -111,6 +132,7 @@ ct_ledger_parse(CtLedger *ledger, const gchar *text, gsize len, GError **error)
 	for (guint i = 0; entries != NULL && i < json_array_get_length(entries); i++) {
 		JsonObject *object = json_array_get_object_element(entries, i);
 		CtLedgerEntry *entry = NULL;
+		g_autofree gchar *host = NULL;
 		if (object == NULL)
 			continue;
 		entry = g_new0(CtLedgerEntry, 1);
@@ -121,7 +143,8 @@ ct_ledger_parse(CtLedger *ledger, const gchar *text, gsize len, GError **error)
 		entry->for_sha256 = ct_ledger_dup_member(object, "for_sha256");
 		entry->nickname = ct_ledger_dup_member(object, "nickname");
 		entry->trust = ct_ledger_dup_member(object, "trust");
-		entry->host = ct_ledger_dup_member(object, "host");
+		host = ct_ledger_dup_member(object, "host");
+		entry->host = ct_ledger_canonical_name(host);
 		entry->names = ct_ledger_dup_names(object);
 		entry->subject = ct_ledger_dup_member(object, "subject");
 		entry->not_after = json_object_get_int_member_with_default(object, "not_after", 0);

@@ -501,8 +501,18 @@ ct_trust_plan_new(CtChain *chain,
 	plan->chain = chain;
 	plan->sysroot = g_strdup(sysroot != NULL ? sysroot : "/");
 	plan->names = g_ptr_array_new_with_free_func(g_free);
-	for (guint i = 0; i < names->len; i++)
-		g_ptr_array_add(plan->names, g_strdup(g_ptr_array_index(names, i)));
+	/* the one form of every name (the CLI gives it already): the stores, the ledger and
+	 * status compare them as strings */
+	for (guint i = 0; i < names->len; i++) {
+		const gchar *name = g_ptr_array_index(names, i);
+		gchar *canonical = ct_hostname_canonical_host_port(name);
+		if (canonical == NULL)
+			canonical = g_strdup(name);
+		if (g_ptr_array_find_with_equal_func(plan->names, canonical, g_str_equal, NULL))
+			g_free(canonical);
+		else
+			g_ptr_array_add(plan->names, canonical);
+	}
 	plan->steps = g_ptr_array_new_with_free_func((GDestroyNotify)ct_trust_step_free);
 	for (guint i = 0; i < stores->len; i++) {
 		CtTrustStep *step = g_new0(CtTrustStep, 1);
@@ -1063,13 +1073,16 @@ ct_trust_remove_for(CtLedger *ledger, const gchar *name, GPtrArray *stores, cons
 {
 	g_autoptr(GPtrArray) entries = g_ptr_array_new();
 	GPtrArray *all = ct_ledger_get_entries(ledger);
+	g_autofree gchar *canonical = ct_hostname_canonical_host_port(name);
 
+	if (canonical == NULL)
+		canonical = g_strdup(name);
 	for (guint i = 0; i < all->len; i++) {
 		CtLedgerEntry *entry = g_ptr_array_index(all, i);
-		if (ct_ledger_entry_has_name(entry, name))
+		if (ct_ledger_entry_has_name(entry, canonical))
 			g_ptr_array_add(entries, entry);
 	}
-	return ct_trust_remove_entries(ledger, entries, name, stores, sysroot);
+	return ct_trust_remove_entries(ledger, entries, canonical, stores, sysroot);
 }
 
 gboolean

@@ -1,0 +1,229 @@
+#define G_LOG_DOMAIN "CtTest"
+
+#include "config.h"
+
+#include <criterion/criterion.h>
+#include <glib/gstdio.h>
+
+#include "ct-test.h"
+
+/* the user's own entries and one form of every name (issue 13: V3, V4, the previous state,
+ * concurrent writers): a private HOME, real cert_override.txt files and NSS databases,
+ * witnessed by the file's exact lines, certutil -L and `certtrust list --json` */
+
+#define STORES_OID "OID.2.16.840.1.101.3.4.2.1"
+#define STORES_HEADER \
+	"# PSM Certificate Override Settings file\n# This is a generated file!  Do not edit.\n"
+
+static gchar *tmpdir = NULL;
+static gchar *profile = NULL;
+
+static void
+stores_setup(void)
+{
+	tmpdir = ct_test_tmpdir_new();
+	profile = ct_test_private_home(tmpdir);
+}
+
+static void
+stores_teardown(void)
+{
+	ct_test_tmpdir_remove(tmpdir);
+	g_clear_pointer(&tmpdir, g_free);
+	g_clear_pointer(&profile, g_free);
+}
+
+TestSuite(stores, .init = stores_setup, .fini = stores_teardown, .timeout = 240);
+
+static gchar *
+stores_path(const gchar *name)
+{
+	return g_build_filename(tmpdir, name, NULL);
+}
+
+static gchar *
+stores_override_path(void)
+{
+	return g_build_filename(profile, "cert_override.txt", NULL);
+}
+
+static gchar *
+stores_ledger_path(void)
+{
+	return g_build_filename(g_getenv("XDG_STATE_HOME"), "certtrust", "ledger.json", NULL);
+}
+
+/* the file's text, or NULL when there is none */
+static gchar *
+stores_read(const gchar *path)
+{
+	gchar *text = NULL;
+	if (!g_file_get_contents(path, &text, NULL, NULL))
+		return NULL;
+	return text;
+}
+
+static void
+stores_write(const gchar *path, const gchar *text)
+{
+	g_autofree gchar *dir = g_path_get_dirname(path);
+	cr_assert_eq(g_mkdir_with_parents(dir, 0700), 0);
+	cr_assert(g_file_set_contents(path, text, -1, NULL), "cannot write %s", path);
+}
+
+/* the exception line Firefox writes for host:port */
+static gchar *
+stores_line(const gchar *host_port, const gchar *sha256)
+{
+	return g_strdup_printf("%s:\t" STORES_OID "\t%s\t", host_port, sha256);
+}
+
+/* how many lines of the override file are exactly line */
+static guint
+stores_count_line(const gchar *line)
+{
+	g_autofree gchar *path = stores_override_path();
+	g_autofree gchar *text = stores_read(path);
+	g_auto(GStrv) lines = NULL;
+	guint count = 0;
+
+	if (text == NULL)
+		return 0;
+	lines = g_strsplit(text, "\n", -1);
+	for (guint i = 0; lines[i] != NULL; i++)
+		count += g_strcmp0(lines[i], line) == 0;
+	return count;
+}
+
+static gchar *
+stores_sha256(const gchar *name)
+{
+	g_autoptr(CtChain) chain = ct_test_load_chain(name);
+	return g_strdup(ct_chain_get_leaf(chain)->sha256);
+}
+
+/* `certtrust list --json`'s entries (transfer full) */
+static JsonNode *
+stores_list(void)
+{
+	g_autoptr(CtTestRun) run = ct_test_run_certtrust("list", "--json", NULL);
+	cr_assert_eq(run->exit_status, 0, "list: %s", run->err);
+	return ct_test_parse_one_json_document(run->out);
+}
+
+static JsonArray *
+stores_list_entries(JsonNode *root)
+{
+	return json_object_get_array_member(json_node_get_object(root), "entries");
+}
+
+/* --- V3: one form of every name, also in a ledger an older version wrote ------------- */
+
+/* an older certtrust recorded `--name VICTIM.TEST` as typed while the file got the
+ * canonical line: status said "removed" right after the trust, and `untrust --for
+ * victim.test:443` found nothing. The ledger is read in the one form. */
+Test(stores, old_ledger_names_are_read_canonically)
+{
+	g_autofree gchar *sha = stores_sha256("tomcat.pem");
+	g_autofree gchar *pem = ct_test_data_path("tomcat.pem");
+	g_autofree gchar *line = stores_line("victim.test:443", sha);
+	g_autofree gchar *override = stores_override_path();
+	g_autofree gchar *ledger_path = stores_ledger_path();
+	g_autofree gchar *nodb = stores_path("no-such-db");
+	g_autofree gchar *file = g_strconcat(STORES_HEADER, line, "\n", NULL);
+	g_autofree gchar *ledger = g_strdup_printf(
+	    "{\"version\":1,\"entries\":["
+	    "{\"store\":\"firefox\",\"location\":\"%s\",\"kind\":\"override\",\"sha256\":\"%s\","
+	    "\"for_sha256\":\"%s\",\"host\":\"VICTIM.TEST:443\",\"subject\":\"CN=ucm\","
+	    "\"not_after\":4102444800,\"time\":1},"
+	    "{\"store\":\"nss\",\"location\":\"%s\",\"kind\":\"nss\",\"sha256\":\"%s\","
+	    "\"for_sha256\":\"%s\",\"nickname\":\"certtrust-x\",\"trust\":\"P,,\","
+	    "\"names\":[\"B\xc3\x9c"
+	    "CHER.example.:443\",\"xn--bcher-kva.example:443\","
+	    "\"\xef\xbd\x96\xef\xbd\x89\xef\xbd\x83\xef\xbd\x94\xef\xbd\x89\xef\xbd\x8d.test:443\"]"
+	    ",\"subject\":\"CN=ucm\",\"not_after\":4102444800,\"time\":1}]}",
+	    profile, sha, sha, nodb, sha, sha);
+	g_autoptr(JsonNode) root = NULL;
+	JsonObject *entry;
+	JsonArray *names;
+
+	stores_write(override, file);
+	stores_write(ledger_path, ledger);
+
+	root = stores_list();
+	cr_assert_eq(json_array_get_length(stores_list_entries(root)), 2);
+	entry = json_array_get_object_element(stores_list_entries(root), 0);
+	cr_expect_str_eq(json_object_get_string_member(entry, "host"), "victim.test:443");
+	cr_expect(json_object_get_boolean_member(entry, "present"),
+		  "the exception is in the file: list must say present");
+	entry = json_array_get_object_element(stores_list_entries(root), 1);
+	names = json_object_get_array_member(entry, "names");
+	cr_assert_eq(json_array_get_length(names), 2, "one form of each name, each once");
+	cr_expect_str_eq(json_array_get_string_element(names, 0), "xn--bcher-kva.example:443");
+	cr_expect_str_eq(json_array_get_string_element(names, 1), "victim.test:443");
+
+	{
+		g_autoptr(CtTestRun)
+		    run = ct_test_run_certtrust("status", pem, "--store", "firefox", NULL);
+		cr_expect_eq(run->exit_status, 0, "status right after the trust: %s%s", run->out,
+			     run->err);
+		cr_expect(strstr(run->out, "trusted:") != NULL, "%s", run->out);
+	}
+	{
+		g_autoptr(CtTestRun)
+		    run = ct_test_run_certtrust("untrust", "--for", "victim.test:443", "--store",
+						"firefox", NULL);
+		cr_expect_eq(run->exit_status, 0, "untrust --for: %s%s", run->out, run->err);
+	}
+	cr_expect_eq(stores_count_line(line), 0, "the exception certtrust wrote is gone");
+}
+
+/* the user's own exception for victim.test:443 (the same certificate) survives a trust
+ * and untrust under every spelling of the name: certtrust never records it as its own */
+Test(stores, users_exception_survives_every_spelling)
+{
+	g_autofree gchar *sha = stores_sha256("tomcat.pem");
+	g_autofree gchar *pem = ct_test_data_path("tomcat.pem");
+	g_autofree gchar *override = stores_override_path();
+	g_autofree gchar *ledger_path = stores_ledger_path();
+	g_autofree gchar *store = g_strconcat("firefox:", profile, NULL);
+	const struct {
+		const gchar *typed;
+		const gchar *host_port;
+	} cases[] = {
+	    {"VICTIM.TEST", "victim.test:443"},
+	    {"victim.test.:443", "victim.test:443"},
+	    /* full-width letters and a full-width dot */
+	    {"\xef\xbd\x96\xef\xbd\x89\xef\xbd\x83\xef\xbd\x94\xef\xbd\x89\xef\xbd\x8d\xef\xbc\x8e"
+	     "test",
+	     "victim.test:443"},
+	    {"B\xc3\x9c"
+	     "CHER.example",
+	     "xn--bcher-kva.example:443"},
+	    {"[0:0::1]:8443", "[::1]:8443"},
+	};
+
+	for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
+		g_autofree gchar *line = stores_line(cases[i].host_port, sha);
+		g_autofree gchar *file = g_strconcat(STORES_HEADER, line, "\n", NULL);
+		g_autoptr(CtTestRun) trust = NULL;
+		g_autoptr(CtTestRun) untrust = NULL;
+		g_autoptr(JsonNode) root = NULL;
+
+		g_unlink(ledger_path);
+		stores_write(override, file);
+		trust = ct_test_run_certtrust("trust", pem, "--store", store, "--name",
+					      cases[i].typed, "--yes", NULL);
+		cr_expect_eq(trust->exit_status, 0, "%s: %s%s", cases[i].typed, trust->out,
+			     trust->err);
+		root = stores_list();
+		cr_expect_eq(json_array_get_length(stores_list_entries(root)), 0,
+			     "%s: the user's own exception was recorded as certtrust's",
+			     cases[i].typed);
+		untrust = ct_test_run_certtrust("untrust", sha, NULL);
+		cr_expect_eq(untrust->exit_status, 3, "%s: %s%s", cases[i].typed, untrust->out,
+			     untrust->err);
+		cr_expect_eq(stores_count_line(line), 1, "%s: the user's exception is gone",
+			     cases[i].typed);
+	}
+}
