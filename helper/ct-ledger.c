@@ -35,6 +35,8 @@ ct_ledger_entry_free(CtLedgerEntry *entry)
 	g_free(entry->host);
 	g_strfreev(entry->names);
 	g_free(entry->subject);
+	g_free(entry->previous_trust);
+	g_free(entry->previous_sha256);
 	g_free(entry);
 }
 
@@ -52,6 +54,8 @@ ct_ledger_entry_copy(const CtLedgerEntry *entry)
 	copy->host = g_strdup(entry->host);
 	copy->names = g_strdupv(entry->names);
 	copy->subject = g_strdup(entry->subject);
+	copy->previous_trust = g_strdup(entry->previous_trust);
+	copy->previous_sha256 = g_strdup(entry->previous_sha256);
 	copy->not_after = entry->not_after;
 	copy->time = entry->time;
 	return copy;
@@ -147,6 +151,8 @@ ct_ledger_parse(CtLedger *ledger, const gchar *text, gsize len, GError **error)
 		entry->host = ct_ledger_canonical_name(host);
 		entry->names = ct_ledger_dup_names(object);
 		entry->subject = ct_ledger_dup_member(object, "subject");
+		entry->previous_trust = ct_ledger_dup_member(object, "previous_trust");
+		entry->previous_sha256 = ct_ledger_dup_member(object, "previous_sha256");
 		entry->not_after = json_object_get_int_member_with_default(object, "not_after", 0);
 		entry->time = json_object_get_int_member_with_default(object, "time", 0);
 		if (entry->store == NULL || entry->location == NULL || entry->kind == NULL ||
@@ -257,6 +263,11 @@ ct_ledger_add(CtLedger *ledger, CtLedgerEntry *entry)
 		CtLedgerEntry *old = g_ptr_array_index(ledger->entries, i);
 		if (old != entry && ct_ledger_same(old, entry)) {
 			ct_ledger_merge_names(entry, old);
+			/* what was there before certtrust's first write stays what untrust restores */
+			if (entry->previous_trust == NULL)
+				entry->previous_trust = g_strdup(old->previous_trust);
+			if (entry->previous_sha256 == NULL)
+				entry->previous_sha256 = g_strdup(old->previous_sha256);
 			g_ptr_array_remove_index(ledger->entries, i);
 			break;
 		}
@@ -403,6 +414,8 @@ ct_ledger_save(CtLedger *ledger, GError **error)
 			json_builder_end_array(builder);
 		}
 		ct_ledger_add_string(builder, "subject", entry->subject);
+		ct_ledger_add_string(builder, "previous_trust", entry->previous_trust);
+		ct_ledger_add_string(builder, "previous_sha256", entry->previous_sha256);
 		json_builder_set_member_name(builder, "not_after");
 		json_builder_add_int_value(builder, entry->not_after);
 		json_builder_set_member_name(builder, "time");

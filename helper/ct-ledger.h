@@ -16,6 +16,10 @@ typedef struct {
 	gchar *host;	   /* override: "host:port" */
 	gchar **names;	   /* the "host:port" names it was written for (NULL in old ledgers) */
 	gchar *subject;	   /* for people reading `list` */
+	gchar *previous_trust;	/* nss: the user's own trust flags of a certificate that was
+				   there before under another nickname; untrust puts them back */
+	gchar *previous_sha256; /* override: the fingerprint of the user's own exception for
+				   host that this one replaced; untrust puts it back */
 	gint64 not_after;  /* when the certificate written expires */
 	gint64 time;	   /* when it was written */
 } CtLedgerEntry;
@@ -40,7 +44,8 @@ GPtrArray *
 ct_ledger_get_entries(CtLedger *ledger); /* (transfer none) CtLedgerEntry* */
 
 /* record entry (taking it); an entry for the same store, location, kind, certificate and
- * host is replaced, and the names it was written for are kept with the new ones */
+ * host is replaced, and the names it was written for are kept with the new ones, as is
+ * the previous state (previous_trust, previous_sha256) it recorded */
 void
 ct_ledger_add(CtLedger *ledger, CtLedgerEntry *entry);
 

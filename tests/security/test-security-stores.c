@@ -227,3 +227,194 @@ Test(stores, users_exception_survives_every_spelling)
 			     cases[i].typed);
 	}
 }
+
+/* --- V4 and the previous state: the user's own NSS entries and exceptions ------------- */
+
+/* a new NSS database in dir, with the certificate under the user's nickname "mine" and
+ * trust (NULL: no certificate) */
+static void
+stores_nssdb_new(const gchar *dir, const gchar *pem, const gchar *trust)
+{
+	g_autofree gchar *command = NULL;
+	g_autoptr(CtTestRun) run = NULL;
+
+	cr_assert_eq(g_mkdir_with_parents(dir, 0700), 0);
+	if (trust == NULL)
+		command = g_strdup_printf("certutil -N -d 'sql:%s' --empty-password", dir);
+	else
+		command = g_strdup_printf("certutil -N -d 'sql:%s' --empty-password && certutil "
+					  "-A -d 'sql:%s' -n mine -t '%s' -i '%s'",
+					  dir, dir, trust, pem);
+	run = ct_test_run_shell(command);
+	cr_assert_eq(run->exit_status, 0, "%s: %s", command, run->err);
+}
+
+/* `certutil -L`'s rows (nickname and trust) after the header, as "NICK TRUST" lines */
+static gchar *
+stores_certutil_rows(const gchar *dir)
+{
+	g_autofree gchar *command = g_strdup_printf("certutil -L -d 'sql:%s'", dir);
+	g_autoptr(CtTestRun) run = ct_test_run_shell(command);
+	g_auto(GStrv) lines = NULL;
+	g_autoptr(GString) rows = g_string_new(NULL);
+
+	cr_assert_eq(run->exit_status, 0, "%s: %s", command, run->err);
+	lines = g_strsplit(run->out, "\n", -1);
+	for (guint i = 0; lines[i] != NULL; i++) {
+		g_auto(GStrv) words = NULL;
+		g_autofree gchar *line = g_strstrip(g_strdup(lines[i]));
+		guint n;
+
+		/* the header: "Certificate Nickname  Trust Attributes", "SSL,S/MIME,...", blank */
+		if (*line == '\0' || g_str_has_prefix(line, "Certificate Nickname") ||
+		    g_str_has_prefix(line, "SSL,S/MIME"))
+			continue;
+		words = g_strsplit_set(line, " \t", -1);
+		n = g_strv_length(words);
+		g_string_append_printf(rows, "%s %s\n", words[0], words[n - 1]);
+	}
+	return g_string_free(g_steal_pointer(&rows), FALSE);
+}
+
+/* V4: the certificate is in the db already as the user's "mine" CT,C,C: trust must not
+ * take the user's entry silently and then refuse to undo it; certtrust records the trust
+ * it replaced and untrust puts exactly that back */
+Test(stores, users_nss_trust_is_put_back_exactly)
+{
+	g_autofree gchar *pem = ct_test_data_path("tomcat.pem");
+	g_autofree gchar *db = stores_path("db");
+	g_autofree gchar *store = g_strconcat("nss:", db, NULL);
+	g_autofree gchar *rows = NULL;
+	g_autoptr(CtTestRun) trust = NULL;
+	g_autoptr(CtTestRun) untrust = NULL;
+	g_autoptr(JsonNode) root = NULL;
+
+	stores_nssdb_new(db, pem, "CT,C,C");
+	trust = ct_test_run_certtrust("trust", pem, "--store", store, "--name", "ucm.example.com",
+				      "--yes", NULL);
+	cr_assert_eq(trust->exit_status, 0, "%s%s", trust->out, trust->err);
+	cr_expect(strstr(trust->out, "CT,C,C") != NULL, "the user is told: %s", trust->out);
+	rows = stores_certutil_rows(db);
+	cr_expect_str_eq(rows, "mine P,C,C\n", "TLS trust ours, the rest the user's");
+	root = stores_list();
+	cr_assert_eq(json_array_get_length(stores_list_entries(root)), 1, "recorded");
+
+	untrust = ct_test_run_certtrust("untrust", pem, NULL);
+	cr_expect_eq(untrust->exit_status, 0, "%s%s", untrust->out, untrust->err);
+	g_free(rows);
+	rows = stores_certutil_rows(db);
+	cr_expect_str_eq(rows, "mine CT,C,C\n", "the user's own trust is back, exactly");
+}
+
+/* V4: an explicit distrust (p,,) is never lifted without --override-distrust; with it,
+ * untrust puts the distrust back */
+Test(stores, users_distrust_is_never_lifted_silently)
+{
+	g_autofree gchar *pem = ct_test_data_path("tomcat.pem");
+	g_autofree gchar *db = stores_path("db");
+	g_autofree gchar *store = g_strconcat("nss:", db, NULL);
+	g_autofree gchar *rows = NULL;
+
+	stores_nssdb_new(db, pem, "p,,");
+	{
+		g_autoptr(CtTestRun)
+		    run = ct_test_run_certtrust("trust", pem, "--store", store, "--name",
+						"ucm.example.com", "--yes", NULL);
+		cr_expect_eq(run->exit_status, 6, "%s%s", run->out, run->err);
+		cr_expect(strstr(run->out, "mine") != NULL && strstr(run->out, "p,,") != NULL,
+			  "the refusal names the entry and its trust: %s", run->out);
+	}
+	rows = stores_certutil_rows(db);
+	cr_expect_str_eq(rows, "mine p,,\n", "the distrust stays");
+	{
+		g_autoptr(CtTestRun)
+		    run = ct_test_run_certtrust("trust", pem, "--store", store, "--name",
+						"ucm.example.com", "--override-distrust", "--yes",
+						NULL);
+		cr_expect_eq(run->exit_status, 0, "%s%s", run->out, run->err);
+	}
+	g_free(rows);
+	rows = stores_certutil_rows(db);
+	cr_expect_str_eq(rows, "mine P,,\n");
+	{
+		g_autoptr(CtTestRun) run = ct_test_run_certtrust("untrust", pem, NULL);
+		cr_expect_eq(run->exit_status, 0, "%s%s", run->out, run->err);
+	}
+	g_free(rows);
+	rows = stores_certutil_rows(db);
+	cr_expect_str_eq(rows, "mine p,,\n", "untrust puts the distrust back");
+}
+
+/* certtrust's own NSS entry whose trust the user changed by hand is left, and said so */
+Test(stores, hand_edited_nss_entry_is_left)
+{
+	g_autofree gchar *pem = ct_test_data_path("tomcat.pem");
+	g_autofree gchar *db = stores_path("db");
+	g_autofree gchar *store = g_strconcat("nss:", db, NULL);
+	g_autofree gchar *rows = NULL;
+	g_autofree gchar *command = NULL;
+	g_autofree gchar *nickname = NULL;
+	g_autoptr(JsonNode) root = NULL;
+
+	stores_nssdb_new(db, pem, NULL);
+	{
+		g_autoptr(CtTestRun)
+		    run = ct_test_run_certtrust("trust", pem, "--store", store, "--name",
+						"ucm.example.com", "--yes", NULL);
+		cr_assert_eq(run->exit_status, 0, "%s%s", run->out, run->err);
+	}
+	rows = stores_certutil_rows(db);
+	cr_assert(g_str_has_prefix(rows, "certtrust-") && g_str_has_suffix(rows, " P,,\n"), "%s",
+		  rows);
+	nickname = g_strndup(rows, strchr(rows, ' ') - rows);
+	command = g_strdup_printf("certutil -M -d 'sql:%s' -n '%s' -t 'CP,,'", db, nickname);
+	{
+		g_autoptr(CtTestRun) run = ct_test_run_shell(command);
+		cr_assert_eq(run->exit_status, 0, "%s", run->err);
+	}
+	{
+		g_autoptr(CtTestRun) run = ct_test_run_certtrust("untrust", pem, NULL);
+		cr_expect_eq(run->exit_status, 6, "%s%s", run->out, run->err);
+		cr_expect(strstr(run->out, "by hand") != NULL, "%s", run->out);
+	}
+	g_free(rows);
+	rows = stores_certutil_rows(db);
+	{
+		g_autofree gchar *expected = g_strdup_printf("%s CP,,\n", nickname);
+		cr_expect_str_eq(rows, expected, "the user's edit stays");
+	}
+	root = stores_list();
+	cr_expect_eq(json_array_get_length(stores_list_entries(root)), 0,
+		     "certtrust no longer counts it as its own");
+}
+
+/* the user's own exception for the host:port (another certificate) is replaced by trust
+ * and comes back, byte for byte in the line Firefox reads, with untrust */
+Test(stores, users_exception_is_restored)
+{
+	g_autofree gchar *pem = ct_test_data_path("tomcat.pem");
+	g_autofree gchar *sha = stores_sha256("tomcat.pem");
+	g_autofree gchar *users_sha = stores_sha256("leaf.pem");
+	g_autofree gchar *override = stores_override_path();
+	g_autofree gchar *users = stores_line("ucm.example.com:443", users_sha);
+	g_autofree gchar *ours = stores_line("ucm.example.com:443", sha);
+	g_autofree gchar *other = stores_line("other.example:443", users_sha);
+	g_autofree gchar *file = g_strconcat(STORES_HEADER, users, "\n", other, "\n", NULL);
+	g_autofree gchar *after = NULL;
+
+	stores_write(override, file);
+	{
+		g_autoptr(CtTestRun)
+		    run = ct_test_run_certtrust("trust", pem, "--store", "firefox", "--name",
+						"ucm.example.com", "--yes", NULL);
+		cr_assert_eq(run->exit_status, 0, "%s%s", run->out, run->err);
+	}
+	cr_expect_eq(stores_count_line(ours), 1);
+	cr_expect_eq(stores_count_line(users), 0, "Firefox keeps one exception per host:port");
+	{
+		g_autoptr(CtTestRun) run = ct_test_run_certtrust("untrust", pem, NULL);
+		cr_expect_eq(run->exit_status, 0, "%s%s", run->out, run->err);
+	}
+	after = stores_read(override);
+	cr_expect_str_eq(after, file, "the file is as the user had it");
+}
