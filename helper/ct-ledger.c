@@ -263,7 +263,8 @@ ct_ledger_add(CtLedger *ledger, CtLedgerEntry *entry)
 		CtLedgerEntry *old = g_ptr_array_index(ledger->entries, i);
 		if (old != entry && ct_ledger_same(old, entry)) {
 			ct_ledger_merge_names(entry, old);
-			/* what was there before certtrust's first write stays what untrust restores */
+			/* what was there before certtrust's first write stays what untrust restores
+			 */
 			if (entry->previous_trust == NULL)
 				entry->previous_trust = g_strdup(old->previous_trust);
 			if (entry->previous_sha256 == NULL)

@@ -6,22 +6,22 @@
 
 /* what certtrust wrote, so that untrust removes exactly that */
 typedef struct {
-	gchar *store;	   /* "firefox", "chromium", "nss", "system" */
-	gchar *location;   /* profile or database directory, or the anchor file */
-	gchar *kind;	   /* "override", "nss" or "anchor" */
-	gchar *sha256;	   /* of the certificate written (the leaf, or the root of a chain) */
-	gchar *for_sha256; /* of the server's certificate it was written for */
-	gchar *nickname;   /* nss: the nickname used */
-	gchar *trust;	   /* nss: the trust flags set */
-	gchar *host;	   /* override: "host:port" */
-	gchar **names;	   /* the "host:port" names it was written for (NULL in old ledgers) */
-	gchar *subject;	   /* for people reading `list` */
+	gchar *store;		/* "firefox", "chromium", "nss", "system" */
+	gchar *location;	/* profile or database directory, or the anchor file */
+	gchar *kind;		/* "override", "nss" or "anchor" */
+	gchar *sha256;		/* of the certificate written (the leaf, or the root of a chain) */
+	gchar *for_sha256;	/* of the server's certificate it was written for */
+	gchar *nickname;	/* nss: the nickname used */
+	gchar *trust;		/* nss: the trust flags set */
+	gchar *host;		/* override: "host:port" */
+	gchar **names;		/* the "host:port" names it was written for (NULL in old ledgers) */
+	gchar *subject;		/* for people reading `list` */
 	gchar *previous_trust;	/* nss: the user's own trust flags of a certificate that was
 				   there before under another nickname; untrust puts them back */
 	gchar *previous_sha256; /* override: the fingerprint of the user's own exception for
 				   host that this one replaced; untrust puts it back */
-	gint64 not_after;  /* when the certificate written expires */
-	gint64 time;	   /* when it was written */
+	gint64 not_after;	/* when the certificate written expires */
+	gint64 time;		/* when it was written */
 } CtLedgerEntry;
 
 void

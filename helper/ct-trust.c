@@ -664,8 +664,9 @@ ct_trust_apply_override(CtTrustStep *step, CtTrustPlan *plan, CtLedger *ledger)
 			ct_ledger_entry_free(entry);
 			continue;
 		}
-		entry->previous_sha256 = ct_trust_previous_exception(
-		    ledger, entry, g_hash_table_lookup(present, entry->host));
+		entry->previous_sha256 =
+		    ct_trust_previous_exception(ledger, entry,
+						g_hash_table_lookup(present, entry->host));
 		if (!ct_trust_record_ahead(ledger, entry, &added, &error)) {
 			ct_trust_set_error(step, error);
 			return;
@@ -1173,13 +1174,12 @@ ct_trust_remove_override(CtLedgerEntry *entry, CtTrustRemoval *removal, GError *
 		return TRUE;
 	}
 	/* the user's line takes the place of certtrust's, in one write */
-	if (!ct_firefox_override_add(entry->location, host, port, entry->previous_sha256,
-				     &changed, NULL, error))
+	if (!ct_firefox_override_add(entry->location, host, port, entry->previous_sha256, &changed,
+				     NULL, error))
 		return FALSE;
 	removal->result = "restored";
-	removal->message =
-	    g_strdup_printf("your own exception for %s is back (%s)", entry->host,
-			    entry->previous_sha256);
+	removal->message = g_strdup_printf("your own exception for %s is back (%s)", entry->host,
+					   entry->previous_sha256);
 	return TRUE;
 }
 
