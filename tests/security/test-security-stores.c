@@ -418,3 +418,58 @@ Test(stores, users_exception_is_restored)
 	after = stores_read(override);
 	cr_expect_str_eq(after, file, "the file is as the user had it");
 }
+
+/* --- concurrent writers of one profile's cert_override.txt ---------------------------- */
+
+/* 10 certtrust processes at once, each with its own ledger (XDG_STATE_HOME), on one
+ * profile: each writes the line for its own host (or, with untrust, takes it out); a
+ * read-modify-replace not under the profile's lock loses the others' lines */
+static void
+stores_run_ten(gboolean untrust, const gchar *pem, guint round)
+{
+	g_autoptr(GString) script = g_string_new("pids=; ");
+	g_autoptr(CtTestRun) run = NULL;
+
+	for (guint i = 0; i < 10; i++) {
+		g_autofree gchar *args =
+		    untrust ? g_strdup_printf("untrust --for host%u.test:443", i)
+			    : g_strdup_printf("trust '%s' --name host%u.test --yes", pem, i);
+		g_string_append_printf(script,
+				       "XDG_STATE_HOME='%s/state%u' \"$CT_CERTTRUST\" %s --store "
+				       "'firefox:%s' >'%s/out%u-%u' 2>&1 & pids=\"$pids $!\"; ",
+				       tmpdir, i, args, profile, tmpdir, round, i);
+	}
+	g_string_append(script, "s=0; for p in $pids; do wait $p || s=1; done; exit $s");
+	run = ct_test_run_shell(script->str);
+	cr_assert_eq(run->exit_status, 0, "a concurrent %s failed (see %s/out%u-*)",
+		     untrust ? "untrust" : "trust", tmpdir, round);
+}
+
+Test(stores, concurrent_writers_keep_every_line)
+{
+	g_autofree gchar *pem = ct_test_data_path("tomcat.pem");
+	g_autofree gchar *sha = stores_sha256("tomcat.pem");
+
+	for (guint round = 0; round < 6; round++) {
+		g_autofree gchar *override = stores_override_path();
+		guint lost = 0;
+		guint duplicated = 0;
+
+		stores_run_ten(FALSE, pem, round);
+		for (guint i = 0; i < 10; i++) {
+			g_autofree gchar *host = g_strdup_printf("host%u.test:443", i);
+			g_autofree gchar *line = stores_line(host, sha);
+			guint count = stores_count_line(line);
+			lost += count == 0;
+			duplicated += count > 1;
+		}
+		cr_assert_eq(lost + duplicated, 0,
+			     "round %u: %u of 10 lines lost, %u duplicated after 10 concurrent "
+			     "trusts",
+			     round, lost, duplicated);
+		/* each untrust takes its own line out; the lines of the others stay */
+		stores_run_ten(TRUE, pem, round + 100);
+		cr_assert(!g_file_test(override, G_FILE_TEST_EXISTS),
+			  "round %u: lines are left after 10 concurrent untrusts", round);
+	}
+}
