@@ -1107,6 +1107,21 @@ ct_store_selects(GPtrArray *stores, const CtLedgerEntry *entry)
 	return FALSE;
 }
 
+/* is every flag of have also in the same field of set? */
+static gboolean
+ct_trust_flags_within(const gchar *have, const gchar *set)
+{
+	for (guint field = 0; field < 3; field++) {
+		g_autofree gchar *have_field = ct_trust_flags_field(have, field);
+		g_autofree gchar *set_field = ct_trust_flags_field(set, field);
+		for (const gchar *p = have_field; *p != '\0'; p++) {
+			if (strchr(set_field, *p) == NULL)
+				return FALSE;
+		}
+	}
+	return TRUE;
+}
+
 /* an NSS entry: removed when certtrust added the certificate, its trust put back when it
  * was the user's; changed by hand since (other trust than certtrust set): left */
 static gboolean
@@ -1128,7 +1143,14 @@ ct_trust_remove_nss(CtLedgerEntry *entry, CtTrustRemoval *removal, GError **erro
 		removal->result = "absent";
 		return TRUE;
 	}
-	if (entry->trust != NULL && g_strcmp0(found->trust, entry->trust) != 0) {
+	/* a write cut short before it changed the trust: nothing of certtrust's is there */
+	if (entry->previous_trust != NULL && g_strcmp0(found->trust, entry->previous_trust) == 0) {
+		removal->result = "absent";
+		return TRUE;
+	}
+	/* less than certtrust set (a write cut short, a flag taken away) is still ours to
+	 * remove; a flag certtrust did not set is the user's decision */
+	if (entry->trust != NULL && !ct_trust_flags_within(found->trust, entry->trust)) {
 		removal->result = "left";
 		removal->message = g_strdup_printf(
 		    "%s was changed by hand since certtrust set %s (its trust is now %s): left as "

@@ -403,6 +403,15 @@ ct_cmd_list(CtCli *cli, gint argc, gchar **argv, GError **error)
 		json_builder_set_member_name(builder, "nickname");
 		json_builder_add_string_value(builder,
 					      entry->nickname != NULL ? entry->nickname : "");
+		/* what the user had before certtrust's write, which untrust puts back */
+		if (entry->previous_trust != NULL) {
+			json_builder_set_member_name(builder, "previous_trust");
+			json_builder_add_string_value(builder, entry->previous_trust);
+		}
+		if (entry->previous_sha256 != NULL) {
+			json_builder_set_member_name(builder, "previous_sha256");
+			json_builder_add_string_value(builder, entry->previous_sha256);
+		}
 		json_builder_set_member_name(builder, "names");
 		json_builder_begin_array(builder);
 		if (entry->host != NULL)

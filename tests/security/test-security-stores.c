@@ -298,6 +298,10 @@ Test(stores, users_nss_trust_is_put_back_exactly)
 	cr_expect_str_eq(rows, "mine P,C,C\n", "TLS trust ours, the rest the user's");
 	root = stores_list();
 	cr_assert_eq(json_array_get_length(stores_list_entries(root)), 1, "recorded");
+	cr_expect_str_eq(json_object_get_string_member_with_default(
+			     json_array_get_object_element(stores_list_entries(root), 0),
+			     "previous_trust", ""),
+			 "CT,C,C");
 
 	untrust = ct_test_run_certtrust("untrust", pem, NULL);
 	cr_expect_eq(untrust->exit_status, 0, "%s%s", untrust->out, untrust->err);
@@ -411,6 +415,14 @@ Test(stores, users_exception_is_restored)
 	}
 	cr_expect_eq(stores_count_line(ours), 1);
 	cr_expect_eq(stores_count_line(users), 0, "Firefox keeps one exception per host:port");
+	{
+		g_autoptr(JsonNode) root = stores_list();
+		cr_assert_eq(json_array_get_length(stores_list_entries(root)), 1);
+		cr_expect_str_eq(json_object_get_string_member_with_default(
+				     json_array_get_object_element(stores_list_entries(root), 0),
+				     "previous_sha256", ""),
+				 users_sha);
+	}
 	{
 		g_autoptr(CtTestRun) run = ct_test_run_certtrust("untrust", pem, NULL);
 		cr_expect_eq(run->exit_status, 0, "%s%s", run->out, run->err);
