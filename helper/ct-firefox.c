@@ -961,6 +961,44 @@ ct_firefox_override_remove(const gchar *profile_dir,
 	return ok;
 }
 
+gboolean
+ct_firefox_override_restore(const gchar *profile_dir,
+			    const gchar *host,
+			    guint16 port,
+			    const gchar *sha256,
+			    const gchar *previous_sha256,
+			    gboolean *changed,
+			    GError **error)
+{
+	g_autofree gchar *normalized = NULL;
+	g_autofree gchar *key = NULL;
+	g_autoptr(GHashTable) overrides = NULL;
+	gint lock;
+	gboolean ok = TRUE;
+
+	g_return_val_if_fail(profile_dir != NULL, FALSE);
+	g_return_val_if_fail(previous_sha256 != NULL, FALSE);
+	g_return_val_if_fail(error == NULL || *error == NULL, FALSE);
+
+	if (changed != NULL)
+		*changed = FALSE;
+	normalized = ct_firefox_check_args(host, port, sha256, error);
+	if (normalized == NULL)
+		return FALSE;
+	key = ct_firefox_host_port(normalized, port);
+	lock = ct_firefox_lock_overrides(profile_dir, error);
+	if (lock < 0)
+		return FALSE;
+	overrides = ct_firefox_override_list(profile_dir, error);
+	if (overrides == NULL)
+		ok = FALSE;
+	else if (g_strcmp0(g_hash_table_lookup(overrides, key), sha256) == 0)
+		ok = ct_firefox_override_add_locked(profile_dir, normalized, port, previous_sha256,
+						    changed, NULL, error);
+	close(lock);
+	return ok;
+}
+
 /* the overrides a normal window uses: lines with originAttributes (private browsing,
  * containers) and fingerprints Firefox would never match (lower case, SHA-1) are left
  * out; for a host:port listed twice the last line wins, as in Firefox */

@@ -1178,7 +1178,6 @@ ct_trust_remove_override(CtLedgerEntry *entry, CtTrustRemoval *removal, GError *
 {
 	guint16 port = 443;
 	g_autofree gchar *host = ct_trust_split_name(entry->host, &port);
-	g_autoptr(GHashTable) overrides = NULL;
 	gboolean changed = FALSE;
 
 	if (entry->previous_sha256 == NULL) {
@@ -1188,17 +1187,14 @@ ct_trust_remove_override(CtLedgerEntry *entry, CtTrustRemoval *removal, GError *
 		removal->result = changed ? "removed" : "absent";
 		return TRUE;
 	}
-	overrides = ct_firefox_override_list(entry->location, error);
-	if (overrides == NULL)
+	/* the user's line takes the place of certtrust's, in one write */
+	if (!ct_firefox_override_restore(entry->location, host, port, entry->sha256,
+					 entry->previous_sha256, &changed, error))
 		return FALSE;
-	if (g_strcmp0(g_hash_table_lookup(overrides, entry->host), entry->sha256) != 0) {
+	if (!changed) {
 		removal->result = "absent";
 		return TRUE;
 	}
-	/* the user's line takes the place of certtrust's, in one write */
-	if (!ct_firefox_override_add(entry->location, host, port, entry->previous_sha256, &changed,
-				     NULL, error))
-		return FALSE;
 	removal->result = "restored";
 	removal->message = g_strdup_printf("your own exception for %s is back (%s)", entry->host,
 					   entry->previous_sha256);
