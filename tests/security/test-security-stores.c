@@ -485,3 +485,33 @@ Test(stores, concurrent_writers_keep_every_line)
 			  "round %u: lines are left after 10 concurrent untrusts", round);
 	}
 }
+
+/* the user's exception survives certtrust's own changes in between: the server's
+ * certificate changes (the new one retires the old) and untrust still brings the user's
+ * line back */
+Test(stores, users_exception_survives_a_regenerated_certificate)
+{
+	g_autofree gchar *first = ct_test_data_path("tomcat.pem");
+	g_autofree gchar *second = ct_test_data_path("leaf.pem");
+	g_autofree gchar *users_sha = stores_sha256("ec.pem");
+	g_autofree gchar *override = stores_override_path();
+	g_autofree gchar *users = stores_line("ucm.example.com:443", users_sha);
+	g_autofree gchar *file = g_strconcat(STORES_HEADER, users, "\n", NULL);
+	g_autofree gchar *after = NULL;
+	const gchar *pems[] = {first, second};
+
+	stores_write(override, file);
+	for (guint i = 0; i < G_N_ELEMENTS(pems); i++) {
+		g_autoptr(CtTestRun)
+		    run = ct_test_run_certtrust("trust", pems[i], "--store", "firefox", "--name",
+						"ucm.example.com", "--yes", NULL);
+		cr_assert_eq(run->exit_status, 0, "%s%s", run->out, run->err);
+	}
+	cr_expect_eq(stores_count_line(users), 0);
+	{
+		g_autoptr(CtTestRun) run = ct_test_run_certtrust("untrust", second, NULL);
+		cr_expect_eq(run->exit_status, 0, "%s%s", run->out, run->err);
+	}
+	after = stores_read(override);
+	cr_expect_str_eq(after, file, "the file is as the user had it");
+}
