@@ -174,6 +174,12 @@ ct_nssdb_find(CtNssDb *db, const gchar *sha256, GError **error); /* (transfer fu
 gboolean
 ct_nssdb_add(CtNssDb *db, GBytes *der, const gchar *nickname, const gchar *trust, GError **error);
 
+/* put back the trust a user had given a certificate already in the database (any flags
+ * certutil -t takes, distrust 'p' included): only to undo a change certtrust made, never
+ * to grant trust; a certificate not there is CT_ERROR_NOT_FOUND */
+gboolean
+ct_nssdb_set_trust(CtNssDb *db, const gchar *sha256, const gchar *trust, GError **error);
+
 /* remove exactly the certificate with this SHA-256 (others sharing its subject or
  * nickname stay); *removed says whether it was there */
 gboolean
