@@ -26,6 +26,7 @@ ct_ledger_entry_free(CtLedgerEntry *entry)
 		return;
 	g_free(entry->store);
 	g_free(entry->location);
+	g_free(entry->sysroot);
 	g_free(entry->kind);
 	g_free(entry->sha256);
 	g_free(entry->for_sha256);
@@ -43,6 +44,7 @@ ct_ledger_entry_copy(const CtLedgerEntry *entry)
 	CtLedgerEntry *copy = g_new0(CtLedgerEntry, 1);
 	copy->store = g_strdup(entry->store);
 	copy->location = g_strdup(entry->location);
+	copy->sysroot = g_strdup(entry->sysroot);
 	copy->kind = g_strdup(entry->kind);
 	copy->sha256 = g_strdup(entry->sha256);
 	copy->for_sha256 = g_strdup(entry->for_sha256);
@@ -116,6 +118,7 @@ ct_ledger_parse(CtLedger *ledger, const gchar *text, gsize len, GError **error)
 		entry = g_new0(CtLedgerEntry, 1);
 		entry->store = ct_ledger_dup_member(object, "store");
 		entry->location = ct_ledger_dup_member(object, "location");
+		entry->sysroot = ct_ledger_dup_member(object, "sysroot");
 		entry->kind = ct_ledger_dup_member(object, "kind");
 		entry->sha256 = ct_ledger_dup_member(object, "sha256");
 		entry->for_sha256 = ct_ledger_dup_member(object, "for_sha256");
@@ -364,6 +367,8 @@ ct_ledger_save(CtLedger *ledger, GError **error)
 		json_builder_begin_object(builder);
 		ct_ledger_add_string(builder, "store", entry->store);
 		ct_ledger_add_string(builder, "location", entry->location);
+		if (entry->sysroot != NULL)
+			ct_ledger_add_string(builder, "sysroot", entry->sysroot);
 		ct_ledger_add_string(builder, "kind", entry->kind);
 		ct_ledger_add_string(builder, "sha256", entry->sha256);
 		ct_ledger_add_string(builder, "for_sha256", entry->for_sha256);

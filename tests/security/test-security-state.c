@@ -1,0 +1,259 @@
+#define G_LOG_DOMAIN "CtTest"
+
+#include "config.h"
+
+#include <criterion/criterion.h>
+#include <glib/gstdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "ct-test.h"
+
+/* the OS store's tree, state files, temp dirs and reads (issue 13): two --sysroot trees
+ * with Debian's layout, the host's /etc/ssl/certs checked byte for byte before and after,
+ * openssl verify against each tree's bundle as the witness */
+
+#define HOST_ETC_CERTS_DIR "/etc/ssl/certs"
+
+static gchar *tmpdir = NULL;
+static gchar *host_certs_before = NULL;
+
+static gchar *
+state_path(const gchar *name)
+{
+	return g_build_filename(tmpdir, name, NULL);
+}
+
+static void
+state_run_ok(const gchar *command)
+{
+	g_autoptr(CtTestRun) run = ct_test_run_shell(command);
+	cr_assert_eq(run->exit_status, 0, "%s: %s%s", command, run->out, run->err);
+}
+
+/* every name, link target and file checksum under the host's /etc/ssl/certs */
+static gchar *
+state_host_certs_digest(void)
+{
+	g_autoptr(CtTestRun) run = ct_test_run_shell(
+	    "cd " HOST_ETC_CERTS_DIR " && find . -printf '%p %y %l\\n' | LC_ALL=C sort && "
+	    "find . -type f -print0 | LC_ALL=C sort -z | xargs -0 -r sha256sum");
+	cr_assert_eq(run->exit_status, 0, "%s", run->err);
+	return g_steal_pointer(&run->out);
+}
+
+static void
+state_setup(void)
+{
+	g_autofree gchar *profile = NULL;
+
+	tmpdir = ct_test_tmpdir_new();
+	profile = ct_test_private_home(tmpdir);
+	if (g_file_test(HOST_ETC_CERTS_DIR, G_FILE_TEST_IS_DIR))
+		host_certs_before = state_host_certs_digest();
+}
+
+static void
+state_teardown(void)
+{
+	/* whatever a test did, the host's store is as it was */
+	if (host_certs_before != NULL) {
+		g_autofree gchar *after = state_host_certs_digest();
+		cr_expect_str_eq(after, host_certs_before, "the host's /etc/ssl/certs changed");
+	}
+	g_clear_pointer(&host_certs_before, g_free);
+	ct_test_tmpdir_remove(tmpdir);
+	g_clear_pointer(&tmpdir, g_free);
+}
+
+TestSuite(state, .init = state_setup, .fini = state_teardown, .timeout = 120);
+
+static void
+state_skip_without_debian_tools(void)
+{
+	if (!g_file_test("/usr/sbin/update-ca-certificates", G_FILE_TEST_IS_EXECUTABLE) ||
+	    !g_file_test("/usr/share/ca-certificates/mozilla", G_FILE_TEST_IS_DIR))
+		cr_skip_test("no Debian ca-certificates here");
+}
+
+/* a small Debian tree under tmpdir/name: two of the host's packaged CAs in its
+ * configuration, no local CA, an empty /etc/ssl/certs, an empty hooks dir */
+static gchar *
+state_debian_tree_new(const gchar *name)
+{
+	g_autofree gchar *root = state_path(name);
+	g_autofree gchar *q = g_shell_quote(root);
+	g_autofree gchar *fill = g_strdup_printf(
+	    "set -e; mkdir -p %s; cd %s; mkdir -p usr/share/ca-certificates/mozilla "
+	    "usr/local/share/ca-certificates etc/ssl/certs etc/ca-certificates/update.d "
+	    "usr/sbin; : > usr/sbin/update-ca-certificates; "
+	    "ls /usr/share/ca-certificates/mozilla | grep '\\.crt$' | head -n 2 | "
+	    "while read -r f; do cp \"/usr/share/ca-certificates/mozilla/$f\" "
+	    "usr/share/ca-certificates/mozilla/; echo \"mozilla/$f\"; done "
+	    "> etc/ca-certificates.conf; test \"$(wc -l < etc/ca-certificates.conf)\" = 2",
+	    q, q);
+
+	state_run_ok(fill);
+	return g_steal_pointer(&root);
+}
+
+static gchar *
+state_bundle(const gchar *root)
+{
+	return g_build_filename(root, "etc/ssl/certs/ca-certificates.crt", NULL);
+}
+
+/* does openssl verify the generated certificate against the tree's bundle? */
+static gboolean
+state_tree_verifies(const gchar *root, const gchar *name)
+{
+	g_autofree gchar *bundle = state_bundle(root);
+	g_autofree gchar *pem = ct_test_data_path(name);
+	const gchar *argv[] = {"openssl", "verify", "-CAfile", bundle, pem, NULL};
+	g_autoptr(CtTestRun) run = NULL;
+
+	if (!g_file_test(bundle, G_FILE_TEST_IS_REGULAR))
+		return FALSE;
+	run = ct_test_run(argv, NULL);
+	return run->exit_status == 0;
+}
+
+static gchar *
+state_sha256(const gchar *name)
+{
+	g_autofree gchar *pem = ct_test_data_path(name);
+	g_autofree gchar *cmd =
+	    g_strdup_printf("openssl x509 -in '%s' -noout -fingerprint -sha256 | cut -d= -f2", pem);
+	g_autoptr(CtTestRun) run = ct_test_run_shell(cmd);
+	cr_assert_eq(run->exit_status, 0, "%s", run->err);
+	return g_strdup(g_strstrip(run->out));
+}
+
+static CtTestRun *
+state_trust_system(const gchar *root, const gchar *name)
+{
+	g_autofree gchar *pem = ct_test_data_path(name);
+	return ct_test_run_certtrust("--sysroot", root, "trust", pem, "--store", "system", "--name",
+				     "ucm.example.com:8443", NULL);
+}
+
+/* the names (and link targets) in a directory, to compare before and after */
+static gchar *
+state_listing(const gchar *dir)
+{
+	g_autofree gchar *q = g_shell_quote(dir);
+	g_autofree gchar *cmd =
+	    g_strdup_printf("cd %s && find . -printf '%%p %%y %%l %%s\\n' | LC_ALL=C sort", q);
+	g_autoptr(CtTestRun) run = ct_test_run_shell(cmd);
+	cr_assert_eq(run->exit_status, 0, "%s", run->err);
+	return g_steal_pointer(&run->out);
+}
+
+/* trusted in tree A, untrusted with --sysroot B: the anchor leaves A's bundle too (the
+ * ledger recorded A), and B is left as it was */
+Test(state, untrust_under_another_sysroot_uses_the_tree_it_was_trusted_in)
+{
+	g_autofree gchar *tree_a = NULL;
+	g_autofree gchar *tree_b = NULL;
+	g_autofree gchar *sha = state_sha256("tomcat.pem");
+	g_autofree gchar *b_before = NULL;
+	g_autofree gchar *b_after = NULL;
+	g_autoptr(CtTestRun) trusted = NULL;
+	g_autoptr(CtTestRun) primed = NULL;
+	g_autoptr(CtTestRun) removed = NULL;
+
+	state_skip_without_debian_tools();
+	tree_a = state_debian_tree_new("tree-a");
+	tree_b = state_debian_tree_new("tree-b");
+	/* B gets a bundle of its own first (a trust and untrust of another certificate) */
+	primed = state_trust_system(tree_b, "wildcard.pem");
+	cr_assert_eq(primed->exit_status, 0, "%s%s", primed->out, primed->err);
+	ct_test_run_free(g_steal_pointer(&primed));
+	{
+		g_autofree gchar *wild = state_sha256("wildcard.pem");
+		primed = ct_test_run_certtrust("--sysroot", tree_b, "untrust", wild, NULL);
+		cr_assert_eq(primed->exit_status, 0, "%s%s", primed->out, primed->err);
+	}
+	cr_assert_not(state_tree_verifies(tree_b, "tomcat.pem"));
+
+	trusted = state_trust_system(tree_a, "tomcat.pem");
+	cr_assert_eq(trusted->exit_status, 0, "%s%s", trusted->out, trusted->err);
+	cr_assert(state_tree_verifies(tree_a, "tomcat.pem"), "A's bundle lacks the anchor");
+	b_before = state_listing(tree_b);
+
+	removed = ct_test_run_certtrust("--sysroot", tree_b, "untrust", sha, NULL);
+	cr_assert_eq(removed->exit_status, 0, "%s%s", removed->out, removed->err);
+	cr_assert_not(state_tree_verifies(tree_a, "tomcat.pem"),
+		      "untrust said %s but A's bundle still trusts the certificate", removed->out);
+	b_after = state_listing(tree_b);
+	cr_assert_str_eq(b_after, b_before, "tree B changed");
+}
+
+/* a tree whose /etc/ssl/certs (or anchors dir) is a symlink out of it: nothing is
+ * written out there, and certtrust says why */
+static void
+state_assert_symlink_refused(const gchar *relative)
+{
+	g_autofree gchar *tree = NULL;
+	g_autofree gchar *outside = state_path("outside");
+	g_autofree gchar *marker = g_build_filename(outside, "marker", NULL);
+	g_autofree gchar *link = NULL;
+	g_autofree gchar *before = NULL;
+	g_autofree gchar *after = NULL;
+	g_autoptr(CtTestRun) run = NULL;
+
+	state_skip_without_debian_tools();
+	tree = state_debian_tree_new("tree");
+	link = g_build_filename(tree, relative, NULL);
+	cr_assert_eq(g_mkdir(outside, 0755), 0);
+	cr_assert(g_file_set_contents(marker, "not the tree's\n", -1, NULL));
+	cr_assert_eq(g_rmdir(link), 0);
+	cr_assert_eq(symlink(outside, link), 0);
+	before = state_listing(outside);
+
+	run = state_trust_system(tree, "tomcat.pem");
+	cr_assert_neq(run->exit_status, 0, "%s%s", run->out, run->err);
+	cr_assert_not_null(strstr(run->out, "symlink"), "%s%s", run->out, run->err);
+	after = state_listing(outside);
+	cr_assert_str_eq(after, before, "certtrust wrote outside the tree");
+}
+
+Test(state, sysroot_etc_ssl_certs_symlinked_out_of_the_tree_is_refused)
+{
+	state_assert_symlink_refused("etc/ssl/certs");
+}
+
+Test(state, sysroot_anchor_dir_symlinked_out_of_the_tree_is_refused)
+{
+	state_assert_symlink_refused("usr/local/share/ca-certificates");
+}
+
+/* a hook in the tree runs (as root here) but cannot write outside the tree */
+Test(state, sysroot_hook_writes_only_inside_the_tree)
+{
+	g_autofree gchar *tree = NULL;
+	g_autofree gchar *hook = NULL;
+	g_autofree gchar *script = NULL;
+	g_autofree gchar *escaped = state_path("escaped");
+	g_autofree gchar *ran = NULL;
+	g_autoptr(CtTestRun) run = NULL;
+
+	state_skip_without_debian_tools();
+	if (geteuid() != 0)
+		cr_skip_test("the jail is for root; a user's hook has the user's rights");
+	tree = state_debian_tree_new("tree");
+	hook = g_build_filename(tree, "etc/ca-certificates/update.d/escape", NULL);
+	ran = g_build_filename(tree, "etc/ssl/certs/hook-ran", NULL);
+	script = g_strdup_printf("#!/bin/sh\ncat > /dev/null\ntouch '%s'\n"
+				 "touch '%s' 2>/dev/null\nexit 0\n",
+				 ran, escaped);
+	cr_assert(g_file_set_contents(hook, script, -1, NULL));
+	cr_assert_eq(g_chmod(hook, 0755), 0);
+
+	run = state_trust_system(tree, "tomcat.pem");
+	cr_assert_eq(run->exit_status, 0, "%s%s", run->out, run->err);
+	cr_assert(state_tree_verifies(tree, "tomcat.pem"));
+	cr_assert(g_file_test(ran, G_FILE_TEST_EXISTS), "the hook did not run");
+	cr_assert_not(g_file_test(escaped, G_FILE_TEST_EXISTS),
+		      "a hook of the tree wrote %s, outside it", escaped);
+}
