@@ -11,6 +11,7 @@
 
 #include "ct-pem.h"
 #include "ct-save.h"
+#include "ct-state.h"
 #include "ct-sysroot-jail.h"
 #include "ct-system-store.h"
 
@@ -390,12 +391,9 @@ ct_system_store_write_source(const gchar *source_pem, GBytes *der, GError **erro
 	g_autofree gchar *dir = g_path_get_dirname(source_pem);
 	g_autoptr(GBytes) pem = ct_system_store_encode_anchor(der);
 
-	if (g_mkdir_with_parents(dir, 0700) != 0) {
-		gint errsv = errno;
-		g_set_error(error, CT_ERROR, ct_system_store_error_from_errno(errsv),
-			    "cannot create %s: %s", dir, g_strerror(errsv));
+	/* certtrust's state dir: a real directory of the caller's */
+	if (!ct_state_ensure_dir(dir, error))
 		return FALSE;
-	}
 	if (!ct_save_file(source_pem, pem, 0644, CT_SAVE_FLAG_REPLACE, error)) {
 		g_prefix_error(error, "writing %s: ", source_pem);
 		return FALSE;

@@ -257,3 +257,108 @@ Test(state, sysroot_hook_writes_only_inside_the_tree)
 	cr_assert_not(g_file_test(escaped, G_FILE_TEST_EXISTS),
 		      "a hook of the tree wrote %s, outside it", escaped);
 }
+
+/* $XDG_STATE_HOME/certtrust, made as certtrust would find it */
+static gchar *
+state_dir_new(void)
+{
+	gchar *dir = g_build_filename(g_getenv("XDG_STATE_HOME"), "certtrust", NULL);
+	cr_assert_eq(g_mkdir_with_parents(dir, 0700), 0);
+	return dir;
+}
+
+/* a new NSS database made by certutil: "nss:DIR" */
+static gchar *
+state_nss_store(const gchar *name)
+{
+	g_autofree gchar *db = state_path(name);
+	g_autofree gchar *cmd =
+	    g_strdup_printf("mkdir -p '%s' && certutil -N -d 'sql:%s' --empty-password", db, db);
+	state_run_ok(cmd);
+	return g_strconcat("nss:", db, NULL);
+}
+
+static gchar *
+state_read_text(const gchar *path)
+{
+	gchar *text = NULL;
+	cr_assert(g_file_get_contents(path, &text, NULL, NULL), "cannot read %s", path);
+	return text;
+}
+
+/* a lock-file symlink planted in the state dir (to a file, and to a file not there yet):
+ * certtrust refuses, the target stays as it was (or absent), and no store is written */
+Test(state, lock_file_symlink_is_refused)
+{
+	g_autofree gchar *dir = state_dir_new();
+	g_autofree gchar *lock = g_build_filename(dir, "ledger.json.lock", NULL);
+	g_autofree gchar *precious = state_path("precious");
+	g_autofree gchar *absent = state_path("created-through-the-link");
+	g_autofree gchar *store = state_nss_store("db");
+	g_autofree gchar *pem = ct_test_data_path("tomcat.pem");
+	g_autofree gchar *text = NULL;
+	g_autofree gchar *listing = NULL;
+	const gchar *targets[] = {precious, absent};
+
+	cr_assert(g_file_set_contents(precious, "precious\n", -1, NULL));
+	for (guint i = 0; i < G_N_ELEMENTS(targets); i++) {
+		g_autoptr(CtTestRun) run = NULL;
+		g_autoptr(CtTestRun) list = NULL;
+
+		g_unlink(lock);
+		cr_assert_eq(symlink(targets[i], lock), 0);
+		run = ct_test_run_certtrust("trust", pem, "--store", store, "--name",
+					    "ucm.example.com:8443", NULL);
+		cr_assert_eq(run->exit_status, 6, "%s%s", run->out, run->err);
+		cr_assert_not_null(strstr(run->err, "symbolic link"), "%s%s", run->out, run->err);
+		list = ct_test_run_certtrust("list", NULL);
+		cr_assert_eq(list->exit_status, 6, "%s%s", list->out, list->err);
+	}
+	text = state_read_text(precious);
+	cr_assert_str_eq(text, "precious\n");
+	cr_assert_not(g_file_test(absent, G_FILE_TEST_EXISTS), "%s was created", absent);
+	{
+		g_autofree gchar *cmd = g_strdup_printf("certutil -L -d 'sql:%s'", store + 4);
+		g_autoptr(CtTestRun) certutil = ct_test_run_shell(cmd);
+		cr_assert_eq(certutil->exit_status, 0, "%s", certutil->err);
+		cr_assert_null(strstr(certutil->out, "P,,"), "a store was written:\n%s",
+			       certutil->out);
+		listing = g_strdup(certutil->out);
+	}
+	cr_assert_null(strstr(listing, "ucm"), "%s", listing);
+}
+
+/* the ledger itself a symlink to a file outside: never read through, never replaced */
+Test(state, ledger_symlink_is_refused)
+{
+	g_autofree gchar *dir = state_dir_new();
+	g_autofree gchar *ledger = g_build_filename(dir, "ledger.json", NULL);
+	g_autofree gchar *outside = state_path("outside.json");
+	g_autofree gchar *text = NULL;
+	g_autoptr(CtTestRun) run = NULL;
+	const gchar *entries = "{\"version\":1,\"entries\":[]}\n";
+
+	cr_assert(g_file_set_contents(outside, entries, -1, NULL));
+	cr_assert_eq(symlink(outside, ledger), 0);
+	run = ct_test_run_certtrust("list", NULL);
+	cr_assert_eq(run->exit_status, 6, "%s%s", run->out, run->err);
+	cr_assert_not_null(strstr(run->err, "symbolic link"), "%s%s", run->out, run->err);
+	text = state_read_text(outside);
+	cr_assert_str_eq(text, entries);
+}
+
+/* root with another user's state dir (sudo keeping HOME): refused, nothing made there */
+Test(state, state_dir_of_another_user_is_refused_for_root)
+{
+	g_autofree gchar *dir = state_dir_new();
+	g_autofree gchar *lock = g_build_filename(dir, "ledger.json.lock", NULL);
+	g_autoptr(CtTestRun) run = NULL;
+
+	if (geteuid() != 0)
+		cr_skip_test("needs root to give the directory to another user");
+	cr_assert_eq(chown(dir, 65534, 65534), 0);
+	run = ct_test_run_certtrust("list", NULL);
+	cr_assert_eq(run->exit_status, 6, "%s%s", run->out, run->err);
+	cr_assert_not_null(strstr(run->err, "belongs to user 65534"), "%s%s", run->out, run->err);
+	cr_assert_not(g_file_test(lock, G_FILE_TEST_EXISTS), "root made %s", lock);
+}
