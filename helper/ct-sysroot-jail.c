@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "ct-sysroot-jail.h"
+#include "ct-tmpdir.h"
 
 /* at most this many writable directories (plus the scratch directory) */
 #define CT_SYSROOT_JAIL_MAX_WRITABLE 8
@@ -32,17 +33,8 @@ ct_sysroot_jail_free(CtSysrootJail *jail)
 {
 	if (jail == NULL)
 		return;
-	if (jail->scratch != NULL) {
-		/* the tool's leftovers: plain files only, mktemp's */
-		g_autoptr(GDir) dir = g_dir_open(jail->scratch, 0, NULL);
-		const gchar *name;
-
-		while (dir != NULL && (name = g_dir_read_name(dir)) != NULL) {
-			g_autofree gchar *path = g_build_filename(jail->scratch, name, NULL);
-			g_unlink(path);
-		}
-		g_rmdir(jail->scratch);
-	}
+	if (jail->scratch != NULL)
+		ct_tmpdir_remove(jail->scratch);
 	g_free(jail->scratch);
 	g_ptr_array_unref(jail->writable);
 	g_free(jail->sysroot);
@@ -65,7 +57,6 @@ CtSysrootJail *
 ct_sysroot_jail_new(const gchar *sysroot, const gchar *const *writable, GError **error)
 {
 	g_autoptr(CtSysrootJail) jail = g_new0(CtSysrootJail, 1);
-	g_autoptr(GError) error_local = NULL;
 	gint root_fd;
 
 	g_return_val_if_fail(sysroot != NULL, NULL);
@@ -100,12 +91,9 @@ ct_sysroot_jail_new(const gchar *sysroot, const gchar *const *writable, GError *
 		g_ptr_array_add(jail->writable, g_strdup(writable[i]));
 	}
 	close(root_fd);
-	jail->scratch = g_dir_make_tmp("certtrust-jail-XXXXXX", &error_local);
-	if (jail->scratch == NULL) {
-		g_set_error(error, CT_ERROR, CT_ERROR_FAILED, "cannot make a scratch directory: %s",
-			    error_local->message);
+	jail->scratch = ct_tmpdir_new(NULL, "jail", error);
+	if (jail->scratch == NULL)
 		return NULL;
-	}
 	return g_steal_pointer(&jail);
 }
 

@@ -4,10 +4,12 @@
 
 #include <criterion/criterion.h>
 #include <glib/gstdio.h>
+#include <signal.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "ct-test.h"
+#include "ct-tmpdir.h"
 
 /* the OS store's tree, state files, temp dirs and reads (issue 13): two --sysroot trees
  * with Debian's layout, the host's /etc/ssl/certs checked byte for byte before and after,
@@ -361,4 +363,104 @@ Test(state, state_dir_of_another_user_is_refused_for_root)
 	cr_assert_eq(run->exit_status, 6, "%s%s", run->out, run->err);
 	cr_assert_not_null(strstr(run->err, "belongs to user 65534"), "%s%s", run->out, run->err);
 	cr_assert_not(g_file_test(lock, G_FILE_TEST_EXISTS), "root made %s", lock);
+}
+
+/* wait until path exists (a condition, not a sleep), at most seconds */
+static gboolean
+state_wait_for_file(const gchar *path, guint seconds)
+{
+	gint64 deadline = g_get_monotonic_time() + (gint64)seconds * G_USEC_PER_SEC;
+
+	while (!g_file_test(path, G_FILE_TEST_EXISTS)) {
+		if (g_get_monotonic_time() > deadline)
+			return FALSE;
+		g_usleep(20 * 1000);
+	}
+	return TRUE;
+}
+
+static gchar *
+state_read_line(const gchar *path)
+{
+	g_autofree gchar *text = state_read_text(path);
+	return g_strdup(g_strstrip(text));
+}
+
+/* a verify killed with SIGKILL while its (fake) browser starts leaves its temp dir; the
+ * next certtrust, whatever the command, removes it, and leaves a live process's dir, a dir
+ * of another user and a name of another shape alone */
+Test(state, temp_dir_of_a_killed_verify_is_removed_at_the_next_start)
+{
+	g_autofree gchar *fake = state_path("fake-firefox");
+	g_autofree gchar *told = state_path("browser-tmpdir");
+	g_autofree gchar *fake_pid_file = state_path("browser-pid");
+	g_autofree gchar *profile = state_path("profile");
+	g_autofree gchar *script = NULL;
+	g_autofree gchar *browser_tmp = NULL;
+	g_autofree gchar *left = NULL;
+	g_autofree gchar *parent = NULL;
+	g_autofree gchar *live = NULL;
+	g_autofree gchar *other_shape = NULL;
+	g_autofree gchar *other_user = NULL;
+	g_autofree gchar *fake_pid = NULL;
+	g_autoptr(GSubprocessLauncher) launcher = NULL;
+	g_autoptr(GSubprocess) verify = NULL;
+	g_autoptr(GError) error = NULL;
+	g_autoptr(CtTestRun) next = NULL;
+	const gchar *argv[] = {g_getenv("CT_CERTTRUST"),
+			       "verify",
+			       "https://127.0.0.1:9/",
+			       "--browser",
+			       "firefox",
+			       "--profile",
+			       profile,
+			       NULL};
+
+	cr_assert_eq(g_mkdir(profile, 0700), 0);
+	script = g_strdup_printf("#!/bin/sh\necho \"$TMPDIR\" > '%s.new'\necho $$ > '%s'\n"
+				 "mv '%s.new' '%s'\nexec sleep 120\n",
+				 told, fake_pid_file, told, told);
+	cr_assert(g_file_set_contents(fake, script, -1, NULL));
+	cr_assert_eq(g_chmod(fake, 0755), 0);
+	launcher = g_subprocess_launcher_new(G_SUBPROCESS_FLAGS_STDOUT_SILENCE |
+					     G_SUBPROCESS_FLAGS_STDERR_SILENCE);
+	g_subprocess_launcher_setenv(launcher, "CT_FIREFOX", fake, TRUE);
+	verify = g_subprocess_launcher_spawnv(launcher, argv, &error);
+	cr_assert_not_null(verify, "%s", error != NULL ? error->message : "");
+	cr_assert(state_wait_for_file(told, 60), "the fake browser never started");
+	browser_tmp = state_read_line(told);
+	fake_pid = state_read_line(fake_pid_file);
+
+	g_subprocess_force_exit(verify);
+	cr_assert(g_subprocess_wait(verify, NULL, NULL));
+	kill((pid_t)g_ascii_strtoll(fake_pid, NULL, 10), SIGKILL);
+	left = g_path_get_dirname(browser_tmp);
+	parent = g_path_get_dirname(left);
+	cr_assert(g_file_test(left, G_FILE_TEST_IS_DIR), "SIGKILL left no %s", left);
+
+	/* neighbours that must stay: this test's own (live), another shape, another user's */
+	live = ct_tmpdir_new(parent, "browser", NULL);
+	cr_assert_not_null(live);
+	other_shape = g_strdup_printf("%s/certtrust-browser-%d-not-ours", parent, getpid());
+	cr_assert_eq(g_mkdir(other_shape, 0700), 0);
+	if (geteuid() == 0) {
+		other_user = g_strdup(left);
+		memcpy(other_user + strlen(other_user) - 6, "otheru", 6);
+		cr_assert_eq(g_mkdir(other_user, 0700), 0);
+		cr_assert_eq(chown(other_user, 65534, 65534), 0);
+	}
+
+	next = ct_test_run_certtrust("list", NULL);
+	cr_assert_eq(next->exit_status, 0, "%s%s", next->out, next->err);
+	cr_expect_not(g_file_test(left, G_FILE_TEST_EXISTS), "%s is still there", left);
+	cr_expect(g_file_test(live, G_FILE_TEST_IS_DIR), "a live process's dir was removed");
+	cr_expect(g_file_test(other_shape, G_FILE_TEST_IS_DIR), "%s was removed", other_shape);
+	if (other_user != NULL)
+		cr_expect(g_file_test(other_user, G_FILE_TEST_IS_DIR), "%s was removed",
+			  other_user);
+	ct_tmpdir_remove(live);
+	g_rmdir(other_shape);
+	if (other_user != NULL)
+		g_rmdir(other_user);
+	ct_tmpdir_remove(left);
 }
