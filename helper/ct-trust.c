@@ -1116,7 +1116,8 @@ ct_trust_entry_is_present(const CtLedgerEntry *entry, gboolean *present, GError 
 		g_autoptr(CtNssDbEntry) found = NULL;
 		g_autoptr(GError) error_local = NULL;
 
-		db = ct_nssdb_open(entry->location, FALSE, &error_local);
+		/* a read: never creates or rewrites the database */
+		db = ct_nssdb_open_read_only(entry->location, &error_local);
 		if (db == NULL && g_error_matches(error_local, CT_ERROR, CT_ERROR_NOT_FOUND))
 			return TRUE;
 		if (db == NULL) {

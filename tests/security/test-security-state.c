@@ -464,3 +464,78 @@ Test(state, temp_dir_of_a_killed_verify_is_removed_at_the_next_start)
 		g_rmdir(other_user);
 	ct_tmpdir_remove(left);
 }
+
+/* every file of dir with its checksum, "absent" when there is no dir */
+static gchar *
+state_snapshot(const gchar *dir)
+{
+	g_autofree gchar *q = g_shell_quote(dir);
+	g_autofree gchar *cmd = g_strdup_printf(
+	    "cd %s 2>/dev/null || { echo absent; exit 0; }; ls -la --time-style=+ | "
+	    "awk '{print $1, $5, $NF}'; find . -type f -print0 | LC_ALL=C sort -z | "
+	    "xargs -0 -r sha256sum",
+	    q);
+	g_autoptr(CtTestRun) run = ct_test_run_shell(cmd);
+	cr_assert_eq(run->exit_status, 0, "%s", run->err);
+	return g_steal_pointer(&run->out);
+}
+
+/* list and status are reads: over an NSS database whose cert9.db is empty (0 bytes), or
+ * gone, or whose directory is gone, they change nothing (they used to make a new database
+ * over the empty file) and say what is wrong */
+Test(state, reads_never_write_an_empty_or_missing_nss_database)
+{
+	g_autofree gchar *store = state_nss_store("db");
+	const gchar *db = store + strlen("nss:");
+	g_autofree gchar *cert9 = g_build_filename(db, "cert9.db", NULL);
+	g_autofree gchar *key4 = g_build_filename(db, "key4.db", NULL);
+	g_autofree gchar *pem = ct_test_data_path("tomcat.pem");
+	g_autoptr(CtTestRun) trusted = NULL;
+
+	trusted = ct_test_run_certtrust("trust", pem, "--store", store, "--name",
+					"ucm.example.com:8443", NULL);
+	cr_assert_eq(trusted->exit_status, 0, "%s%s", trusted->out, trusted->err);
+
+	for (guint round = 0; round < 4; round++) {
+		g_autofree gchar *before = NULL;
+		g_autofree gchar *after_list = NULL;
+		g_autofree gchar *after_status = NULL;
+		g_autoptr(CtTestRun) list = NULL;
+		g_autoptr(CtTestRun) status = NULL;
+		const gchar *says = NULL;
+
+		if (round == 1) {
+			/* an empty cert9.db */
+			cr_assert(g_file_set_contents(cert9, "", 0, NULL));
+			says = "cert9.db is empty";
+		} else if (round == 2) {
+			/* no database at all in the directory */
+			cr_assert_eq(g_unlink(cert9), 0);
+			cr_assert_eq(g_unlink(key4), 0);
+		} else if (round == 3) {
+			/* no directory */
+			ct_tmpdir_remove(db);
+		}
+		before = state_snapshot(db);
+		list = ct_test_run_certtrust("list", NULL);
+		after_list = state_snapshot(db);
+		cr_assert_str_eq(after_list, before, "round %u: list changed %s (%s%s)", round, db,
+				 list->out, list->err);
+		status = ct_test_run_certtrust("status", pem, NULL);
+		after_status = state_snapshot(db);
+		cr_assert_str_eq(after_status, before, "round %u: status changed %s (%s%s)", round,
+				 db, status->out, status->err);
+		if (round == 0) {
+			cr_assert_eq(list->exit_status, 0, "%s%s", list->out, list->err);
+			cr_assert_eq(status->exit_status, 0, "%s%s", status->out, status->err);
+		}
+		if (says != NULL) {
+			cr_assert_not_null(strstr(list->out, says), "%s%s", list->out, list->err);
+			cr_assert_neq(status->exit_status, 0, "%s", status->out);
+			cr_assert_not_null(strstr(status->err, says), "%s%s", status->out,
+					   status->err);
+		}
+		if (round >= 2)
+			cr_assert_not(g_file_test(cert9, G_FILE_TEST_EXISTS), "%s made", cert9);
+	}
+}
