@@ -9,6 +9,7 @@
 #include <sys/socket.h>
 
 #include "ct-serve-listener.h"
+#include "ct-serve-record-guard.h"
 
 /* how long accepting pauses after an error (EMFILE: until a connection closes) */
 #define CT_SERVE_LISTENER_PAUSE_MS 250
@@ -43,6 +44,7 @@ typedef struct {
 	CtServeListener *listener; /* NULL once the listener is gone */
 	GSocket *socket;
 	GSocketConnection *connection;
+	GIOStream *guard; /* between the TCP connection and the TLS one */
 	GTlsConnection *tls;
 	GCancellable *cancellable;
 	GSource *wait_source; /* the socket turning readable, or a recheck */
@@ -66,6 +68,7 @@ ct_serve_connection_free(CtServeConnection *conn, gboolean close_socket)
 	if (close_socket)
 		g_socket_close(conn->socket, NULL);
 	g_clear_object(&conn->tls);
+	g_clear_object(&conn->guard);
 	g_clear_object(&conn->connection);
 	g_clear_object(&conn->socket);
 	g_clear_object(&conn->cancellable);
@@ -114,6 +117,8 @@ ct_serve_connection_handshake_cb(GObject *source, GAsyncResult *result, gpointer
 		ct_serve_connection_drop(conn);
 		return;
 	}
+	/* from now on a client handshake record is a renegotiation */
+	ct_serve_record_guard_arm(CT_SERVE_RECORD_GUARD(conn->guard));
 	ct_serve_connection_hand_over(conn, G_IO_STREAM(conn->tls));
 }
 
@@ -123,8 +128,8 @@ ct_serve_connection_handshake(CtServeConnection *conn)
 	const gchar *protocols[] = {"http/1.1", "http/1.0", NULL};
 	g_autoptr(GIOStream) tls = NULL;
 
-	tls = g_tls_server_connection_new(G_IO_STREAM(conn->connection),
-					  conn->listener->certificate, NULL);
+	conn->guard = ct_serve_record_guard_new(G_IO_STREAM(conn->connection));
+	tls = g_tls_server_connection_new(conn->guard, conn->listener->certificate, NULL);
 	if (tls == NULL) {
 		ct_serve_connection_drop(conn);
 		return;

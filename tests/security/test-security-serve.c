@@ -296,3 +296,34 @@ Test(serve, a_listen_address_beyond_loopback_warns)
 	cr_expect(strstr(loopback_text, "warning") == NULL, "a warning on loopback: '%s'",
 		  loopback_text);
 }
+
+/* a TLS 1.2 client asks to renegotiate (openssl s_client's R): the connection ends and
+ * the request after it gets nothing; without R the same client gets the page */
+Test(serve, client_renegotiation_is_refused)
+{
+	g_autofree gchar *dir = ct_test_tmpdir_new();
+	g_autofree gchar *certs = g_build_filename(dir, "certs", NULL);
+	const gchar *extra[] = {"--http-port", "-1", NULL};
+	CtTestServer *server = ct_test_server_start("tomcat", certs, extra);
+	const gchar *request = "printf 'GET /ccmadmin HTTP/1.1\\r\\nHost: ucm.example.com\\r\\n"
+			       "Connection: close\\r\\n\\r\\n'";
+	g_autofree gchar *renegotiate = g_strdup_printf(
+	    "(printf 'R\\n'; sleep 2; %s; sleep 2) | timeout 15 openssl s_client -connect "
+	    "127.0.0.1:%u -servername ucm.example.com -tls1_2 2>&1",
+	    request, server->https_port);
+	g_autofree gchar *plain = g_strdup_printf(
+	    "(sleep 1; %s; sleep 2) | timeout 15 openssl s_client -connect 127.0.0.1:%u "
+	    "-servername ucm.example.com -tls1_2 2>&1",
+	    request, server->https_port);
+	g_autoptr(CtTestRun) refused = ct_test_run_shell(renegotiate);
+	g_autoptr(CtTestRun) served = ct_test_run_shell(plain);
+
+	ct_test_server_stop(server);
+	ct_test_tmpdir_remove(dir);
+	cr_expect(strstr(refused->out, "RENEGOTIATING") != NULL, "s_client did not try: %s",
+		  refused->out);
+	cr_expect(strstr(refused->out, CT_SERVE_PAGE_MARKER) == NULL,
+		  "the page came after a renegotiation: %s", refused->out);
+	cr_expect(strstr(served->out, CT_SERVE_PAGE_MARKER) != NULL,
+		  "no page over TLS 1.2 without renegotiation: %s", served->out);
+}
