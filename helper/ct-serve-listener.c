@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <poll.h>
 #include <string.h>
 #include <sys/socket.h>
 
@@ -22,6 +23,10 @@
 /* a TLS record's header and the largest first record a client may send */
 #define CT_SERVE_LISTENER_RECORD_HEADER 5
 #define CT_SERVE_LISTENER_RECORD_MAX (16384 + 2048)
+/* TLS handshakes at a time: each takes a thread of GIO's pool (about ten) and a GnuTLS
+ * session; the other peers wait their turn on the main loop, where one that leaves costs
+ * nothing */
+#define CT_SERVE_LISTENER_HANDSHAKES 8
 #define CT_SERVE_LISTENER_SOCKET_KEY "ct-serve-listener-socket"
 #define CT_SERVE_LISTENER_STREAM_KEY "ct-serve-listener-stream"
 
@@ -37,6 +42,8 @@ struct _CtServeListener {
 	gint64 logged;	     /* monotonic time of the last accept error logged */
 	guint failures;	     /* accept errors since */
 	GHashTable *pending; /* CtServeConnection: accepted, not yet handed to the server */
+	GQueue waiting;	     /* CtServeConnection: hello complete, waiting for a handshake */
+	guint handshakes;    /* under way */
 };
 
 /* one accepted connection before the server has it */
@@ -50,6 +57,7 @@ typedef struct {
 	GSource *wait_source; /* the socket turning readable, or a recheck */
 	guint deadline_id;
 	gboolean handshaking; /* a thread has it: the callback frees it */
+	gboolean queued;      /* in listener->waiting */
 } CtServeConnection;
 
 /* close: the connection never reached the server; otherwise the server's stream holds
@@ -79,6 +87,8 @@ ct_serve_connection_free(CtServeConnection *conn, gboolean close_socket)
 static void
 ct_serve_connection_drop(CtServeConnection *conn)
 {
+	if (conn->listener != NULL && conn->queued)
+		g_queue_remove(&conn->listener->waiting, conn);
 	if (conn->listener != NULL)
 		g_hash_table_remove(conn->listener->pending, conn);
 	ct_serve_connection_free(conn, TRUE);
@@ -106,20 +116,38 @@ ct_serve_connection_hand_over(CtServeConnection *conn, GIOStream *stream)
 }
 
 static void
+ct_serve_listener_next_handshake(CtServeListener *self);
+
+static void
 ct_serve_connection_handshake_cb(GObject *source, GAsyncResult *result, gpointer user_data)
 {
 	CtServeConnection *conn = user_data;
+	CtServeListener *self = conn->listener;
 	g_autoptr(GError) error = NULL;
 
 	conn->handshaking = FALSE;
+	if (self != NULL)
+		self->handshakes--;
 	if (!g_tls_connection_handshake_finish(G_TLS_CONNECTION(source), result, &error) ||
-	    conn->listener == NULL) {
+	    self == NULL) {
 		ct_serve_connection_drop(conn);
-		return;
+	} else {
+		/* from now on a client handshake record is a renegotiation */
+		ct_serve_record_guard_arm(CT_SERVE_RECORD_GUARD(conn->guard));
+		ct_serve_connection_hand_over(conn, G_IO_STREAM(conn->tls));
 	}
-	/* from now on a client handshake record is a renegotiation */
-	ct_serve_record_guard_arm(CT_SERVE_RECORD_GUARD(conn->guard));
-	ct_serve_connection_hand_over(conn, G_IO_STREAM(conn->tls));
+	if (self != NULL)
+		ct_serve_listener_next_handshake(self);
+}
+
+/* TRUE when the peer has shut its side: a TLS client never does before its handshake,
+ * a flood does */
+static gboolean
+ct_serve_connection_peer_left(CtServeConnection *conn)
+{
+	struct pollfd poll_fd = {g_socket_get_fd(conn->socket), POLLRDHUP, 0};
+	return poll(&poll_fd, 1, 0) > 0 &&
+	       (poll_fd.revents & (POLLRDHUP | POLLHUP | POLLERR | POLLNVAL)) != 0;
 }
 
 static void
@@ -127,6 +155,12 @@ ct_serve_connection_handshake(CtServeConnection *conn)
 {
 	const gchar *protocols[] = {"http/1.1", "http/1.0", NULL};
 	g_autoptr(GIOStream) tls = NULL;
+
+	if (conn->listener->handshakes >= CT_SERVE_LISTENER_HANDSHAKES) {
+		g_queue_push_tail(&conn->listener->waiting, conn);
+		conn->queued = TRUE;
+		return;
+	}
 
 	conn->guard = ct_serve_record_guard_new(G_IO_STREAM(conn->connection));
 	tls = g_tls_server_connection_new(conn->guard, conn->listener->certificate, NULL);
@@ -138,6 +172,7 @@ ct_serve_connection_handshake(CtServeConnection *conn)
 	g_tls_connection_set_require_close_notify(conn->tls, FALSE);
 	g_tls_connection_set_advertised_protocols(conn->tls, protocols);
 	conn->handshaking = TRUE;
+	conn->listener->handshakes++;
 	g_tls_connection_handshake_async(conn->tls, G_PRIORITY_DEFAULT, conn->cancellable,
 					 ct_serve_connection_handshake_cb, conn);
 }
@@ -155,7 +190,8 @@ ct_serve_connection_hello_ready(CtServeConnection *conn, gboolean *closed)
 	gsize length;
 
 	*closed = got == 0 ||
-		  (got < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR);
+		  (got < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) ||
+		  ct_serve_connection_peer_left(conn);
 	if (got < CT_SERVE_LISTENER_RECORD_HEADER)
 		return FALSE;
 	/* 22: a handshake record; anything else fails the handshake at once */
@@ -164,6 +200,20 @@ ct_serve_connection_hello_ready(CtServeConnection *conn, gboolean *closed)
 	length = ((gsize)buffer[3] << 8) | buffer[4];
 	return (gsize)got >= CT_SERVE_LISTENER_RECORD_HEADER + length ||
 	       length > CT_SERVE_LISTENER_RECORD_MAX;
+}
+
+/* the next waiting peers get their handshakes; those that left are dropped */
+static void
+ct_serve_listener_next_handshake(CtServeListener *self)
+{
+	while (self->handshakes < CT_SERVE_LISTENER_HANDSHAKES && self->waiting.length > 0) {
+		CtServeConnection *conn = g_queue_pop_head(&self->waiting);
+		conn->queued = FALSE;
+		if (ct_serve_connection_peer_left(conn))
+			ct_serve_connection_drop(conn);
+		else
+			ct_serve_connection_handshake(conn);
+	}
 }
 
 static gboolean
@@ -376,11 +426,13 @@ ct_serve_listener_free(CtServeListener *self)
 	GHashTableIter iter;
 	gpointer key;
 
+	g_queue_clear(&self->waiting);
 	if (self->pending != NULL) {
 		g_hash_table_iter_init(&iter, self->pending);
 		while (g_hash_table_iter_next(&iter, &key, NULL)) {
 			CtServeConnection *conn = key;
 			conn->listener = NULL;
+			conn->queued = FALSE;
 			g_hash_table_iter_remove(&iter);
 			if (conn->handshaking)
 				g_cancellable_cancel(conn->cancellable);

@@ -327,3 +327,75 @@ Test(serve, client_renegotiation_is_refused)
 	cr_expect(strstr(served->out, CT_SERVE_PAGE_MARKER) != NULL,
 		  "no page over TLS 1.2 without renegotiation: %s", served->out);
 }
+
+/* files open in a process (/proc/PID/fd) */
+static guint
+ct_serve_open_files(GSubprocess *process)
+{
+	g_autofree gchar *path = g_strdup_printf("/proc/%s/fd",
+						 g_subprocess_get_identifier(process));
+	g_autoptr(GDir) dir = g_dir_open(path, 0, NULL);
+	guint count = 0;
+
+	cr_assert_not_null(dir, "cannot list %s", path);
+	while (g_dir_read_name(dir) != NULL)
+		count++;
+	return count;
+}
+
+/* connections to port in CLOSE-WAIT (the peer left, serve has not closed), by ss */
+static guint
+ct_serve_close_wait(guint port)
+{
+	g_autofree gchar *command =
+	    g_strdup_printf("ss -Htan state close-wait '( sport = :%u )' | wc -l", port);
+	g_autoptr(CtTestRun) run = ct_test_run_shell(command);
+	return (guint)g_ascii_strtoull(run->out, NULL, 10);
+}
+
+/* 1,000 clients that send a ClientHello and leave: within 10 s no socket is left half
+ * open, serve has the files it had before, its memory stayed small, and HTTPS answers */
+Test(serve, a_handshake_flood_leaves_nothing_behind)
+{
+	g_autofree gchar *dir = ct_test_tmpdir_new();
+	g_autofree gchar *certs = g_build_filename(dir, "certs", NULL);
+	const gchar *extra[] = {"--http-port", "-1", NULL};
+	CtTestServer *server = ct_test_server_start("tomcat", certs, extra);
+	/* one good request first: what serve opens once (a thread pool's, GnuTLS's) is open */
+	g_autofree gchar *first = ct_serve_openssl_get(server->https_port, NULL);
+	guint files = ct_serve_open_files(server->process);
+	gint64 flood_start = g_get_monotonic_time();
+	GSubprocess *flood = ct_serve_hostile_start("flood", server->https_port, "1000", NULL);
+	g_autoptr(GDataInputStream) out = NULL;
+	g_autofree gchar *flooded = ct_serve_hostile_line(flood, &out);
+	gint64 start = g_get_monotonic_time();
+	gdouble flood_seconds = (gdouble)(start - flood_start) / G_USEC_PER_SEC;
+	guint close_wait = 0;
+	guint files_after = 0;
+	guint64 peak;
+	g_autofree gchar *page = NULL;
+	gdouble seconds = 0;
+
+	ct_serve_hostile_release(flood);
+	g_object_unref(flood);
+	cr_assert_str_eq(flooded, "flooded 1000");
+	do {
+		g_usleep(G_USEC_PER_SEC / 2);
+		close_wait = ct_serve_close_wait(server->https_port);
+		files_after = ct_serve_open_files(server->process);
+	} while ((close_wait > 0 || files_after > files) &&
+		 g_get_monotonic_time() - start < 10 * G_USEC_PER_SEC);
+	page = ct_serve_openssl_get(server->https_port, &seconds);
+	peak = ct_serve_peak_kib(server->process);
+	ct_test_server_stop(server);
+	ct_test_tmpdir_remove(dir);
+	/* serve takes them as fast as they come (it took them a few at a time) */
+	cr_expect(flood_seconds < 30, "1,000 connections took %.1f s", flood_seconds);
+	cr_expect(strstr(first, CT_SERVE_PAGE_MARKER) != NULL, "no page before the flood");
+	cr_expect_eq(close_wait, 0, "%u sockets in CLOSE-WAIT 10 s after the flood", close_wait);
+	cr_expect(files_after <= files, "%u files open after the flood, %u before", files_after,
+		  files);
+	cr_expect(peak < 64 * 1024, "serve's peak RSS was %" G_GUINT64_FORMAT " KiB", peak);
+	cr_expect(strstr(page, CT_SERVE_PAGE_MARKER) != NULL && seconds < 5,
+		  "after the flood the page took %.1f s: '%s'", seconds, page);
+}
