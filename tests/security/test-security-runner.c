@@ -1,0 +1,279 @@
+#define G_LOG_DOMAIN "CtTest"
+
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "ct-test.h"
+
+/* the scenario runner and the browser driver under hostile input (issue 13) */
+
+static gchar *runner_dir;
+
+static void
+runner_setup(void)
+{
+	runner_dir = ct_test_tmpdir_new();
+}
+
+static void
+runner_teardown(void)
+{
+	ct_test_tmpdir_remove(runner_dir);
+	g_free(runner_dir);
+}
+
+TestSuite(runner, .init = runner_setup, .fini = runner_teardown, .timeout = 240);
+
+/* the environment of a certtrust run in runner_dir: its own HOME, XDG dirs and TMPDIR */
+static gchar **
+runner_environ(void)
+{
+	const gchar *variables[] = {"HOME",	      "XDG_CONFIG_HOME", "XDG_DATA_HOME",
+				    "XDG_STATE_HOME", "XDG_CACHE_HOME",	 "TMPDIR"};
+	const gchar *dirs[] = {"home",
+			       "home/.config",
+			       "home/.local/share",
+			       "home/.local/state",
+			       "home/.cache",
+			       "tmp"};
+	gchar **envp = g_get_environ();
+
+	for (guint i = 0; i < G_N_ELEMENTS(dirs); i++) {
+		g_autofree gchar *dir = g_build_filename(runner_dir, dirs[i], NULL);
+		cr_assert_eq(g_mkdir_with_parents(dir, 0700), 0);
+		envp = g_environ_setenv(envp, variables[i], dir, TRUE);
+	}
+	return envp;
+}
+
+/* in the child: a session of its own, so that everything it starts can be found */
+static void
+runner_new_session(gpointer user_data)
+{
+	setsid();
+}
+
+static GSubprocess *
+runner_spawn(const gchar *const *argv, gchar **envp)
+{
+	g_autoptr(GSubprocessLauncher)
+	    launcher = g_subprocess_launcher_new(G_SUBPROCESS_FLAGS_STDOUT_SILENCE);
+	g_autoptr(GError) error = NULL;
+	GSubprocess *process;
+
+	g_subprocess_launcher_set_environ(launcher, envp);
+	g_subprocess_launcher_set_cwd(launcher, runner_dir);
+	g_subprocess_launcher_set_child_setup(launcher, runner_new_session, NULL, NULL);
+	process = g_subprocess_launcher_spawnv(launcher, argv, &error);
+	cr_assert_not_null(process, "cannot start %s: %s", argv[0],
+			   error != NULL ? error->message : "");
+	return process;
+}
+
+/* processes (not zombies) of session sid, as "pid comm" lines */
+static gchar *
+runner_session_processes(gint sid)
+{
+	g_autoptr(GDir) proc = g_dir_open("/proc", 0, NULL);
+	g_autoptr(GString) found = g_string_new(NULL);
+	const gchar *name;
+
+	cr_assert_not_null(proc);
+	while ((name = g_dir_read_name(proc)) != NULL) {
+		g_autofree gchar *path = g_build_filename("/proc", name, "stat", NULL);
+		g_autofree gchar *stat = NULL;
+		const gchar *end;
+		gchar state = 0;
+		gint parent = 0, group = 0, session = 0;
+
+		if (!g_ascii_isdigit(name[0]) || !g_file_get_contents(path, &stat, NULL, NULL))
+			continue;
+		end = strrchr(stat, ')');
+		if (end == NULL ||
+		    sscanf(end + 1, " %c %d %d %d", &state, &parent, &group, &session) != 4)
+			continue;
+		if (session == sid && state != 'Z' && state != 'X')
+			g_string_append_printf(found, "%s %.*s\n", name,
+					       (gint)(end - strchr(stat, '(')), strchr(stat, '('));
+	}
+	return g_string_free(g_steal_pointer(&found), found->len == 0);
+}
+
+/* wait up to seconds for the session to be empty; what is left, or NULL */
+static gchar *
+runner_wait_session_empty(gint sid, guint seconds)
+{
+	gint64 deadline = g_get_monotonic_time() + (gint64)seconds * G_USEC_PER_SEC;
+	gchar *left = NULL;
+
+	while ((left = runner_session_processes(sid)) != NULL &&
+	       g_get_monotonic_time() < deadline) {
+		g_free(left);
+		g_usleep(50 * 1000);
+	}
+	return left;
+}
+
+/* kill what a failed test left (the session of a process this test started) */
+static void
+runner_kill_session(gint sid)
+{
+	g_autofree gchar *left = runner_session_processes(sid);
+	g_auto(GStrv) lines = left != NULL ? g_strsplit(left, "\n", -1) : NULL;
+
+	for (guint i = 0; lines != NULL && lines[i] != NULL; i++) {
+		gint pid = atoi(lines[i]);
+		if (pid > 1)
+			kill(pid, SIGKILL);
+	}
+}
+
+static gboolean
+runner_file_has_text(const gchar *path)
+{
+	g_autofree gchar *contents = NULL;
+	return g_file_get_contents(path, &contents, NULL, NULL) && contents[0] != '\0';
+}
+
+/* the stubborn browser wrote its pid within seconds */
+static void
+runner_wait_browser(const gchar *pids, guint seconds)
+{
+	gint64 deadline = g_get_monotonic_time() + (gint64)seconds * G_USEC_PER_SEC;
+
+	while (!runner_file_has_text(pids) && g_get_monotonic_time() < deadline)
+		g_usleep(50 * 1000);
+	cr_assert(runner_file_has_text(pids), "the browser did not start within %u s", seconds);
+	/* it is connected to and asked for its version soon after */
+	g_usleep(500 * 1000);
+}
+
+/* wait up to seconds for the exit; the wait status, or -1 when it still runs */
+static gint
+runner_wait_exit(GSubprocess *process, guint seconds, gdouble *elapsed)
+{
+	gint64 start = g_get_monotonic_time();
+	gint64 deadline = start + (gint64)seconds * G_USEC_PER_SEC;
+	gint status = 0;
+
+	/* GSubprocess's own reaping runs in GLib's worker thread: ask it, do not waitpid */
+	while (g_get_monotonic_time() < deadline) {
+		if (g_subprocess_get_identifier(process) == NULL) {
+			g_subprocess_wait(process, NULL, NULL);
+			status = g_subprocess_get_status(process);
+			*elapsed = (gdouble)(g_get_monotonic_time() - start) / G_USEC_PER_SEC;
+			return status;
+		}
+		g_usleep(20 * 1000);
+	}
+	*elapsed = (gdouble)seconds;
+	return -1;
+}
+
+/* a run with a browser that will not stop gets SIGINT, then (while it cleans up) the
+ * second signal: it must exit 130 within a few seconds, leave no process of its session
+ * (the browser's helpers included) and no temp dir */
+static void
+runner_check_second_signal(const gchar *const *argv, gchar **envp, guint start_s, gint second)
+{
+	g_autofree gchar *pids = g_build_filename(runner_dir, "browser-pids", NULL);
+	g_autofree gchar *tmp = g_build_filename(runner_dir, "tmp", NULL);
+	g_autoptr(GSubprocess) process = runner_spawn(argv, envp);
+	g_autoptr(GDir) dir = NULL;
+	g_autofree gchar *left = NULL;
+	gint sid = atoi(g_subprocess_get_identifier(process));
+	gdouble elapsed = 0;
+	gint status;
+	const gchar *name;
+
+	runner_wait_browser(pids, start_s);
+	kill(sid, SIGINT);
+	g_usleep(300 * 1000);
+	kill(sid, second);
+	status = runner_wait_exit(process, 5, &elapsed);
+	left = runner_wait_session_empty(sid, 3);
+	if (status == -1 || left != NULL) {
+		runner_kill_session(sid);
+		g_subprocess_force_exit(process);
+		g_subprocess_wait(process, NULL, NULL);
+	}
+	cr_assert_neq(status, -1, "still running 5 s after SIGINT and then %s",
+		      g_strsignal(second));
+	cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 130,
+		  "wait status %d, not exit 130 (after %.1f s)", status, elapsed);
+	cr_assert_null(left, "left running after the exit:\n%s", left);
+	dir = g_dir_open(tmp, 0, NULL);
+	cr_assert_not_null(dir);
+	name = g_dir_read_name(dir);
+	cr_assert_null(name, "a temp dir was left in TMPDIR: %s", name);
+}
+
+static gchar **
+runner_stubborn_environ(void)
+{
+	g_autofree gchar *pids = g_build_filename(runner_dir, "browser-pids", NULL);
+	g_autofree gchar *browser = g_build_filename(g_getenv("CT_TEST_SRCDIR"), "security",
+						     "stubborn-browser.py", NULL);
+	gchar **envp = runner_environ();
+
+	envp = g_environ_setenv(envp, "CT_CHROMIUM", browser, TRUE);
+	envp = g_environ_setenv(envp, "STUBBORN_PIDS", pids, TRUE);
+	return envp;
+}
+
+static void
+runner_check_verify(gint second)
+{
+	g_auto(GStrv) envp = runner_stubborn_environ();
+	g_autofree gchar *url = g_strdup_printf("https://localhost:%u/", ct_test_free_port());
+	const gchar *argv[] =
+	    {g_getenv("CT_CERTTRUST"), "verify", url, "--browser", "chromium", NULL};
+
+	runner_check_second_signal(argv, envp, 30, second);
+}
+
+Test(runner, verify_ends_at_a_second_sigint)
+{
+	runner_check_verify(SIGINT);
+}
+
+Test(runner, verify_ends_at_sigterm_after_sigint)
+{
+	runner_check_verify(SIGTERM);
+}
+
+Test(runner, verify_ends_at_sighup_after_sigint)
+{
+	runner_check_verify(SIGHUP);
+}
+
+static void
+runner_check_scenario(gint second)
+{
+	g_auto(GStrv) envp = runner_stubborn_environ();
+	g_autofree gchar *file = g_build_filename(runner_dir, "stubborn.scenario", NULL);
+	const gchar *argv[] = {g_getenv("CT_CERTTRUST"), "scenario", file, "--browsers", NULL};
+
+	cr_assert(g_file_set_contents(file,
+				      "# a browser that will not stop\n"
+				      "profile tomcat\n"
+				      "step verify chromium expect loads\n",
+				      -1, NULL));
+	runner_check_second_signal(argv, envp, 120, second);
+}
+
+Test(runner, scenario_ends_at_a_second_sigint)
+{
+	runner_check_scenario(SIGINT);
+}
+
+Test(runner, scenario_ends_at_sigterm_after_sigint)
+{
+	runner_check_scenario(SIGTERM);
+}
