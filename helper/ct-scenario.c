@@ -2,6 +2,7 @@
 
 #include "config.h"
 
+#include <arpa/inet.h>
 #include <string.h>
 
 #include "ct-escape.h"
@@ -355,6 +356,54 @@ ct_scenario_is_name(const gchar *token)
 		if (!g_ascii_isalnum(*p) && *p != '-' && *p != '_' && *p != '.')
 			return FALSE;
 		if (*p == '.' && p[1] == '.')
+			return FALSE;
+	}
+	return TRUE;
+}
+
+/* "nothing leaves loopback" for a scenario on serve: a name is mapped to 127.0.0.1, but
+ * an address is connected to as it is, so an IPv4 address must be a loopback one; and a
+ * number that is not a dotted quad (0x7f.1, 10.1, 2130706433: inet_aton() and the
+ * browsers read it as an address, a mapping does not catch it) is never a name (IPv6 has
+ * no place in a name: ':' is refused by the tokens already) */
+static gboolean
+ct_scenario_check_loopback_name(CtScenarioCursor *cursor,
+				const CtScenario *scenario,
+				const gchar *name,
+				GError **error)
+{
+	g_autofree gchar *path = NULL;
+	struct in_addr address;
+
+	if (inet_aton(name, &address) == 0)
+		return TRUE;
+	path = ct_escape_for_terminal(cursor->path, -1, 0);
+	if (!g_hostname_is_ip_address(name)) {
+		g_set_error(error, CT_ERROR, CT_ERROR_INVALID_DATA,
+			    "%s:%u: expected a host name or an IPv4 address in four decimal parts, "
+			    "got '%s': a number read as an IPv4 address",
+			    path, cursor->line, name);
+		return FALSE;
+	}
+	if (scenario->server != NULL || (ntohl(address.s_addr) >> 24) == 127)
+		return TRUE;
+	g_set_error(error, CT_ERROR, CT_ERROR_INVALID_DATA,
+		    "%s:%u: expected a host name or a loopback address (127.0.0.1), got '%s': "
+		    "the scenario's server is on 127.0.0.1 and an address is connected to as it "
+		    "is (a host name is mapped to 127.0.0.1)",
+		    path, cursor->line, name);
+	return FALSE;
+}
+
+static gboolean
+ct_scenario_check_loopback_names(CtScenarioCursor *cursor,
+				 const CtScenario *scenario,
+				 GPtrArray *names,
+				 GError **error)
+{
+	for (guint i = 0; i < names->len; i++) {
+		if (!ct_scenario_check_loopback_name(cursor, scenario, g_ptr_array_index(names, i),
+						     error))
 			return FALSE;
 	}
 	return TRUE;
@@ -988,6 +1037,8 @@ ct_scenario_parse_header(CtScenarioCursor *cursor,
 			if (!ct_scenario_take_name(cursor, scenario->names, error))
 				return FALSE;
 		} while (!ct_scenario_at_end(cursor));
+		if (!ct_scenario_check_loopback_names(cursor, scenario, scenario->names, error))
+			return FALSE;
 	}
 	if (!ct_scenario_at_end(cursor))
 		return ct_scenario_expected(cursor, "the end of the line", error);
@@ -1137,6 +1188,10 @@ ct_scenario_parse(const gchar *path, const gchar *text, gssize length, GError **
 			if (ok)
 				ok = ct_scenario_check_external_step(&cursor, scenario, step,
 								     &error_local);
+			/* check-host only compares names; it connects to nothing */
+			if (ok && step->kind != CT_SCENARIO_STEP_CHECK_HOST)
+				ok = ct_scenario_check_loopback_names(&cursor, scenario,
+								      step->names, &error_local);
 			if (!ok)
 				ct_scenario_add_problem(problems, &error_local);
 		} else if (ct_scenario_in(ct_scenario_headers, first)) {

@@ -9,6 +9,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "ct-scenario.h"
 #include "ct-test.h"
 
 /* the scenario runner and the browser driver under hostile input (issue 13) */
@@ -276,4 +277,128 @@ Test(runner, scenario_ends_at_a_second_sigint)
 Test(runner, scenario_ends_at_sigterm_after_sigint)
 {
 	runner_check_scenario(SIGTERM);
+}
+
+/* run argv in runner_dir with envp to its end: its wait status, stderr in *err */
+static gint
+runner_run(const gchar *const *argv, gchar **envp, gchar **err)
+{
+	g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new(
+	    G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
+	g_autoptr(GSubprocess) process = NULL;
+	g_autoptr(GError) error = NULL;
+
+	g_subprocess_launcher_set_environ(launcher, envp);
+	g_subprocess_launcher_set_cwd(launcher, runner_dir);
+	process = g_subprocess_launcher_spawnv(launcher, argv, &error);
+	cr_assert_not_null(process, "cannot start %s: %s", argv[0],
+			   error != NULL ? error->message : "");
+	cr_assert(g_subprocess_communicate_utf8(process, NULL, NULL, NULL, err, &error), "%s",
+		  error != NULL ? error->message : "");
+	return g_subprocess_get_status(process);
+}
+
+/* the first connect() in an strace log to an address off loopback, or NULL */
+static gchar *
+runner_connect_off_loopback(const gchar *log)
+{
+	g_autofree gchar *contents = NULL;
+	g_auto(GStrv) lines = NULL;
+
+	cr_assert(g_file_get_contents(log, &contents, NULL, NULL), "no strace log %s", log);
+	lines = g_strsplit(contents, "\n", -1);
+	for (guint i = 0; lines[i] != NULL; i++) {
+		const gchar *v4 = strstr(lines[i], "inet_addr(\"");
+		const gchar *v6 = strstr(lines[i], "inet_pton(AF_INET6, \"");
+
+		if (strstr(lines[i], "connect(") == NULL && strstr(lines[i], "sendto(") == NULL)
+			continue;
+		if (v4 != NULL && !g_str_has_prefix(v4 + strlen("inet_addr(\""), "127."))
+			return g_strdup(lines[i]);
+		if (v6 != NULL) {
+			const gchar *address = v6 + strlen("inet_pton(AF_INET6, \"");
+			if (!g_str_has_prefix(address, "::1\"") &&
+			    !g_str_has_prefix(address, "::ffff:127."))
+				return g_strdup(lines[i]);
+		}
+	}
+	return NULL;
+}
+
+typedef struct {
+	const gchar *text; /* the scenario file */
+	guint line;	   /* where the refused name is */
+	const gchar *name;
+} RunnerAddressCase;
+
+/* a scenario on serve names an address off loopback (an IPv4 address, or a number that
+ * inet_aton() and the browsers read as one): refused when the file is read (exit 2, with
+ * its line), and nothing is connected to off loopback (strace) */
+Test(runner, a_scenario_naming_an_address_off_loopback_is_refused)
+{
+	const RunnerAddressCase cases[] = {
+	    {"profile tomcat\nname 192.0.2.1\nstep access expect loads\n", 2, "192.0.2.1"},
+	    {"profile tomcat\nstep access 10.0.0.1 expect loads\n", 2, "10.0.0.1"},
+	    {"profile tomcat\nname 0x7f.1\nstep access expect loads\n", 2, "0x7f.1"},
+	    {"profile tomcat\nname ucm.example.test\nstep access 10.1 expect loads\n", 3, "10.1"},
+	    {"profile tomcat\nstep trust chromium name 2130706433 expect done\n", 2, "2130706433"},
+	    {"profile ip-san\nstep verify chromium 203.0.113.7 expect loads\n", 2, "203.0.113.7"},
+	};
+	g_auto(GStrv) envp = runner_environ();
+	g_autofree gchar *strace = g_find_program_in_path("strace");
+
+	for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
+		g_autofree gchar *file = g_strdup_printf("%s/address-%u.scenario", runner_dir, i);
+		g_autofree gchar *log = g_strdup_printf("%s/address-%u.strace", runner_dir, i);
+		g_autofree gchar *where = g_strdup_printf("address-%u.scenario:%u: expected a host "
+							  "name",
+							  i, cases[i].line);
+		g_autofree gchar *quoted = g_strdup_printf("'%s'", cases[i].name);
+		g_autofree gchar *err = NULL;
+		g_autofree gchar *off = NULL;
+		const gchar *argv[] = {strace,
+				       "-f",
+				       "-qq",
+				       "-e",
+				       "trace=connect,sendto",
+				       "-o",
+				       log,
+				       g_getenv("CT_CERTTRUST"),
+				       "scenario",
+				       file,
+				       NULL};
+		gint status;
+
+		cr_assert(g_file_set_contents(file, cases[i].text, -1, NULL));
+		status = runner_run(strace != NULL ? argv : argv + 7, envp, &err);
+		cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 2,
+			  "%s: wait status %d, not exit 2 (a file is wrong): %s", cases[i].name,
+			  status, err);
+		cr_assert(strstr(err, where) != NULL && strstr(err, quoted) != NULL,
+			  "%s: the error does not name the line and the address: %s", cases[i].name,
+			  err);
+		if (strace == NULL)
+			continue;
+		off = runner_connect_off_loopback(log);
+		cr_assert_null(off, "%s: connected off loopback: %s", cases[i].name, off);
+	}
+	if (strace == NULL)
+		cr_log_warn("strace is not installed: connections were not watched");
+}
+
+/* the names a scenario may use stay accepted: loopback addresses and host names, and any
+ * address in check-host (it compares names and connects to nothing) */
+Test(runner, loopback_addresses_and_check_host_addresses_are_accepted)
+{
+	g_autofree gchar *file = g_build_filename(runner_dir, "fine.scenario", NULL);
+	g_autoptr(GError) error = NULL;
+	g_autoptr(CtScenario) scenario = NULL;
+
+	cr_assert(g_file_set_contents(file,
+				      "profile ip-san\nname 127.0.0.1 ucm.example.test\n"
+				      "step access 127.0.0.2 expect blocked unknown-ca\n"
+				      "step check-host 192.0.2.1 expect strict mismatch\n",
+				      -1, NULL));
+	scenario = ct_scenario_load(file, &error);
+	cr_assert_not_null(scenario, "%s", error != NULL ? error->message : "");
 }
