@@ -1065,6 +1065,9 @@ ct_scenario_setup(CtScenarioRun *run, GError **error)
 	run->envp = g_environ_setenv(run->envp, "XDG_RUNTIME_DIR", runtime, TRUE);
 	run->envp = g_environ_setenv(run->envp, "NO_COLOR", "1", TRUE);
 	run->envp = g_environ_setenv(run->envp, "GIO_USE_PROXY_RESOLVER", "dummy", TRUE);
+	/* the user's settings neither read nor written (dconf, gvfs): the scenario's own */
+	run->envp = g_environ_setenv(run->envp, "GSETTINGS_BACKEND", "memory", TRUE);
+	run->envp = g_environ_setenv(run->envp, "GIO_USE_VFS", "local", TRUE);
 	if (!ct_scenario_mkdir(runtime, error) || !ct_scenario_mkdir(anchors, error) ||
 	    !ct_scenario_mkdir(run->cert_dir, error))
 		return FALSE;

@@ -402,3 +402,143 @@ Test(runner, loopback_addresses_and_check_host_addresses_are_accepted)
 	scenario = ct_scenario_load(file, &error);
 	cr_assert_not_null(scenario, "%s", error != NULL ? error->message : "");
 }
+
+/* a proxy that counts the connections it gets and answers none */
+typedef struct {
+	GSocketListener *listener;
+	GCancellable *stop;
+	GThread *thread;
+	guint port;
+	gint connections;
+} RunnerProxy;
+
+static gpointer
+runner_proxy_thread(gpointer data)
+{
+	RunnerProxy *proxy = data;
+	GSocketConnection *connection;
+
+	while ((connection = g_socket_listener_accept(proxy->listener, NULL, proxy->stop, NULL)) !=
+	       NULL) {
+		g_atomic_int_inc(&proxy->connections);
+		g_object_unref(connection);
+	}
+	return NULL;
+}
+
+static void
+runner_proxy_start(RunnerProxy *proxy)
+{
+	g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback(G_SOCKET_FAMILY_IPV4);
+	g_autoptr(GSocketAddress) any = g_inet_socket_address_new(loopback, 0);
+	g_autoptr(GSocketAddress) bound = NULL;
+
+	proxy->listener = g_socket_listener_new();
+	proxy->stop = g_cancellable_new();
+	cr_assert(g_socket_listener_add_address(proxy->listener, any, G_SOCKET_TYPE_STREAM,
+						G_SOCKET_PROTOCOL_TCP, NULL, &bound, NULL));
+	proxy->port = g_inet_socket_address_get_port(G_INET_SOCKET_ADDRESS(bound));
+	proxy->thread = g_thread_new("proxy", runner_proxy_thread, proxy);
+}
+
+static gint
+runner_proxy_stop(RunnerProxy *proxy)
+{
+	g_cancellable_cancel(proxy->stop);
+	g_thread_join(proxy->thread);
+	g_socket_listener_close(proxy->listener);
+	g_clear_object(&proxy->listener);
+	g_clear_object(&proxy->stop);
+	return g_atomic_int_get(&proxy->connections);
+}
+
+/* every proxy variable names a proxy that records connections: the soap step (the runner
+ * speaks HTTP itself) and the access steps still go straight to serve and pass, and the
+ * proxy got nothing */
+Test(runner, the_users_proxy_variables_are_ignored)
+{
+	const gchar *variables[] = {"http_proxy", "https_proxy", "all_proxy",
+				    "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY"};
+	g_autofree gchar *file = g_build_filename(runner_dir, "soap.scenario", NULL);
+	g_auto(GStrv) envp = runner_environ();
+	g_autofree gchar *url = NULL;
+	g_autofree gchar *err = NULL;
+	RunnerProxy proxy = {0};
+	const gchar *argv[] = {g_getenv("CT_CERTTRUST"), "scenario", file, NULL};
+	gint status;
+
+	runner_proxy_start(&proxy);
+	url = g_strdup_printf("http://127.0.0.1:%u", proxy.port);
+	for (guint i = 0; i < G_N_ELEMENTS(variables); i++)
+		envp = g_environ_setenv(envp, variables[i], url, TRUE);
+	envp = g_environ_unsetenv(envp, "no_proxy");
+	envp = g_environ_unsetenv(envp, "NO_PROXY");
+	envp = g_environ_unsetenv(envp, "GIO_USE_PROXY_RESOLVER");
+	cr_assert(g_file_set_contents(file,
+				      "profile tomcat\n"
+				      "step soap expect http 403 https 200\n"
+				      "step access expect blocked unknown-ca\n",
+				      -1, NULL));
+	status = runner_run(argv, envp, &err);
+	cr_assert_eq(runner_proxy_stop(&proxy), 0, "the proxy got connections: %s", err);
+	cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0, "wait status %d: %s", status, err);
+}
+
+/* every path under dir, one a line, sorted */
+static void
+runner_list_tree(const gchar *dir, const gchar *prefix, GPtrArray *paths)
+{
+	g_autoptr(GDir) handle = g_dir_open(dir, 0, NULL);
+	const gchar *name;
+
+	while (handle != NULL && (name = g_dir_read_name(handle)) != NULL) {
+		g_autofree gchar *path = g_build_filename(dir, name, NULL);
+		g_autofree gchar *relative = g_strconcat(prefix, name, NULL);
+		g_ptr_array_add(paths, g_strdup(relative));
+		if (g_file_test(path, G_FILE_TEST_IS_DIR) &&
+		    !g_file_test(path, G_FILE_TEST_IS_SYMLINK)) {
+			g_autofree gchar *deeper = g_strconcat(relative, "/", NULL);
+			runner_list_tree(path, deeper, paths);
+		}
+	}
+}
+
+/* the user's real HOME (a fresh dir here, with no XDG_* and no session bus, as on a
+ * console login) is left exactly as it was: no ~/.cache/dconf, nothing else */
+Test(runner, the_users_home_is_left_as_it_was)
+{
+	const gchar *unset[] = {"XDG_CONFIG_HOME",	    "XDG_DATA_HOME",
+				"XDG_STATE_HOME",	    "XDG_CACHE_HOME",
+				"XDG_RUNTIME_DIR",	    "GSETTINGS_BACKEND",
+				"DBUS_SESSION_BUS_ADDRESS", "GIO_USE_VFS",
+				"GIO_USE_PROXY_RESOLVER"};
+	g_autofree gchar *home = g_build_filename(runner_dir, "real-home", NULL);
+	g_autofree gchar *profile = g_build_filename(home, "profile-of-the-user", NULL);
+	g_autofree gchar *file = g_build_filename(runner_dir, "home.scenario", NULL);
+	g_autoptr(GPtrArray) before = g_ptr_array_new_with_free_func(g_free);
+	g_autoptr(GPtrArray) after = g_ptr_array_new_with_free_func(g_free);
+	g_auto(GStrv) envp = runner_environ();
+	g_autofree gchar *err = NULL;
+	const gchar *argv[] = {g_getenv("CT_CERTTRUST"), "scenario", file, NULL};
+	gint status;
+
+	cr_assert_eq(g_mkdir_with_parents(profile, 0700), 0);
+	envp = g_environ_setenv(envp, "HOME", home, TRUE);
+	for (guint i = 0; i < G_N_ELEMENTS(unset); i++)
+		envp = g_environ_unsetenv(envp, unset[i]);
+	cr_assert(g_file_set_contents(file,
+				      "profile tomcat\n"
+				      "step soap expect http 403 https 200\n"
+				      "step access expect blocked unknown-ca\n"
+				      "step trust chromium expect chromium done\n",
+				      -1, NULL));
+	runner_list_tree(home, "", before);
+	status = runner_run(argv, envp, &err);
+	runner_list_tree(home, "", after);
+	cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0, "wait status %d: %s", status, err);
+	for (guint i = 0; i < after->len; i++)
+		cr_assert(g_ptr_array_find_with_equal_func(before, after->pdata[i], g_str_equal,
+							   NULL),
+			  "the run wrote ~/%s in the user's HOME", (gchar *)after->pdata[i]);
+	cr_assert_eq(after->len, before->len, "the run removed something from the user's HOME");
+}
