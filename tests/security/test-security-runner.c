@@ -6,6 +6,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -541,4 +542,74 @@ Test(runner, the_users_home_is_left_as_it_was)
 							   NULL),
 			  "the run wrote ~/%s in the user's HOME", (gchar *)after->pdata[i]);
 	cr_assert_eq(after->len, before->len, "the run removed something from the user's HOME");
+}
+
+/* a FIFO named *.scenario (given, or found in a directory) is refused at once: opening it
+ * would wait for a writer for ever */
+Test(runner, a_fifo_named_scenario_is_refused_at_once)
+{
+	g_autofree gchar *dir = g_build_filename(runner_dir, "library", NULL);
+	g_autofree gchar *fifo = g_build_filename(dir, "hang.scenario", NULL);
+	g_autofree gchar *good = g_build_filename(dir, "good.scenario", NULL);
+	g_auto(GStrv) envp = runner_environ();
+	const gchar *paths[] = {fifo, dir};
+
+	cr_assert_eq(g_mkdir_with_parents(dir, 0700), 0);
+	cr_assert_eq(mkfifo(fifo, 0600), 0);
+	cr_assert(
+	    g_file_set_contents(good, "profile tomcat\nstep list expect entries 0\n", -1, NULL));
+	for (guint i = 0; i < G_N_ELEMENTS(paths); i++) {
+		const gchar *argv[] = {g_getenv("CT_CERTTRUST"), "scenario", paths[i], NULL};
+		g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new(
+		    G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
+		g_autoptr(GSubprocess) process = NULL;
+		g_autoptr(GDataInputStream) err = NULL;
+		g_autofree gchar *line = NULL;
+		gdouble elapsed = 0;
+		gint status;
+
+		g_subprocess_launcher_set_environ(launcher, envp);
+		process = g_subprocess_launcher_spawnv(launcher, argv, NULL);
+		cr_assert_not_null(process);
+		status = runner_wait_exit(process, 20, &elapsed);
+		if (status == -1) {
+			g_subprocess_force_exit(process);
+			g_subprocess_wait(process, NULL, NULL);
+		}
+		cr_assert_neq(status, -1, "%s: still reading after 20 s", paths[i]);
+		cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 2,
+			  "%s: wait status %d, not exit 2", paths[i], status);
+		err = g_data_input_stream_new(g_subprocess_get_stderr_pipe(process));
+		line = g_data_input_stream_read_line(err, NULL, NULL, NULL);
+		cr_assert(line != NULL && strstr(line, "hang.scenario: expected a regular file, "
+						       "got a FIFO") != NULL,
+			  "%s: the error does not say why: %s", paths[i], line);
+	}
+}
+
+/* a directory walk enters each directory once: a link back up (sub/up -> ..), and two
+ * (which doubled the work at each level), find the one scenario once */
+Test(runner, a_symlink_loop_in_the_scenario_tree_is_walked_once)
+{
+	g_autofree gchar *dir = g_build_filename(runner_dir, "library", NULL);
+	g_autofree gchar *sub = g_build_filename(dir, "sub", NULL);
+	g_autofree gchar *file = g_build_filename(sub, "one.scenario", NULL);
+	g_autofree gchar *up = g_build_filename(sub, "up", NULL);
+	g_autofree gchar *again = g_build_filename(sub, "again", NULL);
+	g_autoptr(GError) error = NULL;
+
+	cr_assert_eq(g_mkdir_with_parents(sub, 0700), 0);
+	cr_assert(
+	    g_file_set_contents(file, "profile tomcat\nstep list expect entries 0\n", -1, NULL));
+	cr_assert_eq(symlink("..", up), 0);
+	for (guint links = 1; links <= 2; links++) {
+		g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func(g_free);
+		if (links == 2)
+			cr_assert_eq(symlink(".", again), 0);
+		cr_assert(ct_scenario_find_files(dir, files, &error), "%s",
+			  error != NULL ? error->message : "");
+		cr_assert_eq(files->len, 1, "%u files found with %u links, not 1: %s ...",
+			     files->len, links, (gchar *)files->pdata[files->len - 1]);
+		cr_assert_str_eq(files->pdata[0], file);
+	}
 }
