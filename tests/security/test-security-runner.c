@@ -26,8 +26,9 @@ runner_setup(void)
 static void
 runner_teardown(void)
 {
+	/* also called before a skip: once only */
 	ct_test_tmpdir_remove(runner_dir);
-	g_free(runner_dir);
+	g_clear_pointer(&runner_dir, g_free);
 }
 
 TestSuite(runner, .init = runner_setup, .fini = runner_teardown, .timeout = 240);
@@ -299,7 +300,8 @@ runner_run(const gchar *const *argv, gchar **envp, gchar **err)
 	return g_subprocess_get_status(process);
 }
 
-/* the first connect() in an strace log to an address off loopback, or NULL */
+/* the first connect() in an strace log to an address off loopback, or to a DNS server,
+ * or NULL */
 static gchar *
 runner_connect_off_loopback(const gchar *log)
 {
@@ -313,6 +315,13 @@ runner_connect_off_loopback(const gchar *log)
 		const gchar *v6 = strstr(lines[i], "inet_pton(AF_INET6, \"");
 
 		if (strstr(lines[i], "connect(") == NULL && strstr(lines[i], "sendto(") == NULL)
+			continue;
+		/* a DNS query, wherever it goes, is a lookup past the browser's resolver rules */
+		if (strstr(lines[i], "htons(53)") != NULL)
+			return g_strdup(lines[i]);
+		/* with strace -yy: a UDP connect() sends nothing (Chromium's reachability
+		 * probe to a public address is one) */
+		if (strstr(lines[i], "<UDP") != NULL)
 			continue;
 		if (v4 != NULL && !g_str_has_prefix(v4 + strlen("inet_addr(\""), "127."))
 			return g_strdup(lines[i]);
@@ -612,4 +621,75 @@ Test(runner, a_symlink_loop_in_the_scenario_tree_is_walked_once)
 			     files->len, links, (gchar *)files->pdata[files->len - 1]);
 		cr_assert_str_eq(files->pdata[0], file);
 	}
+}
+
+/* Chromium blocks a host nobody named with ERR_NAME_NOT_RESOLVED; its DNS probe then asked
+ * the system's DNS servers and 8.8.8.8 directly, past the resolver rules: a page that
+ * leads to such a host (a redirect; a popup's navigation is the same) is blocked, and
+ * strace sees no DNS query and no TCP connection off loopback */
+Test(runner, chromium_sends_no_dns_probe_after_a_blocked_host)
+{
+	g_autofree gchar *script = g_build_filename(g_getenv("CT_TEST_SRCDIR"), "lib",
+						    "pages-server.py", NULL);
+	g_autofree gchar *cert = ct_test_data_path("tomcat.pem");
+	g_autofree gchar *key = ct_test_data_path("tomcat.key");
+	g_autofree gchar *strace = g_find_program_in_path("strace");
+	g_autofree gchar *log = g_build_filename(runner_dir, "chromium.strace", NULL);
+	g_autofree gchar *base = NULL;
+	g_autofree gchar *away = NULL;
+	g_autofree gchar *rule = NULL;
+	g_autofree gchar *line = NULL;
+	g_autofree gchar *err = NULL;
+	g_autofree gchar *off = NULL;
+	g_autoptr(GSubprocess) server = NULL;
+	g_autoptr(GDataInputStream) out = NULL;
+	g_auto(GStrv) envp = runner_environ();
+	const gchar *reason = ct_test_browser_unavailable("chromium");
+	guint port;
+	gint status;
+
+	if (reason != NULL || strace == NULL) {
+		runner_teardown();
+		cr_skip_test("%s", reason != NULL ? reason : "strace is not installed");
+	}
+	server = g_subprocess_new(G_SUBPROCESS_FLAGS_STDOUT_PIPE, NULL, "python3", script, cert,
+				  key, NULL);
+	cr_assert_not_null(server);
+	out = g_data_input_stream_new(g_subprocess_get_stdout_pipe(server));
+	line = g_data_input_stream_read_line(out, NULL, NULL, NULL);
+	cr_assert_not_null(line, "pages-server.py printed no port");
+	port = (guint)g_ascii_strtoull(line, NULL, 10);
+	base = g_strdup_printf("https://ucm.example.com:%u/", port);
+	away = g_strdup_printf("%sredirect?to=https://blocked.example.org/", base);
+	rule = g_strdup_printf("ucm.example.com:%u:127.0.0.1", port);
+	{
+		const gchar *trust[] = {g_getenv("CT_CERTTRUST"),
+					"trust",
+					base,
+					"--resolve",
+					rule,
+					"--store",
+					"chromium",
+					"--yes",
+					NULL};
+		g_autofree gchar *trust_err = NULL;
+		status = runner_run(trust, envp, &trust_err);
+		cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0, "trust: %s", trust_err);
+	}
+	{
+		const gchar *verify[] = {strace,      "-f",	   "-qq",
+					 "-yy",	      "-e",	   "trace=connect,sendto",
+					 "-o",	      log,	   g_getenv("CT_CERTTRUST"),
+					 "verify",    away,	   "--resolve",
+					 rule,	      "--browser", "chromium",
+					 "--timeout", "30",	   NULL};
+		status = runner_run(verify, envp, &err);
+	}
+	g_subprocess_force_exit(server);
+	g_subprocess_wait(server, NULL, NULL);
+	/* blocked where it led, the way a host nobody named is */
+	cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 4, "verify: wait status %d: %s",
+		  status, err);
+	off = runner_connect_off_loopback(log);
+	cr_assert_null(off, "Chromium reached past its resolver rules: %s", off);
 }
