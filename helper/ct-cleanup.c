@@ -16,6 +16,8 @@
 #define CT_CLEANUP_KILL_WAIT_MS 2000
 #define CT_CLEANUP_CHILD_WAIT_MS 4000
 #define CT_CLEANUP_POLL_MS 100
+/* how long ct_cleanup_now() waits for the writes under way */
+#define CT_CLEANUP_HOLD_WAIT_MS 10000
 
 typedef struct {
 	gint pid;
@@ -25,6 +27,59 @@ typedef struct {
 static GMutex ct_cleanup_lock;
 static GArray *ct_cleanup_processes; /* CtCleanupProcess */
 static GPtrArray *ct_cleanup_dirs;   /* gchar* */
+
+static GMutex ct_cleanup_hold_lock;
+static GCond ct_cleanup_hold_cond;
+static guint ct_cleanup_holds;	       /* threads inside a held write */
+static gboolean ct_cleanup_stopping;   /* ct_cleanup_now() began: no new write */
+static GPrivate ct_cleanup_hold_depth; /* this thread's nesting */
+
+void
+ct_cleanup_hold(void)
+{
+	guint depth = GPOINTER_TO_UINT(g_private_get(&ct_cleanup_hold_depth));
+
+	if (depth == 0) {
+		g_mutex_lock(&ct_cleanup_hold_lock);
+		/* the process is about to end: this write never starts */
+		while (ct_cleanup_stopping)
+			g_cond_wait(&ct_cleanup_hold_cond, &ct_cleanup_hold_lock);
+		ct_cleanup_holds++;
+		g_mutex_unlock(&ct_cleanup_hold_lock);
+	}
+	g_private_set(&ct_cleanup_hold_depth, GUINT_TO_POINTER(depth + 1));
+}
+
+void
+ct_cleanup_release(void)
+{
+	guint depth = GPOINTER_TO_UINT(g_private_get(&ct_cleanup_hold_depth));
+
+	g_return_if_fail(depth > 0);
+	g_private_set(&ct_cleanup_hold_depth, GUINT_TO_POINTER(depth - 1));
+	if (depth > 1)
+		return;
+	g_mutex_lock(&ct_cleanup_hold_lock);
+	ct_cleanup_holds--;
+	g_cond_broadcast(&ct_cleanup_hold_cond);
+	g_mutex_unlock(&ct_cleanup_hold_lock);
+}
+
+/* let the writes under way finish, and no other start */
+static void
+ct_cleanup_stop_writes(void)
+{
+	gint64 deadline = g_get_monotonic_time() + (gint64)CT_CLEANUP_HOLD_WAIT_MS * 1000;
+
+	g_mutex_lock(&ct_cleanup_hold_lock);
+	ct_cleanup_stopping = TRUE;
+	while (ct_cleanup_holds > 0 &&
+	       g_cond_wait_until(&ct_cleanup_hold_cond, &ct_cleanup_hold_lock, deadline))
+		;
+	if (ct_cleanup_holds > 0)
+		g_debug("%u writes still under way", ct_cleanup_holds);
+	g_mutex_unlock(&ct_cleanup_hold_lock);
+}
 
 void
 ct_cleanup_add_process(gint pid, CtCleanupProcessKind kind)
@@ -153,6 +208,7 @@ ct_cleanup_now(void)
 	gint64 deadline = g_get_monotonic_time() +
 			  (gint64)(CT_CLEANUP_KILL_WAIT_MS + CT_CLEANUP_CHILD_WAIT_MS) * 1000;
 
+	ct_cleanup_stop_writes();
 	g_mutex_lock(&ct_cleanup_lock);
 	/* a process still running may be writing into a dir about to be deleted */
 	for (gboolean first = TRUE; ct_cleanup_signal_running(first); first = FALSE) {

@@ -29,7 +29,16 @@ ct_cleanup_add_dir(const gchar *path);
 void
 ct_cleanup_remove_dir(const gchar *path);
 
-/* end every process registered (each by its kind, within a few seconds), then delete
- * every dir registered; for the last moments of the process (it forgets nothing) */
+/* wait for the writes held, end every process registered (each by its kind, within a few
+ * seconds), then delete every dir registered; for the last moments of the process (it
+ * forgets nothing, and no write starts after it) */
 void
 ct_cleanup_now(void);
+
+/* a write that must not be cut short (a file and its rename, a store and its ledger
+ * record): ct_cleanup_now() waits for those under way (a few seconds at most) and lets
+ * none start; nests within a thread */
+void
+ct_cleanup_hold(void);
+void
+ct_cleanup_release(void);

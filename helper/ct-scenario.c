@@ -1290,7 +1290,14 @@ ct_scenario_read_file(const gchar *path, gsize *len, GError **error)
 			    "%s: cannot read it: %s", safe, g_strerror(saved));
 		return NULL;
 	}
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+	if (fstat(fd, &st) != 0) {
+		gint saved = errno;
+		g_set_error(error, CT_ERROR, CT_ERROR_FAILED, "%s: cannot read it: %s", safe,
+			    g_strerror(saved));
+		close(fd);
+		return NULL;
+	}
+	if (!S_ISREG(st.st_mode)) {
 		g_set_error(error, CT_ERROR, CT_ERROR_INVALID_ARGS,
 			    "%s: expected a regular file, got %s", safe,
 			    ct_scenario_file_type(st.st_mode));

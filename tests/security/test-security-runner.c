@@ -10,6 +10,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "ct-cleanup.h"
 #include "ct-scenario.h"
 #include "ct-test.h"
 
@@ -692,4 +693,44 @@ Test(runner, chromium_sends_no_dns_probe_after_a_blocked_host)
 		  status, err);
 	off = runner_connect_off_loopback(log);
 	cr_assert_null(off, "Chromium reached past its resolver rules: %s", off);
+}
+
+typedef struct {
+	gint phase; /* 1 holding, 2 released */
+	gboolean now_returned;
+} RunnerHold;
+
+static gpointer
+runner_cleanup_now_thread(gpointer data)
+{
+	RunnerHold *hold = data;
+
+	ct_cleanup_now();
+	/* it must not return while the write is held */
+	g_atomic_int_set(&hold->now_returned, g_atomic_int_get(&hold->phase) == 2 ? 1 : -1);
+	return NULL;
+}
+
+/* a second Ctrl-C ends the program at once, but never inside a held write (a file and its
+ * rename, a store and its ledger record): ct_cleanup_now() waits for it to end */
+Test(runner, stopping_at_once_waits_for_the_write_under_way)
+{
+	RunnerHold hold = {0};
+	GThread *thread;
+
+	ct_cleanup_hold();
+	ct_cleanup_hold(); /* nested: one hold */
+	g_atomic_int_set(&hold.phase, 1);
+	thread = g_thread_new("now", runner_cleanup_now_thread, &hold);
+	g_usleep(500 * 1000);
+	cr_assert_eq(g_atomic_int_get(&hold.now_returned), 0,
+		     "ct_cleanup_now() returned during a held write");
+	ct_cleanup_release();
+	g_usleep(300 * 1000);
+	cr_assert_eq(g_atomic_int_get(&hold.now_returned), 0,
+		     "ct_cleanup_now() returned inside the outer hold");
+	g_atomic_int_set(&hold.phase, 2);
+	ct_cleanup_release();
+	g_thread_join(thread);
+	cr_assert_eq(g_atomic_int_get(&hold.now_returned), 1);
 }
