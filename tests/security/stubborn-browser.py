@@ -27,7 +27,6 @@ listener.listen(4)
 port = listener.getsockname()[1]
 print("DevTools listening on ws://127.0.0.1:%d/devtools/browser/stubborn" % port,
       file=sys.stderr, flush=True)
-print("DevTools listening on ws://127.0.0.1:%d/devtools/browser/stubborn" % port, flush=True)
 
 connections = []
 while True:
