@@ -30,6 +30,8 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 static void
 ct_fuzz_check_chain(CtChain *chain, GBytes *input)
 {
+	gsize size = 0;
+	const guint8 *data = g_bytes_get_data(input, &size);
 	g_autoptr(GString) pem = g_string_new(NULL);
 	g_autoptr(GBytes) pem_bytes = NULL;
 	g_autoptr(CtChain) again = NULL;
@@ -54,9 +56,10 @@ ct_fuzz_check_chain(CtChain *chain, GBytes *input)
 			abort();
 		g_string_append(pem, block);
 	}
-	/* one DER certificate alone is the certificate: nothing dropped or added */
-	if (chain->certificates->len == 1 && !ct_nssdb_is_pkcs7(input) &&
-	    ((const guint8 *)g_bytes_get_data(input, NULL))[0] == 0x30) {
+	/* one DER certificate alone (no PEM armour anywhere, not a PKCS#7) is the
+	 * certificate: nothing dropped or added */
+	if (chain->certificates->len == 1 && !ct_pem_contains_armor(data, size) &&
+	    !ct_nssdb_is_pkcs7(input) && data[0] == 0x30) {
 		CtCertificate *only = g_ptr_array_index(chain->certificates, 0);
 		if (!g_bytes_equal(only->der, input))
 			abort();
