@@ -13,6 +13,7 @@
 #include "ct-fetch.h"
 #include "ct-hostname.h"
 #include "ct-nssdb.h"
+#include "ct-tmpdir.h"
 
 /* DESIGN.md section 4: every command, built or not, so --help tells the whole contract */
 static const CtCliCommand ct_cli_commands[] = {
@@ -506,6 +507,16 @@ ct_cli_name_with_port(const gchar *name, guint16 default_port, GError **error)
 			    error_local->message);
 		return NULL;
 	}
+	/* a browser reads 127.1, 0x7f.1, 0177.0.0.1 or 2130706433 as 127.0.0.1, but whoever
+	 * typed 0177 may have meant 177: an IPv4 address is written out, never guessed */
+	if (strchr(canonical, ':') == NULL && g_hostname_is_ip_address(canonical) &&
+	    g_strcmp0(host, canonical) != 0) {
+		g_set_error(error, CT_ERROR, CT_ERROR_INVALID_ARGS,
+			    "--name %s: a browser reads this as the IPv4 address %s: write it as "
+			    "%s",
+			    name, canonical, canonical);
+		return NULL;
+	}
 	return ct_cli_host_port(canonical, (guint16)port);
 }
 
@@ -552,6 +563,8 @@ ct_cli_run(gint argc, gchar **argv)
 
 	cli.cancellable = cancellable;
 	cli.colour = isatty(STDOUT_FILENO) && g_getenv("NO_COLOR") == NULL;
+	/* what a certtrust killed earlier (SIGKILL) could not remove itself */
+	ct_tmpdir_clean_stale(NULL);
 	if (!ct_cli_dispatch(&cli, argc, argv, &error)) {
 		/* GOption reverts what it parsed when it fails; --json still holds */
 		cli.json = cli.json || ct_cli_wants_json(argc, argv);
