@@ -25,8 +25,42 @@ ct_chain_free(CtChain *chain)
 	g_free(chain->source);
 	g_free(chain->peer);
 	g_free(chain->page_title);
+	g_free(chain->redirect);
 	g_ptr_array_unref(chain->certificates);
 	g_free(chain);
+}
+
+const gchar *
+ct_chain_tls_version_to_string(GTlsProtocolVersion version)
+{
+	switch (version) {
+	case G_TLS_PROTOCOL_VERSION_SSL_3_0:
+		return "SSL 3.0";
+	case G_TLS_PROTOCOL_VERSION_TLS_1_0:
+		return "TLS 1.0";
+	case G_TLS_PROTOCOL_VERSION_TLS_1_1:
+		return "TLS 1.1";
+	case G_TLS_PROTOCOL_VERSION_TLS_1_2:
+		return "TLS 1.2";
+	case G_TLS_PROTOCOL_VERSION_TLS_1_3:
+		return "TLS 1.3";
+	case G_TLS_PROTOCOL_VERSION_DTLS_1_0:
+		return "DTLS 1.0";
+	case G_TLS_PROTOCOL_VERSION_DTLS_1_2:
+		return "DTLS 1.2";
+	case G_TLS_PROTOCOL_VERSION_UNKNOWN:
+	default:
+		return NULL;
+	}
+}
+
+gboolean
+ct_chain_tls_version_is_obsolete(CtChain *chain)
+{
+	return chain->tls_version == G_TLS_PROTOCOL_VERSION_SSL_3_0 ||
+	       chain->tls_version == G_TLS_PROTOCOL_VERSION_TLS_1_0 ||
+	       chain->tls_version == G_TLS_PROTOCOL_VERSION_TLS_1_1 ||
+	       chain->tls_version == G_TLS_PROTOCOL_VERSION_DTLS_1_0;
 }
 
 /* bounds the parsing and the ordering a hostile file or server can ask for; checked
