@@ -31,6 +31,10 @@ void
 ct_chain_free(CtChain *chain);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(CtChain, ct_chain_free)
 
+/* at most this many certificates from one file or server (a chain has a handful, the
+ * system's whole CA bundle some 150): bounds what a hostile input can make certtrust do */
+#define CT_CHAIN_MAX_CERTIFICATES 1000
+
 /* certificates from bytes in any supported format, detected by content: DER,
  * PEM with one or more CERTIFICATE blocks, PKCS#7 in DER or PEM, Base64 .cer */
 CtChain *

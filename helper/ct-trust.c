@@ -473,11 +473,11 @@ ct_trust_decide_system(CtTrustStep *step, CtTrustPlan *plan, gboolean allow_ca)
 		    step, CT_ERROR_REFUSED,
 		    "the server does not send its root CA: give the root's file as SOURCE");
 	} else if (target->ca_capable && !allow_ca) {
-		ct_trust_refuse(
-		    step, CT_ERROR_REFUSED,
-		    "the certificate can sign others (CA:TRUE, keyCertSign or version 1): "
-		    "as an OS anchor it could vouch for any site; add --allow-ca if that "
-		    "is what you want");
+		g_autofree gchar *why = g_strdup_printf(
+		    "the certificate can sign others (%s): as an OS anchor it could vouch for "
+		    "any site; add --allow-ca if that is what you want",
+		    target->ca_reason);
+		ct_trust_refuse(step, CT_ERROR_REFUSED, why);
 	} else {
 		step->action = CT_TRUST_ACTION_ANCHOR;
 		step->target = target;
