@@ -17,6 +17,7 @@
 #include "ct-pem.h"
 #include "ct-scenario-private.h"
 #include "ct-serve.h"
+#include "ct-tmpdir.h"
 
 /* the Firefox profile every scenario's HOME has */
 #define CT_SCENARIO_FIREFOX_PROFILE "scenario.default-esr"
@@ -847,34 +848,10 @@ ct_scenario_make_nssdb(const gchar *dir, GError **error)
 	return db != NULL;
 }
 
-/* delete a tree without following symbolic links */
-static void
-ct_scenario_remove_tree(const gchar *path)
-{
-	GStatBuf st;
-
-	if (g_lstat(path, &st) != 0)
-		return;
-	if (S_ISDIR(st.st_mode)) {
-		g_autoptr(GDir) dir = NULL;
-		const gchar *name;
-		g_chmod(path, 0700);
-		dir = g_dir_open(path, 0, NULL);
-		while (dir != NULL && (name = g_dir_read_name(dir)) != NULL) {
-			g_autofree gchar *child = g_build_filename(path, name, NULL);
-			ct_scenario_remove_tree(child);
-		}
-		if (g_rmdir(path) != 0)
-			g_warning("cannot remove %s: %s", path, g_strerror(errno));
-		return;
-	}
-	g_unlink(path);
-}
-
 CtScenarioCache *
 ct_scenario_cache_new(GError **error)
 {
-	g_autofree gchar *dir = g_dir_make_tmp("certtrust-scenario-cache-XXXXXX", error);
+	g_autofree gchar *dir = ct_tmpdir_new(NULL, "scenario-cache", error);
 	CtScenarioCache *cache;
 
 	if (dir == NULL) {
@@ -892,7 +869,7 @@ ct_scenario_cache_free(CtScenarioCache *cache)
 {
 	if (cache == NULL)
 		return;
-	ct_scenario_remove_tree(cache->dir);
+	ct_tmpdir_remove(cache->dir);
 	g_free(cache->dir);
 	g_mutex_clear(&cache->lock);
 	g_free(cache);
@@ -976,7 +953,7 @@ ct_scenario_cache_give_certificates(CtScenarioRun *run)
 	if (!ct_scenario_copy_dir(run->cert_dir, tmp, &error) || g_rename(tmp, dir) != 0) {
 		g_debug("certificates not cached: %s",
 			error != NULL ? error->message : g_strerror(errno));
-		ct_scenario_remove_tree(tmp);
+		ct_tmpdir_remove(tmp);
 	}
 }
 
@@ -1040,7 +1017,7 @@ ct_scenario_setup(CtScenarioRun *run, GError **error)
 	g_autofree gchar *anchors = NULL;
 	g_autofree gchar *chromium = NULL;
 
-	run->dir = g_dir_make_tmp("certtrust-scenario-XXXXXX", error);
+	run->dir = ct_tmpdir_new(NULL, "scenario", error);
 	if (run->dir == NULL) {
 		ct_error_convert(error);
 		return FALSE;
@@ -1097,7 +1074,7 @@ ct_scenario_teardown(CtScenarioRun *run)
 {
 	ct_scenario_serve_stop(run);
 	if (run->dir != NULL && !run->options->keep)
-		ct_scenario_remove_tree(run->dir);
+		ct_tmpdir_remove(run->dir);
 	g_free(run->dir);
 	g_free(run->home);
 	g_free(run->sysroot);

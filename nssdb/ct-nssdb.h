@@ -154,6 +154,11 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(CtNssDbEntry, ct_nssdb_entry_free)
  * database CT_ERROR_INVALID_DATA / CT_ERROR_BUSY, each naming the directory */
 CtNssDb *
 ct_nssdb_open(const gchar *dir, gboolean create, GError **error); /* (transfer full) */
+/* for reads (list, status): NSS's read-only mode, nothing created or changed; a missing
+ * cert9.db is CT_ERROR_NOT_FOUND, an empty (0-byte) cert9.db or key4.db, or a missing
+ * key4.db, CT_ERROR_INVALID_DATA */
+CtNssDb *
+ct_nssdb_open_read_only(const gchar *dir, GError **error); /* (transfer full) */
 void
 ct_nssdb_close(CtNssDb *db);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(CtNssDb, ct_nssdb_close)
@@ -173,6 +178,12 @@ ct_nssdb_find(CtNssDb *db, const gchar *sha256, GError **error); /* (transfer fu
  * if the same certificate is there already its trust is set to trust and its nickname kept */
 gboolean
 ct_nssdb_add(CtNssDb *db, GBytes *der, const gchar *nickname, const gchar *trust, GError **error);
+
+/* put back the trust a user had given a certificate already in the database (any flags
+ * certutil -t takes, distrust 'p' included): only to undo a change certtrust made, never
+ * to grant trust; a certificate not there is CT_ERROR_NOT_FOUND */
+gboolean
+ct_nssdb_set_trust(CtNssDb *db, const gchar *sha256, const gchar *trust, GError **error);
 
 /* remove exactly the certificate with this SHA-256 (others sharing its subject or
  * nickname stay); *removed says whether it was there */
