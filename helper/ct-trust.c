@@ -304,11 +304,14 @@ ct_trust_predict(CtTrustStep *step, CtTrustPlan *plan, const gchar *browser, gbo
 		} else if (browser_named && ct_chain_tls_version_is_obsolete(plan->chain)) {
 			/* no trust helps: the browsers end the handshake before any certificate */
 			verdict = "old-tls";
+			/* measured against openssl s_server -tls1: Firefox ESR 153 and
+			 * Chromium 156 both block it, trusted or not */
 			prediction->reason = g_strdup_printf(
 			    "the server speaks %s, below TLS 1.2, which %s refuses (%s)",
-			    ct_chain_tls_version_to_string(plan->chain->tls_version), browser,
+			    ct_chain_tls_version_to_string(plan->chain->tls_version),
+			    g_strcmp0(browser, "firefox") == 0 ? "Firefox" : "Chromium",
 			    g_strcmp0(browser, "firefox") == 0
-				? "SSL_ERROR_UNSUPPORTED_VERSION"
+				? "SSL_ERROR_PROTOCOL_VERSION_ALERT"
 				: "ERR_SSL_VERSION_OR_CIPHER_MISMATCH");
 		} else if (ct_trust_is_lone_ca(plan->chain)) {
 			/* the server's own certificate decides: what this CA issued loads */

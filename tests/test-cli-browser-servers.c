@@ -153,30 +153,21 @@ servers_start_gnutls(const gchar *name)
 	return servers_start(argv, tmpdir, port);
 }
 
-/* tests/lib/pages-server.py with the test PKI's name: it prints its port */
+/* tests/lib/pages-server.py with the test PKI's name; returns its port */
 static guint
 servers_start_pages(const gchar *name)
 {
-	g_autofree gchar *script = g_build_filename(g_getenv("CT_TEST_SRCDIR"), "lib",
-						    "pages-server.py", NULL);
 	g_autofree gchar *cert = g_strdup_printf("%s.pem", name);
 	g_autofree gchar *key = g_strdup_printf("%s.key", name);
 	g_autofree gchar *cert_path = ct_test_data_path(cert);
 	g_autofree gchar *key_path = ct_test_data_path(key);
-	g_autoptr(GError) error = NULL;
-	g_autoptr(GDataInputStream) out = NULL;
-	g_autofree gchar *line = NULL;
-	GSubprocess *process;
+	CtTestPeer *peer = ct_test_pages_start(cert_path, key_path);
+	guint port = peer->port;
 
-	process = g_subprocess_new(G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error, "python3", script,
-				   cert_path, key_path, NULL);
-	cr_assert_not_null(process, "cannot start %s: %s", script,
-			   error != NULL ? error->message : "");
-	g_ptr_array_add(servers, process);
-	out = g_data_input_stream_new(g_subprocess_get_stdout_pipe(process));
-	line = g_data_input_stream_read_line(out, NULL, NULL, &error);
-	cr_assert_not_null(line, "pages-server.py printed no port");
-	return (guint)g_ascii_strtoull(line, NULL, 10);
+	/* the teardown stops it with the other servers */
+	g_ptr_array_add(servers, g_steal_pointer(&peer->process));
+	g_free(peer);
+	return port;
 }
 
 /* the store `trust` writes and `verify` reads for a browser */

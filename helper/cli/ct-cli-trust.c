@@ -86,7 +86,15 @@ ct_cli_trust_render_plan(GString *out, CtTrustPlan *plan, gboolean results)
 				g_string_append_c(out, '\n');
 			}
 			ct_cli_trust_render_retired(out, step, FALSE);
-			if (step->action != CT_TRUST_ACTION_NONE && !ct_trust_step_helps(step))
+			if (step->action != CT_TRUST_ACTION_NONE && !ct_trust_step_helps(step) &&
+			    ct_chain_tls_version_is_obsolete(plan->chain))
+				g_string_append_printf(
+				    out,
+				    "  warning: the server speaks only %s, which the browsers "
+				    "refuse whatever is trusted; it is written all the same. "
+				    "Enable TLS 1.2 or 1.3 on the server\n",
+				    ct_chain_tls_version_to_string(plan->chain->tls_version));
+			else if (step->action != CT_TRUST_ACTION_NONE && !ct_trust_step_helps(step))
 				g_string_append(
 				    out, "  warning: under none of the names typed will this "
 					 "load the page (see above); it is written all the "

@@ -351,26 +351,38 @@ ct_test_server_stop(CtTestServer *server)
 	g_free(server);
 }
 
-CtTestPeer *
-ct_test_peer_start(const gchar *mode)
+/* python3 tests/lib/NAME ARG...: it prints the port it listens on */
+static CtTestPeer *
+ct_test_peer_spawn(const gchar *name, const gchar *arg1, const gchar *arg2)
 {
-	g_autofree gchar *script = g_build_filename(g_getenv("CT_TEST_SRCDIR"), "lib",
-						    "faulty-peer.py", NULL);
+	g_autofree gchar *script = g_build_filename(g_getenv("CT_TEST_SRCDIR"), "lib", name, NULL);
 	g_autoptr(GError) error = NULL;
 	g_autoptr(GDataInputStream) out = NULL;
 	g_autofree gchar *line = NULL;
 	CtTestPeer *peer = g_new0(CtTestPeer, 1);
 
 	peer->process = g_subprocess_new(G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error, "python3", script,
-					 mode, NULL);
+					 arg1, arg2, NULL);
 	if (peer->process == NULL)
 		cr_assert_fail("cannot start %s: %s", script, error->message);
 	out = g_data_input_stream_new(g_subprocess_get_stdout_pipe(peer->process));
 	line = g_data_input_stream_read_line(out, NULL, NULL, &error);
-	cr_assert_not_null(line, "faulty peer %s printed no port", mode);
+	cr_assert_not_null(line, "%s %s printed no port", name, arg1);
 	peer->port = (guint)g_ascii_strtoull(line, NULL, 10);
 	cr_assert_gt(peer->port, 0);
 	return peer;
+}
+
+CtTestPeer *
+ct_test_peer_start(const gchar *mode)
+{
+	return ct_test_peer_spawn("faulty-peer.py", mode, NULL);
+}
+
+CtTestPeer *
+ct_test_pages_start(const gchar *cert_path, const gchar *key_path)
+{
+	return ct_test_peer_spawn("pages-server.py", cert_path, key_path);
 }
 
 void

@@ -97,6 +97,9 @@ typedef struct {
 
 CtTestPeer *
 ct_test_peer_start(const gchar *mode);
+/* tests/lib/pages-server.py (Python's ssl + http.server) with this certificate and key */
+CtTestPeer *
+ct_test_pages_start(const gchar *cert_path, const gchar *key_path);
 void
 ct_test_peer_stop(CtTestPeer *peer);
 

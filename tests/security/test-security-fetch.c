@@ -59,28 +59,19 @@ fetch_make_certificate(const gchar *name)
 	return g_strstrip(g_strdup(equals + 1));
 }
 
-/* tests/lib/pages-server.py with tmpdir/name.pem: it prints its port */
+/* tests/lib/pages-server.py with tmpdir/name.pem; returns its port */
 static guint
 fetch_start_pages(const gchar *name)
 {
-	g_autofree gchar *script = g_build_filename(g_getenv("CT_TEST_SRCDIR"), "lib",
-						    "pages-server.py", NULL);
 	g_autofree gchar *cert = g_strdup_printf("%s/%s.pem", tmpdir, name);
 	g_autofree gchar *key = g_strdup_printf("%s/%s.key", tmpdir, name);
-	g_autoptr(GError) error = NULL;
-	g_autoptr(GDataInputStream) out = NULL;
-	g_autofree gchar *line = NULL;
-	GSubprocess *process;
+	CtTestPeer *peer = ct_test_pages_start(cert, key);
+	guint port = peer->port;
 
-	process = g_subprocess_new(G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error, "python3", script, cert,
-				   key, NULL);
-	cr_assert_not_null(process, "cannot start %s: %s", script,
-			   error != NULL ? error->message : "");
-	g_ptr_array_add(servers, process);
-	out = g_data_input_stream_new(g_subprocess_get_stdout_pipe(process));
-	line = g_data_input_stream_read_line(out, NULL, NULL, &error);
-	cr_assert_not_null(line, "pages-server.py printed no port");
-	return (guint)g_ascii_strtoull(line, NULL, 10);
+	/* the teardown stops it with the other servers */
+	g_ptr_array_add(servers, g_steal_pointer(&peer->process));
+	g_free(peer);
+	return port;
 }
 
 /* the SHA-256 of every certificate in the NSS db at dir, as openssl reads them */
@@ -337,9 +328,10 @@ Test(security_fetch, a_tls10_only_server_is_predicted_blocked)
 	old_text = ct_test_run_certtrust("trust", old_url, "--resolve", old_rule, "--store",
 					 firefox, "--dry-run", NULL);
 	cr_assert_eq(old_text->exit_status, 0, "%s%s", old_text->out, old_text->err);
-	cr_assert_not_null(strstr(old_text->out, "SSL_ERROR_UNSUPPORTED_VERSION"), "%s",
-			   old_text->out);
-	cr_assert_not_null(strstr(old_text->out, "warning: under none of the names"), "%s",
+	cr_assert_not_null(strstr(old_text->out,
+				  "Firefox refuses (SSL_ERROR_PROTOCOL_VERSION_ALERT)"),
+			   "%s", old_text->out);
+	cr_assert_not_null(strstr(old_text->out, "warning: the server speaks only TLS 1.0"), "%s",
 			   old_text->out);
 
 	fetch = ct_test_run_certtrust("--json", "fetch", old_url, "--resolve", old_rule, NULL);
@@ -362,4 +354,47 @@ Test(security_fetch, a_tls10_only_server_is_predicted_blocked)
 	cr_assert_not_null(strstr(new_predictions, "chromium=loads"), "%s", new_predictions);
 	cr_assert_str_eq(json_object_get_string_member(json_node_get_object(new_root), "sha256"),
 			 fingerprint);
+}
+
+/* the witness for the prediction above: the real browsers, after the trust is written,
+ * still block the TLS 1.0-only server, with the error codes the plan gave */
+Test(security_fetch, the_browsers_block_a_tls10_only_server_even_when_trusted, .timeout = 600)
+{
+	g_autofree gchar *fingerprint = fetch_make_certificate("old.test");
+	guint port = fetch_start_tls10("old.test");
+	g_autofree gchar *url = g_strdup_printf("https://old.test:%u/", port);
+	g_autofree gchar *rule = g_strdup_printf("old.test:%u:127.0.0.1", port);
+	const gchar *browsers[] = {"firefox", "chromium"};
+	const gchar *codes[] = {"SSL_ERROR_PROTOCOL_VERSION_ALERT",
+				"ERR_SSL_VERSION_OR_CIPHER_MISMATCH"};
+	g_autoptr(CtTestRun) trust = NULL;
+	g_autofree gchar *override = NULL;
+
+	for (guint i = 0; i < G_N_ELEMENTS(browsers); i++) {
+		if (ct_test_browser_unavailable(browsers[i]) != NULL)
+			cr_skip_test("%s", ct_test_browser_unavailable(browsers[i]));
+	}
+	trust = ct_test_run_certtrust("trust", url, "--resolve", rule, "--yes", NULL);
+	cr_assert_eq(trust->exit_status, 0, "%s%s", trust->out, trust->err);
+	override = fetch_read_override();
+	cr_assert_not_null(strstr(override, fingerprint), "%s", override);
+	for (guint i = 0; i < G_N_ELEMENTS(browsers); i++) {
+		g_autoptr(CtTestRun)
+		    verify = ct_test_run_certtrust("--json", "verify", url, "--resolve", rule,
+						   "--browser", browsers[i], "--timeout", "60",
+						   NULL);
+		g_autoptr(JsonNode) root = NULL;
+		JsonObject *navigation;
+
+		cr_assert_eq(verify->exit_status, 4, "%s: %s%s", browsers[i], verify->out,
+			     verify->err);
+		root = ct_test_parse_one_json_document(verify->out);
+		navigation =
+		    json_array_get_object_element(json_object_get_array_member(json_node_get_object(
+										   root),
+									       "navigations"),
+						  0);
+		cr_assert_str_eq(json_object_get_string_member(navigation, "outcome"), "blocked");
+		cr_assert_str_eq(json_object_get_string_member(navigation, "error_code"), codes[i]);
+	}
 }
