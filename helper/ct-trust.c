@@ -191,6 +191,7 @@ ct_prediction_free(CtPrediction *prediction)
 	g_free(prediction->name);
 	g_free(prediction->browser);
 	g_free(prediction->verdict);
+	g_free(prediction->reason);
 	g_free(prediction);
 }
 
@@ -288,6 +289,8 @@ ct_trust_predict(CtTrustStep *step, CtTrustPlan *plan, const gchar *browser, gbo
 		const CtHostnameVerdict *modern = NULL;
 		CtHostnamePolicy policy = CT_HOSTNAME_POLICY_STRICT;
 		const gchar *verdict;
+		gboolean browser_named = g_strcmp0(browser, "firefox") == 0 ||
+					 g_strcmp0(browser, "chromium") == 0;
 
 		/* each browser's own rule where they differ (Chromium: no "*.co.uk") */
 		if (!ct_hostname_policy_from_string(browser, &policy, NULL) ||
@@ -295,22 +298,32 @@ ct_trust_predict(CtTrustStep *step, CtTrustPlan *plan, const gchar *browser, gbo
 			policy = CT_HOSTNAME_POLICY_STRICT;
 		modern = ct_host_check_get_verdict(check, policy);
 
-		if (step->action == CT_TRUST_ACTION_NONE)
+		if (step->action == CT_TRUST_ACTION_NONE) {
 			verdict = "untrusted";
-		else if (ct_trust_is_lone_ca(plan->chain))
+		} else if (browser_named && ct_chain_tls_version_is_obsolete(plan->chain)) {
+			/* no trust helps: the browsers end the handshake before any certificate */
+			verdict = "old-tls";
+			prediction->reason = g_strdup_printf(
+			    "the server speaks %s, below TLS 1.2, which %s refuses (%s)",
+			    ct_chain_tls_version_to_string(plan->chain->tls_version), browser,
+			    g_strcmp0(browser, "firefox") == 0
+				? "SSL_ERROR_UNSUPPORTED_VERSION"
+				: "ERR_SSL_VERSION_OR_CIPHER_MISMATCH");
+		} else if (ct_trust_is_lone_ca(plan->chain)) {
 			/* the server's own certificate decides: what this CA issued loads */
 			verdict = "if-issued-by-it";
-		else if (override)
+		} else if (override) {
 			verdict = "loads"; /* an exception covers the name it was made for */
-		else if (step->store->kind != CT_STORE_SYSTEM && !modern->match)
+		} else if (step->store->kind != CT_STORE_SYSTEM && !modern->match) {
 			/* both browsers report a wrong name before an expired certificate */
 			verdict = leaf->has_san ? "name-mismatch" : "no-san";
-		else if (!ct_trust_is_valid_now(leaf))
+		} else if (!ct_trust_is_valid_now(leaf)) {
 			verdict = "expired";
-		else if (step->store->kind == CT_STORE_SYSTEM)
+		} else if (step->store->kind == CT_STORE_SYSTEM) {
 			verdict = check->legacy.match ? "loads" : "name-mismatch";
-		else
+		} else {
 			verdict = "loads";
+		}
 		prediction->name = g_strdup(name);
 		prediction->browser = g_strdup(browser);
 		prediction->verdict = g_strdup(verdict);
@@ -460,11 +473,11 @@ ct_trust_decide_system(CtTrustStep *step, CtTrustPlan *plan, gboolean allow_ca)
 		    step, CT_ERROR_REFUSED,
 		    "the server does not send its root CA: give the root's file as SOURCE");
 	} else if (target->ca_capable && !allow_ca) {
-		ct_trust_refuse(
-		    step, CT_ERROR_REFUSED,
-		    "the certificate can sign others (CA:TRUE, keyCertSign or version 1): "
-		    "as an OS anchor it could vouch for any site; add --allow-ca if that "
-		    "is what you want");
+		g_autofree gchar *why = g_strdup_printf(
+		    "the certificate can sign others (%s): as an OS anchor it could vouch for "
+		    "any site; add --allow-ca if that is what you want",
+		    target->ca_reason);
+		ct_trust_refuse(step, CT_ERROR_REFUSED, why);
 	} else {
 		step->action = CT_TRUST_ACTION_ANCHOR;
 		step->target = target;

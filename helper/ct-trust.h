@@ -63,7 +63,9 @@ ct_untrust_result_free(CtUntrustResult *result);
 typedef struct {
 	gchar *name;	/* as the user will type it: host or host:port */
 	gchar *browser; /* "firefox", "chromium", "curl, GLib" */
-	gchar *verdict; /* loads, name-mismatch, no-san, expired, ca-as-end-entity, untrusted */
+	gchar *verdict; /* loads, name-mismatch, no-san, expired, ca-as-end-entity, untrusted,
+			   old-tls */
+	gchar *reason;	/* why it will not load, when certtrust knows more than the verdict */
 } CtPrediction;
 
 typedef enum {

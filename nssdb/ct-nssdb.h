@@ -23,6 +23,8 @@ typedef struct {
 	gchar *subject_cn;	     /* the most specific CN, or NULL */
 	GBytes *subject_der;	     /* DER Name, to chain certificates */
 	GBytes *issuer_der;	     /* DER Name */
+	GBytes *subject_key_id;	     /* subjectKeyIdentifier's octets, or NULL */
+	GBytes *authority_key_id;    /* authorityKeyIdentifier's keyIdentifier, or NULL */
 	gint64 not_before;	     /* seconds since the epoch, UTC */
 	gint64 not_after;	     /* seconds since the epoch, UTC */
 	gchar *signature_algorithm;  /* "sha256WithRSAEncryption", ... */
@@ -35,7 +37,10 @@ typedef struct {
 					form Chromium's --ignore-certificate-errors-spki-list
 					and HPKP pins take) */
 	gboolean self_signed;	     /* issuer == subject and the own key verifies the signature */
-	gboolean ca_capable;	     /* CA:TRUE, keyCertSign, or a v1 certificate */
+	gboolean ca_capable;	     /* NSS or OpenSSL would take it as a CA (CA:TRUE,
+					keyCertSign, Netscape CA bits, v1, or any of those
+					extensions malformed, twice or not DER) */
+	const gchar *ca_reason;	     /* why ca_capable, static text; NULL when not */
 	gboolean basic_ca;	     /* basicConstraints says CA:TRUE */
 	gboolean has_san;	     /* a subjectAltName extension is present */
 	GPtrArray *san_dns;	     /* gchar*, a NUL inside an entry is written as \x00 */
