@@ -727,6 +727,88 @@ ct_trust_flags_include(const gchar *have, const gchar *want)
 	return TRUE;
 }
 
+/* the user's own entry distrusts the certificate and nobody said to lift that: why not */
+static gchar *
+ct_trust_users_distrust(const CtTrustStep *step,
+			const CtTrustPlan *plan,
+			const CtNssDbEntry *existing)
+{
+	g_autofree gchar *tls = ct_trust_flags_field(existing->trust, 0);
+
+	if (strchr(tls, 'p') == NULL || plan->override_distrust)
+		return NULL;
+	return g_strdup_printf("your own entry %s in %s/cert9.db distrusts this certificate "
+			       "(trust %s): certtrust does not lift a distrust; add "
+			       "--override-distrust if that is what you want (untrust puts %s "
+			       "back)",
+			       existing->nickname, step->store->location, existing->trust,
+			       existing->trust);
+}
+
+/* the trust the user's own entry gets: certtrust's for TLS, the user's for the rest */
+static gchar *
+ct_trust_users_new_trust(const CtTrustStep *step, const CtNssDbEntry *existing)
+{
+	g_autofree gchar *ours = ct_trust_flags_field(step->trust, 0);
+	g_autofree gchar *email = ct_trust_flags_field(existing->trust, 1);
+	g_autofree gchar *code = ct_trust_flags_field(existing->trust, 2);
+	return g_strdup_printf("%s,%s,%s", ours, email, code);
+}
+
+void
+ct_trust_plan_find_users_entries(CtTrustPlan *plan)
+{
+	for (guint i = 0; i < plan->steps->len; i++) {
+		CtTrustStep *step = g_ptr_array_index(plan->steps, i);
+		g_autofree gchar *cert9 = NULL;
+		g_autoptr(CtNssDb) db = NULL;
+		g_autoptr(CtNssDbEntry) existing = NULL;
+		g_autofree gchar *refusal = NULL;
+		g_autofree gchar *trust = NULL;
+		GStatBuf st;
+
+		if (step->action != CT_TRUST_ACTION_NSS)
+			continue;
+		/* only a database that is there: reading never makes one */
+		cert9 = g_build_filename(step->store->location, "cert9.db", NULL);
+		if (g_stat(cert9, &st) != 0 || st.st_size == 0)
+			continue;
+		db = ct_nssdb_open(step->store->location, FALSE, NULL);
+		if (db != NULL)
+			existing = ct_nssdb_find(db, step->target->sha256, NULL);
+		if (existing == NULL || g_strcmp0(existing->nickname, step->nickname) == 0)
+			continue;
+		refusal = ct_trust_users_distrust(step, plan, existing);
+		if (refusal != NULL) {
+			g_autofree gchar *browser = NULL;
+			if (step->predictions->len > 0)
+				browser = g_strdup(
+				    ((CtPrediction *)g_ptr_array_index(step->predictions, 0))
+					->browser);
+			ct_trust_refuse(step, CT_ERROR_REFUSED, refusal);
+			/* nothing is written: no name will load */
+			g_ptr_array_set_size(step->predictions, 0);
+			if (browser != NULL)
+				ct_trust_predict(step, plan, browser, FALSE);
+			continue;
+		}
+		g_free(step->plan);
+		if (ct_trust_flags_include(existing->trust, step->trust)) {
+			step->plan = g_strdup_printf("nothing: your own entry %s in %s/cert9.db "
+						     "already has trust %s",
+						     existing->nickname, step->store->location,
+						     existing->trust);
+			continue;
+		}
+		trust = ct_trust_users_new_trust(step, existing);
+		step->plan =
+		    g_strdup_printf("your own entry %s in %s/cert9.db: trust %s becomes %s "
+				    "(untrust puts %s back)",
+				    existing->nickname, step->store->location, existing->trust,
+				    trust, existing->trust);
+	}
+}
+
 /* the certificate is in the database already under the user's own nickname: never lift
  * the user's distrust unless asked (--override-distrust), never take the user's entry as
  * certtrust's; its TLS trust becomes ours, the rest stays, and the ledger keeps the trust
@@ -739,10 +821,7 @@ ct_trust_apply_nss_users(CtTrustStep *step,
 			 const CtNssDbEntry *existing)
 {
 	g_autoptr(GError) error = NULL;
-	g_autofree gchar *tls = ct_trust_flags_field(existing->trust, 0);
-	g_autofree gchar *ours = ct_trust_flags_field(step->trust, 0);
-	g_autofree gchar *email = ct_trust_flags_field(existing->trust, 1);
-	g_autofree gchar *code = ct_trust_flags_field(existing->trust, 2);
+	g_autofree gchar *refusal = NULL;
 	g_autofree gchar *trust = NULL;
 	const gchar *nickname = existing->nickname;
 	CtLedgerEntry *entry;
@@ -755,19 +834,13 @@ ct_trust_apply_nss_users(CtTrustStep *step,
 						    nickname, existing->trust));
 		return;
 	}
-	if (strchr(tls, 'p') != NULL && !plan->override_distrust) {
-		ct_trust_set_result(
-		    step, "refused",
-		    g_strdup_printf("your own entry %s in %s/cert9.db distrusts this certificate "
-				    "(trust %s): certtrust does not lift a distrust; add "
-				    "--override-distrust if that is what you want (untrust puts "
-				    "%s back)",
-				    nickname, step->store->location, existing->trust,
-				    existing->trust));
+	refusal = ct_trust_users_distrust(step, plan, existing);
+	if (refusal != NULL) {
+		ct_trust_set_result(step, "refused", g_steal_pointer(&refusal));
 		step->refusal = CT_ERROR_REFUSED;
 		return;
 	}
-	trust = g_strdup_printf("%s,%s,%s", ours, email, code);
+	trust = ct_trust_users_new_trust(step, existing);
 	entry = ct_trust_entry_new(step, plan, "nss", step->store->location);
 	entry->nickname = g_strdup(existing->nickname);
 	entry->trust = g_strdup(trust);

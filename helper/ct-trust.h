@@ -126,6 +126,13 @@ ct_trust_plan_new(CtChain *chain,
 void
 ct_trust_plan_find_retired(CtTrustPlan *plan, CtLedger *ledger);
 
+/* what each NSS step will find of the user's own, read from the databases (written
+ * nothing): the same certificate under the user's nickname. The plan then says so; a
+ * distrust (lower-case p) refuses the step unless plan->override_distrust. Apply checks
+ * again. */
+void
+ct_trust_plan_find_users_entries(CtTrustPlan *plan);
+
 /* write every step that can be written, record each write in the ledger; then retire
  * what the step's new write replaces (ct_trust_plan_find_retired) */
 void

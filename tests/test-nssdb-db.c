@@ -944,3 +944,38 @@ Test(nssdb_db, find_takes_any_spelling_and_absent_is_null)
 	cr_assert_null(bad);
 	ct_test_assert_error(error, CT_ERROR_INVALID_ARGS, "SHA-256");
 }
+
+/* the user's own trust put back exactly, distrust and S/MIME fields included; a trust
+ * string NSS cannot read and a certificate not there are errors */
+Test(nssdb_db, set_trust_puts_back_any_trust)
+{
+	g_autofree gchar *dir = ct_test_mkdir("db");
+	g_autoptr(CtNssDb) db = ct_test_open(dir, TRUE);
+	g_autofree gchar *sha256 = ct_test_data_sha256("tomcat.der");
+	g_autofree gchar *other = ct_test_data_sha256("leaf.der");
+	const gchar *trusts[] = {"p,,", "CT,C,C", "P,C,C", ",,"};
+
+	ct_test_add(db, "tomcat.der", "mine", "P,,");
+	for (guint i = 0; i < G_N_ELEMENTS(trusts); i++) {
+		g_autoptr(GError) error = NULL;
+		g_autoptr(CtNssDbEntry) entry = NULL;
+
+		cr_assert(ct_nssdb_set_trust(db, sha256, trusts[i], &error), "%s: %s", trusts[i],
+			  error != NULL ? error->message : "");
+		ct_test_assert_certutil_trust(dir, "mine", trusts[i]);
+		entry = ct_test_find(db, sha256);
+		cr_assert_str_eq(entry->trust, trusts[i]);
+		cr_assert_str_eq(entry->nickname, "mine");
+	}
+	{
+		g_autoptr(GError) error = NULL;
+		cr_assert_not(ct_nssdb_set_trust(db, sha256, "P,", &error));
+		ct_test_assert_error(error, CT_ERROR_INVALID_ARGS, "P,");
+	}
+	{
+		g_autoptr(GError) error = NULL;
+		cr_assert_not(ct_nssdb_set_trust(db, other, "P,,", &error));
+		ct_test_assert_error(error, CT_ERROR_NOT_FOUND, dir);
+	}
+	cr_assert_eq(ct_test_certutil_count(dir), 1);
+}

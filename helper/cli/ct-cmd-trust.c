@@ -131,6 +131,7 @@ ct_cmd_trust(CtCli *cli, gint argc, gchar **argv, GError **error)
 	if (plan == NULL)
 		return FALSE;
 	plan->override_distrust = override_distrust;
+	ct_trust_plan_find_users_entries(plan);
 	if (!cli->json) {
 		g_autoptr(GString) out = g_string_new(NULL);
 		if (!ct_cli_trust_find_retired(plan, error))

@@ -321,6 +321,14 @@ Test(stores, users_distrust_is_never_lifted_silently)
 
 	stores_nssdb_new(db, pem, "p,,");
 	{
+		/* the plan says so before anything is asked or written */
+		g_autoptr(CtTestRun)
+		    run = ct_test_run_certtrust("trust", pem, "--store", store, "--name",
+						"ucm.example.com", "--dry-run", NULL);
+		cr_expect_eq(run->exit_status, 6, "%s%s", run->out, run->err);
+		cr_expect(strstr(run->out, "untrusted") != NULL, "no name loads: %s", run->out);
+	}
+	{
 		g_autoptr(CtTestRun)
 		    run = ct_test_run_certtrust("trust", pem, "--store", store, "--name",
 						"ucm.example.com", "--yes", NULL);
