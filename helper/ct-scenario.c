@@ -59,8 +59,8 @@ static const gchar *const ct_scenario_flow_outcomes[] = {"trusted", "session",	 
 							 NULL};
 static const gchar *const ct_scenario_actions[] = {"exception", "nss", "anchor", "none", NULL};
 static const gchar *const ct_scenario_verdicts[] =
-    {"loads",	  "name-mismatch",   "no-san", "expired", "ca-as-end-entity",
-     "untrusted", "if-issued-by-it", NULL};
+    {"loads",	  "name-mismatch",   "no-san",	"expired", "ca-as-end-entity",
+     "untrusted", "if-issued-by-it", "old-tls", NULL};
 
 /* the header lines, before the steps */
 static const gchar *const ct_scenario_headers[] = {"scenario", "profile", "server", "name",

@@ -929,6 +929,51 @@ ct_nssdb_add(CtNssDb *db, GBytes *der, const gchar *nickname, const gchar *trust
 }
 
 gboolean
+ct_nssdb_set_trust(CtNssDb *db, const gchar *sha256, const gchar *trust, GError **error)
+{
+	g_autoptr(GPtrArray) trusts = NULL;
+	g_autoptr(GPtrArray) certs = NULL;
+	g_autofree gchar *wanted = NULL;
+	g_autofree gchar *copy = NULL;
+	CERTCertTrust cert_trust = {0};
+	CtNssDbCertObject *cert;
+	guint commas = 0;
+
+	g_return_val_if_fail(db != NULL, FALSE);
+	g_return_val_if_fail(sha256 != NULL, FALSE);
+	g_return_val_if_fail(trust != NULL, FALSE);
+	g_return_val_if_fail(error == NULL || *error == NULL, FALSE);
+
+	wanted = ct_nssdb_normalize_sha256(sha256);
+	if (wanted == NULL) {
+		g_set_error_literal(error, CT_ERROR, CT_ERROR_INVALID_ARGS,
+				    "invalid SHA-256 fingerprint: expected 32 bytes in hex");
+		return FALSE;
+	}
+	for (const gchar *p = trust; *p != '\0'; p++)
+		commas += *p == ',';
+	copy = g_strdup(trust);
+	if (commas != 2 || CERT_DecodeTrustString(&cert_trust, copy) != SECSuccess) {
+		g_set_error(error, CT_ERROR, CT_ERROR_INVALID_ARGS,
+			    "invalid trust flags \"%s\": expected three fields like \"CT,C,C\"",
+			    trust);
+		return FALSE;
+	}
+	trusts = ct_nssdb_db_read_trust_objects(db);
+	certs = ct_nssdb_db_read_cert_objects(db, trusts);
+	cert = ct_nssdb_db_find_cert_object(certs, wanted);
+	if (cert == NULL) {
+		g_set_error(error, CT_ERROR, CT_ERROR_NOT_FOUND,
+			    "%s is not in the NSS database in %s", wanted, db->dir);
+		return FALSE;
+	}
+	if (!ct_nssdb_db_ensure_writable(db, error))
+		return FALSE;
+	return ct_nssdb_db_write_trust(db, cert->entry->der, cert->entry->nickname, &cert_trust,
+				       error);
+}
+
+gboolean
 ct_nssdb_remove(CtNssDb *db, const gchar *sha256, gboolean *removed, GError **error)
 {
 	g_autoptr(GPtrArray) trusts = NULL;

@@ -507,6 +507,16 @@ ct_cli_name_with_port(const gchar *name, guint16 default_port, GError **error)
 			    error_local->message);
 		return NULL;
 	}
+	/* a browser reads 127.1, 0x7f.1, 0177.0.0.1 or 2130706433 as 127.0.0.1, but whoever
+	 * typed 0177 may have meant 177: an IPv4 address is written out, never guessed */
+	if (strchr(canonical, ':') == NULL && g_hostname_is_ip_address(canonical) &&
+	    g_strcmp0(host, canonical) != 0) {
+		g_set_error(error, CT_ERROR, CT_ERROR_INVALID_ARGS,
+			    "--name %s: a browser reads this as the IPv4 address %s: write it as "
+			    "%s",
+			    name, canonical, canonical);
+		return NULL;
+	}
 	return ct_cli_host_port(canonical, (guint16)port);
 }
 

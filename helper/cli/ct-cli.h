@@ -2,6 +2,7 @@
 
 #include <json-glib/json-glib.h>
 
+#include "ct-chain.h"
 #include "ct-error.h"
 
 typedef struct _CtCliCommand CtCliCommand;
@@ -76,6 +77,9 @@ void
 ct_cli_print(CtCli *cli, const gchar *format, ...) G_GNUC_PRINTF(2, 3);
 void
 ct_cli_print_json(CtCli *cli, JsonBuilder *builder);
+/* "  Redirect: ..." when the first access was answered with a redirect (never followed) */
+void
+ct_cli_append_redirect(GString *out, CtChain *chain);
 void
 ct_cli_print_error(CtCli *cli, const GError *error);
 
