@@ -1354,6 +1354,20 @@ ct_trust_remove_entry(CtLedgerEntry *entry,
 	return FALSE;
 }
 
+/* the ledger's entry is no longer written for name */
+static void
+ct_trust_entry_drop_name(CtLedgerEntry *entry, const gchar *name)
+{
+	g_autoptr(GStrvBuilder) names = g_strv_builder_new();
+
+	for (guint i = 0; entry->names != NULL && entry->names[i] != NULL; i++) {
+		if (g_strcmp0(entry->names[i], name) != 0)
+			g_strv_builder_add(names, entry->names[i]);
+	}
+	g_strfreev(entry->names);
+	entry->names = g_strv_builder_end(names);
+}
+
 /* remove the entries (in the stores given) from their stores and the ledger; for_name:
  * an entry also written for names other than this one stays */
 static GPtrArray *
@@ -1384,6 +1398,8 @@ ct_trust_remove_entries(CtLedger *ledger,
 						       entry->names[n]);
 		}
 		if (others->len > 0) {
+			/* this name's record goes: the last name's untrust removes the entry */
+			ct_trust_entry_drop_name(entry, for_name);
 			result->result = g_strdup("kept");
 			result->message = g_strdup_printf("also trusted for %s: untrust %s removes "
 							  "it",

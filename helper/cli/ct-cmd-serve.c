@@ -9,6 +9,7 @@
 #include "ct-context.h"
 #include "ct-json.h"
 #include "ct-serve.h"
+#include "ct-state.h"
 
 static gboolean
 ct_cmd_serve_stop_cb(gpointer user_data)
@@ -143,8 +144,14 @@ ct_cmd_serve(CtCli *cli, gint argc, gchar **argv, GError **error)
 				    "--handshake-timeout is 1 to 3600 seconds");
 		return FALSE;
 	}
-	if (cert_dir == NULL)
+	if (cert_dir == NULL) {
+		/* the default is certtrust's state dir, where the private key is kept: never
+		 * through a symlink, never another user's (root may run with a user's HOME) */
+		g_autofree gchar *state = ct_context_get_state_dir();
 		cert_dir = ct_context_get_serve_dir();
+		if (!ct_state_ensure_dir(state, error) || !ct_state_ensure_dir(cert_dir, error))
+			return FALSE;
+	}
 	options.profile = profile;
 	options.names = (const gchar *const *)names;
 	options.listen = listen;

@@ -462,7 +462,7 @@ Test(state, temp_dir_of_a_killed_verify_is_removed_at_the_next_start)
 	g_rmdir(other_shape);
 	if (other_user != NULL)
 		g_rmdir(other_user);
-	ct_tmpdir_remove(left);
+	ct_tmpdir_remove_tree(left);
 }
 
 /* every file of dir with its checksum, "absent" when there is no dir */
@@ -514,7 +514,7 @@ Test(state, reads_never_write_an_empty_or_missing_nss_database)
 			cr_assert_eq(g_unlink(key4), 0);
 		} else if (round == 3) {
 			/* no directory */
-			ct_tmpdir_remove(db);
+			ct_tmpdir_remove_tree(db);
 		}
 		before = state_snapshot(db);
 		list = ct_test_run_certtrust("list", NULL);
@@ -538,4 +538,25 @@ Test(state, reads_never_write_an_empty_or_missing_nss_database)
 		if (round >= 2)
 			cr_assert_not(g_file_test(cert9, G_FILE_TEST_EXISTS), "%s made", cert9);
 	}
+}
+
+/* serve's default certificate dir (it holds the private key) a symlink planted in the state
+ * dir: refused before anything is written there */
+Test(state, serve_dir_symlink_is_refused)
+{
+	g_autofree gchar *dir = state_dir_new();
+	g_autofree gchar *serve = g_build_filename(dir, "serve", NULL);
+	g_autofree gchar *outside = state_path("outside");
+	g_autofree gchar *before = NULL;
+	g_autofree gchar *after = NULL;
+	g_autoptr(CtTestRun) run = NULL;
+
+	cr_assert_eq(g_mkdir(outside, 0755), 0);
+	cr_assert_eq(symlink(outside, serve), 0);
+	before = state_listing(outside);
+	run = ct_test_run_certtrust("serve", "--https-port", "0", "--http-port", "0", NULL);
+	cr_assert_eq(run->exit_status, 6, "%s%s", run->out, run->err);
+	cr_assert_not_null(strstr(run->err, "symbolic link"), "%s", run->err);
+	after = state_listing(outside);
+	cr_assert_str_eq(after, before, "serve wrote through the symlink");
 }
