@@ -14,6 +14,7 @@
 #include "ct-browser-private.h"
 #include "ct-cleanup.h"
 #include "ct-escape.h"
+#include "ct-tmpdir.h"
 
 #define CT_BROWSER_DEFAULT_TIMEOUT_MS 30000
 /* how long a browser gets to exit after browser.close, and after SIGTERM */
@@ -31,7 +32,7 @@
 /* what Chromium adds under its TMPDIR for its singleton socket, and what the driver adds
  * under the temp dir for that TMPDIR; a Unix socket path holds at most 107 bytes */
 #define CT_BROWSER_SOCKET_TAIL "/.org.chromium.Chromium.XXXXXX/SingletonSocket"
-#define CT_BROWSER_TMPDIR_TAIL "/certtrust-browser-XXXXXX/tmp"
+#define CT_BROWSER_TMPDIR_TAIL "/certtrust-browser-PPPPPP-SSSSSSSS-NNNNNNNN-XXXXXX/tmp"
 #define CT_BROWSER_MAX_SOCKET_PATH 107
 
 void
@@ -167,21 +168,16 @@ static gchar *
 ct_browser_make_throwaway_dir(GError **error)
 {
 	const gchar *parent = g_get_tmp_dir();
-	g_autofree gchar *template = NULL;
+	gchar *dir;
 
 	if (strlen(parent) + strlen(CT_BROWSER_TMPDIR_TAIL) + strlen(CT_BROWSER_SOCKET_TAIL) >
 	    CT_BROWSER_MAX_SOCKET_PATH)
 		parent = "/tmp";
-	template = g_build_filename(parent, "certtrust-browser-XXXXXX", NULL);
-	if (g_mkdtemp_full(template, 0700) == NULL) {
-		gint saved = errno;
-		g_set_error(error, CT_ERROR, CT_ERROR_FAILED,
-			    "cannot make a temporary directory in %s: %s", parent,
-			    g_strerror(saved));
-		return NULL;
-	}
-	ct_cleanup_add_dir(template);
-	return g_steal_pointer(&template);
+	/* named for this process, so that the next certtrust removes it if this one is killed */
+	dir = ct_tmpdir_new(parent, "browser", error);
+	if (dir != NULL)
+		ct_cleanup_add_dir(dir);
+	return dir;
 }
 
 gchar **

@@ -2,14 +2,12 @@
 
 #include "config.h"
 
-#include <errno.h>
-#include <glib/gstdio.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "ct-cleanup.h"
+#include "ct-tmpdir.h"
 
 /* how long ct_cleanup_now() gives the processes to go (a certtrust child waits up to
  * CT_CLEANUP_KILL_WAIT_MS for its own), and how often it looks */
@@ -119,39 +117,12 @@ ct_cleanup_add_dir(const gchar *path)
 	g_mutex_unlock(&ct_cleanup_lock);
 }
 
-/* delete a tree without following symbolic links (a dir made read-only inside is opened) */
-static gboolean
-ct_cleanup_remove_tree(const gchar *path)
-{
-	GStatBuf st;
-
-	if (g_lstat(path, &st) != 0)
-		return errno == ENOENT;
-	if (S_ISDIR(st.st_mode)) {
-		g_autoptr(GDir) dir = NULL;
-		const gchar *name;
-
-		g_chmod(path, 0700);
-		dir = g_dir_open(path, 0, NULL);
-		while (dir != NULL && (name = g_dir_read_name(dir)) != NULL) {
-			g_autofree gchar *child = g_build_filename(path, name, NULL);
-			ct_cleanup_remove_tree(child);
-		}
-		if (g_rmdir(path) != 0) {
-			g_debug("cannot remove %s: %s", path, g_strerror(errno));
-			return FALSE;
-		}
-		return TRUE;
-	}
-	return g_unlink(path) == 0 || errno == ENOENT;
-}
-
 void
 ct_cleanup_remove_dir(const gchar *path)
 {
 	if (path == NULL)
 		return;
-	ct_cleanup_remove_tree(path);
+	ct_tmpdir_remove(path);
 	g_mutex_lock(&ct_cleanup_lock);
 	for (guint i = 0; ct_cleanup_dirs != NULL && i < ct_cleanup_dirs->len; i++) {
 		if (g_strcmp0(g_ptr_array_index(ct_cleanup_dirs, i), path) == 0) {
@@ -225,9 +196,10 @@ ct_cleanup_now(void)
 	for (guint i = 0; ct_cleanup_dirs != NULL && i < ct_cleanup_dirs->len; i++) {
 		const gchar *dir = g_ptr_array_index(ct_cleanup_dirs, i);
 		/* twice: a process of a killed group may have written one more file */
-		if (!ct_cleanup_remove_tree(dir)) {
+		ct_tmpdir_remove(dir);
+		if (g_file_test(dir, G_FILE_TEST_EXISTS)) {
 			g_usleep(CT_CLEANUP_POLL_MS * 1000);
-			ct_cleanup_remove_tree(dir);
+			ct_tmpdir_remove(dir);
 		}
 	}
 	g_mutex_unlock(&ct_cleanup_lock);

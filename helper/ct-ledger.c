@@ -13,6 +13,7 @@
 #include "ct-hostname.h"
 #include "ct-ledger.h"
 #include "ct-save.h"
+#include "ct-state.h"
 
 struct _CtLedger {
 	gchar *path;
@@ -27,6 +28,7 @@ ct_ledger_entry_free(CtLedgerEntry *entry)
 		return;
 	g_free(entry->store);
 	g_free(entry->location);
+	g_free(entry->sysroot);
 	g_free(entry->kind);
 	g_free(entry->sha256);
 	g_free(entry->for_sha256);
@@ -46,6 +48,7 @@ ct_ledger_entry_copy(const CtLedgerEntry *entry)
 	CtLedgerEntry *copy = g_new0(CtLedgerEntry, 1);
 	copy->store = g_strdup(entry->store);
 	copy->location = g_strdup(entry->location);
+	copy->sysroot = g_strdup(entry->sysroot);
 	copy->kind = g_strdup(entry->kind);
 	copy->sha256 = g_strdup(entry->sha256);
 	copy->for_sha256 = g_strdup(entry->for_sha256);
@@ -142,6 +145,7 @@ ct_ledger_parse(CtLedger *ledger, const gchar *text, gsize len, GError **error)
 		entry = g_new0(CtLedgerEntry, 1);
 		entry->store = ct_ledger_dup_member(object, "store");
 		entry->location = ct_ledger_dup_member(object, "location");
+		entry->sysroot = ct_ledger_dup_member(object, "sysroot");
 		entry->kind = ct_ledger_dup_member(object, "kind");
 		entry->sha256 = ct_ledger_dup_member(object, "sha256");
 		entry->for_sha256 = ct_ledger_dup_member(object, "for_sha256");
@@ -178,25 +182,23 @@ ct_ledger_open(const gchar *path, GError **error)
 	ledger->path = g_strdup(path);
 	ledger->entries = g_ptr_array_new_with_free_func((GDestroyNotify)ct_ledger_entry_free);
 	ledger->lock_fd = -1;
-	if (g_mkdir_with_parents(dir, 0700) != 0) {
-		gint errsv = errno;
-		g_set_error(error, CT_ERROR, CT_ERROR_PERMISSION_DENIED, "cannot create %s: %s",
-			    dir, g_strerror(errsv));
+	if (!ct_state_ensure_dir(dir, error))
 		return NULL;
-	}
-	/* one certtrust at a time reads, changes and writes the ledger */
-	ledger->lock_fd = g_open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-	if (ledger->lock_fd < 0 || flock(ledger->lock_fd, LOCK_EX) != 0) {
+	/* one certtrust at a time reads, changes and writes the ledger; never through a
+	 * symlink planted in the state dir (root may run with a user's HOME) */
+	ledger->lock_fd = ct_state_open_file(lock, O_RDWR | O_CREAT, 0600, error);
+	if (ledger->lock_fd < 0)
+		return NULL;
+	if (flock(ledger->lock_fd, LOCK_EX) != 0) {
 		gint errsv = errno;
 		g_set_error(error, CT_ERROR, CT_ERROR_BUSY, "cannot lock %s: %s", lock,
 			    g_strerror(errsv));
 		return NULL;
 	}
-	if (!g_file_get_contents(path, &text, &len, &error_local)) {
-		if (g_error_matches(error_local, G_FILE_ERROR, G_FILE_ERROR_NOENT))
+	if (!ct_state_read_file(path, &text, &len, &error_local)) {
+		if (g_error_matches(error_local, CT_ERROR, CT_ERROR_NOT_FOUND))
 			return g_steal_pointer(&ledger);
-		g_set_error(error, CT_ERROR, CT_ERROR_FAILED, "cannot read %s: %s", path,
-			    error_local->message);
+		g_propagate_error(error, g_steal_pointer(&error_local));
 		return NULL;
 	}
 	if (!ct_ledger_parse(ledger, text, len, error))
@@ -399,6 +401,8 @@ ct_ledger_save(CtLedger *ledger, GError **error)
 		json_builder_begin_object(builder);
 		ct_ledger_add_string(builder, "store", entry->store);
 		ct_ledger_add_string(builder, "location", entry->location);
+		if (entry->sysroot != NULL)
+			ct_ledger_add_string(builder, "sysroot", entry->sysroot);
 		ct_ledger_add_string(builder, "kind", entry->kind);
 		ct_ledger_add_string(builder, "sha256", entry->sha256);
 		ct_ledger_add_string(builder, "for_sha256", entry->for_sha256);

@@ -8,6 +8,7 @@
 typedef struct {
 	gchar *store;		/* "firefox", "chromium", "nss", "system" */
 	gchar *location;	/* profile or database directory, or the anchor file */
+	gchar *sysroot;		/* anchor: the OS store's tree (--sysroot, "/" for the host) */
 	gchar *kind;		/* "override", "nss" or "anchor" */
 	gchar *sha256;		/* of the certificate written (the leaf, or the root of a chain) */
 	gchar *for_sha256;	/* of the server's certificate it was written for */

@@ -18,6 +18,7 @@
 #include "ct-pem.h"
 #include "ct-scenario-private.h"
 #include "ct-serve.h"
+#include "ct-tmpdir.h"
 
 /* the Firefox profile every scenario's HOME has */
 #define CT_SCENARIO_FIREFOX_PROFILE "scenario.default-esr"
@@ -866,7 +867,7 @@ ct_scenario_make_nssdb(const gchar *dir, GError **error)
 CtScenarioCache *
 ct_scenario_cache_new(GError **error)
 {
-	g_autofree gchar *dir = g_dir_make_tmp("certtrust-scenario-cache-XXXXXX", error);
+	g_autofree gchar *dir = ct_tmpdir_new(NULL, "scenario-cache", error);
 	CtScenarioCache *cache;
 
 	if (dir == NULL) {
@@ -969,7 +970,7 @@ ct_scenario_cache_give_certificates(CtScenarioRun *run)
 	if (!ct_scenario_copy_dir(run->cert_dir, tmp, &error) || g_rename(tmp, dir) != 0) {
 		g_debug("certificates not cached: %s",
 			error != NULL ? error->message : g_strerror(errno));
-		ct_cleanup_remove_dir(tmp);
+		ct_tmpdir_remove(tmp);
 	}
 }
 
@@ -1033,7 +1034,7 @@ ct_scenario_setup(CtScenarioRun *run, GError **error)
 	g_autofree gchar *anchors = NULL;
 	g_autofree gchar *chromium = NULL;
 
-	run->dir = g_dir_make_tmp("certtrust-scenario-XXXXXX", error);
+	run->dir = ct_tmpdir_new(NULL, "scenario", error);
 	if (run->dir == NULL) {
 		ct_error_convert(error);
 		return FALSE;

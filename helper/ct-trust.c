@@ -870,6 +870,7 @@ ct_trust_apply_anchor(CtTrustStep *step, CtTrustPlan *plan, CtLedger *ledger)
 		return;
 	}
 	entry = ct_trust_entry_new(step, plan, "anchor", step->anchor_path);
+	entry->sysroot = g_canonicalize_filename(plan->sysroot, NULL);
 	if (!ct_trust_record_ahead(ledger, entry, &added, &error)) {
 		ct_trust_set_error(step, error);
 		return;
@@ -901,15 +902,38 @@ ct_trust_remove_entry(CtLedgerEntry *entry,
 		      CtTrustRemoval *removal,
 		      GError **error);
 
+/* the OS store tree an anchor entry was written in: the recorded one, or for a ledger from
+ * before trees were recorded, sysroot when the anchor file is inside it */
+static gchar *
+ct_trust_entry_get_sysroot(const CtLedgerEntry *entry, const gchar *sysroot, GError **error)
+{
+	g_autofree gchar *root = NULL;
+	g_autofree gchar *prefix = NULL;
+
+	if (entry->sysroot != NULL)
+		return g_strdup(entry->sysroot);
+	root = g_canonicalize_filename(sysroot != NULL ? sysroot : "/", NULL);
+	prefix = g_str_has_suffix(root, "/") ? g_strdup(root) : g_strconcat(root, "/", NULL);
+	if (g_str_has_prefix(entry->location, prefix))
+		return g_steal_pointer(&root);
+	g_set_error(error, CT_ERROR, CT_ERROR_REFUSED,
+		    "%s is not in the OS store under %s: run untrust with the --sysroot it was "
+		    "trusted with",
+		    entry->location, root);
+	return NULL;
+}
+
 /* is the ledger entry in the step's store? (an anchor: a file under the plan's sysroot) */
 static gboolean
 ct_trust_step_holds(const CtTrustStep *step, const CtTrustPlan *plan, const CtLedgerEntry *entry)
 {
 	if (g_strcmp0(ct_store_kind_to_string(step->store->kind), entry->store) != 0)
 		return FALSE;
-	if (step->store->kind == CT_STORE_SYSTEM)
-		return g_strcmp0(plan->sysroot, "/") == 0 ||
-		       g_str_has_prefix(entry->location, plan->sysroot);
+	if (step->store->kind == CT_STORE_SYSTEM) {
+		g_autofree gchar *tree = ct_trust_entry_get_sysroot(entry, plan->sysroot, NULL);
+		g_autofree gchar *root = g_canonicalize_filename(plan->sysroot, NULL);
+		return g_strcmp0(tree, root) == 0;
+	}
 	return g_strcmp0(step->store->location, entry->location) == 0;
 }
 
@@ -1235,12 +1259,15 @@ ct_trust_remove_entry(CtLedgerEntry *entry,
 	if (g_strcmp0(entry->kind, "nss") == 0)
 		return ct_trust_remove_nss(entry, removal, error);
 	if (g_strcmp0(entry->kind, "anchor") == 0) {
-		if (g_strcmp0(sysroot, "/") == 0 && geteuid() != 0) {
+		g_autofree gchar *tree = ct_trust_entry_get_sysroot(entry, sysroot, error);
+		if (tree == NULL)
+			return FALSE;
+		if (g_strcmp0(tree, "/") == 0 && geteuid() != 0) {
 			g_set_error(error, CT_ERROR, CT_ERROR_PERMISSION_DENIED,
 				    "removing %s needs root", entry->location);
 			return FALSE;
 		}
-		if (!ct_system_store_remove(sysroot, ct_system_store_detect(sysroot),
+		if (!ct_system_store_remove(tree, ct_system_store_detect(tree),
 					    entry->location, &changed, error))
 			return FALSE;
 		removal->result = changed ? "removed" : "absent";
@@ -1342,7 +1369,8 @@ ct_trust_entry_is_present(const CtLedgerEntry *entry, gboolean *present, GError 
 		g_autoptr(CtNssDbEntry) found = NULL;
 		g_autoptr(GError) error_local = NULL;
 
-		db = ct_nssdb_open(entry->location, FALSE, &error_local);
+		/* a read: never creates or rewrites the database */
+		db = ct_nssdb_open_read_only(entry->location, &error_local);
 		if (db == NULL && g_error_matches(error_local, CT_ERROR, CT_ERROR_NOT_FOUND))
 			return TRUE;
 		if (db == NULL) {

@@ -154,6 +154,11 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(CtNssDbEntry, ct_nssdb_entry_free)
  * database CT_ERROR_INVALID_DATA / CT_ERROR_BUSY, each naming the directory */
 CtNssDb *
 ct_nssdb_open(const gchar *dir, gboolean create, GError **error); /* (transfer full) */
+/* for reads (list, status): NSS's read-only mode, nothing created or changed; a missing
+ * cert9.db is CT_ERROR_NOT_FOUND, an empty (0-byte) cert9.db or key4.db, or a missing
+ * key4.db, CT_ERROR_INVALID_DATA */
+CtNssDb *
+ct_nssdb_open_read_only(const gchar *dir, GError **error); /* (transfer full) */
 void
 ct_nssdb_close(CtNssDb *db);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(CtNssDb, ct_nssdb_close)

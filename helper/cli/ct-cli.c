@@ -14,6 +14,7 @@
 #include "ct-fetch.h"
 #include "ct-hostname.h"
 #include "ct-nssdb.h"
+#include "ct-tmpdir.h"
 
 /* DESIGN.md section 4: every command, built or not, so --help tells the whole contract */
 static const CtCliCommand ct_cli_commands[] = {
@@ -575,6 +576,8 @@ ct_cli_run(gint argc, gchar **argv)
 
 	cli.cancellable = cancellable;
 	cli.colour = isatty(STDOUT_FILENO) && g_getenv("NO_COLOR") == NULL;
+	/* what a certtrust killed earlier (SIGKILL) could not remove itself */
+	ct_tmpdir_clean_stale(NULL);
 	if (!ct_cli_dispatch(&cli, argc, argv, &error)) {
 		/* GOption reverts what it parsed when it fails; --json still holds */
 		cli.json = cli.json || ct_cli_wants_json(argc, argv);
