@@ -168,16 +168,12 @@ static gchar *
 ct_browser_make_throwaway_dir(GError **error)
 {
 	const gchar *parent = g_get_tmp_dir();
-	gchar *dir;
 
 	if (strlen(parent) + strlen(CT_BROWSER_TMPDIR_TAIL) + strlen(CT_BROWSER_SOCKET_TAIL) >
 	    CT_BROWSER_MAX_SOCKET_PATH)
 		parent = "/tmp";
 	/* named for this process, so that the next certtrust removes it if this one is killed */
-	dir = ct_tmpdir_new(parent, "browser", error);
-	if (dir != NULL)
-		ct_cleanup_add_dir(dir);
-	return dir;
+	return ct_tmpdir_new(parent, "browser", error);
 }
 
 gchar **
@@ -1117,7 +1113,7 @@ ct_browser_close(CtBrowser *self)
 		;
 	g_main_context_pop_thread_default(self->context);
 	if (self->tmpdir != NULL)
-		ct_cleanup_remove_dir(self->tmpdir);
+		ct_tmpdir_remove(self->tmpdir);
 	ct_browser_clear_events(self);
 	g_clear_pointer(&self->reply, json_object_unref);
 	g_clear_object(&self->process);

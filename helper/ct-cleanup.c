@@ -2,9 +2,12 @@
 
 #include "config.h"
 
+#include <errno.h>
+#include <glib/gstdio.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "ct-cleanup.h"
 #include "ct-tmpdir.h"
@@ -118,11 +121,10 @@ ct_cleanup_add_dir(const gchar *path)
 }
 
 void
-ct_cleanup_remove_dir(const gchar *path)
+ct_cleanup_forget_dir(const gchar *path)
 {
 	if (path == NULL)
 		return;
-	ct_tmpdir_remove(path);
 	g_mutex_lock(&ct_cleanup_lock);
 	for (guint i = 0; ct_cleanup_dirs != NULL && i < ct_cleanup_dirs->len; i++) {
 		if (g_strcmp0(g_ptr_array_index(ct_cleanup_dirs, i), path) == 0) {
@@ -196,10 +198,9 @@ ct_cleanup_now(void)
 	for (guint i = 0; ct_cleanup_dirs != NULL && i < ct_cleanup_dirs->len; i++) {
 		const gchar *dir = g_ptr_array_index(ct_cleanup_dirs, i);
 		/* twice: a process of a killed group may have written one more file */
-		ct_tmpdir_remove(dir);
-		if (g_file_test(dir, G_FILE_TEST_EXISTS)) {
+		if (!ct_tmpdir_remove_tree(dir)) {
 			g_usleep(CT_CLEANUP_POLL_MS * 1000);
-			ct_tmpdir_remove(dir);
+			ct_tmpdir_remove_tree(dir);
 		}
 	}
 	g_mutex_unlock(&ct_cleanup_lock);

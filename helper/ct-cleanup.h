@@ -22,12 +22,12 @@ ct_cleanup_add_process(gint pid, CtCleanupProcessKind kind);
 void
 ct_cleanup_forget_process(gint pid);
 
-/* a temp dir to delete */
+/* a temp dir to delete (ct_tmpdir_new() registers each one it makes) */
 void
 ct_cleanup_add_dir(const gchar *path);
-/* delete the dir (the whole tree, never following symbolic links) and forget it */
+/* no longer delete it (ct_tmpdir_remove() deleted it, or it is to be kept) */
 void
-ct_cleanup_remove_dir(const gchar *path);
+ct_cleanup_forget_dir(const gchar *path);
 
 /* wait for the writes held, end every process registered (each by its kind, within a few
  * seconds), then delete every dir registered; for the last moments of the process (it

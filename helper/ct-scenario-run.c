@@ -874,7 +874,6 @@ ct_scenario_cache_new(GError **error)
 		ct_error_convert(error);
 		return NULL;
 	}
-	ct_cleanup_add_dir(dir);
 	cache = g_new0(CtScenarioCache, 1);
 	cache->dir = g_steal_pointer(&dir);
 	g_mutex_init(&cache->lock);
@@ -886,7 +885,7 @@ ct_scenario_cache_free(CtScenarioCache *cache)
 {
 	if (cache == NULL)
 		return;
-	ct_cleanup_remove_dir(cache->dir);
+	ct_tmpdir_remove(cache->dir);
 	g_free(cache->dir);
 	g_mutex_clear(&cache->lock);
 	g_free(cache);
@@ -1039,8 +1038,9 @@ ct_scenario_setup(CtScenarioRun *run, GError **error)
 		ct_error_convert(error);
 		return FALSE;
 	}
-	if (!run->options->keep)
-		ct_cleanup_add_dir(run->dir);
+	/* --keep: not deleted even when told to stop at once */
+	if (run->options->keep)
+		ct_cleanup_forget_dir(run->dir);
 	run->home = g_build_filename(run->dir, "home", NULL);
 	run->sysroot = g_build_filename(run->dir, "sysroot", NULL);
 	run->cert_dir = g_build_filename(run->dir, "serve", NULL);
@@ -1096,7 +1096,7 @@ ct_scenario_teardown(CtScenarioRun *run)
 {
 	ct_scenario_serve_stop(run);
 	if (run->dir != NULL && !run->options->keep)
-		ct_cleanup_remove_dir(run->dir);
+		ct_tmpdir_remove(run->dir);
 	g_free(run->dir);
 	g_free(run->home);
 	g_free(run->sysroot);

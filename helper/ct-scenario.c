@@ -651,13 +651,15 @@ static gboolean
 ct_scenario_parse_prediction(CtScenarioCursor *cursor, CtScenarioStep *step, GError **error)
 {
 	const gchar *browsers[] = {"firefox", "chromium", "os", NULL};
-	CtScenarioPrediction *prediction = g_new0(CtScenarioPrediction, 1);
+	CtScenarioPrediction *prediction = NULL;
 	g_autoptr(GPtrArray) name = g_ptr_array_new_with_free_func(g_free);
 
-	g_ptr_array_add(step->predictions, prediction);
+	/* a prediction is kept only with its name: the checks after parsing compare names */
 	if (!ct_scenario_take_name(cursor, name, error))
 		return FALSE;
+	prediction = g_new0(CtScenarioPrediction, 1);
 	prediction->name = g_strdup(g_ptr_array_index(name, 0));
+	g_ptr_array_add(step->predictions, prediction);
 	if (!ct_scenario_take_word(cursor, "a browser", browsers, &prediction->browser, error))
 		return FALSE;
 	/* trust reports the OS store's clients as "curl, GLib" */
