@@ -31,6 +31,9 @@
 #define CT_SERVE_LISTENER_STREAM_KEY "ct-serve-listener-stream"
 
 struct _CtServeListener {
+	/* the thread-default context of the thread that made it (the scenario runner runs
+	 * each server in a thread of its own): every source goes there */
+	GMainContext *context;
 	SoupServer *server;
 	GSocket *socket;
 	GTlsCertificate *certificate; /* NULL for HTTP */
@@ -49,6 +52,7 @@ struct _CtServeListener {
 /* one accepted connection before the server has it */
 typedef struct {
 	CtServeListener *listener; /* NULL once the listener is gone */
+	GMainContext *context;	   /* the listener's */
 	GSocket *socket;
 	GSocketConnection *connection;
 	GIOStream *guard; /* between the TCP connection and the TLS one */
@@ -60,6 +64,29 @@ typedef struct {
 	gboolean queued;      /* in listener->waiting */
 } CtServeConnection;
 
+/* a timeout in context: its id there */
+static guint
+ct_serve_listener_add_timeout(GMainContext *context, guint ms, GSourceFunc func, gpointer data)
+{
+	GSource *source = g_timeout_source_new(ms);
+	guint id;
+
+	g_source_set_callback(source, func, data, NULL);
+	id = g_source_attach(source, context);
+	g_source_unref(source);
+	return id;
+}
+
+/* g_source_remove() looks in the global default context only */
+static void
+ct_serve_listener_remove_source(GMainContext *context, guint id)
+{
+	GSource *source = g_main_context_find_source_by_id(context, id);
+
+	if (source != NULL)
+		g_source_destroy(source);
+}
+
 /* close: the connection never reached the server; otherwise the server's stream holds
  * the socket now */
 static void
@@ -70,7 +97,7 @@ ct_serve_connection_free(CtServeConnection *conn, gboolean close_socket)
 		g_source_unref(conn->wait_source);
 	}
 	if (conn->deadline_id != 0)
-		g_source_remove(conn->deadline_id);
+		ct_serve_listener_remove_source(conn->context, conn->deadline_id);
 	/* the socket itself: a peer that failed gets no close_notify, and no socket is left
 	 * half open (CLOSE-WAIT) until the objects around it happen to be finalized */
 	if (close_socket)
@@ -80,6 +107,7 @@ ct_serve_connection_free(CtServeConnection *conn, gboolean close_socket)
 	g_clear_object(&conn->connection);
 	g_clear_object(&conn->socket);
 	g_clear_object(&conn->cancellable);
+	g_main_context_unref(conn->context);
 	g_free(conn);
 }
 
@@ -248,7 +276,7 @@ ct_serve_connection_readable_cb(GSocket *socket, GIOCondition condition, gpointe
 	/* part of a record: look again later, not on every wake-up of a readable socket */
 	conn->wait_source = g_timeout_source_new(CT_SERVE_LISTENER_RECHECK_MS);
 	g_source_set_callback(conn->wait_source, ct_serve_connection_recheck_cb, conn, NULL);
-	g_source_attach(conn->wait_source, NULL);
+	g_source_attach(conn->wait_source, conn->context);
 	return G_SOURCE_REMOVE;
 }
 
@@ -277,6 +305,7 @@ ct_serve_listener_accepted(CtServeListener *self, GSocket *socket)
 	g_socket_set_option(socket, IPPROTO_TCP, TCP_NODELAY, TRUE, NULL);
 	conn = g_new0(CtServeConnection, 1);
 	conn->listener = self;
+	conn->context = g_main_context_ref(self->context);
 	conn->socket = g_object_ref(socket);
 	conn->connection = g_socket_connection_factory_create_connection(socket);
 	conn->cancellable = g_cancellable_new();
@@ -285,12 +314,13 @@ ct_serve_listener_accepted(CtServeListener *self, GSocket *socket)
 		ct_serve_connection_hand_over(conn, G_IO_STREAM(conn->connection));
 		return;
 	}
-	conn->deadline_id = g_timeout_add_seconds(self->handshake_timeout,
-						  ct_serve_connection_deadline_cb, conn);
+	conn->deadline_id = ct_serve_listener_add_timeout(self->context,
+							  self->handshake_timeout * 1000,
+							  ct_serve_connection_deadline_cb, conn);
 	conn->wait_source = g_socket_create_source(socket, G_IO_IN | G_IO_HUP | G_IO_ERR, NULL);
 	g_source_set_callback(conn->wait_source, G_SOURCE_FUNC(ct_serve_connection_readable_cb),
 			      conn, NULL);
-	g_source_attach(conn->wait_source, NULL);
+	g_source_attach(conn->wait_source, conn->context);
 }
 
 static gboolean
@@ -302,7 +332,7 @@ ct_serve_listener_watch(CtServeListener *self)
 	self->accept_source = g_socket_create_source(self->socket, G_IO_IN, NULL);
 	g_source_set_callback(self->accept_source, G_SOURCE_FUNC(ct_serve_listener_accept_cb), self,
 			      NULL);
-	g_source_attach(self->accept_source, NULL);
+	g_source_attach(self->accept_source, self->context);
 }
 
 static gboolean
@@ -347,8 +377,9 @@ ct_serve_listener_accept_cb(GSocket *socket, GIOCondition condition, gpointer us
 		}
 		g_source_destroy(self->accept_source);
 		g_clear_pointer(&self->accept_source, g_source_unref);
-		self->resume_id = g_timeout_add(CT_SERVE_LISTENER_PAUSE_MS,
-						ct_serve_listener_resume_cb, self);
+		self->resume_id = ct_serve_listener_add_timeout(self->context,
+								CT_SERVE_LISTENER_PAUSE_MS,
+								ct_serve_listener_resume_cb, self);
 		return G_SOURCE_REMOVE;
 	}
 	return G_SOURCE_CONTINUE;
@@ -366,6 +397,7 @@ ct_serve_listener_new(SoupServer *server,
 	g_autoptr(CtServeListener) self = g_new0(CtServeListener, 1);
 	GSocketFamily family = g_socket_address_get_family(address);
 
+	self->context = g_main_context_ref_thread_default();
 	self->server = g_object_ref(server);
 	self->certificate = certificate != NULL ? g_object_ref(certificate) : NULL;
 	self->handshake_timeout = handshake_timeout;
@@ -446,11 +478,12 @@ ct_serve_listener_free(CtServeListener *self)
 		g_source_unref(self->accept_source);
 	}
 	if (self->resume_id != 0)
-		g_source_remove(self->resume_id);
+		ct_serve_listener_remove_source(self->context, self->resume_id);
 	if (self->socket != NULL)
 		g_socket_close(self->socket, NULL);
 	g_clear_object(&self->socket);
 	g_clear_object(&self->certificate);
 	g_clear_object(&self->server);
+	g_main_context_unref(self->context);
 	g_free(self);
 }
