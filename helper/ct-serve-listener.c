@@ -31,17 +31,15 @@
 #define CT_SERVE_LISTENER_STREAM_KEY "ct-serve-listener-stream"
 
 struct _CtServeListener {
-	/* the thread-default context of the thread that made it (the scenario runner runs
-	 * each server in a thread of its own): every source goes there */
-	GMainContext *context;
 	SoupServer *server;
 	GSocket *socket;
 	GTlsCertificate *certificate; /* NULL for HTTP */
 	guint handshake_timeout;      /* seconds */
 	CtServeLogFunc log_func;
 	gpointer log_data;
+	GMainContext *context; /* the thread-default one it was made in: every source goes there */
 	GSource *accept_source;
-	guint resume_id;
+	GSource *resume_source;
 	gint64 logged;	     /* monotonic time of the last accept error logged */
 	guint failures;	     /* accept errors since */
 	GHashTable *pending; /* CtServeConnection: accepted, not yet handed to the server */
@@ -52,39 +50,27 @@ struct _CtServeListener {
 /* one accepted connection before the server has it */
 typedef struct {
 	CtServeListener *listener; /* NULL once the listener is gone */
-	GMainContext *context;	   /* the listener's */
 	GSocket *socket;
 	GSocketConnection *connection;
 	GIOStream *guard; /* between the TCP connection and the TLS one */
 	GTlsConnection *tls;
 	GCancellable *cancellable;
-	GSource *wait_source; /* the socket turning readable, or a recheck */
-	guint deadline_id;
+	GMainContext *context; /* the listener's */
+	GSource *wait_source;  /* the socket turning readable, or a recheck */
+	GSource *deadline_source;
 	gboolean handshaking; /* a thread has it: the callback frees it */
 	gboolean queued;      /* in listener->waiting */
 } CtServeConnection;
 
-/* a timeout in context: its id there */
-static guint
-ct_serve_listener_add_timeout(GMainContext *context, guint ms, GSourceFunc func, gpointer data)
-{
-	GSource *source = g_timeout_source_new(ms);
-	guint id;
-
-	g_source_set_callback(source, func, data, NULL);
-	id = g_source_attach(source, context);
-	g_source_unref(source);
-	return id;
-}
-
-/* g_source_remove() looks in the global default context only */
+/* destroy a source of ours, if any (g_source_remove() would look for it in the global
+ * default context, not in the listener's) */
 static void
-ct_serve_listener_remove_source(GMainContext *context, guint id)
+ct_serve_listener_clear_source(GSource **source)
 {
-	GSource *source = g_main_context_find_source_by_id(context, id);
-
-	if (source != NULL)
-		g_source_destroy(source);
+	if (*source == NULL)
+		return;
+	g_source_destroy(*source);
+	g_clear_pointer(source, g_source_unref);
 }
 
 /* close: the connection never reached the server; otherwise the server's stream holds
@@ -96,8 +82,7 @@ ct_serve_connection_free(CtServeConnection *conn, gboolean close_socket)
 		g_source_destroy(conn->wait_source);
 		g_source_unref(conn->wait_source);
 	}
-	if (conn->deadline_id != 0)
-		ct_serve_listener_remove_source(conn->context, conn->deadline_id);
+	ct_serve_listener_clear_source(&conn->deadline_source);
 	/* the socket itself: a peer that failed gets no close_notify, and no socket is left
 	 * half open (CLOSE-WAIT) until the objects around it happen to be finalized */
 	if (close_socket)
@@ -286,7 +271,7 @@ ct_serve_connection_deadline_cb(gpointer user_data)
 {
 	CtServeConnection *conn = user_data;
 
-	conn->deadline_id = 0;
+	g_clear_pointer(&conn->deadline_source, g_source_unref);
 	if (conn->handshaking) {
 		/* the thread returns with an error; its callback frees the connection */
 		g_cancellable_cancel(conn->cancellable);
@@ -314,9 +299,9 @@ ct_serve_listener_accepted(CtServeListener *self, GSocket *socket)
 		ct_serve_connection_hand_over(conn, G_IO_STREAM(conn->connection));
 		return;
 	}
-	conn->deadline_id = ct_serve_listener_add_timeout(self->context,
-							  self->handshake_timeout * 1000,
-							  ct_serve_connection_deadline_cb, conn);
+	conn->deadline_source = g_timeout_source_new_seconds(self->handshake_timeout);
+	g_source_set_callback(conn->deadline_source, ct_serve_connection_deadline_cb, conn, NULL);
+	g_source_attach(conn->deadline_source, self->context);
 	conn->wait_source = g_socket_create_source(socket, G_IO_IN | G_IO_HUP | G_IO_ERR, NULL);
 	g_source_set_callback(conn->wait_source, G_SOURCE_FUNC(ct_serve_connection_readable_cb),
 			      conn, NULL);
@@ -340,7 +325,7 @@ ct_serve_listener_resume_cb(gpointer user_data)
 {
 	CtServeListener *self = user_data;
 
-	self->resume_id = 0;
+	g_clear_pointer(&self->resume_source, g_source_unref);
 	ct_serve_listener_watch(self);
 	return G_SOURCE_REMOVE;
 }
@@ -377,9 +362,9 @@ ct_serve_listener_accept_cb(GSocket *socket, GIOCondition condition, gpointer us
 		}
 		g_source_destroy(self->accept_source);
 		g_clear_pointer(&self->accept_source, g_source_unref);
-		self->resume_id = ct_serve_listener_add_timeout(self->context,
-								CT_SERVE_LISTENER_PAUSE_MS,
-								ct_serve_listener_resume_cb, self);
+		self->resume_source = g_timeout_source_new(CT_SERVE_LISTENER_PAUSE_MS);
+		g_source_set_callback(self->resume_source, ct_serve_listener_resume_cb, self, NULL);
+		g_source_attach(self->resume_source, self->context);
 		return G_SOURCE_REMOVE;
 	}
 	return G_SOURCE_CONTINUE;
@@ -477,13 +462,12 @@ ct_serve_listener_free(CtServeListener *self)
 		g_source_destroy(self->accept_source);
 		g_source_unref(self->accept_source);
 	}
-	if (self->resume_id != 0)
-		ct_serve_listener_remove_source(self->context, self->resume_id);
+	ct_serve_listener_clear_source(&self->resume_source);
 	if (self->socket != NULL)
 		g_socket_close(self->socket, NULL);
 	g_clear_object(&self->socket);
 	g_clear_object(&self->certificate);
 	g_clear_object(&self->server);
-	g_main_context_unref(self->context);
+	g_clear_pointer(&self->context, g_main_context_unref);
 	g_free(self);
 }
