@@ -354,6 +354,9 @@ Test(runner, a_scenario_naming_an_address_off_loopback_is_refused)
 	    {"profile tomcat\nname ucm.example.test\nstep access 10.1 expect loads\n", 3, "10.1"},
 	    {"profile tomcat\nstep trust chromium name 2130706433 expect done\n", 2, "2130706433"},
 	    {"profile ip-san\nstep verify chromium 203.0.113.7 expect loads\n", 2, "203.0.113.7"},
+	    /* IPv6 has no place in a name at all */
+	    {"profile tomcat\nname 2001:db8::1\nstep access expect loads\n", 2, "2001:db8::1"},
+	    {"profile tomcat\nstep access ::ffff:192.0.2.1 expect loads\n", 2, "::ffff:192.0.2.1"},
 	};
 	g_auto(GStrv) envp = runner_environ();
 	g_autofree gchar *strace = g_find_program_in_path("strace");
