@@ -341,8 +341,9 @@ ct_serve_listener_accept_cb(GSocket *socket, GIOCondition condition, gpointer us
 		    (self->logged == 0 || g_get_monotonic_time() - self->logged >=
 					      CT_SERVE_LISTENER_LOG_INTERVAL_S * G_USEC_PER_SEC)) {
 			g_autofree gchar *message = g_strdup_printf(
-			    "cannot accept a connection on port %u: %s (%u time%s since the last "
-			    "report; accepting pauses %d ms each time, then goes on)",
+			    "cannot accept a connection on port %u: %s (%u failure%s since the "
+			    "last "
+			    "report; accepting pauses %d ms after each, then goes on)",
 			    ct_serve_listener_get_port(self), error->message, self->failures,
 			    self->failures == 1 ? "" : "s", CT_SERVE_LISTENER_PAUSE_MS);
 			self->log_func(message, self->log_data);
