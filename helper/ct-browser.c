@@ -12,7 +12,9 @@
 #include <unistd.h>
 
 #include "ct-browser-private.h"
+#include "ct-cleanup.h"
 #include "ct-escape.h"
+#include "ct-tmpdir.h"
 
 #define CT_BROWSER_DEFAULT_TIMEOUT_MS 30000
 /* how long a browser gets to exit after browser.close, and after SIGTERM */
@@ -30,7 +32,7 @@
 /* what Chromium adds under its TMPDIR for its singleton socket, and what the driver adds
  * under the temp dir for that TMPDIR; a Unix socket path holds at most 107 bytes */
 #define CT_BROWSER_SOCKET_TAIL "/.org.chromium.Chromium.XXXXXX/SingletonSocket"
-#define CT_BROWSER_TMPDIR_TAIL "/certtrust-browser-XXXXXX/tmp"
+#define CT_BROWSER_TMPDIR_TAIL "/certtrust-browser-PPPPPP-SSSSSSSS-NNNNNNNN-XXXXXX/tmp"
 #define CT_BROWSER_MAX_SOCKET_PATH 107
 
 void
@@ -166,20 +168,12 @@ static gchar *
 ct_browser_make_throwaway_dir(GError **error)
 {
 	const gchar *parent = g_get_tmp_dir();
-	g_autofree gchar *template = NULL;
 
 	if (strlen(parent) + strlen(CT_BROWSER_TMPDIR_TAIL) + strlen(CT_BROWSER_SOCKET_TAIL) >
 	    CT_BROWSER_MAX_SOCKET_PATH)
 		parent = "/tmp";
-	template = g_build_filename(parent, "certtrust-browser-XXXXXX", NULL);
-	if (g_mkdtemp_full(template, 0700) == NULL) {
-		gint saved = errno;
-		g_set_error(error, CT_ERROR, CT_ERROR_FAILED,
-			    "cannot make a temporary directory in %s: %s", parent,
-			    g_strerror(saved));
-		return NULL;
-	}
-	return g_steal_pointer(&template);
+	/* named for this process, so that the next certtrust removes it if this one is killed */
+	return ct_tmpdir_new(parent, "browser", error);
 }
 
 gchar **
@@ -1070,28 +1064,6 @@ ct_browser_kill(CtBrowser *self)
 		g_usleep(10 * 1000);
 }
 
-/* delete a throwaway tree without following symbolic links */
-static void
-ct_browser_remove_tree(const gchar *path)
-{
-	GStatBuf st;
-
-	if (g_lstat(path, &st) != 0)
-		return;
-	if (S_ISDIR(st.st_mode)) {
-		g_autoptr(GDir) dir = g_dir_open(path, 0, NULL);
-		const gchar *name;
-		while (dir != NULL && (name = g_dir_read_name(dir)) != NULL) {
-			g_autofree gchar *child = g_build_filename(path, name, NULL);
-			ct_browser_remove_tree(child);
-		}
-		if (g_rmdir(path) != 0)
-			g_debug("cannot remove %s: %s", path, g_strerror(errno));
-		return;
-	}
-	g_unlink(path);
-}
-
 static void
 ct_browser_quit(CtBrowser *self)
 {
@@ -1116,6 +1088,7 @@ ct_browser_close(CtBrowser *self)
 	if (self->websocket != NULL && !self->websocket_closed && !self->exited && !self->broken)
 		ct_browser_quit(self);
 	ct_browser_kill(self);
+	ct_cleanup_forget_process(self->pid);
 	if (self->version_process != NULL && !self->version_done) {
 		gint group = ct_browser_process_group(self->version_process);
 		/* 0 would be certtrust's own group */
@@ -1140,7 +1113,7 @@ ct_browser_close(CtBrowser *self)
 		;
 	g_main_context_pop_thread_default(self->context);
 	if (self->tmpdir != NULL)
-		ct_browser_remove_tree(self->tmpdir);
+		ct_tmpdir_remove(self->tmpdir);
 	ct_browser_clear_events(self);
 	g_clear_pointer(&self->reply, json_object_unref);
 	g_clear_object(&self->process);
@@ -1214,6 +1187,7 @@ ct_browser_launch(const CtBrowserOptions *options, GCancellable *cancellable, GE
 	}
 	if (ok) {
 		self->pid = ct_browser_process_group(self->process);
+		ct_cleanup_add_process(self->pid, CT_CLEANUP_PROCESS_GROUP);
 		g_subprocess_wait_async(self->process, self->wait_cancellable, ct_browser_exited_cb,
 					self);
 		g_debug("started %s as %d", binary, self->pid);

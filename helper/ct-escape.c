@@ -9,12 +9,22 @@
 #define CT_ESCAPE_FILENAME_MAX 64
 #define CT_ESCAPE_FILENAME_FALLBACK "unnamed"
 
-/* invisible characters that reorder or hide text (Trojan Source, CVE-2021-42574) */
-static gboolean
-ct_escape_is_format_control(gunichar c)
+gboolean
+ct_escape_is_invisible(gunichar c)
 {
-	return c == 0x061c || (c >= 0x200b && c <= 0x200f) || c == 0x2028 || c == 0x2029 ||
-	       (c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069) || c == 0xfeff;
+	GUnicodeType type;
+
+	if (c < 0x20 || (c >= 0x7f && c <= 0x9f))
+		return TRUE;
+	/* Cf is every zero-width, bidi, joiner, BOM and tag character (Trojan Source,
+	 * CVE-2021-42574); the list below keeps them escaped should a Unicode table lag */
+	if ((c >= 0x200b && c <= 0x200f) || (c >= 0x202a && c <= 0x202e) ||
+	    (c >= 0x2060 && c <= 0x2064) || (c >= 0x2066 && c <= 0x206f) || c == 0x061c ||
+	    c == 0xfeff)
+		return TRUE;
+	type = g_unichar_type(c);
+	return type == G_UNICODE_FORMAT || type == G_UNICODE_LINE_SEPARATOR ||
+	       type == G_UNICODE_PARAGRAPH_SEPARATOR;
 }
 
 /* the escaped form of one byte that is not printable ASCII */
@@ -65,7 +75,9 @@ ct_escape_unit(const gchar *p, gsize remaining, GString *out)
 		return 1;
 	}
 	uc_len = (gsize)g_unichar_to_utf8(uc, NULL);
-	if ((uc >= 0x80 && uc <= 0x9f) || ct_escape_is_format_control(uc))
+	if (ct_escape_is_invisible(uc) && uc > 0xffff)
+		g_string_append_printf(out, "\\U%08x", uc);
+	else if (ct_escape_is_invisible(uc))
 		g_string_append_printf(out, "\\u%04x", uc);
 	else
 		g_string_append_len(out, p, (gssize)uc_len);

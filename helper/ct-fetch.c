@@ -8,8 +8,8 @@
 #include "ct-fetch.h"
 #include "ct-hostname.h"
 
-/* a page larger than this is not read further for its title */
-#define CT_FETCH_PAGE_MAX (1024 * 1024)
+/* what the first access reads of a page (its status and <title>); the rest is never read */
+#define CT_FETCH_PAGE_MAX (64 * 1024)
 /* a presented chain longer than this is cut (and a loop cannot hang us) */
 #define CT_FETCH_CHAIN_MAX 16
 
@@ -207,6 +207,7 @@ ct_fetch_deadline_stop(CtFetchDeadline *deadline)
 typedef struct {
 	GTlsCertificate *certificate;
 	GTlsCertificateFlags errors;
+	GTlsProtocolVersion version; /* negotiated */
 } CtFetchCapture;
 
 static gboolean
@@ -217,9 +218,12 @@ ct_fetch_accept_certificate_cb(GObject *source,
 {
 	CtFetchCapture *capture = user_data;
 
+	/* a first access looks at whatever is presented; trust is decided later; only the
+	 * first handshake counts: nothing else may stand in for what HOST:PORT presented */
+	if (capture->certificate != NULL)
+		return TRUE;
 	g_set_object(&capture->certificate, certificate);
 	capture->errors = errors;
-	/* a first access looks at whatever is presented; trust is decided later */
 	return TRUE;
 }
 
@@ -261,7 +265,7 @@ ct_fetch_find_title(GBytes *page)
 {
 	gsize len = 0;
 	const gchar *data = g_bytes_get_data(page, &len);
-	g_autofree gchar *text = g_strndup(data != NULL ? data : "", MIN(len, CT_FETCH_PAGE_MAX));
+	g_autofree gchar *text = g_strndup(data != NULL ? data : "", len);
 	g_autofree gchar *lower = g_ascii_strdown(text, -1);
 	const gchar *start = strstr(lower, "<title");
 	const gchar *open_end = start != NULL ? strchr(start, '>') : NULL;
@@ -321,19 +325,36 @@ ct_fetch_set_error(GError **error,
 		    error_local->message);
 }
 
-/* a URL: libsoup, one GET, as a browser's first request */
+/* at most CT_FETCH_PAGE_MAX bytes of the page: a server may send an endless body */
+static GBytes *
+ct_fetch_read_page_prefix(GInputStream *stream, GCancellable *cancellable, GError **error)
+{
+	g_autofree guint8 *data = g_malloc(CT_FETCH_PAGE_MAX);
+	gsize len = 0;
+
+	if (!g_input_stream_read_all(stream, data, CT_FETCH_PAGE_MAX, &len, cancellable, error))
+		return NULL;
+	/* closing before the end drops the connection instead of draining the body */
+	g_input_stream_close(stream, NULL, NULL);
+	return g_bytes_new_take(g_steal_pointer(&data), len);
+}
+
+/* a URL: libsoup, one GET, as a browser's first request; a redirect is recorded, never
+ * followed: the certificate captured is the one this host:port presented */
 static gboolean
 ct_fetch_url(const CtFetchTarget *target,
 	     guint timeout_seconds,
 	     CtFetchCapture *capture,
 	     guint *status,
 	     gchar **title,
+	     gchar **redirect,
 	     gchar **peer,
 	     GCancellable *cancellable,
 	     GError **error)
 {
 	g_autoptr(SoupSession) session = NULL;
 	g_autoptr(SoupMessage) msg = NULL;
+	g_autoptr(GInputStream) stream = NULL;
 	g_autoptr(GBytes) page = NULL;
 	g_autoptr(GUri) uri = NULL;
 	g_autoptr(GError) error_local = NULL;
@@ -352,19 +373,27 @@ ct_fetch_url(const CtFetchTarget *target,
 						timeout_seconds, "user-agent",
 						PACKAGE_NAME "/" PACKAGE_VERSION, NULL);
 	msg = soup_message_new_from_uri(SOUP_METHOD_GET, uri);
+	soup_message_add_flags(msg, SOUP_MESSAGE_NO_REDIRECT);
 	g_signal_connect(msg, "accept-certificate", G_CALLBACK(ct_fetch_accept_certificate_cb),
 			 capture);
-	page = soup_session_send_and_read(session, msg, cancellable, &error_local);
+	stream = soup_session_send(session, msg, cancellable, &error_local);
+	if (stream != NULL)
+		page = ct_fetch_read_page_prefix(stream, cancellable, &error_local);
 	if (capture->certificate == NULL && soup_message_get_tls_peer_certificate(msg) != NULL) {
 		g_set_object(&capture->certificate, soup_message_get_tls_peer_certificate(msg));
 		capture->errors = soup_message_get_tls_peer_certificate_errors(msg);
 	}
+	capture->version = soup_message_get_tls_protocol_version(msg);
 	*peer = ct_fetch_address_to_string(soup_message_get_remote_address(msg));
 	if (page == NULL) {
 		g_propagate_error(error, g_steal_pointer(&error_local));
 		return FALSE;
 	}
 	*status = soup_message_get_status(msg);
+	if (SOUP_STATUS_IS_REDIRECTION(*status))
+		*redirect = g_strdup(
+		    soup_message_headers_get_one(soup_message_get_response_headers(msg),
+						 "Location"));
 	*title = ct_fetch_find_title(page);
 	return TRUE;
 }
@@ -401,6 +430,7 @@ ct_fetch_tls(const CtFetchTarget *target,
 	*handshake_started = TRUE;
 	if (!g_tls_connection_handshake(G_TLS_CONNECTION(tls), cancellable, error))
 		return FALSE;
+	capture->version = g_tls_connection_get_protocol_version(G_TLS_CONNECTION(tls));
 	if (capture->certificate == NULL) {
 		g_set_object(&capture->certificate,
 			     g_tls_connection_get_peer_certificate(G_TLS_CONNECTION(tls)));
@@ -450,7 +480,8 @@ ct_fetch(const gchar *source,
 	g_autoptr(CtHostCheck) check = NULL;
 	g_autofree gchar *peer = NULL;
 	g_autofree gchar *title = NULL;
-	CtFetchCapture capture = {NULL, 0};
+	g_autofree gchar *redirect = NULL;
+	CtFetchCapture capture = {NULL, 0, G_TLS_PROTOCOL_VERSION_UNKNOWN};
 	CtFetchDeadline deadline = {0};
 	CtChain *chain = NULL;
 	gboolean handshake_started = FALSE;
@@ -470,8 +501,8 @@ ct_fetch(const gchar *source,
 	previous = ct_fetch_install_resolver(rules, target);
 	ct_fetch_deadline_start(&deadline, access, timeout_seconds);
 	if (target->path != NULL)
-		ok = ct_fetch_url(target, timeout_seconds, &capture, &status, &title, &peer, access,
-				  &error_local);
+		ok = ct_fetch_url(target, timeout_seconds, &capture, &status, &title, &redirect,
+				  &peer, access, &error_local);
 	else
 		ok = ct_fetch_tls(target, timeout_seconds, &capture, &peer, &handshake_started,
 				  access, &error_local);
@@ -496,6 +527,7 @@ ct_fetch(const gchar *source,
 	if (chain == NULL)
 		return NULL;
 	chain->problems = capture.errors;
+	chain->tls_version = capture.version;
 	/* GnuTLS still falls back to the CN; browsers do not: judge the name as they do */
 	check = ct_hostname_check(ct_chain_get_leaf(chain), target->host);
 	if (!check->strict.match)
@@ -503,5 +535,6 @@ ct_fetch(const gchar *source,
 	chain->peer = g_steal_pointer(&peer);
 	chain->http_status = status;
 	chain->page_title = g_steal_pointer(&title);
+	chain->redirect = g_steal_pointer(&redirect);
 	return chain;
 }

@@ -9,6 +9,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -734,14 +735,14 @@ ct_firefox_line_get_text(const CtFirefoxLine *line)
  * the file only ever holds what Firefox had in memory or what was written while it was
  * stopped; a legacy "host:port" line without the ':' is the same override and is
  * replaced like the current form; lines with originAttributes are never touched */
-gboolean
-ct_firefox_override_add(const gchar *profile_dir,
-			const gchar *host,
-			guint16 port,
-			const gchar *sha256,
-			gboolean *changed,
-			gchar **replaced,
-			GError **error)
+static gboolean
+ct_firefox_override_add_locked(const gchar *profile_dir,
+			       const gchar *host,
+			       guint16 port,
+			       const gchar *sha256,
+			       gboolean *changed,
+			       gchar **replaced,
+			       GError **error)
 {
 	g_autofree gchar *normalized = NULL;
 	g_autofree gchar *path = NULL;
@@ -818,13 +819,13 @@ ct_firefox_override_add(const gchar *profile_dir,
 
 /* nothing to remove (no file, no line, another fingerprint) succeeds with *changed
  * FALSE, even while Firefox runs */
-gboolean
-ct_firefox_override_remove(const gchar *profile_dir,
-			   const gchar *host,
-			   guint16 port,
-			   const gchar *sha256,
-			   gboolean *changed,
-			   GError **error)
+static gboolean
+ct_firefox_override_remove_locked(const gchar *profile_dir,
+				  const gchar *host,
+				  guint16 port,
+				  const gchar *sha256,
+				  gboolean *changed,
+				  GError **error)
 {
 	g_autofree gchar *normalized = NULL;
 	g_autofree gchar *path = NULL;
@@ -876,6 +877,126 @@ ct_firefox_override_remove(const gchar *profile_dir,
 	if (changed != NULL)
 		*changed = TRUE;
 	return TRUE;
+}
+
+/* one certtrust at a time reads, changes and replaces a profile's cert_override.txt (each
+ * with its own ledger, so the ledger's lock does not cover it): an exclusive flock on the
+ * profile directory itself, which leaves no lock file in the user's profile; held until
+ * the descriptor is closed; -1 with error */
+static gint
+ct_firefox_lock_overrides(const gchar *profile_dir, GError **error)
+{
+	gint fd;
+
+	if (!ct_firefox_check_profile_dir(profile_dir, error))
+		return -1;
+	fd = g_open(profile_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
+	if (fd < 0) {
+		gint errsv = errno;
+		g_set_error(error, CT_ERROR, ct_firefox_error_from_errno(errsv),
+			    "cannot open profile %s: %s", profile_dir, g_strerror(errsv));
+		return -1;
+	}
+	while (flock(fd, LOCK_EX) != 0) {
+		gint errsv = errno;
+		if (errsv == EINTR)
+			continue;
+		close(fd);
+		g_set_error(error, CT_ERROR, CT_ERROR_BUSY, "cannot lock profile %s: %s",
+			    profile_dir, g_strerror(errsv));
+		return -1;
+	}
+	return fd;
+}
+
+gboolean
+ct_firefox_override_add(const gchar *profile_dir,
+			const gchar *host,
+			guint16 port,
+			const gchar *sha256,
+			gboolean *changed,
+			gchar **replaced,
+			GError **error)
+{
+	gint lock;
+	gboolean ok;
+
+	g_return_val_if_fail(profile_dir != NULL, FALSE);
+	g_return_val_if_fail(error == NULL || *error == NULL, FALSE);
+
+	if (changed != NULL)
+		*changed = FALSE;
+	if (replaced != NULL)
+		*replaced = NULL;
+	lock = ct_firefox_lock_overrides(profile_dir, error);
+	if (lock < 0)
+		return FALSE;
+	ok = ct_firefox_override_add_locked(profile_dir, host, port, sha256, changed, replaced,
+					    error);
+	close(lock);
+	return ok;
+}
+
+gboolean
+ct_firefox_override_remove(const gchar *profile_dir,
+			   const gchar *host,
+			   guint16 port,
+			   const gchar *sha256,
+			   gboolean *changed,
+			   GError **error)
+{
+	gint lock;
+	gboolean ok;
+
+	g_return_val_if_fail(profile_dir != NULL, FALSE);
+	g_return_val_if_fail(error == NULL || *error == NULL, FALSE);
+
+	if (changed != NULL)
+		*changed = FALSE;
+	lock = ct_firefox_lock_overrides(profile_dir, error);
+	if (lock < 0)
+		return FALSE;
+	ok = ct_firefox_override_remove_locked(profile_dir, host, port, sha256, changed, error);
+	close(lock);
+	return ok;
+}
+
+gboolean
+ct_firefox_override_restore(const gchar *profile_dir,
+			    const gchar *host,
+			    guint16 port,
+			    const gchar *sha256,
+			    const gchar *previous_sha256,
+			    gboolean *changed,
+			    GError **error)
+{
+	g_autofree gchar *normalized = NULL;
+	g_autofree gchar *key = NULL;
+	g_autoptr(GHashTable) overrides = NULL;
+	gint lock;
+	gboolean ok = TRUE;
+
+	g_return_val_if_fail(profile_dir != NULL, FALSE);
+	g_return_val_if_fail(previous_sha256 != NULL, FALSE);
+	g_return_val_if_fail(error == NULL || *error == NULL, FALSE);
+
+	if (changed != NULL)
+		*changed = FALSE;
+	normalized = ct_firefox_check_args(host, port, sha256, error);
+	if (normalized == NULL)
+		return FALSE;
+	key = ct_firefox_host_port(normalized, port);
+	lock = ct_firefox_lock_overrides(profile_dir, error);
+	if (lock < 0)
+		return FALSE;
+	overrides = ct_firefox_override_list(profile_dir, error);
+	if (overrides == NULL)
+		ok = FALSE;
+	else if (g_strcmp0(g_hash_table_lookup(overrides, key), sha256) == 0)
+		ok = ct_firefox_override_add_locked(profile_dir, normalized, port, previous_sha256,
+						    changed, NULL, error);
+	close(lock);
+	return ok;
 }
 
 /* the overrides a normal window uses: lines with originAttributes (private browsing,

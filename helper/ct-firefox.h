@@ -61,6 +61,18 @@ ct_firefox_override_remove(const gchar *profile_dir,
 			   gboolean *changed,
 			   GError **error);
 
+/* take out the override for host:port with exactly this fingerprint and put the user's
+ * own exception it replaced (previous_sha256) back in its place, in one write under the
+ * profile's lock; *changed FALSE (nothing written) when host:port's line is not sha256's */
+gboolean
+ct_firefox_override_restore(const gchar *profile_dir,
+			    const gchar *host,
+			    guint16 port,
+			    const gchar *sha256,
+			    const gchar *previous_sha256,
+			    gboolean *changed,
+			    GError **error);
+
 /* the overrides in a profile: "host:port" -> fingerprint */
 GHashTable *
 ct_firefox_override_list(const gchar *profile_dir, GError **error); /* (transfer full) */

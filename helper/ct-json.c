@@ -2,6 +2,9 @@
 
 #include "config.h"
 
+#include <string.h>
+
+#include "ct-escape.h"
 #include "ct-json.h"
 
 gchar *
@@ -118,7 +121,25 @@ ct_json_add_chain_members(JsonBuilder *builder, CtChain *chain)
 		json_builder_set_member_name(builder, "http_status");
 		json_builder_add_int_value(builder, chain->http_status);
 		ct_json_add_string(builder, "page_title", chain->page_title);
+		ct_json_add_string(builder, "tls_version",
+				   ct_chain_tls_version_to_string(chain->tls_version));
+		ct_json_add_redirect(builder, chain);
 	}
+}
+
+void
+ct_json_add_redirect(JsonBuilder *builder, CtChain *chain)
+{
+	if (chain->http_status < 300 || chain->http_status > 399)
+		return;
+	json_builder_set_member_name(builder, "redirect");
+	json_builder_begin_object(builder);
+	json_builder_set_member_name(builder, "status");
+	json_builder_add_int_value(builder, chain->http_status);
+	ct_json_add_string(builder, "location", chain->redirect);
+	json_builder_set_member_name(builder, "followed");
+	json_builder_add_boolean_value(builder, FALSE);
+	json_builder_end_object(builder);
 }
 
 void
@@ -138,13 +159,41 @@ ct_json_add_chains_members(JsonBuilder *builder, GPtrArray *chains)
 	json_builder_end_array(builder);
 }
 
+/* json-glib escapes only C0: DEL, C1 and invisible characters become \u escapes (UTF-16
+ * surrogate pairs beyond the BMP). They occur only inside strings (never in the layout),
+ * so the document keeps its meaning and a parser gets the very text back */
+static gchar *
+ct_json_escape_invisible(const gchar *json)
+{
+	GString *out = g_string_sized_new(strlen(json) + 16);
+
+	for (const gchar *p = json; *p != '\0'; p = g_utf8_next_char(p)) {
+		gunichar c = g_utf8_get_char(p);
+		if (c < 0x7f || !ct_escape_is_invisible(c)) {
+			g_string_append_len(out, p, g_utf8_next_char(p) - p);
+		} else if (c > 0xffff) {
+			c -= 0x10000;
+			g_string_append_printf(out, "\\u%04x\\u%04x", 0xd800 + (c >> 10),
+					       0xdc00 + (c & 0x3ff));
+		} else {
+			g_string_append_printf(out, "\\u%04x", c);
+		}
+	}
+	return g_string_free(out, FALSE);
+}
+
 gchar *
 ct_json_to_string(JsonBuilder *builder, gboolean pretty)
 {
 	g_autoptr(JsonGenerator) generator = json_generator_new();
 	g_autoptr(JsonNode) root = json_builder_get_root(builder);
+	g_autofree gchar *text = NULL;
 
 	json_generator_set_pretty(generator, pretty);
 	json_generator_set_root(generator, root);
-	return json_generator_to_data(generator, NULL);
+	text = json_generator_to_data(generator, NULL);
+	/* every string was made valid UTF-8 before it went in (ct_json_add_string) */
+	if (!g_utf8_validate(text, -1, NULL))
+		return g_steal_pointer(&text);
+	return ct_json_escape_invisible(text);
 }

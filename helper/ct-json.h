@@ -10,6 +10,10 @@ ct_json_add_certificate(JsonBuilder *builder, CtCertificate *certificate, const 
 /* {"source","certificates":[...],"problems":[...]} members, into an open object */
 void
 ct_json_add_chain_members(JsonBuilder *builder, CtChain *chain);
+/* "redirect": {"status","location","followed":false} when the first access was answered
+ * with a 3xx (never followed); nothing otherwise */
+void
+ct_json_add_redirect(JsonBuilder *builder, CtChain *chain);
 /* one chain's members, or "results": [one object per chain] for several */
 void
 ct_json_add_chains_members(JsonBuilder *builder, GPtrArray *chains);

@@ -10,8 +10,10 @@
 #include <sys/file.h>
 #include <unistd.h>
 
+#include "ct-hostname.h"
 #include "ct-ledger.h"
 #include "ct-save.h"
+#include "ct-state.h"
 
 struct _CtLedger {
 	gchar *path;
@@ -26,6 +28,7 @@ ct_ledger_entry_free(CtLedgerEntry *entry)
 		return;
 	g_free(entry->store);
 	g_free(entry->location);
+	g_free(entry->sysroot);
 	g_free(entry->kind);
 	g_free(entry->sha256);
 	g_free(entry->for_sha256);
@@ -34,6 +37,8 @@ ct_ledger_entry_free(CtLedgerEntry *entry)
 	g_free(entry->host);
 	g_strfreev(entry->names);
 	g_free(entry->subject);
+	g_free(entry->previous_trust);
+	g_free(entry->previous_sha256);
 	g_free(entry);
 }
 
@@ -43,6 +48,7 @@ ct_ledger_entry_copy(const CtLedgerEntry *entry)
 	CtLedgerEntry *copy = g_new0(CtLedgerEntry, 1);
 	copy->store = g_strdup(entry->store);
 	copy->location = g_strdup(entry->location);
+	copy->sysroot = g_strdup(entry->sysroot);
 	copy->kind = g_strdup(entry->kind);
 	copy->sha256 = g_strdup(entry->sha256);
 	copy->for_sha256 = g_strdup(entry->for_sha256);
@@ -51,6 +57,8 @@ ct_ledger_entry_copy(const CtLedgerEntry *entry)
 	copy->host = g_strdup(entry->host);
 	copy->names = g_strdupv(entry->names);
 	copy->subject = g_strdup(entry->subject);
+	copy->previous_trust = g_strdup(entry->previous_trust);
+	copy->previous_sha256 = g_strdup(entry->previous_sha256);
 	copy->not_after = entry->not_after;
 	copy->time = entry->time;
 	return copy;
@@ -65,12 +73,26 @@ ct_ledger_dup_member(JsonObject *object, const gchar *member)
 	return g_strdup(json_object_get_string_member(object, member));
 }
 
+/* a "host:port" in the one form the stores use: older versions recorded the name as typed
+ * (VICTIM.TEST, a U-label), which then matched nothing; one that is no host:port stays */
+static gchar *
+ct_ledger_canonical_name(const gchar *name)
+{
+	gchar *canonical;
+
+	if (name == NULL)
+		return NULL;
+	canonical = ct_hostname_canonical_host_port(name);
+	return canonical != NULL ? canonical : g_strdup(name);
+}
+
 static gchar **
 ct_ledger_dup_names(JsonObject *object)
 {
 	g_autoptr(GStrvBuilder) names = NULL;
 	JsonNode *node = json_object_get_member(object, "names");
 	JsonArray *array;
+	g_autoptr(GPtrArray) seen = g_ptr_array_new_with_free_func(g_free);
 
 	if (node == NULL || !JSON_NODE_HOLDS_ARRAY(node))
 		return NULL;
@@ -78,9 +100,15 @@ ct_ledger_dup_names(JsonObject *object)
 	names = g_strv_builder_new();
 	for (guint i = 0; i < json_array_get_length(array); i++) {
 		JsonNode *element = json_array_get_element(array, i);
-		if (JSON_NODE_HOLDS_VALUE(element) &&
-		    json_node_get_value_type(element) == G_TYPE_STRING)
-			g_strv_builder_add(names, json_node_get_string(element));
+		g_autofree gchar *name = NULL;
+		if (!JSON_NODE_HOLDS_VALUE(element) ||
+		    json_node_get_value_type(element) != G_TYPE_STRING)
+			continue;
+		name = ct_ledger_canonical_name(json_node_get_string(element));
+		if (!g_ptr_array_find_with_equal_func(seen, name, g_str_equal, NULL)) {
+			g_strv_builder_add(names, name);
+			g_ptr_array_add(seen, g_steal_pointer(&name));
+		}
 	}
 	return g_strv_builder_end(names);
 }
@@ -111,19 +139,24 @@ ct_ledger_parse(CtLedger *ledger, const gchar *text, gsize len, GError **error)
 	for (guint i = 0; entries != NULL && i < json_array_get_length(entries); i++) {
 		JsonObject *object = json_array_get_object_element(entries, i);
 		CtLedgerEntry *entry = NULL;
+		g_autofree gchar *host = NULL;
 		if (object == NULL)
 			continue;
 		entry = g_new0(CtLedgerEntry, 1);
 		entry->store = ct_ledger_dup_member(object, "store");
 		entry->location = ct_ledger_dup_member(object, "location");
+		entry->sysroot = ct_ledger_dup_member(object, "sysroot");
 		entry->kind = ct_ledger_dup_member(object, "kind");
 		entry->sha256 = ct_ledger_dup_member(object, "sha256");
 		entry->for_sha256 = ct_ledger_dup_member(object, "for_sha256");
 		entry->nickname = ct_ledger_dup_member(object, "nickname");
 		entry->trust = ct_ledger_dup_member(object, "trust");
-		entry->host = ct_ledger_dup_member(object, "host");
+		host = ct_ledger_dup_member(object, "host");
+		entry->host = ct_ledger_canonical_name(host);
 		entry->names = ct_ledger_dup_names(object);
 		entry->subject = ct_ledger_dup_member(object, "subject");
+		entry->previous_trust = ct_ledger_dup_member(object, "previous_trust");
+		entry->previous_sha256 = ct_ledger_dup_member(object, "previous_sha256");
 		entry->not_after = json_object_get_int_member_with_default(object, "not_after", 0);
 		entry->time = json_object_get_int_member_with_default(object, "time", 0);
 		if (entry->store == NULL || entry->location == NULL || entry->kind == NULL ||
@@ -149,25 +182,23 @@ ct_ledger_open(const gchar *path, GError **error)
 	ledger->path = g_strdup(path);
 	ledger->entries = g_ptr_array_new_with_free_func((GDestroyNotify)ct_ledger_entry_free);
 	ledger->lock_fd = -1;
-	if (g_mkdir_with_parents(dir, 0700) != 0) {
-		gint errsv = errno;
-		g_set_error(error, CT_ERROR, CT_ERROR_PERMISSION_DENIED, "cannot create %s: %s",
-			    dir, g_strerror(errsv));
+	if (!ct_state_ensure_dir(dir, error))
 		return NULL;
-	}
-	/* one certtrust at a time reads, changes and writes the ledger */
-	ledger->lock_fd = g_open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-	if (ledger->lock_fd < 0 || flock(ledger->lock_fd, LOCK_EX) != 0) {
+	/* one certtrust at a time reads, changes and writes the ledger; never through a
+	 * symlink planted in the state dir (root may run with a user's HOME) */
+	ledger->lock_fd = ct_state_open_file(lock, O_RDWR | O_CREAT, 0600, error);
+	if (ledger->lock_fd < 0)
+		return NULL;
+	if (flock(ledger->lock_fd, LOCK_EX) != 0) {
 		gint errsv = errno;
 		g_set_error(error, CT_ERROR, CT_ERROR_BUSY, "cannot lock %s: %s", lock,
 			    g_strerror(errsv));
 		return NULL;
 	}
-	if (!g_file_get_contents(path, &text, &len, &error_local)) {
-		if (g_error_matches(error_local, G_FILE_ERROR, G_FILE_ERROR_NOENT))
+	if (!ct_state_read_file(path, &text, &len, &error_local)) {
+		if (g_error_matches(error_local, CT_ERROR, CT_ERROR_NOT_FOUND))
 			return g_steal_pointer(&ledger);
-		g_set_error(error, CT_ERROR, CT_ERROR_FAILED, "cannot read %s: %s", path,
-			    error_local->message);
+		g_propagate_error(error, g_steal_pointer(&error_local));
 		return NULL;
 	}
 	if (!ct_ledger_parse(ledger, text, len, error))
@@ -234,6 +265,12 @@ ct_ledger_add(CtLedger *ledger, CtLedgerEntry *entry)
 		CtLedgerEntry *old = g_ptr_array_index(ledger->entries, i);
 		if (old != entry && ct_ledger_same(old, entry)) {
 			ct_ledger_merge_names(entry, old);
+			/* what was there before certtrust's first write stays what untrust restores
+			 */
+			if (entry->previous_trust == NULL)
+				entry->previous_trust = g_strdup(old->previous_trust);
+			if (entry->previous_sha256 == NULL)
+				entry->previous_sha256 = g_strdup(old->previous_sha256);
 			g_ptr_array_remove_index(ledger->entries, i);
 			break;
 		}
@@ -364,6 +401,8 @@ ct_ledger_save(CtLedger *ledger, GError **error)
 		json_builder_begin_object(builder);
 		ct_ledger_add_string(builder, "store", entry->store);
 		ct_ledger_add_string(builder, "location", entry->location);
+		if (entry->sysroot != NULL)
+			ct_ledger_add_string(builder, "sysroot", entry->sysroot);
 		ct_ledger_add_string(builder, "kind", entry->kind);
 		ct_ledger_add_string(builder, "sha256", entry->sha256);
 		ct_ledger_add_string(builder, "for_sha256", entry->for_sha256);
@@ -380,6 +419,8 @@ ct_ledger_save(CtLedger *ledger, GError **error)
 			json_builder_end_array(builder);
 		}
 		ct_ledger_add_string(builder, "subject", entry->subject);
+		ct_ledger_add_string(builder, "previous_trust", entry->previous_trust);
+		ct_ledger_add_string(builder, "previous_sha256", entry->previous_sha256);
 		json_builder_set_member_name(builder, "not_after");
 		json_builder_add_int_value(builder, entry->not_after);
 		json_builder_set_member_name(builder, "time");

@@ -6,18 +6,23 @@
 
 /* what certtrust wrote, so that untrust removes exactly that */
 typedef struct {
-	gchar *store;	   /* "firefox", "chromium", "nss", "system" */
-	gchar *location;   /* profile or database directory, or the anchor file */
-	gchar *kind;	   /* "override", "nss" or "anchor" */
-	gchar *sha256;	   /* of the certificate written (the leaf, or the root of a chain) */
-	gchar *for_sha256; /* of the server's certificate it was written for */
-	gchar *nickname;   /* nss: the nickname used */
-	gchar *trust;	   /* nss: the trust flags set */
-	gchar *host;	   /* override: "host:port" */
-	gchar **names;	   /* the "host:port" names it was written for (NULL in old ledgers) */
-	gchar *subject;	   /* for people reading `list` */
-	gint64 not_after;  /* when the certificate written expires */
-	gint64 time;	   /* when it was written */
+	gchar *store;		/* "firefox", "chromium", "nss", "system" */
+	gchar *location;	/* profile or database directory, or the anchor file */
+	gchar *sysroot;		/* anchor: the OS store's tree (--sysroot, "/" for the host) */
+	gchar *kind;		/* "override", "nss" or "anchor" */
+	gchar *sha256;		/* of the certificate written (the leaf, or the root of a chain) */
+	gchar *for_sha256;	/* of the server's certificate it was written for */
+	gchar *nickname;	/* nss: the nickname used */
+	gchar *trust;		/* nss: the trust flags set */
+	gchar *host;		/* override: "host:port" */
+	gchar **names;		/* the "host:port" names it was written for (NULL in old ledgers) */
+	gchar *subject;		/* for people reading `list` */
+	gchar *previous_trust;	/* nss: the user's own trust flags of a certificate that was
+				   there before under another nickname; untrust puts them back */
+	gchar *previous_sha256; /* override: the fingerprint of the user's own exception for
+				   host that this one replaced; untrust puts it back */
+	gint64 not_after;	/* when the certificate written expires */
+	gint64 time;		/* when it was written */
 } CtLedgerEntry;
 
 void
@@ -40,7 +45,8 @@ GPtrArray *
 ct_ledger_get_entries(CtLedger *ledger); /* (transfer none) CtLedgerEntry* */
 
 /* record entry (taking it); an entry for the same store, location, kind, certificate and
- * host is replaced, and the names it was written for are kept with the new ones */
+ * host is replaced, and the names it was written for are kept with the new ones, as is
+ * the previous state (previous_trust, previous_sha256) it recorded */
 void
 ct_ledger_add(CtLedger *ledger, CtLedgerEntry *entry);
 

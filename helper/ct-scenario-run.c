@@ -11,12 +11,14 @@
 #include <sys/stat.h>
 
 #include "ct-browser.h"
+#include "ct-cleanup.h"
 #include "ct-escape.h"
 #include "ct-fetch.h"
 #include "ct-nssdb.h"
 #include "ct-pem.h"
 #include "ct-scenario-private.h"
 #include "ct-serve.h"
+#include "ct-tmpdir.h"
 
 /* the Firefox profile every scenario's HOME has */
 #define CT_SCENARIO_FIREFOX_PROFILE "scenario.default-esr"
@@ -105,6 +107,14 @@ ct_scenario_child_setup(gpointer user_data)
 	prctl(PR_SET_PDEATHSIG, SIGTERM);
 }
 
+static gint
+ct_scenario_process_id(GSubprocess *process)
+{
+	const gchar *identifier = g_subprocess_get_identifier(process);
+	return identifier != NULL ? (gint)g_ascii_strtoll(identifier, NULL, 10) : 0;
+}
+
+/* a child of the runner, to end with it when told to stop at once (ct-cleanup.h) */
 static GSubprocess *
 ct_scenario_spawn(CtScenarioRun *run, GPtrArray *argv, GSubprocessFlags flags, GError **error)
 {
@@ -121,6 +131,9 @@ ct_scenario_spawn(CtScenarioRun *run, GPtrArray *argv, GSubprocessFlags flags, G
 	if (process == NULL)
 		g_set_error(error, CT_ERROR, CT_ERROR_FAILED, "cannot start %s: %s",
 			    (const gchar *)argv->pdata[0], error_local->message);
+	else
+		ct_cleanup_add_process(ct_scenario_process_id(process),
+				       CT_CLEANUP_PROCESS_CERTTRUST);
 	return process;
 }
 
@@ -264,21 +277,25 @@ ct_scenario_run_process(CtScenarioRun *run,
 	g_autoptr(GSubprocess) process = NULL;
 	GSource *timeout;
 	gulong handler = 0;
+	gint pid;
 
 	process = ct_scenario_spawn(run, argv,
 				    G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE,
 				    error);
 	if (process == NULL)
 		return FALSE;
+	pid = ct_scenario_process_id(process);
 	timeout = ct_scenario_wait_start(run, &wait, seconds, &handler);
 	g_subprocess_communicate_async(process, NULL, wait.cancellable, ct_scenario_communicated_cb,
 				       &wait);
 	ct_scenario_iterate(run, &wait);
 	ct_scenario_wait_stop(run, timeout, handler);
-	if (wait.error != NULL) {
+	if (wait.error != NULL)
 		ct_scenario_stop_process(run, process);
+	/* reaped (communicate waits for the exit too, stop_process reaps) */
+	ct_cleanup_forget_process(pid);
+	if (wait.error != NULL)
 		return ct_scenario_set_wait_error(&wait, "the command", seconds, error);
-	}
 	output->status = g_subprocess_get_if_exited(process) ? g_subprocess_get_exit_status(process)
 							     : -1;
 	output->out = g_strndup(wait.out != NULL ? g_bytes_get_data(wait.out, NULL) : NULL,
@@ -847,34 +864,10 @@ ct_scenario_make_nssdb(const gchar *dir, GError **error)
 	return db != NULL;
 }
 
-/* delete a tree without following symbolic links */
-static void
-ct_scenario_remove_tree(const gchar *path)
-{
-	GStatBuf st;
-
-	if (g_lstat(path, &st) != 0)
-		return;
-	if (S_ISDIR(st.st_mode)) {
-		g_autoptr(GDir) dir = NULL;
-		const gchar *name;
-		g_chmod(path, 0700);
-		dir = g_dir_open(path, 0, NULL);
-		while (dir != NULL && (name = g_dir_read_name(dir)) != NULL) {
-			g_autofree gchar *child = g_build_filename(path, name, NULL);
-			ct_scenario_remove_tree(child);
-		}
-		if (g_rmdir(path) != 0)
-			g_warning("cannot remove %s: %s", path, g_strerror(errno));
-		return;
-	}
-	g_unlink(path);
-}
-
 CtScenarioCache *
 ct_scenario_cache_new(GError **error)
 {
-	g_autofree gchar *dir = g_dir_make_tmp("certtrust-scenario-cache-XXXXXX", error);
+	g_autofree gchar *dir = ct_tmpdir_new(NULL, "scenario-cache", error);
 	CtScenarioCache *cache;
 
 	if (dir == NULL) {
@@ -892,7 +885,7 @@ ct_scenario_cache_free(CtScenarioCache *cache)
 {
 	if (cache == NULL)
 		return;
-	ct_scenario_remove_tree(cache->dir);
+	ct_tmpdir_remove(cache->dir);
 	g_free(cache->dir);
 	g_mutex_clear(&cache->lock);
 	g_free(cache);
@@ -976,7 +969,7 @@ ct_scenario_cache_give_certificates(CtScenarioRun *run)
 	if (!ct_scenario_copy_dir(run->cert_dir, tmp, &error) || g_rename(tmp, dir) != 0) {
 		g_debug("certificates not cached: %s",
 			error != NULL ? error->message : g_strerror(errno));
-		ct_scenario_remove_tree(tmp);
+		ct_tmpdir_remove(tmp);
 	}
 }
 
@@ -1040,11 +1033,14 @@ ct_scenario_setup(CtScenarioRun *run, GError **error)
 	g_autofree gchar *anchors = NULL;
 	g_autofree gchar *chromium = NULL;
 
-	run->dir = g_dir_make_tmp("certtrust-scenario-XXXXXX", error);
+	run->dir = ct_tmpdir_new(NULL, "scenario", error);
 	if (run->dir == NULL) {
 		ct_error_convert(error);
 		return FALSE;
 	}
+	/* --keep: not deleted even when told to stop at once */
+	if (run->options->keep)
+		ct_cleanup_forget_dir(run->dir);
 	run->home = g_build_filename(run->dir, "home", NULL);
 	run->sysroot = g_build_filename(run->dir, "sysroot", NULL);
 	run->cert_dir = g_build_filename(run->dir, "serve", NULL);
@@ -1070,6 +1066,9 @@ ct_scenario_setup(CtScenarioRun *run, GError **error)
 	run->envp = g_environ_setenv(run->envp, "XDG_RUNTIME_DIR", runtime, TRUE);
 	run->envp = g_environ_setenv(run->envp, "NO_COLOR", "1", TRUE);
 	run->envp = g_environ_setenv(run->envp, "GIO_USE_PROXY_RESOLVER", "dummy", TRUE);
+	/* the user's settings neither read nor written (dconf, gvfs): the scenario's own */
+	run->envp = g_environ_setenv(run->envp, "GSETTINGS_BACKEND", "memory", TRUE);
+	run->envp = g_environ_setenv(run->envp, "GIO_USE_VFS", "local", TRUE);
 	if (!ct_scenario_mkdir(runtime, error) || !ct_scenario_mkdir(anchors, error) ||
 	    !ct_scenario_mkdir(run->cert_dir, error))
 		return FALSE;
@@ -1097,7 +1096,7 @@ ct_scenario_teardown(CtScenarioRun *run)
 {
 	ct_scenario_serve_stop(run);
 	if (run->dir != NULL && !run->options->keep)
-		ct_scenario_remove_tree(run->dir);
+		ct_tmpdir_remove(run->dir);
 	g_free(run->dir);
 	g_free(run->home);
 	g_free(run->sysroot);

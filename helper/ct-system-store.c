@@ -11,6 +11,8 @@
 
 #include "ct-pem.h"
 #include "ct-save.h"
+#include "ct-state.h"
+#include "ct-sysroot-jail.h"
 #include "ct-system-store.h"
 
 /* Debian's directories, relative to the sysroot (update-ca-certificates' defaults) */
@@ -389,12 +391,9 @@ ct_system_store_write_source(const gchar *source_pem, GBytes *der, GError **erro
 	g_autofree gchar *dir = g_path_get_dirname(source_pem);
 	g_autoptr(GBytes) pem = ct_system_store_encode_anchor(der);
 
-	if (g_mkdir_with_parents(dir, 0700) != 0) {
-		gint errsv = errno;
-		g_set_error(error, CT_ERROR, ct_system_store_error_from_errno(errsv),
-			    "cannot create %s: %s", dir, g_strerror(errsv));
+	/* certtrust's state dir: a real directory of the caller's */
+	if (!ct_state_ensure_dir(dir, error))
 		return FALSE;
-	}
 	if (!ct_save_file(source_pem, pem, 0644, CT_SAVE_FLAG_REPLACE, error)) {
 		g_prefix_error(error, "writing %s: ", source_pem);
 		return FALSE;
@@ -471,9 +470,14 @@ ct_system_store_bytes_to_text(GBytes *bytes)
 /* run argv (no shell) with stdin_text on its stdin (or /dev/null); its stdout is returned,
  * never shown: stdout carries certtrust's results only; a failure quotes its stderr */
 static gboolean
-ct_system_store_run(GPtrArray *argv, const gchar *stdin_text, gchar **stdout_text, GError **error)
+ct_system_store_run(CtSysrootJail *jail,
+		    GPtrArray *argv,
+		    const gchar *stdin_text,
+		    gchar **stdout_text,
+		    GError **error)
 {
 	GSubprocessFlags flags = G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE;
+	g_autoptr(GSubprocessLauncher) launcher = NULL;
 	g_autoptr(GSubprocess) process = NULL;
 	g_autoptr(GBytes) input = NULL;
 	g_autoptr(GBytes) out = NULL;
@@ -486,8 +490,11 @@ ct_system_store_run(GPtrArray *argv, const gchar *stdin_text, gchar **stdout_tex
 		flags |= G_SUBPROCESS_FLAGS_STDIN_PIPE;
 		input = g_bytes_new(stdin_text, strlen(stdin_text));
 	}
+	launcher = jail != NULL ? ct_sysroot_jail_new_launcher(jail, flags)
+				: g_subprocess_launcher_new(flags);
 	g_ptr_array_add(argv, NULL);
-	process = g_subprocess_newv((const gchar *const *)argv->pdata, flags, &error_local);
+	process = g_subprocess_launcher_spawnv(launcher, (const gchar *const *)argv->pdata,
+					       &error_local);
 	g_ptr_array_remove_index(argv, argv->len - 1);
 	if (process == NULL) {
 		g_set_error(error, CT_ERROR,
@@ -526,6 +533,7 @@ ct_system_store_run(GPtrArray *argv, const gchar *stdin_text, gchar **stdout_tex
  * so that the caller can finish its work first */
 static gboolean
 ct_system_store_refresh(const gchar *sysroot,
+			CtSysrootJail *jail,
 			CtSystemStoreKind kind,
 			const gchar *anchor_path,
 			gchar **hook_failure,
@@ -545,7 +553,7 @@ ct_system_store_refresh(const gchar *sysroot,
 		return FALSE;
 	}
 	argv = ct_system_store_get_refresh_argv(sysroot, kind, tool, FALSE);
-	if (!ct_system_store_run(argv, NULL, &out, error)) {
+	if (!ct_system_store_run(jail, argv, NULL, &out, error)) {
 		g_prefix_error(error, "refreshing the system trust store for %s: ", anchor_path);
 		return FALSE;
 	}
@@ -722,7 +730,10 @@ ct_system_store_debian_list_hooks(const gchar *dir)
 /* tell every hook (Java's cacerts) that link_path is gone, as update-ca-certificates does
  * for the removals it notices itself; every hook runs, the first failure is reported */
 static gboolean
-ct_system_store_debian_run_hooks(const gchar *sysroot, const gchar *link_path, GError **error)
+ct_system_store_debian_run_hooks(const gchar *sysroot,
+				 CtSysrootJail *jail,
+				 const gchar *link_path,
+				 GError **error)
 {
 	g_autofree gchar *dir = ct_system_store_path(sysroot, CT_SYSTEM_STORE_DEBIAN_HOOKS_DIR);
 	g_autofree gchar *line = g_strdup_printf("-%s\n", link_path);
@@ -734,7 +745,8 @@ ct_system_store_debian_run_hooks(const gchar *sysroot, const gchar *link_path, G
 		g_autoptr(GError) error_local = NULL;
 
 		g_ptr_array_add(argv, g_strdup(g_ptr_array_index(hooks, i)));
-		if (!ct_system_store_run(argv, line, NULL, &error_local) && error_first == NULL)
+		if (!ct_system_store_run(jail, argv, line, NULL, &error_local) &&
+		    error_first == NULL)
 			error_first = g_steal_pointer(&error_local);
 	}
 	if (error_first != NULL) {
@@ -746,7 +758,7 @@ ct_system_store_debian_run_hooks(const gchar *sysroot, const gchar *link_path, G
 }
 
 static gboolean
-ct_system_store_debian_rehash(const gchar *sysroot, GError **error)
+ct_system_store_debian_rehash(const gchar *sysroot, CtSysrootJail *jail, GError **error)
 {
 	g_autoptr(GPtrArray) argv = g_ptr_array_new_with_free_func(g_free);
 	g_autofree gchar *tool = ct_system_store_find_tool("openssl", error);
@@ -756,7 +768,37 @@ ct_system_store_debian_rehash(const gchar *sysroot, GError **error)
 	g_ptr_array_add(argv, g_steal_pointer(&tool));
 	g_ptr_array_add(argv, g_strdup("rehash"));
 	g_ptr_array_add(argv, ct_system_store_path(sysroot, CT_SYSTEM_STORE_DEBIAN_ETC_CERTS_DIR));
-	return ct_system_store_run(argv, NULL, NULL, error);
+	return ct_system_store_run(jail, argv, NULL, NULL, error);
+}
+
+/* for a --sysroot tree, the jail its tools run in; it checks first that the anchor's
+ * directory and (on Debian) /etc/ssl/certs lead to real directories inside the tree, so
+ * that nothing is written outside it through a symlink; NULL without error for the host */
+static gboolean
+ct_system_store_open_jail(const gchar *sysroot,
+			  CtSystemStoreKind kind,
+			  const gchar *anchor_path,
+			  CtSysrootJail **jail,
+			  GError **error)
+{
+	g_autofree gchar *root = ct_system_store_canonical_sysroot(sysroot);
+	g_autofree gchar *dir = g_path_get_dirname(anchor_path);
+	g_autofree gchar *prefix = g_strconcat(root, G_DIR_SEPARATOR_S, NULL);
+	const gchar *writable[] = {NULL, NULL, NULL};
+
+	*jail = NULL;
+	if (ct_system_store_is_host(sysroot))
+		return TRUE;
+	if (!g_str_has_prefix(dir, prefix)) {
+		g_set_error(error, CT_ERROR, CT_ERROR_REFUSED, "%s is not inside the tree %s",
+			    anchor_path, root);
+		return FALSE;
+	}
+	writable[0] = dir + strlen(prefix);
+	if (kind == CT_SYSTEM_STORE_DEBIAN)
+		writable[1] = CT_SYSTEM_STORE_DEBIAN_ETC_CERTS_DIR;
+	*jail = ct_sysroot_jail_new(root, writable, error);
+	return *jail != NULL;
 }
 
 gboolean
@@ -770,6 +812,7 @@ ct_system_store_install(const gchar *sysroot,
 	g_autoptr(GBytes) contents = NULL;
 	g_autofree gchar *path = NULL;
 	g_autofree gchar *hook_failure = NULL;
+	g_autoptr(CtSysrootJail) jail = NULL;
 	gboolean same = FALSE;
 
 	g_return_val_if_fail(anchor_path != NULL, FALSE);
@@ -781,6 +824,8 @@ ct_system_store_install(const gchar *sysroot,
 	if (!ct_system_store_check_args(sysroot, kind, anchor_path, TRUE, error))
 		return FALSE;
 	path = g_canonicalize_filename(anchor_path, NULL);
+	if (!ct_system_store_open_jail(sysroot, kind, path, &jail, error))
+		return FALSE;
 	contents = ct_system_store_encode_anchor(der);
 	if (!ct_system_store_has_contents(path, contents, &same, error))
 		return FALSE;
@@ -794,7 +839,7 @@ ct_system_store_install(const gchar *sysroot,
 		return FALSE;
 	if (changed != NULL)
 		*changed = TRUE;
-	if (!ct_system_store_refresh(sysroot, kind, path, &hook_failure, error))
+	if (!ct_system_store_refresh(sysroot, jail, kind, path, &hook_failure, error))
 		return FALSE;
 	if (hook_failure != NULL) {
 		g_set_error(error, CT_ERROR, CT_ERROR_FAILED,
@@ -814,6 +859,7 @@ ct_system_store_remove(const gchar *sysroot,
 	g_autofree gchar *path = NULL;
 	g_autofree gchar *link_path = NULL;
 	g_autofree gchar *hook_failure = NULL;
+	g_autoptr(CtSysrootJail) jail = NULL;
 	gboolean removed = FALSE;
 	gboolean gap = FALSE;
 
@@ -825,6 +871,8 @@ ct_system_store_remove(const gchar *sysroot,
 	if (!ct_system_store_check_args(sysroot, kind, anchor_path, FALSE, error))
 		return FALSE;
 	path = g_canonicalize_filename(anchor_path, NULL);
+	if (!ct_system_store_open_jail(sysroot, kind, path, &jail, error))
+		return FALSE;
 	if (!ct_system_store_unlink(path, &removed, error))
 		return FALSE;
 
@@ -836,13 +884,13 @@ ct_system_store_remove(const gchar *sysroot,
 		return TRUE;
 	if (changed != NULL)
 		*changed = TRUE;
-	if (gap && !ct_system_store_debian_rehash(sysroot, error)) {
+	if (gap && !ct_system_store_debian_rehash(sysroot, jail, error)) {
 		g_prefix_error(error, "removing %s: ", path);
 		return FALSE;
 	}
-	if (!ct_system_store_refresh(sysroot, kind, path, &hook_failure, error))
+	if (!ct_system_store_refresh(sysroot, jail, kind, path, &hook_failure, error))
 		return FALSE;
-	if (link_path != NULL && !ct_system_store_debian_run_hooks(sysroot, link_path, error))
+	if (link_path != NULL && !ct_system_store_debian_run_hooks(sysroot, jail, link_path, error))
 		return FALSE;
 	if (hook_failure != NULL) {
 		g_set_error(error, CT_ERROR, CT_ERROR_FAILED,

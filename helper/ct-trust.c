@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "ct-cleanup.h"
 #include "ct-context.h"
 #include "ct-escape.h"
 #include "ct-firefox.h"
@@ -191,6 +192,7 @@ ct_prediction_free(CtPrediction *prediction)
 	g_free(prediction->name);
 	g_free(prediction->browser);
 	g_free(prediction->verdict);
+	g_free(prediction->reason);
 	g_free(prediction);
 }
 
@@ -288,6 +290,8 @@ ct_trust_predict(CtTrustStep *step, CtTrustPlan *plan, const gchar *browser, gbo
 		const CtHostnameVerdict *modern = NULL;
 		CtHostnamePolicy policy = CT_HOSTNAME_POLICY_STRICT;
 		const gchar *verdict;
+		gboolean browser_named = g_strcmp0(browser, "firefox") == 0 ||
+					 g_strcmp0(browser, "chromium") == 0;
 
 		/* each browser's own rule where they differ (Chromium: no "*.co.uk") */
 		if (!ct_hostname_policy_from_string(browser, &policy, NULL) ||
@@ -295,22 +299,32 @@ ct_trust_predict(CtTrustStep *step, CtTrustPlan *plan, const gchar *browser, gbo
 			policy = CT_HOSTNAME_POLICY_STRICT;
 		modern = ct_host_check_get_verdict(check, policy);
 
-		if (step->action == CT_TRUST_ACTION_NONE)
+		if (step->action == CT_TRUST_ACTION_NONE) {
 			verdict = "untrusted";
-		else if (ct_trust_is_lone_ca(plan->chain))
+		} else if (browser_named && ct_chain_tls_version_is_obsolete(plan->chain)) {
+			/* no trust helps: the browsers end the handshake before any certificate */
+			verdict = "old-tls";
+			prediction->reason = g_strdup_printf(
+			    "the server speaks %s, below TLS 1.2, which %s refuses (%s)",
+			    ct_chain_tls_version_to_string(plan->chain->tls_version), browser,
+			    g_strcmp0(browser, "firefox") == 0
+				? "SSL_ERROR_UNSUPPORTED_VERSION"
+				: "ERR_SSL_VERSION_OR_CIPHER_MISMATCH");
+		} else if (ct_trust_is_lone_ca(plan->chain)) {
 			/* the server's own certificate decides: what this CA issued loads */
 			verdict = "if-issued-by-it";
-		else if (override)
+		} else if (override) {
 			verdict = "loads"; /* an exception covers the name it was made for */
-		else if (step->store->kind != CT_STORE_SYSTEM && !modern->match)
+		} else if (step->store->kind != CT_STORE_SYSTEM && !modern->match) {
 			/* both browsers report a wrong name before an expired certificate */
 			verdict = leaf->has_san ? "name-mismatch" : "no-san";
-		else if (!ct_trust_is_valid_now(leaf))
+		} else if (!ct_trust_is_valid_now(leaf)) {
 			verdict = "expired";
-		else if (step->store->kind == CT_STORE_SYSTEM)
+		} else if (step->store->kind == CT_STORE_SYSTEM) {
 			verdict = check->legacy.match ? "loads" : "name-mismatch";
-		else
+		} else {
 			verdict = "loads";
+		}
 		prediction->name = g_strdup(name);
 		prediction->browser = g_strdup(browser);
 		prediction->verdict = g_strdup(verdict);
@@ -460,11 +474,11 @@ ct_trust_decide_system(CtTrustStep *step, CtTrustPlan *plan, gboolean allow_ca)
 		    step, CT_ERROR_REFUSED,
 		    "the server does not send its root CA: give the root's file as SOURCE");
 	} else if (target->ca_capable && !allow_ca) {
-		ct_trust_refuse(
-		    step, CT_ERROR_REFUSED,
-		    "the certificate can sign others (CA:TRUE, keyCertSign or version 1): "
-		    "as an OS anchor it could vouch for any site; add --allow-ca if that "
-		    "is what you want");
+		g_autofree gchar *why = g_strdup_printf(
+		    "the certificate can sign others (%s): as an OS anchor it could vouch for "
+		    "any site; add --allow-ca if that is what you want",
+		    target->ca_reason);
+		ct_trust_refuse(step, CT_ERROR_REFUSED, why);
 	} else {
 		step->action = CT_TRUST_ACTION_ANCHOR;
 		step->target = target;
@@ -501,8 +515,18 @@ ct_trust_plan_new(CtChain *chain,
 	plan->chain = chain;
 	plan->sysroot = g_strdup(sysroot != NULL ? sysroot : "/");
 	plan->names = g_ptr_array_new_with_free_func(g_free);
-	for (guint i = 0; i < names->len; i++)
-		g_ptr_array_add(plan->names, g_strdup(g_ptr_array_index(names, i)));
+	/* the one form of every name (the CLI gives it already): the stores, the ledger and
+	 * status compare them as strings */
+	for (guint i = 0; i < names->len; i++) {
+		const gchar *name = g_ptr_array_index(names, i);
+		gchar *canonical = ct_hostname_canonical_host_port(name);
+		if (canonical == NULL)
+			canonical = g_strdup(name);
+		if (g_ptr_array_find_with_equal_func(plan->names, canonical, g_str_equal, NULL))
+			g_free(canonical);
+		else
+			g_ptr_array_add(plan->names, canonical);
+	}
 	plan->steps = g_ptr_array_new_with_free_func((GDestroyNotify)ct_trust_step_free);
 	for (guint i = 0; i < stores->len; i++) {
 		CtTrustStep *step = g_new0(CtTrustStep, 1);
@@ -602,6 +626,27 @@ ct_trust_unrecord(CtLedger *ledger, CtLedgerEntry *entry, gboolean added)
 		g_warning("the ledger still names a write that did not happen: %s", error->message);
 }
 
+/* the user's own exception for the entry's host that the new line replaces (the
+ * fingerprint in the file now), or NULL: none, the same certificate, or one certtrust wrote
+ * (then the user's exception that one replaced, if any) */
+static gchar *
+ct_trust_previous_exception(CtLedger *ledger, const CtLedgerEntry *entry, const gchar *current)
+{
+	GPtrArray *entries = ct_ledger_get_entries(ledger);
+
+	if (current == NULL || g_strcmp0(current, entry->sha256) == 0)
+		return NULL;
+	for (guint i = 0; i < entries->len; i++) {
+		const CtLedgerEntry *recorded = g_ptr_array_index(entries, i);
+		if (g_strcmp0(recorded->kind, "override") == 0 &&
+		    g_strcmp0(recorded->location, entry->location) == 0 &&
+		    g_strcmp0(recorded->host, entry->host) == 0 &&
+		    g_strcmp0(recorded->sha256, current) == 0)
+			return g_strdup(recorded->previous_sha256);
+	}
+	return g_strdup(current);
+}
+
 static void
 ct_trust_apply_override(CtTrustStep *step, CtTrustPlan *plan, CtLedger *ledger)
 {
@@ -633,6 +678,9 @@ ct_trust_apply_override(CtTrustStep *step, CtTrustPlan *plan, CtLedger *ledger)
 			ct_ledger_entry_free(entry);
 			continue;
 		}
+		entry->previous_sha256 =
+		    ct_trust_previous_exception(ledger, entry,
+						g_hash_table_lookup(present, entry->host));
 		if (!ct_trust_record_ahead(ledger, entry, &added, &error)) {
 			ct_trust_set_error(step, error);
 			return;
@@ -650,6 +698,91 @@ ct_trust_apply_override(CtTrustStep *step, CtTrustPlan *plan, CtLedger *ledger)
 			    changed_count > 0
 				? g_strdup("restart Firefox if it is open in another session")
 				: g_strdup("the exceptions were already there"));
+}
+
+/* one field of NSS trust flags ("CT,C,C": 0 is TLS), as a new string */
+static gchar *
+ct_trust_flags_field(const gchar *trust, guint field)
+{
+	g_auto(GStrv) fields = g_strsplit(trust != NULL ? trust : "", ",", 3);
+	return g_strdup(g_strv_length(fields) > field ? fields[field] : "");
+}
+
+/* does have already give TLS everything want gives, without distrust? */
+static gboolean
+ct_trust_flags_include(const gchar *have, const gchar *want)
+{
+	g_autofree gchar *have_tls = ct_trust_flags_field(have, 0);
+	g_autofree gchar *want_tls = ct_trust_flags_field(want, 0);
+
+	if (strchr(have_tls, 'p') != NULL)
+		return FALSE;
+	for (const gchar *p = want_tls; *p != '\0'; p++) {
+		if (strchr(have_tls, *p) == NULL)
+			return FALSE;
+	}
+	return TRUE;
+}
+
+/* the certificate is in the database already under the user's own nickname: never lift
+ * the user's distrust unless asked (--override-distrust), never take the user's entry as
+ * certtrust's; its TLS trust becomes ours, the rest stays, and the ledger keeps the trust
+ * it had so that untrust puts exactly that back */
+static void
+ct_trust_apply_nss_users(CtTrustStep *step,
+			 CtTrustPlan *plan,
+			 CtLedger *ledger,
+			 CtNssDb *db,
+			 const CtNssDbEntry *existing)
+{
+	g_autoptr(GError) error = NULL;
+	g_autofree gchar *tls = ct_trust_flags_field(existing->trust, 0);
+	g_autofree gchar *ours = ct_trust_flags_field(step->trust, 0);
+	g_autofree gchar *email = ct_trust_flags_field(existing->trust, 1);
+	g_autofree gchar *code = ct_trust_flags_field(existing->trust, 2);
+	g_autofree gchar *trust = NULL;
+	const gchar *nickname = existing->nickname;
+	CtLedgerEntry *entry;
+	gboolean added = FALSE;
+
+	if (ct_trust_flags_include(existing->trust, step->trust)) {
+		ct_trust_set_result(step, "unchanged",
+				    g_strdup_printf("already trusted that way: your own entry %s "
+						    "has trust %s",
+						    nickname, existing->trust));
+		return;
+	}
+	if (strchr(tls, 'p') != NULL && !plan->override_distrust) {
+		ct_trust_set_result(
+		    step, "refused",
+		    g_strdup_printf("your own entry %s in %s/cert9.db distrusts this certificate "
+				    "(trust %s): certtrust does not lift a distrust; add "
+				    "--override-distrust if that is what you want (untrust puts "
+				    "%s back)",
+				    nickname, step->store->location, existing->trust,
+				    existing->trust));
+		step->refusal = CT_ERROR_REFUSED;
+		return;
+	}
+	trust = g_strdup_printf("%s,%s,%s", ours, email, code);
+	entry = ct_trust_entry_new(step, plan, "nss", step->store->location);
+	entry->nickname = g_strdup(existing->nickname);
+	entry->trust = g_strdup(trust);
+	entry->previous_trust = g_strdup(existing->trust);
+	if (!ct_trust_record_ahead(ledger, entry, &added, &error)) {
+		ct_trust_set_error(step, error);
+		return;
+	}
+	if (!ct_nssdb_set_trust(db, step->target->sha256, trust, &error)) {
+		ct_trust_unrecord(ledger, entry, added);
+		ct_trust_set_error(step, error);
+		return;
+	}
+	ct_trust_set_result(step, "done",
+			    g_strdup_printf("your own entry %s had trust %s, now %s (untrust puts "
+					    "%s back); restart the browser if it already failed "
+					    "this site",
+					    nickname, existing->trust, trust, existing->trust));
 }
 
 static void
@@ -678,23 +811,24 @@ ct_trust_apply_nss(CtTrustStep *step, CtTrustPlan *plan, CtLedger *ledger)
 		ct_trust_set_error(step, error);
 		return;
 	}
-	/* a certificate that was there before certtrust is not ours to remove */
-	if (existing == NULL || g_strcmp0(existing->nickname, step->nickname) == 0) {
-		entry = ct_trust_entry_new(step, plan, "nss", step->store->location);
-		entry->nickname = g_strdup(step->nickname);
-		entry->trust = g_strdup(step->trust);
-		if (!ct_trust_record_ahead(ledger, entry, &added, &error)) {
-			ct_trust_set_error(step, error);
-			return;
-		}
+	/* the user's own entry for this certificate, under another nickname */
+	if (existing != NULL && g_strcmp0(existing->nickname, step->nickname) != 0) {
+		ct_trust_apply_nss_users(step, plan, ledger, db, existing);
+		return;
+	}
+	entry = ct_trust_entry_new(step, plan, "nss", step->store->location);
+	entry->nickname = g_strdup(step->nickname);
+	entry->trust = g_strdup(step->trust);
+	if (!ct_trust_record_ahead(ledger, entry, &added, &error)) {
+		ct_trust_set_error(step, error);
+		return;
 	}
 	if (existing != NULL && g_strcmp0(existing->trust, step->trust) == 0) {
 		ct_trust_set_result(step, "unchanged", g_strdup("already trusted that way"));
 		return;
 	}
 	if (!ct_nssdb_add(db, step->target->der, step->nickname, step->trust, &error)) {
-		if (entry != NULL)
-			ct_trust_unrecord(ledger, entry, added);
+		ct_trust_unrecord(ledger, entry, added);
 		ct_trust_set_error(step, error);
 		return;
 	}
@@ -736,6 +870,7 @@ ct_trust_apply_anchor(CtTrustStep *step, CtTrustPlan *plan, CtLedger *ledger)
 		return;
 	}
 	entry = ct_trust_entry_new(step, plan, "anchor", step->anchor_path);
+	entry->sysroot = g_canonicalize_filename(plan->sysroot, NULL);
 	if (!ct_trust_record_ahead(ledger, entry, &added, &error)) {
 		ct_trust_set_error(step, error);
 		return;
@@ -755,11 +890,38 @@ ct_trust_apply_anchor(CtTrustStep *step, CtTrustPlan *plan, CtLedger *ledger)
 	ct_trust_set_result(step, changed ? "done" : "unchanged", NULL);
 }
 
+/* how a removal went: result is static, message owned */
+typedef struct {
+	const gchar *result;
+	gchar *message;
+} CtTrustRemoval;
+
 static gboolean
 ct_trust_remove_entry(CtLedgerEntry *entry,
 		      const gchar *sysroot,
-		      gboolean *changed,
+		      CtTrustRemoval *removal,
 		      GError **error);
+
+/* the OS store tree an anchor entry was written in: the recorded one, or for a ledger from
+ * before trees were recorded, sysroot when the anchor file is inside it */
+static gchar *
+ct_trust_entry_get_sysroot(const CtLedgerEntry *entry, const gchar *sysroot, GError **error)
+{
+	g_autofree gchar *root = NULL;
+	g_autofree gchar *prefix = NULL;
+
+	if (entry->sysroot != NULL)
+		return g_strdup(entry->sysroot);
+	root = g_canonicalize_filename(sysroot != NULL ? sysroot : "/", NULL);
+	prefix = g_str_has_suffix(root, "/") ? g_strdup(root) : g_strconcat(root, "/", NULL);
+	if (g_str_has_prefix(entry->location, prefix))
+		return g_steal_pointer(&root);
+	g_set_error(error, CT_ERROR, CT_ERROR_REFUSED,
+		    "%s is not in the OS store under %s: run untrust with the --sysroot it was "
+		    "trusted with",
+		    entry->location, root);
+	return NULL;
+}
 
 /* is the ledger entry in the step's store? (an anchor: a file under the plan's sysroot) */
 static gboolean
@@ -767,9 +929,11 @@ ct_trust_step_holds(const CtTrustStep *step, const CtTrustPlan *plan, const CtLe
 {
 	if (g_strcmp0(ct_store_kind_to_string(step->store->kind), entry->store) != 0)
 		return FALSE;
-	if (step->store->kind == CT_STORE_SYSTEM)
-		return g_strcmp0(plan->sysroot, "/") == 0 ||
-		       g_str_has_prefix(entry->location, plan->sysroot);
+	if (step->store->kind == CT_STORE_SYSTEM) {
+		g_autofree gchar *tree = ct_trust_entry_get_sysroot(entry, plan->sysroot, NULL);
+		g_autofree gchar *root = g_canonicalize_filename(plan->sysroot, NULL);
+		return g_strcmp0(tree, root) == 0;
+	}
 	return g_strcmp0(step->store->location, entry->location) == 0;
 }
 
@@ -862,7 +1026,7 @@ ct_trust_retire(CtTrustStep *step, CtTrustPlan *plan, CtLedger *ledger)
 		CtUntrustResult *retired = g_ptr_array_index(step->retired, i);
 		CtLedgerEntry *entry = ct_ledger_lookup(ledger, retired->entry);
 		g_autoptr(GError) error = NULL;
-		gboolean changed = FALSE;
+		CtTrustRemoval removal = {0};
 
 		g_clear_pointer(&retired->result, g_free);
 		g_clear_pointer(&retired->message, g_free);
@@ -876,14 +1040,22 @@ ct_trust_retire(CtTrustStep *step, CtTrustPlan *plan, CtLedger *ledger)
 			retired->message = g_strdup("no longer in the ledger");
 			continue;
 		}
-		if (!ct_trust_remove_entry(entry, plan->sysroot, &changed, &error)) {
+		if (!ct_trust_remove_entry(entry, plan->sysroot, &removal, &error)) {
 			retired->result = g_strdup("failed");
 			retired->message = g_strdup(error->message);
 			continue;
 		}
+		if (g_strcmp0(removal.result, "left") == 0) {
+			retired->result = g_strdup("kept");
+			retired->message = g_steal_pointer(&removal.message);
+			ct_ledger_remove(ledger, entry);
+			continue;
+		}
+		g_free(removal.message);
 		retired->result = g_strdup("retired");
 		/* a new exception for the same host:port already replaced the old line */
-		if (!changed && step->action != CT_TRUST_ACTION_OVERRIDE)
+		if (g_strcmp0(removal.result, "absent") == 0 &&
+		    step->action != CT_TRUST_ACTION_OVERRIDE)
 			retired->message = g_strdup("it was no longer in the store");
 		ct_ledger_remove(ledger, entry);
 	}
@@ -907,6 +1079,8 @@ ct_trust_plan_apply(CtTrustPlan *plan, CtLedger *ledger, gboolean dry_run)
 			ct_trust_set_result(step, "dry-run", NULL);
 			continue;
 		}
+		/* the store and its ledger record, or neither: a second Ctrl-C waits */
+		ct_cleanup_hold();
 		switch (step->action) {
 		case CT_TRUST_ACTION_OVERRIDE:
 			ct_trust_apply_override(step, plan, ledger);
@@ -921,6 +1095,7 @@ ct_trust_plan_apply(CtTrustPlan *plan, CtLedger *ledger, gboolean dry_run)
 			break;
 		}
 		ct_trust_retire(step, plan, ledger);
+		ct_cleanup_release();
 	}
 }
 
@@ -973,29 +1148,130 @@ ct_store_selects(GPtrArray *stores, const CtLedgerEntry *entry)
 	return FALSE;
 }
 
+/* is every flag of have also in the same field of set? */
 static gboolean
-ct_trust_remove_entry(CtLedgerEntry *entry, const gchar *sysroot, gboolean *changed, GError **error)
+ct_trust_flags_within(const gchar *have, const gchar *set)
 {
-	if (g_strcmp0(entry->kind, "override") == 0) {
-		guint16 port = 443;
-		g_autofree gchar *host = ct_trust_split_name(entry->host, &port);
-		return ct_firefox_override_remove(entry->location, host, port, entry->sha256,
-						  changed, error);
+	for (guint field = 0; field < 3; field++) {
+		g_autofree gchar *have_field = ct_trust_flags_field(have, field);
+		g_autofree gchar *set_field = ct_trust_flags_field(set, field);
+		for (const gchar *p = have_field; *p != '\0'; p++) {
+			if (strchr(set_field, *p) == NULL)
+				return FALSE;
+		}
 	}
-	if (g_strcmp0(entry->kind, "nss") == 0) {
-		g_autoptr(CtNssDb) db = ct_nssdb_open(entry->location, FALSE, error);
-		if (db == NULL)
+	return TRUE;
+}
+
+/* an NSS entry: removed when certtrust added the certificate, its trust put back when it
+ * was the user's; changed by hand since (other trust than certtrust set): left */
+static gboolean
+ct_trust_remove_nss(CtLedgerEntry *entry, CtTrustRemoval *removal, GError **error)
+{
+	g_autoptr(CtNssDb) db = ct_nssdb_open(entry->location, FALSE, error);
+	g_autoptr(CtNssDbEntry) found = NULL;
+	g_autoptr(GError) error_local = NULL;
+	gboolean changed = FALSE;
+
+	if (db == NULL)
+		return FALSE;
+	found = ct_nssdb_find(db, entry->sha256, &error_local);
+	if (error_local != NULL) {
+		g_propagate_error(error, g_steal_pointer(&error_local));
+		return FALSE;
+	}
+	if (found == NULL) {
+		removal->result = "absent";
+		return TRUE;
+	}
+	/* a write cut short before it changed the trust: nothing of certtrust's is there */
+	if (entry->previous_trust != NULL && g_strcmp0(found->trust, entry->previous_trust) == 0) {
+		removal->result = "absent";
+		return TRUE;
+	}
+	/* less than certtrust set (a write cut short, a flag taken away) is still ours to
+	 * remove; a flag certtrust did not set is the user's decision */
+	if (entry->trust != NULL && !ct_trust_flags_within(found->trust, entry->trust)) {
+		removal->result = "left";
+		removal->message = g_strdup_printf(
+		    "%s was changed by hand since certtrust set %s (its trust is now %s): left as "
+		    "it is, and certtrust forgets it",
+		    found->nickname, entry->trust, found->trust);
+		return TRUE;
+	}
+	if (entry->previous_trust != NULL) {
+		if (!ct_nssdb_set_trust(db, entry->sha256, entry->previous_trust, error))
 			return FALSE;
-		return ct_nssdb_remove(db, entry->sha256, changed, error);
+		removal->result = "restored";
+		removal->message = g_strdup_printf("%s is yours again with trust %s",
+						   found->nickname, entry->previous_trust);
+		return TRUE;
 	}
+	if (!ct_nssdb_remove(db, entry->sha256, &changed, error))
+		return FALSE;
+	removal->result = changed ? "removed" : "absent";
+	return TRUE;
+}
+
+/* an exception: certtrust's line goes; the user's own line it replaced comes back */
+static gboolean
+ct_trust_remove_override(CtLedgerEntry *entry, CtTrustRemoval *removal, GError **error)
+{
+	guint16 port = 443;
+	g_autofree gchar *host = ct_trust_split_name(entry->host, &port);
+	gboolean changed = FALSE;
+
+	if (entry->previous_sha256 == NULL) {
+		if (!ct_firefox_override_remove(entry->location, host, port, entry->sha256,
+						&changed, error))
+			return FALSE;
+		removal->result = changed ? "removed" : "absent";
+		return TRUE;
+	}
+	/* the user's line takes the place of certtrust's, in one write */
+	if (!ct_firefox_override_restore(entry->location, host, port, entry->sha256,
+					 entry->previous_sha256, &changed, error))
+		return FALSE;
+	if (!changed) {
+		removal->result = "absent";
+		return TRUE;
+	}
+	removal->result = "restored";
+	removal->message = g_strdup_printf("your own exception for %s is back (%s)", entry->host,
+					   entry->previous_sha256);
+	return TRUE;
+}
+
+/* take what the entry records out of its store: removal->result says how (removed,
+ * restored, absent, left) */
+static gboolean
+ct_trust_remove_entry(CtLedgerEntry *entry,
+		      const gchar *sysroot,
+		      CtTrustRemoval *removal,
+		      GError **error)
+{
+	gboolean changed = FALSE;
+
+	removal->result = NULL;
+	removal->message = NULL;
+	if (g_strcmp0(entry->kind, "override") == 0)
+		return ct_trust_remove_override(entry, removal, error);
+	if (g_strcmp0(entry->kind, "nss") == 0)
+		return ct_trust_remove_nss(entry, removal, error);
 	if (g_strcmp0(entry->kind, "anchor") == 0) {
-		if (g_strcmp0(sysroot, "/") == 0 && geteuid() != 0) {
+		g_autofree gchar *tree = ct_trust_entry_get_sysroot(entry, sysroot, error);
+		if (tree == NULL)
+			return FALSE;
+		if (g_strcmp0(tree, "/") == 0 && geteuid() != 0) {
 			g_set_error(error, CT_ERROR, CT_ERROR_PERMISSION_DENIED,
 				    "removing %s needs root", entry->location);
 			return FALSE;
 		}
-		return ct_system_store_remove(sysroot, ct_system_store_detect(sysroot),
-					      entry->location, changed, error);
+		if (!ct_system_store_remove(tree, ct_system_store_detect(tree),
+					    entry->location, &changed, error))
+			return FALSE;
+		removal->result = changed ? "removed" : "absent";
+		return TRUE;
 	}
 	g_set_error(error, CT_ERROR, CT_ERROR_INVALID_DATA, "unknown ledger entry kind %s",
 		    entry->kind);
@@ -1018,7 +1294,7 @@ ct_trust_remove_entries(CtLedger *ledger,
 		CtUntrustResult *result = NULL;
 		g_autoptr(GError) error = NULL;
 		g_autoptr(GString) others = g_string_new(NULL);
-		gboolean changed = FALSE;
+		CtTrustRemoval removal = {0};
 
 		if (!ct_store_selects(stores, entry))
 			continue;
@@ -1038,14 +1314,15 @@ ct_trust_remove_entries(CtLedger *ledger,
 							  others->str, entry->sha256);
 			continue;
 		}
-		if (!ct_trust_remove_entry(entry, sysroot, &changed, &error)) {
+		if (!ct_trust_remove_entry(entry, sysroot, &removal, &error)) {
 			/* still there: the ledger keeps it for the next try */
 			result->result = g_strdup(error->code == CT_ERROR_REFUSED ? "refused"
 										  : "failed");
 			result->message = g_strdup(error->message);
 			continue;
 		}
-		result->result = g_strdup(changed ? "removed" : "absent");
+		result->result = g_strdup(removal.result);
+		result->message = removal.message;
 		ct_ledger_remove(ledger, entry);
 	}
 	return results;
@@ -1063,13 +1340,16 @@ ct_trust_remove_for(CtLedger *ledger, const gchar *name, GPtrArray *stores, cons
 {
 	g_autoptr(GPtrArray) entries = g_ptr_array_new();
 	GPtrArray *all = ct_ledger_get_entries(ledger);
+	g_autofree gchar *canonical = ct_hostname_canonical_host_port(name);
 
+	if (canonical == NULL)
+		canonical = g_strdup(name);
 	for (guint i = 0; i < all->len; i++) {
 		CtLedgerEntry *entry = g_ptr_array_index(all, i);
-		if (ct_ledger_entry_has_name(entry, name))
+		if (ct_ledger_entry_has_name(entry, canonical))
 			g_ptr_array_add(entries, entry);
 	}
-	return ct_trust_remove_entries(ledger, entries, name, stores, sysroot);
+	return ct_trust_remove_entries(ledger, entries, canonical, stores, sysroot);
 }
 
 gboolean
@@ -1089,7 +1369,8 @@ ct_trust_entry_is_present(const CtLedgerEntry *entry, gboolean *present, GError 
 		g_autoptr(CtNssDbEntry) found = NULL;
 		g_autoptr(GError) error_local = NULL;
 
-		db = ct_nssdb_open(entry->location, FALSE, &error_local);
+		/* a read: never creates or rewrites the database */
+		db = ct_nssdb_open_read_only(entry->location, &error_local);
 		if (db == NULL && g_error_matches(error_local, CT_ERROR, CT_ERROR_NOT_FOUND))
 			return TRUE;
 		if (db == NULL) {

@@ -51,8 +51,9 @@ ct_store_selects(GPtrArray *stores, const CtLedgerEntry *entry);
 /* one removal of what the ledger says was written */
 typedef struct {
 	CtLedgerEntry *entry; /* (transfer full) */
-	gchar *result;	      /* removed, absent, refused, failed;
-				retiring: retired, kept, failed */
+	gchar *result;	      /* removed, restored (the user's previous exception or NSS trust
+				 is back), absent, left (changed by hand since: left as it is
+				 and forgotten), refused, failed; retiring: retired, kept, failed */
 	gchar *message;
 } CtUntrustResult;
 
@@ -62,7 +63,9 @@ ct_untrust_result_free(CtUntrustResult *result);
 typedef struct {
 	gchar *name;	/* as the user will type it: host or host:port */
 	gchar *browser; /* "firefox", "chromium", "curl, GLib" */
-	gchar *verdict; /* loads, name-mismatch, no-san, expired, ca-as-end-entity, untrusted */
+	gchar *verdict; /* loads, name-mismatch, no-san, expired, ca-as-end-entity, untrusted,
+			   old-tls */
+	gchar *reason;	/* why it will not load, when certtrust knows more than the verdict */
 } CtPrediction;
 
 typedef enum {
@@ -98,6 +101,8 @@ typedef struct {
 	GPtrArray *names; /* gchar* host:port */
 	GPtrArray *steps; /* CtTrustStep* */
 	gchar *sysroot;
+	gboolean override_distrust; /* a certificate the user distrusts in an NSS database
+				       (lower-case p) may be trusted: else that store refuses */
 } CtTrustPlan;
 
 void

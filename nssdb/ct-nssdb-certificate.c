@@ -33,6 +33,10 @@ ct_certificate_free(CtCertificate *certificate)
 	g_free(certificate->subject_cn);
 	g_bytes_unref(certificate->subject_der);
 	g_bytes_unref(certificate->issuer_der);
+	if (certificate->subject_key_id != NULL)
+		g_bytes_unref(certificate->subject_key_id);
+	if (certificate->authority_key_id != NULL)
+		g_bytes_unref(certificate->authority_key_id);
 	g_free(certificate->signature_algorithm);
 	g_free(certificate->public_key_algorithm);
 	g_free(certificate->public_key_curve);
@@ -266,7 +270,7 @@ ct_nssdb_decode_alt_names(CtCertificate *certificate, const SECItem *value, gboo
 }
 
 static gchar *
-ct_nssdb_decode_octet_string(const SECItem *value)
+ct_nssdb_decode_octet_string(const SECItem *value, GBytes **octets_out)
 {
 	g_autoptr(PLArenaPool) arena = PORT_NewArena(DER_DEFAULT_CHUNKSIZE);
 	SECItem octets = {siBuffer, NULL, 0};
@@ -276,6 +280,8 @@ ct_nssdb_decode_octet_string(const SECItem *value)
 	if (SEC_QuickDERDecodeItem(arena, &octets, SEC_ASN1_GET(SEC_OctetStringTemplate), value) !=
 	    SECSuccess)
 		return NULL;
+	if (octets_out != NULL && *octets_out == NULL && octets.len > 0)
+		*octets_out = g_bytes_new(octets.data, octets.len);
 	return ct_nssdb_hex_colons(octets.data, octets.len);
 }
 
@@ -399,6 +405,8 @@ ct_nssdb_decode_auth_key_id(CtCertificate *certificate, const SECItem *value)
 	if (akid == NULL)
 		return NULL;
 	out = g_string_new(NULL);
+	if (akid->keyID.len > 0 && certificate->authority_key_id == NULL)
+		certificate->authority_key_id = g_bytes_new(akid->keyID.data, akid->keyID.len);
 	if (akid->keyID.len > 0) {
 		g_autofree gchar *hex = ct_nssdb_hex_colons(akid->keyID.data, akid->keyID.len);
 		g_string_append_printf(out, "keyid:%s", hex);
@@ -518,7 +526,8 @@ ct_nssdb_parse_extension(CtCertificate *certificate, CERTCertExtension *ext)
 		extension->value = ct_nssdb_decode_alt_names(certificate, &ext->value, FALSE);
 		break;
 	case SEC_OID_X509_SUBJECT_KEY_ID:
-		extension->value = ct_nssdb_decode_octet_string(&ext->value);
+		extension->value = ct_nssdb_decode_octet_string(&ext->value,
+								&certificate->subject_key_id);
 		break;
 	case SEC_OID_X509_AUTH_KEY_ID:
 		extension->value = ct_nssdb_decode_auth_key_id(certificate, &ext->value);
@@ -527,18 +536,14 @@ ct_nssdb_parse_extension(CtCertificate *certificate, CERTCertExtension *ext)
 		ku = ct_nssdb_decode_key_usage_bits(&ext->value);
 		if (ku >= 0)
 			extension->value = ct_nssdb_key_usage_to_text(ku);
-		if (ku > 0 && (ku & (1 << 5)) != 0)
-			certificate->ca_capable = TRUE;
 		break;
 	case SEC_OID_X509_EXT_KEY_USAGE:
 		extension->value = ct_nssdb_decode_eku(&ext->value);
 		break;
 	case SEC_OID_X509_BASIC_CONSTRAINTS:
 		extension->value = ct_nssdb_decode_basic_constraints(&ext->value, &is_ca);
-		if (is_ca) {
-			certificate->ca_capable = TRUE;
+		if (is_ca)
 			certificate->basic_ca = TRUE;
-		}
 		break;
 	case SEC_OID_X509_CRL_DIST_POINTS:
 		extension->value = ct_nssdb_decode_crl_dp(certificate, &ext->value);
@@ -741,12 +746,12 @@ ct_nssdb_parse_certificate(GBytes *der, GError **error)
 	certificate->sha256 = ct_nssdb_digest(G_CHECKSUM_SHA256, der);
 	certificate->spki_sha256_base64 = ct_nssdb_spki_pin(cert);
 
-	/* a v1 certificate has no basicConstraints: stores treat it as a CA */
-	if (certificate->version < 3)
-		certificate->ca_capable = TRUE;
 	for (CERTCertExtension **ext = cert->extensions; ext != NULL && *ext != NULL; ext++)
 		g_ptr_array_add(certificate->extensions,
 				ct_nssdb_parse_extension(certificate, *ext));
+	/* one judge for every store: fails closed, and asks OpenSSL too */
+	certificate->ca_reason = ct_nssdb_judge_ca_power(cert, der);
+	certificate->ca_capable = certificate->ca_reason != NULL;
 
 	certificate->self_signed = SECITEM_CompareItem(&cert->derSubject, &cert->derIssuer) ==
 				       SECEqual &&

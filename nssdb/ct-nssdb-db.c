@@ -6,6 +6,7 @@
 #include <certdb.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <glib/gstdio.h>
 #include <pkcs11n.h>
 #include <prerror.h>
 #include <secerr.h>
@@ -440,8 +441,38 @@ ct_nssdb_db_set_open_error(const gchar *dir, const gchar *cert9, gboolean existe
 		    dir, why);
 }
 
-CtNssDb *
-ct_nssdb_open(const gchar *dir, gboolean create, GError **error)
+/* a read never writes: a cert9.db or key4.db of 0 bytes (which SQLite and NSS would turn
+ * into a new, empty database) or a missing key4.db is a broken database, not an empty one */
+static gboolean
+ct_nssdb_db_check_readable(const gchar *dir, const gchar *cert9, GError **error)
+{
+	g_autofree gchar *key4 = g_build_filename(dir, "key4.db", NULL);
+	const gchar *files[] = {cert9, key4};
+
+	for (guint i = 0; i < G_N_ELEMENTS(files); i++) {
+		g_autofree gchar *name = g_path_get_basename(files[i]);
+		GStatBuf st;
+
+		if (g_stat(files[i], &st) != 0) {
+			gint errsv = errno;
+			g_set_error(error, CT_ERROR,
+				    errsv == ENOENT ? CT_ERROR_INVALID_DATA : CT_ERROR_FAILED,
+				    "the NSS database in %s is incomplete: %s: %s", dir, name,
+				    g_strerror(errsv));
+			return FALSE;
+		}
+		if (st.st_size == 0) {
+			g_set_error(error, CT_ERROR, CT_ERROR_INVALID_DATA,
+				    "the NSS database in %s is corrupt: %s is empty (0 bytes)", dir,
+				    name);
+			return FALSE;
+		}
+	}
+	return TRUE;
+}
+
+static CtNssDb *
+ct_nssdb_db_open(const gchar *dir, gboolean create, gboolean read_only, GError **error)
 {
 	g_autoptr(CtNssDb) db = NULL;
 	g_autofree gchar *cert9 = NULL;
@@ -478,6 +509,8 @@ ct_nssdb_open(const gchar *dir, gboolean create, GError **error)
 			    "cannot create an NSS database in %s: %s", dir, g_strerror(errno));
 		return NULL;
 	}
+	if (existed && read_only && !ct_nssdb_db_check_readable(dir, cert9, error))
+		return NULL;
 	if (existed) {
 		g_autofree gchar *key4 = g_build_filename(dir, "key4.db", NULL);
 		if (!ct_nssdb_db_check_file(dir, cert9, error) ||
@@ -491,6 +524,9 @@ ct_nssdb_open(const gchar *dir, gboolean create, GError **error)
 	if (existed && (access(dir, W_OK) != 0 || access(cert9, W_OK) != 0)) {
 		db->read_only = TRUE;
 		db->read_only_why = g_strdup(g_strerror(errno));
+	} else if (read_only) {
+		db->read_only = TRUE;
+		db->read_only_why = g_strdup("opened for reading only");
 	}
 
 	/* the path is quoted for NSS's parameter parser: quotes and backslashes escaped */
@@ -524,6 +560,18 @@ ct_nssdb_open(const gchar *dir, gboolean create, GError **error)
 	}
 	g_debug("opened the NSS database in %s as %s", dir, PK11_GetTokenName(db->slot));
 	return g_steal_pointer(&db);
+}
+
+CtNssDb *
+ct_nssdb_open(const gchar *dir, gboolean create, GError **error)
+{
+	return ct_nssdb_db_open(dir, create, FALSE, error);
+}
+
+CtNssDb *
+ct_nssdb_open_read_only(const gchar *dir, GError **error)
+{
+	return ct_nssdb_db_open(dir, FALSE, TRUE, error);
 }
 
 void
@@ -878,6 +926,51 @@ ct_nssdb_add(CtNssDb *db, GBytes *der, const gchar *nickname, const gchar *trust
 		return FALSE;
 	}
 	return TRUE;
+}
+
+gboolean
+ct_nssdb_set_trust(CtNssDb *db, const gchar *sha256, const gchar *trust, GError **error)
+{
+	g_autoptr(GPtrArray) trusts = NULL;
+	g_autoptr(GPtrArray) certs = NULL;
+	g_autofree gchar *wanted = NULL;
+	g_autofree gchar *copy = NULL;
+	CERTCertTrust cert_trust = {0};
+	CtNssDbCertObject *cert;
+	guint commas = 0;
+
+	g_return_val_if_fail(db != NULL, FALSE);
+	g_return_val_if_fail(sha256 != NULL, FALSE);
+	g_return_val_if_fail(trust != NULL, FALSE);
+	g_return_val_if_fail(error == NULL || *error == NULL, FALSE);
+
+	wanted = ct_nssdb_normalize_sha256(sha256);
+	if (wanted == NULL) {
+		g_set_error_literal(error, CT_ERROR, CT_ERROR_INVALID_ARGS,
+				    "invalid SHA-256 fingerprint: expected 32 bytes in hex");
+		return FALSE;
+	}
+	for (const gchar *p = trust; *p != '\0'; p++)
+		commas += *p == ',';
+	copy = g_strdup(trust);
+	if (commas != 2 || CERT_DecodeTrustString(&cert_trust, copy) != SECSuccess) {
+		g_set_error(error, CT_ERROR, CT_ERROR_INVALID_ARGS,
+			    "invalid trust flags \"%s\": expected three fields like \"CT,C,C\"",
+			    trust);
+		return FALSE;
+	}
+	trusts = ct_nssdb_db_read_trust_objects(db);
+	certs = ct_nssdb_db_read_cert_objects(db, trusts);
+	cert = ct_nssdb_db_find_cert_object(certs, wanted);
+	if (cert == NULL) {
+		g_set_error(error, CT_ERROR, CT_ERROR_NOT_FOUND,
+			    "%s is not in the NSS database in %s", wanted, db->dir);
+		return FALSE;
+	}
+	if (!ct_nssdb_db_ensure_writable(db, error))
+		return FALSE;
+	return ct_nssdb_db_write_trust(db, cert->entry->der, cert->entry->nickname, &cert_trust,
+				       error);
 }
 
 gboolean

@@ -30,6 +30,11 @@ ct_nssdb_ber_check_single(const guint8 *data, gsize len, gboolean der, GError **
 CERTCertificate *
 ct_nssdb_decode_certificate(PLArenaPool *arena, GBytes *der);
 
+/* why the certificate can sign others as NSS (read strictly, failing closed) or OpenSSL
+ * (X509_check_ca) would take it, as static text; NULL when neither would */
+const gchar *
+ct_nssdb_judge_ca_power(CERTCertificate *cert, GBytes *der);
+
 /* uppercase hex with colons, as browsers show thumbprints */
 gchar *
 ct_nssdb_hex_colons(const guint8 *data, gsize len); /* (transfer full) */

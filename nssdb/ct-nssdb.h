@@ -23,6 +23,8 @@ typedef struct {
 	gchar *subject_cn;	     /* the most specific CN, or NULL */
 	GBytes *subject_der;	     /* DER Name, to chain certificates */
 	GBytes *issuer_der;	     /* DER Name */
+	GBytes *subject_key_id;	     /* subjectKeyIdentifier's octets, or NULL */
+	GBytes *authority_key_id;    /* authorityKeyIdentifier's keyIdentifier, or NULL */
 	gint64 not_before;	     /* seconds since the epoch, UTC */
 	gint64 not_after;	     /* seconds since the epoch, UTC */
 	gchar *signature_algorithm;  /* "sha256WithRSAEncryption", ... */
@@ -35,7 +37,10 @@ typedef struct {
 					form Chromium's --ignore-certificate-errors-spki-list
 					and HPKP pins take) */
 	gboolean self_signed;	     /* issuer == subject and the own key verifies the signature */
-	gboolean ca_capable;	     /* CA:TRUE, keyCertSign, or a v1 certificate */
+	gboolean ca_capable;	     /* NSS or OpenSSL would take it as a CA (CA:TRUE,
+					keyCertSign, Netscape CA bits, v1, or any of those
+					extensions malformed, twice or not DER) */
+	const gchar *ca_reason;	     /* why ca_capable, static text; NULL when not */
 	gboolean basic_ca;	     /* basicConstraints says CA:TRUE */
 	gboolean has_san;	     /* a subjectAltName extension is present */
 	GPtrArray *san_dns;	     /* gchar*, a NUL inside an entry is written as \x00 */
@@ -149,6 +154,11 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(CtNssDbEntry, ct_nssdb_entry_free)
  * database CT_ERROR_INVALID_DATA / CT_ERROR_BUSY, each naming the directory */
 CtNssDb *
 ct_nssdb_open(const gchar *dir, gboolean create, GError **error); /* (transfer full) */
+/* for reads (list, status): NSS's read-only mode, nothing created or changed; a missing
+ * cert9.db is CT_ERROR_NOT_FOUND, an empty (0-byte) cert9.db or key4.db, or a missing
+ * key4.db, CT_ERROR_INVALID_DATA */
+CtNssDb *
+ct_nssdb_open_read_only(const gchar *dir, GError **error); /* (transfer full) */
 void
 ct_nssdb_close(CtNssDb *db);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(CtNssDb, ct_nssdb_close)
@@ -168,6 +178,12 @@ ct_nssdb_find(CtNssDb *db, const gchar *sha256, GError **error); /* (transfer fu
  * if the same certificate is there already its trust is set to trust and its nickname kept */
 gboolean
 ct_nssdb_add(CtNssDb *db, GBytes *der, const gchar *nickname, const gchar *trust, GError **error);
+
+/* put back the trust a user had given a certificate already in the database (any flags
+ * certutil -t takes, distrust 'p' included): only to undo a change certtrust made, never
+ * to grant trust; a certificate not there is CT_ERROR_NOT_FOUND */
+gboolean
+ct_nssdb_set_trust(CtNssDb *db, const gchar *sha256, const gchar *trust, GError **error);
 
 /* remove exactly the certificate with this SHA-256 (others sharing its subject or
  * nickname stay); *removed says whether it was there */

@@ -65,26 +65,48 @@ Test(chain, chain_without_root_has_no_root_role)
 	cr_assert_eq(ct_chain_get_role(chain, 1), CT_CHAIN_ROLE_INTERMEDIATE);
 }
 
-Test(chain, unrelated_certificates_stay_off_the_path)
+/* the files' contents one after the other, loaded as one input */
+static CtChain *
+ct_test_load_concatenated(const gchar *first, const gchar *second, GError **error)
 {
-	g_autofree gchar *leaf = ct_test_data_path("leaf.pem");
-	g_autofree gchar *tomcat = ct_test_data_path("tomcat.pem");
+	g_autofree gchar *first_path = ct_test_data_path(first);
+	g_autofree gchar *second_path = ct_test_data_path(second);
 	g_autofree gchar *contents = NULL;
 	g_autofree gchar *more = NULL;
 	g_autofree gchar *both = NULL;
 	g_autoptr(GBytes) bytes = NULL;
-	g_autoptr(GError) error = NULL;
-	g_autoptr(CtChain) chain = NULL;
 
-	cr_assert(g_file_get_contents(leaf, &contents, NULL, NULL));
-	cr_assert(g_file_get_contents(tomcat, &more, NULL, NULL));
+	cr_assert(g_file_get_contents(first_path, &contents, NULL, NULL));
+	cr_assert(g_file_get_contents(second_path, &more, NULL, NULL));
 	both = g_strconcat(contents, more, NULL);
 	bytes = g_bytes_new(both, strlen(both));
-	chain = ct_chain_load_bytes("test", bytes, &error);
-	cr_assert_not_null(chain);
+	return ct_chain_load_bytes("test", bytes, error);
+}
+
+Test(chain, unrelated_certificates_stay_off_the_path)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(CtChain) reference = ct_test_load_chain("leaf.pem");
+	/* an unrelated CA first: the server's certificate is still the leaf */
+	g_autoptr(CtChain) chain = ct_test_load_concatenated("ca-leaf.pem", "leaf.pem", &error);
+
+	cr_assert_not_null(chain, "%s", error != NULL ? error->message : "");
 	cr_assert_eq(chain->certificates->len, 2);
 	cr_assert_eq(chain->path_length, 1);
+	cr_assert_str_eq(ct_test_sha256(chain, 0), ct_test_sha256(reference, 0));
 	cr_assert_eq(ct_chain_get_role(chain, 1), CT_CHAIN_ROLE_UNRELATED);
+}
+
+Test(chain, two_server_certificates_are_refused_as_ambiguous)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(CtChain) chain = ct_test_load_concatenated("leaf.pem", "tomcat.pem", &error);
+
+	cr_assert_null(chain, "two possible leaves loaded");
+	cr_assert(g_error_matches(error, CT_ERROR, CT_ERROR_INVALID_DATA));
+	cr_assert_not_null(strstr(error->message, "2 certificates could be the server's"), "%s",
+			   error->message);
+	cr_assert_not_null(strstr(error->message, "ucm.example.com"), "%s", error->message);
 }
 
 Test(chain, a_certificate_twice_counts_once)

@@ -72,7 +72,6 @@ idn_start_server(const gchar *docroot)
 	g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new(
 	    G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_SILENCE |
 	    G_SUBPROCESS_FLAGS_STDIN_PIPE);
-	g_autoptr(GSocketClient) client = g_socket_client_new();
 	g_autoptr(GError) error = NULL;
 	guint port = ct_test_free_port();
 	g_autofree gchar *accept = g_strdup_printf("127.0.0.1:%u", port);
@@ -82,15 +81,8 @@ idn_start_server(const gchar *docroot)
 	g_subprocess_launcher_set_cwd(launcher, docroot);
 	server = g_subprocess_launcher_spawnv(launcher, argv, &error);
 	cr_assert_not_null(server, "openssl s_server: %s", error != NULL ? error->message : "");
-	for (guint i = 0; i < 400; i++) {
-		g_autoptr(GSocketConnection) connection =
-		    g_socket_client_connect_to_host(client, "127.0.0.1", (guint16)port, NULL, NULL);
-		if (connection != NULL)
-			return port;
-		g_usleep(25 * 1000);
-	}
-	cr_assert_fail("openssl s_server does not listen on port %u", port);
-	return 0;
+	ct_test_wait_listening(port);
+	return port;
 }
 
 /* the one navigation of a verify --json document */

@@ -99,21 +99,6 @@ servers_run_traced(const gchar *log_path, const gchar *first, ...)
 }
 
 /* wait until something accepts connections on the loopback port */
-static void
-servers_wait_listening(guint port)
-{
-	g_autoptr(GSocketClient) client = g_socket_client_new();
-
-	for (guint i = 0; i < 400; i++) {
-		g_autoptr(GSocketConnection) connection =
-		    g_socket_client_connect_to_host(client, "127.0.0.1", (guint16)port, NULL, NULL);
-		if (connection != NULL)
-			return;
-		g_usleep(25 * 1000);
-	}
-	cr_assert_fail("nothing listens on port %u", port);
-}
-
 static guint
 servers_start(const gchar *const *argv, const gchar *cwd, guint port)
 {
@@ -128,7 +113,7 @@ servers_start(const gchar *const *argv, const gchar *cwd, guint port)
 	cr_assert_not_null(process, "cannot start %s: %s", argv[0],
 			   error != NULL ? error->message : "");
 	g_ptr_array_add(servers, process);
-	servers_wait_listening(port);
+	ct_test_wait_listening(port);
 	return port;
 }
 

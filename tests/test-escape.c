@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "ct-escape.h"
+#include "ct-json.h"
 #include "ct-test.h"
 
 static void
@@ -33,8 +34,13 @@ escape_assert_terminal_safe(const gchar *escaped)
 		cr_assert(c >= 0x20 && c != 0x7f, "control U+%04X left", c);
 		cr_assert(c < 0x80 || c > 0x9f, "C1 control U+%04X left", c);
 		cr_assert(!(c >= 0x200b && c <= 0x200f) && !(c >= 0x202a && c <= 0x202e) &&
-			      !(c >= 0x2066 && c <= 0x2069) && c != 0xfeff,
+			      !(c >= 0x2060 && c <= 0x2064) && !(c >= 0x2066 && c <= 0x2069) &&
+			      c != 0xfeff,
 			  "format control U+%04X left", c);
+		cr_assert(g_unichar_type(c) != G_UNICODE_FORMAT &&
+			      g_unichar_type(c) != G_UNICODE_LINE_SEPARATOR &&
+			      g_unichar_type(c) != G_UNICODE_PARAGRAPH_SEPARATOR,
+			  "invisible U+%04X left", c);
 	}
 }
 
@@ -98,8 +104,61 @@ Test(escape, bidi_and_invisible_format_controls_are_escaped)
 	escape_assert_terminal(
 	    "\xe2\x80\x8b\xe2\x80\x8f\xe2\x80\xaa\xe2\x81\xa6\xe2\x81\xa9\xef\xbb\xbf", -1, 0,
 	    "\\u200b\\u200f\\u202a\\u2066\\u2069\\ufeff");
-	/* neighbours of the ranges stay */
-	escape_assert_terminal("\xe2\x80\x90\xe2\x81\xaa", -1, 0, "\xe2\x80\x90\xe2\x81\xaa");
+	/* visible neighbours of the ranges stay (U+206A after the isolates is a deprecated
+	 * invisible format character, escaped since; U+2070 is superscript zero) */
+	escape_assert_terminal("\xe2\x80\x90\xe2\x81\xb0", -1, 0, "\xe2\x80\x90\xe2\x81\xb0");
+}
+
+Test(escape, word_joiners_and_every_other_invisible_format_character_are_escaped)
+{
+	/* U+2060..U+2064 (word joiner, invisible times/separator/plus), U+206A..U+206F, the
+	 * soft hyphen, the Mongolian vowel separator, the line and paragraph separators */
+	escape_assert_terminal("a\xe2\x81\xa0\xe2\x81\xa1\xe2\x81\xa2\xe2\x81\xa3\xe2\x81\xa4"
+			       "b",
+			       -1, 0, "a\\u2060\\u2061\\u2062\\u2063\\u2064b");
+	escape_assert_terminal(
+	    "\xe2\x81\xaa\xe2\x81\xaf\xc2\xad\xe1\xa0\x8e\xe2\x80\xa8\xe2\x80\xa9", -1, 0,
+	    "\\u206a\\u206f\\u00ad\\u180e\\u2028\\u2029");
+	/* tag characters beyond the BMP hide text too: 8 hex digits, never ambiguous */
+	escape_assert_terminal("ok\xf3\xa0\x80\x81\xf3\xa0\x81\xa1", -1, 0,
+			       "ok\\U000e0001\\U000e0061");
+	/* visible neighbours stay: U+2065 is unassigned, U+2070 is superscript zero */
+	escape_assert_terminal("\xe2\x81\xb0x\xe2\x80\x94", -1, 0, "\xe2\x81\xb0x\xe2\x80\x94");
+}
+
+/* the same characters in --json: \u escapes (a surrogate pair beyond the BMP), which a JSON
+ * parser turns back into the very text; the document stays valid */
+Test(escape, json_carries_c1_bidi_and_invisible_characters_as_u_escapes)
+{
+	const gchar *hostile = "a\xc2\x85"
+			       "b\xc2\x9b"
+			       "31m\xe2\x80\xae"
+			       "gpj\xe2\x80\x8b\xe2\x81\xa0\xe2\x81\xa6\xef\xbb\xbf\xf3\xa0\x80\x81"
+			       "\x1b\\\" \xc3\xa9\xe2\x98\x83";
+	g_autoptr(JsonBuilder) builder = json_builder_new();
+	g_autoptr(JsonParser) parser = json_parser_new();
+	g_autoptr(GError) error = NULL;
+	g_autofree gchar *text = NULL;
+	JsonObject *root;
+
+	json_builder_begin_object(builder);
+	json_builder_set_member_name(builder, "subject");
+	json_builder_add_string_value(builder, hostile);
+	json_builder_end_object(builder);
+	text = ct_json_to_string(builder, TRUE);
+
+	cr_assert_not_null(strstr(text, "a\\u0085b\\u009b31m\\u202egpj\\u200b\\u2060\\u2066\\ufeff"
+					"\\udb40\\udc01\\u001b\\\\\\\" \xc3\xa9\xe2\x98\x83"),
+			   "%s", text);
+	for (const gchar *p = text; *p != '\0'; p = g_utf8_next_char(p)) {
+		gunichar c = g_utf8_get_char(p);
+		cr_assert(!(c >= 0x7f && c <= 0x9f) && g_unichar_type(c) != G_UNICODE_FORMAT,
+			  "raw U+%04X in %s", c, text);
+	}
+	cr_assert(json_parser_load_from_data(parser, text, -1, &error), "%s: %s", text,
+		  error != NULL ? error->message : "");
+	root = json_node_get_object(json_parser_get_root(parser));
+	cr_assert_str_eq(json_object_get_string_member(root, "subject"), hostile);
 }
 
 Test(escape, backslash_is_doubled)

@@ -325,6 +325,11 @@ ParameterizedTestParameters(scenario, each_mistake_names_file_line_and_what_was_
 	     "expected 'name 10.0.0.1' in the trust step before predicting"},
 	    {"profile tomcat\nstep trust expect done predict ucm.example.test edge loads\n", 2,
 	     "expected a browser (firefox, chromium, os), got 'edge'"},
+	    /* found by the scenario fuzzer: a prediction without a valid name crashed the
+	     * check of the predicted names */
+	    {"profile tomcat\nstep trust name a.test expect done predict uc&m.test chromium "
+	     "loads\n",
+	     2, "expected a host name or an IPv4 address, got 'uc&m.test'"},
 	    {"profile tomcat\nstep untrust from somewhere expect removed\n", 2,
 	     "expected a file of the server's or 'trusted'"},
 	    {"profile tomcat\nstep export ie9 expect files 3\n", 2,

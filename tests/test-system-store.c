@@ -666,7 +666,8 @@ store_debian_tree_new(void)
 	tree->sysroot = store_new_sysroot("debian");
 	tree->bundle = g_build_filename(tree->sysroot, "etc/ssl/certs/ca-certificates.crt", NULL);
 	tree->etc_certs = g_build_filename(tree->sysroot, "etc/ssl/certs", NULL);
-	tree->hook_log = store_path("hook.log");
+	/* in the tree: a tree's hooks run with every mount outside the tree read-only */
+	tree->hook_log = g_build_filename(tree->etc_certs, "hook.log", NULL);
 	store_debian_tree_fill(tree->sysroot, tree->hook_log);
 
 	/* a first run builds the bundle and the links: the state to return to */

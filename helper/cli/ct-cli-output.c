@@ -42,6 +42,21 @@ ct_cli_print_json(CtCli *cli, JsonBuilder *builder)
 }
 
 void
+ct_cli_append_redirect(GString *out, CtChain *chain)
+{
+	g_autofree gchar *location = ct_cli_escape(chain->redirect);
+	g_autofree gchar *source = ct_cli_escape(chain->source);
+
+	if (chain->http_status < 300 || chain->http_status > 399)
+		return;
+	g_string_append_printf(
+	    out,
+	    "  Redirect:     HTTP %u to %s (not followed: the certificate is the "
+	    "one %s presented)\n",
+	    chain->http_status, chain->redirect != NULL ? location : "nowhere", source);
+}
+
+void
 ct_cli_print_error(CtCli *cli, const GError *error)
 {
 	/* a message of several lines (a scenario file's every error) prints one line each, each

@@ -56,9 +56,11 @@ ct_cli_trust_render_plan(GString *out, CtTrustPlan *plan, gboolean results)
 	CtCertificate *leaf = ct_chain_get_leaf(plan->chain);
 	g_autofree gchar *subject = ct_cli_escape(leaf->subject);
 
-	if (!results)
+	if (!results) {
 		g_string_append_printf(out, "Certificate %s\n  SHA-256 %s\n", subject,
 				       leaf->sha256);
+		ct_cli_append_redirect(out, plan->chain);
+	}
 	for (guint i = 0; i < plan->steps->len; i++) {
 		CtTrustStep *step = g_ptr_array_index(plan->steps, i);
 		g_autofree gchar *location = ct_cli_escape(step->store->location);
@@ -77,8 +79,11 @@ ct_cli_trust_render_plan(GString *out, CtTrustPlan *plan, gboolean results)
 			for (guint j = 0; j < step->predictions->len; j++) {
 				CtPrediction *prediction = g_ptr_array_index(step->predictions, j);
 				g_autofree gchar *name = ct_cli_escape(prediction->name);
-				g_string_append_printf(out, "  https://%s/ in %s: %s\n", name,
+				g_string_append_printf(out, "  https://%s/ in %s: %s", name,
 						       prediction->browser, prediction->verdict);
+				if (prediction->reason != NULL)
+					g_string_append_printf(out, " (%s)", prediction->reason);
+				g_string_append_c(out, '\n');
 			}
 			ct_cli_trust_render_retired(out, step, FALSE);
 			if (step->action != CT_TRUST_ACTION_NONE && !ct_trust_step_helps(step))
@@ -150,6 +155,7 @@ ct_cli_trust_add_json(JsonBuilder *builder, CtTrustPlan *plan)
 
 	json_builder_set_member_name(builder, "sha256");
 	json_builder_add_string_value(builder, ct_chain_get_leaf(plan->chain)->sha256);
+	ct_json_add_redirect(builder, plan->chain);
 	json_builder_set_member_name(builder, "stores");
 	json_builder_begin_array(builder);
 	for (guint i = 0; i < plan->steps->len; i++) {
@@ -197,6 +203,10 @@ ct_cli_trust_add_json(JsonBuilder *builder, CtTrustPlan *plan)
 			json_builder_add_string_value(builder, prediction->browser);
 			json_builder_set_member_name(builder, "verdict");
 			json_builder_add_string_value(builder, prediction->verdict);
+			if (prediction->reason != NULL) {
+				json_builder_set_member_name(builder, "reason");
+				json_builder_add_string_value(builder, prediction->reason);
+			}
 			json_builder_end_object(builder);
 		}
 		json_builder_end_array(builder);

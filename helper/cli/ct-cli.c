@@ -9,10 +9,12 @@
 #include <unistd.h>
 
 #include "ct-chain.h"
+#include "ct-cleanup.h"
 #include "ct-cli.h"
 #include "ct-fetch.h"
 #include "ct-hostname.h"
 #include "ct-nssdb.h"
+#include "ct-tmpdir.h"
 
 /* DESIGN.md section 4: every command, built or not, so --help tells the whole contract */
 static const CtCliCommand ct_cli_commands[] = {
@@ -399,10 +401,14 @@ ct_cli_wants_json(gint argc, gchar **argv)
 	return FALSE;
 }
 
+/* the first signal cancels (the command cleans up and exits 130); the next one, while
+ * that clean-up runs (a browser that will not close, a child that will not end), ends
+ * the program at once: every child registered is killed and every temp dir deleted */
 static gpointer
 ct_cli_signal_thread(gpointer data)
 {
 	GCancellable *cancellable = data;
+	g_autoptr(GError) error = NULL;
 	sigset_t set;
 	gint signum = 0;
 
@@ -414,6 +420,14 @@ ct_cli_signal_thread(gpointer data)
 		;
 	g_debug("signal %d: cancelling", signum);
 	g_cancellable_cancel(cancellable);
+	while (sigwait(&set, &signum) != 0)
+		;
+	/* stderr only: stdout may be half way through the command's own document */
+	error = g_error_new(CT_ERROR, CT_ERROR_CANCELLED, "%s while stopping: stopping now",
+			    g_strsignal(signum));
+	g_printerr("%s: %s\n", g_get_prgname(), error->message);
+	ct_cleanup_now();
+	_exit(ct_error_get_exit_status(error));
 	return NULL;
 }
 
@@ -506,6 +520,16 @@ ct_cli_name_with_port(const gchar *name, guint16 default_port, GError **error)
 			    error_local->message);
 		return NULL;
 	}
+	/* a browser reads 127.1, 0x7f.1, 0177.0.0.1 or 2130706433 as 127.0.0.1, but whoever
+	 * typed 0177 may have meant 177: an IPv4 address is written out, never guessed */
+	if (strchr(canonical, ':') == NULL && g_hostname_is_ip_address(canonical) &&
+	    g_strcmp0(host, canonical) != 0) {
+		g_set_error(error, CT_ERROR, CT_ERROR_INVALID_ARGS,
+			    "--name %s: a browser reads this as the IPv4 address %s: write it as "
+			    "%s",
+			    name, canonical, canonical);
+		return NULL;
+	}
 	return ct_cli_host_port(canonical, (guint16)port);
 }
 
@@ -552,6 +576,8 @@ ct_cli_run(gint argc, gchar **argv)
 
 	cli.cancellable = cancellable;
 	cli.colour = isatty(STDOUT_FILENO) && g_getenv("NO_COLOR") == NULL;
+	/* what a certtrust killed earlier (SIGKILL) could not remove itself */
+	ct_tmpdir_clean_stale(NULL);
 	if (!ct_cli_dispatch(&cli, argc, argv, &error)) {
 		/* GOption reverts what it parsed when it fails; --json still holds */
 		cli.json = cli.json || ct_cli_wants_json(argc, argv);

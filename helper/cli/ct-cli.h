@@ -2,6 +2,7 @@
 
 #include <json-glib/json-glib.h>
 
+#include "ct-chain.h"
 #include "ct-error.h"
 
 typedef struct _CtCliCommand CtCliCommand;
@@ -65,7 +66,9 @@ ct_cli_typed_names(const gchar *source, gchar **names, GError **error); /* gchar
 
 /* for commands that run long (browsers): SIGINT, SIGTERM and SIGHUP cancel
  * cli->cancellable instead of ending the process, so the command cleans up and exits
- * 130; call it first, before the command starts threads (they inherit the blocked mask) */
+ * 130; a second signal ends it at once after ct_cleanup_now() (children killed, temp dirs
+ * deleted), exit 130; call it first, before the command starts threads (they inherit the
+ * blocked mask) */
 void
 ct_cli_cancel_on_signals(CtCli *cli);
 
@@ -76,6 +79,9 @@ void
 ct_cli_print(CtCli *cli, const gchar *format, ...) G_GNUC_PRINTF(2, 3);
 void
 ct_cli_print_json(CtCli *cli, JsonBuilder *builder);
+/* "  Redirect: ..." when the first access was answered with a redirect (never followed) */
+void
+ct_cli_append_redirect(GString *out, CtChain *chain);
 void
 ct_cli_print_error(CtCli *cli, const GError *error);
 

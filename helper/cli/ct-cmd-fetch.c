@@ -45,6 +45,12 @@ ct_cmd_fetch_render(GString *out, CtChain *chain)
 	g_string_append_printf(out, "  SHA-256:      %s\n", leaf->sha256);
 	g_string_append_printf(out, "  Presented:    %u certificate%s\n", chain->certificates->len,
 			       chain->certificates->len == 1 ? "" : "s");
+	if (ct_chain_tls_version_to_string(chain->tls_version) != NULL)
+		g_string_append_printf(out, "  Protocol:     %s%s\n",
+				       ct_chain_tls_version_to_string(chain->tls_version),
+				       ct_chain_tls_version_is_obsolete(chain)
+					   ? " (obsolete: Firefox and Chromium refuse it)"
+					   : "");
 	if (chain->http_status != 0) {
 		g_autofree gchar *title = ct_cli_escape(chain->page_title);
 		g_string_append_printf(out, "  Page:         HTTP %u%s%s%s\n", chain->http_status,
@@ -52,6 +58,7 @@ ct_cmd_fetch_render(GString *out, CtChain *chain)
 				       chain->page_title != NULL ? title : "",
 				       chain->page_title != NULL ? "\"" : "");
 	}
+	ct_cli_append_redirect(out, chain);
 }
 
 gboolean

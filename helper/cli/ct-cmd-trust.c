@@ -79,6 +79,7 @@ ct_cmd_trust(CtCli *cli, gint argc, gchar **argv, GError **error)
 	g_auto(GStrv) names = NULL;
 	g_autofree gchar *mode_name = NULL;
 	gboolean allow_ca = FALSE;
+	gboolean override_distrust = FALSE;
 	gboolean dry_run = FALSE;
 	gboolean create = FALSE;
 	CtTrustMode mode = CT_TRUST_MODE_AUTO;
@@ -97,6 +98,10 @@ ct_cmd_trust(CtCli *cli, gint argc, gchar **argv, GError **error)
 	     "Another name you will type, HOST or HOST:PORT (repeatable)", "HOST"},
 	    {"allow-ca", 0, 0, G_OPTION_ARG_NONE, &allow_ca,
 	     "Allow installing a certificate that can sign others as a trust anchor", NULL},
+	    {"override-distrust", 0, 0, G_OPTION_ARG_NONE, &override_distrust,
+	     "Trust a certificate you distrust in an NSS database (untrust puts the distrust "
+	     "back)",
+	     NULL},
 	    {"dry-run", 0, 0, G_OPTION_ARG_NONE, &dry_run, "Show the plan, write nothing", NULL},
 	    {"create", 0, 0, G_OPTION_ARG_NONE, &create,
 	     "Make a new NSS database for nss:DIR when there is none", NULL},
@@ -125,6 +130,7 @@ ct_cmd_trust(CtCli *cli, gint argc, gchar **argv, GError **error)
 				 cli->sysroot, error);
 	if (plan == NULL)
 		return FALSE;
+	plan->override_distrust = override_distrust;
 	if (!cli->json) {
 		g_autoptr(GString) out = g_string_new(NULL);
 		if (!ct_cli_trust_find_retired(plan, error))
@@ -328,7 +334,9 @@ ct_cmd_untrust(CtCli *cli, gint argc, gchar **argv, GError **error)
 			g_string_append_printf(out, " (%s)", message);
 		}
 		g_string_append_c(out, '\n');
-		refused |= g_strcmp0(result->result, "refused") == 0;
+		/* left: the user changed it by hand, so untrust did not undo it (exit 6) */
+		refused |= g_strcmp0(result->result, "refused") == 0 ||
+			   g_strcmp0(result->result, "left") == 0;
 		failed |= g_strcmp0(result->result, "failed") == 0;
 	}
 	if (!cli->json)
@@ -395,6 +403,15 @@ ct_cmd_list(CtCli *cli, gint argc, gchar **argv, GError **error)
 		json_builder_set_member_name(builder, "nickname");
 		json_builder_add_string_value(builder,
 					      entry->nickname != NULL ? entry->nickname : "");
+		/* what the user had before certtrust's write, which untrust puts back */
+		if (entry->previous_trust != NULL) {
+			json_builder_set_member_name(builder, "previous_trust");
+			json_builder_add_string_value(builder, entry->previous_trust);
+		}
+		if (entry->previous_sha256 != NULL) {
+			json_builder_set_member_name(builder, "previous_sha256");
+			json_builder_add_string_value(builder, entry->previous_sha256);
+		}
 		json_builder_set_member_name(builder, "names");
 		json_builder_begin_array(builder);
 		if (entry->host != NULL)

@@ -402,3 +402,18 @@ ct_test_free_port(void)
 	g_socket_close(socket, NULL);
 	return port;
 }
+
+void
+ct_test_wait_listening(guint port)
+{
+	g_autoptr(GSocketClient) client = g_socket_client_new();
+
+	for (guint i = 0; i < 400; i++) {
+		g_autoptr(GSocketConnection) connection =
+		    g_socket_client_connect_to_host(client, "127.0.0.1", (guint16)port, NULL, NULL);
+		if (connection != NULL)
+			return;
+		g_usleep(25 * 1000);
+	}
+	cr_assert_fail("nothing listens on port %u", port);
+}

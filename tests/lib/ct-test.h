@@ -103,3 +103,6 @@ ct_test_peer_stop(CtTestPeer *peer);
 /* a loopback port where nothing listens (bound, then closed) */
 guint
 ct_test_free_port(void);
+/* wait until something accepts connections on 127.0.0.1:port; fails the test after 10 s */
+void
+ct_test_wait_listening(guint port);

@@ -10,6 +10,7 @@ pages-server.py CERT KEY: prints the port it listens on, then serves until kille
   /redirect-same       302 to /no-title on this server
   /redirect?to=URL     302 to URL (another origin)
   /never               headers and half a page, then nothing until the client hangs up
+  /endless             a titled page whose body never ends (until the client hangs up)
   /alert /confirm /prompt /popup /beforeunload
                        pages that call alert(), confirm(), prompt(), open popups or set
                        beforeunload as they load
@@ -84,6 +85,19 @@ class Handler(http.server.BaseHTTPRequestHandler):
             try:
                 while self.rfile.read(1):
                     pass
+            except OSError:
+                pass
+            self.close_connection = True
+        elif path == "/endless":
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Connection", "close")
+            self.end_headers()
+            self.wfile.write(b"<html><head><title>Endless</title></head><body>")
+            chunk = b"<p>more</p>" * 6000
+            try:
+                while True:
+                    self.wfile.write(chunk)
             except OSError:
                 pass
             self.close_connection = True
