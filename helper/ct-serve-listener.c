@@ -37,8 +37,9 @@ struct _CtServeListener {
 	guint handshake_timeout;      /* seconds */
 	CtServeLogFunc log_func;
 	gpointer log_data;
+	GMainContext *context; /* the thread-default one it was made in: every source goes there */
 	GSource *accept_source;
-	guint resume_id;
+	GSource *resume_source;
 	gint64 logged;	     /* monotonic time of the last accept error logged */
 	guint failures;	     /* accept errors since */
 	GHashTable *pending; /* CtServeConnection: accepted, not yet handed to the server */
@@ -54,11 +55,23 @@ typedef struct {
 	GIOStream *guard; /* between the TCP connection and the TLS one */
 	GTlsConnection *tls;
 	GCancellable *cancellable;
-	GSource *wait_source; /* the socket turning readable, or a recheck */
-	guint deadline_id;
+	GMainContext *context; /* the listener's */
+	GSource *wait_source;  /* the socket turning readable, or a recheck */
+	GSource *deadline_source;
 	gboolean handshaking; /* a thread has it: the callback frees it */
 	gboolean queued;      /* in listener->waiting */
 } CtServeConnection;
+
+/* destroy a source of ours, if any (g_source_remove() would look for it in the global
+ * default context, not in the listener's) */
+static void
+ct_serve_listener_clear_source(GSource **source)
+{
+	if (*source == NULL)
+		return;
+	g_source_destroy(*source);
+	g_clear_pointer(source, g_source_unref);
+}
 
 /* close: the connection never reached the server; otherwise the server's stream holds
  * the socket now */
@@ -69,8 +82,7 @@ ct_serve_connection_free(CtServeConnection *conn, gboolean close_socket)
 		g_source_destroy(conn->wait_source);
 		g_source_unref(conn->wait_source);
 	}
-	if (conn->deadline_id != 0)
-		g_source_remove(conn->deadline_id);
+	ct_serve_listener_clear_source(&conn->deadline_source);
 	/* the socket itself: a peer that failed gets no close_notify, and no socket is left
 	 * half open (CLOSE-WAIT) until the objects around it happen to be finalized */
 	if (close_socket)
@@ -80,6 +92,7 @@ ct_serve_connection_free(CtServeConnection *conn, gboolean close_socket)
 	g_clear_object(&conn->connection);
 	g_clear_object(&conn->socket);
 	g_clear_object(&conn->cancellable);
+	g_main_context_unref(conn->context);
 	g_free(conn);
 }
 
@@ -252,7 +265,7 @@ ct_serve_connection_readable_cb(GSocket *socket, GIOCondition condition, gpointe
 	/* part of a record: look again later, not on every wake-up of a readable socket */
 	conn->wait_source = g_timeout_source_new(CT_SERVE_LISTENER_RECHECK_MS);
 	g_source_set_callback(conn->wait_source, ct_serve_connection_recheck_cb, conn, NULL);
-	g_source_attach(conn->wait_source, NULL);
+	g_source_attach(conn->wait_source, conn->context);
 	return G_SOURCE_REMOVE;
 }
 
@@ -262,7 +275,7 @@ ct_serve_connection_deadline_cb(gpointer user_data)
 {
 	CtServeConnection *conn = user_data;
 
-	conn->deadline_id = 0;
+	g_clear_pointer(&conn->deadline_source, g_source_unref);
 	if (conn->handshaking) {
 		/* the thread returns with an error; its callback frees the connection */
 		g_cancellable_cancel(conn->cancellable);
@@ -281,6 +294,7 @@ ct_serve_listener_accepted(CtServeListener *self, GSocket *socket)
 	g_socket_set_option(socket, IPPROTO_TCP, TCP_NODELAY, TRUE, NULL);
 	conn = g_new0(CtServeConnection, 1);
 	conn->listener = self;
+	conn->context = g_main_context_ref(self->context);
 	conn->socket = g_object_ref(socket);
 	conn->connection = g_socket_connection_factory_create_connection(socket);
 	conn->cancellable = g_cancellable_new();
@@ -289,12 +303,13 @@ ct_serve_listener_accepted(CtServeListener *self, GSocket *socket)
 		ct_serve_connection_hand_over(conn, G_IO_STREAM(conn->connection));
 		return;
 	}
-	conn->deadline_id = g_timeout_add_seconds(self->handshake_timeout,
-						  ct_serve_connection_deadline_cb, conn);
+	conn->deadline_source = g_timeout_source_new_seconds(self->handshake_timeout);
+	g_source_set_callback(conn->deadline_source, ct_serve_connection_deadline_cb, conn, NULL);
+	g_source_attach(conn->deadline_source, self->context);
 	conn->wait_source = g_socket_create_source(socket, G_IO_IN | G_IO_HUP | G_IO_ERR, NULL);
 	g_source_set_callback(conn->wait_source, G_SOURCE_FUNC(ct_serve_connection_readable_cb),
 			      conn, NULL);
-	g_source_attach(conn->wait_source, NULL);
+	g_source_attach(conn->wait_source, conn->context);
 }
 
 static gboolean
@@ -306,7 +321,7 @@ ct_serve_listener_watch(CtServeListener *self)
 	self->accept_source = g_socket_create_source(self->socket, G_IO_IN, NULL);
 	g_source_set_callback(self->accept_source, G_SOURCE_FUNC(ct_serve_listener_accept_cb), self,
 			      NULL);
-	g_source_attach(self->accept_source, NULL);
+	g_source_attach(self->accept_source, self->context);
 }
 
 static gboolean
@@ -314,7 +329,7 @@ ct_serve_listener_resume_cb(gpointer user_data)
 {
 	CtServeListener *self = user_data;
 
-	self->resume_id = 0;
+	g_clear_pointer(&self->resume_source, g_source_unref);
 	ct_serve_listener_watch(self);
 	return G_SOURCE_REMOVE;
 }
@@ -352,8 +367,9 @@ ct_serve_listener_accept_cb(GSocket *socket, GIOCondition condition, gpointer us
 		}
 		g_source_destroy(self->accept_source);
 		g_clear_pointer(&self->accept_source, g_source_unref);
-		self->resume_id = g_timeout_add(CT_SERVE_LISTENER_PAUSE_MS,
-						ct_serve_listener_resume_cb, self);
+		self->resume_source = g_timeout_source_new(CT_SERVE_LISTENER_PAUSE_MS);
+		g_source_set_callback(self->resume_source, ct_serve_listener_resume_cb, self, NULL);
+		g_source_attach(self->resume_source, self->context);
 		return G_SOURCE_REMOVE;
 	}
 	return G_SOURCE_CONTINUE;
@@ -371,6 +387,7 @@ ct_serve_listener_new(SoupServer *server,
 	g_autoptr(CtServeListener) self = g_new0(CtServeListener, 1);
 	GSocketFamily family = g_socket_address_get_family(address);
 
+	self->context = g_main_context_ref_thread_default();
 	self->server = g_object_ref(server);
 	self->certificate = certificate != NULL ? g_object_ref(certificate) : NULL;
 	self->handshake_timeout = handshake_timeout;
@@ -450,12 +467,12 @@ ct_serve_listener_free(CtServeListener *self)
 		g_source_destroy(self->accept_source);
 		g_source_unref(self->accept_source);
 	}
-	if (self->resume_id != 0)
-		g_source_remove(self->resume_id);
+	ct_serve_listener_clear_source(&self->resume_source);
 	if (self->socket != NULL)
 		g_socket_close(self->socket, NULL);
 	g_clear_object(&self->socket);
 	g_clear_object(&self->certificate);
 	g_clear_object(&self->server);
+	g_clear_pointer(&self->context, g_main_context_unref);
 	g_free(self);
 }

@@ -1267,8 +1267,8 @@ ct_trust_remove_entry(CtLedgerEntry *entry,
 				    "removing %s needs root", entry->location);
 			return FALSE;
 		}
-		if (!ct_system_store_remove(tree, ct_system_store_detect(tree),
-					    entry->location, &changed, error))
+		if (!ct_system_store_remove(tree, ct_system_store_detect(tree), entry->location,
+					    &changed, error))
 			return FALSE;
 		removal->result = changed ? "removed" : "absent";
 		return TRUE;
