@@ -20,7 +20,7 @@ hostile-client.py get PORT N CONCURRENCY
     N GET requests over TLS, CONCURRENCY at a time; print "ok K", "failed F", "seconds S"
 """
 import os
-import select
+import selectors
 import socket
 import ssl
 import sys
@@ -43,24 +43,28 @@ def hold(port, count):
     except OSError:
         pass  # the server's queue is full: it holds what it can
     print("ready %d" % len(conns), flush=True)
-    closed = set()
+    # epoll, not select(): more than 1,024 descriptors
+    watch = selectors.DefaultSelector()
+    watch.register(sys.stdin, selectors.EVENT_READ)
+    for c in conns:
+        watch.register(c, selectors.EVENT_READ)
+    closed = 0
     while True:
-        readable, _, _ = select.select([sys.stdin] + [c for c in conns if c not in closed],
-                                       [], [], 1.0)
-        for r in readable:
-            if r is sys.stdin:
+        for key, _ in watch.select(1.0):
+            if key.fileobj is sys.stdin:
                 if not os.read(sys.stdin.fileno(), 4096):
                     for c in conns:
                         c.close()
                     return
                 continue
             try:
-                data = r.recv(4096)
+                data = key.fileobj.recv(4096)
             except OSError:
                 data = b""
             if not data:
-                closed.add(r)
-                print("closed %d" % len(closed), flush=True)
+                watch.unregister(key.fileobj)
+                closed += 1
+                print("closed %d" % closed, flush=True)
 
 
 def idle(port, count, wait):
@@ -68,16 +72,17 @@ def idle(port, count, wait):
     start = time.monotonic()
     closed = 0
     last = 0.0
-    while conns and time.monotonic() - start < wait:
-        readable, _, _ = select.select(conns, [], [], 0.5)
-        for r in readable:
+    watch = selectors.DefaultSelector()
+    for c in conns:
+        watch.register(c, selectors.EVENT_READ)
+    while closed < count and time.monotonic() - start < wait:
+        for key, _ in watch.select(0.5):
             try:
-                data = r.recv(4096)
+                data = key.fileobj.recv(4096)
             except OSError:
                 data = b""
             if not data:
-                conns.remove(r)
-                r.close()
+                watch.unregister(key.fileobj)
                 closed += 1
                 last = time.monotonic() - start
     for c in conns:
