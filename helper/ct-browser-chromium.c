@@ -106,6 +106,32 @@ ct_browser_chromium_is_running(const gchar *user_data_dir)
 	return kill((pid_t)pid, 0) == 0 || errno == EPERM;
 }
 
+/* the throwaway profile's preferences, for what no switch turns off: after a page fails
+ * with a DNS error (ERR_NAME_NOT_RESOLVED, which is how a host nobody named is blocked)
+ * Chromium's DNS probe asks the system's DNS servers and Google's public ones directly,
+ * past --host-resolver-rules; it runs only while "alternate error pages" are on
+ * (chrome/browser/net/net_error_tab_helper.cc, ProbesAllowed()) */
+static gboolean
+ct_browser_chromium_write_preferences(const gchar *user_data_dir, GError **error)
+{
+	g_autofree gchar *dir = g_build_filename(user_data_dir, "Default", NULL);
+	g_autofree gchar *path = g_build_filename(dir, "Preferences", NULL);
+	const gchar *preferences = "{\"alternate_error_pages\": {\"enabled\": false}}\n";
+
+	if (g_mkdir(dir, 0700) != 0) {
+		gint saved = errno;
+		g_set_error(error, CT_ERROR, CT_ERROR_FAILED, "cannot create %s: %s", dir,
+			    g_strerror(saved));
+		return FALSE;
+	}
+	if (!g_file_set_contents_full(path, preferences, -1, G_FILE_SET_CONTENTS_NONE, 0600,
+				      error)) {
+		ct_error_convert(error);
+		return FALSE;
+	}
+	return TRUE;
+}
+
 gboolean
 ct_browser_chromium_prepare(CtBrowser *self,
 			    const CtBrowserOptions *options,
@@ -132,7 +158,8 @@ ct_browser_chromium_prepare(CtBrowser *self,
 		user_data_dir = g_strdup(options->user_data_dir);
 	} else {
 		user_data_dir = ct_browser_make_dir(self, "user-data", error);
-		if (user_data_dir == NULL)
+		if (user_data_dir == NULL ||
+		    !ct_browser_chromium_write_preferences(user_data_dir, error))
 			return FALSE;
 	}
 	/* HOME decides the NSS database Chromium trusts: inherited unless given */

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "ct-browser-private.h"
+#include "ct-cleanup.h"
 #include "ct-escape.h"
 #include "ct-tmpdir.h"
 
@@ -1087,6 +1088,7 @@ ct_browser_close(CtBrowser *self)
 	if (self->websocket != NULL && !self->websocket_closed && !self->exited && !self->broken)
 		ct_browser_quit(self);
 	ct_browser_kill(self);
+	ct_cleanup_forget_process(self->pid);
 	if (self->version_process != NULL && !self->version_done) {
 		gint group = ct_browser_process_group(self->version_process);
 		/* 0 would be certtrust's own group */
@@ -1185,6 +1187,7 @@ ct_browser_launch(const CtBrowserOptions *options, GCancellable *cancellable, GE
 	}
 	if (ok) {
 		self->pid = ct_browser_process_group(self->process);
+		ct_cleanup_add_process(self->pid, CT_CLEANUP_PROCESS_GROUP);
 		g_subprocess_wait_async(self->process, self->wait_cancellable, ct_browser_exited_cb,
 					self);
 		g_debug("started %s as %d", binary, self->pid);

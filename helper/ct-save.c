@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "ct-cleanup.h"
 #include "ct-save.h"
 
 /* keeps the temp file name well under NAME_MAX whatever the target is called */
@@ -263,11 +264,14 @@ ct_save_file(const gchar *path, GBytes *contents, guint mode, CtSaveFlags flags,
 	sigaddset(&held, SIGTERM);
 	sigaddset(&held, SIGHUP);
 	pthread_sigmask(SIG_BLOCK, &held, &previous);
+	/* and a signal thread that ends the process at once (ct-cleanup.h) waits for it */
+	ct_cleanup_hold();
 	errsv = ct_save_via_unnamed(dir, tmp, path, contents, mode, flags);
 	if (errsv < 0) {
 		memcpy(tmp + strlen(tmp) - 6, "XXXXXX", 6);
 		errsv = ct_save_via_temp(tmp, path, contents, mode, flags);
 	}
+	ct_cleanup_release();
 	pthread_sigmask(SIG_SETMASK, &previous, NULL);
 	if (errsv == EEXIST) {
 		g_set_error(error, CT_ERROR, CT_ERROR_EXISTS, "%s already exists", path);

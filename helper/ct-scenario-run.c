@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 
 #include "ct-browser.h"
+#include "ct-cleanup.h"
 #include "ct-escape.h"
 #include "ct-fetch.h"
 #include "ct-nssdb.h"
@@ -106,6 +107,14 @@ ct_scenario_child_setup(gpointer user_data)
 	prctl(PR_SET_PDEATHSIG, SIGTERM);
 }
 
+static gint
+ct_scenario_process_id(GSubprocess *process)
+{
+	const gchar *identifier = g_subprocess_get_identifier(process);
+	return identifier != NULL ? (gint)g_ascii_strtoll(identifier, NULL, 10) : 0;
+}
+
+/* a child of the runner, to end with it when told to stop at once (ct-cleanup.h) */
 static GSubprocess *
 ct_scenario_spawn(CtScenarioRun *run, GPtrArray *argv, GSubprocessFlags flags, GError **error)
 {
@@ -122,6 +131,9 @@ ct_scenario_spawn(CtScenarioRun *run, GPtrArray *argv, GSubprocessFlags flags, G
 	if (process == NULL)
 		g_set_error(error, CT_ERROR, CT_ERROR_FAILED, "cannot start %s: %s",
 			    (const gchar *)argv->pdata[0], error_local->message);
+	else
+		ct_cleanup_add_process(ct_scenario_process_id(process),
+				       CT_CLEANUP_PROCESS_CERTTRUST);
 	return process;
 }
 
@@ -265,21 +277,25 @@ ct_scenario_run_process(CtScenarioRun *run,
 	g_autoptr(GSubprocess) process = NULL;
 	GSource *timeout;
 	gulong handler = 0;
+	gint pid;
 
 	process = ct_scenario_spawn(run, argv,
 				    G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE,
 				    error);
 	if (process == NULL)
 		return FALSE;
+	pid = ct_scenario_process_id(process);
 	timeout = ct_scenario_wait_start(run, &wait, seconds, &handler);
 	g_subprocess_communicate_async(process, NULL, wait.cancellable, ct_scenario_communicated_cb,
 				       &wait);
 	ct_scenario_iterate(run, &wait);
 	ct_scenario_wait_stop(run, timeout, handler);
-	if (wait.error != NULL) {
+	if (wait.error != NULL)
 		ct_scenario_stop_process(run, process);
+	/* reaped (communicate waits for the exit too, stop_process reaps) */
+	ct_cleanup_forget_process(pid);
+	if (wait.error != NULL)
 		return ct_scenario_set_wait_error(&wait, "the command", seconds, error);
-	}
 	output->status = g_subprocess_get_if_exited(process) ? g_subprocess_get_exit_status(process)
 							     : -1;
 	output->out = g_strndup(wait.out != NULL ? g_bytes_get_data(wait.out, NULL) : NULL,
@@ -1022,6 +1038,9 @@ ct_scenario_setup(CtScenarioRun *run, GError **error)
 		ct_error_convert(error);
 		return FALSE;
 	}
+	/* --keep: not deleted even when told to stop at once */
+	if (run->options->keep)
+		ct_cleanup_forget_dir(run->dir);
 	run->home = g_build_filename(run->dir, "home", NULL);
 	run->sysroot = g_build_filename(run->dir, "sysroot", NULL);
 	run->cert_dir = g_build_filename(run->dir, "serve", NULL);
@@ -1047,6 +1066,9 @@ ct_scenario_setup(CtScenarioRun *run, GError **error)
 	run->envp = g_environ_setenv(run->envp, "XDG_RUNTIME_DIR", runtime, TRUE);
 	run->envp = g_environ_setenv(run->envp, "NO_COLOR", "1", TRUE);
 	run->envp = g_environ_setenv(run->envp, "GIO_USE_PROXY_RESOLVER", "dummy", TRUE);
+	/* the user's settings neither read nor written (dconf, gvfs): the scenario's own */
+	run->envp = g_environ_setenv(run->envp, "GSETTINGS_BACKEND", "memory", TRUE);
+	run->envp = g_environ_setenv(run->envp, "GIO_USE_VFS", "local", TRUE);
 	if (!ct_scenario_mkdir(runtime, error) || !ct_scenario_mkdir(anchors, error) ||
 	    !ct_scenario_mkdir(run->cert_dir, error))
 		return FALSE;

@@ -960,6 +960,8 @@ ct_scenario_soap_post(CtScenarioRun *run,
 	guint64 status = 0;
 
 	g_socket_client_set_timeout(client, CT_SCENARIO_NET_TIMEOUT_S);
+	/* straight to serve on loopback, whatever proxy the user's environment names */
+	g_socket_client_set_enable_proxy(client, FALSE);
 	connection = g_socket_client_connect_to_host(client, "127.0.0.1", (guint16)port,
 						     run->cancellable, error);
 	if (connection == NULL)

@@ -2,7 +2,13 @@
 
 #include "config.h"
 
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "ct-escape.h"
 #include "ct-scenario.h"
@@ -355,6 +361,54 @@ ct_scenario_is_name(const gchar *token)
 		if (!g_ascii_isalnum(*p) && *p != '-' && *p != '_' && *p != '.')
 			return FALSE;
 		if (*p == '.' && p[1] == '.')
+			return FALSE;
+	}
+	return TRUE;
+}
+
+/* "nothing leaves loopback" for a scenario on serve: a name is mapped to 127.0.0.1, but
+ * an address is connected to as it is, so an IPv4 address must be a loopback one; and a
+ * number that is not a dotted quad (0x7f.1, 10.1, 2130706433: inet_aton() and the
+ * browsers read it as an address, a mapping does not catch it) is never a name (IPv6 has
+ * no place in a name: ':' is refused by the tokens already) */
+static gboolean
+ct_scenario_check_loopback_name(CtScenarioCursor *cursor,
+				const CtScenario *scenario,
+				const gchar *name,
+				GError **error)
+{
+	g_autofree gchar *path = NULL;
+	struct in_addr address;
+
+	if (inet_aton(name, &address) == 0)
+		return TRUE;
+	path = ct_escape_for_terminal(cursor->path, -1, 0);
+	if (!g_hostname_is_ip_address(name)) {
+		g_set_error(error, CT_ERROR, CT_ERROR_INVALID_DATA,
+			    "%s:%u: expected a host name or an IPv4 address in four decimal parts, "
+			    "got '%s': a number read as an IPv4 address",
+			    path, cursor->line, name);
+		return FALSE;
+	}
+	if (scenario->server != NULL || (ntohl(address.s_addr) >> 24) == 127)
+		return TRUE;
+	g_set_error(error, CT_ERROR, CT_ERROR_INVALID_DATA,
+		    "%s:%u: expected a host name or a loopback address (127.0.0.1), got '%s': "
+		    "the scenario's server is on 127.0.0.1 and an address is connected to as it "
+		    "is (a host name is mapped to 127.0.0.1)",
+		    path, cursor->line, name);
+	return FALSE;
+}
+
+static gboolean
+ct_scenario_check_loopback_names(CtScenarioCursor *cursor,
+				 const CtScenario *scenario,
+				 GPtrArray *names,
+				 GError **error)
+{
+	for (guint i = 0; i < names->len; i++) {
+		if (!ct_scenario_check_loopback_name(cursor, scenario, g_ptr_array_index(names, i),
+						     error))
 			return FALSE;
 	}
 	return TRUE;
@@ -990,6 +1044,8 @@ ct_scenario_parse_header(CtScenarioCursor *cursor,
 			if (!ct_scenario_take_name(cursor, scenario->names, error))
 				return FALSE;
 		} while (!ct_scenario_at_end(cursor));
+		if (!ct_scenario_check_loopback_names(cursor, scenario, scenario->names, error))
+			return FALSE;
 	}
 	if (!ct_scenario_at_end(cursor))
 		return ct_scenario_expected(cursor, "the end of the line", error);
@@ -1139,6 +1195,10 @@ ct_scenario_parse(const gchar *path, const gchar *text, gssize length, GError **
 			if (ok)
 				ok = ct_scenario_check_external_step(&cursor, scenario, step,
 								     &error_local);
+			/* check-host only compares names; it connects to nothing */
+			if (ok && step->kind != CT_SCENARIO_STEP_CHECK_HOST)
+				ok = ct_scenario_check_loopback_names(&cursor, scenario,
+								      step->names, &error_local);
 			if (!ok)
 				ct_scenario_add_problem(problems, &error_local);
 		} else if (ct_scenario_in(ct_scenario_headers, first)) {
@@ -1196,16 +1256,92 @@ ct_scenario_parse(const gchar *path, const gchar *text, gssize length, GError **
 	return g_steal_pointer(&scenario);
 }
 
+/* what a file that is not a regular one is, for the error */
+static const gchar *
+ct_scenario_file_type(mode_t mode)
+{
+	if (S_ISFIFO(mode))
+		return "a FIFO";
+	if (S_ISDIR(mode))
+		return "a directory";
+	if (S_ISCHR(mode))
+		return "a character device";
+	if (S_ISBLK(mode))
+		return "a block device";
+	if (S_ISSOCK(mode))
+		return "a socket";
+	return "not a regular file";
+}
+
+/* the whole of a regular file: opened without blocking (a FIFO would wait for a writer
+ * for ever) and refused unless fstat() says regular; at most CT_SCENARIO_MAX_FILE bytes */
+static gchar *
+ct_scenario_read_file(const gchar *path, gsize *len, GError **error)
+{
+	g_autofree gchar *safe = ct_escape_for_terminal(path, -1, 0);
+	g_autofree gchar *text = NULL;
+	struct stat st;
+	gsize done = 0;
+	gint fd;
+
+	fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	if (fd < 0) {
+		gint saved = errno;
+		g_set_error(error, CT_ERROR,
+			    saved == ENOENT ? CT_ERROR_NOT_FOUND : CT_ERROR_INVALID_ARGS,
+			    "%s: cannot read it: %s", safe, g_strerror(saved));
+		return NULL;
+	}
+	if (fstat(fd, &st) != 0) {
+		gint saved = errno;
+		g_set_error(error, CT_ERROR, CT_ERROR_FAILED, "%s: cannot read it: %s", safe,
+			    g_strerror(saved));
+		close(fd);
+		return NULL;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		g_set_error(error, CT_ERROR, CT_ERROR_INVALID_ARGS,
+			    "%s: expected a regular file, got %s", safe,
+			    ct_scenario_file_type(st.st_mode));
+		close(fd);
+		return NULL;
+	}
+	if (st.st_size > CT_SCENARIO_MAX_FILE) {
+		g_set_error(error, CT_ERROR, CT_ERROR_INVALID_ARGS,
+			    "%s: expected a scenario file of at most %u bytes, got %lld", safe,
+			    CT_SCENARIO_MAX_FILE, (long long)st.st_size);
+		close(fd);
+		return NULL;
+	}
+	text = g_malloc((gsize)st.st_size + 1);
+	while (done < (gsize)st.st_size) {
+		gssize got = read(fd, text + done, (gsize)st.st_size - done);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got <= 0) {
+			gint saved = got < 0 ? errno : EIO;
+			g_set_error(error, CT_ERROR, CT_ERROR_FAILED, "%s: cannot read it: %s",
+				    safe, g_strerror(saved));
+			close(fd);
+			return NULL;
+		}
+		done += (gsize)got;
+	}
+	close(fd);
+	text[done] = '\0';
+	*len = done;
+	return g_steal_pointer(&text);
+}
+
 CtScenario *
 ct_scenario_load(const gchar *path, GError **error)
 {
 	g_autofree gchar *text = NULL;
 	gsize len = 0;
 
-	if (!g_file_get_contents(path, &text, &len, error)) {
-		ct_error_convert(error);
+	text = ct_scenario_read_file(path, &len, error);
+	if (text == NULL)
 		return NULL;
-	}
 	return ct_scenario_parse(path, text, (gssize)len, error);
 }
 
@@ -1215,23 +1351,31 @@ ct_scenario_compare_paths(gconstpointer a, gconstpointer b)
 	return g_strcmp0(*(const gchar *const *)a, *(const gchar *const *)b);
 }
 
-gboolean
-ct_scenario_find_files(const gchar *path, GPtrArray *files, GError **error)
+/* a directory's identity, to enter each one once (symbolic links may loop) */
+static gchar *
+ct_scenario_dir_key(const gchar *path)
+{
+	struct stat st;
+
+	if (stat(path, &st) != 0)
+		return NULL;
+	return g_strdup_printf("%ju:%ju", (uintmax_t)st.st_dev, (uintmax_t)st.st_ino);
+}
+
+static gboolean
+ct_scenario_find_files_under(const gchar *path,
+			     GPtrArray *files,
+			     GHashTable *visited,
+			     GError **error)
 {
 	g_autoptr(GDir) dir = NULL;
 	g_autoptr(GPtrArray) children = NULL;
+	gchar *key = ct_scenario_dir_key(path);
 	const gchar *name;
 
-	if (!g_file_test(path, G_FILE_TEST_EXISTS)) {
-		g_autofree gchar *safe = ct_escape_for_terminal(path, -1, 0);
-		g_set_error(error, CT_ERROR, CT_ERROR_NOT_FOUND, "%s: no such file or directory",
-			    safe);
-		return FALSE;
-	}
-	if (!g_file_test(path, G_FILE_TEST_IS_DIR)) {
-		g_ptr_array_add(files, g_strdup(path));
+	/* a directory seen already (a link back up, or a second way to it): nothing new */
+	if (key == NULL || !g_hash_table_add(visited, key))
 		return TRUE;
-	}
 	dir = g_dir_open(path, 0, error);
 	if (dir == NULL) {
 		ct_error_convert(error);
@@ -1247,11 +1391,30 @@ ct_scenario_find_files(const gchar *path, GPtrArray *files, GError **error)
 	for (guint i = 0; i < children->len; i++) {
 		const gchar *child = g_ptr_array_index(children, i);
 		if (g_file_test(child, G_FILE_TEST_IS_DIR)) {
-			if (!ct_scenario_find_files(child, files, error))
+			if (!ct_scenario_find_files_under(child, files, visited, error))
 				return FALSE;
 		} else {
 			g_ptr_array_add(files, g_strdup(child));
 		}
 	}
 	return TRUE;
+}
+
+gboolean
+ct_scenario_find_files(const gchar *path, GPtrArray *files, GError **error)
+{
+	g_autoptr(GHashTable) visited = NULL;
+
+	if (!g_file_test(path, G_FILE_TEST_EXISTS)) {
+		g_autofree gchar *safe = ct_escape_for_terminal(path, -1, 0);
+		g_set_error(error, CT_ERROR, CT_ERROR_NOT_FOUND, "%s: no such file or directory",
+			    safe);
+		return FALSE;
+	}
+	if (!g_file_test(path, G_FILE_TEST_IS_DIR)) {
+		g_ptr_array_add(files, g_strdup(path));
+		return TRUE;
+	}
+	visited = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	return ct_scenario_find_files_under(path, files, visited, error);
 }

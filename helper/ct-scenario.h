@@ -8,6 +8,9 @@
  * `certtrust serve` profile, the name used to reach the server and the steps, each with
  * what it must come out as */
 
+/* the largest scenario file read (the library's are a few KB) */
+#define CT_SCENARIO_MAX_FILE 1048576u
+
 typedef enum {
 	CT_SCENARIO_STEP_ACCESS,     /* fetch: the first access, outcome and problem class */
 	CT_SCENARIO_STEP_SHOW,	     /* show: the certificate viewer */
@@ -136,11 +139,13 @@ ct_scenario_parse(const gchar *path,
 		  gssize length,
 		  GError **error); /* (transfer full) */
 
-/* read and parse a file */
+/* read and parse a file: a regular file only (a FIFO, a device or a directory is refused
+ * at once, CT_ERROR_INVALID_ARGS), at most CT_SCENARIO_MAX_FILE bytes */
 CtScenario *
 ct_scenario_load(const gchar *path, GError **error); /* (transfer full) */
 
 /* the scenario files PATH names: itself, or every *.scenario under a directory (sorted,
- * recursively); appended to files (gchar*) */
+ * recursively, each directory once however symbolic links lead to it); appended to files
+ * (gchar*) */
 gboolean
 ct_scenario_find_files(const gchar *path, GPtrArray *files, GError **error);

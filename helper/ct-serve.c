@@ -9,6 +9,7 @@
 #include "ct-hostname.h"
 #include "ct-pem.h"
 #include "ct-save.h"
+#include "ct-serve-listener.h"
 #include "ct-serve.h"
 
 #define CT_SERVE_DAY (24 * 60 * 60)
@@ -22,6 +23,7 @@ struct _CtServer {
 	gchar *name; /* the first name, shown on the pages */
 	GHashTable *files;
 	gboolean generated;
+	GPtrArray *listeners; /* CtServeListener */
 };
 
 G_DEFINE_TYPE(CtServer, ct_server, G_TYPE_OBJECT)
@@ -445,47 +447,122 @@ ct_serve_soap_cb(SoupServer *server,
 	ct_serve_page(msg, SOUP_STATUS_OK, "text/xml", answer);
 }
 
+/* the largest request body served: a SOAP request to /axl; nothing else takes one */
+#define CT_SERVE_BODY_MAX (64 * 1024)
+
+static gboolean
+ct_serve_is_soap_path(const gchar *path)
+{
+	return g_strcmp0(path, "/axl") == 0 || g_str_has_prefix(path, "/axl/");
+}
+
+/* refuse a request before its body is read, as Tomcat does: an error page, and the
+ * connection closed when a body would follow */
+static void
+ct_serve_refuse(SoupServerMessage *msg, guint status, const gchar *allow)
+{
+	SoupMessageHeaders *request = soup_server_message_get_request_headers(msg);
+	SoupMessageHeaders *response = soup_server_message_get_response_headers(msg);
+	SoupEncoding encoding = soup_message_headers_get_encoding(request);
+	goffset length = soup_message_headers_get_content_length(request);
+	const gchar *reason = soup_status_get_phrase(status);
+	g_autofree gchar *body = g_strdup_printf("%u %s\n", status, reason);
+	g_autofree gchar *answer = NULL;
+
+	/* a small body is read and dropped; libsoup answers after it */
+	if (encoding == SOUP_ENCODING_NONE ||
+	    (encoding == SOUP_ENCODING_CONTENT_LENGTH && length <= CT_SERVE_BODY_MAX)) {
+		soup_message_body_set_accumulate(soup_server_message_get_request_body(msg), FALSE);
+		if (allow != NULL)
+			soup_message_headers_replace(response, "Allow", allow);
+		ct_serve_page(msg, status, "text/plain", body);
+		return;
+	}
+	/* a large or unbounded one is never read: the answer now, then the end */
+	answer = g_strdup_printf("HTTP/1.1 %u %s\r\nServer: certtrust-serve\r\n"
+				 "Content-Type: text/plain\r\nContent-Length: %zu\r\n"
+				 "%s%s%sConnection: close\r\n\r\n%s",
+				 status, reason, strlen(body), allow != NULL ? "Allow: " : "",
+				 allow != NULL ? allow : "", allow != NULL ? "\r\n" : "", body);
+	soup_message_body_set_accumulate(soup_server_message_get_request_body(msg), FALSE);
+	ct_serve_page(msg, status, "text/plain", body);
+	soup_message_headers_replace(response, "Connection", "close");
+	ct_serve_listener_answer_and_close(msg, answer);
+}
+
+/* the methods a path answers (GET and HEAD; POST for the SOAP API) and the size of a
+ * body: everything else is refused before the body is read */
+static void
+ct_serve_got_headers_cb(SoupServerMessage *msg, gpointer user_data)
+{
+	const gchar *method = soup_server_message_get_method(msg);
+	const gchar *path = g_uri_get_path(soup_server_message_get_uri(msg));
+	SoupMessageHeaders *request = soup_server_message_get_request_headers(msg);
+	SoupEncoding encoding = soup_message_headers_get_encoding(request);
+	gboolean soap = ct_serve_is_soap_path(path);
+	gboolean allowed = g_strcmp0(method, "GET") == 0 || g_strcmp0(method, "HEAD") == 0 ||
+			   (soap && g_strcmp0(method, "POST") == 0);
+
+	if (soup_server_message_get_status(msg) != 0)
+		return;
+	if (!allowed) {
+		ct_serve_refuse(msg, SOUP_STATUS_METHOD_NOT_ALLOWED,
+				soap ? "GET, HEAD, POST" : "GET, HEAD");
+		return;
+	}
+	if (encoding == SOUP_ENCODING_CHUNKED) {
+		ct_serve_refuse(msg, SOUP_STATUS_LENGTH_REQUIRED, NULL);
+		return;
+	}
+	if (encoding == SOUP_ENCODING_CONTENT_LENGTH &&
+	    soup_message_headers_get_content_length(request) > CT_SERVE_BODY_MAX) {
+		ct_serve_refuse(msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, NULL);
+		return;
+	}
+}
+
+static void
+ct_serve_request_started_cb(SoupServer *server, SoupServerMessage *msg, gpointer user_data)
+{
+	g_signal_connect(msg, "got-headers", G_CALLBACK(ct_serve_got_headers_cb), NULL);
+}
+
 /* listen on address:port; the URL it got, with the real port */
 static gchar *
-ct_serve_listen(SoupServer *server,
+ct_serve_listen(CtServer *self,
+		const CtServeOptions *options,
 		GInetAddress *address,
 		gint port,
-		gboolean https,
+		GTlsCertificate *certificate,
 		GError **error)
 {
 	g_autoptr(GSocketAddress)
 	    socket_address = g_inet_socket_address_new(address, (guint16)port);
 	g_autoptr(GError) error_local = NULL;
 	g_autofree gchar *ip = g_inet_address_to_string(address);
-	GSList *before = soup_server_get_listeners(server);
-	GSList *listeners;
-	guint16 bound = 0;
+	const gchar *scheme = certificate != NULL ? "https" : "http";
+	CtServeListener *listener;
+	guint16 bound;
 
-	if (!soup_server_listen(server, socket_address, https ? SOUP_SERVER_LISTEN_HTTPS : 0,
-				&error_local)) {
+	listener = ct_serve_listener_new(self->server, socket_address, certificate,
+					 options->handshake_timeout > 0
+					     ? options->handshake_timeout
+					     : CT_SERVE_HANDSHAKE_TIMEOUT_DEFAULT,
+					 options->log_func, options->log_data, &error_local);
+	if (listener == NULL) {
 		ct_error_convert(&error_local);
 		g_set_error(error, CT_ERROR,
 			    error_local->code == CT_ERROR_FAILED ? CT_ERROR_BUSY
 								 : error_local->code,
 			    "cannot listen on %s port %d: %s (choose another with --%s-port)", ip,
-			    port, error_local->message, https ? "https" : "http");
+			    port, error_local->message, scheme);
 		return NULL;
 	}
-	/* the listener that was not there before is this one */
-	listeners = soup_server_get_listeners(server);
-	for (GSList *l = listeners; l != NULL; l = l->next) {
-		g_autoptr(GSocketAddress) local = NULL;
-		if (g_slist_find(before, l->data) != NULL)
-			continue;
-		local = g_socket_get_local_address(l->data, NULL);
-		if (local != NULL)
-			bound = g_inet_socket_address_get_port(G_INET_SOCKET_ADDRESS(local));
-	}
-	g_slist_free(listeners);
-	g_slist_free(before);
+	g_ptr_array_add(self->listeners, listener);
+	bound = ct_serve_listener_get_port(listener);
 	if (g_inet_address_get_family(address) == G_SOCKET_FAMILY_IPV6)
-		return g_strdup_printf("%s://[%s]:%u/", https ? "https" : "http", ip, bound);
-	return g_strdup_printf("%s://%s:%u/", https ? "https" : "http", ip, bound);
+		return g_strdup_printf("%s://[%s]:%u/", scheme, ip, bound);
+	return g_strdup_printf("%s://%s:%u/", scheme, ip, bound);
 }
 
 static GTlsCertificate *
@@ -584,19 +661,21 @@ ct_server_new(const CtServeOptions *options, GError **error)
 	if (tls == NULL)
 		return NULL;
 
-	self->server = soup_server_new("tls-certificate", tls, "server-header", "certtrust-serve",
-				       NULL);
+	/* the listeners do the TLS: the server gets connections after their handshake */
+	self->server = soup_server_new("server-header", "certtrust-serve", NULL);
 	g_object_set_data(G_OBJECT(self->server), "ct-server", self);
+	g_signal_connect(self->server, "request-started", G_CALLBACK(ct_serve_request_started_cb),
+			 NULL);
 	soup_server_add_handler(self->server, NULL, ct_serve_index_cb, self, NULL);
 	for (guint i = 0; i < G_N_ELEMENTS(ct_serve_applications); i++)
 		soup_server_add_handler(self->server, ct_serve_applications[i].path,
 					ct_serve_application_cb, GUINT_TO_POINTER(i), NULL);
 	soup_server_add_handler(self->server, "/axl", ct_serve_soap_cb, self, NULL);
-	self->https_url = ct_serve_listen(self->server, address, options->https_port, TRUE, error);
+	self->https_url = ct_serve_listen(self, options, address, options->https_port, tls, error);
 	if (self->https_url == NULL)
 		return NULL;
 	if (options->http_port >= 0) {
-		self->http_url = ct_serve_listen(self->server, address, options->http_port, FALSE,
+		self->http_url = ct_serve_listen(self, options, address, options->http_port, NULL,
 						 error);
 		if (self->http_url == NULL)
 			return NULL;
@@ -639,6 +718,7 @@ ct_server_finalize(GObject *object)
 {
 	CtServer *self = CT_SERVER(object);
 
+	g_ptr_array_unref(self->listeners);
 	if (self->server != NULL)
 		soup_server_disconnect(self->server);
 	g_clear_object(&self->server);
@@ -660,4 +740,5 @@ static void
 ct_server_init(CtServer *self)
 {
 	self->files = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+	self->listeners = g_ptr_array_new_with_free_func((GDestroyNotify)ct_serve_listener_free);
 }

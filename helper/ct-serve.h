@@ -1,6 +1,7 @@
 #pragma once
 
 #include "ct-chain.h"
+#include "ct-serve-listener.h"
 
 /* the embedded UCM-like server: the seed's applications over HTTPS and HTTP, with
  * certificates generated the way UCM (or a test) needs them */
@@ -13,7 +14,13 @@ typedef struct {
 	gint http_port;		   /* 0 for an ephemeral port, -1 for no HTTP */
 	const gchar *cert_dir;	   /* where the certificate copies go */
 	gboolean regenerate;	   /* a new certificate even if one is there (an upgrade) */
+	guint handshake_timeout;   /* seconds a peer has for its TLS handshake; 0: the default */
+	CtServeLogFunc log_func;   /* what a hostile or broken peer caused; may be NULL */
+	gpointer log_data;
 } CtServeOptions;
+
+/* seconds a peer has to complete its TLS handshake */
+#define CT_SERVE_HANDSHAKE_TIMEOUT_DEFAULT 10
 
 #define CT_TYPE_SERVER (ct_server_get_type())
 G_DECLARE_FINAL_TYPE(CtServer, ct_server, CT, SERVER, GObject)

@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "ct-cleanup.h"
 #include "ct-tmpdir.h"
 
 #define CT_TMPDIR_PREFIX "certtrust-"
@@ -64,16 +65,18 @@ ct_tmpdir_new(const gchar *parent, const gchar *kind, GError **error)
 			    g_strerror(errsv));
 		return NULL;
 	}
+	/* deleted also when certtrust is told to stop at once */
+	ct_cleanup_add_dir(template);
 	return g_steal_pointer(&template);
 }
 
-void
-ct_tmpdir_remove(const gchar *path)
+gboolean
+ct_tmpdir_remove_tree(const gchar *path)
 {
 	GStatBuf st;
 
 	if (g_lstat(path, &st) != 0)
-		return;
+		return errno == ENOENT;
 	if (S_ISDIR(st.st_mode)) {
 		g_autoptr(GDir) dir = NULL;
 		const gchar *name;
@@ -82,13 +85,24 @@ ct_tmpdir_remove(const gchar *path)
 		dir = g_dir_open(path, 0, NULL);
 		while (dir != NULL && (name = g_dir_read_name(dir)) != NULL) {
 			g_autofree gchar *child = g_build_filename(path, name, NULL);
-			ct_tmpdir_remove(child);
+			ct_tmpdir_remove_tree(child);
 		}
-		if (g_rmdir(path) != 0)
+		if (g_rmdir(path) != 0) {
 			g_debug("cannot remove %s: %s", path, g_strerror(errno));
-		return;
+			return FALSE;
+		}
+		return TRUE;
 	}
-	g_unlink(path);
+	return g_unlink(path) == 0 || errno == ENOENT;
+}
+
+void
+ct_tmpdir_remove(const gchar *path)
+{
+	if (path == NULL)
+		return;
+	ct_tmpdir_remove_tree(path);
+	ct_cleanup_forget_dir(path);
 }
 
 static gboolean
@@ -151,7 +165,7 @@ ct_tmpdir_clean_dir(const gchar *parent)
 		if (g_lstat(path, &st) != 0 || !S_ISDIR(st.st_mode) || st.st_uid != geteuid())
 			continue;
 		g_debug("removing %s, left by a process that is gone", path);
-		ct_tmpdir_remove(path);
+		ct_tmpdir_remove_tree(path);
 		removed++;
 	}
 	return removed;

@@ -9,11 +9,16 @@
  * PID namespace; a process killed with SIGKILL cannot remove its own, so the next certtrust
  * does: ct_tmpdir_clean_stale() */
 
-/* a new private (0700) directory under parent (NULL: the user's temp dir) (transfer full) */
+/* a new private (0700) directory under parent (NULL: the user's temp dir), registered to be
+ * deleted if certtrust is told to stop at once (ct-cleanup.h) (transfer full) */
 gchar *
 ct_tmpdir_new(const gchar *parent, const gchar *kind, GError **error);
 
-/* delete a tree without following symbolic links */
+/* delete a tree without following symbolic links (a directory made read-only inside is
+ * opened); TRUE when it is gone */
+gboolean
+ct_tmpdir_remove_tree(const gchar *path);
+/* delete a directory ct_tmpdir_new() made, and unregister it */
 void
 ct_tmpdir_remove(const gchar *path);
 

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "ct-cleanup.h"
 #include "ct-context.h"
 #include "ct-escape.h"
 #include "ct-firefox.h"
@@ -1078,6 +1079,8 @@ ct_trust_plan_apply(CtTrustPlan *plan, CtLedger *ledger, gboolean dry_run)
 			ct_trust_set_result(step, "dry-run", NULL);
 			continue;
 		}
+		/* the store and its ledger record, or neither: a second Ctrl-C waits */
+		ct_cleanup_hold();
 		switch (step->action) {
 		case CT_TRUST_ACTION_OVERRIDE:
 			ct_trust_apply_override(step, plan, ledger);
@@ -1092,6 +1095,7 @@ ct_trust_plan_apply(CtTrustPlan *plan, CtLedger *ledger, gboolean dry_run)
 			break;
 		}
 		ct_trust_retire(step, plan, ledger);
+		ct_cleanup_release();
 	}
 }
 
@@ -1263,8 +1267,8 @@ ct_trust_remove_entry(CtLedgerEntry *entry,
 				    "removing %s needs root", entry->location);
 			return FALSE;
 		}
-		if (!ct_system_store_remove(tree, ct_system_store_detect(tree),
-					    entry->location, &changed, error))
+		if (!ct_system_store_remove(tree, ct_system_store_detect(tree), entry->location,
+					    &changed, error))
 			return FALSE;
 		removal->result = changed ? "removed" : "absent";
 		return TRUE;

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "ct-chain.h"
+#include "ct-cleanup.h"
 #include "ct-cli.h"
 #include "ct-fetch.h"
 #include "ct-hostname.h"
@@ -400,10 +401,14 @@ ct_cli_wants_json(gint argc, gchar **argv)
 	return FALSE;
 }
 
+/* the first signal cancels (the command cleans up and exits 130); the next one, while
+ * that clean-up runs (a browser that will not close, a child that will not end), ends
+ * the program at once: every child registered is killed and every temp dir deleted */
 static gpointer
 ct_cli_signal_thread(gpointer data)
 {
 	GCancellable *cancellable = data;
+	g_autoptr(GError) error = NULL;
 	sigset_t set;
 	gint signum = 0;
 
@@ -415,6 +420,14 @@ ct_cli_signal_thread(gpointer data)
 		;
 	g_debug("signal %d: cancelling", signum);
 	g_cancellable_cancel(cancellable);
+	while (sigwait(&set, &signum) != 0)
+		;
+	/* stderr only: stdout may be half way through the command's own document */
+	error = g_error_new(CT_ERROR, CT_ERROR_CANCELLED, "%s while stopping: stopping now",
+			    g_strsignal(signum));
+	g_printerr("%s: %s\n", g_get_prgname(), error->message);
+	ct_cleanup_now();
+	_exit(ct_error_get_exit_status(error));
 	return NULL;
 }
 

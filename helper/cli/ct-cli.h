@@ -66,7 +66,9 @@ ct_cli_typed_names(const gchar *source, gchar **names, GError **error); /* gchar
 
 /* for commands that run long (browsers): SIGINT, SIGTERM and SIGHUP cancel
  * cli->cancellable instead of ending the process, so the command cleans up and exits
- * 130; call it first, before the command starts threads (they inherit the blocked mask) */
+ * 130; a second signal ends it at once after ct_cleanup_now() (children killed, temp dirs
+ * deleted), exit 130; call it first, before the command starts threads (they inherit the
+ * blocked mask) */
 void
 ct_cli_cancel_on_signals(CtCli *cli);
 

@@ -553,6 +553,13 @@ ct_cmd_scenario(CtCli *cli, gint argc, gchar **argv, GError **error)
 	    G_OPTION_ENTRY_NULL,
 	};
 
+	/* before any thread (setenv is not thread-safe) and before GIO reads them: the runner
+	 * itself (soap, an external server's first read) goes through no proxy of the user's
+	 * and neither reads nor writes the user's settings (dconf makes ~/.cache/dconf when
+	 * there is no XDG_RUNTIME_DIR); the steps' environment is set in ct-scenario-run.c */
+	g_setenv("GIO_USE_PROXY_RESOLVER", "dummy", TRUE);
+	g_setenv("GSETTINGS_BACKEND", "memory", TRUE);
+	g_setenv("GIO_USE_VFS", "local", TRUE);
 	/* before any thread: the workers inherit the blocked signals */
 	ct_cli_cancel_on_signals(cli);
 	if (!ct_cli_parse_options(cli, entries, &argc, &argv, error))

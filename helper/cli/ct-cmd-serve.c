@@ -17,6 +17,17 @@ ct_cmd_serve_stop_cb(gpointer user_data)
 	return G_SOURCE_REMOVE;
 }
 
+/* what a hostile or broken peer caused, on stderr with the time */
+static void
+ct_cmd_serve_log_cb(const gchar *message, gpointer user_data)
+{
+	g_autoptr(GDateTime) now = g_date_time_new_now_local();
+	g_autofree gchar *time = g_date_time_format(now, "%H:%M:%S");
+	g_autofree gchar *escaped = ct_cli_escape(message);
+
+	g_printerr("certtrust serve: %s: %s\n", time, escaped);
+}
+
 static void
 ct_cmd_serve_print_json(CtCli *cli,
 			CtServer *server,
@@ -90,6 +101,8 @@ ct_cmd_serve(CtCli *cli, gint argc, gchar **argv, GError **error)
 	gint https_port = 8443;
 	gint http_port = 8080;
 	gboolean regenerate = FALSE;
+	gint handshake_timeout = CT_SERVE_HANDSHAKE_TIMEOUT_DEFAULT;
+	g_autoptr(GInetAddress) address = NULL;
 	g_autoptr(CtServer) server = NULL;
 	g_autoptr(GMainLoop) loop = NULL;
 	CtServeOptions options = {0};
@@ -109,6 +122,8 @@ ct_cmd_serve(CtCli *cli, gint argc, gchar **argv, GError **error)
 	     "Where the certificate copies go (default $XDG_STATE_HOME/certtrust/serve)", "DIR"},
 	    {"regenerate", 0, 0, G_OPTION_ARG_NONE, &regenerate,
 	     "Make a new certificate, as UCM does on upgrade", NULL},
+	    {"handshake-timeout", 0, 0, G_OPTION_ARG_INT, &handshake_timeout,
+	     "Seconds a client has for its TLS handshake (default 10)", "S"},
 	    G_OPTION_ENTRY_NULL,
 	};
 
@@ -123,6 +138,11 @@ ct_cmd_serve(CtCli *cli, gint argc, gchar **argv, GError **error)
 		g_set_error_literal(error, CT_ERROR, CT_ERROR_INVALID_ARGS, "ports are 0 to 65535");
 		return FALSE;
 	}
+	if (handshake_timeout < 1 || handshake_timeout > 3600) {
+		g_set_error_literal(error, CT_ERROR, CT_ERROR_INVALID_ARGS,
+				    "--handshake-timeout is 1 to 3600 seconds");
+		return FALSE;
+	}
 	if (cert_dir == NULL)
 		cert_dir = ct_context_get_serve_dir();
 	options.profile = profile;
@@ -132,9 +152,20 @@ ct_cmd_serve(CtCli *cli, gint argc, gchar **argv, GError **error)
 	options.http_port = http_port;
 	options.cert_dir = cert_dir;
 	options.regenerate = regenerate;
+	options.handshake_timeout = (guint)handshake_timeout;
+	options.log_func = ct_cmd_serve_log_cb;
 	server = ct_server_new(&options, error);
 	if (server == NULL)
 		return FALSE;
+	/* another machine can reach a test server whose certificate anyone may be told to trust */
+	address = listen != NULL ? g_inet_address_new_from_string(listen) : NULL;
+	if (address != NULL && !g_inet_address_get_is_loopback(address)) {
+		g_autofree gchar *escaped = ct_cli_escape(listen);
+		g_printerr(
+		    "certtrust serve: warning: listening on %s, not loopback: other machines "
+		    "can reach this test server\n",
+		    escaped);
+	}
 
 	if (cli->json)
 		ct_cmd_serve_print_json(cli, server, profile != NULL ? profile : "tomcat", names,

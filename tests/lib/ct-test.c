@@ -265,6 +265,15 @@ ct_test_strv_has(const gchar *const *strv, const gchar *word)
 CtTestServer *
 ct_test_server_start(const gchar *profile, const gchar *cert_dir, const gchar *const *extra)
 {
+	return ct_test_server_start_wrapped(NULL, profile, cert_dir, extra);
+}
+
+CtTestServer *
+ct_test_server_start_wrapped(const gchar *const *wrapper,
+			     const gchar *profile,
+			     const gchar *cert_dir,
+			     const gchar *const *extra)
+{
 	const gchar *exe = g_getenv("CT_CERTTRUST");
 	g_autoptr(GPtrArray) args = g_ptr_array_new();
 	g_autoptr(GError) error = NULL;
@@ -275,6 +284,8 @@ ct_test_server_start(const gchar *profile, const gchar *cert_dir, const gchar *c
 	JsonObject *object;
 
 	cr_assert(exe != NULL, "CT_CERTTRUST is not set: run the tests with meson test");
+	for (guint i = 0; wrapper != NULL && wrapper[i] != NULL; i++)
+		g_ptr_array_add(args, (gpointer)wrapper[i]);
 	g_ptr_array_add(args, (gpointer)exe);
 	g_ptr_array_add(args, (gpointer) "serve");
 	g_ptr_array_add(args, (gpointer) "--json");

@@ -78,6 +78,13 @@ typedef struct {
  * test when it does not come up */
 CtTestServer *
 ct_test_server_start(const gchar *profile, const gchar *cert_dir, const gchar *const *extra);
+/* the same behind a wrapper, argv put before certtrust's (NULL-terminated; exec's the rest,
+ * as prlimit or `sh -c 'exec "$@"'` do, so that the process is serve itself) */
+CtTestServer *
+ct_test_server_start_wrapped(const gchar *const *wrapper,
+			     const gchar *profile,
+			     const gchar *cert_dir,
+			     const gchar *const *extra);
 /* SIGTERM, wait, free */
 void
 ct_test_server_stop(CtTestServer *server);
