@@ -5,14 +5,18 @@
 #include <stdlib.h>
 
 #include "ct-chain.h"
+#include "ct-pem.h"
 
-/* libFuzzer target for chain ordering (ct_chain_new_from_ders, as a server's presented
- * list is ordered). A pool of real certificates is made once: a root, two intermediates
- * with the same name and different keys (both under the root), a leaf under each, a
- * self-signed leaf and a v1 certificate; each input byte picks one (up to 64, repeats
- * allowed). Beyond "no crash": the chain holds each certificate picked exactly once; each
- * certificate on the path is issued by the next; the path ends at the first self-signed
- * one; and the leaf is the first certificate presented, as TLS says. */
+/* libFuzzer target for chain ordering, both ways a chain arrives: as a server presents it
+ * (ct_chain_new_from_ders: the first is the leaf) and as a file (ct_chain_load_bytes on the
+ * same certificates as PEM: the leaf is found by structure). A pool of real certificates is
+ * made once: a root, two intermediates with the same name and different keys (both under
+ * the root), a leaf under each, a self-signed leaf and a v1 certificate; each input byte
+ * picks one (up to 64, repeats allowed). Beyond "no crash": the chain holds each certificate
+ * picked exactly once; each certificate on the path is issued by the next; the path ends
+ * at the first self-signed one; a server's leaf is the first it sent; a file's leaf issued
+ * none of the others and is no CA when a non-CA one issued none, and a file is refused
+ * (saying why) only when that leaf is not one alone. */
 
 #define CT_FUZZ_POOL 7
 
@@ -77,6 +81,79 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	return 0;
 }
 
+static gboolean
+ct_fuzz_issued_another(CtChain *chain, guint i)
+{
+	for (guint j = 0; j < chain->certificates->len; j++) {
+		if (i != j && ct_nssdb_is_issued_by(g_ptr_array_index(chain->certificates, j),
+						    g_ptr_array_index(chain->certificates, i)))
+			return TRUE;
+	}
+	return FALSE;
+}
+
+/* what both ways share: the certificates picked, each once, and a path of issuers */
+static void
+ct_fuzz_check_path(CtChain *chain, const gboolean *picked, guint distinct)
+{
+	if (chain->certificates->len != distinct || chain->path_length < 1 ||
+	    chain->path_length > chain->certificates->len)
+		abort();
+	for (guint i = 0; i < chain->certificates->len; i++) {
+		CtCertificate *certificate = g_ptr_array_index(chain->certificates, i);
+		gboolean found = FALSE;
+		for (guint k = 0; k < CT_FUZZ_POOL; k++)
+			found = found ||
+				(picked[k] && g_bytes_equal(certificate->der, ct_fuzz_pool[k]));
+		if (!found)
+			abort();
+		if (i + 1 < chain->path_length &&
+		    (certificate->self_signed ||
+		     !ct_nssdb_is_issued_by(certificate,
+					    g_ptr_array_index(chain->certificates, i + 1))))
+			abort();
+	}
+}
+
+/* the file's way: the leaf by structure, or a refusal when it is not one alone */
+static void
+ct_fuzz_check_file(GPtrArray *ders, CtChain *presented, const gboolean *picked, guint distinct)
+{
+	g_autoptr(GString) pem = g_string_new(NULL);
+	g_autoptr(GBytes) bytes = NULL;
+	g_autoptr(CtChain) chain = NULL;
+	g_autoptr(GError) error = NULL;
+	guint servers = 0;
+	guint bottoms = 0;
+	CtCertificate *leaf;
+
+	for (guint i = 0; i < ders->len; i++) {
+		g_autofree gchar *block = ct_pem_encode("CERTIFICATE", g_ptr_array_index(ders, i));
+		g_string_append(pem, block);
+	}
+	/* the candidates, counted on the server's chain (the same certificates) */
+	for (guint i = 0; i < presented->certificates->len; i++) {
+		CtCertificate *certificate = g_ptr_array_index(presented->certificates, i);
+		if (ct_fuzz_issued_another(presented, i))
+			continue;
+		bottoms++;
+		if (!certificate->ca_capable)
+			servers++;
+	}
+	bytes = g_bytes_new(pem->str, pem->len);
+	chain = ct_chain_load_bytes("fuzz.pem", bytes, &error);
+	if (chain == NULL) {
+		if (!g_error_matches(error, CT_ERROR, CT_ERROR_INVALID_DATA) ||
+		    (servers > 0 ? servers : bottoms) == 1)
+			abort();
+		return;
+	}
+	ct_fuzz_check_path(chain, picked, distinct);
+	leaf = ct_chain_get_leaf(chain);
+	if (ct_fuzz_issued_another(chain, 0) || (servers > 0 && leaf->ca_capable))
+		abort();
+}
+
 int
 LLVMFuzzerTestOneInput(const guint8 *data, gsize size)
 {
@@ -100,27 +177,9 @@ LLVMFuzzerTestOneInput(const guint8 *data, gsize size)
 			abort();
 		return 0;
 	}
-	if (chain->certificates->len != distinct || chain->path_length < 1 ||
-	    chain->path_length > chain->certificates->len)
-		abort();
-	for (guint i = 0; i < chain->certificates->len; i++) {
-		CtCertificate *certificate = g_ptr_array_index(chain->certificates, i);
-		gboolean found = FALSE;
-		for (guint k = 0; k < CT_FUZZ_POOL; k++)
-			found = found ||
-				(picked[k] && g_bytes_equal(certificate->der, ct_fuzz_pool[k]));
-		if (!found)
-			abort();
-		if (i + 1 < chain->path_length) {
-			if (certificate->self_signed ||
-			    !ct_nssdb_is_issued_by(certificate,
-						   g_ptr_array_index(chain->certificates, i + 1)))
-				abort();
-		}
-	}
-	/* a server's leaf is the first certificate it sent (TLS says so, and it is the one whose
-	 * key the handshake proved), whatever else it sent */
+	ct_fuzz_check_path(chain, picked, distinct);
 	if (!g_bytes_equal(ct_chain_get_leaf(chain)->der, g_ptr_array_index(ders, 0)))
 		abort();
+	ct_fuzz_check_file(ders, chain, picked, distinct);
 	return 0;
 }
