@@ -183,6 +183,13 @@ ct_sysroot_jail_child_setup(gpointer data)
 			ct_sysroot_jail_die("mounting writable",
 					    i + 1 < n ? setup->writable[i] : setup->scratch);
 	}
+	/* POSIX shared memory and named semaphores (shm_open, sem_open) live in /dev/shm: an
+	 * empty private tmpfs there serves a tool that uses them (libfaketime does, at start)
+	 * and leaves the host's untouched */
+	if (mount("tmpfs", "/dev/shm", "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC,
+		  "mode=1777,size=16m") != 0 &&
+	    errno != ENOENT)
+		ct_sysroot_jail_die("mounting a private tmpfs on", "/dev/shm");
 	for (guint i = 0; i < G_N_ELEMENTS(drop); i++) {
 		if (prctl(PR_CAPBSET_DROP, drop[i], 0, 0, 0) != 0)
 			ct_sysroot_jail_die("dropping a capability for", setup->sysroot);

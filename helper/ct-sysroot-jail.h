@@ -7,8 +7,9 @@
 /* a tool run for a --sysroot tree writes only inside it: the directories it may write,
  * relative to the tree, must lead to real directories inside the tree (no symlink on the
  * way); when run as root the tool gets a private mount namespace in which every mount is
- * read-only except those directories and a private scratch directory (its TMPDIR), and it
- * cannot mount or trace processes (those capabilities leave its bounding set) */
+ * read-only except those directories, a private scratch directory (its TMPDIR) and an
+ * empty private /dev/shm, and it cannot mount or trace processes (those capabilities leave
+ * its bounding set) */
 typedef struct _CtSysrootJail CtSysrootJail;
 
 /* check the writable directories (each relative to sysroot) and prepare the jail;

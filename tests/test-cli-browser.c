@@ -267,7 +267,7 @@ Test(verify, usage_errors_exit_2)
 	cr_assert_eq(nothing->exit_status, 2, "%s", nothing->err);
 }
 
-/* processes whose command line names dir: what a browser launched there left running */
+/* processes whose command line names text (a dir): what a browser launched there left running */
 static guint
 verify_count_processes_naming(const gchar *dir)
 {
@@ -297,9 +297,25 @@ verify_count_processes_naming(const gchar *dir)
 	return count;
 }
 
+/* the throwaway dirs of certtrust's process pid in dir (certtrust names them
+ * certtrust-browser-PID-..., PID in hex) */
+static guint
+verify_count_throwaway_dirs(const gchar *dir, GPid pid)
+{
+	g_autoptr(GDir) listing = g_dir_open(dir, 0, NULL);
+	g_autofree gchar *prefix = g_strdup_printf("certtrust-browser-%x-", (guint)pid);
+	const gchar *name;
+	guint count = 0;
+
+	while (listing != NULL && (name = g_dir_read_name(listing)) != NULL)
+		count += g_str_has_prefix(name, prefix) ? 1 : 0;
+	return count;
+}
+
 Test(verify, ctrl_c_ends_the_browser_and_leaves_nothing_behind)
 {
 	g_autofree gchar *browser_tmp = verify_path("tmp");
+	g_autofree gchar *throwaway = NULL;
 	CtTestPeer *peer = NULL;
 	g_autofree gchar *url = NULL;
 	g_autofree gchar *rule = NULL;
@@ -329,10 +345,13 @@ Test(verify, ctrl_c_ends_the_browser_and_leaves_nothing_behind)
 				    G_SPAWN_STDERR_TO_DEV_NULL,
 				NULL, NULL, &pid, &error),
 		  "%s", error != NULL ? error->message : "");
-	/* wait until the browser is up and hanging on the page */
-	for (guint i = 0; i < 300 && verify_count_processes_naming(browser_tmp) == 0; i++)
+	/* wait until the browser is up and hanging on the page. Its throwaway dir is in TMPDIR,
+	 * or in /tmp when Chromium's socket path under TMPDIR would be too long for a Unix
+	 * socket (this test's TMPDIR is) */
+	throwaway = g_strdup_printf("certtrust-browser-%x-", (guint)pid);
+	for (guint i = 0; i < 300 && verify_count_processes_naming(throwaway) == 0; i++)
 		g_usleep(50000);
-	cr_assert_gt(verify_count_processes_naming(browser_tmp), 0, "no browser came up");
+	cr_assert_gt(verify_count_processes_naming(throwaway), 0, "no browser came up");
 	g_usleep(1000000);
 	start = g_get_monotonic_time();
 	kill(pid, SIGINT);
@@ -340,11 +359,13 @@ Test(verify, ctrl_c_ends_the_browser_and_leaves_nothing_behind)
 	ct_test_peer_stop(peer);
 	cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 130, "status %d", status);
 	cr_assert_lt(g_get_monotonic_time() - start, 10 * G_USEC_PER_SEC);
-	for (guint i = 0; i < 40 && verify_count_processes_naming(browser_tmp) > 0; i++)
+	for (guint i = 0; i < 40 && verify_count_processes_naming(throwaway) > 0; i++)
 		g_usleep(50000);
-	cr_assert_eq(verify_count_processes_naming(browser_tmp), 0, "browser processes are left");
+	cr_assert_eq(verify_count_processes_naming(throwaway), 0, "browser processes are left");
 	left = g_dir_open(browser_tmp, 0, NULL);
 	cr_assert_null(g_dir_read_name(left), "a throwaway directory is left in %s", browser_tmp);
+	cr_assert_eq(verify_count_throwaway_dirs("/tmp", pid), 0,
+		     "a throwaway directory %s* is left in /tmp", throwaway);
 }
 
 /* the seed's "for this session only": the session loads, the user's own stores still

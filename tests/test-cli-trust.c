@@ -715,6 +715,7 @@ Test(trust, sigkill_at_any_moment_leaves_stores_usable_and_recorded, .timeout = 
 			       "--yes",
 			       NULL};
 	const gchar *hosts[] = {"ucm.example.com:8443", "127.0.0.1:8443"};
+	g_auto(GStrv) envp = ct_test_environ_to_kill();
 	guint cut_short = 0;
 
 	cr_assert_eq(made->exit_status, 0, "%s", made->err);
@@ -733,7 +734,7 @@ Test(trust, sigkill_at_any_moment_leaves_stores_usable_and_recorded, .timeout = 
 		gint status = 0;
 		GPid pid;
 
-		cr_assert(g_spawn_async(NULL, (gchar **)argv, NULL,
+		cr_assert(g_spawn_async(NULL, (gchar **)argv, envp,
 					G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_STDOUT_TO_DEV_NULL |
 					    G_SPAWN_STDERR_TO_DEV_NULL,
 					NULL, NULL, &pid, &error),

@@ -5,6 +5,7 @@
 #include <glib/gstdio.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <sys/prctl.h>
 
 #include "ct-test.h"
 
@@ -33,6 +34,12 @@ gboolean
 ct_test_clock_is_faked(void)
 {
 	return g_getenv("FAKETIME") != NULL;
+}
+
+gchar **
+ct_test_environ_to_kill(void)
+{
+	return g_environ_unsetenv(g_get_environ(), "FAKETIME_SHARED");
 }
 
 const gchar *
@@ -189,6 +196,26 @@ ct_test_run_shell(const gchar *command_line)
 	return ct_test_run(argv, NULL);
 }
 
+/* in the child: killed when the test's process ends, even by a failed assertion, so that
+ * no server of a test outlives it (and holds meson's pipes open) */
+static void
+ct_test_die_with_parent(gpointer data)
+{
+	(void)data;
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+}
+
+/* argv with its stdout piped, tied to the test's process */
+static GSubprocess *
+ct_test_spawn_tied(const gchar *const *argv, GError **error)
+{
+	g_autoptr(GSubprocessLauncher)
+	    launcher = g_subprocess_launcher_new(G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+
+	g_subprocess_launcher_set_child_setup(launcher, ct_test_die_with_parent, NULL, NULL);
+	return g_subprocess_launcher_spawnv(launcher, argv, error);
+}
+
 /* the end of the first JSON object or array in text, or NULL */
 static const gchar *
 ct_test_json_value_end(const gchar *text)
@@ -307,8 +334,7 @@ ct_test_server_start_wrapped(const gchar *const *wrapper,
 	for (guint i = 0; extra != NULL && extra[i] != NULL; i++)
 		g_ptr_array_add(args, (gpointer)extra[i]);
 	g_ptr_array_add(args, NULL);
-	server->process = g_subprocess_newv((const gchar *const *)args->pdata,
-					    G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error);
+	server->process = ct_test_spawn_tied((const gchar *const *)args->pdata, &error);
 	if (server->process == NULL)
 		cr_assert_fail("cannot start certtrust serve: %s", error->message);
 
@@ -360,9 +386,10 @@ ct_test_peer_spawn(const gchar *name, const gchar *arg1, const gchar *arg2)
 	g_autoptr(GDataInputStream) out = NULL;
 	g_autofree gchar *line = NULL;
 	CtTestPeer *peer = g_new0(CtTestPeer, 1);
+	/* arg1 and arg2 may be NULL: the list ends there */
+	const gchar *argv[] = {"python3", script, arg1, arg2, NULL};
 
-	peer->process = g_subprocess_new(G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error, "python3", script,
-					 arg1, arg2, NULL);
+	peer->process = ct_test_spawn_tied(argv, &error);
 	if (peer->process == NULL)
 		cr_assert_fail("cannot start %s: %s", script, error->message);
 	out = g_data_input_stream_new(g_subprocess_get_stdout_pipe(peer->process));

@@ -18,6 +18,13 @@ ct_test_data_bytes(const gchar *name);
 gboolean
 ct_test_clock_is_faked(void);
 
+/* the environment for a process the test kills with SIGKILL. Under libfaketime every
+ * process of a run shares one semaphore, taken around each stat(); a process killed while
+ * holding it would block every later process for ever. Without FAKETIME_SHARED the process
+ * (and its children) make a semaphore of their own */
+gchar **
+ct_test_environ_to_kill(void); /* (transfer full) */
+
 /* why a real browser ("firefox" or "chromium") cannot run a test here, or NULL when it can:
  * not installed ($CT_FIREFOX / $CT_CHROMIUM or Debian's path), or a faked clock */
 const gchar *

@@ -230,13 +230,15 @@ Test(state, sysroot_anchor_dir_symlinked_out_of_the_tree_is_refused)
 	state_assert_symlink_refused("usr/local/share/ca-certificates");
 }
 
-/* a hook in the tree runs (as root here) but cannot write outside the tree */
+/* a hook in the tree runs (as root here) but cannot write outside the tree; POSIX shared
+ * memory works for it, in a /dev/shm of its own */
 Test(state, sysroot_hook_writes_only_inside_the_tree)
 {
 	g_autofree gchar *tree = NULL;
 	g_autofree gchar *hook = NULL;
 	g_autofree gchar *script = NULL;
 	g_autofree gchar *escaped = state_path("escaped");
+	g_autofree gchar *shm = g_strdup_printf("/dev/shm/certtrust-test-hook-%d", (gint)getpid());
 	g_autofree gchar *ran = NULL;
 	g_autoptr(CtTestRun) run = NULL;
 
@@ -246,9 +248,9 @@ Test(state, sysroot_hook_writes_only_inside_the_tree)
 	tree = state_debian_tree_new("tree");
 	hook = g_build_filename(tree, "etc/ca-certificates/update.d/escape", NULL);
 	ran = g_build_filename(tree, "etc/ssl/certs/hook-ran", NULL);
-	script = g_strdup_printf("#!/bin/sh\ncat > /dev/null\ntouch '%s'\n"
-				 "touch '%s' 2>/dev/null\nexit 0\n",
-				 ran, escaped);
+	script = g_strdup_printf("#!/bin/sh\ncat > /dev/null\ntouch '%s' || exit 3\n"
+				 "touch '%s' 2>/dev/null\ntouch '%s'\n",
+				 shm, escaped, ran);
 	cr_assert(g_file_set_contents(hook, script, -1, NULL));
 	cr_assert_eq(g_chmod(hook, 0755), 0);
 
@@ -258,6 +260,7 @@ Test(state, sysroot_hook_writes_only_inside_the_tree)
 	cr_assert(g_file_test(ran, G_FILE_TEST_EXISTS), "the hook did not run");
 	cr_assert_not(g_file_test(escaped, G_FILE_TEST_EXISTS),
 		      "a hook of the tree wrote %s, outside it", escaped);
+	cr_assert_not(g_file_test(shm, G_FILE_TEST_EXISTS), "the hook wrote the host's %s", shm);
 }
 
 /* $XDG_STATE_HOME/certtrust, made as certtrust would find it */
@@ -407,6 +410,7 @@ Test(state, temp_dir_of_a_killed_verify_is_removed_at_the_next_start)
 	g_autoptr(GSubprocess) verify = NULL;
 	g_autoptr(GError) error = NULL;
 	g_autoptr(CtTestRun) next = NULL;
+	g_auto(GStrv) envp = ct_test_environ_to_kill();
 	const gchar *argv[] = {g_getenv("CT_CERTTRUST"),
 			       "verify",
 			       "https://127.0.0.1:9/",
@@ -424,6 +428,7 @@ Test(state, temp_dir_of_a_killed_verify_is_removed_at_the_next_start)
 	cr_assert_eq(g_chmod(fake, 0755), 0);
 	launcher = g_subprocess_launcher_new(G_SUBPROCESS_FLAGS_STDOUT_SILENCE |
 					     G_SUBPROCESS_FLAGS_STDERR_SILENCE);
+	g_subprocess_launcher_set_environ(launcher, envp);
 	g_subprocess_launcher_setenv(launcher, "CT_FIREFOX", fake, TRUE);
 	verify = g_subprocess_launcher_spawnv(launcher, argv, &error);
 	cr_assert_not_null(verify, "%s", error != NULL ? error->message : "");
