@@ -13,8 +13,9 @@
 /* Chromium over the DevTools protocol: `--remote-debugging-port=0`, one page target
  * attached in flat mode, Page.navigate and the load lifecycle event of its loader */
 
-/* the flags the research harness measured (puppeteer's defaults plus its own): no
- * background connections, no first-run, no throttling of a hidden page */
+/* the flags the trust measurements used (puppeteer's defaults plus its own; see
+ * docs/architecture.md, "Real browsers"): no background connections, no first-run, no throttling of
+ * a hidden page */
 static const gchar *ct_browser_chromium_flags[] = {
     "--disable-dev-shm-usage",
     "--no-proxy-server",

@@ -19,8 +19,8 @@ typedef struct {
 	const gchar *value; /* as written in user.js: true, 0, "text" */
 } CtBrowserFirefoxPref;
 
-/* the prefs the research harness measured (puppeteer's defaults plus its own),
- * with every background service pointed nowhere */
+/* the prefs the trust measurements used (puppeteer's defaults plus its own; see
+ * docs/architecture.md, "Real browsers"), with every background service pointed nowhere */
 static const CtBrowserFirefoxPref ct_browser_firefox_prefs[] = {
     /* the network: only what the page needs */
     /* a proxy only as the PAC script below says: no fallback to a direct connection */

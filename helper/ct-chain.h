@@ -68,6 +68,6 @@ ct_chain_tls_version_to_string(GTlsProtocolVersion version);
 gboolean
 ct_chain_tls_version_is_obsolete(CtChain *chain);
 
-/* DESIGN.md's problem names ("unknown-ca", "expired", ...) of the flags set */
+/* docs/cli.md's problem names ("unknown-ca", "expired", ...) of the flags set */
 GPtrArray *
 ct_chain_get_problem_names(CtChain *chain); /* (transfer container) const gchar* */

@@ -49,7 +49,7 @@ ct_error_to_string(CtError code)
 	}
 }
 
-/* the one place where an error becomes an exit status (DESIGN.md section 4) */
+/* the one place where an error becomes an exit status (docs/cli.md, "Exit status") */
 gint
 ct_error_get_exit_status(const GError *error)
 {

@@ -15,7 +15,7 @@ static const gchar *ct_export_format_names[] = {
     [CT_EXPORT_FORMAT_PKCS7] = "pkcs7", [CT_EXPORT_FORMAT_PKCS7_CHAIN] = "pkcs7-chain",
 };
 
-/* the wording of each browser's export dialog (shared/seed/README.md) */
+/* the wording of each browser's export dialog (docs/browser-procedures.md) */
 static const CtExportOffer ct_export_offers_ie8[] = {
     {CT_EXPORT_FORMAT_DER, "DER encoded binary X.509 (.CER)", "-der.cer"},
     {CT_EXPORT_FORMAT_BASE64, "Base-64 encoded X.509 (.CER)", "-base64.cer"},

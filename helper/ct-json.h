@@ -4,7 +4,7 @@
 
 #include "ct-chain.h"
 
-/* the certificate object of DESIGN.md section 4 (plus role and extras) */
+/* the certificate object of docs/cli.md (plus role and extras) */
 void
 ct_json_add_certificate(JsonBuilder *builder, CtCertificate *certificate, const gchar *role);
 /* {"source","certificates":[...],"problems":[...]} members, into an open object */

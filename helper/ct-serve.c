@@ -28,7 +28,7 @@ struct _CtServer {
 
 G_DEFINE_TYPE(CtServer, ct_server, G_TYPE_OBJECT)
 
-/* the seed's table 1: the HTTPS applications of a UCM */
+/* the HTTPS applications of a UCM (docs/browser-procedures.md, "The server") */
 static const struct {
 	const gchar *path;
 	const gchar *title;
@@ -418,7 +418,8 @@ ct_serve_index_cb(SoupServer *server,
 	ct_serve_page(msg, SOUP_STATUS_OK, "text/html", body);
 }
 
-/* the seed: the SOAP database API is HTTPS only; over plain HTTP the request fails */
+/* docs/browser-procedures.md: the SOAP database API is HTTPS only; over plain HTTP the request
+ * fails */
 static void
 ct_serve_soap_cb(SoupServer *server,
 		 SoupServerMessage *msg,

@@ -3,8 +3,8 @@
 #include "ct-chain.h"
 #include "ct-serve-listener.h"
 
-/* the embedded UCM-like server: the seed's applications over HTTPS and HTTP, with
- * certificates generated the way UCM (or a test) needs them */
+/* the embedded UCM-like server: the applications of docs/browser-procedures.md over HTTPS and HTTP,
+ * with certificates generated the way UCM (or a test) needs them */
 
 typedef struct {
 	const gchar *profile;	   /* tomcat (default), leaf, chain, expired, ... */

@@ -4,7 +4,8 @@
 
 #include "ct-error.h"
 
-/* the operating system's trust store, by distribution (DESIGN.md section 5) */
+/* the operating system's trust store, by distribution (docs/trust-semantics.md, "Where the stores
+ * are") */
 typedef enum {
 	CT_SYSTEM_STORE_UNKNOWN,
 	CT_SYSTEM_STORE_DEBIAN, /* *.crt in /usr/local/share/ca-certificates +

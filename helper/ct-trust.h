@@ -3,7 +3,7 @@
 #include "ct-chain.h"
 #include "ct-ledger.h"
 
-/* trust, decided per store (DESIGN.md section 5), planned, then written and recorded */
+/* trust, decided per store (docs/trust-semantics.md), planned, then written and recorded */
 
 typedef enum {
 	CT_TRUST_MODE_AUTO,	 /* Firefox: exception; the others: their one way */

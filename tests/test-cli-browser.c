@@ -368,8 +368,8 @@ Test(verify, ctrl_c_ends_the_browser_and_leaves_nothing_behind)
 		     "a throwaway directory %s* is left in /tmp", throwaway);
 }
 
-/* the seed's "for this session only": the session loads, the user's own stores still
- * block afterwards and are byte for byte as they were, and nothing of the session stays */
+/* "for this session only" (docs/browser-procedures.md): the session loads, the user's own stores
+ * still block afterwards and are byte for byte as they were, and nothing of the session stays */
 static void
 verify_open_session(const gchar *browser, const gchar *serve_profile, const gchar *code)
 {
@@ -768,9 +768,9 @@ verify_predicted(const gchar *file, const gchar *name)
 			       chromium ? "match" : "mismatch");
 }
 
-/* issue 12, part 7: a wildcard over a public suffix (*.co.uk). The private root is trusted
- * as an anchor in both browsers, so only the name decides; Chromium refuses the wildcard
- * by the public suffix list, Firefox accepts it, and check-host and trust's predictions
+/* docs/trust-semantics.md, "Predictions": a wildcard over a public suffix (*.co.uk). The private
+ * root is trusted as an anchor in both browsers, so only the name decides; Chromium refuses the
+ * wildcard by the public suffix list, Firefox accepts it, and check-host and trust's predictions
  * say so per browser. An ordinary wildcard (*.example.com) over an IDN A-label is measured
  * beside it: both browsers must agree with check-host there too */
 Test(verify, public_suffix_wildcard_loads_in_firefox_and_is_refused_by_chromium)

@@ -133,7 +133,7 @@ Test(check_host, every_certificate_show_reads_gets_both_verdicts)
 	}
 }
 
-/* issue 12, part 7: where Firefox and Chromium part (a wildcard over a public suffix),
+/* where Firefox and Chromium part (a wildcard over a public suffix),
  * both verdicts are shown and each can decide the exit status; the real browsers agree
  * (tests/test-cli-browser.c, public_suffix_wildcard_...) */
 static gboolean

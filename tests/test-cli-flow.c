@@ -269,7 +269,7 @@ Test(flow, ie8_text_shows_the_seed_dialogs)
 	flow_serve("tomcat");
 	run = flow_run("ie8", url, "--yes", NULL);
 	cr_assert_eq(run->exit_status, 0, "%s%s", run->out, run->err);
-	/* the seed's order */
+	/* the order of docs/browser-procedures.md */
 	previous = run->out;
 	for (guint i = 0; i < G_N_ELEMENTS(expected); i++) {
 		const gchar *at = strstr(previous, expected[i]);
@@ -372,7 +372,7 @@ Test(flow, safari4_name_rule_shows_localhost_and_the_ip_by_default)
 
 	flow_serve("tomcat");
 	run = flow_run("safari4", url, "--choice", "permanent", "--json", NULL);
-	/* the seed says these warn after the install: shown, not a failure */
+	/* docs/browser-procedures.md says these warn after the install: shown, not a failure */
 	cr_assert_eq(run->exit_status, 0, "%s%s", run->out, run->err);
 	root = ct_test_parse_one_json_document(run->out);
 	object = json_node_get_object(root);

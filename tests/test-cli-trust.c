@@ -329,8 +329,8 @@ Test(trust, dry_run_writes_nothing_and_predicts)
 	cr_assert_not(g_file_test(db, G_FILE_TEST_EXISTS), "--dry-run created %s", db);
 }
 
-/* issue 12, part 7: each browser by its own name rules. Chromium refuses a wildcard over
- * a public suffix (*.co.uk), Firefox accepts it (proven in the real browsers by
+/* each browser by its own name rules (docs/trust-semantics.md, "Predictions"). Chromium refuses a
+ * wildcard over a public suffix (*.co.uk), Firefox accepts it (proven in the real browsers by
  * tests/test-cli-browser.c); the root of the chain is made an anchor in both */
 Test(trust, predictions_follow_each_browsers_name_rules)
 {

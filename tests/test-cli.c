@@ -12,7 +12,7 @@
 /* the command line as a user meets it: help, version, usage errors, exit statuses and
  * the --json error document, by running the built program */
 
-/* every command of DESIGN.md section 4 */
+/* every command of docs/cli.md */
 static const gchar *const cli_commands[] = {"fetch",   "show",	"check-host", "export", "trust",
 					    "untrust", "list",	"status",     "flow",	"open",
 					    "verify",  "serve", "scenario",   NULL};

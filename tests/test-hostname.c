@@ -64,7 +64,7 @@ ParameterizedTestParameters(hostname, table)
 	    {"ucm.x.com", "DNS:ucm.*.com", "", FALSE, FALSE},
 	    {"ucm.example.com", "DNS:ucm.example.com\\x00.evil.com", "", FALSE, FALSE},
 	    {"ucm.example.com", "DNS:other.example.com|DNS:ucm.example.com", "", TRUE, TRUE},
-	    /* the seed's situation: the server's name, localhost and its addresses */
+	    /* docs/browser-procedures.md: the server's name, localhost, its addresses */
 	    {"ucm.example.com", "DNS:ucm.example.com|IP:10.1.1.5", "ucm.example.com", TRUE, TRUE},
 	    {"localhost", "DNS:ucm.example.com|IP:10.1.1.5", "ucm.example.com", FALSE, FALSE},
 	    {"127.0.0.1", "DNS:ucm.example.com|IP:10.1.1.5", "ucm.example.com", FALSE, FALSE},

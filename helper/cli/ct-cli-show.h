@@ -3,7 +3,7 @@
 #include "ct-chain.h"
 
 /* the certificate views of the browsers' viewers, shared by show and flow: Safari 4's
- * Details views (shared/seed/README.md); the text is escaped for the terminal */
+ * Details views (docs/browser-procedures.md); the text is escaped for the terminal */
 
 typedef enum {
 	CT_CLI_SHOW_VIEW_ALL,

@@ -16,7 +16,7 @@
 #include "ct-nssdb.h"
 #include "ct-tmpdir.h"
 
-/* DESIGN.md section 4: every command, built or not, so --help tells the whole contract */
+/* docs/cli.md: every command, built or not, so --help tells the whole contract */
 static const CtCliCommand ct_cli_commands[] = {
     {"fetch", "SOURCE... [-o FILE] [--format F] [--resolve N:P:A] [--timeout S]",
      "connect like a browser and capture the chain and every TLS problem", ct_cmd_fetch},

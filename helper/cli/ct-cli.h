@@ -31,7 +31,7 @@ struct _CtCliCommand {
 	const gchar *description; /* more for --help (choices, exit statuses), or NULL */
 };
 
-/* the program: returns the exit status (DESIGN.md section 4) */
+/* the program: returns the exit status (docs/cli.md) */
 gint
 ct_cli_run(gint argc, gchar **argv);
 

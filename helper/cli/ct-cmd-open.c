@@ -5,7 +5,7 @@
 #include "ct-chain.h"
 #include "ct-cli-browser.h"
 
-/* open --session: the seed's "trust for this session only". The browser runs on a
+/* open --session: "trust for this session only" (docs/browser-procedures.md). The browser runs on a
  * throwaway profile that trusts the server's certificate (Firefox: a copy of the user's
  * profile with the exception; Chromium: a throwaway user data dir and the certificate's
  * SPKI pin in --ignore-certificate-errors-spki-list); it is deleted when the browser

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Proves DESIGN.md §5's trust table against the REAL packaged browsers, through
+# Proves docs/trust-semantics.md's trust table against the REAL packaged browsers, through
 # certtrust's own trust and untrust. Every `certtrust serve` profile runs at once, each on
 # its own port under its own name (PROFILE.ucm.example.test), and each is reached by three
 # names: that name, 127.0.0.1, and wrong.PROFILE.ucm.example.test (mapped to 127.0.0.1
@@ -8,14 +8,14 @@
 # which the wrong.* name does not match: one label only), ip-san (IP SANs 127.0.0.1 and ::1
 # only), cn-only and v1 (no SAN at all). For each browser and each way of trusting the design
 # prescribes (a batch), one fresh Firefox profile or one fresh HOME/.pki/nssdb, then
-#   before  - nothing trusted: every name blocked (the research note's code for the
-#             name of the five profiles it measured)
+#   before  - nothing trusted: every name blocked (the code docs/trust-semantics.md
+#             records for the name of the five profiles it measured)
 #   after   - `certtrust trust URL --name 127.0.0.1:PORT --name wrong...:PORT` for every
 #             server (or, with CT_MATRIX_VIA=hand, certutil / cert_override.txt lines
 #             written by hand): each name loads exactly where the plan predicted "loads"
 #   undone  - `certtrust untrust`: blocked again, and the stores listed as before
 # Each state is ONE browser session that visits every name of every server.
-# Expected codes are research/browser-trust.md's measurements, expected outcomes after
+# Expected codes are docs/trust-semantics.md's measurements, expected outcomes after
 # the trust are certtrust's own predictions. A cell that differs is "not ok" with
 # expected and measured values: believe the browser, fix the note or the prediction.
 # Output: TAP 14 on stdout (a meson test with protocol: 'tap'); diagnostics on stderr.
@@ -29,7 +29,7 @@
 #                          without any certtrust marker: a server nobody on this team
 #                          wrote; openssl-ca the same with a leaf issued by a root CA
 #                          openssl made, the server sending leaf and root)
-#      CT_MATRIX_VIA=hand  write the trust by hand (the research's method) instead
+#      CT_MATRIX_VIA=hand  write the trust by hand (the measurements' method) instead
 #      CT_MATRIX_JOBS=1    one batch at a time (default 2: two lanes of batches, each
 #                          lane one Firefox and one Chromium batch, run side by side)
 #      CT_MATRIX_NETNS=1   run inside a new network namespace that has only loopback
@@ -46,7 +46,7 @@ OVERRIDE_OID=OID.2.16.840.1.101.3.4.2.1
 browsers=${CT_MATRIX_BROWSERS:-firefox chromium}
 profiles=${CT_MATRIX_PROFILES:-tomcat leaf chain expired not-yet-valid wrong-name cn-only wildcard ip-san ca-leaf v1 openssl openssl-ca}
 # certtrust: trust with `certtrust trust`, undo with `certtrust untrust` (the product);
-# hand: certutil and cert_override.txt lines written directly (the research's method)
+# hand: certutil and cert_override.txt lines written directly (the measurements' method)
 via=${CT_MATRIX_VIA:-certtrust}
 jobs=${CT_MATRIX_JOBS:-2}
 
@@ -116,8 +116,8 @@ sys.stdout.write("" if v is None else str(v))' "$1" "$2"
 }
 secs_since() { awk -v a="$1" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f", b - a }'; }
 
-# --- what is expected (research/browser-trust.md, Tables 1 and 2) --------------------
-# before, per browser and profile, for the profile's own name (the research's URL)
+# --- what is expected (docs/trust-semantics.md, "Why these flags") --------------------
+# before, per browser and profile, for the profile's own name (the measured URL)
 declare -A research_before=(
 	[firefox/tomcat]="MOZILLA_PKIX_ERROR_SELF_SIGNED_CERT"
 	[firefox/leaf]="MOZILLA_PKIX_ERROR_SELF_SIGNED_CERT"
@@ -134,12 +134,12 @@ declare -A research_before=(
 	[chromium/cn-only]="ERR_CERT_AUTHORITY_INVALID"
 	[chromium/chain]="ERR_CERT_AUTHORITY_INVALID"
 )
-# after, for the profile's own name: "loads" or the code the research measured with
+# after, for the profile's own name: "loads" or the code docs/trust-semantics.md records with
 # that trust written (certtrust refuses some of these: then the "before" code stands).
-#  firefox override  = DESIGN §5 default `--mode exception`: cert_override.txt line (leaf SHA-256)
+#  firefox override  = docs/trust-semantics.md default `--mode exception`: cert_override.txt line (leaf SHA-256)
 #  firefox anchor    = `--mode anchor`: NSS C,, (of the root for chain); the design refuses
 #                      ca-leaf and cn-only because the browser then says what is recorded here
-#  chromium leafP    = NSS P,, of the server's leaf (trusted leaf; DESIGN's default for all)
+#  chromium leafP    = NSS P,, of the server's leaf (trusted leaf; the default for all)
 #  chromium rootC    = NSS C,, of the private root (chain with --allow-ca)
 declare -A research_after=(
 	[firefox/override/tomcat]=loads
@@ -376,7 +376,7 @@ trust_one() {
 	[ "${trust_status[$profile]}" = 0 ] || [ "${trust_status[$profile]}" = 6 ]
 }
 
-# by hand: what the research measured (CT_MATRIX_VIA=hand), whatever certtrust would refuse
+# by hand: what docs/trust-semantics.md measured (CT_MATRIX_VIA=hand), whatever certtrust would refuse
 trust_one_by_hand() { # trust_one_by_hand BROWSER MECH DIR PROFILE
 	local browser=$1 mech=$2 dir=$3 profile=$4 p=${port[$4]} f name
 	case $browser:$mech in
@@ -723,7 +723,7 @@ echo "1..$n"
 		cat "$work"/batch-*/mispredict | sed 's/^/#   /'
 	fi
 	if cat "$work"/batch-*/disagree 2>/dev/null | grep -q .; then
-		echo "# DISAGREES with research/browser-trust.md (the browser is right; fix the note/design):"
+		echo "# DISAGREES with docs/trust-semantics.md (the browser is right; fix the doc/design):"
 		cat "$work"/batch-*/disagree | sed 's/^/#   /'
 	fi
 } | tee "${CT_MATRIX_SUMMARY:-/dev/null}" >&2

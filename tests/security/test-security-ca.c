@@ -8,7 +8,7 @@
 
 #include "ct-test.h"
 
-/* issue 13, V1: a certificate that NSS *or* OpenSSL would treat as a CA is never anchored
+/* V1: a certificate that NSS *or* OpenSSL would treat as a CA is never anchored
  * without --allow-ca. Each hostile root is made here by openssl with a raw DER extension
  * value (the forms an adversarial review got anchored with exit 0); the witness is OpenSSL
  * itself: `openssl verify` of an unrelated www.bank.example leaf signed by the hostile key,

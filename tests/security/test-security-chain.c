@@ -8,7 +8,7 @@
 #include "ct-chain.h"
 #include "ct-test.h"
 
-/* issue 13: chain files made to mislead or to stall. An unrelated CA put first must not
+/* chain files made to mislead or to stall. An unrelated CA put first must not
  * become "the leaf" (the leaf is found by structure; two candidates are refused), and
  * thousands of certificates with one name (in an issuer loop, or without key identifiers)
  * are ordered or refused in bounded, near-linear time. Files are made here by openssl and

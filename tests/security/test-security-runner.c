@@ -14,7 +14,7 @@
 #include "ct-scenario.h"
 #include "ct-test.h"
 
-/* the scenario runner and the browser driver under hostile input (issue 13) */
+/* the scenario runner and the browser driver under hostile input */
 
 static gchar *runner_dir;
 

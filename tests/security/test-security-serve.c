@@ -9,7 +9,7 @@
 
 #include "ct-test.h"
 
-/* `certtrust serve` under hostile peers (issue 13): a burst that exhausts its files, idle
+/* `certtrust serve` under hostile peers: a burst that exhausts its files, idle
  * connections, a huge request body, methods a UCM does not answer, a listen address other
  * machines reach; seen by independent clients (openssl s_client, curl, Python's ssl) */
 

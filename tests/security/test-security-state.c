@@ -11,7 +11,7 @@
 #include "ct-test.h"
 #include "ct-tmpdir.h"
 
-/* the OS store's tree, state files, temp dirs and reads (issue 13): two --sysroot trees
+/* the OS store's tree, state files, temp dirs and reads: two --sysroot trees
  * with Debian's layout, the host's /etc/ssl/certs checked byte for byte before and after,
  * openssl verify against each tree's bundle as the witness */
 

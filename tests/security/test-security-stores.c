@@ -7,7 +7,7 @@
 
 #include "ct-test.h"
 
-/* the user's own entries and one form of every name (issue 13: V3, V4, the previous state,
+/* the user's own entries and one form of every name (V3, V4, the previous state,
  * concurrent writers): a private HOME, real cert_override.txt files and NSS databases,
  * witnessed by the file's exact lines, certutil -L and `certtrust list --json` */
 
