@@ -850,3 +850,27 @@ Test(export, browser_names_from_a_hostile_subject_are_safe)
 	}
 	cr_assert_eq(count, 3);
 }
+
+/* --verbose names each file written, and the certificate text it repeats is escaped like
+ * all terminal output: the hostile certificate's ESC and CR never reach stderr raw */
+Test(export, verbose_names_each_file_and_escapes_certificate_text)
+{
+	g_autofree gchar *source = ct_test_data_path("hostile.pem");
+	g_autofree gchar *out = export_tmp("hostile.pem");
+	g_autofree gchar *wrote = g_strdup_printf("certtrust: wrote %s (pem)\n", out);
+	g_autoptr(CtTestRun) run = ct_test_run_certtrust("--verbose", "export", source, "--format",
+							 "pem", "-o", out, NULL);
+	g_autoptr(CtTestRun) quiet = NULL;
+	g_autofree gchar *out2 = export_tmp("quiet.pem");
+
+	cr_assert_eq(run->exit_status, 0, "%s", run->err);
+	cr_assert(g_file_test(out, G_FILE_TEST_IS_REGULAR));
+	cr_assert(strstr(run->err, wrote) != NULL, "no wrote line: %s", run->err);
+	cr_assert(strstr(run->err, "=\\e[31m") != NULL, "no escaped ESC: %s", run->err);
+	cr_assert(strchr(run->err, '\033') == NULL, "a raw ESC on stderr");
+	cr_assert(strchr(run->err, '\r') == NULL, "a raw CR on stderr");
+
+	quiet = ct_test_run_certtrust("export", source, "--format", "pem", "-o", out2, NULL);
+	cr_assert_eq(quiet->exit_status, 0, "%s", quiet->err);
+	cr_assert_str_empty(quiet->err);
+}

@@ -1397,3 +1397,41 @@ Test(trust, system_store_write_refused_under_a_sysroot_says_root_is_needed)
 	same = ct_test_run_shell(check);
 	cr_assert_eq(same->exit_status, 0, "%s holds another certificate", source);
 }
+
+/* --verbose says on stderr what was read and each store's decision and result, and only
+ * then: stdout (the JSON document) is the same with and without it; certutil witnesses
+ * that the decision said is what the store holds */
+Test(trust, verbose_says_what_was_read_and_each_stores_decision)
+{
+	g_autofree gchar *db = trust_path("db");
+	g_autofree gchar *store = trust_nss_store(db);
+	g_autofree gchar *leaf = ct_test_data_path("leaf.pem");
+	g_autofree gchar *sha256 = trust_sha256("leaf.pem");
+	g_autofree gchar *listed = NULL;
+	g_autoptr(CtTestRun) quiet = NULL;
+	g_autoptr(CtTestRun) loud = NULL;
+	g_autoptr(CtTestRun) gone = NULL;
+	g_autofree gchar *read = g_strdup_printf("certtrust: read %s: 1 certificate(s)", leaf);
+	g_autofree gchar *decision = g_strdup_printf("certtrust: nss %s: import ", db);
+
+	quiet = trust_run("--json", "trust", leaf, "--store", store, "--name", "ucm.example.com",
+			  "--dry-run");
+	cr_assert_eq(quiet->exit_status, 0, "%s", quiet->err);
+	cr_assert_str_empty(quiet->err);
+
+	loud = trust_run("--json", "--verbose", "trust", leaf, "--store", store, "--name",
+			 "ucm.example.com");
+	cr_assert_eq(loud->exit_status, 0, "%s", loud->err);
+	cr_assert(strstr(loud->err, read) != NULL, "no read line: %s", loud->err);
+	cr_assert(strstr(loud->err, sha256) != NULL, "no SHA-256 %s: %s", sha256, loud->err);
+	cr_assert(strstr(loud->err, decision) != NULL, "no decision: %s", loud->err);
+	cr_assert(strstr(loud->err, "with trust P,,") != NULL, "%s", loud->err);
+	cr_assert(strstr(loud->err, "; done") != NULL, "no result: %s", loud->err);
+	json_node_unref(ct_test_parse_one_json_document(loud->out));
+	listed = trust_certutil_list(db);
+	cr_assert(strstr(listed, "P,,") != NULL, "certutil does not show P,,: %s", listed);
+
+	gone = trust_run("-v", "untrust", sha256, "--store", store, NULL, NULL, NULL);
+	cr_assert_eq(gone->exit_status, 0, "%s", gone->err);
+	cr_assert(strstr(gone->err, "; removed") != NULL, "no removal: %s", gone->err);
+}

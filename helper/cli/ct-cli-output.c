@@ -33,6 +33,23 @@ ct_cli_print(CtCli *cli, const gchar *format, ...)
 }
 
 void
+ct_cli_verbose(CtCli *cli, const gchar *format, ...)
+{
+	va_list args;
+	g_autofree gchar *text = NULL;
+	g_autofree gchar *escaped = NULL;
+
+	if (!cli->verbose)
+		return;
+	va_start(args, format);
+	text = g_strdup_vprintf(format, args);
+	va_end(args);
+	escaped = ct_escape_for_terminal(text, -1, 2 * CT_CLI_MAX_FIELD_CHARS);
+	fflush(stdout);
+	fprintf(stderr, "certtrust: %s\n", escaped);
+}
+
+void
 ct_cli_print_json(CtCli *cli, JsonBuilder *builder)
 {
 	g_autofree gchar *text = ct_json_to_string(builder, TRUE);

@@ -235,6 +235,19 @@ ct_cli_trust_apply(CtTrustPlan *plan, gboolean dry_run, GError **error)
 	return dry_run || ct_ledger_save(ledger, error);
 }
 
+void
+ct_cli_trust_print_verbose(CtCli *cli, CtTrustPlan *plan)
+{
+	for (guint i = 0; i < plan->steps->len; i++) {
+		CtTrustStep *step = g_ptr_array_index(plan->steps, i);
+		ct_cli_verbose(cli, "%s %s: %s; %s%s%s", ct_store_kind_to_string(step->store->kind),
+			       step->store->location, step->plan,
+			       step->result != NULL ? step->result : "not applied",
+			       step->message != NULL ? ": " : "",
+			       step->message != NULL ? step->message : "");
+	}
+}
+
 gboolean
 ct_cli_trust_find_retired(CtTrustPlan *plan, GError **error)
 {

@@ -19,6 +19,10 @@ ct_cli_trust_add_json(JsonBuilder *builder, CtTrustPlan *plan);
 gboolean
 ct_cli_trust_apply(CtTrustPlan *plan, gboolean dry_run, GError **error);
 
+/* --verbose: each store's decision (what is written where, or why not) and its result */
+void
+ct_cli_trust_print_verbose(CtCli *cli, CtTrustPlan *plan);
+
 /* what the plan retires, from the ledger as it is now (for the plan shown before asking) */
 gboolean
 ct_cli_trust_find_retired(CtTrustPlan *plan, GError **error);

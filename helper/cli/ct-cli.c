@@ -262,6 +262,9 @@ ct_cli_load_sources(CtCli *cli, gint argc, gchar **argv, GError **error)
 			chain = ct_chain_load_file(argv[i], cli->cancellable, error);
 		if (chain == NULL)
 			return NULL;
+		ct_cli_verbose(cli, "read %s: %u certificate(s), the leaf %s, SHA-256 %s", argv[i],
+			       chain->certificates->len, ct_chain_get_leaf(chain)->subject,
+			       ct_chain_get_leaf(chain)->sha256);
 		g_ptr_array_add(chains, chain);
 	}
 	return g_steal_pointer(&chains);

@@ -84,6 +84,10 @@ void
 ct_cli_append_redirect(GString *out, CtChain *chain);
 void
 ct_cli_print_error(CtCli *cli, const GError *error);
+/* --verbose: one "certtrust: " line on stderr of what was read or written, or a store's
+ * decision; the whole line escaped for the terminal (it carries certificate text) */
+void
+ct_cli_verbose(CtCli *cli, const gchar *format, ...) G_GNUC_PRINTF(2, 3);
 
 /* the commands, one file each */
 gboolean

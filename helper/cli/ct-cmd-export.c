@@ -25,7 +25,9 @@ static void
 ct_cmd_export_print_file(CtCli *cli, const gchar *path, const gchar *label)
 {
 	g_autofree gchar *escaped = ct_cli_escape(path);
-	ct_cli_print(cli, "%s\t%s\n", escaped, label);
+	ct_cli_verbose(cli, "wrote %s (%s)", path, label);
+	if (!cli->json)
+		ct_cli_print(cli, "%s\t%s\n", escaped, label);
 }
 
 static gboolean
@@ -66,8 +68,7 @@ ct_cmd_export_browser(CtCli *cli,
 		for (guint j = 0; j < paths->len; j++) {
 			const gchar *path = g_ptr_array_index(paths, j);
 			ct_cmd_export_add_file(builder, path, offers[j].format, offers[j].label);
-			if (!cli->json)
-				ct_cmd_export_print_file(cli, path, offers[j].label);
+			ct_cmd_export_print_file(cli, path, offers[j].label);
 		}
 	}
 	return TRUE;
@@ -149,8 +150,7 @@ ct_cmd_export(CtCli *cli, gint argc, gchar **argv, GError **error)
 				       &error_local))
 			return ct_cmd_export_propagate(error, g_steal_pointer(&error_local));
 		ct_cmd_export_add_file(builder, output, format, format_name);
-		if (!cli->json)
-			ct_cmd_export_print_file(cli, output, format_name);
+		ct_cmd_export_print_file(cli, output, format_name);
 	} else if (!ct_cmd_export_browser(cli, chains, browser, dir, force, builder,
 					  &error_local)) {
 		return ct_cmd_export_propagate(error, g_steal_pointer(&error_local));
