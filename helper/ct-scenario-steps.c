@@ -559,7 +559,7 @@ ct_scenario_step_trust(CtScenarioRun *run,
 			ct_scenario_mismatch(report, "stdout", "a \"stores\" report", "none");
 		return TRUE;
 	}
-	/* the exit status follows the stores' results (DESIGN.md section 4) */
+	/* the exit status follows the stores' results (docs/cli.md, "Exit status") */
 	ct_scenario_check_exit(report, &output, ct_scenario_stores_exit_status(stores));
 	if (output.status == 0 && ct_scenario_json_string(root, "sha256") != NULL) {
 		g_free(run->trusted_sha256);

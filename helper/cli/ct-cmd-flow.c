@@ -17,14 +17,14 @@
 #include "ct-hostname.h"
 #include "ct-json.h"
 
-/* flow: the seed's procedures (shared/seed/README.md) for IE8, Firefox 3.x and Safari 4.x,
+/* flow: the procedures of docs/browser-procedures.md for IE8, Firefox 3.x and Safari 4.x,
  * one dialog at a time as the browser showed it, each with the real action behind it:
  * the first access, the certificate views, the trust store the browser maps to on Linux
  * (IE8 and Safari: the OS store; Firefox: its profiles), the exports, the name rule */
 
 /* what a user can answer a dialog with; a button stands for one or more of them */
 typedef enum {
-	CT_FLOW_CONTINUE = 1 << 0,  /* the button the seed's procedure clicks */
+	CT_FLOW_CONTINUE = 1 << 0,  /* the button the procedure clicks */
 	CT_FLOW_CANCEL = 1 << 1,    /* the dialog's cancel: no access, nothing written */
 	CT_FLOW_SESSION = 1 << 2,   /* trust for this session only */
 	CT_FLOW_PERMANENT = 1 << 3, /* install, store permanently */
@@ -366,7 +366,7 @@ ct_flow_match_answer(const gchar *answer,
 }
 
 /* the prompt: read answers until one names a button; end of input is the dialog's
- * cancel, Enter the button of the seed's procedure */
+ * cancel, Enter the button of the procedure (docs/browser-procedures.md) */
 static gboolean
 ct_flow_read_answer(CtFlow *flow,
 		    const CtFlowButton *buttons,
@@ -577,8 +577,8 @@ ct_flow_blocked(CtFlow *flow, CtFlowStep *step)
 /* the OS store: IE8 and Safari install into Trusted Root Certification Authorities,
  * which is the OS trust store on Linux */
 
-/* the names the user types: the SOURCE's and each --name; without --name the seed's
- * localhost and IP address too, which are shown but do not decide the exit status */
+/* the names the user types: the SOURCE's and each --name; without --name also
+ * localhost and the IP address, which are shown but do not decide the exit status */
 static GPtrArray *
 ct_flow_check_names(CtFlow *flow, guint *counted, GError **error)
 {
@@ -753,7 +753,7 @@ ct_flow_host_of(const gchar *name)
 	return colon != NULL ? g_strndup(name, colon - name) : g_strdup(name);
 }
 
-/* the seed's name rule, after the install: the address typed must be the certificate's
+/* the name rule, after the install: the address typed must be the certificate's
  * name (the legacy rules of IE8 and Safari 4); localhost and the IP address warn */
 static void
 ct_flow_name_rule(CtFlow *flow, gboolean safari)

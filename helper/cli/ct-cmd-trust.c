@@ -482,7 +482,7 @@ ct_cmd_status_recheck(GPtrArray *entries,
 
 		if (!ct_store_selects(stores, entry))
 			continue;
-		/* the seed's TVS rule: the certificate itself, not a CA that issued it */
+		/* UCM's TVS rule (docs/browser-procedures.md): that certificate, not its CA */
 		if (exact_sha256 != NULL && g_strcmp0(entry->sha256, exact_sha256) != 0)
 			continue;
 		if (!ct_trust_entry_is_present(entry, &present, error))
