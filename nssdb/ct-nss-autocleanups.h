@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 #pragma once
 
 /* private to nssdb/: autoptr cleanups for the NSS types we hold */

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # Proves docs/trust-semantics.md's trust table against the REAL packaged browsers, through
 # certtrust's own trust and untrust. Every `certtrust serve` profile runs at once, each on
 # its own port under its own name (PROFILE.ucm.example.test), and each is reached by three

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # make-pki.sh OUTDIR: the test PKI and the malformed inputs the tests read through
 # CT_TEST_DATADIR. Generated at build time, never committed: fresh keys on every run,
 # fixed file names, fixed serials, a century of validity: nothing a test relies on may

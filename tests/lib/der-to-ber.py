@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: LGPL-2.1-or-later
 """der-to-ber.py [--depth N] IN OUT: rewrite a DER file in BER with indefinite lengths.
 
 Every constructed element (SEQUENCE, SET, [n] EXPLICIT, ...) nested less than N deep

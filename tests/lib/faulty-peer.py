@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: LGPL-2.1-or-later
 """A TCP peer on 127.0.0.1 that misbehaves on purpose, for certtrust's fault tests.
 
 faulty-peer.py MODE: prints the port it listens on, then serves until killed.

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: LGPL-2.1-or-later
 """A client on 127.0.0.1 that misbehaves on purpose, for the tests of `certtrust serve`.
 
 hostile-client.py hold PORT N

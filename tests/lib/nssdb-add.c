@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* nssdb-add DIR DER-FILE NICKNAME TRUST: add one certificate to an existing NSS database
  * through certtrust's nssdb module, as a process of its own (tests start several at once:
  * fork() without exec() from a threaded test worker can deadlock in the allocator) */

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: LGPL-2.1-or-later
 """An HTTPS server on 127.0.0.1 written with Python's ssl and http.server (not certtrust's),
 with the pages a real server may show a browser, for certtrust verify's tests.
 

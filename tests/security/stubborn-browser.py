@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # a browser that will not stop: it offers a DevTools endpoint on loopback as Chromium does,
 # takes the WebSocket connection, answers nothing, ignores SIGINT, SIGTERM and SIGHUP and
 # starts a child of its own (in its process group) that does the same; so a clean-up that
