@@ -61,6 +61,24 @@ ct_scenario_report_passed(const CtScenarioReport *report)
 	return TRUE;
 }
 
+/* a report with every step skipped, until it runs */
+static CtScenarioReport *
+ct_scenario_report_new(const CtScenario *scenario)
+{
+	CtScenarioReport *report = g_new0(CtScenarioReport, 1);
+
+	report->scenario = scenario;
+	report->steps = g_ptr_array_new_with_free_func(
+	    (GDestroyNotify)ct_scenario_step_report_free);
+	for (guint i = 0; i < scenario->steps->len; i++) {
+		CtScenarioStepReport *step_report = g_new0(CtScenarioStepReport, 1);
+		step_report->step = g_ptr_array_index(scenario->steps, i);
+		step_report->result = CT_SCENARIO_RESULT_SKIP;
+		g_ptr_array_add(report->steps, step_report);
+	}
+	return report;
+}
+
 /* why a browser step cannot run here, or NULL */
 static gchar *
 ct_scenario_browser_skip(const CtScenarioRunOptions *options, const CtScenarioStep *step)
@@ -93,21 +111,11 @@ ct_scenario_run(const CtScenario *scenario,
 		const CtScenarioRunOptions *options,
 		GCancellable *cancellable)
 {
-	g_autoptr(CtScenarioReport) report = g_new0(CtScenarioReport, 1);
+	g_autoptr(CtScenarioReport) report = ct_scenario_report_new(scenario);
 	g_autoptr(GError) setup_error = NULL;
 	CtScenarioRun run = {0};
 	gint64 started = g_get_monotonic_time();
 	gchar *stopped = NULL;
-
-	report->scenario = scenario;
-	report->steps = g_ptr_array_new_with_free_func(
-	    (GDestroyNotify)ct_scenario_step_report_free);
-	for (guint i = 0; i < scenario->steps->len; i++) {
-		CtScenarioStepReport *step_report = g_new0(CtScenarioStepReport, 1);
-		step_report->step = g_ptr_array_index(scenario->steps, i);
-		step_report->result = CT_SCENARIO_RESULT_SKIP;
-		g_ptr_array_add(report->steps, step_report);
-	}
 
 	run.scenario = scenario;
 	run.options = options;
