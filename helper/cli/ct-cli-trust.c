@@ -249,6 +249,20 @@ ct_cli_trust_print_verbose(CtCli *cli, CtTrustPlan *plan)
 	}
 }
 
+void
+ct_cli_trust_print_removals_verbose(CtCli *cli, GPtrArray *results)
+{
+	for (guint i = 0; i < results->len; i++) {
+		CtUntrustResult *result = g_ptr_array_index(results, i);
+		ct_cli_verbose(cli, "%s %s: %s %s%s%s; %s%s%s", result->entry->store,
+			       result->entry->location, result->entry->kind, result->entry->sha256,
+			       result->entry->host != NULL ? " for " : "",
+			       result->entry->host != NULL ? result->entry->host : "",
+			       result->result, result->message != NULL ? ": " : "",
+			       result->message != NULL ? result->message : "");
+	}
+}
+
 gboolean
 ct_cli_trust_find_retired(CtTrustPlan *plan, GError **error)
 {

@@ -24,6 +24,10 @@ ct_cli_trust_apply(CtTrustPlan *plan, gboolean dry_run, GError **error);
 void
 ct_cli_trust_print_verbose(CtCli *cli, CtTrustPlan *plan);
 
+/* --verbose: each removal of untrust (CtUntrustResult*): the store, what, the result */
+void
+ct_cli_trust_print_removals_verbose(CtCli *cli, GPtrArray *results);
+
 /* what the plan retires, from the ledger as it is now (for the plan shown before asking) */
 gboolean
 ct_cli_trust_find_retired(CtTrustPlan *plan, GError **error);

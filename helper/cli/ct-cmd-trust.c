@@ -272,15 +272,7 @@ ct_cmd_untrust(CtCli *cli, gint argc, gchar **argv, GError **error)
 						     cli->sysroot != NULL ? cli->sysroot : "/");
 	if (!ct_ledger_save(ledger, error))
 		return FALSE;
-	for (guint i = 0; i < results->len; i++) {
-		CtUntrustResult *result = g_ptr_array_index(results, i);
-		ct_cli_verbose(cli, "%s %s: %s %s%s%s; %s%s%s", result->entry->store,
-			       result->entry->location, result->entry->kind, result->entry->sha256,
-			       result->entry->host != NULL ? " for " : "",
-			       result->entry->host != NULL ? result->entry->host : "",
-			       result->result, result->message != NULL ? ": " : "",
-			       result->message != NULL ? result->message : "");
-	}
+	ct_cli_trust_print_removals_verbose(cli, results);
 	if (results->len == 0) {
 		g_autofree gchar *source_name = for_name == NULL && prefix == NULL
 						    ? ct_cli_source_name(argv[1], &port)
