@@ -30,7 +30,7 @@ static const CtFlowDialog ct_flow_import_wizard_success = {"Certificate Import W
 /* the names the user types: the SOURCE's and each --name; without --name the seed's
  * localhost and IP address too, which are shown but do not decide the exit status */
 static GPtrArray *
-ct_flow_check_names(CtFlow *flow, guint *counted, GError **error)
+ct_flow_import_wizard_check_names(CtFlow *flow, guint *counted, GError **error)
 {
 	const gchar *defaults[] = {"localhost", "127.0.0.1", NULL};
 	gchar **names = flow->names != NULL && flow->names[0] != NULL ? flow->names
@@ -43,11 +43,11 @@ ct_flow_check_names(CtFlow *flow, guint *counted, GError **error)
 }
 
 static CtTrustPlan *
-ct_flow_system_plan(CtFlow *flow, GError **error)
+ct_flow_import_wizard_system_plan(CtFlow *flow, GError **error)
 {
 	const gchar *specs[] = {"system", NULL};
 	guint counted = 0;
-	g_autoptr(GPtrArray) names = ct_flow_check_names(flow, &counted, error);
+	g_autoptr(GPtrArray) names = ct_flow_import_wizard_check_names(flow, &counted, error);
 
 	if (names == NULL)
 		return NULL;
@@ -71,7 +71,7 @@ ct_flow_add_trust_extra(CtFlowStep *step, CtTrustPlan *plan)
 
 /* the wizard cannot import: the plan says why (a CA without --allow-ca, no OS store) */
 static void
-ct_flow_import_refused(CtFlow *flow, CtTrustStep *store_step)
+ct_flow_import_wizard_import_refused(CtFlow *flow, CtTrustStep *store_step)
 {
 	CtFlowStep *step = ct_flow_step_new(flow, "Completing the Certificate Import Wizard");
 
@@ -88,7 +88,7 @@ ct_flow_import_refused(CtFlow *flow, CtTrustStep *store_step)
 }
 
 static void
-ct_flow_security_warning_text(CtFlowStep *step, CtCertificate *target)
+ct_flow_import_wizard_security_warning_text(CtFlowStep *step, CtCertificate *target)
 {
 	const gchar *name = ct_flow_name_of(target);
 
@@ -110,7 +110,10 @@ ct_flow_security_warning_text(CtFlowStep *step, CtCertificate *target)
 
 /* Yes in the Security Warning: the anchor is written (or the root commands printed) */
 static gboolean
-ct_flow_system_apply(CtFlow *flow, CtFlowStep *step, CtTrustPlan *plan, GError **error)
+ct_flow_import_wizard_system_apply(CtFlow *flow,
+				   CtFlowStep *step,
+				   CtTrustPlan *plan,
+				   GError **error)
 {
 	CtTrustStep *store_step = g_ptr_array_index(plan->steps, 0);
 
@@ -160,7 +163,7 @@ ct_flow_system_apply(CtFlow *flow, CtFlowStep *step, CtTrustPlan *plan, GError *
 
 /* the Certification Path tab after the import: is the anchor really there? */
 static gboolean
-ct_flow_anchor_is_present(CtTrustStep *store_step)
+ct_flow_import_wizard_anchor_is_present(CtTrustStep *store_step)
 {
 	g_autoptr(CtChain) anchor = NULL;
 
@@ -175,7 +178,7 @@ void
 ct_flow_certification_path(CtFlow *flow, CtTrustStep *store_step)
 {
 	CtFlowStep *step = ct_flow_step_new(flow, "Certificate - Certification Path");
-	gboolean present = ct_flow_anchor_is_present(store_step);
+	gboolean present = ct_flow_import_wizard_anchor_is_present(store_step);
 
 	ct_flow_text(step, "Certificate status:");
 	ct_flow_result(step, "%s",
@@ -191,7 +194,7 @@ ct_flow_certification_path(CtFlow *flow, CtTrustStep *store_step)
 
 /* the host part of "host:port" or "[v6]:port" */
 static gchar *
-ct_flow_host_of(const gchar *name)
+ct_flow_import_wizard_host_of(const gchar *name)
 {
 	const gchar *colon = strrchr(name, ':');
 
@@ -211,12 +214,12 @@ ct_flow_name_rule(CtFlow *flow, gboolean safari)
 	guint counted = 0;
 	guint mismatches = 0;
 	g_autoptr(GString) failed = g_string_new(NULL);
-	g_autoptr(GPtrArray) names = ct_flow_check_names(flow, &counted, NULL);
+	g_autoptr(GPtrArray) names = ct_flow_import_wizard_check_names(flow, &counted, NULL);
 	CtCertificate *leaf = ct_chain_get_leaf(flow->chain);
 
 	for (guint i = 0; names != NULL && i < names->len; i++) {
 		const gchar *name = g_ptr_array_index(names, i);
-		g_autofree gchar *host = ct_flow_host_of(name);
+		g_autofree gchar *host = ct_flow_import_wizard_host_of(name);
 		g_autoptr(CtHostCheck) check = ct_hostname_check(leaf, host);
 		g_autoptr(JsonBuilder) builder = json_builder_new();
 		g_autofree gchar *reason = g_utf8_make_valid(check->legacy.reason, -1);
@@ -274,7 +277,10 @@ ct_flow_name_rule(CtFlow *flow, gboolean safari)
 /* the wizard from the Security Warning on, IE8's and Safari's alike; *installed when the
  * anchor is in the store */
 static gboolean
-ct_flow_system_import(CtFlow *flow, CtTrustPlan *plan, gboolean *installed, GError **error)
+ct_flow_import_wizard_system_import(CtFlow *flow,
+				    CtTrustPlan *plan,
+				    gboolean *installed,
+				    GError **error)
 {
 	const CtFlowButton *buttons = ct_flow_import_wizard_warning;
 	guint n_buttons = G_N_ELEMENTS(ct_flow_import_wizard_warning);
@@ -283,7 +289,7 @@ ct_flow_system_import(CtFlow *flow, CtTrustPlan *plan, gboolean *installed, GErr
 	guint answer = 0;
 
 	*installed = FALSE;
-	ct_flow_security_warning_text(step, store_step->target);
+	ct_flow_import_wizard_security_warning_text(step, store_step->target);
 	if (!ct_flow_ask(flow, step, buttons, n_buttons, &answer, error))
 		return FALSE;
 	if (buttons[answer].answers & CT_FLOW_CANCEL) {
@@ -291,7 +297,7 @@ ct_flow_system_import(CtFlow *flow, CtTrustPlan *plan, gboolean *installed, GErr
 		ct_flow_done(flow, step, "none");
 		return TRUE;
 	}
-	if (!ct_flow_system_apply(flow, step, plan, error))
+	if (!ct_flow_import_wizard_system_apply(flow, step, plan, error))
 		return FALSE;
 	*installed = flow->outcome == NULL;
 	return TRUE;
@@ -315,7 +321,7 @@ ct_flow_import_wizard_run(CtFlow *flow,
 	for (guint i = 0; i < G_N_ELEMENTS(store->text) && store->text[i] != NULL; i++)
 		ct_flow_text(step, "%s", store->text[i]);
 	ct_flow_click(step, store->button);
-	plan = ct_flow_system_plan(flow, error);
+	plan = ct_flow_import_wizard_system_plan(flow, error);
 	if (plan == NULL)
 		return NULL;
 	store_step = g_ptr_array_index(plan->steps, 0);
@@ -324,11 +330,11 @@ ct_flow_import_wizard_run(CtFlow *flow,
 	ct_flow_result(step, "%s (%s)", store->result, store_step->store->location);
 	ct_flow_done(flow, step, store->action);
 	if (store_step->action == CT_TRUST_ACTION_NONE) {
-		ct_flow_import_refused(flow, store_step);
+		ct_flow_import_wizard_import_refused(flow, store_step);
 		return g_steal_pointer(&plan);
 	}
 	ct_flow_show_dialogs(flow, &wizard->completing, 1);
-	if (!ct_flow_system_import(flow, plan, installed, error))
+	if (!ct_flow_import_wizard_system_import(flow, plan, installed, error))
 		return NULL;
 	if (*installed)
 		ct_flow_show_dialogs(flow, &ct_flow_import_wizard_success, 1);
