@@ -7,15 +7,7 @@
 
 #include "ct-escape.h"
 #include "ct-json.h"
-
-gchar *
-ct_json_format_time(gint64 unix_seconds)
-{
-	g_autoptr(GDateTime) dt = g_date_time_new_from_unix_utc(unix_seconds);
-	if (dt == NULL)
-		return g_strdup("");
-	return g_date_time_format(dt, "%Y-%m-%dT%H:%M:%SZ");
-}
+#include "ct-time.h"
 
 /* json-glib writes bytes as they are: certificate text must be valid UTF-8 first */
 static void
@@ -50,8 +42,8 @@ ct_json_add_string_array(JsonBuilder *builder, const gchar *member, GPtrArray *v
 void
 ct_json_add_certificate(JsonBuilder *builder, CtCertificate *certificate, const gchar *role)
 {
-	g_autofree gchar *not_before = ct_json_format_time(certificate->not_before);
-	g_autofree gchar *not_after = ct_json_format_time(certificate->not_after);
+	g_autofree gchar *not_before = ct_time_format(certificate->not_before, CT_TIME_ISO8601);
+	g_autofree gchar *not_after = ct_time_format(certificate->not_after, CT_TIME_ISO8601);
 
 	json_builder_begin_object(builder);
 	ct_json_add_string(builder, "subject", certificate->subject);
@@ -198,4 +190,57 @@ ct_json_to_string(JsonBuilder *builder, gboolean pretty)
 	if (!g_utf8_validate(text, -1, NULL))
 		return g_steal_pointer(&text);
 	return ct_json_escape_invisible(text);
+}
+
+/* the member's node when it holds a plain value of type */
+static JsonNode *
+ct_json_get_value(JsonObject *object, const gchar *member, GType type)
+{
+	JsonNode *node = object != NULL ? json_object_get_member(object, member) : NULL;
+	if (node == NULL || !JSON_NODE_HOLDS_VALUE(node) || json_node_get_value_type(node) != type)
+		return NULL;
+	return node;
+}
+
+JsonObject *
+ct_json_get_object(JsonObject *object, const gchar *member)
+{
+	JsonNode *node = object != NULL ? json_object_get_member(object, member) : NULL;
+	return ct_json_node_get_object(node);
+}
+
+JsonArray *
+ct_json_get_array(JsonObject *object, const gchar *member)
+{
+	JsonNode *node = object != NULL ? json_object_get_member(object, member) : NULL;
+	return node != NULL && JSON_NODE_HOLDS_ARRAY(node) ? json_node_get_array(node) : NULL;
+}
+
+const gchar *
+ct_json_get_string(JsonObject *object, const gchar *member)
+{
+	JsonNode *node = ct_json_get_value(object, member, G_TYPE_STRING);
+	return node != NULL ? json_node_get_string(node) : NULL;
+}
+
+gint64
+ct_json_get_int(JsonObject *object, const gchar *member)
+{
+	JsonNode *node = ct_json_get_value(object, member, G_TYPE_INT64);
+	return node != NULL ? json_node_get_int(node) : -1;
+}
+
+gint
+ct_json_get_boolean(JsonObject *object, const gchar *member)
+{
+	JsonNode *node = ct_json_get_value(object, member, G_TYPE_BOOLEAN);
+	if (node == NULL)
+		return -1;
+	return json_node_get_boolean(node) ? 1 : 0;
+}
+
+JsonObject *
+ct_json_node_get_object(JsonNode *node)
+{
+	return node != NULL && JSON_NODE_HOLDS_OBJECT(node) ? json_node_get_object(node) : NULL;
 }
