@@ -38,7 +38,7 @@ ct_scenario_check_store_results(CtScenarioStepReport *report,
 	}
 }
 
-/* the exit status the stores' results call for: failed 1, refused 6, else 0 */
+/* the exit status the stores' results call for: failed, refused, else 0 */
 static gint
 ct_scenario_stores_exit_status(JsonArray *stores)
 {
@@ -51,7 +51,9 @@ ct_scenario_stores_exit_status(JsonArray *stores)
 		refused |= g_strcmp0(result, "refused") == 0;
 		failed |= g_strcmp0(result, "failed") == 0 || g_strcmp0(result, "needs-root") == 0;
 	}
-	return failed ? 1 : refused ? 6 : 0;
+	if (failed)
+		return ct_error_code_get_exit_status(CT_ERROR_FAILED);
+	return refused ? ct_error_code_get_exit_status(CT_ERROR_REFUSED) : 0;
 }
 
 static void
@@ -203,7 +205,8 @@ ct_scenario_step_untrust(CtScenarioRun *run,
 				   ct_scenario_from_server(step), 0, &output, error))
 		return FALSE;
 	if (g_strcmp0(step->outcome, "not-found") == 0) {
-		ct_scenario_check_exit(report, &output, 3);
+		ct_scenario_check_exit(report, &output,
+				       ct_error_code_get_exit_status(CT_ERROR_NOT_FOUND));
 		return TRUE;
 	}
 	stores = ct_json_get_array(ct_json_node_get_object(output.root), "stores");
@@ -357,12 +360,12 @@ ct_scenario_flow_exit_status(const gchar *outcome)
 	if (g_strv_contains(ok, outcome))
 		return 0;
 	if (g_strv_contains(negative, outcome))
-		return 4;
+		return ct_error_code_get_exit_status(CT_ERROR_CHECK_FAILED);
 	if (g_strcmp0(outcome, "refused") == 0)
-		return 6;
+		return ct_error_code_get_exit_status(CT_ERROR_REFUSED);
 	if (g_strcmp0(outcome, "not-found") == 0)
-		return 3;
-	return 1;
+		return ct_error_code_get_exit_status(CT_ERROR_NOT_FOUND);
+	return ct_error_code_get_exit_status(CT_ERROR_FAILED);
 }
 
 /* regular files in dir, -1 when it cannot be read */
