@@ -10,9 +10,9 @@
 #include <sys/file.h>
 #include <unistd.h>
 
-#include "ct-hostname.h"
 #include "ct-ledger.h"
 #include "ct-save.h"
+#include "ct-source.h"
 #include "ct-state.h"
 
 struct _CtLedger {
@@ -82,7 +82,7 @@ ct_ledger_canonical_name(const gchar *name)
 
 	if (name == NULL)
 		return NULL;
-	canonical = ct_hostname_canonical_host_port(name);
+	canonical = ct_source_canonical_host_port(name);
 	return canonical != NULL ? canonical : g_strdup(name);
 }
 

@@ -10,6 +10,7 @@
 #include "ct-cli.h"
 #include "ct-context.h"
 #include "ct-json.h"
+#include "ct-source.h"
 #include "ct-trust.h"
 
 /* trust, untrust, list and status: the commands around the ledger */
@@ -212,7 +213,7 @@ ct_cmd_untrust(CtCli *cli, gint argc, gchar **argv, GError **error)
 	g_autoptr(GString) out = g_string_new(NULL);
 	gboolean failed = FALSE;
 	gboolean refused = FALSE;
-	guint16 port = 443;
+	guint16 port = CT_SOURCE_DEFAULT_PORT;
 	const GOptionEntry entries[] = {
 	    {"store", 's', 0, G_OPTION_ARG_STRING_ARRAY, &store_specs,
 	     "Only these stores (default: everywhere certtrust wrote it)", "S"},
@@ -248,6 +249,12 @@ ct_cmd_untrust(CtCli *cli, gint argc, gchar **argv, GError **error)
 	prefix = for_name == NULL && !g_file_test(argv[1], G_FILE_TEST_EXISTS)
 		     ? ct_ledger_parse_sha256_prefix(argv[1])
 		     : NULL;
+	if (prefix == NULL && for_name == NULL &&
+	    ct_source_classify(argv[1]) == CT_SOURCE_KIND_FINGERPRINT) {
+		g_set_error(error, CT_ERROR, CT_ERROR_INVALID_ARGS,
+			    "%s is not a SHA-256 nor its start: give 8 to 64 hex digits", argv[1]);
+		return FALSE;
+	}
 	if (prefix != NULL) {
 		sha256 = ct_cmd_untrust_find_prefix(ledger, argv[1], prefix, error);
 		if (sha256 == NULL)
@@ -532,7 +539,7 @@ ct_cmd_status(CtCli *cli, gint argc, gchar **argv, GError **error)
 	g_autofree gchar *trusted_sha = NULL;
 	CtCertificate *leaf;
 	GPtrArray *entries;
-	guint16 port = 443;
+	guint16 port = CT_SOURCE_DEFAULT_PORT;
 	gint64 days;
 	const gchar *verdict;
 	const GOptionEntry options[] = {
