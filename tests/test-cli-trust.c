@@ -1335,6 +1335,15 @@ Test(trust, a_short_fingerprint_is_a_usage_error_never_a_host)
 	}
 	listing = trust_certutil_list(db);
 	cr_assert_not_null(strstr(listing, "certtrust-"), "still trusted: %s", listing);
+	/* nor is it a SOURCE to trust: said to be a fingerprint, not "a file" */
+	{
+		g_autoptr(CtTestRun) as_source = trust_run("trust", "00:11", "--store", store,
+							   "--dry-run", NULL, NULL, NULL);
+		cr_assert_eq(as_source->exit_status, 2, "%d %s", as_source->exit_status,
+			     as_source->err);
+		cr_assert_not_null(strstr(as_source->err, "00:11 is a fingerprint"), "%s",
+				   as_source->err);
+	}
 }
 
 /* two certificates whose fingerprints start alike (a ledger entry copied with another

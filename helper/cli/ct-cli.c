@@ -236,6 +236,19 @@ ct_cli_parse_source_options(CtCli *cli,
 	return ct_cli_parse(cli, entries, TRUE, argc, argv, error);
 }
 
+/* hex pairs (AB:CD) are a fingerprint: where a SOURCE is read, a usage error, never a host
+ * to look up nor a file to read */
+static gboolean
+ct_cli_refuse_fingerprint(const gchar *source, GError **error)
+{
+	if (ct_source_classify(source) != CT_SOURCE_KIND_FINGERPRINT)
+		return TRUE;
+	g_set_error(error, CT_ERROR, CT_ERROR_INVALID_ARGS,
+		    "%s is a fingerprint, not a server (HOST:PORT, https://HOST/) or a file",
+		    source);
+	return FALSE;
+}
+
 GPtrArray *
 ct_cli_load_sources(CtCli *cli, gint argc, gchar **argv, GError **error)
 {
@@ -256,15 +269,9 @@ ct_cli_load_sources(CtCli *cli, gint argc, gchar **argv, GError **error)
 	/* read every source before any output: one error, no half results */
 	for (gint i = 1; i < argc; i++) {
 		CtChain *chain = NULL;
-		CtSourceKind kind = ct_source_classify(argv[i]);
-		if (kind == CT_SOURCE_KIND_FINGERPRINT) {
-			g_set_error(error, CT_ERROR, CT_ERROR_INVALID_ARGS,
-				    "%s is a fingerprint, not a server (HOST:PORT, https://HOST/) "
-				    "or a file",
-				    argv[i]);
+		if (!ct_cli_refuse_fingerprint(argv[i], error))
 			return NULL;
-		}
-		if (kind == CT_SOURCE_KIND_URL || kind == CT_SOURCE_KIND_HOST_PORT)
+		if (ct_source_is_network(argv[i]))
 			chain = ct_fetch(argv[i], rules, (guint)cli->timeout, cli->cancellable,
 					 error);
 		else
@@ -521,6 +528,8 @@ ct_cli_typed_names(const gchar *source, gchar **names, GError **error)
 	g_autoptr(GPtrArray) result = g_ptr_array_new_with_free_func(g_free);
 	guint16 port = CT_SOURCE_DEFAULT_PORT;
 
+	if (!ct_cli_refuse_fingerprint(source, error))
+		return NULL;
 	if (ct_source_is_network(source)) {
 		gchar *own = ct_cli_server_name(source, &port, error);
 		if (own == NULL)
