@@ -2,6 +2,8 @@
 
 #include "config.h"
 
+#include <errno.h>
+
 #include "ct-error.h"
 
 GQuark
@@ -131,6 +133,28 @@ ct_error_code_from_file(gint code)
 		return CT_ERROR_INVALID_ARGS;
 	case G_FILE_ERROR_INTR:
 		return CT_ERROR_CANCELLED;
+	default:
+		return CT_ERROR_FAILED;
+	}
+}
+
+CtError
+ct_error_code_from_errno(gint errsv)
+{
+	switch (errsv) {
+	case ENOENT:
+	case ENOTDIR:
+		return CT_ERROR_NOT_FOUND;
+	case EACCES:
+	case EPERM:
+	case EROFS:
+		return CT_ERROR_PERMISSION_DENIED;
+	case EEXIST:
+		return CT_ERROR_EXISTS;
+	case EISDIR:
+	case ENAMETOOLONG:
+	case ELOOP:
+		return CT_ERROR_INVALID_ARGS;
 	default:
 		return CT_ERROR_FAILED;
 	}

@@ -30,3 +30,7 @@ gint
 ct_error_get_exit_status(const GError *error);
 void
 ct_error_convert(GError **error);
+/* the code for a failed system call's errno on a path: missing, not allowed, exists, not a
+ * usable path (a directory, a loop, too long), else CT_ERROR_FAILED */
+CtError
+ct_error_code_from_errno(gint errsv);

@@ -66,26 +66,6 @@ ct_firefox_profile_free(CtFirefoxProfile *profile)
 	g_free(profile);
 }
 
-static CtError
-ct_firefox_error_from_errno(gint errsv)
-{
-	switch (errsv) {
-	case ENOENT:
-	case ENOTDIR:
-		return CT_ERROR_NOT_FOUND;
-	case EACCES:
-	case EPERM:
-	case EROFS:
-		return CT_ERROR_PERMISSION_DENIED;
-	case ELOOP:
-	case EISDIR:
-	case ENAMETOOLONG:
-		return CT_ERROR_INVALID_ARGS;
-	default:
-		return CT_ERROR_FAILED;
-	}
-}
-
 /* the whole of a regular file, read with errno-based errors; CT_ERROR_NOT_FOUND when it
  * does not exist; a FIFO or device is refused rather than blocked on */
 static gboolean
@@ -96,8 +76,8 @@ ct_firefox_read_fd(gint fd, const gchar *path, GString *data, GError **error)
 
 	if (fstat(fd, &st) != 0) {
 		gint errsv = errno;
-		g_set_error(error, CT_ERROR, ct_firefox_error_from_errno(errsv),
-			    "cannot read %s: %s", path, g_strerror(errsv));
+		g_set_error(error, CT_ERROR, ct_error_code_from_errno(errsv), "cannot read %s: %s",
+			    path, g_strerror(errsv));
 		return FALSE;
 	}
 	if (!S_ISREG(st.st_mode)) {
@@ -111,7 +91,7 @@ ct_firefox_read_fd(gint fd, const gchar *path, GString *data, GError **error)
 			gint errsv = errno;
 			if (errsv == EINTR)
 				continue;
-			g_set_error(error, CT_ERROR, ct_firefox_error_from_errno(errsv),
+			g_set_error(error, CT_ERROR, ct_error_code_from_errno(errsv),
 				    "cannot read %s: %s", path, g_strerror(errsv));
 			return FALSE;
 		}
@@ -135,8 +115,8 @@ ct_firefox_read_file(const gchar *path, GError **error)
 
 	if (fd < 0) {
 		gint errsv = errno;
-		g_set_error(error, CT_ERROR, ct_firefox_error_from_errno(errsv),
-			    "cannot read %s: %s", path, g_strerror(errsv));
+		g_set_error(error, CT_ERROR, ct_error_code_from_errno(errsv), "cannot read %s: %s",
+			    path, g_strerror(errsv));
 		return NULL;
 	}
 	ok = ct_firefox_read_fd(fd, path, data, error);
@@ -653,7 +633,7 @@ ct_firefox_check_profile_dir(const gchar *profile_dir, GError **error)
 
 	if (stat(profile_dir, &st) != 0) {
 		gint errsv = errno;
-		CtError code = ct_firefox_error_from_errno(errsv);
+		CtError code = ct_error_code_from_errno(errsv);
 		if (code == CT_ERROR_NOT_FOUND)
 			g_set_error(error, CT_ERROR, code, "profile %s does not exist",
 				    profile_dir);
@@ -885,7 +865,7 @@ ct_firefox_lock_overrides(const gchar *profile_dir, GError **error)
 	fd = g_open(profile_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
 	if (fd < 0) {
 		gint errsv = errno;
-		g_set_error(error, CT_ERROR, ct_firefox_error_from_errno(errsv),
+		g_set_error(error, CT_ERROR, ct_error_code_from_errno(errsv),
 			    "cannot open profile %s: %s", profile_dir, g_strerror(errsv));
 		return -1;
 	}

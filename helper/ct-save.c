@@ -18,32 +18,10 @@
 /* keeps the temp file name well under NAME_MAX whatever the target is called */
 #define CT_SAVE_TEMP_BASE_MAX 128
 
-static CtError
-ct_save_error_from_errno(gint errsv)
-{
-	switch (errsv) {
-	case ENOENT:
-	case ENOTDIR:
-		return CT_ERROR_NOT_FOUND;
-	case EACCES:
-	case EPERM:
-	case EROFS:
-		return CT_ERROR_PERMISSION_DENIED;
-	case EEXIST:
-		return CT_ERROR_EXISTS;
-	case EISDIR:
-	case ENAMETOOLONG:
-	case ELOOP:
-		return CT_ERROR_INVALID_ARGS;
-	default:
-		return CT_ERROR_FAILED;
-	}
-}
-
 static void
 ct_save_set_errno_error(GError **error, const gchar *path, gint errsv)
 {
-	g_set_error(error, CT_ERROR, ct_save_error_from_errno(errsv), "cannot write %s: %s", path,
+	g_set_error(error, CT_ERROR, ct_error_code_from_errno(errsv), "cannot write %s: %s", path,
 		    g_strerror(errsv));
 }
 

@@ -10,10 +10,9 @@
 #include "ct-pem.h"
 #include "ct-save.h"
 #include "ct-serve-listener.h"
+#include "ct-serve-profiles.h"
 #include "ct-serve.h"
 #include "ct-source.h"
-
-#define CT_SERVE_DAY (24 * 60 * 60)
 
 struct _CtServer {
 	GObject parent_instance;
@@ -46,165 +45,6 @@ static const struct {
     {"/dna", "Dialed Number Analyzer"},
     {"/drf", "Disaster Recovery System"},
 };
-
-static const gchar *const ct_serve_profiles[] =
-    {"tomcat", "leaf",	  "chain", "expired", "not-yet-valid", "wrong-name", "cn-only", "wildcard",
-     "ip-san", "ca-leaf", "v1",	   NULL};
-
-const gchar *const *
-ct_server_get_profiles(void)
-{
-	return ct_serve_profiles;
-}
-
-/* one certificate to make and the files its copies go to */
-typedef struct {
-	GBytes *der;
-	GBytes *key;
-} CtServeIssued;
-
-static void
-ct_serve_issued_clear(CtServeIssued *issued)
-{
-	g_clear_pointer(&issued->der, g_bytes_unref);
-	g_clear_pointer(&issued->key, g_bytes_unref);
-}
-
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(CtServeIssued, ct_serve_issued_clear)
-
-static gboolean
-ct_serve_issue(const CtNssDbCertificateSpec *spec,
-	       const CtServeIssued *issuer,
-	       CtServeIssued *out,
-	       GError **error)
-{
-	return ct_nssdb_generate_certificate(spec, issuer != NULL ? issuer->der : NULL,
-					     issuer != NULL ? issuer->key : NULL, &out->der,
-					     &out->key, error);
-}
-
-/* "ucm.example.com" -> "*.example.com"; a name of one or two labels gets "*.name" */
-static gchar *
-ct_serve_wildcard_for(const gchar *name)
-{
-	const gchar *dot = strchr(name, '.');
-	if (dot != NULL && strchr(dot + 1, '.') != NULL)
-		return g_strconcat("*", dot, NULL);
-	return g_strconcat("*.", name, NULL);
-}
-
-/* the leaf (and for chain, the intermediate) the profile asks for */
-static gboolean
-ct_serve_generate(const gchar *profile,
-		  GPtrArray *dns,
-		  GPtrArray *ips,
-		  const gchar *listen,
-		  CtServeIssued *leaf,
-		  CtServeIssued *intermediate,
-		  CtServeIssued *root,
-		  GError **error)
-{
-	gint64 now = g_get_real_time() / G_USEC_PER_SEC;
-	const gchar *cn = dns->pdata[0] != NULL ? dns->pdata[0] : ips->pdata[0];
-	g_autofree gchar *wildcard = NULL;
-	g_autofree gchar *wrong = NULL;
-	const gchar *single[2] = {NULL, NULL};
-	const gchar *loopback[3] = {listen, "::1", NULL};
-	CtNssDbCertificateSpec spec = {
-	    .common_name = cn,
-	    .organization = "certtrust serve",
-	    .dns_names = (const gchar *const *)dns->pdata,
-	    .ip_addresses = (const gchar *const *)ips->pdata,
-	    .not_before = now - 60 * 60,
-	    .not_after = now + 365 * CT_SERVE_DAY,
-	    .basic_constraints = CT_NSSDB_BASIC_CONSTRAINTS_NONE,
-	    .path_length = -1,
-	    .subject_key_id = TRUE,
-	};
-
-	if (g_strcmp0(profile, "tomcat") == 0)
-		return ct_serve_issue(&spec, NULL, leaf, error);
-	if (g_strcmp0(profile, "expired") == 0) {
-		spec.not_before = now - 60 * CT_SERVE_DAY;
-		spec.not_after = now - 30 * CT_SERVE_DAY;
-		return ct_serve_issue(&spec, NULL, leaf, error);
-	}
-	if (g_strcmp0(profile, "not-yet-valid") == 0) {
-		spec.not_before = now + 30 * CT_SERVE_DAY;
-		spec.not_after = now + 60 * CT_SERVE_DAY;
-		return ct_serve_issue(&spec, NULL, leaf, error);
-	}
-	if (g_strcmp0(profile, "wrong-name") == 0) {
-		wrong = g_strdup("not-this-server.invalid");
-		single[0] = wrong;
-		spec.common_name = wrong;
-		spec.dns_names = single;
-		spec.ip_addresses = NULL;
-		return ct_serve_issue(&spec, NULL, leaf, error);
-	}
-	if (g_strcmp0(profile, "cn-only") == 0) {
-		spec.dns_names = NULL;
-		spec.ip_addresses = NULL;
-		return ct_serve_issue(&spec, NULL, leaf, error);
-	}
-	if (g_strcmp0(profile, "wildcard") == 0) {
-		wildcard = ct_serve_wildcard_for(cn);
-		single[0] = wildcard;
-		spec.common_name = wildcard;
-		spec.dns_names = single;
-		spec.ip_addresses = NULL;
-		return ct_serve_issue(&spec, NULL, leaf, error);
-	}
-	if (g_strcmp0(profile, "ip-san") == 0) {
-		spec.dns_names = NULL;
-		spec.ip_addresses = loopback;
-		return ct_serve_issue(&spec, NULL, leaf, error);
-	}
-	if (g_strcmp0(profile, "v1") == 0) {
-		spec.version1 = TRUE;
-		return ct_serve_issue(&spec, NULL, leaf, error);
-	}
-	/* the rest say what they are */
-	spec.key_usage = CT_NSSDB_KEY_USAGE_DIGITAL_SIGNATURE | CT_NSSDB_KEY_USAGE_KEY_ENCIPHERMENT;
-	spec.server_auth = TRUE;
-	if (g_strcmp0(profile, "leaf") == 0) {
-		spec.basic_constraints = CT_NSSDB_BASIC_CONSTRAINTS_CA_FALSE;
-		return ct_serve_issue(&spec, NULL, leaf, error);
-	}
-	if (g_strcmp0(profile, "ca-leaf") == 0) {
-		/* what `openssl req -x509` makes: CA:TRUE, no key usage */
-		spec.basic_constraints = CT_NSSDB_BASIC_CONSTRAINTS_CA_TRUE;
-		spec.key_usage = 0;
-		spec.server_auth = FALSE;
-		spec.authority_key_id = TRUE;
-		return ct_serve_issue(&spec, NULL, leaf, error);
-	}
-	if (g_strcmp0(profile, "chain") == 0) {
-		CtNssDbCertificateSpec ca = {
-		    .common_name = "certtrust serve Root CA",
-		    .organization = "certtrust serve",
-		    .not_before = spec.not_before,
-		    .not_after = now + 3 * 365 * CT_SERVE_DAY,
-		    .basic_constraints = CT_NSSDB_BASIC_CONSTRAINTS_CA_TRUE,
-		    .path_length = -1,
-		    .key_usage = CT_NSSDB_KEY_USAGE_KEY_CERT_SIGN | CT_NSSDB_KEY_USAGE_CRL_SIGN,
-		    .subject_key_id = TRUE,
-		};
-		if (!ct_serve_issue(&ca, NULL, root, error))
-			return FALSE;
-		ca.common_name = "certtrust serve Intermediate CA";
-		ca.path_length = 0;
-		ca.authority_key_id = TRUE;
-		if (!ct_serve_issue(&ca, root, intermediate, error))
-			return FALSE;
-		spec.basic_constraints = CT_NSSDB_BASIC_CONSTRAINTS_CA_FALSE;
-		spec.authority_key_id = TRUE;
-		return ct_serve_issue(&spec, intermediate, leaf, error);
-	}
-	g_set_error(error, CT_ERROR, CT_ERROR_INVALID_ARGS,
-		    "unknown profile '%s': see certtrust serve --help", profile);
-	return FALSE;
-}
 
 static gchar *
 ct_serve_pem(GBytes *der)
@@ -596,19 +436,18 @@ ct_server_new(const CtServeOptions *options, GError **error)
 	g_auto(CtServeIssued) leaf = {NULL, NULL};
 	g_auto(CtServeIssued) intermediate = {NULL, NULL};
 	g_auto(CtServeIssued) root = {NULL, NULL};
-	const gchar *profile = options->profile != NULL ? options->profile : "tomcat";
+	const gchar *profile = options->profile != NULL ? options->profile
+							: ct_server_get_profiles()[0];
 	const gchar *listen = options->listen != NULL ? options->listen : "127.0.0.1";
 	const gchar *host_name[] = {g_get_host_name(), NULL};
 	const gchar *const *names = options->names != NULL && options->names[0] != NULL
 					? options->names
 					: host_name;
 
-	if (!g_strv_contains(ct_serve_profiles, profile)) {
-		g_set_error(
-		    error, CT_ERROR, CT_ERROR_INVALID_ARGS,
-		    "unknown profile '%s': use tomcat, leaf, chain, expired, not-yet-valid, "
-		    "wrong-name, cn-only, wildcard, ip-san, ca-leaf or v1",
-		    profile);
+	if (!g_strv_contains(ct_server_get_profiles(), profile)) {
+		g_autofree gchar *profiles = ct_serve_profiles_describe(FALSE);
+		g_set_error(error, CT_ERROR, CT_ERROR_INVALID_ARGS, "unknown profile '%s': use %s",
+			    profile, profiles);
 		return NULL;
 	}
 	address = g_inet_address_new_from_string(listen);
@@ -643,8 +482,8 @@ ct_server_new(const CtServeOptions *options, GError **error)
 		return NULL;
 	if (options->regenerate || !ct_serve_load(self, options->cert_dir, profile, names_text->str,
 						  &leaf, &intermediate)) {
-		if (!ct_serve_generate(profile, dns, ips, listen, &leaf, &intermediate, &root,
-				       error))
+		if (!ct_serve_profiles_make(profile, dns, ips, listen, &leaf, &intermediate, &root,
+					    error))
 			return NULL;
 		if (!ct_serve_save(self, options->cert_dir, profile, names_text->str, &leaf,
 				   &intermediate, &root, error))

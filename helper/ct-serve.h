@@ -2,6 +2,7 @@
 
 #include "ct-chain.h"
 #include "ct-serve-listener.h"
+#include "ct-serve-profiles.h"
 
 /* the embedded UCM-like server: the seed's applications over HTTPS and HTTP, with
  * certificates generated the way UCM (or a test) needs them */
@@ -24,10 +25,6 @@ typedef struct {
 
 #define CT_TYPE_SERVER (ct_server_get_type())
 G_DECLARE_FINAL_TYPE(CtServer, ct_server, CT, SERVER, GObject)
-
-/* the profile names, NULL-terminated */
-const gchar *const *
-ct_server_get_profiles(void);
 
 /* load or generate the certificate, then listen; the caller runs the main loop */
 CtServer *

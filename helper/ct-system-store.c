@@ -316,22 +316,6 @@ ct_system_store_get_commands(const gchar *sysroot,
 	return g_steal_pointer(&commands);
 }
 
-static CtError
-ct_system_store_error_from_errno(gint errsv)
-{
-	switch (errsv) {
-	case ENOENT:
-	case ENOTDIR:
-		return CT_ERROR_NOT_FOUND;
-	case EACCES:
-	case EPERM:
-	case EROFS:
-		return CT_ERROR_PERMISSION_DENIED;
-	default:
-		return CT_ERROR_FAILED;
-	}
-}
-
 /* the kind is known, the file name fits it, and whoever changes the host's store is root */
 static gboolean
 ct_system_store_check_args(const gchar *sysroot,
@@ -417,8 +401,8 @@ ct_system_store_has_contents(const gchar *path, GBytes *contents, gboolean *same
 		gint errsv = errno;
 		if (errsv == ENOENT)
 			return TRUE;
-		g_set_error(error, CT_ERROR, ct_system_store_error_from_errno(errsv),
-			    "cannot read %s: %s", path, g_strerror(errsv));
+		g_set_error(error, CT_ERROR, ct_error_code_from_errno(errsv), "cannot read %s: %s",
+			    path, g_strerror(errsv));
 		return FALSE;
 	}
 	if (!S_ISREG(st.st_mode))
@@ -611,7 +595,7 @@ ct_system_store_unlink(const gchar *path, gboolean *removed, GError **error)
 		gint errsv = errno;
 		if (errsv == ENOENT)
 			return TRUE;
-		g_set_error(error, CT_ERROR, ct_system_store_error_from_errno(errsv),
+		g_set_error(error, CT_ERROR, ct_error_code_from_errno(errsv),
 			    "cannot remove %s: %s", path, g_strerror(errsv));
 		return FALSE;
 	}

@@ -107,11 +107,9 @@ ct_cmd_serve(CtCli *cli, gint argc, gchar **argv, GError **error)
 	g_autoptr(CtServer) server = NULL;
 	g_autoptr(GMainLoop) loop = NULL;
 	CtServeOptions options = {0};
+	g_autofree gchar *profiles = ct_serve_profiles_describe(TRUE);
 	const GOptionEntry entries[] = {
-	    {"profile", 0, 0, G_OPTION_ARG_STRING, &profile,
-	     "tomcat (default), leaf, chain, expired, not-yet-valid, wrong-name, cn-only, "
-	     "wildcard, ip-san, ca-leaf or v1",
-	     "P"},
+	    {"profile", 0, 0, G_OPTION_ARG_STRING, &profile, profiles, "P"},
 	    {"name", 'n', 0, G_OPTION_ARG_STRING_ARRAY, &names,
 	     "Host name or address for CN and SAN (repeatable; default: this host's name)", "HOST"},
 	    {"listen", 0, 0, G_OPTION_ARG_STRING, &listen, "Address (default 127.0.0.1)", "ADDR"},
