@@ -240,11 +240,13 @@ static guint
 bt_count_throwaway_dirs(void)
 {
 	g_autoptr(GDir) dir = g_dir_open(g_get_tmp_dir(), 0, NULL);
+	/* named for the process that launched the browser: this test's (other runs share /tmp) */
+	g_autofree gchar *prefix = g_strdup_printf("certtrust-browser-%x-", (guint)getpid());
 	const gchar *name;
 	guint count = 0;
 
 	while (dir != NULL && (name = g_dir_read_name(dir)) != NULL) {
-		if (g_str_has_prefix(name, "certtrust-browser-"))
+		if (g_str_has_prefix(name, prefix))
 			count++;
 	}
 	return count;

@@ -6,9 +6,8 @@
 #include <string.h>
 
 #include "ct-cli.h"
-#include "ct-escape.h"
 #include "ct-save.h"
-#include "ct-scenario-run.h"
+#include "ct-scenario-report.h"
 
 /* scenario: run QA scenario files (scenarios/README.md) in parallel, each isolated, and
  * report as text, TAP 14 (one test point per step), JUnit XML or JSON */
@@ -53,98 +52,22 @@ ct_cmd_scenario_compare_length(gconstpointer a, gconstpointer b, gpointer user_d
 	return index_a < index_b ? -1 : 1;
 }
 
-/* text for one line of TAP or a report: terminal-safe, no '#' that TAP would read */
-static gchar *
-ct_cmd_scenario_line_text(const gchar *text)
-{
-	g_autofree gchar *escaped = ct_cli_escape(text);
-	g_auto(GStrv) parts = g_strsplit(escaped, "#", -1);
-	return g_strjoinv("\\#", parts);
-}
-
-/* a YAML double-quoted scalar: terminal-safe text (control characters and newlines
- * are escapes already), quotes and backslashes escaped once more for YAML */
-static gchar *
-ct_cmd_scenario_yaml_quote(const gchar *text)
-{
-	g_autofree gchar *escaped = ct_escape_for_terminal(text != NULL ? text : "", -1, 4000);
-	GString *out = g_string_new("\"");
-
-	for (const gchar *p = escaped; *p != '\0'; p++) {
-		if (*p == '"' || *p == '\\')
-			g_string_append_printf(out, "\\%c", *p);
-		else
-			g_string_append_c(out, *p);
-	}
-	g_string_append_c(out, '"');
-	return g_string_free(out, FALSE);
-}
-
 static void
-ct_cmd_scenario_yaml_member(GString *out, const gchar *key, const gchar *value)
+ct_cmd_scenario_print_tap(CtCli *cli, CtScenarioReport *report, guint *number)
 {
-	g_autofree gchar *quoted = NULL;
+	g_autofree gchar *text = ct_scenario_report_tap(report, number);
 
-	if (value == NULL)
-		return;
-	quoted = ct_cmd_scenario_yaml_quote(value);
-	g_string_append_printf(out, "  %s: %s\n", key, quoted);
-}
-
-static void
-ct_cmd_scenario_tap_report(CtCli *cli, CtScenarioReport *report, guint *number)
-{
-	const CtScenario *scenario = report->scenario;
-	g_autoptr(GString) out = g_string_new(NULL);
-	g_autofree gchar *name = ct_cmd_scenario_line_text(scenario->name);
-	g_autofree gchar *path = ct_cli_escape(scenario->path);
-	g_autofree gchar *quoted_path = ct_cmd_scenario_yaml_quote(scenario->path);
-
-	g_autofree gchar *server = scenario->server != NULL ? ct_cli_escape(scenario->server)
-							    : NULL;
-
-	g_string_append_printf(out, "# scenario %s (%s, %s %s, layout %s, %.1f s)\n", name, path,
-			       server != NULL ? "server" : "profile",
-			       server != NULL ? server : scenario->profile,
-			       ct_scenario_layout_to_string(report->layout), report->seconds);
-	if (report->dir != NULL) {
-		g_autofree gchar *dir = ct_cmd_scenario_line_text(report->dir);
-		g_string_append_printf(out, "# kept in %s\n", dir);
-	}
-	for (guint i = 0; i < report->steps->len; i++) {
-		CtScenarioStepReport *step = g_ptr_array_index(report->steps, i);
-		g_autofree gchar *text = ct_cmd_scenario_line_text(step->step->text);
-		g_autofree gchar *message = ct_cmd_scenario_line_text(step->message);
-		g_autofree gchar *todo = ct_cmd_scenario_line_text(step->step->todo);
-		gboolean ok = step->result != CT_SCENARIO_RESULT_FAIL &&
-			      step->result != CT_SCENARIO_RESULT_TODO;
-
-		(*number)++;
-		g_string_append_printf(out, "%s %u - %s: %s", ok ? "ok" : "not ok", *number, name,
-				       text);
-		if (step->result == CT_SCENARIO_RESULT_SKIP)
-			g_string_append_printf(out, " # SKIP %s", message);
-		else if (step->result == CT_SCENARIO_RESULT_TODO ||
-			 step->result == CT_SCENARIO_RESULT_TODO_PASS)
-			g_string_append_printf(out, " # TODO %s", todo);
-		g_string_append_c(out, '\n');
-		if (step->result != CT_SCENARIO_RESULT_FAIL &&
-		    step->result != CT_SCENARIO_RESULT_TODO)
-			continue;
-		/* a failure says where, what was expected and what came out */
-		g_string_append(out, "  ---\n");
-		ct_cmd_scenario_yaml_member(out, "message", step->message);
-		g_string_append(out, "  severity: fail\n");
-		g_string_append_printf(out, "  at:\n    file: %s\n    line: %u\n", quoted_path,
-				       step->step->line);
-		ct_cmd_scenario_yaml_member(out, "expected", step->expected);
-		ct_cmd_scenario_yaml_member(out, "actual", step->actual);
-		ct_cmd_scenario_yaml_member(out, "command", step->command);
-		ct_cmd_scenario_yaml_member(out, "stderr", step->output);
-		g_string_append(out, "  ...\n");
-	}
-	ct_cli_print(cli, "%s", out->str);
+	ct_cli_print(cli, "%s", text);
 	fflush(stdout);
+}
+
+static gboolean
+ct_cmd_scenario_write_junit(GPtrArray *reports, const gchar *path, gdouble seconds, GError **error)
+{
+	gchar *text = ct_scenario_report_junit(reports, seconds);
+	g_autoptr(GBytes) bytes = g_bytes_new_take(text, strlen(text));
+
+	return ct_save_file(path, bytes, 0644, CT_SAVE_FLAG_REPLACE, error);
 }
 
 static void
@@ -208,171 +131,6 @@ ct_cmd_scenario_text_report(CtCli *cli, CtScenarioReport *report)
 	fflush(stdout);
 }
 
-typedef struct {
-	guint scenarios;
-	guint scenarios_failed;
-	guint steps;
-	guint passed;
-	guint failed;
-	guint skipped;
-	guint todo;
-	guint todo_passed;
-	gboolean cancelled;
-} CtCmdScenarioTotals;
-
-static void
-ct_cmd_scenario_count(CtCmdScenarioTotals *totals, CtScenarioReport *report)
-{
-	totals->scenarios++;
-	totals->scenarios_failed += !ct_scenario_report_passed(report);
-	totals->cancelled |= report->cancelled;
-	for (guint i = 0; i < report->steps->len; i++) {
-		CtScenarioStepReport *step = g_ptr_array_index(report->steps, i);
-		totals->steps++;
-		switch (step->result) {
-		case CT_SCENARIO_RESULT_PASS:
-			totals->passed++;
-			break;
-		case CT_SCENARIO_RESULT_FAIL:
-			totals->failed++;
-			break;
-		case CT_SCENARIO_RESULT_SKIP:
-			totals->skipped++;
-			break;
-		case CT_SCENARIO_RESULT_TODO:
-			totals->todo++;
-			break;
-		case CT_SCENARIO_RESULT_TODO_PASS:
-		default:
-			totals->todo_passed++;
-			break;
-		}
-	}
-}
-
-/* XML character data: terminal-safe (no control characters XML 1.0 forbids), lines kept */
-static gchar *
-ct_cmd_scenario_xml(const gchar *text)
-{
-	g_auto(GStrv) lines = g_strsplit(text != NULL ? text : "", "\n", -1);
-	GString *out = g_string_new(NULL);
-
-	for (guint i = 0; lines[i] != NULL; i++) {
-		g_autofree gchar *escaped = ct_escape_for_terminal(lines[i], -1, 4000);
-		g_autofree gchar *markup = g_markup_escape_text(escaped, -1);
-		g_string_append_printf(out, "%s%s", i > 0 ? "\n" : "", markup);
-	}
-	return g_string_free(out, FALSE);
-}
-
-static void
-ct_cmd_scenario_junit_case(GString *out,
-			   const CtScenario *scenario,
-			   guint index,
-			   CtScenarioStepReport *step)
-{
-	g_autofree gchar *name = NULL;
-	g_autofree gchar *classname = ct_cmd_scenario_xml(scenario->name);
-	g_autofree gchar *file = ct_cmd_scenario_xml(scenario->path);
-	g_autofree gchar *message = ct_cmd_scenario_xml(step->message);
-	g_autofree gchar *todo = ct_cmd_scenario_xml(step->step->todo);
-	g_autofree gchar *text = g_strdup_printf("%u %s", index + 1, step->step->text);
-
-	name = ct_cmd_scenario_xml(text);
-	g_string_append_printf(out,
-			       "    <testcase name=\"%s\" classname=\"scenario.%s\" file=\"%s\" "
-			       "line=\"%u\" time=\"%.3f\"",
-			       name, classname, file, step->step->line, step->seconds);
-	switch (step->result) {
-	case CT_SCENARIO_RESULT_FAIL: {
-		g_autoptr(GString) details = g_string_new(NULL);
-		g_autofree gchar *body = NULL;
-		if (step->expected != NULL)
-			g_string_append_printf(details, "expected: %s\n", step->expected);
-		if (step->actual != NULL)
-			g_string_append_printf(details, "actual: %s\n", step->actual);
-		if (step->command != NULL)
-			g_string_append_printf(details, "command:\n%s\n", step->command);
-		if (step->output != NULL)
-			g_string_append_printf(details, "stderr:\n%s\n", step->output);
-		body = ct_cmd_scenario_xml(details->str);
-		g_string_append_printf(out,
-				       ">\n      <failure message=\"%s\" type=\"mismatch\">%s"
-				       "</failure>\n    </testcase>\n",
-				       message, body);
-		break;
-	}
-	case CT_SCENARIO_RESULT_SKIP:
-		g_string_append_printf(out, ">\n      <skipped message=\"%s\"/>\n    </testcase>\n",
-				       message);
-		break;
-	case CT_SCENARIO_RESULT_TODO:
-		/* JUnit has no expected failure: a known problem is skipped, and says so */
-		g_string_append_printf(out,
-				       ">\n      <skipped message=\"known problem: %s (%s)\"/>\n"
-				       "    </testcase>\n",
-				       todo, message);
-		break;
-	case CT_SCENARIO_RESULT_TODO_PASS:
-		g_string_append_printf(out,
-				       ">\n      <system-out>passes although marked todo: %s"
-				       "</system-out>\n    </testcase>\n",
-				       todo);
-		break;
-	case CT_SCENARIO_RESULT_PASS:
-	default:
-		g_string_append(out, "/>\n");
-		break;
-	}
-}
-
-static gboolean
-ct_cmd_scenario_write_junit(CtCmdScenario *self, const gchar *path, gdouble seconds, GError **error)
-{
-	g_autoptr(GString) out = g_string_new("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-	g_autoptr(GString) suites = g_string_new(NULL);
-	g_autoptr(GBytes) bytes = NULL;
-	CtCmdScenarioTotals all = {0};
-
-	for (guint i = 0; i < self->reports->len; i++) {
-		CtScenarioReport *report = g_ptr_array_index(self->reports, i);
-		const CtScenario *scenario = report->scenario;
-		CtCmdScenarioTotals totals = {0};
-		g_autofree gchar *name = ct_cmd_scenario_xml(scenario->name);
-		g_autofree gchar *file = ct_cmd_scenario_xml(scenario->path);
-		g_autofree gchar *profile = ct_cmd_scenario_xml(scenario->profile);
-		g_autofree gchar *server = ct_cmd_scenario_xml(scenario->server);
-		g_autofree gchar *description = ct_cmd_scenario_xml(scenario->description);
-
-		ct_cmd_scenario_count(&totals, report);
-		ct_cmd_scenario_count(&all, report);
-		g_string_append_printf(
-		    suites,
-		    "  <testsuite name=\"%s\" file=\"%s\" tests=\"%u\" "
-		    "failures=\"%u\" errors=\"0\" skipped=\"%u\" time=\"%.3f\">\n"
-		    "    <properties>\n"
-		    "      <property name=\"profile\" value=\"%s\"/>\n"
-		    "      <property name=\"server\" value=\"%s\"/>\n"
-		    "      <property name=\"layout\" value=\"%s\"/>\n"
-		    "      <property name=\"description\" value=\"%s\"/>\n"
-		    "    </properties>\n",
-		    name, file, totals.steps, totals.failed, totals.skipped + totals.todo,
-		    report->seconds, profile, server, ct_scenario_layout_to_string(report->layout),
-		    description);
-		for (guint j = 0; j < report->steps->len; j++)
-			ct_cmd_scenario_junit_case(suites, scenario, j,
-						   g_ptr_array_index(report->steps, j));
-		g_string_append(suites, "  </testsuite>\n");
-	}
-	g_string_append_printf(
-	    out,
-	    "<testsuites name=\"certtrust scenario\" tests=\"%u\" failures=\"%u\" "
-	    "errors=\"0\" skipped=\"%u\" time=\"%.3f\">\n%s</testsuites>\n",
-	    all.steps, all.failed, all.skipped + all.todo, seconds, suites->str);
-	bytes = g_bytes_new(out->str, out->len);
-	return ct_save_file(path, bytes, 0644, CT_SAVE_FLAG_REPLACE, error);
-}
-
 static void
 ct_cmd_scenario_add_json_string(JsonBuilder *builder, const gchar *member, const gchar *value)
 {
@@ -390,7 +148,7 @@ ct_cmd_scenario_add_json_string(JsonBuilder *builder, const gchar *member, const
 static void
 ct_cmd_scenario_print_json(CtCli *cli,
 			   CtCmdScenario *self,
-			   CtCmdScenarioTotals *totals,
+			   CtScenarioTotals *totals,
 			   gdouble seconds)
 {
 	g_autoptr(JsonBuilder) builder = json_builder_new();
@@ -512,6 +270,146 @@ ct_cmd_scenario_load(CtCli *cli, gboolean tap, gint argc, gchar **argv, GError *
 	return g_steal_pointer(&scenarios);
 }
 
+/* the arguments and options, before anything starts */
+static gboolean
+ct_cmd_scenario_check_options(CtCli *cli,
+			      gint argc,
+			      gint jobs,
+			      gboolean tap,
+			      const gchar *layout,
+			      CtScenarioRunOptions *options,
+			      GError **error)
+{
+	if (argc < 2) {
+		g_set_error_literal(error, CT_ERROR, CT_ERROR_INVALID_ARGS,
+				    "give scenario files or directories (PATH...)");
+		return FALSE;
+	}
+	if (jobs != -1 && (jobs < 1 || jobs > CT_CMD_SCENARIO_MAX_JOBS)) {
+		g_set_error(error, CT_ERROR, CT_ERROR_INVALID_ARGS, "--jobs %d: give 1 to %d", jobs,
+			    CT_CMD_SCENARIO_MAX_JOBS);
+		return FALSE;
+	}
+	if (tap && cli->json) {
+		g_set_error_literal(error, CT_ERROR, CT_ERROR_INVALID_ARGS,
+				    "--tap and --json both want stdout: choose one");
+		return FALSE;
+	}
+	if (layout != NULL && !ct_scenario_layout_from_string(layout, &options->layout)) {
+		g_autofree gchar *safe = ct_cli_escape(layout);
+		g_set_error(error, CT_ERROR, CT_ERROR_INVALID_ARGS,
+			    "--layout %s: give current or legacy", safe);
+		return FALSE;
+	}
+	options->override_layout = layout != NULL;
+	return TRUE;
+}
+
+/* every scenario on jobs threads, the longest first; each reported in file order as soon
+ * as those before it are done */
+static gboolean
+ct_cmd_scenario_run_all(CtCli *cli,
+			CtCmdScenario *self,
+			gint jobs,
+			gboolean tap,
+			CtScenarioTotals *totals,
+			GError **error)
+{
+	GThreadPool *pool = NULL;
+	g_autoptr(GPtrArray) order = NULL;
+	guint next = 0;
+	guint number = 0;
+
+	pool = g_thread_pool_new(ct_cmd_scenario_job_cb, self, jobs, FALSE, error);
+	if (pool == NULL)
+		return FALSE;
+	/* the longest first, so that no long one is left alone at the end */
+	order = g_ptr_array_new();
+	for (guint i = 0; i < self->scenarios->len; i++)
+		g_ptr_array_add(order, GUINT_TO_POINTER(i + 1));
+	g_ptr_array_sort_with_data(order, ct_cmd_scenario_compare_length, self->scenarios);
+	for (guint i = 0; i < order->len; i++)
+		g_thread_pool_push(pool, g_ptr_array_index(order, i), NULL);
+	/* report in file order, each as soon as those before it are done */
+	for (guint i = 0; i < self->scenarios->len; i++) {
+		g_async_queue_pop(self->done);
+		for (;;) {
+			CtScenarioReport *report = NULL;
+			g_mutex_lock(&self->lock);
+			if (next < self->reports->len)
+				report = g_ptr_array_index(self->reports, next);
+			g_mutex_unlock(&self->lock);
+			if (report == NULL)
+				break;
+			next++;
+			ct_scenario_totals_add(totals, report);
+			if (tap)
+				ct_cmd_scenario_print_tap(cli, report, &number);
+			else if (!cli->json)
+				ct_cmd_scenario_text_report(cli, report);
+		}
+	}
+	g_thread_pool_free(pool, FALSE, TRUE);
+	return TRUE;
+}
+
+/* TAP's plan: one test point per step of every scenario */
+static void
+ct_cmd_scenario_print_plan(CtCli *cli, GPtrArray *scenarios)
+{
+	guint total_steps = 0;
+
+	for (guint i = 0; i < scenarios->len; i++)
+		total_steps += ((CtScenario *)g_ptr_array_index(scenarios, i))->steps->len;
+	ct_cli_print(cli, "TAP version 14\n1..%u\n", total_steps);
+}
+
+/* the run's verdict: interrupted, some scenario failed, or every one passed */
+static gboolean
+ct_cmd_scenario_check_totals(CtScenarioTotals *totals, GError **error)
+{
+	if (totals->cancelled) {
+		g_set_error_literal(error, CT_ERROR, CT_ERROR_CANCELLED,
+				    "interrupted: every server and browser was stopped");
+		return FALSE;
+	}
+	if (totals->scenarios_failed > 0) {
+		g_set_error(error, CT_ERROR, CT_ERROR_CHECK_FAILED, "%u of %u scenario%s failed",
+			    totals->scenarios_failed, totals->scenarios,
+			    totals->scenarios == 1 ? "" : "s");
+		return FALSE;
+	}
+	return TRUE;
+}
+
+/* the end of the report: the totals, or the whole JSON document */
+static void
+ct_cmd_scenario_print_totals(CtCli *cli,
+			     CtCmdScenario *self,
+			     gboolean tap,
+			     gint jobs,
+			     CtScenarioTotals *totals,
+			     gdouble seconds)
+{
+	if (cli->json)
+		ct_cmd_scenario_print_json(cli, self, totals, seconds);
+	else if (tap)
+		ct_cli_print(cli,
+			     "# %u scenario%s, %u failed; steps: %u passed, %u failed, %u skipped, "
+			     "%u known problems, %u known problems gone; %.1f s\n",
+			     totals->scenarios, totals->scenarios == 1 ? "" : "s",
+			     totals->scenarios_failed, totals->passed, totals->failed,
+			     totals->skipped, totals->todo, totals->todo_passed, seconds);
+	else
+		ct_cli_print(cli,
+			     "\n%u scenario%s: %u passed, %u failed (steps: %u passed, %u failed, "
+			     "%u skipped, %u known problems) in %.1f s with %d job%s\n",
+			     totals->scenarios, totals->scenarios == 1 ? "" : "s",
+			     totals->scenarios - totals->scenarios_failed, totals->scenarios_failed,
+			     totals->passed + totals->todo_passed, totals->failed, totals->skipped,
+			     totals->todo, seconds, jobs, jobs == 1 ? "" : "s");
+}
+
 gboolean
 ct_cmd_scenario(CtCli *cli, gint argc, gchar **argv, GError **error)
 {
@@ -524,14 +422,9 @@ ct_cmd_scenario(CtCli *cli, gint argc, gchar **argv, GError **error)
 	g_autofree gchar *program = NULL;
 	g_autoptr(GPtrArray) scenarios = NULL;
 	g_autoptr(CtScenarioCache) cache = NULL;
-	GThreadPool *pool = NULL;
-	g_autoptr(GPtrArray) order = NULL;
 	g_autoptr(GAsyncQueue) done = NULL;
 	CtCmdScenario self = {0};
-	CtCmdScenarioTotals totals = {0};
-	guint total_steps = 0;
-	guint next = 0;
-	guint number = 0;
+	CtScenarioTotals totals = {0};
 	gint64 started = g_get_monotonic_time();
 	gdouble seconds;
 	const GOptionEntry entries[] = {
@@ -556,7 +449,7 @@ ct_cmd_scenario(CtCli *cli, gint argc, gchar **argv, GError **error)
 	/* before any thread (setenv is not thread-safe) and before GIO reads them: the runner
 	 * itself (soap, an external server's first read) goes through no proxy of the user's
 	 * and neither reads nor writes the user's settings (dconf makes ~/.cache/dconf when
-	 * there is no XDG_RUNTIME_DIR); the steps' environment is set in ct-scenario-run.c */
+	 * there is no XDG_RUNTIME_DIR); the steps' environment is set in ct-scenario-world.c */
 	g_setenv("GIO_USE_PROXY_RESOLVER", "dummy", TRUE);
 	g_setenv("GSETTINGS_BACKEND", "memory", TRUE);
 	g_setenv("GIO_USE_VFS", "local", TRUE);
@@ -564,28 +457,8 @@ ct_cmd_scenario(CtCli *cli, gint argc, gchar **argv, GError **error)
 	ct_cli_cancel_on_signals(cli);
 	if (!ct_cli_parse_options(cli, entries, &argc, &argv, error))
 		return FALSE;
-	if (argc < 2) {
-		g_set_error_literal(error, CT_ERROR, CT_ERROR_INVALID_ARGS,
-				    "give scenario files or directories (PATH...)");
+	if (!ct_cmd_scenario_check_options(cli, argc, jobs, tap, layout, &self.options, error))
 		return FALSE;
-	}
-	if (jobs != -1 && (jobs < 1 || jobs > CT_CMD_SCENARIO_MAX_JOBS)) {
-		g_set_error(error, CT_ERROR, CT_ERROR_INVALID_ARGS, "--jobs %d: give 1 to %d", jobs,
-			    CT_CMD_SCENARIO_MAX_JOBS);
-		return FALSE;
-	}
-	if (tap && cli->json) {
-		g_set_error_literal(error, CT_ERROR, CT_ERROR_INVALID_ARGS,
-				    "--tap and --json both want stdout: choose one");
-		return FALSE;
-	}
-	if (layout != NULL && !ct_scenario_layout_from_string(layout, &self.options.layout)) {
-		g_autofree gchar *safe = ct_cli_escape(layout);
-		g_set_error(error, CT_ERROR, CT_ERROR_INVALID_ARGS,
-			    "--layout %s: give current or legacy", safe);
-		return FALSE;
-	}
-	self.options.override_layout = layout != NULL;
 	if (jobs == -1)
 		jobs = (gint)MIN(g_get_num_processors(), CT_CMD_SCENARIO_MAX_JOBS);
 	/* every step runs this very program */
@@ -613,79 +486,22 @@ ct_cmd_scenario(CtCli *cli, gint argc, gchar **argv, GError **error)
 	self.options.keep = keep;
 	self.cancellable = cli->cancellable;
 	g_mutex_init(&self.lock);
-	for (guint i = 0; i < scenarios->len; i++)
-		total_steps += ((CtScenario *)g_ptr_array_index(scenarios, i))->steps->len;
 	if (tap)
-		ct_cli_print(cli, "TAP version 14\n1..%u\n", total_steps);
+		ct_cmd_scenario_print_plan(cli, scenarios);
 	fflush(stdout);
 
-	pool = g_thread_pool_new(ct_cmd_scenario_job_cb, &self, jobs, FALSE, error);
-	if (pool == NULL) {
+	if (!ct_cmd_scenario_run_all(cli, &self, jobs, tap, &totals, error)) {
 		g_ptr_array_unref(self.reports);
 		return FALSE;
 	}
-	/* the longest first, so that no long one is left alone at the end */
-	order = g_ptr_array_new();
-	for (guint i = 0; i < scenarios->len; i++)
-		g_ptr_array_add(order, GUINT_TO_POINTER(i + 1));
-	g_ptr_array_sort_with_data(order, ct_cmd_scenario_compare_length, scenarios);
-	for (guint i = 0; i < order->len; i++)
-		g_thread_pool_push(pool, g_ptr_array_index(order, i), NULL);
-	/* report in file order, each as soon as those before it are done */
-	for (guint i = 0; i < scenarios->len; i++) {
-		g_async_queue_pop(done);
-		for (;;) {
-			CtScenarioReport *report = NULL;
-			g_mutex_lock(&self.lock);
-			if (next < self.reports->len)
-				report = g_ptr_array_index(self.reports, next);
-			g_mutex_unlock(&self.lock);
-			if (report == NULL)
-				break;
-			next++;
-			ct_cmd_scenario_count(&totals, report);
-			if (tap)
-				ct_cmd_scenario_tap_report(cli, report, &number);
-			else if (!cli->json)
-				ct_cmd_scenario_text_report(cli, report);
-		}
-	}
-	g_thread_pool_free(pool, FALSE, TRUE);
 	g_mutex_clear(&self.lock);
 	seconds = (gdouble)(g_get_monotonic_time() - started) / G_USEC_PER_SEC;
 
-	if (cli->json)
-		ct_cmd_scenario_print_json(cli, &self, &totals, seconds);
-	else if (tap)
-		ct_cli_print(cli,
-			     "# %u scenario%s, %u failed; steps: %u passed, %u failed, %u skipped, "
-			     "%u known problems, %u known problems gone; %.1f s\n",
-			     totals.scenarios, totals.scenarios == 1 ? "" : "s",
-			     totals.scenarios_failed, totals.passed, totals.failed, totals.skipped,
-			     totals.todo, totals.todo_passed, seconds);
-	else
-		ct_cli_print(cli,
-			     "\n%u scenario%s: %u passed, %u failed (steps: %u passed, %u failed, "
-			     "%u skipped, %u known problems) in %.1f s with %d job%s\n",
-			     totals.scenarios, totals.scenarios == 1 ? "" : "s",
-			     totals.scenarios - totals.scenarios_failed, totals.scenarios_failed,
-			     totals.passed + totals.todo_passed, totals.failed, totals.skipped,
-			     totals.todo, seconds, jobs, jobs == 1 ? "" : "s");
-	if (junit != NULL && !ct_cmd_scenario_write_junit(&self, junit, seconds, error)) {
+	ct_cmd_scenario_print_totals(cli, &self, tap, jobs, &totals, seconds);
+	if (junit != NULL && !ct_cmd_scenario_write_junit(self.reports, junit, seconds, error)) {
 		g_ptr_array_unref(self.reports);
 		return FALSE;
 	}
 	g_ptr_array_unref(self.reports);
-	if (totals.cancelled) {
-		g_set_error_literal(error, CT_ERROR, CT_ERROR_CANCELLED,
-				    "interrupted: every server and browser was stopped");
-		return FALSE;
-	}
-	if (totals.scenarios_failed > 0) {
-		g_set_error(error, CT_ERROR, CT_ERROR_CHECK_FAILED, "%u of %u scenario%s failed",
-			    totals.scenarios_failed, totals.scenarios,
-			    totals.scenarios == 1 ? "" : "s");
-		return FALSE;
-	}
-	return TRUE;
+	return ct_cmd_scenario_check_totals(&totals, error);
 }

@@ -1,18 +1,18 @@
 #pragma once
 
-#include <json-glib/json-glib.h>
-
+#include "ct-scenario-check.h"
 #include "ct-scenario-run.h"
 
-/* what ct-scenario-run.c (the isolated world, the processes, the server) and
- * ct-scenario-steps.c (each step's command and checks) share */
+/* the isolated world one scenario runs in (ct-scenario-world.c: HOME, XDG dirs, the
+ * browsers' stores, the OS-store tree, the cache), the certtrust commands run in it
+ * (ct-scenario-world-process.c) and its server (ct-scenario-world-server.c). The steps
+ * (ct-scenario-steps.h) and the run's loop (ct-scenario-run.c) use it; it uses neither */
 
 #define CT_SCENARIO_TIMEOUT_S 120
 #define CT_SCENARIO_BROWSER_TIMEOUT_S 300
 #define CT_SCENARIO_STOP_GRACE_S 15
 /* how long a restart waits for its ports to be free again */
 #define CT_SCENARIO_REBIND_S 5
-#define CT_SCENARIO_MAX_OUTPUT 2000
 #define CT_SCENARIO_NET_TIMEOUT_S 10
 
 /* the scenario's `certtrust serve`, running in a thread of its own */
@@ -44,19 +44,28 @@ typedef struct {
 	guint exports;
 } CtScenarioRun;
 
-/* what one command printed, and how it ended */
-typedef struct {
-	gint status; /* exit status; -1 when a signal ended it */
-	gchar *out;
-	gchar *err;
-	JsonNode *root; /* stdout as JSON, NULL when it was none */
-} CtScenarioOutput;
+/* NSS databases are made in this process, by one thread at a time */
+extern GMutex ct_scenario_nss_lock;
 
+/* ct-scenario-world.c */
+gboolean
+ct_scenario_setup(CtScenarioRun *run, GError **error);
 void
-ct_scenario_output_clear(CtScenarioOutput *output);
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(CtScenarioOutput, ct_scenario_output_clear)
+ct_scenario_teardown(CtScenarioRun *run);
+gboolean
+ct_scenario_mkdir(const gchar *path, GError **error);
+const gchar *
+ct_scenario_first_name(CtScenarioRun *run);
+gchar *
+ct_scenario_source(CtScenarioRun *run, const gchar *from, GError **error);
+gchar *
+ct_scenario_store_spec(CtScenarioRun *run, const gchar *store);
+gchar *
+ct_scenario_typed(CtScenarioRun *run, const gchar *name);
+gchar *
+ct_scenario_url(CtScenarioRun *run, const gchar *name, const gchar *path);
 
-/* ct-scenario-run.c */
+/* ct-scenario-world-process.c */
 void
 ct_scenario_add_command(CtScenarioStepReport *report, const gchar *command);
 gboolean
@@ -67,10 +76,10 @@ ct_scenario_certtrust(CtScenarioRun *run,
 		      guint seconds,
 		      CtScenarioOutput *output,
 		      GError **error);
-const gchar *
-ct_scenario_first_name(CtScenarioRun *run);
+
+/* ct-scenario-world-server.c */
 gboolean
-ct_scenario_mkdir(const gchar *path, GError **error);
+ct_scenario_external_read(CtScenarioRun *run, GError **error);
 gboolean
 ct_scenario_serve_start(CtScenarioRun *run,
 			gboolean regenerate,
@@ -78,35 +87,3 @@ ct_scenario_serve_start(CtScenarioRun *run,
 			GError **error);
 void
 ct_scenario_serve_stop(CtScenarioRun *run);
-gchar *
-ct_scenario_source(CtScenarioRun *run, const gchar *from, GError **error);
-gchar *
-ct_scenario_store_spec(CtScenarioRun *run, const gchar *store);
-gchar *
-ct_scenario_typed(CtScenarioRun *run, const gchar *name);
-gchar *
-ct_scenario_url(CtScenarioRun *run, const gchar *name, const gchar *path);
-
-/* ct-scenario-steps.c */
-gchar *
-ct_scenario_cut(const gchar *text);
-JsonArray *
-ct_scenario_json_array(JsonObject *object, const gchar *member);
-gint
-ct_scenario_json_bool(JsonObject *object, const gchar *member);
-JsonObject *
-ct_scenario_json_object(JsonNode *node);
-const gchar *
-ct_scenario_json_string(JsonObject *object, const gchar *member);
-gchar *
-ct_scenario_last_line(const gchar *text);
-void
-ct_scenario_mismatch(CtScenarioStepReport *report,
-		     const gchar *what,
-		     const gchar *expected,
-		     const gchar *actual);
-gboolean
-ct_scenario_run_step(CtScenarioRun *run,
-		     const CtScenarioStep *step,
-		     CtScenarioStepReport *report,
-		     GError **error);
