@@ -6,15 +6,7 @@
 
 #include "ct-escape.h"
 #include "ct-json.h"
-
-gchar *
-ct_json_format_time(gint64 unix_seconds)
-{
-	g_autoptr(GDateTime) dt = g_date_time_new_from_unix_utc(unix_seconds);
-	if (dt == NULL)
-		return g_strdup("");
-	return g_date_time_format(dt, "%Y-%m-%dT%H:%M:%SZ");
-}
+#include "ct-time.h"
 
 /* json-glib writes bytes as they are: certificate text must be valid UTF-8 first */
 static void
@@ -49,8 +41,8 @@ ct_json_add_string_array(JsonBuilder *builder, const gchar *member, GPtrArray *v
 void
 ct_json_add_certificate(JsonBuilder *builder, CtCertificate *certificate, const gchar *role)
 {
-	g_autofree gchar *not_before = ct_json_format_time(certificate->not_before);
-	g_autofree gchar *not_after = ct_json_format_time(certificate->not_after);
+	g_autofree gchar *not_before = ct_time_format(certificate->not_before, CT_TIME_ISO8601);
+	g_autofree gchar *not_after = ct_time_format(certificate->not_after, CT_TIME_ISO8601);
 
 	json_builder_begin_object(builder);
 	ct_json_add_string(builder, "subject", certificate->subject);

@@ -17,8 +17,5 @@ ct_json_add_redirect(JsonBuilder *builder, CtChain *chain);
 /* one chain's members, or "results": [one object per chain] for several */
 void
 ct_json_add_chains_members(JsonBuilder *builder, GPtrArray *chains);
-/* ISO 8601 UTC: 2026-11-25T20:45:06Z */
-gchar *
-ct_json_format_time(gint64 unix_seconds);
 gchar *
 ct_json_to_string(JsonBuilder *builder, gboolean pretty);

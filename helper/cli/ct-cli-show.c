@@ -4,6 +4,7 @@
 
 #include "ct-cli-show.h"
 #include "ct-cli.h"
+#include "ct-time.h"
 
 gboolean
 ct_cli_show_parse_view(const gchar *text, CtCliShowView *view, GError **error)
@@ -27,21 +28,12 @@ ct_cli_show_field(GString *out, const gchar *label, const gchar *value)
 	g_string_append_printf(out, "  %-20s %s\n", label, escaped);
 }
 
-gchar *
-ct_cli_show_format_time(gint64 unix_seconds)
-{
-	g_autoptr(GDateTime) dt = g_date_time_new_from_unix_utc(unix_seconds);
-	if (dt == NULL)
-		return g_strdup("(out of range)");
-	return g_date_time_format(dt, "%Y-%m-%d %H:%M:%S UTC");
-}
-
 static void
 ct_cli_show_v1(GString *out, CtCertificate *certificate)
 {
 	g_autofree gchar *version = g_strdup_printf("V%u", certificate->version);
-	g_autofree gchar *not_before = ct_cli_show_format_time(certificate->not_before);
-	g_autofree gchar *not_after = ct_cli_show_format_time(certificate->not_after);
+	g_autofree gchar *not_before = ct_time_format(certificate->not_before, CT_TIME_DAY_SECOND);
+	g_autofree gchar *not_after = ct_time_format(certificate->not_after, CT_TIME_DAY_SECOND);
 	g_autofree gchar *key = NULL;
 
 	if (certificate->public_key_curve != NULL)

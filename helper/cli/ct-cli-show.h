@@ -20,7 +20,3 @@ ct_cli_show_parse_view(const gchar *text, CtCliShowView *view, GError **error);
 /* one certificate of chain, as view shows it, two spaces in */
 void
 ct_cli_show_render_certificate(GString *out, CtChain *chain, guint index, CtCliShowView view);
-
-/* "2026-11-25 20:45:06 UTC" */
-gchar *
-ct_cli_show_format_time(gint64 unix_seconds); /* (transfer full) */

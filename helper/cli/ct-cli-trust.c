@@ -5,13 +5,14 @@
 #include "ct-cli-trust.h"
 #include "ct-context.h"
 #include "ct-json.h"
+#include "ct-time.h"
 
 /* "SHA (trusted 2026-01-02T03:04:05Z for NAMES, expires ...)" */
 static void
 ct_cli_trust_render_entry(GString *out, const CtLedgerEntry *entry)
 {
-	g_autofree gchar *when = ct_json_format_time(entry->time);
-	g_autofree gchar *expires = ct_json_format_time(entry->not_after);
+	g_autofree gchar *when = ct_time_format(entry->time, CT_TIME_ISO8601);
+	g_autofree gchar *expires = ct_time_format(entry->not_after, CT_TIME_ISO8601);
 	g_autofree gchar *joined = entry->host != NULL	  ? g_strdup(entry->host)
 				   : entry->names != NULL ? g_strjoinv(", ", entry->names)
 							  : g_strdup("");
@@ -29,7 +30,8 @@ ct_cli_trust_render_retired(GString *out, CtTrustStep *step, gboolean results)
 		g_string_append(out, results ? "  retire " : "  will retire ");
 		ct_cli_trust_render_entry(out, retired->entry);
 		if (!results && step->target != NULL) {
-			g_autofree gchar *expires = ct_json_format_time(step->target->not_after);
+			g_autofree gchar *expires = ct_time_format(step->target->not_after,
+								   CT_TIME_ISO8601);
 			g_string_append_printf(out, ",\n    replaced by %s (expires %s)",
 					       step->target->sha256, expires);
 		}
@@ -125,8 +127,9 @@ ct_cli_trust_add_json_entries(JsonBuilder *builder, const gchar *member, GPtrArr
 	json_builder_begin_array(builder);
 	for (guint i = 0; results != NULL && i < results->len; i++) {
 		CtUntrustResult *result = g_ptr_array_index(results, i);
-		g_autofree gchar *when = ct_json_format_time(result->entry->time);
-		g_autofree gchar *expires = ct_json_format_time(result->entry->not_after);
+		g_autofree gchar *when = ct_time_format(result->entry->time, CT_TIME_ISO8601);
+		g_autofree gchar *expires = ct_time_format(result->entry->not_after,
+							   CT_TIME_ISO8601);
 		json_builder_begin_object(builder);
 		json_builder_set_member_name(builder, "sha256");
 		json_builder_add_string_value(builder, result->entry->sha256);

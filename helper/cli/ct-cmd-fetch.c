@@ -6,13 +6,7 @@
 #include "ct-cli.h"
 #include "ct-export.h"
 #include "ct-json.h"
-
-static gchar *
-ct_cmd_fetch_date(gint64 unix_seconds)
-{
-	g_autoptr(GDateTime) dt = g_date_time_new_from_unix_utc(unix_seconds);
-	return dt != NULL ? g_date_time_format(dt, "%Y-%m-%d %H:%M UTC") : g_strdup("?");
-}
+#include "ct-time.h"
 
 /* what a browser's warning page says, in a few lines */
 static void
@@ -23,8 +17,8 @@ ct_cmd_fetch_render(GString *out, CtChain *chain)
 	g_autofree gchar *source = ct_cli_escape(chain->source);
 	g_autofree gchar *subject = ct_cli_escape(leaf->subject);
 	g_autofree gchar *issuer = ct_cli_escape(leaf->issuer);
-	g_autofree gchar *from = ct_cmd_fetch_date(leaf->not_before);
-	g_autofree gchar *to = ct_cmd_fetch_date(leaf->not_after);
+	g_autofree gchar *from = ct_time_format(leaf->not_before, CT_TIME_DAY_MINUTE);
+	g_autofree gchar *to = ct_time_format(leaf->not_after, CT_TIME_DAY_MINUTE);
 
 	g_string_append_printf(out, "%s", source);
 	if (chain->peer != NULL)

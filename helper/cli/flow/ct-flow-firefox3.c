@@ -10,6 +10,7 @@
 #include "ct-fetch.h"
 #include "ct-firefox.h"
 #include "ct-flow-import-wizard.h"
+#include "ct-time.h"
 
 /* Firefox 3.x */
 
@@ -56,13 +57,13 @@ ct_flow_firefox3_problems(CtFlow *flow, CtFlowStep *step)
 			code = "ssl_error_bad_cert_domain";
 	}
 	if (problems & G_TLS_CERTIFICATE_EXPIRED) {
-		g_autofree gchar *date = ct_cli_show_format_time(leaf->not_after);
+		g_autofree gchar *date = ct_time_format(leaf->not_after, CT_TIME_DAY_SECOND);
 		ct_flow_text(step, "The certificate expired on %s.", date);
 		if (code == NULL)
 			code = "sec_error_expired_certificate";
 	}
 	if (problems & G_TLS_CERTIFICATE_NOT_ACTIVATED) {
-		g_autofree gchar *date = ct_cli_show_format_time(leaf->not_before);
+		g_autofree gchar *date = ct_time_format(leaf->not_before, CT_TIME_DAY_SECOND);
 		ct_flow_text(step, "The certificate will not be valid until %s.", date);
 		if (code == NULL)
 			code = "sec_error_expired_certificate";

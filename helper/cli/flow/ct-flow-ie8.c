@@ -5,6 +5,7 @@
 #include "ct-cli-show.h"
 #include "ct-cli-trust.h"
 #include "ct-flow-import-wizard.h"
+#include "ct-time.h"
 
 /* Internet Explorer 8 */
 
@@ -63,8 +64,8 @@ ct_flow_ie8_show(CtFlow *flow)
 	CtCertificate *leaf = ct_chain_get_leaf(flow->chain);
 	g_autoptr(GPtrArray) path = ct_chain_get_path(flow->chain);
 	CtCertificate *top = g_ptr_array_index(path, path->len - 1);
-	g_autofree gchar *not_before = ct_cli_show_format_time(leaf->not_before);
-	g_autofree gchar *not_after = ct_cli_show_format_time(leaf->not_after);
+	g_autofree gchar *not_before = ct_time_format(leaf->not_before, CT_TIME_DAY_SECOND);
+	g_autofree gchar *not_after = ct_time_format(leaf->not_after, CT_TIME_DAY_SECOND);
 	CtFlowStep *step;
 
 	ct_flow_show_dialogs(flow, &ct_flow_ie8_view_certificates, 1);

@@ -5,6 +5,7 @@
 #include "ct-cli-show.h"
 #include "ct-cli-trust.h"
 #include "ct-flow-import-wizard.h"
+#include "ct-time.h"
 
 /* Safari 4.x */
 
@@ -52,8 +53,8 @@ ct_flow_safari4_show(CtFlow *flow)
 	    {"Certificate - Details (Show: Properties Only)", CT_CLI_SHOW_VIEW_PROPERTIES},
 	};
 	CtCertificate *leaf = ct_chain_get_leaf(flow->chain);
-	g_autofree gchar *not_before = ct_cli_show_format_time(leaf->not_before);
-	g_autofree gchar *not_after = ct_cli_show_format_time(leaf->not_after);
+	g_autofree gchar *not_before = ct_time_format(leaf->not_before, CT_TIME_DAY_SECOND);
+	g_autofree gchar *not_after = ct_time_format(leaf->not_after, CT_TIME_DAY_SECOND);
 	CtFlowStep *step = ct_flow_step_new(flow, "Certificate - General");
 
 	ct_flow_text(step, "Issued to: %s", ct_flow_name_of(leaf));
