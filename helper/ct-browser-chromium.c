@@ -225,7 +225,7 @@ ct_browser_chromium_start(CtBrowser *self, GCancellable *cancellable, GError **e
 				  NULL, error);
 	if (version == NULL)
 		return FALSE;
-	product = ct_browser_json_get_string(version, "product");
+	product = ct_json_get_string(version, "product");
 	if (product == NULL)
 		product = "";
 	slash = strchr(product, '/');
@@ -236,7 +236,7 @@ ct_browser_chromium_start(CtBrowser *self, GCancellable *cancellable, GError **e
 				  deadline, cancellable, NULL, error);
 	if (created == NULL)
 		return FALSE;
-	target_id = ct_browser_json_get_string(created, "targetId");
+	target_id = ct_json_get_string(created, "targetId");
 	if (target_id == NULL) {
 		g_set_error_literal(error, CT_ERROR, CT_ERROR_FAILED,
 				    "Chromium created a page without a target id");
@@ -248,7 +248,7 @@ ct_browser_chromium_start(CtBrowser *self, GCancellable *cancellable, GError **e
 				   deadline, cancellable, NULL, error);
 	if (attached == NULL)
 		return FALSE;
-	self->session_id = g_strdup(ct_browser_json_get_string(attached, "sessionId"));
+	self->session_id = g_strdup(ct_json_get_string(attached, "sessionId"));
 	if (self->session_id == NULL) {
 		g_set_error_literal(error, CT_ERROR, CT_ERROR_FAILED,
 				    "Chromium attached to the page without a session id");
@@ -280,13 +280,12 @@ ct_browser_chromium_is_cert_failure_cb(JsonObject *event, gpointer user_data)
 	JsonObject *params;
 	const gchar *text;
 
-	if (g_strcmp0(ct_browser_json_get_string(event, "method"), "Network.loadingFailed") != 0)
+	if (g_strcmp0(ct_json_get_string(event, "method"), "Network.loadingFailed") != 0)
 		return FALSE;
-	params = ct_browser_json_get_object(event, "params");
-	if (params == NULL ||
-	    g_strcmp0(ct_browser_json_get_string(params, "type"), "Document") != 0)
+	params = ct_json_get_object(event, "params");
+	if (params == NULL || g_strcmp0(ct_json_get_string(params, "type"), "Document") != 0)
 		return FALSE;
-	text = ct_browser_json_get_string(params, "errorText");
+	text = ct_json_get_string(params, "errorText");
 	return text != NULL && g_str_has_prefix(text, "net::ERR_CERT_");
 }
 
@@ -296,13 +295,13 @@ ct_browser_chromium_is_load_cb(JsonObject *event, gpointer user_data)
 	const gchar *loader_id = user_data;
 	JsonObject *params;
 
-	if (g_strcmp0(ct_browser_json_get_string(event, "method"), "Page.lifecycleEvent") != 0)
+	if (g_strcmp0(ct_json_get_string(event, "method"), "Page.lifecycleEvent") != 0)
 		return FALSE;
-	params = ct_browser_json_get_object(event, "params");
+	params = ct_json_get_object(event, "params");
 	if (params == NULL)
 		return FALSE;
-	return g_strcmp0(ct_browser_json_get_string(params, "name"), "load") == 0 &&
-	       g_strcmp0(ct_browser_json_get_string(params, "loaderId"), loader_id) == 0;
+	return g_strcmp0(ct_json_get_string(params, "name"), "load") == 0 &&
+	       g_strcmp0(ct_json_get_string(params, "loaderId"), loader_id) == 0;
 }
 
 /* the probe's answer in the page; FALSE only when the browser is gone or hangs */
@@ -333,8 +332,8 @@ ct_browser_chromium_probe(CtBrowser *self,
 	/* {"result": {"type": "string", "value": "..."}}, plus exceptionDetails if it threw */
 	if (json_object_has_member(result, "exceptionDetails"))
 		return TRUE;
-	value = ct_browser_json_get_object(result, "result");
-	json = value != NULL ? ct_browser_json_get_string(value, "value") : NULL;
+	value = ct_json_get_object(result, "result");
+	json = value != NULL ? ct_json_get_string(value, "value") : NULL;
 	ct_browser_parse_probe(json, probe);
 	return TRUE;
 }
@@ -349,15 +348,15 @@ ct_browser_chromium_request_url(CtBrowser *self, const gchar *request_id)
 	if (request_id == NULL)
 		return NULL;
 	for (GList *l = self->events.head; l != NULL; l = l->next) {
-		JsonObject *params = ct_browser_json_get_object(l->data, "params");
-		JsonObject *request = ct_browser_json_get_object(params, "request");
+		JsonObject *params = ct_json_get_object(l->data, "params");
+		JsonObject *request = ct_json_get_object(params, "request");
 
-		if (g_strcmp0(ct_browser_json_get_string(l->data, "method"),
-			      "Network.requestWillBeSent") != 0 ||
-		    g_strcmp0(ct_browser_json_get_string(params, "requestId"), request_id) != 0 ||
-		    ct_browser_json_get_string(request, "url") == NULL)
+		if (g_strcmp0(ct_json_get_string(l->data, "method"), "Network.requestWillBeSent") !=
+			0 ||
+		    g_strcmp0(ct_json_get_string(params, "requestId"), request_id) != 0 ||
+		    ct_json_get_string(request, "url") == NULL)
 			continue;
-		url = ct_browser_json_get_string(request, "url");
+		url = ct_json_get_string(request, "url");
 	}
 	return g_strdup(url);
 }
@@ -412,15 +411,14 @@ ct_browser_chromium_navigate(CtBrowser *self,
 					  NULL, &failure, deadline, cancellable, &refusal,
 					  &error_local);
 	if (failure != NULL) {
-		JsonObject *failed = ct_browser_json_get_object(failure, "params");
+		JsonObject *failed = ct_json_get_object(failure, "params");
 		g_autoptr(JsonObject) blank_params = json_object_new();
 		g_autoptr(JsonObject) blank = NULL;
 
-		ct_browser_chromium_block(navigation,
-					  ct_browser_json_get_string(failed, "errorText"),
+		ct_browser_chromium_block(navigation, ct_json_get_string(failed, "errorText"),
 					  "UNKNOWN");
 		ct_browser_chromium_failed_at(self, navigation,
-					      ct_browser_json_get_string(failed, "requestId"));
+					      ct_json_get_string(failed, "requestId"));
 		/* leave the pending error page, so that the next page starts clean */
 		json_object_set_string_member(blank_params, "url", "about:blank");
 		blank = ct_browser_call(self, "Page.navigate", g_steal_pointer(&blank_params),
@@ -441,16 +439,16 @@ ct_browser_chromium_navigate(CtBrowser *self,
 		return g_steal_pointer(&navigation);
 	}
 	/* a certificate error: "net::ERR_CERT_AUTHORITY_INVALID" */
-	error_text = ct_browser_json_get_string(result, "errorText");
+	error_text = ct_json_get_string(result, "errorText");
 	if (error_text != NULL && error_text[0] != '\0') {
 		ct_browser_chromium_block(navigation, error_text, error_text);
 		/* the document request's id is the loader's */
 		ct_browser_chromium_failed_at(self, navigation,
-					      ct_browser_json_get_string(result, "loaderId"));
+					      ct_json_get_string(result, "loaderId"));
 		return g_steal_pointer(&navigation);
 	}
 	/* a same-document navigation has no loader and no load event */
-	loader_id = ct_browser_json_get_string(result, "loaderId");
+	loader_id = ct_json_get_string(result, "loaderId");
 	if (loader_id != NULL) {
 		load = ct_browser_wait_for_event(self, ct_browser_chromium_is_load_cb,
 						 (gpointer)loader_id, deadline, cancellable, what,

@@ -528,9 +528,9 @@ ct_browser_firefox_start(CtBrowser *self, GCancellable *cancellable, GError **er
 				  cancellable, NULL, error);
 	if (session == NULL)
 		return FALSE;
-	granted = ct_browser_json_get_object(session, "capabilities");
+	granted = ct_json_get_object(session, "capabilities");
 	if (granted != NULL)
-		browser_version = ct_browser_json_get_string(granted, "browserVersion");
+		browser_version = ct_json_get_string(granted, "browserVersion");
 
 	/* a page's dialogs are told, to be dismissed (ct-browser.c) */
 	json_array_add_string_element(events, "browsingContext.userPromptOpened");
@@ -544,11 +544,11 @@ ct_browser_firefox_start(CtBrowser *self, GCancellable *cancellable, GError **er
 			       NULL, error);
 	if (tree == NULL)
 		return FALSE;
-	contexts = ct_browser_json_get_array(tree, "contexts");
+	contexts = ct_json_get_array(tree, "contexts");
 	if (contexts != NULL && json_array_get_length(contexts) > 0 &&
 	    JSON_NODE_HOLDS_OBJECT(json_array_get_element(contexts, 0))) {
 		JsonObject *first = json_array_get_object_element(contexts, 0);
-		self->context_id = g_strdup(ct_browser_json_get_string(first, "context"));
+		self->context_id = g_strdup(ct_json_get_string(first, "context"));
 	}
 	if (self->context_id == NULL) {
 		g_autoptr(JsonObject) create = json_object_new();
@@ -558,7 +558,7 @@ ct_browser_firefox_start(CtBrowser *self, GCancellable *cancellable, GError **er
 					  NULL, deadline, cancellable, NULL, error);
 		if (created == NULL)
 			return FALSE;
-		self->context_id = g_strdup(ct_browser_json_get_string(created, "context"));
+		self->context_id = g_strdup(ct_json_get_string(created, "context"));
 	}
 	if (self->context_id == NULL) {
 		g_set_error_literal(error, CT_ERROR, CT_ERROR_FAILED,
@@ -607,10 +607,10 @@ ct_browser_firefox_probe(CtBrowser *self,
 		return FALSE;
 	}
 	/* {"type": "success", "result": {"type": "string", "value": "..."}} or an exception */
-	if (g_strcmp0(ct_browser_json_get_string(result, "type"), "success") != 0)
+	if (g_strcmp0(ct_json_get_string(result, "type"), "success") != 0)
 		return TRUE;
-	value = ct_browser_json_get_object(result, "result");
-	json = value != NULL ? ct_browser_json_get_string(value, "value") : NULL;
+	value = ct_json_get_object(result, "result");
+	json = value != NULL ? ct_json_get_string(value, "value") : NULL;
 	ct_browser_parse_probe(json, probe);
 	return TRUE;
 }

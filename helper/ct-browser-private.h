@@ -4,6 +4,7 @@
 #include <libsoup/soup.h>
 
 #include "ct-browser.h"
+#include "ct-json.h"
 
 /* shared by ct-browser.c (process, WebSocket, waiting) and the two protocol files */
 
@@ -146,17 +147,6 @@ ct_browser_wait_for_event(CtBrowser *self,
 			  GError **error); /* (transfer full) */
 void
 ct_browser_clear_events(CtBrowser *self);
-
-/* members of a browser's JSON, NULL / FALSE when absent or of another type: what the
- * browser or the page sends is not trusted to have the right shape */
-JsonObject *
-ct_browser_json_get_object(JsonObject *object, const gchar *name);
-JsonArray *
-ct_browser_json_get_array(JsonObject *object, const gchar *name);
-const gchar *
-ct_browser_json_get_string(JsonObject *object, const gchar *name);
-gboolean
-ct_browser_json_get_boolean(JsonObject *object, const gchar *name);
 
 /* the code in a browser's error text: net::ERR_X, NS_ERROR_GENERATE_FAILURE(
  * NS_ERROR_MODULE_SECURITY, X), MOZILLA_PKIX_ERROR_X / SEC_ERROR_X / SSL_ERROR_X,

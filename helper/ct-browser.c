@@ -513,40 +513,6 @@ ct_browser_wait_for_endpoint(CtBrowser *self,
 	return endpoint.url;
 }
 
-JsonObject *
-ct_browser_json_get_object(JsonObject *object, const gchar *name)
-{
-	JsonNode *node = object != NULL ? json_object_get_member(object, name) : NULL;
-	return node != NULL && JSON_NODE_HOLDS_OBJECT(node) ? json_node_get_object(node) : NULL;
-}
-
-JsonArray *
-ct_browser_json_get_array(JsonObject *object, const gchar *name)
-{
-	JsonNode *node = object != NULL ? json_object_get_member(object, name) : NULL;
-	return node != NULL && JSON_NODE_HOLDS_ARRAY(node) ? json_node_get_array(node) : NULL;
-}
-
-const gchar *
-ct_browser_json_get_string(JsonObject *object, const gchar *name)
-{
-	JsonNode *node = object != NULL ? json_object_get_member(object, name) : NULL;
-	if (node == NULL || !JSON_NODE_HOLDS_VALUE(node) ||
-	    json_node_get_value_type(node) != G_TYPE_STRING)
-		return NULL;
-	return json_node_get_string(node);
-}
-
-gboolean
-ct_browser_json_get_boolean(JsonObject *object, const gchar *name)
-{
-	JsonNode *node = object != NULL ? json_object_get_member(object, name) : NULL;
-	if (node == NULL || !JSON_NODE_HOLDS_VALUE(node) ||
-	    json_node_get_value_type(node) != G_TYPE_BOOLEAN)
-		return FALSE;
-	return json_node_get_boolean(node);
-}
-
 /* write one protocol command (params: transfer full) */
 static void
 ct_browser_write_command(CtBrowser *self,
@@ -583,9 +549,9 @@ ct_browser_send(CtBrowser *self, const gchar *method, JsonObject *params, const 
 static void
 ct_browser_dismiss_dialog(CtBrowser *self, JsonObject *event)
 {
-	const gchar *method = ct_browser_json_get_string(event, "method");
-	JsonObject *params = ct_browser_json_get_object(event, "params");
-	const gchar *type = ct_browser_json_get_string(params, "type");
+	const gchar *method = ct_json_get_string(event, "method");
+	JsonObject *params = ct_json_get_object(event, "params");
+	const gchar *type = ct_json_get_string(params, "type");
 	gboolean leave = g_strcmp0(type, "beforeunload") == 0;
 	JsonObject *answer;
 
@@ -595,12 +561,12 @@ ct_browser_dismiss_dialog(CtBrowser *self, JsonObject *event)
 		answer = json_object_new();
 		json_object_set_boolean_member(answer, "accept", leave);
 		ct_browser_send(self, "Page.handleJavaScriptDialog", answer,
-				ct_browser_json_get_string(event, "sessionId"));
+				ct_json_get_string(event, "sessionId"));
 	} else if (g_strcmp0(method, "browsingContext.userPromptOpened") == 0 &&
-		   ct_browser_json_get_string(params, "context") != NULL) {
+		   ct_json_get_string(params, "context") != NULL) {
 		answer = json_object_new();
 		json_object_set_string_member(answer, "context",
-					      ct_browser_json_get_string(params, "context"));
+					      ct_json_get_string(params, "context"));
 		json_object_set_boolean_member(answer, "accept", leave);
 		ct_browser_send(self, "browsingContext.handleUserPrompt", answer, NULL);
 	} else {
@@ -735,11 +701,11 @@ ct_browser_reply_error(JsonObject *reply)
 	if (node == NULL || JSON_NODE_HOLDS_NULL(node))
 		return NULL;
 	if (JSON_NODE_HOLDS_OBJECT(node)) {
-		message = ct_browser_json_get_string(json_node_get_object(node), "message");
+		message = ct_json_get_string(json_node_get_object(node), "message");
 	} else {
-		message = ct_browser_json_get_string(reply, "message");
+		message = ct_json_get_string(reply, "message");
 		if (message == NULL || message[0] == '\0')
-			message = ct_browser_json_get_string(reply, "error");
+			message = ct_json_get_string(reply, "error");
 	}
 	return g_strdup(message != NULL ? message : "unknown error");
 }
@@ -955,7 +921,7 @@ ct_browser_parse_probe(const gchar *json, CtBrowserProbe *probe)
 	g_autoptr(JsonParser) parser = json_parser_new();
 	JsonNode *root;
 	JsonObject *object;
-	JsonNode *status;
+	gint64 status;
 
 	if (json == NULL || !json_parser_load_from_data(parser, json, -1, NULL))
 		return FALSE;
@@ -964,16 +930,12 @@ ct_browser_parse_probe(const gchar *json, CtBrowserProbe *probe)
 		return FALSE;
 	object = json_node_get_object(root);
 	ct_browser_probe_clear(probe);
-	probe->uri = g_strdup(ct_browser_json_get_string(object, "uri"));
-	probe->title = g_strdup(ct_browser_json_get_string(object, "title"));
-	probe->text_found = ct_browser_json_get_boolean(object, "text");
-	probe->code = g_strdup(ct_browser_json_get_string(object, "code"));
-	status = json_object_get_member(object, "status");
-	if (status != NULL && JSON_NODE_HOLDS_VALUE(status) &&
-	    json_node_get_value_type(status) == G_TYPE_INT64) {
-		gint64 value = json_node_get_int(status);
-		probe->status = value >= 100 && value <= 999 ? (gint)value : 0;
-	}
+	probe->uri = g_strdup(ct_json_get_string(object, "uri"));
+	probe->title = g_strdup(ct_json_get_string(object, "title"));
+	probe->text_found = ct_json_get_boolean(object, "text") == 1;
+	probe->code = g_strdup(ct_json_get_string(object, "code"));
+	status = ct_json_get_int(object, "status");
+	probe->status = status >= 100 && status <= 999 ? (gint)status : 0;
 	return TRUE;
 }
 

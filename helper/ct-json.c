@@ -190,3 +190,56 @@ ct_json_to_string(JsonBuilder *builder, gboolean pretty)
 		return g_steal_pointer(&text);
 	return ct_json_escape_invisible(text);
 }
+
+/* the member's node when it holds a plain value of type */
+static JsonNode *
+ct_json_get_value(JsonObject *object, const gchar *member, GType type)
+{
+	JsonNode *node = object != NULL ? json_object_get_member(object, member) : NULL;
+	if (node == NULL || !JSON_NODE_HOLDS_VALUE(node) || json_node_get_value_type(node) != type)
+		return NULL;
+	return node;
+}
+
+JsonObject *
+ct_json_get_object(JsonObject *object, const gchar *member)
+{
+	JsonNode *node = object != NULL ? json_object_get_member(object, member) : NULL;
+	return ct_json_node_get_object(node);
+}
+
+JsonArray *
+ct_json_get_array(JsonObject *object, const gchar *member)
+{
+	JsonNode *node = object != NULL ? json_object_get_member(object, member) : NULL;
+	return node != NULL && JSON_NODE_HOLDS_ARRAY(node) ? json_node_get_array(node) : NULL;
+}
+
+const gchar *
+ct_json_get_string(JsonObject *object, const gchar *member)
+{
+	JsonNode *node = ct_json_get_value(object, member, G_TYPE_STRING);
+	return node != NULL ? json_node_get_string(node) : NULL;
+}
+
+gint64
+ct_json_get_int(JsonObject *object, const gchar *member)
+{
+	JsonNode *node = ct_json_get_value(object, member, G_TYPE_INT64);
+	return node != NULL ? json_node_get_int(node) : -1;
+}
+
+gint
+ct_json_get_boolean(JsonObject *object, const gchar *member)
+{
+	JsonNode *node = ct_json_get_value(object, member, G_TYPE_BOOLEAN);
+	if (node == NULL)
+		return -1;
+	return json_node_get_boolean(node) ? 1 : 0;
+}
+
+JsonObject *
+ct_json_node_get_object(JsonNode *node)
+{
+	return node != NULL && JSON_NODE_HOLDS_OBJECT(node) ? json_node_get_object(node) : NULL;
+}

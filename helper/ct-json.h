@@ -19,3 +19,21 @@ void
 ct_json_add_chains_members(JsonBuilder *builder, GPtrArray *chains);
 gchar *
 ct_json_to_string(JsonBuilder *builder, gboolean pretty);
+
+/* typed readers of an object's member, for what came from a file or over a wire: NULL (or
+ * the stated fallback) when the object is NULL, the member is missing or holds another type */
+JsonObject *
+ct_json_get_object(JsonObject *object, const gchar *member);
+JsonArray *
+ct_json_get_array(JsonObject *object, const gchar *member);
+const gchar *
+ct_json_get_string(JsonObject *object, const gchar *member);
+/* -1 when not an integer */
+gint64
+ct_json_get_int(JsonObject *object, const gchar *member);
+/* 1 for true, 0 for false, -1 when not a boolean */
+gint
+ct_json_get_boolean(JsonObject *object, const gchar *member);
+/* the object a node holds, or NULL */
+JsonObject *
+ct_json_node_get_object(JsonNode *node);

@@ -10,6 +10,7 @@
 #include <sys/file.h>
 #include <unistd.h>
 
+#include "ct-json.h"
 #include "ct-ledger.h"
 #include "ct-save.h"
 #include "ct-source.h"
@@ -62,15 +63,6 @@ ct_ledger_entry_copy(const CtLedgerEntry *entry)
 	copy->not_after = entry->not_after;
 	copy->time = entry->time;
 	return copy;
-}
-
-static gchar *
-ct_ledger_dup_member(JsonObject *object, const gchar *member)
-{
-	if (!json_object_has_member(object, member) ||
-	    json_node_get_value_type(json_object_get_member(object, member)) != G_TYPE_STRING)
-		return NULL;
-	return g_strdup(json_object_get_string_member(object, member));
 }
 
 /* a "host:port" in the one form the stores use: older versions recorded the name as typed
@@ -143,20 +135,20 @@ ct_ledger_parse(CtLedger *ledger, const gchar *text, gsize len, GError **error)
 		if (object == NULL)
 			continue;
 		entry = g_new0(CtLedgerEntry, 1);
-		entry->store = ct_ledger_dup_member(object, "store");
-		entry->location = ct_ledger_dup_member(object, "location");
-		entry->sysroot = ct_ledger_dup_member(object, "sysroot");
-		entry->kind = ct_ledger_dup_member(object, "kind");
-		entry->sha256 = ct_ledger_dup_member(object, "sha256");
-		entry->for_sha256 = ct_ledger_dup_member(object, "for_sha256");
-		entry->nickname = ct_ledger_dup_member(object, "nickname");
-		entry->trust = ct_ledger_dup_member(object, "trust");
-		host = ct_ledger_dup_member(object, "host");
+		entry->store = g_strdup(ct_json_get_string(object, "store"));
+		entry->location = g_strdup(ct_json_get_string(object, "location"));
+		entry->sysroot = g_strdup(ct_json_get_string(object, "sysroot"));
+		entry->kind = g_strdup(ct_json_get_string(object, "kind"));
+		entry->sha256 = g_strdup(ct_json_get_string(object, "sha256"));
+		entry->for_sha256 = g_strdup(ct_json_get_string(object, "for_sha256"));
+		entry->nickname = g_strdup(ct_json_get_string(object, "nickname"));
+		entry->trust = g_strdup(ct_json_get_string(object, "trust"));
+		host = g_strdup(ct_json_get_string(object, "host"));
 		entry->host = ct_ledger_canonical_name(host);
 		entry->names = ct_ledger_dup_names(object);
-		entry->subject = ct_ledger_dup_member(object, "subject");
-		entry->previous_trust = ct_ledger_dup_member(object, "previous_trust");
-		entry->previous_sha256 = ct_ledger_dup_member(object, "previous_sha256");
+		entry->subject = g_strdup(ct_json_get_string(object, "subject"));
+		entry->previous_trust = g_strdup(ct_json_get_string(object, "previous_trust"));
+		entry->previous_sha256 = g_strdup(ct_json_get_string(object, "previous_sha256"));
 		entry->not_after = json_object_get_int_member_with_default(object, "not_after", 0);
 		entry->time = json_object_get_int_member_with_default(object, "time", 0);
 		if (entry->store == NULL || entry->location == NULL || entry->kind == NULL ||

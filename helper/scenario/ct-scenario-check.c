@@ -80,66 +80,19 @@ ct_scenario_check_number(CtScenarioStepReport *report,
 	ct_scenario_mismatch(report, what, expected_text, actual_text);
 }
 
-const gchar *
-ct_scenario_json_string(JsonObject *object, const gchar *member)
-{
-	JsonNode *node = object != NULL ? json_object_get_member(object, member) : NULL;
-	if (node == NULL || !JSON_NODE_HOLDS_VALUE(node) ||
-	    json_node_get_value_type(node) != G_TYPE_STRING)
-		return NULL;
-	return json_node_get_string(node);
-}
-
-JsonArray *
-ct_scenario_json_array(JsonObject *object, const gchar *member)
-{
-	JsonNode *node = object != NULL ? json_object_get_member(object, member) : NULL;
-	if (node == NULL || !JSON_NODE_HOLDS_ARRAY(node))
-		return NULL;
-	return json_node_get_array(node);
-}
-
-JsonObject *
-ct_scenario_json_object(JsonNode *node)
-{
-	if (node == NULL || !JSON_NODE_HOLDS_OBJECT(node))
-		return NULL;
-	return json_node_get_object(node);
-}
-
-gint64
-ct_scenario_json_int(JsonObject *object, const gchar *member)
-{
-	JsonNode *node = object != NULL ? json_object_get_member(object, member) : NULL;
-	if (node == NULL || !JSON_NODE_HOLDS_VALUE(node) ||
-	    json_node_get_value_type(node) != G_TYPE_INT64)
-		return -1;
-	return json_node_get_int(node);
-}
-
-gint
-ct_scenario_json_bool(JsonObject *object, const gchar *member)
-{
-	JsonNode *node = object != NULL ? json_object_get_member(object, member) : NULL;
-	if (node == NULL || !JSON_NODE_HOLDS_VALUE(node) ||
-	    json_node_get_value_type(node) != G_TYPE_BOOLEAN)
-		return -1;
-	return json_node_get_boolean(node) ? 1 : 0;
-}
-
 /* one object per SOURCE: "results" when there were several, else the document itself */
 GPtrArray *
 ct_scenario_json_results(JsonObject *root)
 {
 	GPtrArray *results = g_ptr_array_new();
-	JsonArray *array = ct_scenario_json_array(root, "results");
+	JsonArray *array = ct_json_get_array(root, "results");
 
 	if (array == NULL) {
 		g_ptr_array_add(results, root);
 		return results;
 	}
 	for (guint i = 0; i < json_array_get_length(array); i++) {
-		JsonObject *object = ct_scenario_json_object(json_array_get_element(array, i));
+		JsonObject *object = ct_json_node_get_object(json_array_get_element(array, i));
 		if (object != NULL)
 			g_ptr_array_add(results, object);
 	}
@@ -168,7 +121,7 @@ ct_scenario_last_line(const gchar *text)
 void
 ct_scenario_check_exit(CtScenarioStepReport *report, CtScenarioOutput *output, gint expected)
 {
-	JsonObject *root = ct_scenario_json_object(output->root);
+	JsonObject *root = ct_json_node_get_object(output->root);
 	JsonObject *error_object = NULL;
 	g_autofree gchar *actual = NULL;
 	g_autofree gchar *why = NULL;
@@ -177,10 +130,9 @@ ct_scenario_check_exit(CtScenarioStepReport *report, CtScenarioOutput *output, g
 	if (output->status == expected)
 		return;
 	if (root != NULL && json_object_has_member(root, "error"))
-		error_object = ct_scenario_json_object(json_object_get_member(root, "error"));
+		error_object = ct_json_node_get_object(json_object_get_member(root, "error"));
 	if (error_object != NULL)
-		why = ct_escape_for_terminal(ct_scenario_json_string(error_object, "message"), -1,
-					     300);
+		why = ct_escape_for_terminal(ct_json_get_string(error_object, "message"), -1, 300);
 	else
 		why = ct_scenario_last_line(output->err);
 	actual = why != NULL && why[0] != '\0' ? g_strdup_printf("%d (%s)", output->status, why)
@@ -196,7 +148,7 @@ ct_scenario_check_exit_after(CtScenarioStepReport *report,
 			     gboolean verdict_wrong,
 			     gint expected)
 {
-	JsonObject *root = ct_scenario_json_object(output->root);
+	JsonObject *root = ct_json_node_get_object(output->root);
 	gboolean failed = root == NULL || json_object_has_member(root, "error");
 
 	if (!verdict_wrong || failed)

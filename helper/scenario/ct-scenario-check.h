@@ -2,6 +2,7 @@
 
 #include <json-glib/json-glib.h>
 
+#include "ct-json.h"
 #include "ct-scenario-run.h"
 
 /* what a step expects against what came out: a command's output, the readers of its JSON
@@ -52,17 +53,6 @@ ct_scenario_check_exit_after(CtScenarioStepReport *report,
 			     gboolean verdict_wrong,
 			     gint expected);
 
-/* a member of a JSON object, NULL (or -1) when it is absent or of another type */
-const gchar *
-ct_scenario_json_string(JsonObject *object, const gchar *member);
-JsonArray *
-ct_scenario_json_array(JsonObject *object, const gchar *member);
-JsonObject *
-ct_scenario_json_object(JsonNode *node);
-gint64
-ct_scenario_json_int(JsonObject *object, const gchar *member);
-gint
-ct_scenario_json_bool(JsonObject *object, const gchar *member);
 GPtrArray *
 ct_scenario_json_results(JsonObject *root); /* (transfer container) */
 

@@ -17,16 +17,16 @@ ct_scenario_check_store_results(CtScenarioStepReport *report,
 		CtScenarioStoreResult *expected = g_ptr_array_index(step->results, i);
 		guint seen = 0;
 		for (guint j = 0; stores != NULL && j < json_array_get_length(stores); j++) {
-			JsonObject *store = ct_scenario_json_object(
+			JsonObject *store = ct_json_node_get_object(
 			    json_array_get_element(stores, j));
-			const gchar *kind = ct_scenario_json_string(store, "store");
+			const gchar *kind = ct_json_get_string(store, "store");
 			g_autofree gchar *what = NULL;
 			if (expected->store != NULL && g_strcmp0(kind, expected->store) != 0)
 				continue;
 			seen++;
 			what = g_strdup_printf("store %s", kind);
 			ct_scenario_check_string(report, what, expected->result,
-						 ct_scenario_json_string(store, "result"));
+						 ct_json_get_string(store, "result"));
 		}
 		if (seen == 0) {
 			g_autofree gchar *what = g_strdup_printf("store %s", expected->store != NULL
@@ -45,8 +45,8 @@ ct_scenario_stores_exit_status(JsonArray *stores)
 	gboolean failed = FALSE;
 
 	for (guint i = 0; stores != NULL && i < json_array_get_length(stores); i++) {
-		JsonObject *store = ct_scenario_json_object(json_array_get_element(stores, i));
-		const gchar *result = ct_scenario_json_string(store, "result");
+		JsonObject *store = ct_json_node_get_object(json_array_get_element(stores, i));
+		const gchar *result = ct_json_get_string(store, "result");
 		refused |= g_strcmp0(result, "refused") == 0;
 		failed |= g_strcmp0(result, "failed") == 0 || g_strcmp0(result, "needs-root") == 0;
 	}
@@ -66,18 +66,17 @@ ct_scenario_check_predictions(CtScenarioRun *run,
 							 expected->browser);
 		const gchar *verdict = NULL;
 		for (guint j = 0; stores != NULL && j < json_array_get_length(stores); j++) {
-			JsonObject *store = ct_scenario_json_object(
+			JsonObject *store = ct_json_node_get_object(
 			    json_array_get_element(stores, j));
-			JsonArray *predictions = ct_scenario_json_array(store, "predictions");
+			JsonArray *predictions = ct_json_get_array(store, "predictions");
 			for (guint k = 0;
 			     predictions != NULL && k < json_array_get_length(predictions); k++) {
-				JsonObject *prediction = ct_scenario_json_object(
+				JsonObject *prediction = ct_json_node_get_object(
 				    json_array_get_element(predictions, k));
-				if (g_strcmp0(ct_scenario_json_string(prediction, "name"), typed) ==
-					0 &&
-				    g_strcmp0(ct_scenario_json_string(prediction, "browser"),
+				if (g_strcmp0(ct_json_get_string(prediction, "name"), typed) == 0 &&
+				    g_strcmp0(ct_json_get_string(prediction, "browser"),
 					      expected->browser) == 0)
-					verdict = ct_scenario_json_string(prediction, "verdict");
+					verdict = ct_json_get_string(prediction, "verdict");
 			}
 		}
 		ct_scenario_check_string(report, what, expected->verdict,
@@ -133,8 +132,8 @@ ct_scenario_step_trust(CtScenarioRun *run,
 	if (!ct_scenario_certtrust(run, report, (const gchar *const *)args->pdata,
 				   ct_scenario_from_server(step), 0, &output, error))
 		return FALSE;
-	root = ct_scenario_json_object(output.root);
-	stores = ct_scenario_json_array(root, "stores");
+	root = ct_json_node_get_object(output.root);
+	stores = ct_json_get_array(root, "stores");
 	if (stores == NULL) {
 		ct_scenario_check_exit(report, &output, 0);
 		if (root != NULL)
@@ -143,23 +142,23 @@ ct_scenario_step_trust(CtScenarioRun *run,
 	}
 	/* the exit status follows the stores' results (DESIGN.md section 4) */
 	ct_scenario_check_exit(report, &output, ct_scenario_stores_exit_status(stores));
-	if (output.status == 0 && ct_scenario_json_string(root, "sha256") != NULL) {
+	if (output.status == 0 && ct_json_get_string(root, "sha256") != NULL) {
 		g_free(run->trusted_sha256);
-		run->trusted_sha256 = g_strdup(ct_scenario_json_string(root, "sha256"));
+		run->trusted_sha256 = g_strdup(ct_json_get_string(root, "sha256"));
 	}
 	ct_scenario_check_store_results(report, step, stores);
 	for (guint i = 0; i < json_array_get_length(stores); i++) {
-		JsonObject *store = ct_scenario_json_object(json_array_get_element(stores, i));
-		const gchar *kind = ct_scenario_json_string(store, "store");
+		JsonObject *store = ct_json_node_get_object(json_array_get_element(stores, i));
+		const gchar *kind = ct_json_get_string(store, "store");
 		g_autofree gchar *action_what = g_strdup_printf("store %s action", kind);
 		g_autofree gchar *flags_what = g_strdup_printf("store %s flags", kind);
 		ct_scenario_check_string(report, action_what, step->action,
-					 ct_scenario_json_string(store, "action"));
-		if (g_strcmp0(ct_scenario_json_string(store, "action"), "nss") != 0)
+					 ct_json_get_string(store, "action"));
+		if (g_strcmp0(ct_json_get_string(store, "action"), "nss") != 0)
 			continue;
 		nss_stores++;
 		ct_scenario_check_string(report, flags_what, step->flags,
-					 ct_scenario_json_string(store, "trust"));
+					 ct_json_get_string(store, "trust"));
 	}
 	if (step->flags != NULL && nss_stores == 0)
 		ct_scenario_mismatch(report, "flags", step->flags, "no store with NSS trust");
@@ -206,7 +205,7 @@ ct_scenario_step_untrust(CtScenarioRun *run,
 		ct_scenario_check_exit(report, &output, 3);
 		return TRUE;
 	}
-	stores = ct_scenario_json_array(ct_scenario_json_object(output.root), "stores");
+	stores = ct_json_get_array(ct_json_node_get_object(output.root), "stores");
 	if (stores == NULL) {
 		ct_scenario_check_exit(report, &output, 0);
 		if (output.root != NULL && output.status == 0)
@@ -235,18 +234,17 @@ ct_scenario_export_suffix(const gchar *format)
 static gchar *
 ct_scenario_roles_of(CtScenarioRun *run, JsonObject *result, guint *count)
 {
-	JsonArray *certificates = ct_scenario_json_array(result, "certificates");
+	JsonArray *certificates = ct_json_get_array(result, "certificates");
 	g_autoptr(GPtrArray) roles = g_ptr_array_new();
 
 	*count = certificates != NULL ? json_array_get_length(certificates) : 0;
 	for (guint i = 0; i < *count; i++) {
-		JsonObject *certificate = ct_scenario_json_object(
+		JsonObject *certificate = ct_json_node_get_object(
 		    json_array_get_element(certificates, i));
 		const gchar *role =
-		    g_hash_table_lookup(run->roles,
-					ct_scenario_json_string(certificate, "sha256")
-					    ? ct_scenario_json_string(certificate, "sha256")
-					    : "");
+		    g_hash_table_lookup(run->roles, ct_json_get_string(certificate, "sha256")
+							? ct_json_get_string(certificate, "sha256")
+							: "");
 		g_ptr_array_add(roles, (gpointer)(role != NULL ? role : "other"));
 	}
 	g_ptr_array_add(roles, NULL);
@@ -291,7 +289,7 @@ ct_scenario_step_export(CtScenarioRun *run,
 			return FALSE;
 	}
 	ct_scenario_check_exit(report, &output, 0);
-	files = ct_scenario_json_array(ct_scenario_json_object(output.root), "files");
+	files = ct_json_get_array(ct_json_node_get_object(output.root), "files");
 	if (files == NULL || output.status != 0)
 		return TRUE;
 	ct_scenario_check_number(report, "files", step->files, json_array_get_length(files));
@@ -301,9 +299,9 @@ ct_scenario_step_export(CtScenarioRun *run,
 	/* read every file back with show */
 	g_ptr_array_add(show_args, g_strdup("show"));
 	for (guint i = 0; i < json_array_get_length(files); i++) {
-		JsonObject *written = ct_scenario_json_object(json_array_get_element(files, i));
-		g_ptr_array_add(show_args, g_strdup(ct_scenario_json_string(written, "path")));
-		g_ptr_array_add(formats, (gpointer)ct_scenario_json_string(written, "format"));
+		JsonObject *written = ct_json_node_get_object(json_array_get_element(files, i));
+		g_ptr_array_add(show_args, g_strdup(ct_json_get_string(written, "path")));
+		g_ptr_array_add(formats, (gpointer)ct_json_get_string(written, "format"));
 	}
 	g_ptr_array_add(show_args, NULL);
 	if (!ct_scenario_certtrust(run, report, (const gchar *const *)show_args->pdata, FALSE, 0,
@@ -312,7 +310,7 @@ ct_scenario_step_export(CtScenarioRun *run,
 	ct_scenario_check_exit(report, &shown, 0);
 	if (shown.root == NULL || shown.status != 0)
 		return TRUE;
-	results = ct_scenario_json_results(ct_scenario_json_object(shown.root));
+	results = ct_scenario_json_results(ct_json_node_get_object(shown.root));
 	if (results->len != formats->len) {
 		ct_scenario_check_number(report, "files read back", (gint)formats->len,
 					 results->len);
@@ -427,7 +425,7 @@ ct_scenario_step_flow(CtScenarioRun *run,
 	if (!ct_scenario_certtrust(run, report, (const gchar *const *)args->pdata, TRUE, timeout,
 				   &output, error))
 		return FALSE;
-	root = ct_scenario_json_object(output.root);
+	root = ct_json_node_get_object(output.root);
 	if (root == NULL || json_object_has_member(root, "error")) {
 		ct_scenario_check_exit(report, &output,
 				       ct_scenario_flow_exit_status(step->outcome));
@@ -435,16 +433,16 @@ ct_scenario_step_flow(CtScenarioRun *run,
 	}
 	mismatches = report->message != NULL;
 	ct_scenario_check_string(report, "outcome", step->outcome,
-				 ct_scenario_json_string(root, "outcome"));
-	steps = ct_scenario_json_array(root, "steps");
+				 ct_json_get_string(root, "outcome"));
+	steps = ct_json_get_array(root, "steps");
 	for (guint i = 0; i < step->dialogs->len; i++) {
 		const gchar *title = g_ptr_array_index(step->dialogs, i);
 		gboolean shown = FALSE;
 		for (guint j = 0; steps != NULL && j < json_array_get_length(steps) && !shown;
 		     j++) {
-			JsonObject *dialog = ct_scenario_json_object(
+			JsonObject *dialog = ct_json_node_get_object(
 			    json_array_get_element(steps, j));
-			shown = g_strcmp0(ct_scenario_json_string(dialog, "dialog"), title) == 0;
+			shown = g_strcmp0(ct_json_get_string(dialog, "dialog"), title) == 0;
 		}
 		if (!shown) {
 			g_autofree gchar *what = g_strdup_printf("dialog \"%s\"", title);

@@ -18,9 +18,8 @@ ct_scenario_check_access(CtScenarioStepReport *report,
 			 JsonObject *result,
 			 const gchar *page)
 {
-	g_autofree gchar *problems = ct_scenario_join_array(
-	    ct_scenario_json_array(result, "problems"));
-	JsonArray *certificates = ct_scenario_json_array(result, "certificates");
+	g_autofree gchar *problems = ct_scenario_join_array(ct_json_get_array(result, "problems"));
+	JsonArray *certificates = ct_json_get_array(result, "certificates");
 	g_autofree gchar *outcome_what = g_strdup_printf("%s outcome", page);
 	g_autofree gchar *problems_what = g_strdup_printf("%s problems", page);
 	g_autofree gchar *status_what = g_strdup_printf("%s HTTP status", page);
@@ -43,9 +42,9 @@ ct_scenario_check_access(CtScenarioStepReport *report,
 					 actual[0] != '\0' ? actual : "none");
 	}
 	ct_scenario_check_number(report, status_what, step->http_status,
-				 ct_scenario_json_int(result, "http_status"));
+				 ct_json_get_int(result, "http_status"));
 	ct_scenario_check_string(report, title_what, step->title,
-				 ct_scenario_json_string(result, "page_title"));
+				 ct_json_get_string(result, "page_title"));
 	ct_scenario_check_number(report, certificates_what, step->certificates,
 				 certificates != NULL ? (gint64)json_array_get_length(certificates)
 						      : -1);
@@ -78,7 +77,7 @@ ct_scenario_step_access(CtScenarioRun *run,
 	ct_scenario_check_exit(report, &output, 0);
 	if (output.root == NULL || output.status != 0)
 		return TRUE;
-	results = ct_scenario_json_results(ct_scenario_json_object(output.root));
+	results = ct_scenario_json_results(ct_json_node_get_object(output.root));
 	if (results->len != pages) {
 		ct_scenario_check_number(report, "pages", (gint)pages, results->len);
 		return TRUE;
@@ -111,17 +110,17 @@ ct_scenario_step_show(CtScenarioRun *run,
 				   error))
 		return FALSE;
 	ct_scenario_check_exit(report, &output, 0);
-	certificates = ct_scenario_json_array(ct_scenario_json_object(output.root), "certificates");
+	certificates = ct_json_get_array(ct_json_node_get_object(output.root), "certificates");
 	if (certificates == NULL || output.status != 0)
 		return TRUE;
 	ct_scenario_check_number(report, "certificates", step->certificates,
 				 json_array_get_length(certificates));
 	if (json_array_get_length(certificates) > 0)
-		leaf = ct_scenario_json_object(json_array_get_element(certificates, 0));
+		leaf = ct_json_node_get_object(json_array_get_element(certificates, 0));
 	ct_scenario_check_number(report, "version", step->version,
-				 ct_scenario_json_int(leaf, "version"));
-	self_signed = ct_scenario_json_bool(leaf, "self_signed");
-	ca_capable = ct_scenario_json_bool(leaf, "ca_capable");
+				 ct_json_get_int(leaf, "version"));
+	self_signed = ct_json_get_boolean(leaf, "self_signed");
+	ca_capable = ct_json_get_boolean(leaf, "ca_capable");
 	if (step->self_signed >= 0)
 		ct_scenario_check_string(report, "self-signed", yes_no[step->self_signed],
 					 self_signed >= 0 ? yes_no[self_signed] : NULL);
@@ -164,7 +163,7 @@ ct_scenario_step_check_host(CtScenarioRun *run,
 	if (output.root == NULL)
 		return TRUE;
 	mismatches = report->message != NULL;
-	results = ct_scenario_json_results(ct_scenario_json_object(output.root));
+	results = ct_scenario_json_results(ct_json_node_get_object(output.root));
 	for (guint i = 0; i < step->names->len; i++) {
 		const gchar *name = g_ptr_array_index(step->names, i);
 		const gchar *policies[] = {"strict", "legacy", "firefox", "chromium"};
@@ -173,8 +172,8 @@ ct_scenario_step_check_host(CtScenarioRun *run,
 		JsonObject *found = NULL;
 		for (guint j = 0; j < results->len && found == NULL; j++) {
 			JsonObject *result = g_ptr_array_index(results, j);
-			if (g_ascii_strcasecmp(ct_scenario_json_string(result, "name") != NULL
-						   ? ct_scenario_json_string(result, "name")
+			if (g_ascii_strcasecmp(ct_json_get_string(result, "name") != NULL
+						   ? ct_json_get_string(result, "name")
 						   : "",
 					       name) == 0)
 				found = result;
@@ -186,12 +185,12 @@ ct_scenario_step_check_host(CtScenarioRun *run,
 			JsonObject *verdict = NULL;
 			gint match;
 			if (found != NULL && json_object_has_member(found, policy))
-				verdict = ct_scenario_json_object(
+				verdict = ct_json_node_get_object(
 				    json_object_get_member(found, policy));
-			match = ct_scenario_json_bool(verdict, "match");
+			match = ct_json_get_boolean(verdict, "match");
 			if (k == 0)
 				ct_scenario_check_string(report, "certificate checked", run->sha256,
-							 ct_scenario_json_string(found, "sha256"));
+							 ct_json_get_string(found, "sha256"));
 			any_mismatch |= k == 0 && match == 0;
 			ct_scenario_check_string(report, what, expected,
 						 match < 0    ? NULL
@@ -233,8 +232,8 @@ ct_scenario_step_status(CtScenarioRun *run,
 		return TRUE;
 	mismatches = report->message != NULL;
 	ct_scenario_check_string(report, "status", step->outcome,
-				 ct_scenario_json_string(ct_scenario_json_object(output.root),
-							 "status"));
+				 ct_json_get_string(ct_json_node_get_object(output.root),
+						    "status"));
 	ct_scenario_check_exit_after(report, &output, !mismatches && report->message != NULL,
 				     g_strcmp0(step->outcome, "trusted") == 0 ? 0 : 4);
 	return TRUE;
@@ -261,7 +260,7 @@ ct_scenario_step_list(CtScenarioRun *run,
 				   &output, error))
 		return FALSE;
 	ct_scenario_check_exit(report, &output, 0);
-	entries = ct_scenario_json_array(ct_scenario_json_object(output.root), "entries");
+	entries = ct_json_get_array(ct_json_node_get_object(output.root), "entries");
 	if (output.root == NULL || output.status != 0)
 		return TRUE;
 	ct_scenario_check_number(report, "entries", step->entries,
@@ -306,7 +305,7 @@ ct_scenario_step_browser(CtScenarioRun *run,
 	if (!ct_scenario_certtrust(run, report, (const gchar *const *)args->pdata, TRUE, timeout,
 				   &output, error))
 		return FALSE;
-	navigations = ct_scenario_json_array(ct_scenario_json_object(output.root), "navigations");
+	navigations = ct_json_get_array(ct_json_node_get_object(output.root), "navigations");
 	if (navigations == NULL) {
 		ct_scenario_check_exit(report, &output,
 				       g_strcmp0(step->outcome, "loads") == 0 ? 0 : 4);
@@ -316,11 +315,11 @@ ct_scenario_step_browser(CtScenarioRun *run,
 	ct_scenario_check_number(report, "pages visited", (gint)names->len,
 				 json_array_get_length(navigations));
 	for (guint i = 0; i < json_array_get_length(navigations); i++) {
-		JsonObject *navigation = ct_scenario_json_object(
+		JsonObject *navigation = ct_json_node_get_object(
 		    json_array_get_element(navigations, i));
-		const gchar *page = ct_scenario_json_string(navigation, "url");
-		const gchar *outcome = ct_scenario_json_string(navigation, "outcome");
-		const gchar *code = ct_scenario_json_string(navigation, "error_code");
+		const gchar *page = ct_json_get_string(navigation, "url");
+		const gchar *outcome = ct_json_get_string(navigation, "outcome");
+		const gchar *code = ct_json_get_string(navigation, "error_code");
 		g_autofree gchar *expected = NULL;
 		g_autofree gchar *actual = NULL;
 		expected = step->error_code != NULL

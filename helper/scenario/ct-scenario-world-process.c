@@ -292,7 +292,7 @@ ct_scenario_certtrust(CtScenarioRun *run,
 	g_free(report->output);
 	report->output = ct_scenario_cut(output->err);
 	if (!json_parser_load_from_data(parser, output->out, -1, &error_local) ||
-	    ct_scenario_json_object(json_parser_get_root(parser)) == NULL) {
+	    ct_json_node_get_object(json_parser_get_root(parser)) == NULL) {
 		g_autofree gchar *got = ct_scenario_cut(output->out);
 		g_autofree gchar *quoted = g_strdup_printf("'%s' (exit status %d)",
 							   got != NULL ? got : "", output->status);
