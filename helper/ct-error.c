@@ -51,15 +51,11 @@ ct_error_to_string(CtError code)
 	}
 }
 
-/* the one place where an error becomes an exit status (DESIGN.md section 4) */
+/* the one place where an error code becomes an exit status (DESIGN.md section 4) */
 gint
-ct_error_get_exit_status(const GError *error)
+ct_error_code_get_exit_status(CtError code)
 {
-	if (error == NULL)
-		return 0;
-	if (error->domain != CT_ERROR)
-		return 1;
-	switch (error->code) {
+	switch (code) {
 	case CT_ERROR_INVALID_ARGS:
 		return 2;
 	case CT_ERROR_NOT_FOUND:
@@ -76,6 +72,16 @@ ct_error_get_exit_status(const GError *error)
 	default:
 		return 1;
 	}
+}
+
+gint
+ct_error_get_exit_status(const GError *error)
+{
+	if (error == NULL)
+		return 0;
+	if (error->domain != CT_ERROR)
+		return ct_error_code_get_exit_status(CT_ERROR_FAILED);
+	return ct_error_code_get_exit_status((CtError)error->code);
 }
 
 static CtError

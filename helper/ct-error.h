@@ -26,8 +26,11 @@ GQuark
 ct_error_quark(void);
 const gchar *
 ct_error_to_string(CtError code);
+/* the exit status of a command that ends with error (0 for none) or with a code */
 gint
 ct_error_get_exit_status(const GError *error);
+gint
+ct_error_code_get_exit_status(CtError code);
 void
 ct_error_convert(GError **error);
 /* the code for a failed system call's errno on a path: missing, not allowed, exists, not a

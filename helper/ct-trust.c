@@ -1164,8 +1164,8 @@ ct_trust_plan_apply(CtTrustPlan *plan, CtLedger *ledger, gboolean dry_run)
 	}
 }
 
-gint
-ct_trust_plan_get_exit_status(CtTrustPlan *plan)
+gboolean
+ct_trust_plan_get_outcome(CtTrustPlan *plan, CtError *code)
 {
 	gboolean refused = FALSE;
 	gboolean failed = FALSE;
@@ -1178,9 +1178,8 @@ ct_trust_plan_get_exit_status(CtTrustPlan *plan)
 			 g_strcmp0(step->result, "needs-root") == 0)
 			failed = TRUE;
 	}
-	if (failed)
-		return 1;
-	return refused ? 6 : 0;
+	*code = failed ? CT_ERROR_FAILED : CT_ERROR_REFUSED;
+	return !failed && !refused;
 }
 
 gboolean

@@ -138,9 +138,10 @@ ct_trust_plan_find_users_entries(CtTrustPlan *plan);
 void
 ct_trust_plan_apply(CtTrustPlan *plan, CtLedger *ledger, gboolean dry_run);
 
-/* the steps' combined exit status: 0 all done or unchanged, 6 a refusal, 1 a failure */
-gint
-ct_trust_plan_get_exit_status(CtTrustPlan *plan);
+/* how the steps ended: TRUE when each was done or unchanged; else FALSE and code is
+ * CT_ERROR_FAILED when a step failed or needs root, CT_ERROR_REFUSED when one was refused */
+gboolean
+ct_trust_plan_get_outcome(CtTrustPlan *plan, CtError *code);
 
 /* will what the step writes let its browser load the page under one of the names typed?
  * (a write for a certificate whose names match none of them does not) */

@@ -61,16 +61,19 @@ ct_cmd_trust_confirm(CtCli *cli, GError **error)
 	return TRUE;
 }
 
+/* done, or why not (CT_ERROR_REFUSED or CT_ERROR_FAILED) for the command's exit status */
 static gboolean
-ct_cmd_trust_set_status(gint status, GError **error)
+ct_cmd_trust_set_outcome(gboolean done, CtError code, GError **error)
 {
-	if (status == 6)
+	if (done)
+		return TRUE;
+	if (code == CT_ERROR_REFUSED)
 		g_set_error_literal(error, CT_ERROR, CT_ERROR_REFUSED,
 				    "some stores were not written: see why above");
-	else if (status != 0)
+	else
 		g_set_error_literal(error, CT_ERROR, CT_ERROR_FAILED,
 				    "some stores could not be written: see why above");
-	return status == 0;
+	return FALSE;
 }
 
 gboolean
@@ -88,6 +91,8 @@ ct_cmd_trust(CtCli *cli, gint argc, gchar **argv, GError **error)
 	g_autoptr(GPtrArray) stores = NULL;
 	g_autoptr(GPtrArray) typed = NULL;
 	g_autoptr(CtTrustPlan) plan = NULL;
+	CtError code = CT_ERROR_FAILED;
+	gboolean done;
 	const GOptionEntry entries[] = {
 	    {"store", 's', 0, G_OPTION_ARG_STRING_ARRAY, &store_specs,
 	     "firefox, firefox:DIR, chromium, nss:DIR, system or all (repeatable; default: "
@@ -155,7 +160,8 @@ ct_cmd_trust(CtCli *cli, gint argc, gchar **argv, GError **error)
 		ct_cli_trust_render_plan(out, plan, TRUE);
 		ct_cli_print(cli, "%s", out->str);
 	}
-	return ct_cmd_trust_set_status(ct_trust_plan_get_exit_status(plan), error);
+	done = ct_trust_plan_get_outcome(plan, &code);
+	return ct_cmd_trust_set_outcome(done, code, error);
 }
 
 static gboolean
@@ -357,7 +363,8 @@ ct_cmd_untrust(CtCli *cli, gint argc, gchar **argv, GError **error)
 	}
 	if (!cli->json)
 		ct_cli_print(cli, "%s", out->str);
-	return ct_cmd_trust_set_status(failed ? 1 : refused ? 6 : 0, error);
+	return ct_cmd_trust_set_outcome(!failed && !refused,
+					failed ? CT_ERROR_FAILED : CT_ERROR_REFUSED, error);
 }
 
 gboolean

@@ -356,12 +356,12 @@ ct_scenario_flow_exit_status(const gchar *outcome)
 	if (g_strv_contains(ok, outcome))
 		return 0;
 	if (g_strv_contains(negative, outcome))
-		return 4;
+		return ct_error_code_get_exit_status(CT_ERROR_CHECK_FAILED);
 	if (g_strcmp0(outcome, "refused") == 0)
-		return 6;
+		return ct_error_code_get_exit_status(CT_ERROR_REFUSED);
 	if (g_strcmp0(outcome, "not-found") == 0)
-		return 3;
-	return 1;
+		return ct_error_code_get_exit_status(CT_ERROR_NOT_FOUND);
+	return ct_error_code_get_exit_status(CT_ERROR_FAILED);
 }
 
 /* regular files in dir, -1 when it cannot be read */

@@ -102,7 +102,8 @@ ct_flow_firefox3_permanent(CtFlow *flow, CtFlowStep *step, GError **error)
 	g_autoptr(GPtrArray) names = NULL;
 	g_autoptr(CtTrustPlan) plan = NULL;
 	guint written = 0;
-	gint status;
+	CtError code = CT_ERROR_FAILED;
+	gboolean done;
 
 	names = ct_cli_typed_names(flow->source, flow->names, error);
 	if (names == NULL)
@@ -140,11 +141,11 @@ ct_flow_firefox3_permanent(CtFlow *flow, CtFlowStep *step, GError **error)
 	}
 	ct_flow_done(flow, step, "trust");
 
-	status = ct_trust_plan_get_exit_status(plan);
-	if (status == 6)
+	done = ct_trust_plan_get_outcome(plan, &code);
+	if (!done && code == CT_ERROR_REFUSED)
 		ct_flow_end(flow, "refused", CT_ERROR_REFUSED,
 			    "Firefox 3: some profiles refused the exception: see why above");
-	else if (status != 0)
+	else if (!done)
 		ct_flow_end(
 		    flow, "failed", CT_ERROR_FAILED,
 		    "Firefox 3: some profiles could not store the exception: see why above");
