@@ -703,6 +703,28 @@ ct_firefox_line_get_text(const CtFirefoxLine *line)
 	return g_strndup(line->text, len);
 }
 
+/* the lines of the profile's cert_override.txt for a change to host:port's exception for
+ * sha256, after checking the arguments and the profile; the normalised host and the file's
+ * path come back for the change */
+static GPtrArray *
+ct_firefox_open_overrides(const gchar *profile_dir,
+			  const gchar *host,
+			  guint16 port,
+			  const gchar *sha256,
+			  gchar **normalized,
+			  gchar **path,
+			  gboolean *exists,
+			  GError **error)
+{
+	*normalized = ct_firefox_check_args(host, port, sha256, error);
+	if (*normalized == NULL)
+		return NULL;
+	if (!ct_firefox_check_profile_dir(profile_dir, error))
+		return NULL;
+	*path = g_build_filename(profile_dir, CT_FIREFOX_OVERRIDE_FILE, NULL);
+	return ct_firefox_read_overrides(*path, exists, error);
+}
+
 /* a no-op (the line is there) succeeds even while Firefox runs: Firefox loaded it, since
  * the file only ever holds what Firefox had in memory or what was written while it was
  * stopped; a legacy "host:port" line without the ':' is the same override and is
@@ -733,13 +755,8 @@ ct_firefox_override_add_locked(const gchar *profile_dir,
 		*changed = FALSE;
 	if (replaced != NULL)
 		*replaced = NULL;
-	normalized = ct_firefox_check_args(host, port, sha256, error);
-	if (normalized == NULL)
-		return FALSE;
-	if (!ct_firefox_check_profile_dir(profile_dir, error))
-		return FALSE;
-	path = g_build_filename(profile_dir, CT_FIREFOX_OVERRIDE_FILE, NULL);
-	lines = ct_firefox_read_overrides(path, &exists, error);
+	lines = ct_firefox_open_overrides(profile_dir, host, port, sha256, &normalized, &path,
+					  &exists, error);
 	if (lines == NULL)
 		return FALSE;
 
@@ -812,13 +829,8 @@ ct_firefox_override_remove_locked(const gchar *profile_dir,
 
 	if (changed != NULL)
 		*changed = FALSE;
-	normalized = ct_firefox_check_args(host, port, sha256, error);
-	if (normalized == NULL)
-		return FALSE;
-	if (!ct_firefox_check_profile_dir(profile_dir, error))
-		return FALSE;
-	path = g_build_filename(profile_dir, CT_FIREFOX_OVERRIDE_FILE, NULL);
-	lines = ct_firefox_read_overrides(path, &exists, error);
+	lines = ct_firefox_open_overrides(profile_dir, host, port, sha256, &normalized, &path,
+					  &exists, error);
 	if (lines == NULL)
 		return FALSE;
 	for (guint i = 0; i < lines->len;) {
