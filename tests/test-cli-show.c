@@ -843,7 +843,8 @@ Test(show, a_bare_word_is_a_file_never_a_host)
 	run = ct_test_run(missing, NULL);
 	cr_assert_eq(run->exit_status, 3, "%d %s", run->exit_status, run->err);
 	cr_assert_str_empty(run->out, "%s", run->out);
-	cr_assert_str_eq(run->err, "certtrust: nosuchfile: no such file\n");
+	cr_assert_str_eq(run->err, "certtrust: nosuchfile: no such file (a server: nosuchfile:443 "
+				   "or https://nosuchfile/)\n");
 	cr_assert(g_file_set_contents("servercert", g_bytes_get_data(leaf, NULL),
 				      (gssize)g_bytes_get_size(leaf), NULL));
 	read = ct_test_run(present, NULL);
