@@ -8,6 +8,7 @@
 
 #include "ct-browser-private.h"
 #include "ct-firefox.h"
+#include "ct-source.h"
 
 /* Firefox ESR over WebDriver BiDi: a throwaway profile with prefs that keep it on
  * loopback, `--remote-debugging-port=0`, then session.new and browsingContext.navigate */
@@ -399,26 +400,20 @@ ct_browser_firefox_prepare(CtBrowser *self,
 	for (guint i = 0; options->overrides != NULL && options->overrides[i] != NULL; i++) {
 		const gchar *override = options->overrides[i];
 		const gchar *equals = strchr(override, '=');
-		const gchar *colon = NULL;
-		g_autofree gchar *name = NULL;
+		g_autofree gchar *name = equals != NULL ? g_strndup(override, equals - override)
+							: NULL;
 		g_autofree gchar *host = NULL;
 		g_autofree gchar *replaced = NULL;
+		guint16 port = 0;
 		gboolean changed = FALSE;
 
-		if (equals != NULL) {
-			name = g_strndup(override, equals - override);
-			colon = strrchr(name, ':');
-		}
-		if (colon == NULL) {
+		if (name == NULL || !ct_source_split_host_port(name, 0, &host, &port, NULL)) {
 			g_set_error(error, CT_ERROR, CT_ERROR_INVALID_ARGS,
 				    "an exception is host:port=SHA-256, not %s", override);
 			return FALSE;
 		}
-		host = name[0] == '[' ? g_strndup(name + 1, colon - name - 2)
-				      : g_strndup(name, colon - name);
-		if (!ct_firefox_override_add(profile, host,
-					     (guint16)g_ascii_strtoull(colon + 1, NULL, 10),
-					     equals + 1, &changed, &replaced, error))
+		if (!ct_firefox_override_add(profile, host, port, equals + 1, &changed, &replaced,
+					     error))
 			return FALSE;
 	}
 	if (!ct_browser_firefox_write_prefs(profile, options, error))

@@ -528,8 +528,15 @@ ct_chain_load_file(const gchar *path, GCancellable *cancellable, GError **error)
 		if (stream == NULL) {
 			ct_error_convert(&error_local);
 			if (g_error_matches(error_local, CT_ERROR, CT_ERROR_NOT_FOUND)) {
-				g_set_error(error, CT_ERROR, CT_ERROR_NOT_FOUND, "%s: no such file",
-					    path);
+				/* a bare word is a file (ct-source.h); it may have been meant as
+				 * a server with a short name */
+				gboolean bare = strchr(path, '/') == NULL &&
+						strchr(path, '.') == NULL;
+				g_set_error(
+				    error, CT_ERROR, CT_ERROR_NOT_FOUND,
+				    bare ? "%s: no such file (a server: %s:443 or https://%s/)"
+					 : "%s: no such file",
+				    path, path, path);
 				return NULL;
 			}
 			if (g_error_matches(error_local, CT_ERROR, CT_ERROR_INVALID_ARGS)) {

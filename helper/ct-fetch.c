@@ -8,144 +8,23 @@
 
 #include "ct-fetch.h"
 #include "ct-hostname.h"
+#include "ct-source.h"
 
 /* what the first access reads of a page (its status and <title>); the rest is never read */
 #define CT_FETCH_PAGE_MAX (64 * 1024)
 /* a presented chain longer than this is cut (and a loop cannot hang us) */
 #define CT_FETCH_CHAIN_MAX 16
 
-void
-ct_fetch_target_free(CtFetchTarget *target)
-{
-	if (target == NULL)
-		return;
-	g_free(target->host);
-	g_free(target->path);
-	g_free(target);
-}
-
-static gboolean
-ct_fetch_parse_port(const gchar *text, const gchar *source, guint16 *port, GError **error)
-{
-	guint64 value = 0;
-	if (!g_ascii_string_to_unsigned(text, 10, 1, 65535, &value, NULL)) {
-		g_set_error(error, CT_ERROR, CT_ERROR_INVALID_ARGS, "%s: '%s' is not a port number",
-			    source, text);
-		return FALSE;
-	}
-	*port = (guint16)value;
-	return TRUE;
-}
-
-/* letters, digits, '.', '-', '_', ':' (IPv6) and non-ASCII (IDN); nothing else */
-static gboolean
-ct_fetch_is_valid_host(const gchar *host)
-{
-	if (host[0] == '\0' || strlen(host) > 1024)
-		return FALSE;
-	for (const guchar *p = (const guchar *)host; *p != '\0'; p++) {
-		if (*p >= 0x80 || g_ascii_isalnum(*p) || strchr(".-_:", *p) != NULL)
-			continue;
-		return FALSE;
-	}
-	return TRUE;
-}
-
-static CtFetchTarget *
-ct_fetch_target_parse_url(const gchar *source, GError **error)
-{
-	g_autoptr(CtFetchTarget) target = g_new0(CtFetchTarget, 1);
-	g_autoptr(GUri) uri = NULL;
-	g_autoptr(GError) error_local = NULL;
-	const gchar *host;
-	const gchar *path;
-
-	uri = g_uri_parse(source, G_URI_FLAGS_NONE, &error_local);
-	if (uri == NULL) {
-		g_set_error(error, CT_ERROR, CT_ERROR_INVALID_ARGS, "%s: not a valid URL: %s",
-			    source, error_local->message);
-		return NULL;
-	}
-	if (g_ascii_strcasecmp(g_uri_get_scheme(uri), "https") != 0) {
-		g_set_error(error, CT_ERROR, CT_ERROR_INVALID_ARGS,
-			    "%s: only https:// URLs carry a certificate", source);
-		return NULL;
-	}
-	host = g_uri_get_host(uri);
-	if (host == NULL || host[0] == '\0') {
-		g_set_error(error, CT_ERROR, CT_ERROR_INVALID_ARGS, "%s: the URL has no host",
-			    source);
-		return NULL;
-	}
-	if (!ct_fetch_is_valid_host(host)) {
-		g_set_error(error, CT_ERROR, CT_ERROR_INVALID_ARGS, "%s: '%s' is not a host name",
-			    source, host);
-		return NULL;
-	}
-	target->host = g_strdup(host);
-	target->port = g_uri_get_port(uri) > 0 ? (guint16)g_uri_get_port(uri) : 443;
-	path = g_uri_get_path(uri);
-	target->path = g_strdup(path != NULL && path[0] != '\0' ? path : "/");
-	if (g_uri_get_query(uri) != NULL) {
-		gchar *with_query = g_strconcat(target->path, "?", g_uri_get_query(uri), NULL);
-		g_free(target->path);
-		target->path = with_query;
-	}
-	return g_steal_pointer(&target);
-}
-
 CtFetchTarget *
 ct_fetch_target_parse(const gchar *source, GError **error)
 {
-	g_autoptr(CtFetchTarget) target = NULL;
-	const gchar *colon;
-
-	if (g_str_has_prefix(source, "https://") || g_str_has_prefix(source, "http://") ||
-	    strstr(source, "://") != NULL)
-		return ct_fetch_target_parse_url(source, error);
-
-	target = g_new0(CtFetchTarget, 1);
-	target->port = 443;
-	if (source[0] == '[') {
-		const gchar *end = strchr(source, ']');
-		if (end == NULL || (end[1] != '\0' && end[1] != ':')) {
-			g_set_error(error, CT_ERROR, CT_ERROR_INVALID_ARGS,
-				    "%s: expected [ADDRESS]:PORT", source);
-			return NULL;
-		}
-		target->host = g_strndup(source + 1, end - source - 1);
-		if (end[1] == ':' && !ct_fetch_parse_port(end + 2, source, &target->port, error))
-			return NULL;
-	} else if ((colon = strchr(source, ':')) != NULL && strchr(colon + 1, ':') == NULL) {
-		target->host = g_strndup(source, colon - source);
-		if (!ct_fetch_parse_port(colon + 1, source, &target->port, error))
-			return NULL;
-	} else {
-		/* a name, or an IPv6 address without brackets and so without a port */
-		target->host = g_strdup(source);
-	}
-	if (!ct_fetch_is_valid_host(target->host)) {
-		g_set_error(error, CT_ERROR, CT_ERROR_INVALID_ARGS, "%s: not a host name", source);
-		return NULL;
-	}
-	return g_steal_pointer(&target);
+	return ct_source_parse_server(source, error);
 }
 
 gboolean
 ct_fetch_is_network_source(const gchar *source)
 {
-	const gchar *extensions[] = {".pem", ".der", ".cer", ".crt", ".p7b", ".p7c", ".p7", ".txt"};
-
-	if (strstr(source, "://") != NULL)
-		return TRUE;
-	if (g_strcmp0(source, "-") == 0 || strchr(source, '/') != NULL ||
-	    g_file_test(source, G_FILE_TEST_EXISTS))
-		return FALSE;
-	for (guint i = 0; i < G_N_ELEMENTS(extensions); i++) {
-		if (g_str_has_suffix(source, extensions[i]))
-			return FALSE;
-	}
-	return TRUE;
+	return ct_source_is_network(source);
 }
 
 /* a thread that cancels the access when its time is up */
@@ -254,10 +133,7 @@ ct_fetch_address_to_string(GSocketAddress *address)
 		return NULL;
 	inet = G_INET_SOCKET_ADDRESS(address);
 	ip = g_inet_address_to_string(g_inet_socket_address_get_address(inet));
-	if (g_inet_address_get_family(g_inet_socket_address_get_address(inet)) ==
-	    G_SOCKET_FAMILY_IPV6)
-		return g_strdup_printf("[%s]:%u", ip, g_inet_socket_address_get_port(inet));
-	return g_strdup_printf("%s:%u", ip, g_inet_socket_address_get_port(inet));
+	return ct_source_format_host_port(ip, g_inet_socket_address_get_port(inet));
 }
 
 /* the text of <title>, white space collapsed, or NULL */
@@ -293,14 +169,12 @@ ct_fetch_find_title(GBytes *page)
 static void
 ct_fetch_set_error(GError **error,
 		   GError *error_local,
-		   const CtFetchTarget *target,
+		   const CtSourceServer *target,
 		   gboolean timed_out,
 		   guint timeout_seconds,
 		   gboolean handshake_started)
 {
-	g_autofree gchar *where = strchr(target->host, ':') != NULL
-				      ? g_strdup_printf("[%s]:%u", target->host, target->port)
-				      : g_strdup_printf("%s:%u", target->host, target->port);
+	g_autofree gchar *where = ct_source_format_host_port(target->host, target->port);
 
 	if (timed_out) {
 		g_set_error(error, CT_ERROR, CT_ERROR_NOT_REACHABLE,
@@ -343,7 +217,7 @@ ct_fetch_read_page_prefix(GInputStream *stream, GCancellable *cancellable, GErro
 /* a URL: libsoup, one GET, as a browser's first request; a redirect is recorded, never
  * followed: the certificate captured is the one this host:port presented */
 static gboolean
-ct_fetch_url(const CtFetchTarget *target,
+ct_fetch_url(const CtSourceServer *target,
 	     guint timeout_seconds,
 	     CtFetchCapture *capture,
 	     guint *status,
@@ -359,11 +233,8 @@ ct_fetch_url(const CtFetchTarget *target,
 	g_autoptr(GBytes) page = NULL;
 	g_autoptr(GUri) uri = NULL;
 	g_autoptr(GError) error_local = NULL;
-	g_autofree gchar *host = strchr(target->host, ':') != NULL
-				     ? g_strdup_printf("[%s]", target->host)
-				     : g_strdup(target->host);
-	g_autofree gchar *url = g_strdup_printf("https://%s:%u%s", host, target->port,
-						target->path);
+	g_autofree gchar *where = ct_source_format_host_port(target->host, target->port);
+	g_autofree gchar *url = g_strdup_printf("https://%s%s", where, target->path);
 
 	uri = g_uri_parse(url, SOUP_HTTP_URI_FLAGS, error);
 	if (uri == NULL) {
@@ -401,7 +272,7 @@ ct_fetch_url(const CtFetchTarget *target,
 
 /* host:port: a TLS handshake with GIO, no HTTP */
 static gboolean
-ct_fetch_tls(const CtFetchTarget *target,
+ct_fetch_tls(const CtSourceServer *target,
 	     guint timeout_seconds,
 	     CtFetchCapture *capture,
 	     gchar **peer,
@@ -444,7 +315,7 @@ ct_fetch_tls(const CtFetchTarget *target,
 
 /* the --resolve rules for this target's port, as the process's resolver */
 static GResolver *
-ct_fetch_install_resolver(GPtrArray *rules, const CtFetchTarget *target)
+ct_fetch_install_resolver(GPtrArray *rules, const CtSourceServer *target)
 {
 	g_autoptr(GResolver) previous = g_resolver_get_default();
 	g_autoptr(CtResolver) resolver = NULL;
@@ -473,7 +344,7 @@ ct_fetch(const gchar *source,
 	 GCancellable *cancellable,
 	 GError **error)
 {
-	g_autoptr(CtFetchTarget) target = ct_fetch_target_parse(source, error);
+	g_autoptr(CtSourceServer) target = ct_source_parse_server(source, error);
 	g_autoptr(GCancellable) access = g_cancellable_new();
 	g_autoptr(GResolver) previous = NULL;
 	g_autoptr(GError) error_local = NULL;

@@ -3,26 +3,16 @@
 
 #include "ct-chain.h"
 #include "ct-resolver.h"
+#include "ct-source.h"
 
 #define CT_FETCH_DEFAULT_TIMEOUT 10
 
-/* where a network SOURCE points */
-typedef struct {
-	gchar *host;  /* name or IP address, no brackets */
-	guint16 port; /* 443 when not given */
-	gchar *path;  /* "/..." for URLs; NULL for host:port (no HTTP) */
-} CtFetchTarget;
+/* ct-cmd-flow.c's names for ct-source.h's, until flow moves (issue 14): use ct-source.h */
+typedef CtSourceServer CtFetchTarget;
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(CtFetchTarget, ct_source_server_free)
 
-void
-ct_fetch_target_free(CtFetchTarget *target);
-G_DEFINE_AUTOPTR_CLEANUP_FUNC(CtFetchTarget, ct_fetch_target_free)
-
-/* https://host[:port][/path], host[:port], [v6]:port or a bare IPv6 address;
- * malformed or http:// is CT_ERROR_INVALID_ARGS */
 CtFetchTarget *
 ct_fetch_target_parse(const gchar *source, GError **error); /* (transfer full) */
-
-/* is this SOURCE meant for the network rather than a file? */
 gboolean
 ct_fetch_is_network_source(const gchar *source);
 

@@ -17,6 +17,7 @@
 #include "ct-firefox.h"
 #include "ct-hostname.h"
 #include "ct-save.h"
+#include "ct-source.h"
 
 #define CT_FIREFOX_OVERRIDE_FILE "cert_override.txt"
 #define CT_FIREFOX_SHA256_OID "OID.2.16.840.1.101.3.4.2.1"
@@ -438,19 +439,10 @@ ct_firefox_fingerprint_is_valid(const gchar *sha256)
 	return TRUE;
 }
 
-/* "host:port", with [brackets] around an IPv6 address */
-static gchar *
-ct_firefox_host_port(const gchar *host, guint port)
-{
-	if (strchr(host, ':') != NULL)
-		return g_strdup_printf("[%s]:%u", host, port);
-	return g_strdup_printf("%s:%u", host, port);
-}
-
 static gchar *
 ct_firefox_format_line(const gchar *host, guint port, const gchar *sha256)
 {
-	g_autofree gchar *host_port = ct_firefox_host_port(host, port);
+	g_autofree gchar *host_port = ct_source_format_host_port(host, port);
 	return g_strdup_printf("%s:\t%s\t%s\t", host_port, CT_FIREFOX_SHA256_OID, sha256);
 }
 
@@ -978,7 +970,7 @@ ct_firefox_override_restore(const gchar *profile_dir,
 	normalized = ct_firefox_check_args(host, port, sha256, error);
 	if (normalized == NULL)
 		return FALSE;
-	key = ct_firefox_host_port(normalized, port);
+	key = ct_source_format_host_port(normalized, port);
 	lock = ct_firefox_lock_overrides(profile_dir, error);
 	if (lock < 0)
 		return FALSE;
@@ -1018,7 +1010,7 @@ ct_firefox_override_list(const gchar *profile_dir, GError **error)
 		if (line->host == NULL || line->attributes ||
 		    !ct_firefox_fingerprint_is_valid(line->fingerprint))
 			continue;
-		g_hash_table_insert(overrides, ct_firefox_host_port(line->host, line->port),
+		g_hash_table_insert(overrides, ct_source_format_host_port(line->host, line->port),
 				    g_strdup(line->fingerprint));
 	}
 	return g_steal_pointer(&overrides);

@@ -284,39 +284,6 @@ ct_hostname_canonical(const gchar *host, GError **error)
 	return NULL;
 }
 
-gchar *
-ct_hostname_canonical_host_port(const gchar *name)
-{
-	g_autofree gchar *host = NULL;
-	g_autofree gchar *canonical = NULL;
-	const gchar *port_text;
-	guint64 port = 0;
-
-	g_return_val_if_fail(name != NULL, NULL);
-
-	if (name[0] == '[') {
-		const gchar *end = strchr(name, ']');
-		if (end == NULL || end[1] != ':')
-			return NULL;
-		host = g_strndup(name + 1, end - name - 1);
-		port_text = end + 2;
-	} else {
-		const gchar *colon = strchr(name, ':');
-		if (colon == NULL || strchr(colon + 1, ':') != NULL)
-			return NULL;
-		host = g_strndup(name, colon - name);
-		port_text = colon + 1;
-	}
-	if (!g_ascii_string_to_unsigned(port_text, 10, 1, 65535, &port, NULL))
-		return NULL;
-	canonical = ct_hostname_canonical(host, NULL);
-	if (canonical == NULL)
-		return NULL;
-	if (strchr(canonical, ':') != NULL)
-		return g_strdup_printf("[%s]:%u", canonical, (guint)port);
-	return g_strdup_printf("%s:%u", canonical, (guint)port);
-}
-
 static guint
 ct_hostname_count_labels(const gchar *name)
 {

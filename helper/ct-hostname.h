@@ -44,11 +44,6 @@ ct_hostname_policy_from_string(const gchar *text, CtHostnamePolicy *policy, GErr
 gchar *
 ct_hostname_canonical(const gchar *host, GError **error); /* (transfer full) */
 
-/* "host:port" ("[v6]:port") with the host in that one form, or NULL when name is not a
- * host and a port (1 to 65535) */
-gchar *
-ct_hostname_canonical_host_port(const gchar *name); /* (transfer full) */
-
 /* check name against the certificate's SAN (and, for legacy without SAN, its CN);
  * never fails: a name that is not a host name gets negative verdicts saying so */
 CtHostCheck *

@@ -11,10 +11,10 @@
 #include <sys/file.h>
 #include <unistd.h>
 
-#include "ct-hostname.h"
 #include "ct-json.h"
 #include "ct-ledger.h"
 #include "ct-save.h"
+#include "ct-source.h"
 #include "ct-state.h"
 
 struct _CtLedger {
@@ -75,7 +75,7 @@ ct_ledger_canonical_name(const gchar *name)
 
 	if (name == NULL)
 		return NULL;
-	canonical = ct_hostname_canonical_host_port(name);
+	canonical = ct_source_canonical_host_port(name);
 	return canonical != NULL ? canonical : g_strdup(name);
 }
 

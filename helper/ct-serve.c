@@ -13,6 +13,7 @@
 #include "ct-serve-listener.h"
 #include "ct-serve-profiles.h"
 #include "ct-serve.h"
+#include "ct-source.h"
 
 struct _CtServer {
 	GObject parent_instance;
@@ -382,6 +383,7 @@ ct_serve_listen(CtServer *self,
 	    socket_address = g_inet_socket_address_new(address, (guint16)port);
 	g_autoptr(GError) error_local = NULL;
 	g_autofree gchar *ip = g_inet_address_to_string(address);
+	g_autofree gchar *where = NULL;
 	const gchar *scheme = certificate != NULL ? "https" : "http";
 	CtServeListener *listener;
 	guint16 bound;
@@ -402,9 +404,8 @@ ct_serve_listen(CtServer *self,
 	}
 	g_ptr_array_add(self->listeners, listener);
 	bound = ct_serve_listener_get_port(listener);
-	if (g_inet_address_get_family(address) == G_SOCKET_FAMILY_IPV6)
-		return g_strdup_printf("%s://[%s]:%u/", scheme, ip, bound);
-	return g_strdup_printf("%s://%s:%u/", scheme, ip, bound);
+	where = ct_source_format_host_port(ip, bound);
+	return g_strdup_printf("%s://%s/", scheme, where);
 }
 
 static GTlsCertificate *

@@ -12,6 +12,7 @@
 #include "ct-escape.h"
 #include "ct-firefox.h"
 #include "ct-hostname.h"
+#include "ct-source.h"
 #include "ct-system-store.h"
 #include "ct-trust.h"
 
@@ -235,26 +236,15 @@ ct_untrust_result_free(CtUntrustResult *result)
 	g_free(result);
 }
 
-/* "host:port" -> host (IPv6 without brackets) and port */
+/* "host:port" -> host (IPv6 without brackets) and port, *port when none is given; a name
+ * that is no host:port stays whole */
 static gchar *
 ct_trust_split_name(const gchar *name, guint16 *port)
 {
-	const gchar *colon = strrchr(name, ':');
-	guint64 value = 0;
+	gchar *host = NULL;
 
-	if (name[0] == '[') {
-		const gchar *end = strchr(name, ']');
-		if (end != NULL && end[1] == ':' &&
-		    g_ascii_string_to_unsigned(end + 2, 10, 1, 65535, &value, NULL))
-			*port = (guint16)value;
-		return g_strndup(name + 1,
-				 end != NULL ? (gsize)(end - name - 1) : strlen(name) - 1);
-	}
-	if (colon != NULL && strchr(name, ':') == colon &&
-	    g_ascii_string_to_unsigned(colon + 1, 10, 1, 65535, &value, NULL)) {
-		*port = (guint16)value;
-		return g_strndup(name, colon - name);
-	}
+	if (ct_source_split_host_port(name, *port, &host, port, NULL))
+		return host;
 	return g_strdup(name);
 }
 
@@ -523,7 +513,7 @@ ct_trust_plan_new(CtChain *chain,
 	 * status compare them as strings */
 	for (guint i = 0; i < names->len; i++) {
 		const gchar *name = g_ptr_array_index(names, i);
-		gchar *canonical = ct_hostname_canonical_host_port(name);
+		gchar *canonical = ct_source_canonical_host_port(name);
 		if (canonical == NULL)
 			canonical = g_strdup(name);
 		if (g_ptr_array_find_with_equal_func(plan->names, canonical, g_str_equal, NULL))
@@ -665,7 +655,7 @@ ct_trust_apply_override(CtTrustStep *step, CtTrustPlan *plan, CtLedger *ledger)
 	}
 	for (guint i = 0; i < step->hosts->len; i++) {
 		const gchar *name = g_ptr_array_index(step->hosts, i);
-		guint16 port = 443;
+		guint16 port = CT_SOURCE_DEFAULT_PORT;
 		g_autofree gchar *host = ct_trust_split_name(name, &port);
 		g_autofree gchar *replaced = NULL;
 		CtLedgerEntry *entry;
@@ -673,8 +663,7 @@ ct_trust_apply_override(CtTrustStep *step, CtTrustPlan *plan, CtLedger *ledger)
 		gboolean added = FALSE;
 
 		entry = ct_trust_entry_new(step, plan, "override", step->store->location);
-		entry->host = strchr(host, ':') != NULL ? g_strdup_printf("[%s]:%u", host, port)
-							: g_strdup_printf("%s:%u", host, port);
+		entry->host = ct_source_format_host_port(host, port);
 		/* an exception the user made by hand is not certtrust's to record or remove */
 		if (g_strcmp0(g_hash_table_lookup(present, entry->host), step->target->sha256) ==
 			0 &&
@@ -1293,7 +1282,7 @@ ct_trust_remove_nss(CtLedgerEntry *entry, CtTrustRemoval *removal, GError **erro
 static gboolean
 ct_trust_remove_override(CtLedgerEntry *entry, CtTrustRemoval *removal, GError **error)
 {
-	guint16 port = 443;
+	guint16 port = CT_SOURCE_DEFAULT_PORT;
 	g_autofree gchar *host = ct_trust_split_name(entry->host, &port);
 	gboolean changed = FALSE;
 
@@ -1432,7 +1421,7 @@ ct_trust_remove_for(CtLedger *ledger, const gchar *name, GPtrArray *stores, cons
 {
 	g_autoptr(GPtrArray) entries = g_ptr_array_new();
 	GPtrArray *all = ct_ledger_get_entries(ledger);
-	g_autofree gchar *canonical = ct_hostname_canonical_host_port(name);
+	g_autofree gchar *canonical = ct_source_canonical_host_port(name);
 
 	if (canonical == NULL)
 		canonical = g_strdup(name);

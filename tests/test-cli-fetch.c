@@ -122,6 +122,22 @@ Test(fetch, malformed_sources_are_usage_errors)
 	}
 }
 
+/* port 0 is no port a server listens on: a usage error naming the SOURCE, never 443 */
+Test(fetch, port_zero_is_a_usage_error_not_the_default_port)
+{
+	const gchar *sources[] = {"https://127.0.0.1:0/", "127.0.0.1:0", "https://[::1]:0/",
+				  "[::1]:0", "https://ucm.example.com:0/ccmadmin"};
+	for (guint i = 0; i < G_N_ELEMENTS(sources); i++) {
+		g_autoptr(CtTestRun) run = fetch_run(sources[i], "5");
+		cr_assert_eq(run->exit_status, 2, "%s: %d %s", sources[i], run->exit_status,
+			     run->err);
+		cr_assert_str_empty(run->out, "%s", run->out);
+		cr_assert_not_null(strstr(run->err, sources[i]), "names it: %s", run->err);
+		cr_assert_not_null(strstr(run->err, "'0' is not a port number"), "%s", run->err);
+		cr_assert_null(strstr(run->err, ":443"), "not the default port: %s", run->err);
+	}
+}
+
 Test(fetch, bad_resolve_rules_are_usage_errors)
 {
 	const gchar *rules[] = {"ucm.example.com:8443", "ucm.example.com:x:127.0.0.1",

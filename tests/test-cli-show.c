@@ -7,6 +7,7 @@
 #include <criterion/parameterized.h>
 #include <json-glib/json-glib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "ct-test.h"
 
@@ -826,4 +827,29 @@ Test(show, directory_as_source_fails_naming_it)
 	cr_assert_str_empty(run->out);
 	cr_assert_not_null(strstr(run->err, tmpdir), "%s", run->err);
 	cr_assert_eq(strchr(run->err, '\n'), run->err + strlen(run->err) - 1, "not one line");
+}
+
+/* one word without a dot or a port is a file: a missing one is said to be missing (exit
+ * 3), never looked up as a host; the same word naming a file reads it */
+Test(show, a_bare_word_is_a_file_never_a_host)
+{
+	g_autofree gchar *previous = g_get_current_dir();
+	g_autoptr(GBytes) leaf = ct_test_data_bytes("leaf.pem");
+	const gchar *missing[] = {"certtrust", "show", "nosuchfile", NULL};
+	const gchar *present[] = {"certtrust", "show", "servercert", NULL};
+	g_autoptr(CtTestRun) run = NULL;
+	g_autoptr(CtTestRun) read = NULL;
+
+	cr_assert_eq(chdir(tmpdir), 0);
+	run = ct_test_run(missing, NULL);
+	cr_assert_eq(run->exit_status, 3, "%d %s", run->exit_status, run->err);
+	cr_assert_str_empty(run->out, "%s", run->out);
+	cr_assert_str_eq(run->err, "certtrust: nosuchfile: no such file (a server: nosuchfile:443 "
+				   "or https://nosuchfile/)\n");
+	cr_assert(g_file_set_contents("servercert", g_bytes_get_data(leaf, NULL),
+				      (gssize)g_bytes_get_size(leaf), NULL));
+	read = ct_test_run(present, NULL);
+	cr_assert_eq(read->exit_status, 0, "%d %s", read->exit_status, read->err);
+	cr_assert_not_null(strstr(read->out, "Subject"), "%s", read->out);
+	cr_assert_eq(chdir(previous), 0);
 }

@@ -1310,6 +1310,43 @@ Test(trust, untrust_by_a_unique_fingerprint_prefix)
 	cr_assert_null(strstr(listing, "certtrust-"), "%s", listing);
 }
 
+/* hex pairs too few to look up are still a fingerprint: exit 2 saying how many digits, never
+ * a host:port to resolve ("00:11" was host "00", port 11), and nothing is removed */
+Test(trust, a_short_fingerprint_is_a_usage_error_never_a_host)
+{
+	g_autofree gchar *db = trust_path("db");
+	g_autofree gchar *store = trust_nss_store(db);
+	g_autofree gchar *tomcat = ct_test_data_path("tomcat.pem");
+	g_autofree gchar *tomcat_sha = trust_sha256("tomcat.pem");
+	g_autofree gchar *own_start = g_strndup(tomcat_sha, 5); /* "AB:CD" */
+	const gchar *texts[] = {"00:11", "ab:cd:ef", NULL};
+	g_autoptr(CtTestRun) trusted = trust_run("trust", tomcat, "--store", store, "--name",
+						 "a.example:443", NULL, NULL);
+	g_autofree gchar *listing = NULL;
+
+	cr_assert_eq(trusted->exit_status, 0, "%s%s", trusted->out, trusted->err);
+	texts[2] = own_start;
+	for (guint i = 0; i < G_N_ELEMENTS(texts); i++) {
+		g_autoptr(CtTestRun)
+		    run = trust_run("untrust", texts[i], "--timeout", "5", NULL, NULL, NULL, NULL);
+		cr_assert_eq(run->exit_status, 2, "%s: %d %s", texts[i], run->exit_status,
+			     run->err);
+		cr_assert_not_null(strstr(run->err, "8 to 64 hex digits"), "%s", run->err);
+		cr_assert_null(strstr(run->err, "resolve"), "not a host: %s", run->err);
+	}
+	listing = trust_certutil_list(db);
+	cr_assert_not_null(strstr(listing, "certtrust-"), "still trusted: %s", listing);
+	/* nor is it a SOURCE to trust: said to be a fingerprint, not "a file" */
+	{
+		g_autoptr(CtTestRun) as_source = trust_run("trust", "00:11", "--store", store,
+							   "--dry-run", NULL, NULL, NULL);
+		cr_assert_eq(as_source->exit_status, 2, "%d %s", as_source->exit_status,
+			     as_source->err);
+		cr_assert_not_null(strstr(as_source->err, "00:11 is a fingerprint"), "%s",
+				   as_source->err);
+	}
+}
+
 /* two certificates whose fingerprints start alike (a ledger entry copied with another
  * ending: no two real certificates share 8 hex digits on demand): exit 2 naming both,
  * nothing removed */

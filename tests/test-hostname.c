@@ -451,31 +451,3 @@ Test(hostname, canonical_form_refuses_what_is_no_host)
 		cr_assert(g_error_matches(error, CT_ERROR, CT_ERROR_INVALID_ARGS), "%s", cases[i]);
 	}
 }
-
-/* "host:port" in the one form (the ledger reads older entries through it) */
-Test(hostname, canonical_host_port)
-{
-	const gchar *cases[][2] = {
-	    {"VICTIM.TEST:443", "victim.test:443"},
-	    {"victim.test.:8443", "victim.test:8443"},
-	    {"\xef\xbd\x96\xef\xbd\x89\xef\xbd\x83\xef\xbd\x94\xef\xbd\x89\xef\xbd\x8d\xef\xbc\x8e"
-	     "test:443",
-	     "victim.test:443"},
-	    {"B\xc3\x9c"
-	     "CHER.example:443",
-	     "xn--bcher-kva.example:443"},
-	    {"[0:0::1]:8443", "[::1]:8443"},
-	    {"127.1:443", "127.0.0.1:443"},
-	};
-	const gchar *refused[] = {"victim.test", "victim.test:0", "victim.test:65536", "::1:443",
-				  "[::1]",	 "a..b:443",	  "victim.test:44x"};
-
-	for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
-		g_autofree gchar *canonical = ct_hostname_canonical_host_port(cases[i][0]);
-		cr_assert_str_eq(canonical, cases[i][1], "%s", cases[i][0]);
-	}
-	for (guint i = 0; i < G_N_ELEMENTS(refused); i++) {
-		g_autofree gchar *canonical = ct_hostname_canonical_host_port(refused[i]);
-		cr_assert_null(canonical, "%s became %s", refused[i], canonical);
-	}
-}

@@ -7,10 +7,10 @@
 
 #include "ct-cli-browser.h"
 #include "ct-context.h"
-#include "ct-fetch.h"
 #include "ct-firefox.h"
 #include "ct-hostname.h"
 #include "ct-resolver.h"
+#include "ct-source.h"
 #include "ct-trust.h"
 
 /* what verify and open share: the browser, the trust it reads, the pages to visit */
@@ -113,34 +113,28 @@ ct_cli_browser_urls(gint argc, gchar **argv, gchar **names, GError **error)
 	g_autoptr(GPtrArray) urls = g_ptr_array_new_with_free_func(g_free);
 
 	for (gint i = 1; i < argc; i++) {
-		g_autoptr(CtFetchTarget) target = NULL;
+		g_autoptr(CtSourceServer) server = NULL;
 		g_autoptr(GPtrArray) typed = NULL;
 
-		if (!ct_fetch_is_network_source(argv[i])) {
+		if (!ct_source_is_network(argv[i])) {
 			g_set_error(error, CT_ERROR, CT_ERROR_INVALID_ARGS,
 				    "%s is not a server: verify takes https://HOST:PORT/ or "
 				    "HOST:PORT",
 				    argv[i]);
 			return NULL;
 		}
-		target = ct_fetch_target_parse(argv[i], error);
-		if (target == NULL)
+		server = ct_source_parse_server(argv[i], error);
+		if (server == NULL)
 			return NULL;
 		typed = ct_cli_typed_names(argv[i], names, error);
 		if (typed == NULL)
 			return NULL;
-		for (guint j = 0; j < typed->len; j++) {
-			const gchar *name = g_ptr_array_index(typed, j);
-			guint16 port = target->port;
-			g_autofree gchar *host = NULL;
-			const gchar *colon = strrchr(name, ':');
-
-			host = g_strndup(name, colon - name);
-			port = (guint16)g_ascii_strtoull(colon + 1, NULL, 10);
+		/* each typed name is already "host:port", IPv6 in brackets */
+		for (guint j = 0; j < typed->len; j++)
 			g_ptr_array_add(urls,
-					g_strdup_printf("https://%s:%u%s", host, port,
-							target->path != NULL ? target->path : "/"));
-		}
+					g_strdup_printf("https://%s%s",
+							(const gchar *)g_ptr_array_index(typed, j),
+							server->path != NULL ? server->path : "/"));
 	}
 	return g_steal_pointer(&urls);
 }
@@ -200,11 +194,10 @@ ct_cli_browser_map_names(CtCli *cli, CtCliBrowser *self, GError **error)
 				g_strdup_printf("%s=%s", rule->name, rule->address));
 	}
 	for (guint i = 0; i < self->urls->len; i++) {
-		g_autoptr(GUri)
-		    uri = g_uri_parse(g_ptr_array_index(self->urls, i), G_URI_FLAGS_NONE, NULL);
-		g_autofree gchar *host = uri != NULL && g_uri_get_host(uri) != NULL
-					     ? ct_hostname_canonical(g_uri_get_host(uri), NULL)
-					     : NULL;
+		g_autoptr(CtSourceServer)
+		    server = ct_source_parse_server(g_ptr_array_index(self->urls, i), NULL);
+		g_autofree gchar *host = server != NULL ? ct_hostname_canonical(server->host, NULL)
+							: NULL;
 		g_autoptr(GInetAddress)
 		    literal = host != NULL ? g_inet_address_new_from_string(host) : NULL;
 		g_autofree gchar *prefix = host != NULL ? g_strdup_printf("%s=", host) : NULL;

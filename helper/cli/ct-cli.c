@@ -15,6 +15,7 @@
 #include "ct-fetch.h"
 #include "ct-hostname.h"
 #include "ct-nssdb.h"
+#include "ct-source.h"
 #include "ct-tmpdir.h"
 
 /* docs/cli.md: every command, built or not, so --help tells the whole contract */
@@ -236,6 +237,19 @@ ct_cli_parse_source_options(CtCli *cli,
 	return ct_cli_parse(cli, entries, TRUE, argc, argv, error);
 }
 
+/* hex pairs (AB:CD) are a fingerprint: where a SOURCE is read, a usage error, never a host
+ * to look up nor a file to read */
+static gboolean
+ct_cli_refuse_fingerprint(const gchar *source, GError **error)
+{
+	if (ct_source_classify(source) != CT_SOURCE_KIND_FINGERPRINT)
+		return TRUE;
+	g_set_error(error, CT_ERROR, CT_ERROR_INVALID_ARGS,
+		    "%s is a fingerprint, not a server (HOST:PORT, https://HOST/) or a file",
+		    source);
+	return FALSE;
+}
+
 GPtrArray *
 ct_cli_load_sources(CtCli *cli, gint argc, gchar **argv, GError **error)
 {
@@ -256,7 +270,9 @@ ct_cli_load_sources(CtCli *cli, gint argc, gchar **argv, GError **error)
 	/* read every source before any output: one error, no half results */
 	for (gint i = 1; i < argc; i++) {
 		CtChain *chain = NULL;
-		if (ct_fetch_is_network_source(argv[i]))
+		if (!ct_cli_refuse_fingerprint(argv[i], error))
+			return NULL;
+		if (ct_source_is_network(argv[i]))
 			chain = ct_fetch(argv[i], rules, (guint)cli->timeout, cli->cancellable,
 					 error);
 		else
@@ -450,36 +466,27 @@ ct_cli_cancel_on_signals(CtCli *cli)
 	    g_thread_new("ct-signals", ct_cli_signal_thread, g_object_ref(cli->cancellable)));
 }
 
-/* "host:port" of a canonical host, with [brackets] around an IPv6 address */
-static gchar *
-ct_cli_host_port(const gchar *canonical, guint16 port)
-{
-	if (strchr(canonical, ':') != NULL)
-		return g_strdup_printf("[%s]:%u", canonical, port);
-	return g_strdup_printf("%s:%u", canonical, port);
-}
-
 /* host:port of a network SOURCE, the host in its one canonical form */
 static gchar *
 ct_cli_server_name(const gchar *source, guint16 *port, GError **error)
 {
-	g_autoptr(CtFetchTarget) target = ct_fetch_target_parse(source, error);
+	g_autoptr(CtSourceServer) server = ct_source_parse_server(source, error);
 	g_autofree gchar *canonical = NULL;
 
-	if (target == NULL)
+	if (server == NULL)
 		return NULL;
-	canonical = ct_hostname_canonical(target->host, error);
+	canonical = ct_hostname_canonical(server->host, error);
 	if (canonical == NULL)
 		return NULL;
-	*port = target->port;
-	return ct_cli_host_port(canonical, target->port);
+	*port = server->port;
+	return ct_source_format_host_port(canonical, server->port);
 }
 
 /* host:port of a network SOURCE, or NULL for a file (or a host that cannot be one) */
 gchar *
 ct_cli_source_name(const gchar *source, guint16 *port)
 {
-	if (!ct_fetch_is_network_source(source))
+	if (!ct_source_is_network(source))
 		return NULL;
 	return ct_cli_server_name(source, port, NULL);
 }
@@ -492,30 +499,10 @@ ct_cli_name_with_port(const gchar *name, guint16 default_port, GError **error)
 	g_autoptr(GError) error_local = NULL;
 	g_autofree gchar *host = NULL;
 	g_autofree gchar *canonical = NULL;
-	const gchar *colon = strchr(name, ':');
-	const gchar *port_text = NULL;
-	guint64 port = default_port;
+	guint16 port = default_port;
 
-	if (name[0] == '[') {
-		const gchar *end = strchr(name, ']');
-		if (end == NULL || (end[1] != '\0' && end[1] != ':')) {
-			g_set_error(error, CT_ERROR, CT_ERROR_INVALID_ARGS,
-				    "--name %s: expected [ADDRESS]:PORT", name);
-			return NULL;
-		}
-		host = g_strndup(name, end - name + 1);
-		port_text = end[1] == ':' ? end + 2 : NULL;
-	} else if (colon != NULL && strchr(colon + 1, ':') == NULL) {
-		host = g_strndup(name, colon - name);
-		port_text = colon + 1;
-	} else {
-		/* a name, or an IPv6 address without brackets and so without a port */
-		host = g_strdup(name);
-	}
-	if (port_text != NULL &&
-	    !g_ascii_string_to_unsigned(port_text, 10, 1, 65535, &port, NULL)) {
-		g_set_error(error, CT_ERROR, CT_ERROR_INVALID_ARGS,
-			    "--name %s: '%s' is not a port number", name, port_text);
+	if (!ct_source_split_host_port(name, default_port, &host, &port, error)) {
+		g_prefix_error(error, "--name ");
 		return NULL;
 	}
 	canonical = ct_hostname_canonical(host, &error_local);
@@ -534,7 +521,7 @@ ct_cli_name_with_port(const gchar *name, guint16 default_port, GError **error)
 			    name, canonical, canonical);
 		return NULL;
 	}
-	return ct_cli_host_port(canonical, (guint16)port);
+	return ct_source_format_host_port(canonical, port);
 }
 
 /* the names the user will type: the SOURCE's and every --name, each with a port, each in
@@ -543,9 +530,11 @@ GPtrArray *
 ct_cli_typed_names(const gchar *source, gchar **names, GError **error)
 {
 	g_autoptr(GPtrArray) result = g_ptr_array_new_with_free_func(g_free);
-	guint16 port = 443;
+	guint16 port = CT_SOURCE_DEFAULT_PORT;
 
-	if (ct_fetch_is_network_source(source)) {
+	if (!ct_cli_refuse_fingerprint(source, error))
+		return NULL;
+	if (ct_source_is_network(source)) {
 		gchar *own = ct_cli_server_name(source, &port, error);
 		if (own == NULL)
 			return NULL;

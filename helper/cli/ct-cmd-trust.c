@@ -11,6 +11,7 @@
 #include "ct-cli.h"
 #include "ct-context.h"
 #include "ct-json.h"
+#include "ct-source.h"
 #include "ct-trust.h"
 
 /* trust, untrust, list and status: the commands around the ledger */
@@ -205,6 +206,23 @@ ct_cmd_untrust_find_prefix(CtLedger *ledger, const gchar *text, const gchar *pre
 	return NULL;
 }
 
+/* the start of a SHA-256 that text is (*prefix NULL: a SOURCE to read). A fingerprint (or
+ * its start) is looked up before any host (never an IPv6 address); only a file of that name
+ * comes first; hex pairs too few to look up are a usage error, never a host */
+static gboolean
+ct_cmd_untrust_parse_prefix(const gchar *text, gchar **prefix, GError **error)
+{
+	if (g_file_test(text, G_FILE_TEST_EXISTS))
+		return TRUE;
+	*prefix = ct_ledger_parse_sha256_prefix(text);
+	if (*prefix == NULL && ct_source_classify(text) == CT_SOURCE_KIND_FINGERPRINT) {
+		g_set_error(error, CT_ERROR, CT_ERROR_INVALID_ARGS,
+			    "%s is not a SHA-256 nor its start: give 8 to 64 hex digits", text);
+		return FALSE;
+	}
+	return TRUE;
+}
+
 gboolean
 ct_cmd_untrust(CtCli *cli, gint argc, gchar **argv, GError **error)
 {
@@ -220,7 +238,7 @@ ct_cmd_untrust(CtCli *cli, gint argc, gchar **argv, GError **error)
 	g_autoptr(GString) out = g_string_new(NULL);
 	gboolean failed = FALSE;
 	gboolean refused = FALSE;
-	guint16 port = 443;
+	guint16 port = CT_SOURCE_DEFAULT_PORT;
 	const GOptionEntry entries[] = {
 	    {"store", 's', 0, G_OPTION_ARG_STRING_ARRAY, &store_specs,
 	     "Only these stores (default: everywhere certtrust wrote it)", "S"},
@@ -251,11 +269,8 @@ ct_cmd_untrust(CtCli *cli, gint argc, gchar **argv, GError **error)
 	ledger = ct_ledger_open(ledger_path, error);
 	if (ledger == NULL)
 		return FALSE;
-	/* a fingerprint (or its start) is looked up before any host (never an IPv6 address);
-	 * only a file of that name comes first */
-	prefix = for_name == NULL && !g_file_test(argv[1], G_FILE_TEST_EXISTS)
-		     ? ct_ledger_parse_sha256_prefix(argv[1])
-		     : NULL;
+	if (for_name == NULL && !ct_cmd_untrust_parse_prefix(argv[1], &prefix, error))
+		return FALSE;
 	if (prefix != NULL) {
 		sha256 = ct_cmd_untrust_find_prefix(ledger, argv[1], prefix, error);
 		if (sha256 == NULL)
@@ -542,7 +557,7 @@ ct_cmd_status(CtCli *cli, gint argc, gchar **argv, GError **error)
 	g_autofree gchar *trusted_sha = NULL;
 	CtCertificate *leaf;
 	GPtrArray *entries;
-	guint16 port = 443;
+	guint16 port = CT_SOURCE_DEFAULT_PORT;
 	gint64 days;
 	const gchar *verdict;
 	const GOptionEntry options[] = {
