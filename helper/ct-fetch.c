@@ -15,18 +15,6 @@
 /* a presented chain longer than this is cut (and a loop cannot hang us) */
 #define CT_FETCH_CHAIN_MAX 16
 
-CtFetchTarget *
-ct_fetch_target_parse(const gchar *source, GError **error)
-{
-	return ct_source_parse_server(source, error);
-}
-
-gboolean
-ct_fetch_is_network_source(const gchar *source)
-{
-	return ct_source_is_network(source);
-}
-
 /* a thread that cancels the access when its time is up */
 typedef struct {
 	GMutex lock;

@@ -8,6 +8,7 @@
 #include "ct-escape.h"
 #include "ct-scenario-step.h"
 #include "ct-serve.h"
+#include "ct-source.h"
 
 /* a scenario file's text, line by line: the header lines, each step (ct-scenario-step.c),
  * and the checks on the whole; every error of the file is reported together */
@@ -42,7 +43,8 @@ ct_scenario_parse_server(CtScenarioCursor *cursor, CtScenario *scenario, GError 
 	if ((path[0] != '\0' && g_strcmp0(path, "/") != 0) || !ct_scenario_is_name(host) ||
 	    g_uri_get_port(uri) == 0)
 		return ct_scenario_expected(cursor, what, error);
-	scenario->port = g_uri_get_port(uri) > 0 ? (guint)g_uri_get_port(uri) : 443;
+	scenario->port = g_uri_get_port(uri) > 0 ? (guint)g_uri_get_port(uri)
+						 : CT_SOURCE_DEFAULT_PORT;
 	scenario->server = g_strdup_printf("https://%s:%u/", host, scenario->port);
 	g_ptr_array_set_size(scenario->names, 0);
 	g_ptr_array_add(scenario->names, g_steal_pointer(&host));

@@ -6,6 +6,7 @@
 #include "ct-fetch.h"
 #include "ct-flow-engine.h"
 #include "ct-json.h"
+#include "ct-source.h"
 
 /* flow: the procedures of docs/browser-procedures.md for IE8, Firefox 3.x and Safari 4.x,
  * one dialog at a time as the browser showed it, each with the real action behind it:
@@ -446,7 +447,7 @@ CtFlow *
 ct_flow_new(CtCli *cli, const gchar *browser, const gchar *source, GError **error)
 {
 	g_autoptr(CtFlow) flow = g_new0(CtFlow, 1);
-	g_autoptr(CtFetchTarget) target = NULL;
+	g_autoptr(CtSourceServer) target = NULL;
 
 	flow->cli = cli;
 	flow->prompt = &ct_flow_terminal_prompt;
@@ -460,14 +461,14 @@ ct_flow_new(CtCli *cli, const gchar *browser, const gchar *source, GError **erro
 			    "unknown flow '%s': use ie8, firefox3 or safari4", browser);
 		return NULL;
 	}
-	if (!ct_fetch_is_network_source(flow->source)) {
+	if (!ct_source_is_network(flow->source)) {
 		g_set_error(error, CT_ERROR, CT_ERROR_INVALID_ARGS,
 			    "%s is not a server: a flow starts with the first access to "
 			    "https://HOST[:PORT]/ or HOST:PORT",
 			    flow->source);
 		return NULL;
 	}
-	target = ct_fetch_target_parse(flow->source, error);
+	target = ct_source_parse_server(flow->source, error);
 	if (target == NULL)
 		return NULL;
 	flow->host = g_strdup(target->host);

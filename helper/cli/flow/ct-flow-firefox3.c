@@ -11,6 +11,7 @@
 #include "ct-fetch.h"
 #include "ct-firefox.h"
 #include "ct-flow-import-wizard.h"
+#include "ct-source.h"
 #include "ct-time.h"
 
 /* Firefox 3.x */
@@ -259,7 +260,7 @@ ct_flow_run_firefox3(CtFlow *flow, GError **error)
 	    {'x', "Cancel", CT_FLOW_CANCEL, NULL},
 	};
 	g_autofree gchar *location = NULL;
-	g_autoptr(CtFetchTarget) target = ct_fetch_target_parse(flow->source, NULL);
+	g_autoptr(CtSourceServer) target = ct_source_parse_server(flow->source, NULL);
 	CtFlowStep *step;
 	guint answer = 0;
 
@@ -289,11 +290,13 @@ ct_flow_run_firefox3(CtFlow *flow, GError **error)
 
 	ct_flow_show_dialogs(flow, &ct_flow_firefox3_understand_the_risks, 1);
 
-	location = target != NULL
-		       ? g_strdup_printf("https://%s%s%s:%u/",
-					 strchr(target->host, ':') != NULL ? "[" : "", target->host,
-					 strchr(target->host, ':') != NULL ? "]" : "", target->port)
-		       : g_strdup(flow->source);
+	if (target != NULL) {
+		g_autofree gchar *host_port = ct_source_format_host_port(target->host,
+									 target->port);
+		location = g_strdup_printf("https://%s/", host_port);
+	} else {
+		location = g_strdup(flow->source);
+	}
 	step = ct_flow_step_new(flow, "Add Security Exception");
 	ct_flow_text(step, "You are about to override how Firefox identifies this site.");
 	ct_flow_text(step, "Legitimate banks, stores, and other public sites will not ask you to "

@@ -8,6 +8,7 @@
 #include "ct-cli-trust.h"
 #include "ct-flow-import-wizard.h"
 #include "ct-hostname.h"
+#include "ct-source.h"
 
 /* the Yes and No of the Security Warning, IE8's and Safari's alike */
 static const CtFlowButton ct_flow_import_wizard_warning[] = {
@@ -193,18 +194,16 @@ ct_flow_certification_path(CtFlow *flow, CtTrustStep *store_step)
 			    flow->title, store_step->anchor_path);
 }
 
-/* the host part of "host:port" or "[v6]:port" */
+/* the host part of "host:port" or "[v6]:port" (the name as it is when it is neither) */
 static gchar *
 ct_flow_import_wizard_host_of(const gchar *name)
 {
-	const gchar *colon = strrchr(name, ':');
+	gchar *host = NULL;
+	guint16 port = 0;
 
-	if (name[0] == '[') {
-		const gchar *end = strchr(name, ']');
-		return g_strndup(name + 1,
-				 end != NULL ? (gsize)(end - name - 1) : strlen(name) - 1);
-	}
-	return colon != NULL ? g_strndup(name, colon - name) : g_strdup(name);
+	if (!ct_source_split_host_port(name, CT_SOURCE_DEFAULT_PORT, &host, &port, NULL))
+		return g_strdup(name);
+	return host;
 }
 
 /* the name rule, after the install: the address typed must be the certificate's
