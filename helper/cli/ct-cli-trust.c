@@ -277,3 +277,29 @@ ct_cli_trust_find_retired(CtTrustPlan *plan, GError **error)
 	ct_trust_plan_find_retired(plan, ledger);
 	return TRUE;
 }
+
+/* done, or why not (CT_ERROR_REFUSED or CT_ERROR_FAILED) for the command's exit status */
+gboolean
+ct_cli_trust_set_outcome(gboolean done, CtError code, GError **error)
+{
+	if (done)
+		return TRUE;
+	if (code == CT_ERROR_REFUSED)
+		g_set_error_literal(error, CT_ERROR, CT_ERROR_REFUSED,
+				    "some stores were not written: see why above");
+	else
+		g_set_error_literal(error, CT_ERROR, CT_ERROR_FAILED,
+				    "some stores could not be written: see why above");
+	return FALSE;
+}
+
+/* the stores named by --store (NULL: all of them), for the commands that read the ledger */
+gboolean
+ct_cli_trust_stores_filter(CtCli *cli, gchar **specs, GPtrArray **stores, GError **error)
+{
+	*stores = NULL;
+	if (specs == NULL || specs[0] == NULL)
+		return TRUE;
+	*stores = ct_store_resolve((const gchar *const *)specs, cli->sysroot, FALSE, error);
+	return *stores != NULL;
+}

@@ -31,3 +31,12 @@ ct_cli_trust_print_removals_verbose(CtCli *cli, GPtrArray *results);
 /* what the plan retires, from the ledger as it is now (for the plan shown before asking) */
 gboolean
 ct_cli_trust_find_retired(CtTrustPlan *plan, GError **error);
+
+/* a command's end from its stores' outcome: TRUE when done, else error with code
+ * (CT_ERROR_REFUSED or CT_ERROR_FAILED) pointing at the lines above */
+gboolean
+ct_cli_trust_set_outcome(gboolean done, CtError code, GError **error);
+
+/* the stores named by --store S... (*stores NULL when none is named: every store) */
+gboolean
+ct_cli_trust_stores_filter(CtCli *cli, gchar **specs, GPtrArray **stores, GError **error);
