@@ -12,35 +12,10 @@
 #include "ct-context.h"
 #include "ct-json.h"
 #include "ct-source.h"
+#include "ct-trust-status.h"
 #include "ct-trust.h"
 
 /* status: is the certificate a server presents the one certtrust trusted? */
-
-/* the ledger's entries for a certificate, each re-read from its store: present ones in
- * found, the ones a user removed by hand in missing */
-static gboolean
-ct_cmd_status_recheck(GPtrArray *entries,
-		      GPtrArray *stores,
-		      const gchar *exact_sha256,
-		      GPtrArray *found,
-		      GPtrArray *missing,
-		      GError **error)
-{
-	for (guint i = 0; i < entries->len; i++) {
-		CtLedgerEntry *entry = g_ptr_array_index(entries, i);
-		gboolean present = FALSE;
-
-		if (!ct_store_selects(stores, entry))
-			continue;
-		/* UCM's TVS rule (docs/browser-procedures.md): that certificate, not its CA */
-		if (exact_sha256 != NULL && g_strcmp0(entry->sha256, exact_sha256) != 0)
-			continue;
-		if (!ct_trust_entry_is_present(entry, &present, error))
-			return FALSE;
-		g_ptr_array_add(present ? found : missing, entry);
-	}
-	return TRUE;
-}
 
 static void
 ct_cmd_status_add_entries(JsonBuilder *builder, const gchar *member, GPtrArray *entries)
@@ -74,6 +49,89 @@ ct_cmd_status_print_entries(GString *out, const gchar *title, GPtrArray *entries
 	}
 }
 
+static JsonBuilder *
+ct_cmd_status_to_json(CtTrustStatus *status, CtCertificate *leaf)
+{
+	JsonBuilder *builder = json_builder_new();
+	gboolean trusted = status->verdict == CT_TRUST_VERDICT_TRUSTED;
+
+	json_builder_begin_object(builder);
+	json_builder_set_member_name(builder, "status");
+	json_builder_add_string_value(builder, ct_trust_verdict_to_string(status->verdict));
+	json_builder_set_member_name(builder, "sha256");
+	json_builder_add_string_value(builder, leaf->sha256);
+	json_builder_set_member_name(builder, "trusted_sha256");
+	json_builder_add_string_value(builder, trusted ? leaf->sha256 : status->trusted_sha256);
+	json_builder_set_member_name(builder, "days_left");
+	json_builder_add_int_value(builder, status->days_left);
+	json_builder_set_member_name(builder, "stores");
+	json_builder_add_int_value(builder, status->present->len);
+	ct_cmd_status_add_entries(builder, "present", status->present);
+	ct_cmd_status_add_entries(builder, "missing", status->missing);
+	json_builder_end_object(builder);
+	return builder;
+}
+
+static void
+ct_cmd_status_render(GString *out, CtTrustStatus *status, CtCertificate *leaf, gboolean exact)
+{
+	gint64 days = status->days_left;
+
+	switch (status->verdict) {
+	case CT_TRUST_VERDICT_TRUSTED:
+		g_string_append_printf(out,
+				       "trusted: the server presents the certificate certtrust "
+				       "trusted%s; it %s %" G_GINT64_FORMAT " days\n",
+				       exact ? " itself" : "", days >= 0 ? "expires in" : "expired",
+				       days >= 0 ? days : -days);
+		break;
+	case CT_TRUST_VERDICT_CHANGED:
+		g_string_append_printf(out,
+				       "changed: the server now presents\n  %s\nbut certtrust "
+				       "trusted\n  %s\n(a regenerated certificate: check it, then "
+				       "trust it again)\n",
+				       leaf->sha256, status->trusted_sha256);
+		break;
+	case CT_TRUST_VERDICT_REMOVED:
+		g_string_append_printf(out,
+				       "removed: certtrust trusted %s%s, but it is no longer in "
+				       "the stores (removed by hand?)\n",
+				       leaf->sha256, exact ? " itself" : "");
+		break;
+	case CT_TRUST_VERDICT_NOT_TRUSTED:
+	default:
+		g_string_append_printf(out, "not trusted: certtrust has not trusted %s%s\n",
+				       leaf->sha256, exact ? " itself" : "");
+		break;
+	}
+	ct_cmd_status_print_entries(out, "in", status->present);
+	ct_cmd_status_print_entries(out, "gone from", status->missing);
+}
+
+/* every verdict but trusted is a negative check (exit 4), saying which */
+static gboolean
+ct_cmd_status_set_error(CtTrustStatus *status, GError **error)
+{
+	const gchar *why;
+
+	switch (status->verdict) {
+	case CT_TRUST_VERDICT_TRUSTED:
+		return TRUE;
+	case CT_TRUST_VERDICT_CHANGED:
+		why = "the server's certificate changed";
+		break;
+	case CT_TRUST_VERDICT_REMOVED:
+		why = "the trust certtrust wrote is no longer in the stores";
+		break;
+	case CT_TRUST_VERDICT_NOT_TRUSTED:
+	default:
+		why = "the server's certificate is not trusted by certtrust";
+		break;
+	}
+	g_set_error_literal(error, CT_ERROR, CT_ERROR_CHECK_FAILED, why);
+	return FALSE;
+}
+
 gboolean
 ct_cmd_status(CtCli *cli, gint argc, gchar **argv, GError **error)
 {
@@ -82,19 +140,11 @@ ct_cmd_status(CtCli *cli, gint argc, gchar **argv, GError **error)
 	g_autoptr(GPtrArray) stores = NULL;
 	g_autoptr(GPtrArray) chains = NULL;
 	g_autoptr(CtLedger) ledger = NULL;
+	g_autoptr(CtTrustStatus) status = NULL;
 	g_autofree gchar *ledger_path = ct_context_get_ledger_path();
 	g_autofree gchar *name = NULL;
-	g_autoptr(GPtrArray) ours = NULL;
-	g_autoptr(GPtrArray) found = g_ptr_array_new();
-	g_autoptr(GPtrArray) missing = g_ptr_array_new();
-	g_autoptr(JsonBuilder) builder = json_builder_new();
-	g_autoptr(GString) out = g_string_new(NULL);
-	g_autofree gchar *trusted_sha = NULL;
 	CtCertificate *leaf;
-	GPtrArray *entries;
 	guint16 port = CT_SOURCE_DEFAULT_PORT;
-	gint64 days;
-	const gchar *verdict;
 	const GOptionEntry options[] = {
 	    {"exact", 0, 0, G_OPTION_ARG_NONE, &exact,
 	     "That exact certificate must be trusted, not its CA (the seed's TVS rule)", NULL},
@@ -118,74 +168,16 @@ ct_cmd_status(CtCli *cli, gint argc, gchar **argv, GError **error)
 	ledger = ct_ledger_open(ledger_path, error);
 	if (ledger == NULL)
 		return FALSE;
-	ours = ct_ledger_find(ledger, leaf->sha256);
-	if (!ct_cmd_status_recheck(ours, stores, exact ? leaf->sha256 : NULL, found, missing,
-				   error))
+	status = ct_trust_status_new(ledger, leaf, name, stores, exact, error);
+	if (status == NULL)
 		return FALSE;
-	/* what certtrust trusted for this host:port before, if the server changed */
-	entries = ct_ledger_get_entries(ledger);
-	for (guint i = 0; name != NULL && i < entries->len && ours->len == 0; i++) {
-		CtLedgerEntry *entry = g_ptr_array_index(entries, i);
-		if (ct_ledger_entry_has_name(entry, name) && ct_store_selects(stores, entry)) {
-			/* the newest entry for the name wins */
-			g_free(trusted_sha);
-			trusted_sha = g_strdup(entry->for_sha256);
-		}
-	}
-	days = (leaf->not_after - g_get_real_time() / G_USEC_PER_SEC) / (24 * 60 * 60);
-	verdict = found->len > 0	? "trusted"
-		  : trusted_sha != NULL ? "changed"
-		  : missing->len > 0	? "removed"
-					: "not-trusted";
-
-	json_builder_begin_object(builder);
-	json_builder_set_member_name(builder, "status");
-	json_builder_add_string_value(builder, verdict);
-	json_builder_set_member_name(builder, "sha256");
-	json_builder_add_string_value(builder, leaf->sha256);
-	json_builder_set_member_name(builder, "trusted_sha256");
-	json_builder_add_string_value(builder, found->len > 0 ? leaf->sha256 : trusted_sha);
-	json_builder_set_member_name(builder, "days_left");
-	json_builder_add_int_value(builder, days);
-	json_builder_set_member_name(builder, "stores");
-	json_builder_add_int_value(builder, found->len);
-	ct_cmd_status_add_entries(builder, "present", found);
-	ct_cmd_status_add_entries(builder, "missing", missing);
-	json_builder_end_object(builder);
-
-	if (found->len > 0)
-		g_string_append_printf(out,
-				       "trusted: the server presents the certificate certtrust "
-				       "trusted%s; it %s %" G_GINT64_FORMAT " days\n",
-				       exact ? " itself" : "", days >= 0 ? "expires in" : "expired",
-				       days >= 0 ? days : -days);
-	else if (trusted_sha != NULL)
-		g_string_append_printf(out,
-				       "changed: the server now presents\n  %s\nbut certtrust "
-				       "trusted\n  %s\n(a regenerated certificate: check it, then "
-				       "trust it again)\n",
-				       leaf->sha256, trusted_sha);
-	else if (missing->len > 0)
-		g_string_append_printf(out,
-				       "removed: certtrust trusted %s%s, but it is no longer in "
-				       "the stores (removed by hand?)\n",
-				       leaf->sha256, exact ? " itself" : "");
-	else
-		g_string_append_printf(out, "not trusted: certtrust has not trusted %s%s\n",
-				       leaf->sha256, exact ? " itself" : "");
-	ct_cmd_status_print_entries(out, "in", found);
-	ct_cmd_status_print_entries(out, "gone from", missing);
-	if (cli->json)
+	if (cli->json) {
+		g_autoptr(JsonBuilder) builder = ct_cmd_status_to_json(status, leaf);
 		ct_cli_print_json(cli, builder);
-	else
+	} else {
+		g_autoptr(GString) out = g_string_new(NULL);
+		ct_cmd_status_render(out, status, leaf, exact);
 		ct_cli_print(cli, "%s", out->str);
-	if (found->len == 0) {
-		g_set_error(error, CT_ERROR, CT_ERROR_CHECK_FAILED,
-			    trusted_sha != NULL ? "the server's certificate changed"
-			    : missing->len > 0
-				? "the trust certtrust wrote is no longer in the stores"
-				: "the server's certificate is not trusted by certtrust");
-		return FALSE;
 	}
-	return TRUE;
+	return ct_cmd_status_set_error(status, error);
 }
