@@ -16,6 +16,89 @@
 
 /* list: what certtrust trusts where, each entry re-read from its store */
 
+/* one entry of list's JSON: what the store holds now (present, or the problem reading it)
+ * beside what the ledger recorded */
+static void
+ct_cmd_list_add_json(JsonBuilder *builder,
+		     CtLedgerEntry *entry,
+		     gboolean present,
+		     const GError *problem,
+		     gint64 days)
+{
+	json_builder_begin_object(builder);
+	json_builder_set_member_name(builder, "present");
+	json_builder_add_boolean_value(builder, present);
+	if (problem != NULL) {
+		json_builder_set_member_name(builder, "problem");
+		json_builder_add_string_value(builder, problem->message);
+	}
+	json_builder_set_member_name(builder, "store");
+	json_builder_add_string_value(builder, entry->store);
+	json_builder_set_member_name(builder, "location");
+	json_builder_add_string_value(builder, entry->location);
+	json_builder_set_member_name(builder, "action");
+	json_builder_add_string_value(builder, entry->kind);
+	json_builder_set_member_name(builder, "sha256");
+	json_builder_add_string_value(builder, entry->sha256);
+	json_builder_set_member_name(builder, "host");
+	json_builder_add_string_value(builder, entry->host != NULL ? entry->host : "");
+	json_builder_set_member_name(builder, "nickname");
+	json_builder_add_string_value(builder, entry->nickname != NULL ? entry->nickname : "");
+	/* what the user had before certtrust's write, which untrust puts back */
+	if (entry->previous_trust != NULL) {
+		json_builder_set_member_name(builder, "previous_trust");
+		json_builder_add_string_value(builder, entry->previous_trust);
+	}
+	if (entry->previous_sha256 != NULL) {
+		json_builder_set_member_name(builder, "previous_sha256");
+		json_builder_add_string_value(builder, entry->previous_sha256);
+	}
+	json_builder_set_member_name(builder, "names");
+	json_builder_begin_array(builder);
+	if (entry->host != NULL)
+		json_builder_add_string_value(builder, entry->host);
+	for (guint n = 0; entry->host == NULL && entry->names != NULL && entry->names[n] != NULL;
+	     n++)
+		json_builder_add_string_value(builder, entry->names[n]);
+	json_builder_end_array(builder);
+	json_builder_set_member_name(builder, "days_left");
+	json_builder_add_int_value(builder, days);
+	json_builder_end_object(builder);
+}
+
+/* one entry of list's text */
+static void
+ct_cmd_list_render(GString *out,
+		   CtLedgerEntry *entry,
+		   gboolean present,
+		   const GError *problem,
+		   gint64 days)
+{
+	g_autofree gchar *subject = ct_cli_escape(entry->subject);
+	g_autofree gchar *location = ct_cli_escape(entry->location);
+
+	g_string_append_printf(out,
+			       "%s %s\n  %s %s\n  %s\n  SHA-256 %s, %s %" G_GINT64_FORMAT " days\n",
+			       entry->store, location, entry->kind,
+			       entry->host != NULL
+				   ? entry->host
+				   : (entry->nickname != NULL ? entry->nickname : ""),
+			       subject, entry->sha256, days >= 0 ? "expires in" : "expired",
+			       days >= 0 ? days : -days);
+	if (entry->host == NULL && entry->names != NULL && entry->names[0] != NULL) {
+		g_autofree gchar *joined = g_strjoinv(", ", entry->names);
+		g_autofree gchar *shown = ct_cli_escape(joined);
+		g_string_append_printf(out, "  for %s\n", shown);
+	}
+	if (problem != NULL) {
+		g_autofree gchar *shown = ct_cli_escape(problem->message);
+		g_string_append_printf(out, "  cannot read the store: %s\n", shown);
+	} else if (!present) {
+		g_string_append(out, "  no longer in the store (removed outside certtrust): "
+				     "certtrust untrust forgets it\n");
+	}
+}
+
 gboolean
 ct_cmd_list(CtCli *cli, gint argc, gchar **argv, GError **error)
 {
@@ -45,8 +128,6 @@ ct_cmd_list(CtCli *cli, gint argc, gchar **argv, GError **error)
 	json_builder_begin_array(builder);
 	for (guint i = 0; i < entries->len; i++) {
 		CtLedgerEntry *entry = g_ptr_array_index(entries, i);
-		g_autofree gchar *subject = ct_cli_escape(entry->subject);
-		g_autofree gchar *location = ct_cli_escape(entry->location);
 		gint64 days = (entry->not_after - now) / (24 * 60 * 60);
 		g_autoptr(GError) error_local = NULL;
 		gboolean present = FALSE;
@@ -55,68 +136,8 @@ ct_cmd_list(CtCli *cli, gint argc, gchar **argv, GError **error)
 		/* what the store holds now, not what the ledger remembers */
 		if (!ct_trust_entry_is_present(entry, &present, &error_local))
 			present = FALSE;
-		json_builder_begin_object(builder);
-		json_builder_set_member_name(builder, "present");
-		json_builder_add_boolean_value(builder, present);
-		if (error_local != NULL) {
-			json_builder_set_member_name(builder, "problem");
-			json_builder_add_string_value(builder, error_local->message);
-		}
-		json_builder_set_member_name(builder, "store");
-		json_builder_add_string_value(builder, entry->store);
-		json_builder_set_member_name(builder, "location");
-		json_builder_add_string_value(builder, entry->location);
-		json_builder_set_member_name(builder, "action");
-		json_builder_add_string_value(builder, entry->kind);
-		json_builder_set_member_name(builder, "sha256");
-		json_builder_add_string_value(builder, entry->sha256);
-		json_builder_set_member_name(builder, "host");
-		json_builder_add_string_value(builder, entry->host != NULL ? entry->host : "");
-		json_builder_set_member_name(builder, "nickname");
-		json_builder_add_string_value(builder,
-					      entry->nickname != NULL ? entry->nickname : "");
-		/* what the user had before certtrust's write, which untrust puts back */
-		if (entry->previous_trust != NULL) {
-			json_builder_set_member_name(builder, "previous_trust");
-			json_builder_add_string_value(builder, entry->previous_trust);
-		}
-		if (entry->previous_sha256 != NULL) {
-			json_builder_set_member_name(builder, "previous_sha256");
-			json_builder_add_string_value(builder, entry->previous_sha256);
-		}
-		json_builder_set_member_name(builder, "names");
-		json_builder_begin_array(builder);
-		if (entry->host != NULL)
-			json_builder_add_string_value(builder, entry->host);
-		for (guint n = 0;
-		     entry->host == NULL && entry->names != NULL && entry->names[n] != NULL; n++)
-			json_builder_add_string_value(builder, entry->names[n]);
-		json_builder_end_array(builder);
-		json_builder_set_member_name(builder, "days_left");
-		json_builder_add_int_value(builder, days);
-		json_builder_end_object(builder);
-		g_string_append_printf(out,
-				       "%s %s\n  %s %s\n  %s\n  SHA-256 %s, %s %" G_GINT64_FORMAT
-				       " days\n",
-				       entry->store, location, entry->kind,
-				       entry->host != NULL
-					   ? entry->host
-					   : (entry->nickname != NULL ? entry->nickname : ""),
-				       subject, entry->sha256, days >= 0 ? "expires in" : "expired",
-				       days >= 0 ? days : -days);
-		if (entry->host == NULL && entry->names != NULL && entry->names[0] != NULL) {
-			g_autofree gchar *joined = g_strjoinv(", ", entry->names);
-			g_autofree gchar *shown = ct_cli_escape(joined);
-			g_string_append_printf(out, "  for %s\n", shown);
-		}
-		if (error_local != NULL) {
-			g_autofree gchar *problem = ct_cli_escape(error_local->message);
-			g_string_append_printf(out, "  cannot read the store: %s\n", problem);
-		} else if (!present) {
-			g_string_append(out,
-					"  no longer in the store (removed outside certtrust): "
-					"certtrust untrust forgets it\n");
-		}
+		ct_cmd_list_add_json(builder, entry, present, error_local, days);
+		ct_cmd_list_render(out, entry, present, error_local, days);
 	}
 	json_builder_end_array(builder);
 	json_builder_end_object(builder);

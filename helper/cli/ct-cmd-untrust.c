@@ -64,6 +64,69 @@ ct_cmd_untrust_parse_prefix(const gchar *text, gchar **prefix, GError **error)
 	return TRUE;
 }
 
+/* {"sha256" or "for", "stores": [one object per removal]} */
+static JsonBuilder *
+ct_cmd_untrust_to_json(const gchar *sha256, const gchar *for_name, GPtrArray *results)
+{
+	JsonBuilder *builder = json_builder_new();
+
+	json_builder_begin_object(builder);
+	if (sha256 != NULL) {
+		json_builder_set_member_name(builder, "sha256");
+		json_builder_add_string_value(builder, sha256);
+	}
+	if (for_name != NULL) {
+		json_builder_set_member_name(builder, "for");
+		json_builder_add_string_value(builder, for_name);
+	}
+	json_builder_set_member_name(builder, "stores");
+	json_builder_begin_array(builder);
+	for (guint i = 0; i < results->len; i++) {
+		CtUntrustResult *result = g_ptr_array_index(results, i);
+		json_builder_begin_object(builder);
+		json_builder_set_member_name(builder, "store");
+		json_builder_add_string_value(builder, result->entry->store);
+		json_builder_set_member_name(builder, "location");
+		json_builder_add_string_value(builder, result->entry->location);
+		json_builder_set_member_name(builder, "action");
+		json_builder_add_string_value(builder, result->entry->kind);
+		json_builder_set_member_name(builder, "sha256");
+		json_builder_add_string_value(builder, result->entry->sha256);
+		json_builder_set_member_name(builder, "result");
+		json_builder_add_string_value(builder, result->result);
+		json_builder_set_member_name(builder, "message");
+		json_builder_add_string_value(builder,
+					      result->message != NULL ? result->message : "");
+		json_builder_end_object(builder);
+	}
+	json_builder_end_array(builder);
+	json_builder_end_object(builder);
+	return builder;
+}
+
+/* one line per removal; *failed and *refused say whether one failed or was refused or left */
+static void
+ct_cmd_untrust_render(GString *out, GPtrArray *results, gboolean *failed, gboolean *refused)
+{
+	for (guint i = 0; i < results->len; i++) {
+		CtUntrustResult *result = g_ptr_array_index(results, i);
+		g_autofree gchar *location = ct_cli_escape(result->entry->location);
+		g_string_append_printf(out, "%s %s %s%s%s: %s", result->entry->store, location,
+				       result->entry->kind, result->entry->host != NULL ? " " : "",
+				       result->entry->host != NULL ? result->entry->host : "",
+				       result->result);
+		if (result->message != NULL) {
+			g_autofree gchar *message = ct_cli_escape(result->message);
+			g_string_append_printf(out, " (%s)", message);
+		}
+		g_string_append_c(out, '\n');
+		/* left: the user changed it by hand, so untrust did not undo it (exit 6) */
+		*refused |= g_strcmp0(result->result, "refused") == 0 ||
+			    g_strcmp0(result->result, "left") == 0;
+		*failed |= g_strcmp0(result->result, "failed") == 0;
+	}
+}
+
 gboolean
 ct_cmd_untrust(CtCli *cli, gint argc, gchar **argv, GError **error)
 {
@@ -153,58 +216,10 @@ ct_cmd_untrust(CtCli *cli, gint argc, gchar **argv, GError **error)
 		return FALSE;
 	}
 	if (cli->json) {
-		g_autoptr(JsonBuilder) builder = json_builder_new();
-		json_builder_begin_object(builder);
-		if (sha256 != NULL) {
-			json_builder_set_member_name(builder, "sha256");
-			json_builder_add_string_value(builder, sha256);
-		}
-		if (for_name != NULL) {
-			json_builder_set_member_name(builder, "for");
-			json_builder_add_string_value(builder, for_name);
-		}
-		json_builder_set_member_name(builder, "stores");
-		json_builder_begin_array(builder);
-		for (guint i = 0; i < results->len; i++) {
-			CtUntrustResult *result = g_ptr_array_index(results, i);
-			json_builder_begin_object(builder);
-			json_builder_set_member_name(builder, "store");
-			json_builder_add_string_value(builder, result->entry->store);
-			json_builder_set_member_name(builder, "location");
-			json_builder_add_string_value(builder, result->entry->location);
-			json_builder_set_member_name(builder, "action");
-			json_builder_add_string_value(builder, result->entry->kind);
-			json_builder_set_member_name(builder, "sha256");
-			json_builder_add_string_value(builder, result->entry->sha256);
-			json_builder_set_member_name(builder, "result");
-			json_builder_add_string_value(builder, result->result);
-			json_builder_set_member_name(builder, "message");
-			json_builder_add_string_value(builder, result->message != NULL
-								   ? result->message
-								   : "");
-			json_builder_end_object(builder);
-		}
-		json_builder_end_array(builder);
-		json_builder_end_object(builder);
+		g_autoptr(JsonBuilder) builder = ct_cmd_untrust_to_json(sha256, for_name, results);
 		ct_cli_print_json(cli, builder);
 	}
-	for (guint i = 0; i < results->len; i++) {
-		CtUntrustResult *result = g_ptr_array_index(results, i);
-		g_autofree gchar *location = ct_cli_escape(result->entry->location);
-		g_string_append_printf(out, "%s %s %s%s%s: %s", result->entry->store, location,
-				       result->entry->kind, result->entry->host != NULL ? " " : "",
-				       result->entry->host != NULL ? result->entry->host : "",
-				       result->result);
-		if (result->message != NULL) {
-			g_autofree gchar *message = ct_cli_escape(result->message);
-			g_string_append_printf(out, " (%s)", message);
-		}
-		g_string_append_c(out, '\n');
-		/* left: the user changed it by hand, so untrust did not undo it (exit 6) */
-		refused |= g_strcmp0(result->result, "refused") == 0 ||
-			   g_strcmp0(result->result, "left") == 0;
-		failed |= g_strcmp0(result->result, "failed") == 0;
-	}
+	ct_cmd_untrust_render(out, results, &failed, &refused);
 	if (!cli->json)
 		ct_cli_print(cli, "%s", out->str);
 	return ct_cli_trust_set_outcome(!failed && !refused,
