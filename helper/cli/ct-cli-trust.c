@@ -303,3 +303,16 @@ ct_cli_trust_stores_filter(CtCli *cli, gchar **specs, GPtrArray **stores, GError
 	*stores = ct_store_resolve((const gchar *const *)specs, cli->sysroot, FALSE, error);
 	return *stores != NULL;
 }
+
+void
+ct_cli_trust_add_entry_members(JsonBuilder *builder, const CtLedgerEntry *entry)
+{
+	json_builder_set_member_name(builder, "store");
+	json_builder_add_string_value(builder, entry->store);
+	json_builder_set_member_name(builder, "location");
+	json_builder_add_string_value(builder, entry->location);
+	json_builder_set_member_name(builder, "action");
+	json_builder_add_string_value(builder, entry->kind);
+	json_builder_set_member_name(builder, "sha256");
+	json_builder_add_string_value(builder, entry->sha256);
+}

@@ -40,3 +40,8 @@ ct_cli_trust_set_outcome(gboolean done, CtError code, GError **error);
 /* the stores named by --store S... (*stores NULL when none is named: every store) */
 gboolean
 ct_cli_trust_stores_filter(CtCli *cli, gchar **specs, GPtrArray **stores, GError **error);
+
+/* "store", "location", "action" (the entry's kind) and "sha256" of a ledger entry, into an
+ * open object: what list, status and untrust say of each entry */
+void
+ct_cli_trust_add_entry_members(JsonBuilder *builder, const CtLedgerEntry *entry);

@@ -32,14 +32,7 @@ ct_cmd_list_add_json(JsonBuilder *builder,
 		json_builder_set_member_name(builder, "problem");
 		json_builder_add_string_value(builder, problem->message);
 	}
-	json_builder_set_member_name(builder, "store");
-	json_builder_add_string_value(builder, entry->store);
-	json_builder_set_member_name(builder, "location");
-	json_builder_add_string_value(builder, entry->location);
-	json_builder_set_member_name(builder, "action");
-	json_builder_add_string_value(builder, entry->kind);
-	json_builder_set_member_name(builder, "sha256");
-	json_builder_add_string_value(builder, entry->sha256);
+	ct_cli_trust_add_entry_members(builder, entry);
 	json_builder_set_member_name(builder, "host");
 	json_builder_add_string_value(builder, entry->host != NULL ? entry->host : "");
 	json_builder_set_member_name(builder, "nickname");

@@ -25,14 +25,7 @@ ct_cmd_status_add_entries(JsonBuilder *builder, const gchar *member, GPtrArray *
 	for (guint i = 0; i < entries->len; i++) {
 		CtLedgerEntry *entry = g_ptr_array_index(entries, i);
 		json_builder_begin_object(builder);
-		json_builder_set_member_name(builder, "store");
-		json_builder_add_string_value(builder, entry->store);
-		json_builder_set_member_name(builder, "location");
-		json_builder_add_string_value(builder, entry->location);
-		json_builder_set_member_name(builder, "action");
-		json_builder_add_string_value(builder, entry->kind);
-		json_builder_set_member_name(builder, "sha256");
-		json_builder_add_string_value(builder, entry->sha256);
+		ct_cli_trust_add_entry_members(builder, entry);
 		json_builder_end_object(builder);
 	}
 	json_builder_end_array(builder);

@@ -84,14 +84,7 @@ ct_cmd_untrust_to_json(const gchar *sha256, const gchar *for_name, GPtrArray *re
 	for (guint i = 0; i < results->len; i++) {
 		CtUntrustResult *result = g_ptr_array_index(results, i);
 		json_builder_begin_object(builder);
-		json_builder_set_member_name(builder, "store");
-		json_builder_add_string_value(builder, result->entry->store);
-		json_builder_set_member_name(builder, "location");
-		json_builder_add_string_value(builder, result->entry->location);
-		json_builder_set_member_name(builder, "action");
-		json_builder_add_string_value(builder, result->entry->kind);
-		json_builder_set_member_name(builder, "sha256");
-		json_builder_add_string_value(builder, result->entry->sha256);
+		ct_cli_trust_add_entry_members(builder, result->entry);
 		json_builder_set_member_name(builder, "result");
 		json_builder_add_string_value(builder, result->result);
 		json_builder_set_member_name(builder, "message");
