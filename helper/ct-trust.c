@@ -1166,6 +1166,30 @@ ct_trust_plan_apply(CtTrustPlan *plan, CtLedger *ledger, gboolean dry_run)
 }
 
 gboolean
+ct_trust_plan_apply_recorded(CtTrustPlan *plan, gboolean dry_run, GError **error)
+{
+	g_autofree gchar *ledger_path = ct_context_get_ledger_path();
+	g_autoptr(CtLedger) ledger = ct_ledger_open(ledger_path, error);
+
+	if (ledger == NULL)
+		return FALSE;
+	ct_trust_plan_apply(plan, ledger, dry_run);
+	return dry_run || ct_ledger_save(ledger, error);
+}
+
+gboolean
+ct_trust_plan_find_retired_recorded(CtTrustPlan *plan, GError **error)
+{
+	g_autofree gchar *ledger_path = ct_context_get_ledger_path();
+	g_autoptr(CtLedger) ledger = ct_ledger_open(ledger_path, error);
+
+	if (ledger == NULL)
+		return FALSE;
+	ct_trust_plan_find_retired(plan, ledger);
+	return TRUE;
+}
+
+gboolean
 ct_trust_plan_get_outcome(CtTrustPlan *plan, CtError *code)
 {
 	gboolean refused = FALSE;

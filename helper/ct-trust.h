@@ -139,6 +139,17 @@ ct_trust_plan_find_users_entries(CtTrustPlan *plan);
 void
 ct_trust_plan_apply(CtTrustPlan *plan, CtLedger *ledger, gboolean dry_run);
 
+/* ct_trust_plan_apply with certtrust's own ledger (ct_context_get_ledger_path()), saved
+ * after (dry_run: results only, nothing written, the ledger file untouched); each store's
+ * result is in its step, an error only when the ledger cannot be read or saved */
+gboolean
+ct_trust_plan_apply_recorded(CtTrustPlan *plan, gboolean dry_run, GError **error);
+
+/* ct_trust_plan_find_retired with certtrust's own ledger as it is now (for the plan shown
+ * before asking); an error only when the ledger cannot be read */
+gboolean
+ct_trust_plan_find_retired_recorded(CtTrustPlan *plan, GError **error);
+
 /* how the steps ended: TRUE when each was done or unchanged; else FALSE and code is
  * CT_ERROR_FAILED when a step failed or needs root, CT_ERROR_REFUSED when one was refused */
 gboolean

@@ -4,7 +4,6 @@
 #include "config.h"
 
 #include "ct-cli-trust.h"
-#include "ct-context.h"
 #include "ct-json.h"
 #include "ct-time.h"
 
@@ -227,18 +226,6 @@ ct_cli_trust_add_json(JsonBuilder *builder, CtTrustPlan *plan)
 	json_builder_end_array(builder);
 }
 
-gboolean
-ct_cli_trust_apply(CtTrustPlan *plan, gboolean dry_run, GError **error)
-{
-	g_autofree gchar *ledger_path = ct_context_get_ledger_path();
-	g_autoptr(CtLedger) ledger = ct_ledger_open(ledger_path, error);
-
-	if (ledger == NULL)
-		return FALSE;
-	ct_trust_plan_apply(plan, ledger, dry_run);
-	return dry_run || ct_ledger_save(ledger, error);
-}
-
 void
 ct_cli_trust_print_verbose(CtCli *cli, CtTrustPlan *plan)
 {
@@ -264,18 +251,6 @@ ct_cli_trust_print_removals_verbose(CtCli *cli, GPtrArray *results)
 			       result->result, result->message != NULL ? ": " : "",
 			       result->message != NULL ? result->message : "");
 	}
-}
-
-gboolean
-ct_cli_trust_find_retired(CtTrustPlan *plan, GError **error)
-{
-	g_autofree gchar *ledger_path = ct_context_get_ledger_path();
-	g_autoptr(CtLedger) ledger = ct_ledger_open(ledger_path, error);
-
-	if (ledger == NULL)
-		return FALSE;
-	ct_trust_plan_find_retired(plan, ledger);
-	return TRUE;
 }
 
 /* done, or why not (CT_ERROR_REFUSED or CT_ERROR_FAILED) for the command's exit status */

@@ -125,7 +125,7 @@ ct_flow_firefox3_permanent(CtFlow *flow, CtFlowStep *step, GError **error)
 		ct_error_convert(error);
 		return FALSE;
 	}
-	if (!ct_cli_trust_apply(plan, FALSE, error))
+	if (!ct_trust_plan_apply_recorded(plan, FALSE, error))
 		return FALSE;
 	ct_flow_add_trust_extra(step, plan);
 	for (guint i = 0; i < plan->steps->len; i++) {

@@ -123,7 +123,7 @@ ct_flow_import_wizard_system_apply(CtFlow *flow,
 		ct_error_convert(error);
 		return FALSE;
 	}
-	if (!ct_cli_trust_apply(plan, FALSE, error))
+	if (!ct_trust_plan_apply_recorded(plan, FALSE, error))
 		return FALSE;
 	ct_flow_add_trust_extra(step, plan);
 	if (g_strcmp0(store_step->result, "done") == 0 ||
