@@ -208,7 +208,6 @@ ct_trust_step_free(CtTrustStep *step)
 	g_free(step->source_path);
 	g_free(step->plan);
 	g_ptr_array_unref(step->predictions);
-	g_free(step->result);
 	g_free(step->message);
 	g_clear_pointer(&step->commands, g_ptr_array_unref);
 	g_clear_pointer(&step->retired, g_ptr_array_unref);
@@ -231,7 +230,6 @@ void
 ct_untrust_result_free(CtUntrustResult *result)
 {
 	ct_ledger_entry_free(result->entry);
-	g_free(result->result);
 	g_free(result->message);
 	g_free(result);
 }
@@ -576,18 +574,19 @@ ct_trust_entry_new(CtTrustStep *step, CtTrustPlan *plan, const gchar *kind, cons
 }
 
 static void
-ct_trust_set_result(CtTrustStep *step, const gchar *result, gchar *message)
+ct_trust_set_result(CtTrustStep *step, CtTrustResult result, gchar *message)
 {
-	g_free(step->result);
 	g_free(step->message);
-	step->result = g_strdup(result);
+	step->result = result;
 	step->message = message;
 }
 
 static void
 ct_trust_set_error(CtTrustStep *step, GError *error)
 {
-	ct_trust_set_result(step, error->code == CT_ERROR_REFUSED ? "refused" : "failed",
+	ct_trust_set_result(step,
+			    error->code == CT_ERROR_REFUSED ? CT_TRUST_RESULT_REFUSED
+							    : CT_TRUST_RESULT_FAILED,
 			    g_strdup(error->message));
 	step->refusal = error->code;
 }
@@ -687,7 +686,8 @@ ct_trust_apply_override(CtTrustStep *step, CtTrustPlan *plan, CtLedger *ledger)
 		if (changed)
 			changed_count++;
 	}
-	ct_trust_set_result(step, changed_count > 0 ? "done" : "unchanged",
+	ct_trust_set_result(step,
+			    changed_count > 0 ? CT_TRUST_RESULT_DONE : CT_TRUST_RESULT_UNCHANGED,
 			    changed_count > 0
 				? g_strdup("restart Firefox if it is open in another session")
 				: g_strdup("the exceptions were already there"));
@@ -818,7 +818,7 @@ ct_trust_apply_nss_users(CtTrustStep *step,
 	gboolean added = FALSE;
 
 	if (ct_trust_flags_include(existing->trust, step->trust)) {
-		ct_trust_set_result(step, "unchanged",
+		ct_trust_set_result(step, CT_TRUST_RESULT_UNCHANGED,
 				    g_strdup_printf("already trusted that way: your own entry %s "
 						    "has trust %s",
 						    nickname, existing->trust));
@@ -826,7 +826,7 @@ ct_trust_apply_nss_users(CtTrustStep *step,
 	}
 	refusal = ct_trust_users_distrust(step, plan, existing);
 	if (refusal != NULL) {
-		ct_trust_set_result(step, "refused", g_steal_pointer(&refusal));
+		ct_trust_set_result(step, CT_TRUST_RESULT_REFUSED, g_steal_pointer(&refusal));
 		step->refusal = CT_ERROR_REFUSED;
 		return;
 	}
@@ -844,7 +844,7 @@ ct_trust_apply_nss_users(CtTrustStep *step,
 		ct_trust_set_error(step, error);
 		return;
 	}
-	ct_trust_set_result(step, "done",
+	ct_trust_set_result(step, CT_TRUST_RESULT_DONE,
 			    g_strdup_printf("your own entry %s had trust %s, now %s (untrust puts "
 					    "%s back); restart the browser if it already failed "
 					    "this site",
@@ -862,7 +862,7 @@ ct_trust_apply_nss(CtTrustStep *step, CtTrustPlan *plan, CtLedger *ledger)
 
 	if (step->store->create && g_mkdir_with_parents(step->store->location, 0700) != 0) {
 		gint errsv = errno;
-		ct_trust_set_result(step, "failed",
+		ct_trust_set_result(step, CT_TRUST_RESULT_FAILED,
 				    g_strdup_printf("cannot create %s: %s", step->store->location,
 						    g_strerror(errsv)));
 		return;
@@ -890,7 +890,8 @@ ct_trust_apply_nss(CtTrustStep *step, CtTrustPlan *plan, CtLedger *ledger)
 		return;
 	}
 	if (existing != NULL && g_strcmp0(existing->trust, step->trust) == 0) {
-		ct_trust_set_result(step, "unchanged", g_strdup("already trusted that way"));
+		ct_trust_set_result(step, CT_TRUST_RESULT_UNCHANGED,
+				    g_strdup("already trusted that way"));
 		return;
 	}
 	if (!ct_nssdb_add(db, step->target->der, step->nickname, step->trust, &error)) {
@@ -898,7 +899,7 @@ ct_trust_apply_nss(CtTrustStep *step, CtTrustPlan *plan, CtLedger *ledger)
 		ct_trust_set_error(step, error);
 		return;
 	}
-	ct_trust_set_result(step, "done",
+	ct_trust_set_result(step, CT_TRUST_RESULT_DONE,
 			    g_strdup("restart the browser if it already failed this site"));
 }
 
@@ -910,13 +911,13 @@ ct_trust_needs_root(CtTrustStep *step, const gchar *why)
 	g_autoptr(GError) error = NULL;
 
 	if (!ct_system_store_write_source(step->source_path, step->target->der, &error)) {
-		ct_trust_set_result(step, "failed",
+		ct_trust_set_result(step, CT_TRUST_RESULT_FAILED,
 				    g_strdup_printf("%s, and the certificate could not be saved "
 						    "for the commands: %s",
 						    why, error->message));
 		return;
 	}
-	ct_trust_set_result(step, "needs-root",
+	ct_trust_set_result(step, CT_TRUST_RESULT_NEEDS_ROOT,
 			    g_strdup_printf("%s: as root, run the commands below (%s holds the "
 					    "certificate)",
 					    why, step->source_path));
@@ -953,12 +954,12 @@ ct_trust_apply_anchor(CtTrustStep *step, CtTrustPlan *plan, CtLedger *ledger)
 		ct_trust_needs_root(step, why);
 		return;
 	}
-	ct_trust_set_result(step, changed ? "done" : "unchanged", NULL);
+	ct_trust_set_result(step, changed ? CT_TRUST_RESULT_DONE : CT_TRUST_RESULT_UNCHANGED, NULL);
 }
 
-/* how a removal went: result is static, message owned */
+/* how a removal went: the result, and its message (owned) */
 typedef struct {
-	const gchar *result;
+	CtRemovalResult result;
 	gchar *message;
 } CtTrustRemoval;
 
@@ -1069,7 +1070,7 @@ ct_trust_plan_find_retired(CtTrustPlan *plan, CtLedger *ledger)
 			found->entry = ct_ledger_entry_copy(entry);
 			others = ct_trust_other_names(plan, entry);
 			if (others != NULL) {
-				found->result = g_strdup("kept");
+				found->result = CT_REMOVAL_RESULT_KEPT;
 				found->message = g_strdup_printf("still trusted for %s", others);
 				g_ptr_array_add(step->kept, found);
 			} else {
@@ -1083,10 +1084,10 @@ ct_trust_plan_find_retired(CtTrustPlan *plan, CtLedger *ledger)
 static void
 ct_trust_retire(CtTrustStep *step, CtTrustPlan *plan, CtLedger *ledger)
 {
-	gboolean written = g_strcmp0(step->result, "done") == 0 ||
-			   g_strcmp0(step->result, "unchanged") == 0;
+	gboolean written = step->result == CT_TRUST_RESULT_DONE ||
+			   step->result == CT_TRUST_RESULT_UNCHANGED;
 
-	if (g_strcmp0(step->result, "dry-run") == 0)
+	if (step->result == CT_TRUST_RESULT_DRY_RUN)
 		return;
 	for (guint i = 0; step->retired != NULL && i < step->retired->len; i++) {
 		CtUntrustResult *retired = g_ptr_array_index(step->retired, i);
@@ -1094,33 +1095,33 @@ ct_trust_retire(CtTrustStep *step, CtTrustPlan *plan, CtLedger *ledger)
 		g_autoptr(GError) error = NULL;
 		CtTrustRemoval removal = {0};
 
-		g_clear_pointer(&retired->result, g_free);
+		retired->result = CT_REMOVAL_RESULT_PLANNED;
 		g_clear_pointer(&retired->message, g_free);
 		if (!written) {
-			retired->result = g_strdup("kept");
+			retired->result = CT_REMOVAL_RESULT_KEPT;
 			retired->message = g_strdup("the new certificate was not written");
 			continue;
 		}
 		if (entry == NULL) {
-			retired->result = g_strdup("retired");
+			retired->result = CT_REMOVAL_RESULT_RETIRED;
 			retired->message = g_strdup("no longer in the ledger");
 			continue;
 		}
 		if (!ct_trust_remove_entry(entry, plan->sysroot, &removal, &error)) {
-			retired->result = g_strdup("failed");
+			retired->result = CT_REMOVAL_RESULT_FAILED;
 			retired->message = g_strdup(error->message);
 			continue;
 		}
-		if (g_strcmp0(removal.result, "left") == 0) {
-			retired->result = g_strdup("kept");
+		if (removal.result == CT_REMOVAL_RESULT_LEFT) {
+			retired->result = CT_REMOVAL_RESULT_KEPT;
 			retired->message = g_steal_pointer(&removal.message);
 			ct_ledger_remove(ledger, entry);
 			continue;
 		}
 		g_free(removal.message);
-		retired->result = g_strdup("retired");
+		retired->result = CT_REMOVAL_RESULT_RETIRED;
 		/* a new exception for the same host:port already replaced the old line */
-		if (g_strcmp0(removal.result, "absent") == 0 &&
+		if (removal.result == CT_REMOVAL_RESULT_ABSENT &&
 		    step->action != CT_TRUST_ACTION_OVERRIDE)
 			retired->message = g_strdup("it was no longer in the store");
 		ct_ledger_remove(ledger, entry);
@@ -1135,14 +1136,16 @@ ct_trust_plan_apply(CtTrustPlan *plan, CtLedger *ledger, gboolean dry_run)
 		CtTrustStep *step = g_ptr_array_index(plan->steps, i);
 		if (step->action == CT_TRUST_ACTION_NONE) {
 			ct_trust_set_result(step,
-					    step->refusal == CT_ERROR_REFUSED  ? "refused"
-					    : step->refusal == CT_ERROR_FAILED ? "failed"
-									       : "skipped",
+					    step->refusal == CT_ERROR_REFUSED
+						? CT_TRUST_RESULT_REFUSED
+					    : step->refusal == CT_ERROR_FAILED
+						? CT_TRUST_RESULT_FAILED
+						: CT_TRUST_RESULT_SKIPPED,
 					    g_strdup(step->plan));
 			continue;
 		}
 		if (dry_run) {
-			ct_trust_set_result(step, "dry-run", NULL);
+			ct_trust_set_result(step, CT_TRUST_RESULT_DRY_RUN, NULL);
 			continue;
 		}
 		/* the store and its ledger record, or neither: a second Ctrl-C waits */
@@ -1197,10 +1200,10 @@ ct_trust_plan_get_outcome(CtTrustPlan *plan, CtError *code)
 
 	for (guint i = 0; i < plan->steps->len; i++) {
 		CtTrustStep *step = g_ptr_array_index(plan->steps, i);
-		if (g_strcmp0(step->result, "refused") == 0)
+		if (step->result == CT_TRUST_RESULT_REFUSED)
 			refused = TRUE;
-		else if (g_strcmp0(step->result, "failed") == 0 ||
-			 g_strcmp0(step->result, "needs-root") == 0)
+		else if (step->result == CT_TRUST_RESULT_FAILED ||
+			 step->result == CT_TRUST_RESULT_NEEDS_ROOT)
 			failed = TRUE;
 	}
 	*code = failed ? CT_ERROR_FAILED : CT_ERROR_REFUSED;
@@ -1270,18 +1273,18 @@ ct_trust_remove_nss(CtLedgerEntry *entry, CtTrustRemoval *removal, GError **erro
 		return FALSE;
 	}
 	if (found == NULL) {
-		removal->result = "absent";
+		removal->result = CT_REMOVAL_RESULT_ABSENT;
 		return TRUE;
 	}
 	/* a write cut short before it changed the trust: nothing of certtrust's is there */
 	if (entry->previous_trust != NULL && g_strcmp0(found->trust, entry->previous_trust) == 0) {
-		removal->result = "absent";
+		removal->result = CT_REMOVAL_RESULT_ABSENT;
 		return TRUE;
 	}
 	/* less than certtrust set (a write cut short, a flag taken away) is still ours to
 	 * remove; a flag certtrust did not set is the user's decision */
 	if (entry->trust != NULL && !ct_trust_flags_within(found->trust, entry->trust)) {
-		removal->result = "left";
+		removal->result = CT_REMOVAL_RESULT_LEFT;
 		removal->message = g_strdup_printf(
 		    "%s was changed by hand since certtrust set %s (its trust is now %s): left as "
 		    "it is, and certtrust forgets it",
@@ -1291,14 +1294,14 @@ ct_trust_remove_nss(CtLedgerEntry *entry, CtTrustRemoval *removal, GError **erro
 	if (entry->previous_trust != NULL) {
 		if (!ct_nssdb_set_trust(db, entry->sha256, entry->previous_trust, error))
 			return FALSE;
-		removal->result = "restored";
+		removal->result = CT_REMOVAL_RESULT_RESTORED;
 		removal->message = g_strdup_printf("%s is yours again with trust %s",
 						   found->nickname, entry->previous_trust);
 		return TRUE;
 	}
 	if (!ct_nssdb_remove(db, entry->sha256, &changed, error))
 		return FALSE;
-	removal->result = changed ? "removed" : "absent";
+	removal->result = changed ? CT_REMOVAL_RESULT_REMOVED : CT_REMOVAL_RESULT_ABSENT;
 	return TRUE;
 }
 
@@ -1314,7 +1317,7 @@ ct_trust_remove_override(CtLedgerEntry *entry, CtTrustRemoval *removal, GError *
 		if (!ct_firefox_override_remove(entry->location, host, port, entry->sha256,
 						&changed, error))
 			return FALSE;
-		removal->result = changed ? "removed" : "absent";
+		removal->result = changed ? CT_REMOVAL_RESULT_REMOVED : CT_REMOVAL_RESULT_ABSENT;
 		return TRUE;
 	}
 	/* the user's line takes the place of certtrust's, in one write */
@@ -1322,10 +1325,10 @@ ct_trust_remove_override(CtLedgerEntry *entry, CtTrustRemoval *removal, GError *
 					 entry->previous_sha256, &changed, error))
 		return FALSE;
 	if (!changed) {
-		removal->result = "absent";
+		removal->result = CT_REMOVAL_RESULT_ABSENT;
 		return TRUE;
 	}
-	removal->result = "restored";
+	removal->result = CT_REMOVAL_RESULT_RESTORED;
 	removal->message = g_strdup_printf("your own exception for %s is back (%s)", entry->host,
 					   entry->previous_sha256);
 	return TRUE;
@@ -1341,7 +1344,7 @@ ct_trust_remove_entry(CtLedgerEntry *entry,
 {
 	gboolean changed = FALSE;
 
-	removal->result = NULL;
+	removal->result = CT_REMOVAL_RESULT_PLANNED;
 	removal->message = NULL;
 	if (g_strcmp0(entry->kind, "override") == 0)
 		return ct_trust_remove_override(entry, removal, error);
@@ -1359,7 +1362,7 @@ ct_trust_remove_entry(CtLedgerEntry *entry,
 		if (!ct_system_store_remove(tree, ct_system_store_detect(tree), entry->location,
 					    &changed, error))
 			return FALSE;
-		removal->result = changed ? "removed" : "absent";
+		removal->result = changed ? CT_REMOVAL_RESULT_REMOVED : CT_REMOVAL_RESULT_ABSENT;
 		return TRUE;
 	}
 	g_set_error(error, CT_ERROR, CT_ERROR_INVALID_DATA, "unknown ledger entry kind %s",
@@ -1413,7 +1416,7 @@ ct_trust_remove_entries(CtLedger *ledger,
 		if (others->len > 0) {
 			/* this name's record goes: the last name's untrust removes the entry */
 			ct_trust_entry_drop_name(entry, for_name);
-			result->result = g_strdup("kept");
+			result->result = CT_REMOVAL_RESULT_KEPT;
 			result->message = g_strdup_printf("also trusted for %s: untrust %s removes "
 							  "it",
 							  others->str, entry->sha256);
@@ -1421,12 +1424,12 @@ ct_trust_remove_entries(CtLedger *ledger,
 		}
 		if (!ct_trust_remove_entry(entry, sysroot, &removal, &error)) {
 			/* still there: the ledger keeps it for the next try */
-			result->result = g_strdup(error->code == CT_ERROR_REFUSED ? "refused"
-										  : "failed");
+			result->result = error->code == CT_ERROR_REFUSED ? CT_REMOVAL_RESULT_REFUSED
+									 : CT_REMOVAL_RESULT_FAILED;
 			result->message = g_strdup(error->message);
 			continue;
 		}
-		result->result = g_strdup(removal.result);
+		result->result = removal.result;
 		result->message = removal.message;
 		ct_ledger_remove(ledger, entry);
 	}

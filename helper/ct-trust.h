@@ -3,6 +3,7 @@
 
 #include "ct-chain.h"
 #include "ct-ledger.h"
+#include "ct-trust-result.h"
 
 /* trust, decided per store (docs/trust-semantics.md), planned, then written and recorded */
 
@@ -52,9 +53,7 @@ ct_store_selects(GPtrArray *stores, const CtLedgerEntry *entry);
 /* one removal of what the ledger says was written */
 typedef struct {
 	CtLedgerEntry *entry; /* (transfer full) */
-	gchar *result;	      /* removed, restored (the user's previous exception or NSS trust
-				 is back), absent, left (changed by hand since: left as it is
-				 and forgotten), refused, failed; retiring: retired, kept, failed */
+	CtRemovalResult result;
 	gchar *message;
 } CtUntrustResult;
 
@@ -69,13 +68,6 @@ typedef struct {
 	gchar *reason;	/* why it will not load, when certtrust knows more than the verdict */
 } CtPrediction;
 
-typedef enum {
-	CT_TRUST_ACTION_NONE,	  /* nothing will be written: see refusal */
-	CT_TRUST_ACTION_OVERRIDE, /* cert_override.txt lines */
-	CT_TRUST_ACTION_NSS,	  /* a certificate with trust flags in an NSS database */
-	CT_TRUST_ACTION_ANCHOR,	  /* an anchor file in the OS store */
-} CtTrustAction;
-
 typedef struct {
 	CtStore *store; /* (transfer none) */
 	CtTrustAction action;
@@ -88,13 +80,13 @@ typedef struct {
 	gint refusal;	       /* a CtError code when action is NONE */
 	gchar *plan;	       /* what will be written where, or why not */
 	GPtrArray *predictions; /* CtPrediction* */
-	gchar *result;	     /* after apply: done, unchanged, refused, failed, skipped, dry-run */
-	gchar *message;	     /* after apply */
-	GPtrArray *commands; /* root commands for the OS store */
-	GPtrArray *retired;  /* CtUntrustResult*: what certtrust trusted here earlier for
-				exactly these names, removed once the new one is written */
-	GPtrArray *kept;     /* CtUntrustResult*: earlier entries for these names that another
-				name still needs */
+	CtTrustResult result;	/* after apply */
+	gchar *message;		/* after apply */
+	GPtrArray *commands;	/* root commands for the OS store */
+	GPtrArray *retired;	/* CtUntrustResult*: what certtrust trusted here earlier for
+				   exactly these names, removed once the new one is written */
+	GPtrArray *kept;	/* CtUntrustResult*: earlier entries for these names that another
+				   name still needs */
 } CtTrustStep;
 
 typedef struct {

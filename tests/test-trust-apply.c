@@ -136,7 +136,7 @@ Test(trust_apply, an_applied_store_is_written_and_recorded_in_the_ledger)
 
 	cr_assert(ct_trust_plan_apply_recorded(plan, FALSE, &error), "%s",
 		  error != NULL ? error->message : "");
-	cr_assert_str_eq(step->result, "done", "%s", step->message);
+	cr_assert_eq(step->result, CT_TRUST_RESULT_DONE, "%s", step->message);
 	cr_assert(ct_trust_plan_get_outcome(plan, &code));
 
 	listed = apply_certutil_list();
@@ -175,7 +175,7 @@ Test(trust_apply, a_dry_run_leaves_the_ledger_and_the_store_as_they_were)
 
 	cr_assert(ct_trust_plan_apply_recorded(dry, TRUE, &error), "%s",
 		  error != NULL ? error->message : "");
-	cr_assert_str_eq(apply_step(dry, 0)->result, "dry-run");
+	cr_assert_eq(apply_step(dry, 0)->result, CT_TRUST_RESULT_DRY_RUN);
 	cr_assert_not(g_file_test(ledger_path, G_FILE_TEST_EXISTS), "a dry run made %s",
 		      ledger_path);
 	listed = apply_certutil_list();
@@ -189,7 +189,7 @@ Test(trust_apply, a_dry_run_leaves_the_ledger_and_the_store_as_they_were)
 	dry_firefox = apply_plan(firefox_stores);
 	cr_assert(ct_trust_plan_apply_recorded(dry_firefox, TRUE, &error), "%s",
 		  error != NULL ? error->message : "");
-	cr_assert_str_eq(apply_step(dry_firefox, 0)->result, "dry-run");
+	cr_assert_eq(apply_step(dry_firefox, 0)->result, CT_TRUST_RESULT_DRY_RUN);
 	cr_assert(g_file_get_contents(ledger_path, &after, NULL, NULL));
 	cr_assert_str_eq(after, before, "a dry run changed the ledger");
 	cr_assert_not(g_file_test(overrides, G_FILE_TEST_EXISTS), "a dry run wrote %s", overrides);
@@ -215,8 +215,9 @@ Test(trust_apply, a_failing_store_leaves_no_record_beside_the_written_one)
 	plan = apply_plan(stores);
 	cr_assert(ct_trust_plan_apply_recorded(plan, FALSE, &error), "%s",
 		  error != NULL ? error->message : "");
-	cr_assert_str_eq(apply_step(plan, 0)->result, "failed");
-	cr_assert_str_eq(apply_step(plan, 1)->result, "done", "%s", apply_step(plan, 1)->message);
+	cr_assert_eq(apply_step(plan, 0)->result, CT_TRUST_RESULT_FAILED);
+	cr_assert_eq(apply_step(plan, 1)->result, CT_TRUST_RESULT_DONE, "%s",
+		     apply_step(plan, 1)->message);
 	cr_assert_not(ct_trust_plan_get_outcome(plan, &code));
 	cr_assert_eq(code, CT_ERROR_FAILED);
 
@@ -245,7 +246,7 @@ Test(trust_apply, a_corrupt_ledger_writes_no_store)
 	cr_assert_not(ct_trust_plan_apply_recorded(plan, FALSE, &error));
 	cr_assert_not_null(error);
 	cr_assert_eq(error->code, CT_ERROR_INVALID_DATA, "%s", error->message);
-	cr_assert_null(apply_step(plan, 0)->result);
+	cr_assert_eq(apply_step(plan, 0)->result, CT_TRUST_RESULT_PLANNED);
 	listed = apply_certutil_list();
 	cr_assert_null(strstr(listed, "certtrust-"), "%s", listed);
 	cr_assert(g_file_get_contents(ledger_path, &after, NULL, NULL));

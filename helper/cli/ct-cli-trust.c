@@ -35,8 +35,9 @@ ct_cli_trust_render_retired(GString *out, CtTrustStep *step, gboolean results)
 			g_string_append_printf(out, ",\n    replaced by %s (expires %s)",
 					       step->target->sha256, expires);
 		}
-		if (results && retired->result != NULL)
-			g_string_append_printf(out, ": %s", retired->result);
+		if (results && retired->result != CT_REMOVAL_RESULT_PLANNED)
+			g_string_append_printf(out, ": %s",
+					       ct_removal_result_to_string(retired->result));
 		if (results && retired->message != NULL) {
 			g_autofree gchar *message = ct_cli_escape(retired->message);
 			g_string_append_printf(out, " (%s)", message);
@@ -104,14 +105,17 @@ ct_cli_trust_render_plan(GString *out, CtTrustPlan *plan, gboolean results)
 					 "or for Firefox use --mode exception\n");
 			continue;
 		}
-		g_string_append_printf(out, "  %s", step->result != NULL ? step->result : "-");
+		g_string_append_printf(out, "  %s",
+				       step->result != CT_TRUST_RESULT_PLANNED
+					   ? ct_trust_result_to_string(step->result)
+					   : "-");
 		if (step->message != NULL) {
 			g_autofree gchar *message = ct_cli_escape(step->message);
 			g_string_append_printf(out, ": %s", message);
 		}
 		g_string_append_c(out, '\n');
 		ct_cli_trust_render_retired(out, step, TRUE);
-		if (g_strcmp0(step->result, "needs-root") == 0) {
+		if (step->result == CT_TRUST_RESULT_NEEDS_ROOT) {
 			for (guint j = 0; step->commands != NULL && j < step->commands->len; j++)
 				g_string_append_printf(out, "  %s\n",
 						       (const gchar *)
@@ -149,8 +153,7 @@ ct_cli_trust_add_json_entries(JsonBuilder *builder, const gchar *member, GPtrArr
 		json_builder_set_member_name(builder, "not_after");
 		json_builder_add_string_value(builder, expires);
 		json_builder_set_member_name(builder, "result");
-		json_builder_add_string_value(builder,
-					      result->result != NULL ? result->result : "planned");
+		json_builder_add_string_value(builder, ct_removal_result_to_string(result->result));
 		json_builder_set_member_name(builder, "message");
 		json_builder_add_string_value(builder,
 					      result->message != NULL ? result->message : "");
@@ -162,8 +165,6 @@ ct_cli_trust_add_json_entries(JsonBuilder *builder, const gchar *member, GPtrArr
 void
 ct_cli_trust_add_json(JsonBuilder *builder, CtTrustPlan *plan)
 {
-	const gchar *actions[] = {"none", "exception", "nss", "anchor"};
-
 	json_builder_set_member_name(builder, "sha256");
 	json_builder_add_string_value(builder, ct_chain_get_leaf(plan->chain)->sha256);
 	ct_json_add_redirect(builder, plan->chain);
@@ -179,7 +180,7 @@ ct_cli_trust_add_json(JsonBuilder *builder, CtTrustPlan *plan)
 		json_builder_set_member_name(builder, "location");
 		json_builder_add_string_value(builder, step->store->location);
 		json_builder_set_member_name(builder, "action");
-		json_builder_add_string_value(builder, actions[step->action]);
+		json_builder_add_string_value(builder, ct_trust_action_to_string(step->action));
 		if (step->trust != NULL) {
 			json_builder_set_member_name(builder, "trust");
 			json_builder_add_string_value(builder, step->trust);
@@ -189,8 +190,7 @@ ct_cli_trust_add_json(JsonBuilder *builder, CtTrustPlan *plan)
 			json_builder_add_string_value(builder, step->target->sha256);
 		}
 		json_builder_set_member_name(builder, "result");
-		json_builder_add_string_value(builder,
-					      step->result != NULL ? step->result : "planned");
+		json_builder_add_string_value(builder, ct_trust_result_to_string(step->result));
 		json_builder_set_member_name(builder, "message");
 		json_builder_add_string_value(builder, message);
 		json_builder_set_member_name(builder, "commands");
@@ -233,7 +233,9 @@ ct_cli_trust_print_verbose(CtCli *cli, CtTrustPlan *plan)
 		CtTrustStep *step = g_ptr_array_index(plan->steps, i);
 		ct_cli_verbose(cli, "%s %s: %s; %s%s%s", ct_store_kind_to_string(step->store->kind),
 			       step->store->location, step->plan,
-			       step->result != NULL ? step->result : "not applied",
+			       step->result != CT_TRUST_RESULT_PLANNED
+				   ? ct_trust_result_to_string(step->result)
+				   : "not applied",
 			       step->message != NULL ? ": " : "",
 			       step->message != NULL ? step->message : "");
 	}
@@ -248,7 +250,8 @@ ct_cli_trust_print_removals_verbose(CtCli *cli, GPtrArray *results)
 			       result->entry->location, result->entry->kind, result->entry->sha256,
 			       result->entry->host != NULL ? " for " : "",
 			       result->entry->host != NULL ? result->entry->host : "",
-			       result->result, result->message != NULL ? ": " : "",
+			       ct_removal_result_to_string(result->result),
+			       result->message != NULL ? ": " : "",
 			       result->message != NULL ? result->message : "");
 	}
 }

@@ -86,7 +86,7 @@ ct_cmd_untrust_to_json(const gchar *sha256, const gchar *for_name, GPtrArray *re
 		json_builder_begin_object(builder);
 		ct_cli_trust_add_entry_members(builder, result->entry);
 		json_builder_set_member_name(builder, "result");
-		json_builder_add_string_value(builder, result->result);
+		json_builder_add_string_value(builder, ct_removal_result_to_string(result->result));
 		json_builder_set_member_name(builder, "message");
 		json_builder_add_string_value(builder,
 					      result->message != NULL ? result->message : "");
@@ -107,16 +107,16 @@ ct_cmd_untrust_render(GString *out, GPtrArray *results, gboolean *failed, gboole
 		g_string_append_printf(out, "%s %s %s%s%s: %s", result->entry->store, location,
 				       result->entry->kind, result->entry->host != NULL ? " " : "",
 				       result->entry->host != NULL ? result->entry->host : "",
-				       result->result);
+				       ct_removal_result_to_string(result->result));
 		if (result->message != NULL) {
 			g_autofree gchar *message = ct_cli_escape(result->message);
 			g_string_append_printf(out, " (%s)", message);
 		}
 		g_string_append_c(out, '\n');
 		/* left: the user changed it by hand, so untrust did not undo it (exit 6) */
-		*refused |= g_strcmp0(result->result, "refused") == 0 ||
-			    g_strcmp0(result->result, "left") == 0;
-		*failed |= g_strcmp0(result->result, "failed") == 0;
+		*refused |= result->result == CT_REMOVAL_RESULT_REFUSED ||
+			    result->result == CT_REMOVAL_RESULT_LEFT;
+		*failed |= result->result == CT_REMOVAL_RESULT_FAILED;
 	}
 }
 
