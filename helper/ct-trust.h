@@ -3,6 +3,7 @@
 
 #include "ct-chain.h"
 #include "ct-ledger.h"
+#include "ct-store.h"
 #include "ct-trust-result.h"
 
 /* trust, decided per store (docs/trust-semantics.md), planned, then written and recorded */
@@ -12,43 +13,6 @@ typedef enum {
 	CT_TRUST_MODE_EXCEPTION, /* Firefox: a cert_override.txt line per host:port */
 	CT_TRUST_MODE_ANCHOR,	 /* Firefox: NSS trust in the profile's cert9.db */
 } CtTrustMode;
-
-typedef enum {
-	CT_STORE_FIREFOX, /* one Firefox profile */
-	CT_STORE_CHROMIUM,
-	CT_STORE_NSS,
-	CT_STORE_SYSTEM,
-} CtStoreKind;
-
-typedef struct {
-	CtStoreKind kind;
-	gchar *location; /* profile or database directory; the sysroot for system */
-	gchar *problem;	 /* why it cannot be used (no profile found ...), or NULL */
-	gboolean named;	 /* the user named this location: a problem fails it, never skips it */
-	gboolean create; /* an NSS database may be made here (chromium; nss:DIR with --create) */
-} CtStore;
-
-void
-ct_store_free(CtStore *store);
-G_DEFINE_AUTOPTR_CLEANUP_FUNC(CtStore, ct_store_free)
-
-const gchar *
-ct_store_kind_to_string(CtStoreKind kind);
-
-/* "firefox", "firefox:DIR", "chromium", "nss:DIR", "system", "all"; none given: the
- * user-level stores (Firefox and Chromium), never system unless named. A firefox:DIR or
- * nss:DIR that does not exist, or an nss:DIR with no database unless create_nss, carries
- * its problem: a store named that cannot be written fails (and nothing creates an NSS
- * database nobody asked for) */
-GPtrArray *
-ct_store_resolve(const gchar *const *specs,
-		 const gchar *sysroot,
-		 gboolean create_nss,
-		 GError **error); /* (transfer full) CtStore* */
-
-/* does a ledger entry belong to one of these stores? (NULL: every store) */
-gboolean
-ct_store_selects(GPtrArray *stores, const CtLedgerEntry *entry);
 
 /* one removal of what the ledger says was written */
 typedef struct {
