@@ -464,11 +464,17 @@ ct_trust_plan_apply(CtTrustPlan *plan, CtLedger *ledger, gboolean dry_run)
 	}
 }
 
+CtLedger *
+ct_trust_open_ledger(GError **error)
+{
+	g_autofree gchar *ledger_path = ct_context_get_ledger_path();
+	return ct_ledger_open(ledger_path, error);
+}
+
 gboolean
 ct_trust_plan_apply_recorded(CtTrustPlan *plan, gboolean dry_run, GError **error)
 {
-	g_autofree gchar *ledger_path = ct_context_get_ledger_path();
-	g_autoptr(CtLedger) ledger = ct_ledger_open(ledger_path, error);
+	g_autoptr(CtLedger) ledger = ct_trust_open_ledger(error);
 
 	if (ledger == NULL)
 		return FALSE;

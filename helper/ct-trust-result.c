@@ -27,66 +27,67 @@ static const gchar *const ct_trust_action_words[] = {
     [CT_TRUST_ACTION_ANCHOR] = "anchor",
 };
 
-/* the index of word in words, or -1 */
-static gint
-ct_trust_result_find_word(const gchar *const *words, guint n_words, const gchar *word)
+/* words[value], or the first word (with a critical) for a value out of the table */
+static const gchar *
+ct_trust_word_get(const gchar *const *words, guint n_words, guint value)
 {
-	for (guint i = 0; word != NULL && i < n_words; i++)
-		if (g_strcmp0(words[i], word) == 0)
-			return (gint)i;
-	return -1;
+	g_return_val_if_fail(value < n_words, words[0]);
+	return words[value];
+}
+
+/* *value = the index of word in words: TRUE; FALSE (*value as it was) for another word.
+ * value points to one of this file's enums: none has a negative value, so each is
+ * compatible with guint */
+static gboolean
+ct_trust_word_find(const gchar *const *words, guint n_words, const gchar *word, guint *value)
+{
+	for (guint i = 0; word != NULL && i < n_words; i++) {
+		if (g_strcmp0(words[i], word) == 0) {
+			*value = i;
+			return TRUE;
+		}
+	}
+	return FALSE;
 }
 
 const gchar *
 ct_trust_result_to_string(CtTrustResult result)
 {
-	g_return_val_if_fail((guint)result < G_N_ELEMENTS(ct_trust_result_words), "planned");
-	return ct_trust_result_words[result];
+	return ct_trust_word_get(ct_trust_result_words, G_N_ELEMENTS(ct_trust_result_words),
+				 result);
 }
 
 gboolean
 ct_trust_result_from_string(const gchar *word, CtTrustResult *result)
 {
-	gint found = ct_trust_result_find_word(ct_trust_result_words,
-					       G_N_ELEMENTS(ct_trust_result_words), word);
-	if (found < 0)
-		return FALSE;
-	*result = (CtTrustResult)found;
-	return TRUE;
+	return ct_trust_word_find(ct_trust_result_words, G_N_ELEMENTS(ct_trust_result_words), word,
+				  (guint *)result);
 }
 
 const gchar *
 ct_removal_result_to_string(CtRemovalResult result)
 {
-	g_return_val_if_fail((guint)result < G_N_ELEMENTS(ct_removal_result_words), "planned");
-	return ct_removal_result_words[result];
+	return ct_trust_word_get(ct_removal_result_words, G_N_ELEMENTS(ct_removal_result_words),
+				 result);
 }
 
 gboolean
 ct_removal_result_from_string(const gchar *word, CtRemovalResult *result)
 {
-	gint found = ct_trust_result_find_word(ct_removal_result_words,
-					       G_N_ELEMENTS(ct_removal_result_words), word);
-	if (found < 0)
-		return FALSE;
-	*result = (CtRemovalResult)found;
-	return TRUE;
+	return ct_trust_word_find(ct_removal_result_words, G_N_ELEMENTS(ct_removal_result_words),
+				  word, (guint *)result);
 }
 
 const gchar *
 ct_trust_action_to_string(CtTrustAction action)
 {
-	g_return_val_if_fail((guint)action < G_N_ELEMENTS(ct_trust_action_words), "none");
-	return ct_trust_action_words[action];
+	return ct_trust_word_get(ct_trust_action_words, G_N_ELEMENTS(ct_trust_action_words),
+				 action);
 }
 
 gboolean
 ct_trust_action_from_string(const gchar *word, CtTrustAction *action)
 {
-	gint found = ct_trust_result_find_word(ct_trust_action_words,
-					       G_N_ELEMENTS(ct_trust_action_words), word);
-	if (found < 0)
-		return FALSE;
-	*action = (CtTrustAction)found;
-	return TRUE;
+	return ct_trust_word_find(ct_trust_action_words, G_N_ELEMENTS(ct_trust_action_words), word,
+				  (guint *)action);
 }

@@ -3,7 +3,6 @@
 
 #include "config.h"
 
-#include "ct-context.h"
 #include "ct-trust-private.h"
 #include "ct-trust.h"
 
@@ -151,8 +150,7 @@ ct_trust_retire(CtTrustStep *step, CtTrustPlan *plan, CtLedger *ledger)
 gboolean
 ct_trust_plan_find_retired_recorded(CtTrustPlan *plan, GError **error)
 {
-	g_autofree gchar *ledger_path = ct_context_get_ledger_path();
-	g_autoptr(CtLedger) ledger = ct_ledger_open(ledger_path, error);
+	g_autoptr(CtLedger) ledger = ct_trust_open_ledger(error);
 
 	if (ledger == NULL)
 		return FALSE;

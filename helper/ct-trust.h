@@ -95,6 +95,10 @@ ct_trust_plan_find_users_entries(CtTrustPlan *plan);
 void
 ct_trust_plan_apply(CtTrustPlan *plan, CtLedger *ledger, gboolean dry_run);
 
+/* certtrust's own ledger (at ct_context_get_ledger_path()), opened and locked */
+CtLedger *
+ct_trust_open_ledger(GError **error); /* (transfer full) */
+
 /* ct_trust_plan_apply with certtrust's own ledger (ct_context_get_ledger_path()), saved
  * after (dry_run: results only, nothing written, the ledger file untouched); each store's
  * result is in its step, an error only when the ledger cannot be read or saved */

@@ -124,6 +124,21 @@ ct_cli_trust_render_plan(GString *out, CtTrustPlan *plan, gboolean results)
 	}
 }
 
+/* "store", "location" and "action": where a step writes, or a ledger entry was written */
+static void
+ct_cli_trust_add_where_members(JsonBuilder *builder,
+			       const gchar *store,
+			       const gchar *location,
+			       const gchar *action)
+{
+	json_builder_set_member_name(builder, "store");
+	json_builder_add_string_value(builder, store);
+	json_builder_set_member_name(builder, "location");
+	json_builder_add_string_value(builder, location);
+	json_builder_set_member_name(builder, "action");
+	json_builder_add_string_value(builder, action);
+}
+
 static void
 ct_cli_trust_add_json_entries(JsonBuilder *builder, const gchar *member, GPtrArray *results)
 {
@@ -152,11 +167,7 @@ ct_cli_trust_add_json_entries(JsonBuilder *builder, const gchar *member, GPtrArr
 		json_builder_add_string_value(builder, when);
 		json_builder_set_member_name(builder, "not_after");
 		json_builder_add_string_value(builder, expires);
-		json_builder_set_member_name(builder, "result");
-		json_builder_add_string_value(builder, ct_removal_result_to_string(result->result));
-		json_builder_set_member_name(builder, "message");
-		json_builder_add_string_value(builder,
-					      result->message != NULL ? result->message : "");
+		ct_cli_trust_add_removal_members(builder, result);
 		json_builder_end_object(builder);
 	}
 	json_builder_end_array(builder);
@@ -175,12 +186,9 @@ ct_cli_trust_add_json(JsonBuilder *builder, CtTrustPlan *plan)
 		g_autofree gchar *message =
 		    g_utf8_make_valid(step->message != NULL ? step->message : step->plan, -1);
 		json_builder_begin_object(builder);
-		json_builder_set_member_name(builder, "store");
-		json_builder_add_string_value(builder, ct_store_kind_to_string(step->store->kind));
-		json_builder_set_member_name(builder, "location");
-		json_builder_add_string_value(builder, step->store->location);
-		json_builder_set_member_name(builder, "action");
-		json_builder_add_string_value(builder, ct_trust_action_to_string(step->action));
+		ct_cli_trust_add_where_members(builder, ct_store_kind_to_string(step->store->kind),
+					       step->store->location,
+					       ct_trust_action_to_string(step->action));
 		if (step->trust != NULL) {
 			json_builder_set_member_name(builder, "trust");
 			json_builder_add_string_value(builder, step->trust);
@@ -283,14 +291,18 @@ ct_cli_trust_stores_filter(CtCli *cli, gchar **specs, GPtrArray **stores, GError
 }
 
 void
+ct_cli_trust_add_removal_members(JsonBuilder *builder, const CtUntrustResult *result)
+{
+	json_builder_set_member_name(builder, "result");
+	json_builder_add_string_value(builder, ct_removal_result_to_string(result->result));
+	json_builder_set_member_name(builder, "message");
+	json_builder_add_string_value(builder, result->message != NULL ? result->message : "");
+}
+
+void
 ct_cli_trust_add_entry_members(JsonBuilder *builder, const CtLedgerEntry *entry)
 {
-	json_builder_set_member_name(builder, "store");
-	json_builder_add_string_value(builder, entry->store);
-	json_builder_set_member_name(builder, "location");
-	json_builder_add_string_value(builder, entry->location);
-	json_builder_set_member_name(builder, "action");
-	json_builder_add_string_value(builder, entry->kind);
+	ct_cli_trust_add_where_members(builder, entry->store, entry->location, entry->kind);
 	json_builder_set_member_name(builder, "sha256");
 	json_builder_add_string_value(builder, entry->sha256);
 }

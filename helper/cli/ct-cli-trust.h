@@ -36,3 +36,7 @@ ct_cli_trust_stores_filter(CtCli *cli, gchar **specs, GPtrArray **stores, GError
  * open object: what list, status and untrust say of each entry */
 void
 ct_cli_trust_add_entry_members(JsonBuilder *builder, const CtLedgerEntry *entry);
+
+/* "result" and "message" of a removal (untrust's, or retiring's), into an open object */
+void
+ct_cli_trust_add_removal_members(JsonBuilder *builder, const CtUntrustResult *result);

@@ -9,7 +9,6 @@
 
 #include "ct-cli-trust.h"
 #include "ct-cli.h"
-#include "ct-context.h"
 #include "ct-json.h"
 #include "ct-source.h"
 #include "ct-trust.h"
@@ -85,11 +84,7 @@ ct_cmd_untrust_to_json(const gchar *sha256, const gchar *for_name, GPtrArray *re
 		CtUntrustResult *result = g_ptr_array_index(results, i);
 		json_builder_begin_object(builder);
 		ct_cli_trust_add_entry_members(builder, result->entry);
-		json_builder_set_member_name(builder, "result");
-		json_builder_add_string_value(builder, ct_removal_result_to_string(result->result));
-		json_builder_set_member_name(builder, "message");
-		json_builder_add_string_value(builder,
-					      result->message != NULL ? result->message : "");
+		ct_cli_trust_add_removal_members(builder, result);
 		json_builder_end_object(builder);
 	}
 	json_builder_end_array(builder);
@@ -127,7 +122,6 @@ ct_cmd_untrust(CtCli *cli, gint argc, gchar **argv, GError **error)
 	g_autoptr(GPtrArray) stores = NULL;
 	g_autoptr(GPtrArray) results = NULL;
 	g_autoptr(CtLedger) ledger = NULL;
-	g_autofree gchar *ledger_path = ct_context_get_ledger_path();
 	g_autofree gchar *sha256 = NULL;
 	g_autofree gchar *prefix = NULL;
 	g_autofree gchar *for_text = NULL;
@@ -163,7 +157,7 @@ ct_cmd_untrust(CtCli *cli, gint argc, gchar **argv, GError **error)
 	}
 	if (!ct_cli_trust_stores_filter(cli, store_specs, &stores, error))
 		return FALSE;
-	ledger = ct_ledger_open(ledger_path, error);
+	ledger = ct_trust_open_ledger(error);
 	if (ledger == NULL)
 		return FALSE;
 	if (for_name == NULL && !ct_cmd_untrust_parse_prefix(argv[1], &prefix, error))
@@ -180,7 +174,7 @@ ct_cmd_untrust(CtCli *cli, gint argc, gchar **argv, GError **error)
 		if (chains == NULL)
 			return FALSE;
 		sha256 = g_strdup(ct_chain_get_leaf(g_ptr_array_index(chains, 0))->sha256);
-		ledger = ct_ledger_open(ledger_path, error);
+		ledger = ct_trust_open_ledger(error);
 		if (ledger == NULL)
 			return FALSE;
 	}
