@@ -25,7 +25,6 @@ ct_prediction_free(CtPrediction *prediction)
 {
 	g_free(prediction->name);
 	g_free(prediction->browser);
-	g_free(prediction->verdict);
 	g_free(prediction->reason);
 	g_free(prediction);
 }
@@ -102,7 +101,7 @@ ct_trust_predict(CtTrustStep *step, CtTrustPlan *plan, const gchar *browser, gbo
 		g_autoptr(CtHostCheck) check = ct_hostname_check(leaf, host);
 		const CtHostnameVerdict *modern = NULL;
 		CtHostnamePolicy policy = CT_HOSTNAME_POLICY_STRICT;
-		const gchar *verdict;
+		CtPredictionVerdict verdict;
 		gboolean browser_named = g_strcmp0(browser, "firefox") == 0 ||
 					 g_strcmp0(browser, "chromium") == 0;
 
@@ -113,10 +112,10 @@ ct_trust_predict(CtTrustStep *step, CtTrustPlan *plan, const gchar *browser, gbo
 		modern = ct_host_check_get_verdict(check, policy);
 
 		if (step->action == CT_TRUST_ACTION_NONE) {
-			verdict = "untrusted";
+			verdict = CT_PREDICTION_UNTRUSTED;
 		} else if (browser_named && ct_chain_tls_version_is_obsolete(plan->chain)) {
 			/* no trust helps: the browsers end the handshake before any certificate */
-			verdict = "old-tls";
+			verdict = CT_PREDICTION_OLD_TLS;
 			/* measured against openssl s_server -tls1: Firefox ESR 153 and
 			 * Chromium 156 both block it, trusted or not */
 			prediction->reason = g_strdup_printf(
@@ -128,22 +127,25 @@ ct_trust_predict(CtTrustStep *step, CtTrustPlan *plan, const gchar *browser, gbo
 				: "ERR_SSL_VERSION_OR_CIPHER_MISMATCH");
 		} else if (ct_trust_is_lone_ca(plan->chain)) {
 			/* the server's own certificate decides: what this CA issued loads */
-			verdict = "if-issued-by-it";
+			verdict = CT_PREDICTION_IF_ISSUED_BY_IT;
 		} else if (override) {
-			verdict = "loads"; /* an exception covers the name it was made for */
+			/* an exception covers the name it was made for */
+			verdict = CT_PREDICTION_LOADS;
 		} else if (step->store->kind != CT_STORE_SYSTEM && !modern->match) {
 			/* both browsers report a wrong name before an expired certificate */
-			verdict = leaf->has_san ? "name-mismatch" : "no-san";
+			verdict = leaf->has_san ? CT_PREDICTION_NAME_MISMATCH
+						: CT_PREDICTION_NO_SAN;
 		} else if (!ct_trust_is_valid_now(leaf)) {
-			verdict = "expired";
+			verdict = CT_PREDICTION_EXPIRED;
 		} else if (step->store->kind == CT_STORE_SYSTEM) {
-			verdict = check->legacy.match ? "loads" : "name-mismatch";
+			verdict = check->legacy.match ? CT_PREDICTION_LOADS
+						      : CT_PREDICTION_NAME_MISMATCH;
 		} else {
-			verdict = "loads";
+			verdict = CT_PREDICTION_LOADS;
 		}
 		prediction->name = g_strdup(name);
 		prediction->browser = g_strdup(browser);
-		prediction->verdict = g_strdup(verdict);
+		prediction->verdict = verdict;
 		g_ptr_array_add(step->predictions, prediction);
 	}
 }
@@ -399,8 +401,8 @@ ct_trust_step_helps(const CtTrustStep *step)
 		return FALSE;
 	for (guint i = 0; i < step->predictions->len; i++) {
 		const CtPrediction *prediction = g_ptr_array_index(step->predictions, i);
-		if (g_strcmp0(prediction->verdict, "loads") == 0 ||
-		    g_strcmp0(prediction->verdict, "if-issued-by-it") == 0)
+		if (prediction->verdict == CT_PREDICTION_LOADS ||
+		    prediction->verdict == CT_PREDICTION_IF_ISSUED_BY_IT)
 			return TRUE;
 	}
 	return step->predictions->len == 0;

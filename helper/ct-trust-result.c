@@ -27,6 +27,17 @@ static const gchar *const ct_trust_action_words[] = {
     [CT_TRUST_ACTION_ANCHOR] = "anchor",
 };
 
+static const gchar *const ct_prediction_verdict_words[] = {
+    [CT_PREDICTION_LOADS] = "loads",
+    [CT_PREDICTION_NAME_MISMATCH] = "name-mismatch",
+    [CT_PREDICTION_NO_SAN] = "no-san",
+    [CT_PREDICTION_EXPIRED] = "expired",
+    [CT_PREDICTION_CA_AS_END_ENTITY] = "ca-as-end-entity",
+    [CT_PREDICTION_UNTRUSTED] = "untrusted",
+    [CT_PREDICTION_IF_ISSUED_BY_IT] = "if-issued-by-it",
+    [CT_PREDICTION_OLD_TLS] = "old-tls",
+};
+
 /* words[value], or the first word (with a critical) for a value out of the table */
 static const gchar *
 ct_trust_word_get(const gchar *const *words, guint n_words, guint value)
@@ -90,4 +101,19 @@ ct_trust_action_from_string(const gchar *word, CtTrustAction *action)
 {
 	return ct_trust_word_find(ct_trust_action_words, G_N_ELEMENTS(ct_trust_action_words), word,
 				  (guint *)action);
+}
+
+const gchar *
+ct_prediction_verdict_to_string(CtPredictionVerdict verdict)
+{
+	return ct_trust_word_get(ct_prediction_verdict_words,
+				 G_N_ELEMENTS(ct_prediction_verdict_words), verdict);
+}
+
+gboolean
+ct_prediction_verdict_from_string(const gchar *word, CtPredictionVerdict *verdict)
+{
+	return ct_trust_word_find(ct_prediction_verdict_words,
+				  G_N_ELEMENTS(ct_prediction_verdict_words), word,
+				  (guint *)verdict);
 }

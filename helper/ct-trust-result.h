@@ -54,3 +54,22 @@ const gchar *
 ct_trust_action_to_string(CtTrustAction action);
 gboolean
 ct_trust_action_from_string(const gchar *word, CtTrustAction *action);
+
+/* what a browser will make of a name typed once a step is written */
+typedef enum {
+	CT_PREDICTION_LOADS,
+	CT_PREDICTION_NAME_MISMATCH,
+	CT_PREDICTION_NO_SAN,
+	CT_PREDICTION_EXPIRED,
+	CT_PREDICTION_CA_AS_END_ENTITY,
+	CT_PREDICTION_UNTRUSTED,       /* nothing is written */
+	CT_PREDICTION_IF_ISSUED_BY_IT, /* a CA trusted: what it issued loads */
+	CT_PREDICTION_OLD_TLS,	       /* below TLS 1.2: no trust helps */
+} CtPredictionVerdict;
+
+/* "loads", "name-mismatch", "no-san", "expired", "ca-as-end-entity", "untrusted",
+ * "if-issued-by-it", "old-tls" */
+const gchar *
+ct_prediction_verdict_to_string(CtPredictionVerdict verdict);
+gboolean
+ct_prediction_verdict_from_string(const gchar *word, CtPredictionVerdict *verdict);

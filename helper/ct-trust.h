@@ -27,9 +27,8 @@ ct_untrust_result_free(CtUntrustResult *result);
 typedef struct {
 	gchar *name;	/* as the user will type it: host or host:port */
 	gchar *browser; /* "firefox", "chromium", "curl, GLib" */
-	gchar *verdict; /* loads, name-mismatch, no-san, expired, ca-as-end-entity, untrusted,
-			   old-tls */
-	gchar *reason;	/* why it will not load, when certtrust knows more than the verdict */
+	CtPredictionVerdict verdict;
+	gchar *reason; /* why it will not load, when certtrust knows more than the verdict */
 } CtPrediction;
 
 typedef struct {

@@ -288,8 +288,9 @@ ParameterizedTest(const PlanRow *row, trust_plan, table, .init = plan_setup, .fi
 	cr_assert_eq(step->predictions->len, 1, "%s", row_name);
 	prediction = g_ptr_array_index(step->predictions, 0);
 	cr_assert_str_eq(prediction->name, "ucm.example.com:443");
-	cr_assert_str_eq(prediction->verdict, row->verdict, "%s: predicted %s", row_name,
-			 prediction->verdict);
+	cr_assert_str_eq(ct_prediction_verdict_to_string(prediction->verdict), row->verdict,
+			 "%s: predicted %s", row_name,
+			 ct_prediction_verdict_to_string(prediction->verdict));
 	cr_assert_eq(step->result, CT_TRUST_RESULT_PLANNED);
 	plan_assert_nothing_written();
 }

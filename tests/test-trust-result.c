@@ -48,6 +48,20 @@ Test(trust_result, each_action_has_its_json_word_and_reads_back)
 	}
 }
 
+Test(trust_result, each_prediction_verdict_has_its_json_word_and_reads_back)
+{
+	const gchar *words[] = {"loads",	   "name-mismatch",    "no-san",
+				"expired",	   "ca-as-end-entity", "untrusted",
+				"if-issued-by-it", "old-tls"};
+
+	for (guint i = 0; i < G_N_ELEMENTS(words); i++) {
+		CtPredictionVerdict verdict = CT_PREDICTION_UNTRUSTED;
+		cr_assert_str_eq(ct_prediction_verdict_to_string((CtPredictionVerdict)i), words[i]);
+		cr_assert(ct_prediction_verdict_from_string(words[i], &verdict), "%s", words[i]);
+		cr_assert_eq(verdict, (CtPredictionVerdict)i, "%s", words[i]);
+	}
+}
+
 /* a word certtrust never writes is no result: the value given stays as it was */
 Test(trust_result, an_unknown_word_is_no_result)
 {

@@ -83,7 +83,9 @@ ct_cli_trust_render_plan(GString *out, CtTrustPlan *plan, gboolean results)
 				CtPrediction *prediction = g_ptr_array_index(step->predictions, j);
 				g_autofree gchar *name = ct_cli_escape(prediction->name);
 				g_string_append_printf(out, "  https://%s/ in %s: %s", name,
-						       prediction->browser, prediction->verdict);
+						       prediction->browser,
+						       ct_prediction_verdict_to_string(
+							   prediction->verdict));
 				if (prediction->reason != NULL)
 					g_string_append_printf(out, " (%s)", prediction->reason);
 				g_string_append_c(out, '\n');
@@ -221,7 +223,8 @@ ct_cli_trust_add_json(JsonBuilder *builder, CtTrustPlan *plan)
 			json_builder_set_member_name(builder, "browser");
 			json_builder_add_string_value(builder, prediction->browser);
 			json_builder_set_member_name(builder, "verdict");
-			json_builder_add_string_value(builder, prediction->verdict);
+			json_builder_add_string_value(builder, ct_prediction_verdict_to_string(
+								   prediction->verdict));
 			if (prediction->reason != NULL) {
 				json_builder_set_member_name(builder, "reason");
 				json_builder_add_string_value(builder, prediction->reason);
