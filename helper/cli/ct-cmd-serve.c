@@ -173,11 +173,12 @@ ct_cmd_serve(CtCli *cli, gint argc, gchar **argv, GError **error)
 		    escaped);
 	}
 
+	if (profile == NULL)
+		profile = g_strdup(ct_serve_profiles_get_names()[0]);
 	if (cli->json)
-		ct_cmd_serve_print_json(cli, server, profile != NULL ? profile : "tomcat", names,
-					cert_dir);
+		ct_cmd_serve_print_json(cli, server, profile, names, cert_dir);
 	else
-		ct_cmd_serve_print(cli, server, profile != NULL ? profile : "tomcat", cert_dir);
+		ct_cmd_serve_print(cli, server, profile, cert_dir);
 	fflush(stdout);
 
 	loop = g_main_loop_new(NULL, FALSE);
