@@ -8,6 +8,7 @@
 #include "ct-cli-trust.h"
 #include "ct-flow-import-wizard.h"
 #include "ct-hostname.h"
+#include "ct-json.h"
 #include "ct-source.h"
 
 /* the Yes and No of the Security Warning, IE8's and Safari's alike */
@@ -222,7 +223,6 @@ ct_flow_name_rule(CtFlow *flow, gboolean safari)
 		g_autofree gchar *host = ct_flow_import_wizard_host_of(name);
 		g_autoptr(CtHostCheck) check = ct_hostname_check(leaf, host);
 		g_autoptr(JsonBuilder) builder = json_builder_new();
-		g_autofree gchar *reason = g_utf8_make_valid(check->legacy.reason, -1);
 		g_autofree gchar *dialog =
 		    g_strdup_printf("%s - https://%s/",
 				    safari ? "Safari" : "Windows Internet Explorer", name);
@@ -246,16 +246,11 @@ ct_flow_name_rule(CtFlow *flow, gboolean safari)
 		ct_flow_result(step, "%s: %s", check->legacy.match ? "match" : "mismatch",
 			       check->legacy.reason);
 		json_builder_begin_object(builder);
-		json_builder_set_member_name(builder, "name");
-		json_builder_add_string_value(builder, name);
-		json_builder_set_member_name(builder, "policy");
-		json_builder_add_string_value(builder, "legacy");
-		json_builder_set_member_name(builder, "match");
-		json_builder_add_boolean_value(builder, check->legacy.match);
-		json_builder_set_member_name(builder, "reason");
-		json_builder_add_string_value(builder, reason);
-		json_builder_set_member_name(builder, "counted");
-		json_builder_add_boolean_value(builder, i < counted);
+		ct_json_add_string(builder, "name", name);
+		ct_json_add_string(builder, "policy", "legacy");
+		ct_json_add_boolean(builder, "match", check->legacy.match);
+		ct_json_add_string(builder, "reason", check->legacy.reason);
+		ct_json_add_boolean(builder, "counted", i < counted);
 		json_builder_end_object(builder);
 		ct_flow_set_extra(step, "check", json_builder_get_root(builder));
 		ct_flow_done(flow, step, "check-host");
