@@ -61,7 +61,8 @@ ct_flow_import_wizard_system_plan(CtFlow *flow, GError **error)
 				 flow->allow_ca, flow->cli->sysroot, error);
 }
 
-void
+/* the plan's stores and results as the step's "trust" member for --json */
+static void
 ct_flow_add_trust_extra(CtFlowStep *step, CtTrustPlan *plan)
 {
 	g_autoptr(JsonBuilder) builder = json_builder_new();
@@ -70,6 +71,19 @@ ct_flow_add_trust_extra(CtFlowStep *step, CtTrustPlan *plan)
 	ct_cli_trust_add_json(builder, plan);
 	json_builder_end_object(builder);
 	ct_flow_set_extra(step, "trust", json_builder_get_root(builder));
+}
+
+gboolean
+ct_flow_apply_trust(CtFlow *flow, CtFlowStep *step, CtTrustPlan *plan, GError **error)
+{
+	if (g_cancellable_set_error_if_cancelled(flow->cli->cancellable, error)) {
+		ct_error_convert(error);
+		return FALSE;
+	}
+	if (!ct_cli_trust_apply(plan, FALSE, error))
+		return FALSE;
+	ct_flow_add_trust_extra(step, plan);
+	return TRUE;
 }
 
 /* the wizard cannot import: the plan says why (a CA without --allow-ca, no OS store) */
@@ -120,13 +134,8 @@ ct_flow_import_wizard_system_apply(CtFlow *flow,
 {
 	CtTrustStep *store_step = g_ptr_array_index(plan->steps, 0);
 
-	if (g_cancellable_set_error_if_cancelled(flow->cli->cancellable, error)) {
-		ct_error_convert(error);
+	if (!ct_flow_apply_trust(flow, step, plan, error))
 		return FALSE;
-	}
-	if (!ct_cli_trust_apply(plan, FALSE, error))
-		return FALSE;
-	ct_flow_add_trust_extra(step, plan);
 	if (g_strcmp0(store_step->result, "done") == 0 ||
 	    g_strcmp0(store_step->result, "unchanged") == 0) {
 		ct_flow_result(step, "The import was successful.%s",
