@@ -382,8 +382,7 @@ ct_ledger_save(CtLedger *ledger, GError **error)
 		json_builder_begin_object(builder);
 		ct_json_add_optional_string(builder, "store", entry->store);
 		ct_json_add_optional_string(builder, "location", entry->location);
-		if (entry->sysroot != NULL)
-			ct_json_add_optional_string(builder, "sysroot", entry->sysroot);
+		ct_json_add_optional_string(builder, "sysroot", entry->sysroot);
 		ct_json_add_optional_string(builder, "kind", entry->kind);
 		ct_json_add_optional_string(builder, "sha256", entry->sha256);
 		ct_json_add_optional_string(builder, "for_sha256", entry->for_sha256);
