@@ -39,58 +39,122 @@ ct_firefox_read_overrides(const gchar *path, gboolean *exists, GError **error)
 	return ct_firefox_split_lines(contents);
 }
 
-/* write lines back, atomically, mode 0600; the header only for a new file */
-static gboolean
-ct_firefox_lines_are_only_header(GPtrArray *lines)
+/* the lines as the file holds them, every byte kept */
+static GString *
+ct_firefox_join_lines(const gchar *header, GPtrArray *lines)
 {
-	g_autoptr(GString) text = g_string_new(NULL);
-	for (guint i = 0; i < lines->len; i++) {
-		const CtFirefoxLine *line = g_ptr_array_index(lines, i);
-		g_string_append_len(text, line->text, (gssize)line->len);
-		if (line->newline)
-			g_string_append_c(text, '\n');
-	}
-	return g_strcmp0(text->str, CT_FIREFOX_OVERRIDE_HEADER) == 0;
-}
-
-static gboolean
-ct_firefox_write_overrides(const gchar *path, GPtrArray *lines, gboolean exists, GError **error)
-{
-	g_autoptr(GString) data = g_string_new(exists ? NULL : CT_FIREFOX_OVERRIDE_HEADER);
-	g_autoptr(GBytes) contents = NULL;
+	g_autoptr(GString) data = g_string_new(header);
 
 	for (guint i = 0; i < lines->len; i++) {
 		const CtFirefoxLine *line = g_ptr_array_index(lines, i);
-		g_string_append_len(data, line->text, line->len);
+		g_string_append_len(data, line->text, (gssize)line->len);
 		if (line->newline)
 			g_string_append_c(data, '\n');
 	}
-	contents = g_string_free_to_bytes(g_steal_pointer(&data));
-	/* create-if-absent for a new file: never clobber one that appeared meanwhile */
-	return ct_save_file(path, contents, CT_FIREFOX_OVERRIDE_MODE,
-			    exists ? CT_SAVE_FLAG_REPLACE : CT_SAVE_FLAG_NONE, error);
+	return g_steal_pointer(&data);
 }
 
-/* the lines of the profile's cert_override.txt for a change to host:port's exception for
- * sha256, after checking the arguments and the profile; the normalised host and the file's
- * path come back for the change */
-static GPtrArray *
-ct_firefox_open_overrides(const gchar *profile_dir,
+/* the overrides a normal window uses: lines with originAttributes (private browsing,
+ * containers) and fingerprints Firefox would never match (lower case, SHA-1) are left
+ * out; for a host:port listed twice the last line wins, as in Firefox */
+static GHashTable *
+ct_firefox_lines_get_overrides(GPtrArray *lines)
+{
+	g_autoptr(GHashTable)
+	    overrides = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+
+	for (guint i = 0; i < lines->len; i++) {
+		const CtFirefoxLine *line = g_ptr_array_index(lines, i);
+		if (line->host == NULL || line->attributes ||
+		    !ct_firefox_fingerprint_is_valid(line->fingerprint))
+			continue;
+		g_hash_table_insert(overrides, ct_source_format_host_port(line->host, line->port),
+				    g_strdup(line->fingerprint));
+	}
+	return g_steal_pointer(&overrides);
+}
+
+/* a profile's cert_override.txt open for a change to host:port's exception: its lines
+ * read under certtrust's lock on the profile, which is held until this is freed */
+typedef struct {
+	gchar *profile_dir;
+	gchar *path;
+	gchar *host; /* normalized */
+	guint16 port;
+	GPtrArray *lines; /* CtFirefoxLine* */
+	gboolean exists;
+	gint lock;
+} CtFirefoxOverrides;
+
+static void
+ct_firefox_overrides_free(CtFirefoxOverrides *overrides)
+{
+	if (overrides == NULL)
+		return;
+	if (overrides->lock >= 0)
+		close(overrides->lock);
+	g_free(overrides->profile_dir);
+	g_free(overrides->path);
+	g_free(overrides->host);
+	g_clear_pointer(&overrides->lines, g_ptr_array_unref);
+	g_free(overrides);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(CtFirefoxOverrides, ct_firefox_overrides_free)
+
+/* the arguments checked, then the profile locked and its file read */
+static CtFirefoxOverrides *
+ct_firefox_overrides_open(const gchar *profile_dir,
 			  const gchar *host,
 			  guint16 port,
 			  const gchar *sha256,
-			  gchar **normalized,
-			  gchar **path,
-			  gboolean *exists,
 			  GError **error)
 {
-	*normalized = ct_firefox_check_args(host, port, sha256, error);
-	if (*normalized == NULL)
+	g_autoptr(CtFirefoxOverrides) overrides = g_new0(CtFirefoxOverrides, 1);
+
+	overrides->lock = -1;
+	overrides->host = ct_firefox_check_args(host, port, sha256, error);
+	if (overrides->host == NULL)
 		return NULL;
-	if (!ct_firefox_check_profile_dir(profile_dir, error))
+	overrides->lock = ct_firefox_lock_overrides(profile_dir, error);
+	if (overrides->lock < 0)
 		return NULL;
-	*path = g_build_filename(profile_dir, CT_FIREFOX_OVERRIDE_FILE, NULL);
-	return ct_firefox_read_overrides(*path, exists, error);
+	overrides->profile_dir = g_strdup(profile_dir);
+	overrides->port = port;
+	overrides->path = g_build_filename(profile_dir, CT_FIREFOX_OVERRIDE_FILE, NULL);
+	overrides->lines = ct_firefox_read_overrides(overrides->path, &overrides->exists, error);
+	if (overrides->lines == NULL)
+		return NULL;
+	return g_steal_pointer(&overrides);
+}
+
+/* the changed lines back, refused while Firefox runs on the profile: atomically, mode
+ * 0600, the header only for a new file; when only the header we write is left the file
+ * goes, as it was before the first add */
+static gboolean
+ct_firefox_overrides_save(CtFirefoxOverrides *overrides, GError **error)
+{
+	g_autoptr(GString) data = NULL;
+	g_autoptr(GBytes) contents = NULL;
+
+	if (!ct_firefox_refuse_if_running(overrides->profile_dir, error))
+		return FALSE;
+	data = ct_firefox_join_lines(NULL, overrides->lines);
+	if (g_strcmp0(data->str, CT_FIREFOX_OVERRIDE_HEADER) == 0) {
+		if (g_unlink(overrides->path) != 0) {
+			gint errsv = errno;
+			g_set_error(error, CT_ERROR, CT_ERROR_PERMISSION_DENIED,
+				    "cannot remove %s: %s", overrides->path, g_strerror(errsv));
+			return FALSE;
+		}
+		return TRUE;
+	}
+	if (!overrides->exists)
+		g_string_prepend(data, CT_FIREFOX_OVERRIDE_HEADER);
+	contents = g_string_free_to_bytes(g_steal_pointer(&data));
+	/* create-if-absent for a new file: never clobber one that appeared meanwhile */
+	return ct_save_file(overrides->path, contents, CT_FIREFOX_OVERRIDE_MODE,
+			    overrides->exists ? CT_SAVE_FLAG_REPLACE : CT_SAVE_FLAG_NONE, error);
 }
 
 /* a no-op (the line is there) succeeds even while Firefox runs: Firefox loaded it, since
@@ -98,40 +162,21 @@ ct_firefox_open_overrides(const gchar *profile_dir,
  * stopped; a legacy "host:port" line without the ':' is the same override and is
  * replaced like the current form; lines with originAttributes are never touched */
 static gboolean
-ct_firefox_override_add_locked(const gchar *profile_dir,
-			       const gchar *host,
-			       guint16 port,
-			       const gchar *sha256,
-			       gboolean *changed,
-			       gchar **replaced,
-			       GError **error)
+ct_firefox_overrides_put(CtFirefoxOverrides *overrides,
+			 const gchar *sha256,
+			 gboolean *changed,
+			 gchar **replaced,
+			 GError **error)
 {
-	g_autofree gchar *normalized = NULL;
-	g_autofree gchar *path = NULL;
+	GPtrArray *lines = overrides->lines;
 	g_autofree gchar *replaced_local = NULL;
-	g_autoptr(GPtrArray) lines = NULL;
-	gboolean exists = FALSE;
 	gboolean present = FALSE;
 	guint insert_at = G_MAXUINT;
-
-	g_return_val_if_fail(profile_dir != NULL, FALSE);
-	g_return_val_if_fail(host != NULL, FALSE);
-	g_return_val_if_fail(sha256 != NULL, FALSE);
-	g_return_val_if_fail(error == NULL || *error == NULL, FALSE);
-
-	if (changed != NULL)
-		*changed = FALSE;
-	if (replaced != NULL)
-		*replaced = NULL;
-	lines = ct_firefox_open_overrides(profile_dir, host, port, sha256, &normalized, &path,
-					  &exists, error);
-	if (lines == NULL)
-		return FALSE;
 
 	/* Firefox keeps the last line of a key: ours must be the only fingerprint left */
 	for (guint i = 0; i < lines->len;) {
 		const CtFirefoxLine *line = g_ptr_array_index(lines, i);
-		if (!ct_firefox_line_is_for(line, normalized, port)) {
+		if (!ct_firefox_line_is_for(line, overrides->host, overrides->port)) {
 			i++;
 			continue;
 		}
@@ -148,11 +193,10 @@ ct_firefox_override_add_locked(const gchar *profile_dir,
 	}
 	if (present && replaced_local == NULL)
 		return TRUE;
-	if (!ct_firefox_refuse_if_running(profile_dir, error))
-		return FALSE;
 
 	if (!present) {
-		g_autofree gchar *text = ct_firefox_format_line(normalized, port, sha256);
+		g_autofree gchar *text = ct_firefox_format_line(overrides->host, overrides->port,
+								sha256);
 		CtFirefoxLine *line = ct_firefox_line_new(text, strlen(text), TRUE);
 		if (insert_at == G_MAXUINT) {
 			/* the last line may lack its '\n' */
@@ -165,7 +209,7 @@ ct_firefox_override_add_locked(const gchar *profile_dir,
 			g_ptr_array_insert(lines, (gint)insert_at, line);
 		}
 	}
-	if (!ct_firefox_write_overrides(path, lines, exists, error))
+	if (!ct_firefox_overrides_save(overrides, error))
 		return FALSE;
 	if (changed != NULL)
 		*changed = TRUE;
@@ -177,33 +221,17 @@ ct_firefox_override_add_locked(const gchar *profile_dir,
 /* nothing to remove (no file, no line, another fingerprint) succeeds with *changed
  * FALSE, even while Firefox runs */
 static gboolean
-ct_firefox_override_remove_locked(const gchar *profile_dir,
-				  const gchar *host,
-				  guint16 port,
-				  const gchar *sha256,
-				  gboolean *changed,
-				  GError **error)
+ct_firefox_overrides_take(CtFirefoxOverrides *overrides,
+			  const gchar *sha256,
+			  gboolean *changed,
+			  GError **error)
 {
-	g_autofree gchar *normalized = NULL;
-	g_autofree gchar *path = NULL;
-	g_autoptr(GPtrArray) lines = NULL;
-	gboolean exists = FALSE;
+	GPtrArray *lines = overrides->lines;
 	gboolean removed = FALSE;
 
-	g_return_val_if_fail(profile_dir != NULL, FALSE);
-	g_return_val_if_fail(host != NULL, FALSE);
-	g_return_val_if_fail(sha256 != NULL, FALSE);
-	g_return_val_if_fail(error == NULL || *error == NULL, FALSE);
-
-	if (changed != NULL)
-		*changed = FALSE;
-	lines = ct_firefox_open_overrides(profile_dir, host, port, sha256, &normalized, &path,
-					  &exists, error);
-	if (lines == NULL)
-		return FALSE;
 	for (guint i = 0; i < lines->len;) {
 		const CtFirefoxLine *line = g_ptr_array_index(lines, i);
-		if (ct_firefox_line_is_for(line, normalized, port) &&
+		if (ct_firefox_line_is_for(line, overrides->host, overrides->port) &&
 		    strcmp(line->fingerprint, sha256) == 0) {
 			g_ptr_array_remove_index(lines, i);
 			removed = TRUE;
@@ -213,19 +241,8 @@ ct_firefox_override_remove_locked(const gchar *profile_dir,
 	}
 	if (!removed)
 		return TRUE;
-	if (!ct_firefox_refuse_if_running(profile_dir, error))
+	if (!ct_firefox_overrides_save(overrides, error))
 		return FALSE;
-	/* only the header we write is left: the file goes, as it was before the first add */
-	if (ct_firefox_lines_are_only_header(lines)) {
-		if (g_unlink(path) != 0) {
-			gint errsv = errno;
-			g_set_error(error, CT_ERROR, CT_ERROR_PERMISSION_DENIED,
-				    "cannot remove %s: %s", path, g_strerror(errsv));
-			return FALSE;
-		}
-	} else if (!ct_firefox_write_overrides(path, lines, exists, error)) {
-		return FALSE;
-	}
 	if (changed != NULL)
 		*changed = TRUE;
 	return TRUE;
@@ -240,23 +257,21 @@ ct_firefox_override_add(const gchar *profile_dir,
 			gchar **replaced,
 			GError **error)
 {
-	gint lock;
-	gboolean ok;
+	g_autoptr(CtFirefoxOverrides) overrides = NULL;
 
 	g_return_val_if_fail(profile_dir != NULL, FALSE);
+	g_return_val_if_fail(host != NULL, FALSE);
+	g_return_val_if_fail(sha256 != NULL, FALSE);
 	g_return_val_if_fail(error == NULL || *error == NULL, FALSE);
 
 	if (changed != NULL)
 		*changed = FALSE;
 	if (replaced != NULL)
 		*replaced = NULL;
-	lock = ct_firefox_lock_overrides(profile_dir, error);
-	if (lock < 0)
+	overrides = ct_firefox_overrides_open(profile_dir, host, port, sha256, error);
+	if (overrides == NULL)
 		return FALSE;
-	ok = ct_firefox_override_add_locked(profile_dir, host, port, sha256, changed, replaced,
-					    error);
-	close(lock);
-	return ok;
+	return ct_firefox_overrides_put(overrides, sha256, changed, replaced, error);
 }
 
 gboolean
@@ -267,22 +282,23 @@ ct_firefox_override_remove(const gchar *profile_dir,
 			   gboolean *changed,
 			   GError **error)
 {
-	gint lock;
-	gboolean ok;
+	g_autoptr(CtFirefoxOverrides) overrides = NULL;
 
 	g_return_val_if_fail(profile_dir != NULL, FALSE);
+	g_return_val_if_fail(host != NULL, FALSE);
+	g_return_val_if_fail(sha256 != NULL, FALSE);
 	g_return_val_if_fail(error == NULL || *error == NULL, FALSE);
 
 	if (changed != NULL)
 		*changed = FALSE;
-	lock = ct_firefox_lock_overrides(profile_dir, error);
-	if (lock < 0)
+	overrides = ct_firefox_overrides_open(profile_dir, host, port, sha256, error);
+	if (overrides == NULL)
 		return FALSE;
-	ok = ct_firefox_override_remove_locked(profile_dir, host, port, sha256, changed, error);
-	close(lock);
-	return ok;
+	return ct_firefox_overrides_take(overrides, sha256, changed, error);
 }
 
+/* the line put back is checked like any other: a previous_sha256 that is not a
+ * fingerprint fails, and only then */
 gboolean
 ct_firefox_override_restore(const gchar *profile_dir,
 			    const gchar *host,
@@ -292,44 +308,37 @@ ct_firefox_override_restore(const gchar *profile_dir,
 			    gboolean *changed,
 			    GError **error)
 {
-	g_autofree gchar *normalized = NULL;
+	g_autoptr(CtFirefoxOverrides) overrides = NULL;
+	g_autoptr(GHashTable) current = NULL;
 	g_autofree gchar *key = NULL;
-	g_autoptr(GHashTable) overrides = NULL;
-	gint lock;
-	gboolean ok = TRUE;
+	g_autofree gchar *checked = NULL;
 
 	g_return_val_if_fail(profile_dir != NULL, FALSE);
+	g_return_val_if_fail(host != NULL, FALSE);
+	g_return_val_if_fail(sha256 != NULL, FALSE);
 	g_return_val_if_fail(previous_sha256 != NULL, FALSE);
 	g_return_val_if_fail(error == NULL || *error == NULL, FALSE);
 
 	if (changed != NULL)
 		*changed = FALSE;
-	normalized = ct_firefox_check_args(host, port, sha256, error);
-	if (normalized == NULL)
-		return FALSE;
-	key = ct_source_format_host_port(normalized, port);
-	lock = ct_firefox_lock_overrides(profile_dir, error);
-	if (lock < 0)
-		return FALSE;
-	overrides = ct_firefox_override_list(profile_dir, error);
+	overrides = ct_firefox_overrides_open(profile_dir, host, port, sha256, error);
 	if (overrides == NULL)
-		ok = FALSE;
-	else if (g_strcmp0(g_hash_table_lookup(overrides, key), sha256) == 0)
-		ok = ct_firefox_override_add_locked(profile_dir, normalized, port, previous_sha256,
-						    changed, NULL, error);
-	close(lock);
-	return ok;
+		return FALSE;
+	current = ct_firefox_lines_get_overrides(overrides->lines);
+	key = ct_source_format_host_port(overrides->host, port);
+	if (g_strcmp0(g_hash_table_lookup(current, key), sha256) != 0)
+		return TRUE;
+	checked = ct_firefox_check_args(overrides->host, port, previous_sha256, error);
+	if (checked == NULL)
+		return FALSE;
+	return ct_firefox_overrides_put(overrides, previous_sha256, changed, NULL, error);
 }
 
-/* the overrides a normal window uses: lines with originAttributes (private browsing,
- * containers) and fingerprints Firefox would never match (lower case, SHA-1) are left
- * out; for a host:port listed twice the last line wins, as in Firefox */
 GHashTable *
 ct_firefox_override_list(const gchar *profile_dir, GError **error)
 {
 	g_autofree gchar *path = NULL;
 	g_autoptr(GPtrArray) lines = NULL;
-	g_autoptr(GHashTable) overrides = NULL;
 	gboolean exists = FALSE;
 
 	g_return_val_if_fail(profile_dir != NULL, NULL);
@@ -341,14 +350,5 @@ ct_firefox_override_list(const gchar *profile_dir, GError **error)
 	lines = ct_firefox_read_overrides(path, &exists, error);
 	if (lines == NULL)
 		return NULL;
-	overrides = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
-	for (guint i = 0; i < lines->len; i++) {
-		const CtFirefoxLine *line = g_ptr_array_index(lines, i);
-		if (line->host == NULL || line->attributes ||
-		    !ct_firefox_fingerprint_is_valid(line->fingerprint))
-			continue;
-		g_hash_table_insert(overrides, ct_source_format_host_port(line->host, line->port),
-				    g_strdup(line->fingerprint));
-	}
-	return g_steal_pointer(&overrides);
+	return ct_firefox_lines_get_overrides(lines);
 }
