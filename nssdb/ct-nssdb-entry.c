@@ -57,21 +57,40 @@ ct_nssdb_entry_copy(const CtNssDbEntry *entry)
 	return copy;
 }
 
+/* the certificate object of a SHA-256 in any spelling, or NULL when the database has none
+ * (*objects then still holds what was read); FALSE only when sha256 is not one */
+static gboolean
+ct_nssdb_entry_lookup(CtNssDb *db,
+		      const gchar *sha256,
+		      CtNssDbObjects **objects,
+		      CtNssDbCertObject **cert,
+		      GError **error)
+{
+	g_autofree gchar *wanted = ct_nssdb_normalize_sha256(sha256);
+
+	if (wanted == NULL) {
+		g_set_error_literal(error, CT_ERROR, CT_ERROR_INVALID_ARGS,
+				    "invalid SHA-256 fingerprint: expected 32 bytes in hex");
+		return FALSE;
+	}
+	*objects = ct_nssdb_objects_read(db);
+	*cert = ct_nssdb_objects_find_cert(*objects, wanted);
+	return TRUE;
+}
+
 GPtrArray *
 ct_nssdb_list(CtNssDb *db, GError **error)
 {
-	g_autoptr(GPtrArray) trusts = NULL;
-	g_autoptr(GPtrArray) certs = NULL;
+	g_autoptr(CtNssDbObjects) objects = NULL;
 	g_autoptr(GPtrArray)
 	    entries = g_ptr_array_new_with_free_func((GDestroyNotify)ct_nssdb_entry_free);
 
 	g_return_val_if_fail(db != NULL, NULL);
 	g_return_val_if_fail(error == NULL || *error == NULL, NULL);
 
-	trusts = ct_nssdb_object_read_trusts(db);
-	certs = ct_nssdb_object_read_certs(db, trusts);
-	for (guint i = 0; i < certs->len; i++) {
-		CtNssDbCertObject *cert = g_ptr_array_index(certs, i);
+	objects = ct_nssdb_objects_read(db);
+	for (guint i = 0; i < objects->certs->len; i++) {
+		CtNssDbCertObject *cert = g_ptr_array_index(objects->certs, i);
 		g_ptr_array_add(entries, g_steal_pointer(&cert->entry));
 	}
 	return g_steal_pointer(&entries);
@@ -80,24 +99,15 @@ ct_nssdb_list(CtNssDb *db, GError **error)
 CtNssDbEntry *
 ct_nssdb_find(CtNssDb *db, const gchar *sha256, GError **error)
 {
-	g_autoptr(GPtrArray) trusts = NULL;
-	g_autoptr(GPtrArray) certs = NULL;
-	g_autofree gchar *wanted = NULL;
-	CtNssDbCertObject *cert;
+	g_autoptr(CtNssDbObjects) objects = NULL;
+	CtNssDbCertObject *cert = NULL;
 
 	g_return_val_if_fail(db != NULL, NULL);
 	g_return_val_if_fail(sha256 != NULL, NULL);
 	g_return_val_if_fail(error == NULL || *error == NULL, NULL);
 
-	wanted = ct_nssdb_normalize_sha256(sha256);
-	if (wanted == NULL) {
-		g_set_error_literal(error, CT_ERROR, CT_ERROR_INVALID_ARGS,
-				    "invalid SHA-256 fingerprint: expected 32 bytes in hex");
+	if (!ct_nssdb_entry_lookup(db, sha256, &objects, &cert, error))
 		return NULL;
-	}
-	trusts = ct_nssdb_object_read_trusts(db);
-	certs = ct_nssdb_object_read_certs(db, trusts);
-	cert = ct_nssdb_object_find_cert(certs, wanted);
 	if (cert == NULL)
 		return NULL;
 	return ct_nssdb_entry_copy(cert->entry);
@@ -106,8 +116,7 @@ ct_nssdb_find(CtNssDb *db, const gchar *sha256, GError **error)
 gboolean
 ct_nssdb_add(CtNssDb *db, GBytes *der, const gchar *nickname, const gchar *trust, GError **error)
 {
-	g_autoptr(GPtrArray) trusts = NULL;
-	g_autoptr(GPtrArray) certs = NULL;
+	g_autoptr(CtNssDbObjects) objects = NULL;
 	g_autoptr(CERTCertificate) cert = NULL;
 	g_autofree gchar *sha256 = NULL;
 	CERTCertTrust cert_trust = {0};
@@ -141,9 +150,8 @@ ct_nssdb_add(CtNssDb *db, GBytes *der, const gchar *nickname, const gchar *trust
 
 	/* the same certificate again: its trust is set, its nickname stays */
 	sha256 = ct_nssdb_digest(G_CHECKSUM_SHA256, der);
-	trusts = ct_nssdb_object_read_trusts(db);
-	certs = ct_nssdb_object_read_certs(db, trusts);
-	existing = ct_nssdb_object_find_cert(certs, sha256);
+	objects = ct_nssdb_objects_read(db);
+	existing = ct_nssdb_objects_find_cert(objects, sha256);
 	if (existing != NULL) {
 		g_debug("%s is in %s already as %s", sha256, db->dir, existing->entry->nickname);
 		return ct_nssdb_object_write_trust(db, der, existing->entry->nickname, &cert_trust,
@@ -189,12 +197,10 @@ ct_nssdb_add(CtNssDb *db, GBytes *der, const gchar *nickname, const gchar *trust
 gboolean
 ct_nssdb_set_trust(CtNssDb *db, const gchar *sha256, const gchar *trust, GError **error)
 {
-	g_autoptr(GPtrArray) trusts = NULL;
-	g_autoptr(GPtrArray) certs = NULL;
-	g_autofree gchar *wanted = NULL;
+	g_autoptr(CtNssDbObjects) objects = NULL;
 	g_autofree gchar *copy = NULL;
 	CERTCertTrust cert_trust = {0};
-	CtNssDbCertObject *cert;
+	CtNssDbCertObject *cert = NULL;
 	guint commas = 0;
 
 	g_return_val_if_fail(db != NULL, FALSE);
@@ -202,12 +208,8 @@ ct_nssdb_set_trust(CtNssDb *db, const gchar *sha256, const gchar *trust, GError 
 	g_return_val_if_fail(trust != NULL, FALSE);
 	g_return_val_if_fail(error == NULL || *error == NULL, FALSE);
 
-	wanted = ct_nssdb_normalize_sha256(sha256);
-	if (wanted == NULL) {
-		g_set_error_literal(error, CT_ERROR, CT_ERROR_INVALID_ARGS,
-				    "invalid SHA-256 fingerprint: expected 32 bytes in hex");
+	if (!ct_nssdb_entry_lookup(db, sha256, &objects, &cert, error))
 		return FALSE;
-	}
 	for (const gchar *p = trust; *p != '\0'; p++)
 		commas += *p == ',';
 	copy = g_strdup(trust);
@@ -217,10 +219,8 @@ ct_nssdb_set_trust(CtNssDb *db, const gchar *sha256, const gchar *trust, GError 
 			    trust);
 		return FALSE;
 	}
-	trusts = ct_nssdb_object_read_trusts(db);
-	certs = ct_nssdb_object_read_certs(db, trusts);
-	cert = ct_nssdb_object_find_cert(certs, wanted);
 	if (cert == NULL) {
+		g_autofree gchar *wanted = ct_nssdb_normalize_sha256(sha256);
 		g_set_error(error, CT_ERROR, CT_ERROR_NOT_FOUND,
 			    "%s is not in the NSS database in %s", wanted, db->dir);
 		return FALSE;
@@ -234,10 +234,8 @@ ct_nssdb_set_trust(CtNssDb *db, const gchar *sha256, const gchar *trust, GError 
 gboolean
 ct_nssdb_remove(CtNssDb *db, const gchar *sha256, gboolean *removed, GError **error)
 {
-	g_autoptr(GPtrArray) trusts = NULL;
-	g_autoptr(GPtrArray) certs = NULL;
-	g_autofree gchar *wanted = NULL;
-	CtNssDbCertObject *cert;
+	g_autoptr(CtNssDbObjects) objects = NULL;
+	CtNssDbCertObject *cert = NULL;
 
 	g_return_val_if_fail(db != NULL, FALSE);
 	g_return_val_if_fail(sha256 != NULL, FALSE);
@@ -245,15 +243,8 @@ ct_nssdb_remove(CtNssDb *db, const gchar *sha256, gboolean *removed, GError **er
 
 	if (removed != NULL)
 		*removed = FALSE;
-	wanted = ct_nssdb_normalize_sha256(sha256);
-	if (wanted == NULL) {
-		g_set_error_literal(error, CT_ERROR, CT_ERROR_INVALID_ARGS,
-				    "invalid SHA-256 fingerprint: expected 32 bytes in hex");
+	if (!ct_nssdb_entry_lookup(db, sha256, &objects, &cert, error))
 		return FALSE;
-	}
-	trusts = ct_nssdb_object_read_trusts(db);
-	certs = ct_nssdb_object_read_certs(db, trusts);
-	cert = ct_nssdb_object_find_cert(certs, wanted);
 	if (cert == NULL)
 		return TRUE;
 	if (db->read_only) {

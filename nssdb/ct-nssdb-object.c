@@ -30,18 +30,6 @@ ct_nssdb_cert_object_free(CtNssDbCertObject *cert)
 	g_free(cert);
 }
 
-static GBytes *
-ct_nssdb_object_digest_bytes(GChecksumType type, GBytes *der)
-{
-	g_autoptr(GChecksum) checksum = g_checksum_new(type);
-	guint8 digest[64];
-	gsize len = sizeof(digest);
-
-	g_checksum_update(checksum, g_bytes_get_data(der, NULL), g_bytes_get_size(der));
-	g_checksum_get_digest(checksum, digest, &len);
-	return g_bytes_new(digest, len);
-}
-
 /* the DER INTEGER around the content octets of a serial number */
 static GBytes *
 ct_nssdb_object_encode_serial(const SECItem *content)
@@ -109,7 +97,7 @@ ct_nssdb_object_read_trust_attribute(PK11GenericObject *object, CK_ATTRIBUTE_TYP
 }
 
 /* every trust object in the slot */
-GPtrArray *
+static GPtrArray *
 ct_nssdb_object_read_trusts(CtNssDb *db)
 {
 	g_autoptr(GPtrArray)
@@ -150,7 +138,7 @@ ct_nssdb_object_find_trust(GPtrArray *trusts, GBytes *der)
 
 	if (!ct_nssdb_object_get_issuer_serial(der, &issuer, &serial))
 		return NULL;
-	sha1 = ct_nssdb_object_digest_bytes(G_CHECKSUM_SHA1, der);
+	sha1 = ct_nssdb_digest_bytes(G_CHECKSUM_SHA1, der);
 	for (guint i = 0; i < trusts->len; i++) {
 		CtNssDbTrustObject *trust = g_ptr_array_index(trusts, i);
 		if (!g_bytes_equal(trust->issuer, issuer) || !g_bytes_equal(trust->serial, serial))
@@ -164,7 +152,7 @@ ct_nssdb_object_find_trust(GPtrArray *trusts, GBytes *der)
 }
 
 /* every certificate object in the slot with its trust (borrowed from trusts) */
-GPtrArray *
+static GPtrArray *
 ct_nssdb_object_read_certs(CtNssDb *db, GPtrArray *trusts)
 {
 	g_autoptr(GPtrArray)
@@ -194,11 +182,32 @@ ct_nssdb_object_read_certs(CtNssDb *db, GPtrArray *trusts)
 	return g_steal_pointer(&certs);
 }
 
-CtNssDbCertObject *
-ct_nssdb_object_find_cert(GPtrArray *certs, const gchar *sha256)
+CtNssDbObjects *
+ct_nssdb_objects_read(CtNssDb *db)
 {
-	for (guint i = 0; i < certs->len; i++) {
-		CtNssDbCertObject *cert = g_ptr_array_index(certs, i);
+	CtNssDbObjects *objects = g_new0(CtNssDbObjects, 1);
+
+	objects->trusts = ct_nssdb_object_read_trusts(db);
+	objects->certs = ct_nssdb_object_read_certs(db, objects->trusts);
+	return objects;
+}
+
+void
+ct_nssdb_objects_free(CtNssDbObjects *objects)
+{
+	if (objects == NULL)
+		return;
+	/* the certificates borrow the trust objects: they go first */
+	g_clear_pointer(&objects->certs, g_ptr_array_unref);
+	g_clear_pointer(&objects->trusts, g_ptr_array_unref);
+	g_free(objects);
+}
+
+CtNssDbCertObject *
+ct_nssdb_objects_find_cert(CtNssDbObjects *objects, const gchar *sha256)
+{
+	for (guint i = 0; i < objects->certs->len; i++) {
+		CtNssDbCertObject *cert = g_ptr_array_index(objects->certs, i);
 		if (g_strcmp0(cert->entry->sha256, sha256) == 0)
 			return cert;
 	}
@@ -217,8 +226,8 @@ ct_nssdb_object_write_trust(CtNssDb *db,
 {
 	g_autoptr(GBytes) issuer = NULL;
 	g_autoptr(GBytes) serial = NULL;
-	g_autoptr(GBytes) sha1 = ct_nssdb_object_digest_bytes(G_CHECKSUM_SHA1, der);
-	g_autoptr(GBytes) md5 = ct_nssdb_object_digest_bytes(G_CHECKSUM_MD5, der);
+	g_autoptr(GBytes) sha1 = ct_nssdb_digest_bytes(G_CHECKSUM_SHA1, der);
+	g_autoptr(GBytes) md5 = ct_nssdb_digest_bytes(G_CHECKSUM_MD5, der);
 	g_autoptr(PK11GenericObject) object = NULL;
 	CK_OBJECT_CLASS klass = CKO_NSS_TRUST;
 	CK_BBOOL yes = CK_TRUE;

@@ -43,6 +43,10 @@ ct_nssdb_judge_ca_power(CERTCertificate *cert, GBytes *der);
 gchar *
 ct_nssdb_hex_colons(const guint8 *data, gsize len); /* (transfer full) */
 
+/* the digest of der, as bytes */
+GBytes *
+ct_nssdb_digest_bytes(GChecksumType type, GBytes *der); /* (transfer full) */
+
 /* the digest of der as uppercase hex with colons */
 gchar *
 ct_nssdb_digest(GChecksumType type, GBytes *der); /* (transfer full) */
@@ -94,18 +98,21 @@ ct_nssdb_db_error_code(void);
 gboolean
 ct_nssdb_db_ensure_writable(CtNssDb *db, GError **error);
 
-/* ct-nssdb-object.c: every trust object in the slot */
-GPtrArray *
-ct_nssdb_object_read_trusts(CtNssDb *db); /* (transfer full) CtNssDbTrustObject* */
+/* ct-nssdb-object.c: the objects of a database's slot, read at one time */
+typedef struct {
+	GPtrArray *trusts; /* CtNssDbTrustObject* */
+	GPtrArray *certs;  /* CtNssDbCertObject*, each with its trust borrowed from trusts */
+} CtNssDbObjects;
 
-/* ct-nssdb-object.c: every certificate object in the slot with its trust (borrowed from
- * trusts) */
-GPtrArray *
-ct_nssdb_object_read_certs(CtNssDb *db, GPtrArray *trusts); /* (transfer full) */
+CtNssDbObjects *
+ct_nssdb_objects_read(CtNssDb *db); /* (transfer full) */
+void
+ct_nssdb_objects_free(CtNssDbObjects *objects);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(CtNssDbObjects, ct_nssdb_objects_free)
 
 /* ct-nssdb-object.c: the certificate object with this SHA-256 (normalized), or NULL */
 CtNssDbCertObject *
-ct_nssdb_object_find_cert(GPtrArray *certs, const gchar *sha256);
+ct_nssdb_objects_find_cert(CtNssDbObjects *objects, const gchar *sha256);
 
 /* ct-nssdb-object.c: write the trust object for der into this slot alone */
 gboolean
