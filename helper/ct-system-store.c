@@ -786,6 +786,34 @@ ct_system_store_open_jail(const gchar *sysroot,
 	return *jail != NULL;
 }
 
+/* the arguments of an install or a removal checked, the anchor's canonical path and the
+ * jail for its tools (NULL for the host) to make the change with */
+static gboolean
+ct_system_store_prepare(const gchar *sysroot,
+			CtSystemStoreKind kind,
+			const gchar *anchor_path,
+			gboolean install,
+			gchar **path,
+			CtSysrootJail **jail,
+			GError **error)
+{
+	if (!ct_system_store_check_args(sysroot, kind, anchor_path, install, error))
+		return FALSE;
+	*path = g_canonicalize_filename(anchor_path, NULL);
+	return ct_system_store_open_jail(sysroot, kind, *path, jail, error);
+}
+
+/* a refresh hook that failed fails the change it refreshed, naming the anchor */
+static gboolean
+ct_system_store_check_hooks(const gchar *path, const gchar *hook_failure, GError **error)
+{
+	if (hook_failure == NULL)
+		return TRUE;
+	g_set_error(error, CT_ERROR, CT_ERROR_FAILED,
+		    "refreshing the system trust store for %s: %s", path, hook_failure);
+	return FALSE;
+}
+
 gboolean
 ct_system_store_install(const gchar *sysroot,
 			CtSystemStoreKind kind,
@@ -806,10 +834,7 @@ ct_system_store_install(const gchar *sysroot,
 
 	if (changed != NULL)
 		*changed = FALSE;
-	if (!ct_system_store_check_args(sysroot, kind, anchor_path, TRUE, error))
-		return FALSE;
-	path = g_canonicalize_filename(anchor_path, NULL);
-	if (!ct_system_store_open_jail(sysroot, kind, path, &jail, error))
+	if (!ct_system_store_prepare(sysroot, kind, anchor_path, TRUE, &path, &jail, error))
 		return FALSE;
 	contents = ct_system_store_encode_anchor(der);
 	if (!ct_system_store_has_contents(path, contents, &same, error))
@@ -826,12 +851,7 @@ ct_system_store_install(const gchar *sysroot,
 		*changed = TRUE;
 	if (!ct_system_store_refresh(sysroot, jail, kind, path, &hook_failure, error))
 		return FALSE;
-	if (hook_failure != NULL) {
-		g_set_error(error, CT_ERROR, CT_ERROR_FAILED,
-			    "refreshing the system trust store for %s: %s", path, hook_failure);
-		return FALSE;
-	}
-	return TRUE;
+	return ct_system_store_check_hooks(path, hook_failure, error);
 }
 
 gboolean
@@ -853,10 +873,7 @@ ct_system_store_remove(const gchar *sysroot,
 
 	if (changed != NULL)
 		*changed = FALSE;
-	if (!ct_system_store_check_args(sysroot, kind, anchor_path, FALSE, error))
-		return FALSE;
-	path = g_canonicalize_filename(anchor_path, NULL);
-	if (!ct_system_store_open_jail(sysroot, kind, path, &jail, error))
+	if (!ct_system_store_prepare(sysroot, kind, anchor_path, FALSE, &path, &jail, error))
 		return FALSE;
 	if (!ct_system_store_unlink(path, &removed, error))
 		return FALSE;
@@ -877,10 +894,5 @@ ct_system_store_remove(const gchar *sysroot,
 		return FALSE;
 	if (link_path != NULL && !ct_system_store_debian_run_hooks(sysroot, jail, link_path, error))
 		return FALSE;
-	if (hook_failure != NULL) {
-		g_set_error(error, CT_ERROR, CT_ERROR_FAILED,
-			    "refreshing the system trust store for %s: %s", path, hook_failure);
-		return FALSE;
-	}
-	return TRUE;
+	return ct_system_store_check_hooks(path, hook_failure, error);
 }
