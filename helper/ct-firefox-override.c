@@ -110,8 +110,12 @@ ct_firefox_overrides_open(const gchar *profile_dir,
 			  const gchar *sha256,
 			  GError **error)
 {
-	g_autoptr(CtFirefoxOverrides) overrides = g_new0(CtFirefoxOverrides, 1);
+	g_autoptr(CtFirefoxOverrides) overrides = NULL;
 
+	g_return_val_if_fail(host != NULL, NULL);
+	g_return_val_if_fail(sha256 != NULL, NULL);
+
+	overrides = g_new0(CtFirefoxOverrides, 1);
 	overrides->lock = -1;
 	overrides->host = ct_firefox_check_args(host, port, sha256, error);
 	if (overrides->host == NULL)
@@ -260,8 +264,6 @@ ct_firefox_override_add(const gchar *profile_dir,
 	g_autoptr(CtFirefoxOverrides) overrides = NULL;
 
 	g_return_val_if_fail(profile_dir != NULL, FALSE);
-	g_return_val_if_fail(host != NULL, FALSE);
-	g_return_val_if_fail(sha256 != NULL, FALSE);
 	g_return_val_if_fail(error == NULL || *error == NULL, FALSE);
 
 	if (changed != NULL)
@@ -285,8 +287,6 @@ ct_firefox_override_remove(const gchar *profile_dir,
 	g_autoptr(CtFirefoxOverrides) overrides = NULL;
 
 	g_return_val_if_fail(profile_dir != NULL, FALSE);
-	g_return_val_if_fail(host != NULL, FALSE);
-	g_return_val_if_fail(sha256 != NULL, FALSE);
 	g_return_val_if_fail(error == NULL || *error == NULL, FALSE);
 
 	if (changed != NULL)
@@ -297,8 +297,7 @@ ct_firefox_override_remove(const gchar *profile_dir,
 	return ct_firefox_overrides_take(overrides, sha256, changed, error);
 }
 
-/* the line put back is checked like any other: a previous_sha256 that is not a
- * fingerprint fails, and only then */
+/* previous_sha256 is checked like any fingerprint written, when it is to be written */
 gboolean
 ct_firefox_override_restore(const gchar *profile_dir,
 			    const gchar *host,
@@ -314,8 +313,6 @@ ct_firefox_override_restore(const gchar *profile_dir,
 	g_autofree gchar *checked = NULL;
 
 	g_return_val_if_fail(profile_dir != NULL, FALSE);
-	g_return_val_if_fail(host != NULL, FALSE);
-	g_return_val_if_fail(sha256 != NULL, FALSE);
 	g_return_val_if_fail(previous_sha256 != NULL, FALSE);
 	g_return_val_if_fail(error == NULL || *error == NULL, FALSE);
 

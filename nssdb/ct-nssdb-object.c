@@ -198,8 +198,8 @@ ct_nssdb_objects_free(CtNssDbObjects *objects)
 	if (objects == NULL)
 		return;
 	/* the certificates borrow the trust objects: they go first */
-	g_clear_pointer(&objects->certs, g_ptr_array_unref);
-	g_clear_pointer(&objects->trusts, g_ptr_array_unref);
+	g_ptr_array_unref(objects->certs);
+	g_ptr_array_unref(objects->trusts);
 	g_free(objects);
 }
 
