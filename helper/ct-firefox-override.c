@@ -102,19 +102,25 @@ ct_firefox_overrides_free(CtFirefoxOverrides *overrides)
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(CtFirefoxOverrides, ct_firefox_overrides_free)
 
-/* the arguments checked, then the profile locked and its file read */
+/* the start of a change: *changed FALSE until one is written, the arguments checked, then
+ * the profile locked and its file read */
 static CtFirefoxOverrides *
 ct_firefox_overrides_open(const gchar *profile_dir,
 			  const gchar *host,
 			  guint16 port,
 			  const gchar *sha256,
+			  gboolean *changed,
 			  GError **error)
 {
 	g_autoptr(CtFirefoxOverrides) overrides = NULL;
 
+	g_return_val_if_fail(profile_dir != NULL, NULL);
 	g_return_val_if_fail(host != NULL, NULL);
 	g_return_val_if_fail(sha256 != NULL, NULL);
+	g_return_val_if_fail(error == NULL || *error == NULL, NULL);
 
+	if (changed != NULL)
+		*changed = FALSE;
 	overrides = g_new0(CtFirefoxOverrides, 1);
 	overrides->lock = -1;
 	overrides->host = ct_firefox_check_args(host, port, sha256, error);
@@ -263,14 +269,9 @@ ct_firefox_override_add(const gchar *profile_dir,
 {
 	g_autoptr(CtFirefoxOverrides) overrides = NULL;
 
-	g_return_val_if_fail(profile_dir != NULL, FALSE);
-	g_return_val_if_fail(error == NULL || *error == NULL, FALSE);
-
-	if (changed != NULL)
-		*changed = FALSE;
 	if (replaced != NULL)
 		*replaced = NULL;
-	overrides = ct_firefox_overrides_open(profile_dir, host, port, sha256, error);
+	overrides = ct_firefox_overrides_open(profile_dir, host, port, sha256, changed, error);
 	if (overrides == NULL)
 		return FALSE;
 	return ct_firefox_overrides_put(overrides, sha256, changed, replaced, error);
@@ -284,14 +285,9 @@ ct_firefox_override_remove(const gchar *profile_dir,
 			   gboolean *changed,
 			   GError **error)
 {
-	g_autoptr(CtFirefoxOverrides) overrides = NULL;
+	g_autoptr(CtFirefoxOverrides)
+	    overrides = ct_firefox_overrides_open(profile_dir, host, port, sha256, changed, error);
 
-	g_return_val_if_fail(profile_dir != NULL, FALSE);
-	g_return_val_if_fail(error == NULL || *error == NULL, FALSE);
-
-	if (changed != NULL)
-		*changed = FALSE;
-	overrides = ct_firefox_overrides_open(profile_dir, host, port, sha256, error);
 	if (overrides == NULL)
 		return FALSE;
 	return ct_firefox_overrides_take(overrides, sha256, changed, error);
@@ -312,13 +308,9 @@ ct_firefox_override_restore(const gchar *profile_dir,
 	g_autofree gchar *key = NULL;
 	g_autofree gchar *checked = NULL;
 
-	g_return_val_if_fail(profile_dir != NULL, FALSE);
 	g_return_val_if_fail(previous_sha256 != NULL, FALSE);
-	g_return_val_if_fail(error == NULL || *error == NULL, FALSE);
 
-	if (changed != NULL)
-		*changed = FALSE;
-	overrides = ct_firefox_overrides_open(profile_dir, host, port, sha256, error);
+	overrides = ct_firefox_overrides_open(profile_dir, host, port, sha256, changed, error);
 	if (overrides == NULL)
 		return FALSE;
 	current = ct_firefox_lines_get_overrides(overrides->lines);
