@@ -744,6 +744,87 @@ Test(firefox, remove_without_a_file_creates_none)
 	cr_assert_not(g_file_test(override, G_FILE_TEST_EXISTS));
 }
 
+static void
+ff_restore(const gchar *profile,
+	   const gchar *sha256,
+	   const gchar *previous_sha256,
+	   gboolean expect_changed)
+{
+	g_autoptr(GError) error = NULL;
+	gboolean changed = !expect_changed;
+
+	cr_assert(ct_firefox_override_restore(profile, "ucm.example.com", 8443, sha256,
+					      previous_sha256, &changed, &error),
+		  "%s", error->message);
+	cr_assert_eq(changed, expect_changed, "restoring %s: changed %d", previous_sha256, changed);
+}
+
+/* untrust after a trust that replaced the user's own exception: the file is again what it
+ * was before the trust, byte for byte, and a normal window uses the user's fingerprint */
+Test(firefox, restore_puts_the_users_exception_back_in_place)
+{
+	g_autofree gchar *override = NULL;
+	g_autofree gchar *profile = ff_profile("p", &override);
+	g_autofree gchar *replaced = NULL;
+	const gchar *original = HEADER "a.example:443:\t" OID "\t" FP_C "\t\n"
+				       "ucm.example.com:8443:\t" OID "\t" FP_B "\t\n"
+				       "z.example:443:\t" OID "\t" FP_C "\t\n";
+	g_autoptr(GHashTable) overrides = NULL;
+	g_autoptr(GError) error = NULL;
+	struct stat before;
+	struct stat after;
+
+	ff_write("p/cert_override.txt", original);
+	ff_add(profile, "ucm.example.com", 8443, FP_A, TRUE, &replaced);
+	cr_assert_str_eq(replaced, "ucm.example.com:8443:\t" OID "\t" FP_B "\t");
+	ff_restore(profile, FP_A, FP_B, TRUE);
+	ff_assert_file(override, original, strlen(original));
+	overrides = ct_firefox_override_list(profile, &error);
+	cr_assert_not_null(overrides, "%s", error->message);
+	cr_assert_str_eq(g_hash_table_lookup(overrides, "ucm.example.com:8443"), FP_B);
+
+	/* ours is gone now: a second restore finds nothing of ours and writes nothing */
+	cr_assert_eq(stat(override, &before), 0);
+	ff_restore(profile, FP_A, FP_B, FALSE);
+	cr_assert_eq(stat(override, &after), 0);
+	cr_assert_eq(before.st_ino, after.st_ino);
+	ff_assert_file(override, original, strlen(original));
+}
+
+/* the user changed the exception since certtrust wrote it: theirs stays */
+Test(firefox, restore_leaves_an_exception_that_is_not_ours)
+{
+	g_autofree gchar *override = NULL;
+	g_autofree gchar *profile = ff_profile("p", &override);
+	const gchar *original = HEADER "ucm.example.com:8443:\t" OID "\t" FP_C "\t\n";
+	struct stat before;
+	struct stat after;
+
+	ff_write("p/cert_override.txt", original);
+	cr_assert_eq(stat(override, &before), 0);
+	ff_restore(profile, FP_A, FP_B, FALSE);
+	cr_assert_eq(stat(override, &after), 0);
+	cr_assert_eq(before.st_ino, after.st_ino);
+	ff_assert_file(override, original, strlen(original));
+}
+
+/* a previous fingerprint that is not one is refused, and ours stays as it was */
+Test(firefox, restore_of_a_bad_previous_fingerprint_changes_nothing)
+{
+	g_autofree gchar *override = NULL;
+	g_autofree gchar *profile = ff_profile("p", &override);
+	const gchar *original = HEADER LINE_A "\n";
+	g_autoptr(GError) error = NULL;
+	gboolean changed = TRUE;
+
+	ff_write("p/cert_override.txt", original);
+	cr_assert_not(ct_firefox_override_restore(profile, "ucm.example.com", 8443, FP_A,
+						  "b0:b1:b2", &changed, &error));
+	cr_assert(g_error_matches(error, CT_ERROR, CT_ERROR_INVALID_ARGS), "%s", error->message);
+	cr_assert_not(changed);
+	ff_assert_file(override, original, strlen(original));
+}
+
 Test(firefox, list_reports_the_overrides_a_normal_window_uses)
 {
 	g_autofree gchar *profile = ff_profile("p", NULL);
