@@ -9,6 +9,20 @@
 #include "ct-json.h"
 #include "ct-time.h"
 
+void
+ct_json_begin_array_member(JsonBuilder *builder, const gchar *member)
+{
+	json_builder_set_member_name(builder, member);
+	json_builder_begin_array(builder);
+}
+
+void
+ct_json_begin_object_member(JsonBuilder *builder, const gchar *member)
+{
+	json_builder_set_member_name(builder, member);
+	json_builder_begin_object(builder);
+}
+
 /* json-glib writes bytes as they are: certificate text must be valid UTF-8 first */
 void
 ct_json_add_string(JsonBuilder *builder, const gchar *member, const gchar *value)
@@ -57,8 +71,7 @@ ct_json_add_double(JsonBuilder *builder, const gchar *member, gdouble value)
 void
 ct_json_add_string_array(JsonBuilder *builder, const gchar *member, GPtrArray *values)
 {
-	json_builder_set_member_name(builder, member);
-	json_builder_begin_array(builder);
+	ct_json_begin_array_member(builder, member);
 	for (guint i = 0; values != NULL && i < values->len; i++) {
 		const gchar *value = g_ptr_array_index(values, i);
 		g_autofree gchar *valid = g_utf8_make_valid(value, -1);
@@ -90,8 +103,7 @@ ct_json_add_certificate(JsonBuilder *builder, CtCertificate *certificate, const 
 	if (role != NULL)
 		ct_json_add_string(builder, "role", role);
 	ct_json_add_string(builder, "signature_algorithm", certificate->signature_algorithm);
-	json_builder_set_member_name(builder, "public_key");
-	json_builder_begin_object(builder);
+	ct_json_begin_object_member(builder, "public_key");
 	ct_json_add_string(builder, "algorithm", certificate->public_key_algorithm);
 	ct_json_add_int(builder, "bits", certificate->public_key_bits);
 	if (certificate->public_key_curve != NULL)
@@ -100,8 +112,7 @@ ct_json_add_certificate(JsonBuilder *builder, CtCertificate *certificate, const 
 	ct_json_add_boolean(builder, "has_san", certificate->has_san);
 	ct_json_add_string_array(builder, "san_dns", certificate->san_dns);
 	ct_json_add_string_array(builder, "san_ip", certificate->san_ip);
-	json_builder_set_member_name(builder, "extensions");
-	json_builder_begin_array(builder);
+	ct_json_begin_array_member(builder, "extensions");
 	for (guint i = 0; i < certificate->extensions->len; i++) {
 		CtExtension *extension = g_ptr_array_index(certificate->extensions, i);
 		json_builder_begin_object(builder);
@@ -122,8 +133,7 @@ ct_json_add_chain_members(JsonBuilder *builder, CtChain *chain)
 	g_autoptr(GPtrArray) problems = ct_chain_get_problem_names(chain);
 
 	ct_json_add_string(builder, "source", chain->source);
-	json_builder_set_member_name(builder, "certificates");
-	json_builder_begin_array(builder);
+	ct_json_begin_array_member(builder, "certificates");
 	for (guint i = 0; i < chain->certificates->len; i++) {
 		CtChainRole role = ct_chain_get_role(chain, i);
 		ct_json_add_certificate(builder, g_ptr_array_index(chain->certificates, i),
@@ -147,8 +157,7 @@ ct_json_add_redirect(JsonBuilder *builder, CtChain *chain)
 {
 	if (chain->http_status < 300 || chain->http_status > 399)
 		return;
-	json_builder_set_member_name(builder, "redirect");
-	json_builder_begin_object(builder);
+	ct_json_begin_object_member(builder, "redirect");
 	ct_json_add_int(builder, "status", chain->http_status);
 	ct_json_add_string(builder, "location", chain->redirect);
 	ct_json_add_boolean(builder, "followed", FALSE);
@@ -162,8 +171,7 @@ ct_json_add_chains_members(JsonBuilder *builder, GPtrArray *chains)
 		ct_json_add_chain_members(builder, g_ptr_array_index(chains, 0));
 		return;
 	}
-	json_builder_set_member_name(builder, "results");
-	json_builder_begin_array(builder);
+	ct_json_begin_array_member(builder, "results");
 	for (guint i = 0; i < chains->len; i++) {
 		json_builder_begin_object(builder);
 		ct_json_add_chain_members(builder, g_ptr_array_index(chains, i));

@@ -5,6 +5,12 @@
 
 #include "ct-chain.h"
 
+/* start the member's array or object (json_builder_end_array/_object ends it) */
+void
+ct_json_begin_array_member(JsonBuilder *builder, const gchar *member);
+void
+ct_json_begin_object_member(JsonBuilder *builder, const gchar *member);
+
 /* one member of the open object, "member": value. Strings are written as valid UTF-8 (a
  * certificate's bytes that are not are replaced); a NULL string is null */
 void

@@ -375,8 +375,7 @@ ct_ledger_save(CtLedger *ledger, GError **error)
 
 	json_builder_begin_object(builder);
 	ct_json_add_int(builder, "version", 1);
-	json_builder_set_member_name(builder, "entries");
-	json_builder_begin_array(builder);
+	ct_json_begin_array_member(builder, "entries");
 	for (guint i = 0; i < ledger->entries->len; i++) {
 		CtLedgerEntry *entry = g_ptr_array_index(ledger->entries, i);
 		json_builder_begin_object(builder);
@@ -390,8 +389,7 @@ ct_ledger_save(CtLedger *ledger, GError **error)
 		ct_json_add_optional_string(builder, "trust", entry->trust);
 		ct_json_add_optional_string(builder, "host", entry->host);
 		if (entry->names != NULL) {
-			json_builder_set_member_name(builder, "names");
-			json_builder_begin_array(builder);
+			ct_json_begin_array_member(builder, "names");
 			for (guint n = 0; entry->names[n] != NULL; n++) {
 				g_autofree gchar *valid = g_utf8_make_valid(entry->names[n], -1);
 				json_builder_add_string_value(builder, valid);

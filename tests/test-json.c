@@ -88,6 +88,12 @@ Test(json, member_writers_write_each_type_and_valid_utf8)
 	ct_json_add_double(builder, "d", 1.5);
 	ct_json_add_string_array(builder, "a", values);
 	ct_json_add_string_array(builder, "none", NULL);
+	ct_json_begin_object_member(builder, "o");
+	ct_json_add_int(builder, "k", 1);
+	json_builder_end_object(builder);
+	ct_json_begin_array_member(builder, "e");
+	json_builder_add_int_value(builder, 2);
+	json_builder_end_array(builder);
 	json_builder_end_object(builder);
 	text = ct_json_to_string(builder, FALSE);
 
@@ -119,6 +125,15 @@ Test(json, member_writers_write_each_type_and_valid_utf8)
 	json_builder_set_member_name(by_hand, "none");
 	json_builder_begin_array(by_hand);
 	json_builder_end_array(by_hand);
+	json_builder_set_member_name(by_hand, "o");
+	json_builder_begin_object(by_hand);
+	json_builder_set_member_name(by_hand, "k");
+	json_builder_add_int_value(by_hand, 1);
+	json_builder_end_object(by_hand);
+	json_builder_set_member_name(by_hand, "e");
+	json_builder_begin_array(by_hand);
+	json_builder_add_int_value(by_hand, 2);
+	json_builder_end_array(by_hand);
 	json_builder_end_object(by_hand);
 	hand = ct_json_to_string(by_hand, FALSE);
 	cr_assert_str_eq(text, hand);
@@ -136,6 +151,8 @@ Test(json, member_writers_write_each_type_and_valid_utf8)
 	cr_assert_eq(ct_json_get_boolean(object, "t"), 1);
 	cr_assert_eq(ct_json_get_boolean(object, "f"), 0);
 	cr_assert_float_eq(json_object_get_double_member(object, "d"), 1.5, 1e-9);
+	cr_assert_eq(ct_json_get_int(ct_json_get_object(object, "o"), "k"), 1);
+	cr_assert_eq(json_array_get_int_element(ct_json_get_array(object, "e"), 0), 2);
 	array = ct_json_get_array(object, "a");
 	cr_assert_eq(json_array_get_length(array), 2);
 	cr_assert_str_eq(json_array_get_string_element(array, 1), "caf\xef\xbf\xbd");

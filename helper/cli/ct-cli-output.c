@@ -87,8 +87,7 @@ ct_cli_print_error(CtCli *cli, const GError *error)
 	if (cli->json && !cli->json_printed) {
 		g_autoptr(JsonBuilder) builder = json_builder_new();
 		json_builder_begin_object(builder);
-		json_builder_set_member_name(builder, "error");
-		json_builder_begin_object(builder);
+		ct_json_begin_object_member(builder, "error");
 		ct_json_add_string(builder, "domain", g_quark_to_string(error->domain));
 		ct_json_add_int(builder, "code", error->code);
 		ct_json_add_string(builder, "name", ct_error_to_string(error->code));

@@ -129,8 +129,7 @@ ct_cli_trust_render_plan(GString *out, CtTrustPlan *plan, gboolean results)
 static void
 ct_cli_trust_add_json_entries(JsonBuilder *builder, const gchar *member, GPtrArray *results)
 {
-	json_builder_set_member_name(builder, member);
-	json_builder_begin_array(builder);
+	ct_json_begin_array_member(builder, member);
 	for (guint i = 0; results != NULL && i < results->len; i++) {
 		CtUntrustResult *result = g_ptr_array_index(results, i);
 		g_autofree gchar *when = ct_time_format(result->entry->time, CT_TIME_ISO8601);
@@ -139,8 +138,7 @@ ct_cli_trust_add_json_entries(JsonBuilder *builder, const gchar *member, GPtrArr
 		json_builder_begin_object(builder);
 		ct_json_add_string(builder, "sha256", result->entry->sha256);
 		ct_json_add_string(builder, "action", result->entry->kind);
-		json_builder_set_member_name(builder, "names");
-		json_builder_begin_array(builder);
+		ct_json_begin_array_member(builder, "names");
 		if (result->entry->host != NULL)
 			json_builder_add_string_value(builder, result->entry->host);
 		for (guint n = 0; result->entry->host == NULL && result->entry->names != NULL &&
@@ -161,8 +159,7 @@ ct_cli_trust_add_json(JsonBuilder *builder, CtTrustPlan *plan)
 {
 	ct_json_add_string(builder, "sha256", ct_chain_get_leaf(plan->chain)->sha256);
 	ct_json_add_redirect(builder, plan->chain);
-	json_builder_set_member_name(builder, "stores");
-	json_builder_begin_array(builder);
+	ct_json_begin_array_member(builder, "stores");
 	for (guint i = 0; i < plan->steps->len; i++) {
 		CtTrustStep *step = g_ptr_array_index(plan->steps, i);
 		g_autofree gchar *message =
@@ -183,8 +180,7 @@ ct_cli_trust_add_json(JsonBuilder *builder, CtTrustPlan *plan)
 		ct_cli_trust_add_json_entries(builder, "retired", step->retired);
 		ct_cli_trust_add_json_entries(builder, "kept", step->kept);
 		ct_json_add_boolean(builder, "helps", ct_trust_step_helps(step));
-		json_builder_set_member_name(builder, "predictions");
-		json_builder_begin_array(builder);
+		ct_json_begin_array_member(builder, "predictions");
 		for (guint j = 0; j < step->predictions->len; j++) {
 			CtPrediction *prediction = g_ptr_array_index(step->predictions, j);
 			json_builder_begin_object(builder);

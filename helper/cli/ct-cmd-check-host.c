@@ -13,8 +13,7 @@ ct_cmd_check_host_add_verdict(JsonBuilder *builder,
 			      const gchar *member,
 			      const CtHostnameVerdict *verdict)
 {
-	json_builder_set_member_name(builder, member);
-	json_builder_begin_object(builder);
+	ct_json_begin_object_member(builder, member);
 	ct_json_add_boolean(builder, "match", verdict->match);
 	ct_json_add_string(builder, "reason", verdict->reason);
 	json_builder_end_object(builder);
@@ -129,8 +128,7 @@ ct_cmd_check_host(CtCli *cli, gint argc, gchar **argv, GError **error)
 						   g_ptr_array_index(checks, 0));
 		} else {
 			json_builder_begin_object(builder);
-			json_builder_set_member_name(builder, "results");
-			json_builder_begin_array(builder);
+			ct_json_begin_array_member(builder, "results");
 			for (guint i = 0; i < checks->len; i++)
 				ct_cmd_check_host_add_json(builder,
 							   g_ptr_array_index(check_chains, i),

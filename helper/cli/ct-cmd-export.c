@@ -142,8 +142,7 @@ ct_cmd_export(CtCli *cli, gint argc, gchar **argv, GError **error)
 		return FALSE;
 
 	json_builder_begin_object(builder);
-	json_builder_set_member_name(builder, "files");
-	json_builder_begin_array(builder);
+	ct_json_begin_array_member(builder, "files");
 	if (output != NULL) {
 		if (!ct_export_to_file(g_ptr_array_index(chains, 0), format, output, force,
 				       &error_local))

@@ -39,8 +39,7 @@ ct_cmd_list_add_json(JsonBuilder *builder,
 	if (entry->previous_sha256 != NULL) {
 		ct_json_add_string(builder, "previous_sha256", entry->previous_sha256);
 	}
-	json_builder_set_member_name(builder, "names");
-	json_builder_begin_array(builder);
+	ct_json_begin_array_member(builder, "names");
 	if (entry->host != NULL)
 		json_builder_add_string_value(builder, entry->host);
 	for (guint n = 0; entry->host == NULL && entry->names != NULL && entry->names[n] != NULL;
@@ -108,8 +107,7 @@ ct_cmd_list(CtCli *cli, gint argc, gchar **argv, GError **error)
 		return FALSE;
 	entries = ct_ledger_get_entries(ledger);
 	json_builder_begin_object(builder);
-	json_builder_set_member_name(builder, "entries");
-	json_builder_begin_array(builder);
+	ct_json_begin_array_member(builder, "entries");
 	for (guint i = 0; i < entries->len; i++) {
 		CtLedgerEntry *entry = g_ptr_array_index(entries, i);
 		gint64 days = (entry->not_after - now) / (24 * 60 * 60);

@@ -142,8 +142,7 @@ ct_cmd_scenario_print_json(CtCli *cli,
 	g_autoptr(JsonBuilder) builder = json_builder_new();
 
 	json_builder_begin_object(builder);
-	json_builder_set_member_name(builder, "scenarios");
-	json_builder_begin_array(builder);
+	ct_json_begin_array_member(builder, "scenarios");
 	for (guint i = 0; i < self->reports->len; i++) {
 		CtScenarioReport *report = g_ptr_array_index(self->reports, i);
 		json_builder_begin_object(builder);
@@ -158,8 +157,7 @@ ct_cmd_scenario_print_json(CtCli *cli,
 				   : ct_scenario_report_passed(report) ? "pass"
 								       : "fail");
 		ct_json_add_double(builder, "seconds", report->seconds);
-		json_builder_set_member_name(builder, "steps");
-		json_builder_begin_array(builder);
+		ct_json_begin_array_member(builder, "steps");
 		for (guint j = 0; j < report->steps->len; j++) {
 			CtScenarioStepReport *step = g_ptr_array_index(report->steps, j);
 			json_builder_begin_object(builder);
@@ -182,8 +180,7 @@ ct_cmd_scenario_print_json(CtCli *cli,
 	json_builder_end_array(builder);
 	ct_json_add_int(builder, "passed", totals->scenarios - totals->scenarios_failed);
 	ct_json_add_int(builder, "failed", totals->scenarios_failed);
-	json_builder_set_member_name(builder, "step_results");
-	json_builder_begin_object(builder);
+	ct_json_begin_object_member(builder, "step_results");
 	ct_json_add_int(builder, "pass", totals->passed);
 	ct_json_add_int(builder, "fail", totals->failed);
 	ct_json_add_int(builder, "skip", totals->skipped);

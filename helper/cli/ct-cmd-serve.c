@@ -44,8 +44,7 @@ ct_cmd_serve_print_json(CtCli *cli,
 
 	json_builder_begin_object(builder);
 	ct_json_add_string(builder, "profile", profile);
-	json_builder_set_member_name(builder, "names");
-	json_builder_begin_array(builder);
+	ct_json_begin_array_member(builder, "names");
 	for (guint i = 0; names != NULL && names[i] != NULL; i++)
 		json_builder_add_string_value(builder, names[i]);
 	json_builder_end_array(builder);
@@ -57,8 +56,7 @@ ct_cmd_serve_print_json(CtCli *cli,
 		json_builder_add_null_value(builder);
 	ct_json_add_boolean(builder, "generated", ct_server_get_generated(server));
 	ct_json_add_string(builder, "cert_dir", cert_dir);
-	json_builder_set_member_name(builder, "files");
-	json_builder_begin_object(builder);
+	ct_json_begin_object_member(builder, "files");
 	g_hash_table_iter_init(&iter, ct_server_get_files(server));
 	while (g_hash_table_iter_next(&iter, &key, &value)) {
 		ct_json_add_string(builder, key, value);

@@ -19,8 +19,7 @@
 static void
 ct_cmd_status_add_entries(JsonBuilder *builder, const gchar *member, GPtrArray *entries)
 {
-	json_builder_set_member_name(builder, member);
-	json_builder_begin_array(builder);
+	ct_json_begin_array_member(builder, member);
 	for (guint i = 0; i < entries->len; i++) {
 		CtLedgerEntry *entry = g_ptr_array_index(entries, i);
 		json_builder_begin_object(builder);

@@ -76,8 +76,7 @@ ct_cmd_untrust_to_json(const gchar *sha256, const gchar *for_name, GPtrArray *re
 	if (for_name != NULL) {
 		ct_json_add_string(builder, "for", for_name);
 	}
-	json_builder_set_member_name(builder, "stores");
-	json_builder_begin_array(builder);
+	ct_json_begin_array_member(builder, "stores");
 	for (guint i = 0; i < results->len; i++) {
 		CtUntrustResult *result = g_ptr_array_index(results, i);
 		json_builder_begin_object(builder);

@@ -33,8 +33,7 @@ ct_flow_print_json(CtFlow *flow)
 			   flow->chain != NULL ? ct_chain_get_leaf(flow->chain)->sha256 : NULL);
 	problems = flow->chain != NULL ? ct_chain_get_problem_names(flow->chain) : NULL;
 	ct_json_add_string_array(builder, "problems", problems);
-	json_builder_set_member_name(builder, "steps");
-	json_builder_begin_array(builder);
+	ct_json_begin_array_member(builder, "steps");
 	for (guint i = 0; i < flow->steps->len; i++) {
 		CtFlowStep *step = g_ptr_array_index(flow->steps, i);
 		json_builder_begin_object(builder);
