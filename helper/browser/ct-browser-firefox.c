@@ -3,12 +3,15 @@
 
 #include "config.h"
 
-#include <errno.h>
-#include <string.h>
+#include <signal.h>
 
-#include "ct-browser-private.h"
+#include "ct-browser-driver.h"
+#include "ct-browser-firefox-profile.h"
+#include "ct-browser-probe.h"
+#include "ct-browser-process.h"
+#include "ct-browser-wire.h"
 #include "ct-firefox.h"
-#include "ct-source.h"
+#include "ct-json.h"
 
 /* Firefox ESR over WebDriver BiDi: a throwaway profile with prefs that keep it on
  * loopback, `--remote-debugging-port=0`, then session.new and browsingContext.navigate */
@@ -16,359 +19,16 @@
 /* `firefox --version` takes about 0.6 s here; it runs alongside the launch */
 #define CT_BROWSER_FIREFOX_VERSION_US (5 * G_USEC_PER_SEC)
 
+/* what the driver keeps in CtBrowser's protocol */
 typedef struct {
-	const gchar *name;
-	const gchar *value; /* as written in user.js: true, 0, "text" */
-} CtBrowserFirefoxPref;
-
-/* the prefs the trust measurements used (puppeteer's defaults plus its own; see
- * docs/architecture.md, "Real browsers"), with every background service pointed nowhere */
-static const CtBrowserFirefoxPref ct_browser_firefox_prefs[] = {
-    /* the network: only what the page needs */
-    /* a proxy only as the PAC script below says: no fallback to a direct connection */
-    {"network.proxy.failover_direct", "false"},
-    {"network.proxy.allow_bypass", "false"},
-    {"network.proxy.allow_hijacking_localhost", "true"},
-    {"network.proxy.socks_remote_dns", "true"},
-    {"network.trr.mode", "5"},
-    {"network.dns.disablePrefetch", "true"},
-    {"network.prefetch-next", "false"},
-    {"network.predictor.enabled", "false"},
-    {"network.http.speculative-parallel-limit", "0"},
-    {"network.manage-offline-status", "false"},
-    {"network.http.prompt-temp-redirect", "false"},
-    {"network.sntp.pools", "\"\""},
-    {"browser.urlbar.speculativeConnect.enabled", "false"},
-    {"browser.places.speculativeConnect.enabled", "false"},
-    {"browser.urlbar.suggest.searches", "false"},
-    /* updates */
-    {"app.update.auto", "false"},
-    {"app.update.enabled", "false"},
-    {"app.update.disabledForTesting", "true"},
-    {"app.update.checkInstallTime", "false"},
-    {"app.update.staging.enabled", "false"},
-    {"app.update.url", "\"data:,\""},
-    {"browser.search.update", "false"},
-    {"extensions.update.enabled", "false"},
-    {"extensions.update.notifyUser", "false"},
-    {"extensions.systemAddon.update.enabled", "false"},
-    {"extensions.systemAddon.update.url", "\"data:,\""},
-    {"extensions.getAddons.cache.enabled", "false"},
-    {"extensions.blocklist.enabled", "false"},
-    {"extensions.webservice.discoverURL", "\"data:,\""},
-    {"extensions.autoDisableScopes", "0"},
-    {"extensions.enabledScopes", "5"},
-    {"extensions.installDistroAddons", "false"},
-    {"general.useragent.updates.enabled", "false"},
-    {"media.gmp-manager.updateEnabled", "false"},
-    {"media.gmp-manager.url", "\"data:,\""},
-    {"media.gmp-gmpopenh264.enabled", "false"},
-    {"media.gmp-widevinecdm.enabled", "false"},
-    /* telemetry and data reporting */
-    {"toolkit.telemetry.enabled", "false"},
-    {"toolkit.telemetry.unified", "false"},
-    {"toolkit.telemetry.archive.enabled", "false"},
-    {"toolkit.telemetry.server", "\"data:,\""},
-    {"toolkit.telemetry.newProfilePing.enabled", "false"},
-    {"toolkit.telemetry.shutdownPingSender.enabled", "false"},
-    {"toolkit.telemetry.firstShutdownPing.enabled", "false"},
-    {"toolkit.telemetry.updatePing.enabled", "false"},
-    {"toolkit.telemetry.bhrPing.enabled", "false"},
-    {"toolkit.telemetry.coverage.opt-out", "true"},
-    {"toolkit.coverage.opt-out", "true"},
-    {"toolkit.coverage.endpoint.base", "\"data:,\""},
-    {"datareporting.healthreport.uploadEnabled", "false"},
-    {"datareporting.healthreport.service.enabled", "false"},
-    {"datareporting.healthreport.service.firstRun", "false"},
-    {"datareporting.healthreport.logging.consoleEnabled", "false"},
-    {"datareporting.policy.dataSubmissionEnabled", "false"},
-    {"datareporting.policy.dataSubmissionPolicyBypassNotification", "true"},
-    {"datareporting.policy.firstRunURL", "\"\""},
-    {"browser.ping-centre.telemetry", "false"},
-    {"browser.newtabpage.activity-stream.telemetry", "false"},
-    {"browser.newtabpage.activity-stream.feeds.telemetry", "false"},
-    {"security.certerrors.recordEventTelemetry", "false"},
-    {"security.identitypopup.recordEventTelemetry", "false"},
-    /* remote settings, Normandy/Nimbus experiments, studies */
-    {"services.settings.server", "\"data:,#remote-settings-dummy/v1\""},
-    {"app.normandy.enabled", "false"},
-    {"app.normandy.api_url", "\"\""},
-    {"app.shield.optoutstudies.enabled", "false"},
-    {"messaging-system.rsexperimentloader.enabled", "false"},
-    {"nimbus.rollouts.enabled", "false"},
-    {"security.remote_settings.crlite_filters.enabled", "false"},
-    {"security.remote_settings.intermediates.enabled", "false"},
-    {"browser.region.network.url", "\"\""},
-    {"browser.region.update.enabled", "false"},
-    {"geo.provider.network.url", "\"\""},
-    {"geo.provider.testing", "true"},
-    {"geo.wifi.scan", "false"},
-    {"identity.fxaccounts.enabled", "false"},
-    /* revocation: no OCSP fetches */
-    {"security.OCSP.enabled", "0"},
-    {"security.OCSP.require", "false"},
-    {"security.certerrors.mitm.priming.enabled", "false"},
-    {"security.certerrors.mitm.auto_enable_enterprise_roots", "false"},
-    /* captive portal and connectivity checks */
-    {"network.captive-portal-service.enabled", "false"},
-    {"network.connectivity-service.enabled", "false"},
-    {"captivedetect.canonicalURL", "\"\""},
-    {"network.notify.checkForProxies", "false"},
-    /* safe browsing, tracking protection */
-    {"browser.safebrowsing.malware.enabled", "false"},
-    {"browser.safebrowsing.phishing.enabled", "false"},
-    {"browser.safebrowsing.downloads.enabled", "false"},
-    {"browser.safebrowsing.downloads.remote.enabled", "false"},
-    {"browser.safebrowsing.blockedURIs.enabled", "false"},
-    {"browser.safebrowsing.passwords.enabled", "false"},
-    {"browser.safebrowsing.provider.google.updateURL", "\"\""},
-    {"browser.safebrowsing.provider.google.gethashURL", "\"\""},
-    {"browser.safebrowsing.provider.google4.updateURL", "\"\""},
-    {"browser.safebrowsing.provider.google4.gethashURL", "\"\""},
-    {"browser.safebrowsing.provider.mozilla.updateURL", "\"\""},
-    {"browser.safebrowsing.provider.mozilla.gethashURL", "\"\""},
-    {"privacy.trackingprotection.enabled", "false"},
-    /* push */
-    {"dom.push.enabled", "false"},
-    {"dom.push.connection.enabled", "false"},
-    {"dom.push.serverURL", "\"\""},
-    /* first-run, what's-new and start pages */
-    {"browser.aboutwelcome.enabled", "false"},
-    {"trailhead.firstrun.didSeeAboutWelcome", "true"},
-    {"browser.startup.homepage_override.mstone", "\"ignore\""},
-    {"browser.startup.homepage", "\"about:blank\""},
-    {"browser.startup.page", "0"},
-    {"startup.homepage_welcome_url", "\"about:blank\""},
-    {"startup.homepage_welcome_url.additional", "\"\""},
-    {"browser.shell.checkDefaultBrowser", "false"},
-    {"browser.newtabpage.enabled", "false"},
-    {"browser.newtabpage.activity-stream.feeds.system.topstories", "false"},
-    {"browser.newtabpage.activity-stream.feeds.snippets", "false"},
-    {"browser.newtabpage.activity-stream.asrouter.userprefs.cfr.addons", "false"},
-    {"browser.newtabpage.activity-stream.asrouter.userprefs.cfr.features", "false"},
-    {"browser.discovery.enabled", "false"},
-    {"browser.contentblocking.report.monitor.enabled", "false"},
-    {"browser.translations.enabled", "false"},
-    {"browser.translations.automaticallyPopup", "false"},
-    {"browser.uitour.enabled", "false"},
-    {"browser.vpn_promo.enabled", "false"},
-    {"browser.pagethumbnails.capturing_disabled", "true"},
-    {"screenshots.browser.component.enabled", "false"},
-    {"extensions.pocket.enabled", "false"},
-    {"signon.management.page.breach-alerts.enabled", "false"},
-    {"signon.autofillForms", "false"},
-    {"signon.rememberSignons", "false"},
-    /* no crash recovery, safe mode, hang or quit dialogs in an automated run */
-    {"browser.sessionstore.resume_from_crash", "false"},
-    {"toolkit.startup.max_resumed_crashes", "-1"},
-    {"browser.warnOnQuit", "false"},
-    {"hangmonitor.timeout", "0"},
-    {"dom.ipc.reportProcessHangs", "false"},
-    {"dom.max_chrome_script_run_time", "0"},
-    {"dom.max_script_run_time", "0"},
-    {"media.sanity-test.disabled", "true"},
-    /* one content process for all sites: lighter on a small machine */
-    {"fission.webContentIsolationStrategy", "0"},
-    {"remote.enabled", "true"},
-    /* a page's popups stay blocked (automation would allow them) */
-    {"dom.disable_open_during_load", "true"},
-    {"dom.popup_maximum", "0"},
-};
-
-/* what of a given profile decides whether a page loads: the NSS certificate database,
- * the permanent exceptions, the user's prefs and the HSTS state; no private keys (key4.db)
- * and no module list (pkcs11.txt names the original directory) */
-static const gchar *ct_browser_firefox_profile_files[] = {
-    "cert9.db",
-    "cert_override.txt",
-    "prefs.js",
-    "user.js",
-    "SiteSecurityServiceState.bin",
-    "SiteSecurityServiceState.txt",
-    NULL,
-};
-
-/* a JavaScript string literal for user.js */
-static void
-ct_browser_firefox_append_string(GString *out, const gchar *text)
-{
-	g_string_append_c(out, '"');
-	for (const gchar *p = text; *p != '\0'; p++) {
-		if (*p == '"' || *p == '\\')
-			g_string_append_c(out, '\\');
-		g_string_append_c(out, *p);
-	}
-	g_string_append_c(out, '"');
-}
+	gchar *context_id;	      /* the browsing context */
+	GSubprocess *version_process; /* firefox --version, run alongside the launch */
+	GCancellable *version_cancellable;
+	gchar *version_output;
+	gboolean version_done;
+} CtBrowserFirefox;
 
 static gboolean
-ct_browser_firefox_copy_profile(const gchar *from, const gchar *to, GError **error)
-{
-	for (guint i = 0; ct_browser_firefox_profile_files[i] != NULL; i++) {
-		g_autofree gchar *source =
-		    g_build_filename(from, ct_browser_firefox_profile_files[i], NULL);
-		g_autofree gchar *target = g_build_filename(to, ct_browser_firefox_profile_files[i],
-							    NULL);
-		g_autoptr(GError) error_local = NULL;
-		g_autofree gchar *contents = NULL;
-		gsize len = 0;
-
-		if (!g_file_get_contents(source, &contents, &len, &error_local)) {
-			if (g_error_matches(error_local, G_FILE_ERROR, G_FILE_ERROR_NOENT))
-				continue;
-			g_propagate_prefixed_error(error, g_steal_pointer(&error_local),
-						   "reading the Firefox profile: ");
-			ct_error_convert(error);
-			return FALSE;
-		}
-		if (!g_file_set_contents_full(target, contents, (gssize)len,
-					      G_FILE_SET_CONTENTS_NONE, 0600, error)) {
-			ct_error_convert(error);
-			return FALSE;
-		}
-	}
-	return TRUE;
-}
-
-/* FindProxyForURL: DIRECT for the hosts named, a dead proxy for any other */
-static gchar *
-ct_browser_firefox_pac(const CtBrowserOptions *options)
-{
-	const gchar *const *map_names = options->map_names;
-	const gchar *const *allow_names = options->allow_names;
-	g_autoptr(JsonArray) hosts = json_array_new();
-	g_autoptr(JsonNode) node = NULL;
-	g_autofree gchar *list = NULL;
-
-	for (guint i = 0; map_names != NULL && map_names[i] != NULL; i++)
-		json_array_add_string_element(hosts, map_names[i]);
-	for (guint i = 0; allow_names != NULL && allow_names[i] != NULL; i++)
-		json_array_add_string_element(hosts, allow_names[i]);
-	for (guint i = 0; options->resolve_rules != NULL && options->resolve_rules[i] != NULL;
-	     i++) {
-		g_auto(GStrv) parts = g_strsplit(options->resolve_rules[i], "=", 2);
-		json_array_add_string_element(hosts, parts[0]);
-	}
-	node = json_node_init_array(json_node_alloc(), hosts);
-	list = json_to_string(node, FALSE);
-	return g_strdup_printf("function FindProxyForURL(url, host) {"
-			       " const named = %s;"
-			       " const h = host.toLowerCase().replace(/^\\[|\\]$/g, '');"
-			       " return named.includes(h) ? 'DIRECT' : 'PROXY 127.0.0.1:9';"
-			       " }",
-			       list);
-}
-
-/* --resolve NAME=ADDR beyond 127.0.0.1: Firefox's network.dns.forceResolve sends every
- * name it looks up to one address (the names mapped to 127.0.0.1 keep theirs), so the
- * rules must agree on it and no named host may need the normal resolver */
-static gboolean
-ct_browser_firefox_force_resolve(const CtBrowserOptions *options, gchar **force, GError **error)
-{
-	const gchar *const *rules = options->resolve_rules;
-	g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func(g_free);
-
-	*force = NULL;
-	for (guint i = 0; rules != NULL && rules[i] != NULL; i++) {
-		g_auto(GStrv) parts = g_strsplit(rules[i], "=", 2);
-		if (*force != NULL && g_strcmp0(*force, parts[1]) != 0) {
-			g_set_error(error, CT_ERROR, CT_ERROR_INVALID_ARGS,
-				    "Firefox sends names to one address only: --resolve gives %s "
-				    "and %s",
-				    *force, parts[1]);
-			g_clear_pointer(force, g_free);
-			return FALSE;
-		}
-		if (*force == NULL)
-			*force = g_strdup(parts[1]);
-		g_ptr_array_add(names, g_strdup(parts[0]));
-	}
-	for (guint i = 0;
-	     *force != NULL && options->allow_names != NULL && options->allow_names[i] != NULL;
-	     i++) {
-		const gchar *name = options->allow_names[i];
-		g_autoptr(GInetAddress) literal = g_inet_address_new_from_string(name);
-		if (literal == NULL &&
-		    !g_ptr_array_find_with_equal_func(names, name, g_str_equal, NULL)) {
-			g_set_error(
-			    error, CT_ERROR, CT_ERROR_INVALID_ARGS,
-			    "Firefox cannot look %s up the normal way while --resolve sends "
-			    "names to %s: give it a --resolve too",
-			    name, *force);
-			g_clear_pointer(force, g_free);
-			return FALSE;
-		}
-	}
-	return TRUE;
-}
-
-/* the user's user.js (copied before) stays first: ours come later and win */
-static gboolean
-ct_browser_firefox_write_prefs(const gchar *profile,
-			       const CtBrowserOptions *options,
-			       GError **error)
-{
-	const gchar *const *map_names = options->map_names;
-	g_autofree gchar *force = NULL;
-	g_autofree gchar *path = g_build_filename(profile, "user.js", NULL);
-	g_autofree gchar *names = map_names != NULL ? g_strjoinv(",", (gchar **)map_names)
-						    : g_strdup("");
-	g_autoptr(GString) out = g_string_new(NULL);
-	gchar *existing = NULL;
-
-	if (g_file_get_contents(path, &existing, NULL, NULL)) {
-		g_string_append(out, existing);
-		g_free(existing);
-		if (out->len > 0 && out->str[out->len - 1] != '\n')
-			g_string_append_c(out, '\n');
-	}
-	g_string_append(out, "// certtrust: keep this throwaway profile on loopback\n");
-	for (guint i = 0; i < G_N_ELEMENTS(ct_browser_firefox_prefs); i++)
-		g_string_append_printf(out, "user_pref(\"%s\", %s);\n",
-				       ct_browser_firefox_prefs[i].name,
-				       ct_browser_firefox_prefs[i].value);
-	/* the hosts the user named are reached directly, every other one through a proxy
-	 * that is not there (nothing listens on port 9 of loopback, the discard port): the
-	 * page that leads elsewhere fails, and no name of it is looked up */
-	{
-		g_autofree gchar *pac = ct_browser_firefox_pac(options);
-		g_autofree gchar *pac_path = g_build_filename(profile, "certtrust.pac", NULL);
-		g_autofree gchar *url = g_filename_to_uri(pac_path, NULL, NULL);
-		if (url == NULL ||
-		    !g_file_set_contents_full(pac_path, pac, -1, G_FILE_SET_CONTENTS_NONE, 0600,
-					      error)) {
-			if (url == NULL)
-				g_set_error(error, CT_ERROR, CT_ERROR_FAILED,
-					    "cannot name %s as a URL", pac_path);
-			ct_error_convert(error);
-			return FALSE;
-		}
-		g_string_append(out, "user_pref(\"network.proxy.type\", 2);\n");
-		g_string_append(out, "user_pref(\"network.proxy.autoconfig_url\", ");
-		ct_browser_firefox_append_string(out, url);
-		g_string_append(out, ");\n");
-	}
-	/* --resolve to another address: Firefox has one for every name it looks up */
-	if (!ct_browser_firefox_force_resolve(options, &force, error))
-		return FALSE;
-	if (force != NULL) {
-		g_string_append(out, "user_pref(\"network.dns.forceResolve\", ");
-		ct_browser_firefox_append_string(out, force);
-		g_string_append(out, ");\n");
-	}
-	/* the names the user typed resolve to 127.0.0.1 */
-	g_string_append(out, "user_pref(\"network.dns.localDomains\", ");
-	ct_browser_firefox_append_string(out, names);
-	g_string_append(out, ");\n");
-	if (!g_file_set_contents_full(path, out->str, (gssize)out->len, G_FILE_SET_CONTENTS_NONE,
-				      0600, error)) {
-		ct_error_convert(error);
-		return FALSE;
-	}
-	return TRUE;
-}
-
-gboolean
 ct_browser_firefox_prepare(CtBrowser *self,
 			   const CtBrowserOptions *options,
 			   GPtrArray *argv,
@@ -378,6 +38,7 @@ ct_browser_firefox_prepare(CtBrowser *self,
 	g_autofree gchar *profile = NULL;
 	g_autofree gchar *home = NULL;
 
+	self->protocol = g_new0(CtBrowserFirefox, 1);
 	if (options->profile != NULL) {
 		if (!g_file_test(options->profile, G_FILE_TEST_IS_DIR)) {
 			g_set_error(error, CT_ERROR, CT_ERROR_NOT_FOUND,
@@ -392,31 +53,7 @@ ct_browser_firefox_prepare(CtBrowser *self,
 				options->profile);
 	}
 	profile = ct_browser_make_dir(self, "profile", error);
-	if (profile == NULL)
-		return FALSE;
-	if (options->profile != NULL &&
-	    !ct_browser_firefox_copy_profile(options->profile, profile, error))
-		return FALSE;
-	for (guint i = 0; options->overrides != NULL && options->overrides[i] != NULL; i++) {
-		const gchar *override = options->overrides[i];
-		const gchar *equals = strchr(override, '=');
-		g_autofree gchar *name = equals != NULL ? g_strndup(override, equals - override)
-							: NULL;
-		g_autofree gchar *host = NULL;
-		g_autofree gchar *replaced = NULL;
-		guint16 port = 0;
-		gboolean changed = FALSE;
-
-		if (name == NULL || !ct_source_split_host_port(name, 0, &host, &port, NULL)) {
-			g_set_error(error, CT_ERROR, CT_ERROR_INVALID_ARGS,
-				    "an exception is host:port=SHA-256, not %s", override);
-			return FALSE;
-		}
-		if (!ct_firefox_override_add(profile, host, port, equals + 1, &changed, &replaced,
-					     error))
-			return FALSE;
-	}
-	if (!ct_browser_firefox_write_prefs(profile, options, error))
+	if (profile == NULL || !ct_browser_firefox_fill_profile(profile, options, error))
 		return FALSE;
 	/* Firefox writes into HOME even with --profile: Downloads, ~/.config/mozilla */
 	if (options->home != NULL)
@@ -446,45 +83,49 @@ ct_browser_firefox_prepare(CtBrowser *self,
 static void
 ct_browser_firefox_version_cb(GObject *source, GAsyncResult *result, gpointer user_data)
 {
-	CtBrowser *self = user_data;
+	CtBrowserFirefox *firefox = user_data;
 	g_autofree gchar *out = NULL;
 
 	if (g_subprocess_communicate_utf8_finish(G_SUBPROCESS(source), result, &out, NULL, NULL))
-		self->version_output = g_steal_pointer(&out);
-	self->version_done = TRUE;
+		firefox->version_output = g_steal_pointer(&out);
+	firefox->version_done = TRUE;
 }
 
 /* `firefox --version` says "Mozilla Firefox 153.7.0esr"; BiDi only "153.7.0" */
 static void
 ct_browser_firefox_start_version(CtBrowser *self, const gchar *binary)
 {
+	CtBrowserFirefox *firefox = self->protocol;
 	const gchar *argv[] = {binary, "--version", NULL};
 
-	self->version_cancellable = g_cancellable_new();
-	self->version_process = ct_browser_spawn(self, argv, (const gchar *const *)self->envp,
-						 FALSE, NULL);
-	if (self->version_process == NULL) {
-		self->version_done = TRUE;
+	firefox->version_cancellable = g_cancellable_new();
+	firefox->version_process = ct_browser_spawn(self, argv, (const gchar *const *)self->envp,
+						    FALSE, NULL);
+	if (firefox->version_process == NULL) {
+		firefox->version_done = TRUE;
 		return;
 	}
-	g_subprocess_communicate_utf8_async(self->version_process, NULL, self->version_cancellable,
-					    ct_browser_firefox_version_cb, self);
+	g_subprocess_communicate_utf8_async(firefox->version_process, NULL,
+					    firefox->version_cancellable,
+					    ct_browser_firefox_version_cb, firefox);
 }
 
 static gboolean
 ct_browser_firefox_version_done_cb(CtBrowser *self, gpointer user_data)
 {
-	return self->version_done;
+	CtBrowserFirefox *firefox = self->protocol;
+	return firefox->version_done;
 }
 
 static gchar *
 ct_browser_firefox_version(CtBrowser *self, const gchar *browser_version)
 {
+	CtBrowserFirefox *firefox = self->protocol;
 	g_auto(GStrv) words = NULL;
 	guint n;
 
-	if (self->version_output != NULL) {
-		words = g_strsplit_set(g_strstrip(self->version_output), " \t\n", -1);
+	if (firefox->version_output != NULL) {
+		words = g_strsplit_set(g_strstrip(firefox->version_output), " \t\n", -1);
 		n = g_strv_length(words);
 		if (n > 0 && browser_version != NULL &&
 		    g_str_has_prefix(words[n - 1], browser_version))
@@ -493,9 +134,32 @@ ct_browser_firefox_version(CtBrowser *self, const gchar *browser_version)
 	return g_strdup_printf("Firefox %s", browser_version != NULL ? browser_version : "unknown");
 }
 
-gboolean
+/* a page's alert(), confirm(), prompt() or beforeunload dialog: dismissed at once (the
+ * page is left on beforeunload) */
+static gboolean
+ct_browser_firefox_dismiss_dialog_cb(JsonObject *event, gpointer user_data)
+{
+	CtBrowser *self = user_data;
+	JsonObject *params = ct_json_get_object(event, "params");
+	const gchar *type = ct_json_get_string(params, "type");
+	JsonObject *answer;
+
+	if (g_strcmp0(ct_json_get_string(event, "method"), "browsingContext.userPromptOpened") !=
+		0 ||
+	    ct_json_get_string(params, "context") == NULL)
+		return FALSE;
+	answer = json_object_new();
+	json_object_set_string_member(answer, "context", ct_json_get_string(params, "context"));
+	json_object_set_boolean_member(answer, "accept", g_strcmp0(type, "beforeunload") == 0);
+	ct_browser_send(self, "browsingContext.handleUserPrompt", answer, NULL);
+	g_debug("%s: dismissed a %s dialog", self->name, type != NULL ? type : "page");
+	return TRUE;
+}
+
+static gboolean
 ct_browser_firefox_start(CtBrowser *self, GCancellable *cancellable, GError **error)
 {
+	CtBrowserFirefox *firefox = self->protocol;
 	gint64 deadline = ct_browser_launch_deadline(self);
 	g_autofree gchar *endpoint = NULL;
 	g_autofree gchar *session_url = NULL;
@@ -518,7 +182,8 @@ ct_browser_firefox_start(CtBrowser *self, GCancellable *cancellable, GError **er
 	if (endpoint == NULL)
 		return FALSE;
 	session_url = g_strdup_printf("%s/session", endpoint);
-	if (!ct_browser_connect(self, session_url, deadline, cancellable, error))
+	if (!ct_browser_connect(self, session_url, ct_browser_firefox_dismiss_dialog_cb, deadline,
+				cancellable, error))
 		return FALSE;
 
 	/* certificate errors must stay errors */
@@ -533,7 +198,7 @@ ct_browser_firefox_start(CtBrowser *self, GCancellable *cancellable, GError **er
 	if (granted != NULL)
 		browser_version = ct_json_get_string(granted, "browserVersion");
 
-	/* a page's dialogs are told, to be dismissed (ct-browser.c) */
+	/* a page's dialogs are told, to be dismissed */
 	json_array_add_string_element(events, "browsingContext.userPromptOpened");
 	json_object_set_array_member(subscribe, "events", g_steal_pointer(&events));
 	subscribed = ct_browser_call(self, "session.subscribe", g_steal_pointer(&subscribe), NULL,
@@ -549,9 +214,9 @@ ct_browser_firefox_start(CtBrowser *self, GCancellable *cancellable, GError **er
 	if (contexts != NULL && json_array_get_length(contexts) > 0 &&
 	    JSON_NODE_HOLDS_OBJECT(json_array_get_element(contexts, 0))) {
 		JsonObject *first = json_array_get_object_element(contexts, 0);
-		self->context_id = g_strdup(ct_json_get_string(first, "context"));
+		firefox->context_id = g_strdup(ct_json_get_string(first, "context"));
 	}
-	if (self->context_id == NULL) {
+	if (firefox->context_id == NULL) {
 		g_autoptr(JsonObject) create = json_object_new();
 		g_autoptr(JsonObject) created = NULL;
 		json_object_set_string_member(create, "type", "tab");
@@ -559,9 +224,9 @@ ct_browser_firefox_start(CtBrowser *self, GCancellable *cancellable, GError **er
 					  NULL, deadline, cancellable, NULL, error);
 		if (created == NULL)
 			return FALSE;
-		self->context_id = g_strdup(ct_json_get_string(created, "context"));
+		firefox->context_id = g_strdup(ct_json_get_string(created, "context"));
 	}
-	if (self->context_id == NULL) {
+	if (firefox->context_id == NULL) {
 		g_set_error_literal(error, CT_ERROR, CT_ERROR_FAILED,
 				    "Firefox offers no browsing context to navigate in");
 		return FALSE;
@@ -592,11 +257,12 @@ ct_browser_firefox_probe(CtBrowser *self,
 	g_autoptr(JsonObject) result = NULL;
 	g_autofree gchar *refusal = NULL;
 	g_autoptr(GError) error_local = NULL;
+	CtBrowserFirefox *firefox = self->protocol;
 	JsonObject *value;
 	const gchar *json;
 
 	json_object_set_string_member(params, "expression", self->probe_script);
-	json_object_set_string_member(target, "context", self->context_id);
+	json_object_set_string_member(target, "context", firefox->context_id);
 	json_object_set_object_member(params, "target", g_steal_pointer(&target));
 	json_object_set_boolean_member(params, "awaitPromise", FALSE);
 	result = ct_browser_call(self, "script.evaluate", g_steal_pointer(&params), NULL, deadline,
@@ -629,12 +295,31 @@ ct_browser_firefox_is_number(const gchar *text)
 	return TRUE;
 }
 
-CtNavigation *
+static gboolean
+ct_browser_firefox_leave(CtBrowser *self,
+			 gint64 deadline,
+			 GCancellable *cancellable,
+			 GError **error)
+{
+	CtBrowserFirefox *firefox = self->protocol;
+	g_autoptr(JsonObject) params = json_object_new();
+	g_autoptr(JsonObject) result = NULL;
+
+	json_object_set_string_member(params, "url", "about:blank");
+	json_object_set_string_member(params, "context", firefox->context_id);
+	json_object_set_string_member(params, "wait", "complete");
+	result = ct_browser_call(self, "browsingContext.navigate", g_steal_pointer(&params), NULL,
+				 deadline, cancellable, NULL, error);
+	return result != NULL;
+}
+
+static CtNavigation *
 ct_browser_firefox_navigate(CtBrowser *self,
 			    const gchar *url,
 			    GCancellable *cancellable,
 			    GError **error)
 {
+	CtBrowserFirefox *firefox = self->protocol;
 	gint64 deadline = ct_browser_deadline(self);
 	g_autoptr(CtNavigation) navigation = ct_browser_navigation_new(url);
 	g_autoptr(JsonObject) params = json_object_new();
@@ -644,7 +329,7 @@ ct_browser_firefox_navigate(CtBrowser *self,
 	g_auto(CtBrowserProbe) probe = {0};
 	g_autofree gchar *code = NULL;
 
-	json_object_set_string_member(params, "context", self->context_id);
+	json_object_set_string_member(params, "context", firefox->context_id);
 	json_object_set_string_member(params, "url", url);
 	json_object_set_string_member(params, "wait", "complete");
 	/* a certificate error comes back as a refusal:
@@ -677,7 +362,7 @@ ct_browser_firefox_navigate(CtBrowser *self,
 	return g_steal_pointer(&navigation);
 }
 
-void
+static void
 ct_browser_firefox_quit(CtBrowser *self, gint64 deadline)
 {
 	g_autoptr(JsonObject) result = NULL;
@@ -685,3 +370,37 @@ ct_browser_firefox_quit(CtBrowser *self, gint64 deadline)
 	/* the connection may close before the answer comes: that is fine too */
 	result = ct_browser_call(self, "browser.close", NULL, NULL, deadline, NULL, NULL, NULL);
 }
+
+/* a `firefox --version` still running is killed and reaped */
+static void
+ct_browser_firefox_release(CtBrowser *self)
+{
+	CtBrowserFirefox *firefox = g_steal_pointer(&self->protocol);
+
+	if (firefox == NULL)
+		return;
+	if (firefox->version_process != NULL && !firefox->version_done) {
+		gint group = ct_browser_process_group(firefox->version_process);
+		/* 0 would be certtrust's own group */
+		if (group > 0)
+			kill(-group, SIGKILL);
+		g_cancellable_cancel(firefox->version_cancellable);
+		while (!firefox->version_done)
+			g_main_context_iteration(self->context, TRUE);
+	}
+	g_clear_object(&firefox->version_process);
+	g_clear_object(&firefox->version_cancellable);
+	g_free(firefox->version_output);
+	g_free(firefox->context_id);
+	g_free(firefox);
+}
+
+const CtBrowserDriver ct_browser_firefox_driver = {
+    .name = "Firefox",
+    .prepare = ct_browser_firefox_prepare,
+    .start = ct_browser_firefox_start,
+    .navigate = ct_browser_firefox_navigate,
+    .leave = ct_browser_firefox_leave,
+    .quit = ct_browser_firefox_quit,
+    .release = ct_browser_firefox_release,
+};
