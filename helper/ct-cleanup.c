@@ -11,7 +11,6 @@
 #include <sys/stat.h>
 
 #include "ct-cleanup.h"
-#include "ct-tmpdir.h"
 
 /* how long ct_cleanup_now() gives the processes to go (a certtrust child waits up to
  * CT_CLEANUP_KILL_WAIT_MS for its own), and how often it looks */
@@ -35,6 +34,32 @@ static GCond ct_cleanup_hold_cond;
 static guint ct_cleanup_holds;	       /* threads inside a held write */
 static gboolean ct_cleanup_stopping;   /* ct_cleanup_now() began: no new write */
 static GPrivate ct_cleanup_hold_depth; /* this thread's nesting */
+
+gboolean
+ct_cleanup_remove_tree(const gchar *path)
+{
+	GStatBuf st;
+
+	if (g_lstat(path, &st) != 0)
+		return errno == ENOENT;
+	if (S_ISDIR(st.st_mode)) {
+		g_autoptr(GDir) dir = NULL;
+		const gchar *name;
+		/* a scenario may leave a read-only directory behind */
+		g_chmod(path, 0700);
+		dir = g_dir_open(path, 0, NULL);
+		while (dir != NULL && (name = g_dir_read_name(dir)) != NULL) {
+			g_autofree gchar *child = g_build_filename(path, name, NULL);
+			ct_cleanup_remove_tree(child);
+		}
+		if (g_rmdir(path) != 0) {
+			g_debug("cannot remove %s: %s", path, g_strerror(errno));
+			return FALSE;
+		}
+		return TRUE;
+	}
+	return g_unlink(path) == 0 || errno == ENOENT;
+}
 
 void
 ct_cleanup_hold(void)
@@ -199,9 +224,9 @@ ct_cleanup_now(void)
 	for (guint i = 0; ct_cleanup_dirs != NULL && i < ct_cleanup_dirs->len; i++) {
 		const gchar *dir = g_ptr_array_index(ct_cleanup_dirs, i);
 		/* twice: a process of a killed group may have written one more file */
-		if (!ct_tmpdir_remove_tree(dir)) {
+		if (!ct_cleanup_remove_tree(dir)) {
 			g_usleep(CT_CLEANUP_POLL_MS * 1000);
-			ct_tmpdir_remove_tree(dir);
+			ct_cleanup_remove_tree(dir);
 		}
 	}
 	g_mutex_unlock(&ct_cleanup_lock);

@@ -43,3 +43,8 @@ void
 ct_cleanup_hold(void);
 void
 ct_cleanup_release(void);
+
+/* delete a tree without following symbolic links (a directory made read-only inside is
+ * opened); TRUE when it is gone */
+gboolean
+ct_cleanup_remove_tree(const gchar *path);

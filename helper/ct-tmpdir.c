@@ -71,38 +71,12 @@ ct_tmpdir_new(const gchar *parent, const gchar *kind, GError **error)
 	return g_steal_pointer(&template);
 }
 
-gboolean
-ct_tmpdir_remove_tree(const gchar *path)
-{
-	GStatBuf st;
-
-	if (g_lstat(path, &st) != 0)
-		return errno == ENOENT;
-	if (S_ISDIR(st.st_mode)) {
-		g_autoptr(GDir) dir = NULL;
-		const gchar *name;
-		/* a scenario may leave a read-only directory behind */
-		g_chmod(path, 0700);
-		dir = g_dir_open(path, 0, NULL);
-		while (dir != NULL && (name = g_dir_read_name(dir)) != NULL) {
-			g_autofree gchar *child = g_build_filename(path, name, NULL);
-			ct_tmpdir_remove_tree(child);
-		}
-		if (g_rmdir(path) != 0) {
-			g_debug("cannot remove %s: %s", path, g_strerror(errno));
-			return FALSE;
-		}
-		return TRUE;
-	}
-	return g_unlink(path) == 0 || errno == ENOENT;
-}
-
 void
 ct_tmpdir_remove(const gchar *path)
 {
 	if (path == NULL)
 		return;
-	ct_tmpdir_remove_tree(path);
+	ct_cleanup_remove_tree(path);
 	ct_cleanup_forget_dir(path);
 }
 
@@ -166,7 +140,7 @@ ct_tmpdir_clean_dir(const gchar *parent)
 		if (g_lstat(path, &st) != 0 || !S_ISDIR(st.st_mode) || st.st_uid != geteuid())
 			continue;
 		g_debug("removing %s, left by a process that is gone", path);
-		ct_tmpdir_remove_tree(path);
+		ct_cleanup_remove_tree(path);
 		removed++;
 	}
 	return removed;

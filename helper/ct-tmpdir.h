@@ -15,10 +15,6 @@
 gchar *
 ct_tmpdir_new(const gchar *parent, const gchar *kind, GError **error);
 
-/* delete a tree without following symbolic links (a directory made read-only inside is
- * opened); TRUE when it is gone */
-gboolean
-ct_tmpdir_remove_tree(const gchar *path);
 /* delete a directory ct_tmpdir_new() made, and unregister it */
 void
 ct_tmpdir_remove(const gchar *path);

@@ -19,47 +19,27 @@ static const gchar *const report_scenario_text = "# two steps\n"
 						 "step status expect trusted\n"
 						 "step list expect entries 1\n";
 
-static void
-report_step_free(CtScenarioStepReport *step)
-{
-	g_free(step->message);
-	g_free(step->expected);
-	g_free(step->actual);
-	g_free(step->command);
-	g_free(step->output);
-	g_free(step);
-}
-
 /* a report as the runner makes it: the first step passed, the second failed with text a
  * terminal, TAP and XML must not take as their own, the third was skipped */
 static CtScenarioReport *
 report_new(const CtScenario *scenario)
 {
-	CtScenarioReport *report = g_new0(CtScenarioReport, 1);
+	CtScenarioReport *report = ct_scenario_report_new(scenario);
 	CtScenarioStepReport *step = NULL;
 
-	report->scenario = scenario;
 	report->layout = CT_SCENARIO_LAYOUT_LEGACY;
 	report->seconds = 2.25;
-	report->steps = g_ptr_array_new_with_free_func((GDestroyNotify)report_step_free);
-	step = g_new0(CtScenarioStepReport, 1);
-	step->step = g_ptr_array_index(scenario->steps, 0);
+	step = g_ptr_array_index(report->steps, 0);
 	step->result = CT_SCENARIO_RESULT_PASS;
-	g_ptr_array_add(report->steps, step);
-	step = g_new0(CtScenarioStepReport, 1);
-	step->step = g_ptr_array_index(scenario->steps, 1);
+	step = g_ptr_array_index(report->steps, 1);
 	step->result = CT_SCENARIO_RESULT_FAIL;
 	step->message = g_strdup(
 	    "status: expected trusted, got changed # not a directive \033[31m");
 	step->expected = g_strdup("status: \"trusted\"");
 	step->actual = g_strdup("status: <changed> & more");
 	step->command = g_strdup("certtrust --json status firefox");
-	g_ptr_array_add(report->steps, step);
-	step = g_new0(CtScenarioStepReport, 1);
-	step->step = g_ptr_array_index(scenario->steps, 2);
-	step->result = CT_SCENARIO_RESULT_SKIP;
+	step = g_ptr_array_index(report->steps, 2);
 	step->message = g_strdup("not run: step 2 (line 5) failed");
-	g_ptr_array_add(report->steps, step);
 	return report;
 }
 

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #pragma once
 
-#include "ct-browser-private.h"
+#include "ct-browser-instance.h"
+#include "ct-browser-navigation.h"
 
 /* a protocol, as the API (ct-browser.c) drives it: one const table per browser, each in
  * its own file; the protocol files talk through the wire (ct-browser-wire.h) and keep

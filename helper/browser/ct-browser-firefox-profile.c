@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "ct-browser-firefox-profile.h"
+#include "ct-error.h"
 #include "ct-firefox.h"
 #include "ct-source.h"
 

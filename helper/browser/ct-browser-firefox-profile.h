@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #pragma once
 
-#include "ct-browser.h"
+#include "ct-browser-options.h"
 
 /* fill the throwaway profile dir: the trust files of options->profile (cert9.db,
  * cert_override.txt, prefs.js, user.js, HSTS state), options->overrides as permanent

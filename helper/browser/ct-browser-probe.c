@@ -6,15 +6,6 @@
 #include "ct-browser-probe.h"
 #include "ct-json.h"
 
-CtNavigation *
-ct_browser_navigation_new(const gchar *url)
-{
-	CtNavigation *navigation = g_new0(CtNavigation, 1);
-	navigation->url = g_strdup(url);
-	navigation->outcome = g_strdup("blocked");
-	return navigation;
-}
-
 gchar *
 ct_browser_code_from_message(const gchar *message)
 {

@@ -1,13 +1,10 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #pragma once
 
-#include "ct-browser.h"
+#include "ct-browser-navigation.h"
 
 /* the page's verdict, the same for every protocol: the probe script run in the page, its
  * answer read into a CtNavigation, and the code in a browser's error text */
-
-CtNavigation *
-ct_browser_navigation_new(const gchar *url); /* (transfer full) */
 
 /* the code in a browser's error text: net::ERR_X, NS_ERROR_GENERATE_FAILURE(
  * NS_ERROR_MODULE_SECURITY, X), MOZILLA_PKIX_ERROR_X / SEC_ERROR_X / SSL_ERROR_X,

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #pragma once
 
-#include "ct-browser-private.h"
+#include "ct-browser-instance.h"
 
 /* the browser's process: its binary, its environment and throwaway directories, the
  * spawn into a process group of its own, its exit and its end */

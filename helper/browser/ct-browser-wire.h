@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #pragma once
 
-#include "ct-browser-private.h"
+#include "ct-browser-instance.h"
 
 /* the wire: the browser's WebSocket, commands with ids and their answers, the queue of
  * events, and waiting for any of them with a deadline; it knows no protocol's methods */

@@ -9,6 +9,7 @@
 #include "ct-browser-probe.h"
 #include "ct-browser-process.h"
 #include "ct-browser-wire.h"
+#include "ct-browser.h"
 #include "ct-cleanup.h"
 #include "ct-tmpdir.h"
 
@@ -19,20 +20,6 @@
 #define CT_BROWSER_QUIT_GRACE_MS 5000
 /* how long leaving a page that never finished loading may take */
 #define CT_BROWSER_LEAVE_MS 10000
-
-void
-ct_navigation_free(CtNavigation *navigation)
-{
-	if (navigation == NULL)
-		return;
-	g_free(navigation->url);
-	g_free(navigation->outcome);
-	g_free(navigation->error_code);
-	g_free(navigation->detail);
-	g_free(navigation->final_url);
-	g_free(navigation->title);
-	g_free(navigation);
-}
 
 gchar *
 ct_browser_find(CtBrowserKind kind, GError **error)

@@ -8,7 +8,7 @@
 
 #include "ct-cli.h"
 #include "ct-save.h"
-#include "ct-scenario-report.h"
+#include "ct-scenario-run.h"
 
 /* scenario: run QA scenario files (scenarios/README.md) in parallel, each isolated, and
  * report as text, TAP 14 (one test point per step), JUnit XML or JSON */

@@ -4,7 +4,7 @@
 #include <json-glib/json-glib.h>
 
 #include "ct-json.h"
-#include "ct-scenario-run.h"
+#include "ct-scenario-report.h"
 
 /* what a step expects against what came out: a command's output, the readers of its JSON
  * document, and the mismatches a step's report collects */

@@ -9,6 +9,76 @@
 /* the reports of a run for machines: TAP 14 and JUnit XML, and the totals of the results;
  * the program prints them (its text and JSON reports are its own) */
 
+const gchar *
+ct_scenario_result_to_string(CtScenarioResult result)
+{
+	switch (result) {
+	case CT_SCENARIO_RESULT_PASS:
+		return "pass";
+	case CT_SCENARIO_RESULT_FAIL:
+		return "fail";
+	case CT_SCENARIO_RESULT_SKIP:
+		return "skip";
+	case CT_SCENARIO_RESULT_TODO:
+		return "todo";
+	case CT_SCENARIO_RESULT_TODO_PASS:
+		return "todo-pass";
+	default:
+		return "unknown";
+	}
+}
+
+static void
+ct_scenario_step_report_free(CtScenarioStepReport *report)
+{
+	g_free(report->message);
+	g_free(report->expected);
+	g_free(report->actual);
+	g_free(report->command);
+	g_free(report->output);
+	g_free(report);
+}
+
+void
+ct_scenario_report_free(CtScenarioReport *report)
+{
+	if (report == NULL)
+		return;
+	g_ptr_array_unref(report->steps);
+	g_free(report->dir);
+	g_free(report);
+}
+
+gboolean
+ct_scenario_report_passed(const CtScenarioReport *report)
+{
+	if (report->cancelled)
+		return FALSE;
+	for (guint i = 0; i < report->steps->len; i++) {
+		CtScenarioStepReport *step = g_ptr_array_index(report->steps, i);
+		if (step->result == CT_SCENARIO_RESULT_FAIL)
+			return FALSE;
+	}
+	return TRUE;
+}
+
+CtScenarioReport *
+ct_scenario_report_new(const CtScenario *scenario)
+{
+	CtScenarioReport *report = g_new0(CtScenarioReport, 1);
+
+	report->scenario = scenario;
+	report->steps = g_ptr_array_new_with_free_func(
+	    (GDestroyNotify)ct_scenario_step_report_free);
+	for (guint i = 0; i < scenario->steps->len; i++) {
+		CtScenarioStepReport *step_report = g_new0(CtScenarioStepReport, 1);
+		step_report->step = g_ptr_array_index(scenario->steps, i);
+		step_report->result = CT_SCENARIO_RESULT_SKIP;
+		g_ptr_array_add(report->steps, step_report);
+	}
+	return report;
+}
+
 /* a field is cut after this many characters, as the program cuts its own fields */
 #define CT_SCENARIO_REPORT_MAX_FIELD 1000
 

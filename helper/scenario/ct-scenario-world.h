@@ -2,7 +2,8 @@
 #pragma once
 
 #include "ct-scenario-check.h"
-#include "ct-scenario-run.h"
+#include "ct-scenario-options.h"
+#include "ct-scenario-report.h"
 
 /* the isolated world one scenario runs in (ct-scenario-world.c: HOME, XDG dirs, the
  * browsers' stores, the OS-store tree, the cache), the certtrust commands run in it

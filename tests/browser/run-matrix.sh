@@ -4,7 +4,7 @@
 # certtrust's own trust and untrust. Every `certtrust serve` profile runs at once, each on
 # its own port under its own name (PROFILE.ucm.example.test), and each is reached by three
 # names: that name, 127.0.0.1, and wrong.PROFILE.ucm.example.test (mapped to 127.0.0.1
-# too, but in no certificate). What the certificates hold (helper/ct-serve.c): the name as
+# too, but in no certificate). What the certificates hold (helper/serve/ct-serve.c): the name as
 # CN and DNS SAN, except wrong-name (not-this-server.invalid), wildcard (*.ucm.example.test,
 # which the wrong.* name does not match: one label only), ip-san (IP SANs 127.0.0.1 and ::1
 # only), cn-only and v1 (no SAN at all). For each browser and each way of trusting the design

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "ct-cleanup.h"
 #include "ct-test.h"
 #include "ct-tmpdir.h"
 
@@ -468,7 +469,7 @@ Test(state, temp_dir_of_a_killed_verify_is_removed_at_the_next_start)
 	g_rmdir(other_shape);
 	if (other_user != NULL)
 		g_rmdir(other_user);
-	ct_tmpdir_remove_tree(left);
+	ct_cleanup_remove_tree(left);
 }
 
 /* every file of dir with its checksum, "absent" when there is no dir */
@@ -520,7 +521,7 @@ Test(state, reads_never_write_an_empty_or_missing_nss_database)
 			cr_assert_eq(g_unlink(key4), 0);
 		} else if (round == 3) {
 			/* no directory */
-			ct_tmpdir_remove_tree(db);
+			ct_cleanup_remove_tree(db);
 		}
 		before = state_snapshot(db);
 		list = ct_test_run_certtrust("list", NULL);

@@ -4,13 +4,15 @@
 #include <json-glib/json-glib.h>
 #include <libsoup/soup.h>
 
-#include "ct-browser.h"
+#include "ct-browser-options.h"
+#include "ct-error.h"
 
 /* the one browser the driver's units share: its process (ct-browser-process.c), its
  * connection (ct-browser-wire.c) and what the API keeps (ct-browser.c); what a protocol
  * keeps for itself (Firefox's browsing context, Chromium's session) is behind protocol,
  * its driver's own struct (ct-browser-driver.h) */
 
+typedef struct _CtBrowser CtBrowser;
 typedef struct _CtBrowserDriver CtBrowserDriver;
 
 typedef gboolean (*CtBrowserEventFunc)(JsonObject *event, gpointer user_data);
