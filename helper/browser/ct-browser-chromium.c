@@ -80,10 +80,10 @@ ct_browser_chromium_resolver_rules(const CtBrowserOptions *options)
 		g_string_append_printf(rules, "MAP %s 127.0.0.1, ", options->map_names[i]);
 	for (guint i = 0; options->resolve_rules != NULL && options->resolve_rules[i] != NULL;
 	     i++) {
-		g_auto(GStrv) parts = g_strsplit(options->resolve_rules[i], "=", 2);
-		gboolean v6 = strchr(parts[1], ':') != NULL;
-		g_string_append_printf(rules, "MAP %s %s%s%s, ", parts[0], v6 ? "[" : "", parts[1],
-				       v6 ? "]" : "");
+		const CtResolveRule *rule = options->resolve_rules[i];
+		gboolean v6 = strchr(rule->address, ':') != NULL;
+		g_string_append_printf(rules, "MAP %s %s%s%s, ", rule->name, v6 ? "[" : "",
+				       rule->address, v6 ? "]" : "");
 	}
 	g_string_append(rules, "MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1, "
 			       "EXCLUDE [::1]");

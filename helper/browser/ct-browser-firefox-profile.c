@@ -242,11 +242,8 @@ ct_browser_firefox_pac(const CtBrowserOptions *options)
 		json_array_add_string_element(hosts, map_names[i]);
 	for (guint i = 0; allow_names != NULL && allow_names[i] != NULL; i++)
 		json_array_add_string_element(hosts, allow_names[i]);
-	for (guint i = 0; options->resolve_rules != NULL && options->resolve_rules[i] != NULL;
-	     i++) {
-		g_auto(GStrv) parts = g_strsplit(options->resolve_rules[i], "=", 2);
-		json_array_add_string_element(hosts, parts[0]);
-	}
+	for (guint i = 0; options->resolve_rules != NULL && options->resolve_rules[i] != NULL; i++)
+		json_array_add_string_element(hosts, options->resolve_rules[i]->name);
 	node = json_node_init_array(json_node_alloc(), hosts);
 	list = json_to_string(node, FALSE);
 	return g_strdup_printf("function FindProxyForURL(url, host) {"
@@ -263,23 +260,22 @@ ct_browser_firefox_pac(const CtBrowserOptions *options)
 static gboolean
 ct_browser_firefox_force_resolve(const CtBrowserOptions *options, gchar **force, GError **error)
 {
-	const gchar *const *rules = options->resolve_rules;
+	const CtResolveRule *const *rules = options->resolve_rules;
 	g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func(g_free);
 
 	*force = NULL;
 	for (guint i = 0; rules != NULL && rules[i] != NULL; i++) {
-		g_auto(GStrv) parts = g_strsplit(rules[i], "=", 2);
-		if (*force != NULL && g_strcmp0(*force, parts[1]) != 0) {
+		if (*force != NULL && g_strcmp0(*force, rules[i]->address) != 0) {
 			g_set_error(error, CT_ERROR, CT_ERROR_INVALID_ARGS,
 				    "Firefox sends names to one address only: --resolve gives %s "
 				    "and %s",
-				    *force, parts[1]);
+				    *force, rules[i]->address);
 			g_clear_pointer(force, g_free);
 			return FALSE;
 		}
 		if (*force == NULL)
-			*force = g_strdup(parts[1]);
-		g_ptr_array_add(names, g_strdup(parts[0]));
+			*force = g_strdup(rules[i]->address);
+		g_ptr_array_add(names, g_strdup(rules[i]->name));
 	}
 	for (guint i = 0;
 	     *force != NULL && options->allow_names != NULL && options->allow_names[i] != NULL;

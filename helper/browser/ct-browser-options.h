@@ -3,6 +3,8 @@
 
 #include <glib.h>
 
+#include "ct-resolver.h"
+
 /* what a browser is launched with (ct_browser_launch) */
 
 typedef enum {
@@ -31,9 +33,10 @@ typedef struct {
 	 * Chromium --host-resolver-rules, where every other name then fails); a leading "*."
 	 * works in Chromium only */
 	const gchar *const *map_names;
-	/* Chromium: "NAME=ADDR", NAME resolved to the IP address ADDR (--resolve to any
-	 * address) */
-	const gchar *const *resolve_rules;
+	/* NAME resolved to the IP address ADDR (--resolve to any address; the port is not
+	 * the browser's): Chromium maps each name, Firefox sends every name it looks up to
+	 * their one address */
+	const CtResolveRule *const *resolve_rules;
 	/* the hosts the user named (names and IP literals): Chromium resolves these names
 	 * the normal way and no name neither here nor mapped; Firefox connects directly to
 	 * these and the mapped names only, any other host through a proxy that is not there */

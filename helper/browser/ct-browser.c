@@ -62,19 +62,19 @@ ct_browser_check_allow_names(const gchar *const *names, GError **error)
 	return TRUE;
 }
 
-/* "NAME=ADDR": a host name and an IP address, nothing that could break a resolver rule */
+/* a host name and an IP address, nothing that could break a resolver rule */
 static gboolean
-ct_browser_check_resolve_rules(const gchar *const *rules, GError **error)
+ct_browser_check_resolve_rules(const CtResolveRule *const *rules, GError **error)
 {
 	for (guint i = 0; rules != NULL && rules[i] != NULL; i++) {
-		g_auto(GStrv) parts = g_strsplit(rules[i], "=", 2);
 		g_autoptr(GInetAddress) address = NULL;
-		const gchar *name[] = {parts[0], NULL};
+		const gchar *name[] = {rules[i]->name, NULL};
 
-		if (parts[0] == NULL || parts[1] == NULL ||
-		    (address = g_inet_address_new_from_string(parts[1])) == NULL) {
+		if (rules[i]->address == NULL ||
+		    (address = g_inet_address_new_from_string(rules[i]->address)) == NULL) {
 			g_set_error(error, CT_ERROR, CT_ERROR_INVALID_ARGS,
-				    "'%s' is not NAME=ADDRESS with an IP address", rules[i]);
+				    "--resolve %s: '%s' is not an IP address", rules[i]->name,
+				    rules[i]->address != NULL ? rules[i]->address : "");
 			return FALSE;
 		}
 		if (!ct_browser_check_map_names(name, error))
