@@ -238,10 +238,7 @@ ct_browser_chromium_start(CtBrowser *self, GCancellable *cancellable, GError **e
 	g_autoptr(JsonObject) created = NULL;
 	g_autoptr(JsonObject) attach = json_object_new();
 	g_autoptr(JsonObject) attached = NULL;
-	g_autoptr(JsonObject) enabled = NULL;
 	g_autoptr(JsonObject) lifecycle = json_object_new();
-	g_autoptr(JsonObject) lifecycle_enabled = NULL;
-	g_autoptr(JsonObject) network_enabled = NULL;
 	const gchar *product;
 	const gchar *slash;
 	const gchar *target_id;
@@ -288,23 +285,18 @@ ct_browser_chromium_start(CtBrowser *self, GCancellable *cancellable, GError **e
 				    "Chromium attached to the page without a session id");
 		return FALSE;
 	}
-	enabled = ct_browser_call(self, "Page.enable", NULL, chromium->session_id, deadline,
-				  cancellable, NULL, error);
-	if (enabled == NULL)
-		return FALSE;
 	/* lifecycle events carry the loader id: the load of this navigation, not another */
 	json_object_set_boolean_member(lifecycle, "enabled", TRUE);
-	lifecycle_enabled = ct_browser_call(self, "Page.setLifecycleEventsEnabled",
-					    g_steal_pointer(&lifecycle), chromium->session_id,
-					    deadline, cancellable, NULL, error);
-	if (lifecycle_enabled == NULL)
-		return FALSE;
 	/* the document request's failure arrives at once; Page.navigate's answer waits for
 	 * the error page, from the third certificate error on about 3 s (SSLErrorHandler's
-	 * captive-portal timer): the navigation takes the first */
-	network_enabled = ct_browser_call(self, "Network.enable", NULL, chromium->session_id,
-					  deadline, cancellable, NULL, error);
-	return network_enabled != NULL;
+	 * captive-portal timer): the navigation takes the first (Network.enable) */
+	return ct_browser_command(self, "Page.enable", NULL, chromium->session_id, deadline,
+				  cancellable, error) &&
+	       ct_browser_command(self, "Page.setLifecycleEventsEnabled",
+				  g_steal_pointer(&lifecycle), chromium->session_id, deadline,
+				  cancellable, error) &&
+	       ct_browser_command(self, "Network.enable", NULL, chromium->session_id, deadline,
+				  cancellable, error);
 }
 
 /* Network.loadingFailed of a document with a certificate error */
@@ -346,32 +338,13 @@ ct_browser_chromium_probe(CtBrowser *self,
 			  CtBrowserProbe *probe,
 			  GError **error)
 {
-	g_autoptr(JsonObject) params = json_object_new();
-	g_autoptr(JsonObject) result = NULL;
-	g_autofree gchar *refusal = NULL;
-	g_autoptr(GError) error_local = NULL;
 	CtBrowserChromium *chromium = self->protocol;
-	JsonObject *value;
-	const gchar *json;
+	JsonObject *params = json_object_new();
 
 	json_object_set_string_member(params, "expression", self->probe_script);
 	json_object_set_boolean_member(params, "returnByValue", TRUE);
-	result = ct_browser_call(self, "Runtime.evaluate", g_steal_pointer(&params),
-				 chromium->session_id, deadline, cancellable, &refusal,
-				 &error_local);
-	if (result == NULL) {
-		if (refusal != NULL)
-			return TRUE;
-		g_propagate_error(error, g_steal_pointer(&error_local));
-		return FALSE;
-	}
-	/* {"result": {"type": "string", "value": "..."}}, plus exceptionDetails if it threw */
-	if (json_object_has_member(result, "exceptionDetails"))
-		return TRUE;
-	value = ct_json_get_object(result, "result");
-	json = value != NULL ? ct_json_get_string(value, "value") : NULL;
-	ct_browser_parse_probe(json, probe);
-	return TRUE;
+	return ct_browser_probe_page(self, "Runtime.evaluate", params, chromium->session_id, NULL,
+				     deadline, cancellable, probe, error);
 }
 
 /* the last address the request asked for (Network.requestWillBeSent comes again for each
@@ -427,13 +400,11 @@ ct_browser_chromium_leave(CtBrowser *self,
 			  GError **error)
 {
 	CtBrowserChromium *chromium = self->protocol;
-	g_autoptr(JsonObject) params = json_object_new();
-	g_autoptr(JsonObject) result = NULL;
+	JsonObject *params = json_object_new();
 
 	json_object_set_string_member(params, "url", "about:blank");
-	result = ct_browser_call(self, "Page.navigate", g_steal_pointer(&params),
-				 chromium->session_id, deadline, cancellable, NULL, error);
-	return result != NULL;
+	return ct_browser_command(self, "Page.navigate", params, chromium->session_id, deadline,
+				  cancellable, error);
 }
 
 static CtNavigation *
@@ -516,9 +487,7 @@ ct_browser_chromium_navigate(CtBrowser *self,
 static void
 ct_browser_chromium_quit(CtBrowser *self, gint64 deadline)
 {
-	g_autoptr(JsonObject) result = NULL;
-
-	result = ct_browser_call(self, "Browser.close", NULL, NULL, deadline, NULL, NULL, NULL);
+	ct_browser_command(self, "Browser.close", NULL, NULL, deadline, NULL, NULL);
 }
 
 static void

@@ -170,7 +170,6 @@ ct_browser_firefox_start(CtBrowser *self, GCancellable *cancellable, GError **er
 	g_autoptr(JsonObject) tree = NULL;
 	g_autoptr(JsonObject) subscribe = json_object_new();
 	g_autoptr(JsonArray) events = json_array_new();
-	g_autoptr(JsonObject) subscribed = NULL;
 	g_autoptr(GError) error_local = NULL;
 	const gchar *browser_version = NULL;
 	JsonObject *granted;
@@ -201,9 +200,8 @@ ct_browser_firefox_start(CtBrowser *self, GCancellable *cancellable, GError **er
 	/* a page's dialogs are told, to be dismissed */
 	json_array_add_string_element(events, "browsingContext.userPromptOpened");
 	json_object_set_array_member(subscribe, "events", g_steal_pointer(&events));
-	subscribed = ct_browser_call(self, "session.subscribe", g_steal_pointer(&subscribe), NULL,
-				     deadline, cancellable, NULL, error);
-	if (subscribed == NULL)
+	if (!ct_browser_command(self, "session.subscribe", g_steal_pointer(&subscribe), NULL,
+				deadline, cancellable, error))
 		return FALSE;
 
 	tree = ct_browser_call(self, "browsingContext.getTree", NULL, NULL, deadline, cancellable,
@@ -252,34 +250,16 @@ ct_browser_firefox_probe(CtBrowser *self,
 			 CtBrowserProbe *probe,
 			 GError **error)
 {
-	g_autoptr(JsonObject) params = json_object_new();
-	g_autoptr(JsonObject) target = json_object_new();
-	g_autoptr(JsonObject) result = NULL;
-	g_autofree gchar *refusal = NULL;
-	g_autoptr(GError) error_local = NULL;
 	CtBrowserFirefox *firefox = self->protocol;
-	JsonObject *value;
-	const gchar *json;
+	JsonObject *params = json_object_new();
+	JsonObject *target = json_object_new();
 
 	json_object_set_string_member(params, "expression", self->probe_script);
 	json_object_set_string_member(target, "context", firefox->context_id);
-	json_object_set_object_member(params, "target", g_steal_pointer(&target));
+	json_object_set_object_member(params, "target", target);
 	json_object_set_boolean_member(params, "awaitPromise", FALSE);
-	result = ct_browser_call(self, "script.evaluate", g_steal_pointer(&params), NULL, deadline,
-				 cancellable, &refusal, &error_local);
-	if (result == NULL) {
-		if (refusal != NULL)
-			return TRUE;
-		g_propagate_error(error, g_steal_pointer(&error_local));
-		return FALSE;
-	}
-	/* {"type": "success", "result": {"type": "string", "value": "..."}} or an exception */
-	if (g_strcmp0(ct_json_get_string(result, "type"), "success") != 0)
-		return TRUE;
-	value = ct_json_get_object(result, "result");
-	json = value != NULL ? ct_json_get_string(value, "value") : NULL;
-	ct_browser_parse_probe(json, probe);
-	return TRUE;
+	return ct_browser_probe_page(self, "script.evaluate", params, NULL, "success", deadline,
+				     cancellable, probe, error);
 }
 
 /* only digits: a bare nsresult number */
@@ -302,15 +282,13 @@ ct_browser_firefox_leave(CtBrowser *self,
 			 GError **error)
 {
 	CtBrowserFirefox *firefox = self->protocol;
-	g_autoptr(JsonObject) params = json_object_new();
-	g_autoptr(JsonObject) result = NULL;
+	JsonObject *params = json_object_new();
 
 	json_object_set_string_member(params, "url", "about:blank");
 	json_object_set_string_member(params, "context", firefox->context_id);
 	json_object_set_string_member(params, "wait", "complete");
-	result = ct_browser_call(self, "browsingContext.navigate", g_steal_pointer(&params), NULL,
-				 deadline, cancellable, NULL, error);
-	return result != NULL;
+	return ct_browser_command(self, "browsingContext.navigate", params, NULL, deadline,
+				  cancellable, error);
 }
 
 static CtNavigation *
@@ -365,10 +343,8 @@ ct_browser_firefox_navigate(CtBrowser *self,
 static void
 ct_browser_firefox_quit(CtBrowser *self, gint64 deadline)
 {
-	g_autoptr(JsonObject) result = NULL;
-
 	/* the connection may close before the answer comes: that is fine too */
-	result = ct_browser_call(self, "browser.close", NULL, NULL, deadline, NULL, NULL, NULL);
+	ct_browser_command(self, "browser.close", NULL, NULL, deadline, NULL, NULL);
 }
 
 /* a `firefox --version` still running is killed and reaped */

@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include "ct-browser-probe.h"
+#include "ct-browser-wire.h"
 #include "ct-json.h"
 
 gchar *
@@ -138,4 +139,41 @@ ct_browser_judge(CtNavigation *navigation, const CtBrowserProbe *probe, const gc
 								      : fallback_code);
 	if (navigation->detail == NULL)
 		navigation->detail = g_strdup(probe->uri);
+}
+
+gboolean
+ct_browser_probe_page(CtBrowser *self,
+		      const gchar *method,
+		      JsonObject *params,
+		      const gchar *session_id,
+		      const gchar *success_type,
+		      gint64 deadline,
+		      GCancellable *cancellable,
+		      CtBrowserProbe *probe,
+		      GError **error)
+{
+	g_autoptr(JsonObject) result = NULL;
+	g_autofree gchar *refusal = NULL;
+	g_autoptr(GError) error_local = NULL;
+	JsonObject *value;
+	const gchar *json;
+
+	result = ct_browser_call(self, method, params, session_id, deadline, cancellable, &refusal,
+				 &error_local);
+	if (result == NULL) {
+		if (refusal != NULL)
+			return TRUE;
+		g_propagate_error(error, g_steal_pointer(&error_local));
+		return FALSE;
+	}
+	/* BiDi: {"type": "success", "result": {"type": "string", "value": "..."}} or an
+	 * exception; CDP: {"result": {"type": "string", "value": "..."}}, plus
+	 * exceptionDetails if it threw */
+	if (success_type != NULL ? g_strcmp0(ct_json_get_string(result, "type"), success_type) != 0
+				 : json_object_has_member(result, "exceptionDetails"))
+		return TRUE;
+	value = ct_json_get_object(result, "result");
+	json = value != NULL ? ct_json_get_string(value, "value") : NULL;
+	ct_browser_parse_probe(json, probe);
+	return TRUE;
 }

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #pragma once
 
+#include "ct-browser-instance.h"
 #include "ct-browser-navigation.h"
 
 /* the page's verdict, the same for every protocol: the probe script run in the page, its
@@ -33,6 +34,22 @@ G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(CtBrowserProbe, ct_browser_probe_clear)
 /* parse the probe's JSON into probe; FALSE when it is not the probe's answer */
 gboolean
 ct_browser_parse_probe(const gchar *json, CtBrowserProbe *probe);
+
+/* run the probe script in the page: method with params (transfer full, the driver's way
+ * of naming the script and the page); what it saw goes into probe, which stays as it is
+ * when the browser refuses or the script throws (BiDi's answer has a type other than
+ * success_type; CDP's, success_type NULL, has exceptionDetails); FALSE only when the
+ * browser is gone or hangs */
+gboolean
+ct_browser_probe_page(CtBrowser *self,
+		      const gchar *method,
+		      JsonObject *params,
+		      const gchar *session_id,
+		      const gchar *success_type,
+		      gint64 deadline,
+		      GCancellable *cancellable,
+		      CtBrowserProbe *probe,
+		      GError **error);
 
 /* the verdict from what the page shows: an https:// page loads (blocked TEXT_MISSING when
  * the expected text is not in it), with its status, address and title; any other page

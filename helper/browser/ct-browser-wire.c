@@ -406,6 +406,20 @@ ct_browser_call(CtBrowser *self,
 					deadline, cancellable, protocol_error, error);
 }
 
+gboolean
+ct_browser_command(CtBrowser *self,
+		   const gchar *method,
+		   JsonObject *params,
+		   const gchar *session_id,
+		   gint64 deadline,
+		   GCancellable *cancellable,
+		   GError **error)
+{
+	g_autoptr(JsonObject) result = ct_browser_call(self, method, params, session_id, deadline,
+						       cancellable, NULL, error);
+	return result != NULL;
+}
+
 JsonObject *
 ct_browser_call_or_event(CtBrowser *self,
 			 const gchar *method,

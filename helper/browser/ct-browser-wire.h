@@ -65,6 +65,15 @@ ct_browser_call(CtBrowser *self,
 		GCancellable *cancellable,
 		gchar **protocol_error,
 		GError **error); /* (transfer full) */
+/* ct_browser_call for a command whose answer says nothing but that it was done */
+gboolean
+ct_browser_command(CtBrowser *self,
+		   const gchar *method,
+		   JsonObject *params,
+		   const gchar *session_id,
+		   gint64 deadline,
+		   GCancellable *cancellable,
+		   GError **error);
 /* ct_browser_call: the same, but an event early() accepts, arriving before the answer,
  * ends the wait: NULL without an error and the event in *early_event (the answer, when it
  * comes, is dropped) */

@@ -234,11 +234,7 @@ ct_cli_browser_add_navigation(JsonBuilder *builder, const CtNavigation *navigati
 	json_builder_add_string_value(builder, navigation->url);
 	json_builder_set_member_name(builder, "outcome");
 	json_builder_add_string_value(builder, navigation->outcome);
-	json_builder_set_member_name(builder, "error_code");
-	if (navigation->error_code != NULL)
-		json_builder_add_string_value(builder, navigation->error_code);
-	else
-		json_builder_add_null_value(builder);
+	ct_cli_browser_add_string_or_null(builder, "error_code", navigation->error_code);
 	json_builder_set_member_name(builder, "http_status");
 	if (navigation->http_status > 0)
 		json_builder_add_int_value(builder, navigation->http_status);
@@ -266,11 +262,7 @@ ct_cli_browser_add_json(JsonBuilder *builder,
 	json_builder_add_string_value(builder, browser_name);
 	json_builder_set_member_name(builder, "version");
 	json_builder_add_string_value(builder, version);
-	json_builder_set_member_name(builder, "profile");
-	if (location != NULL)
-		json_builder_add_string_value(builder, location);
-	else
-		json_builder_add_null_value(builder);
+	ct_cli_browser_add_string_or_null(builder, "profile", location);
 	json_builder_set_member_name(builder, "navigations");
 	json_builder_begin_array(builder);
 	for (guint i = 0; i < navigations->len; i++)
