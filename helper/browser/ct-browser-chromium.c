@@ -485,12 +485,6 @@ ct_browser_chromium_navigate(CtBrowser *self,
 }
 
 static void
-ct_browser_chromium_quit(CtBrowser *self, gint64 deadline)
-{
-	ct_browser_command(self, "Browser.close", NULL, NULL, deadline, NULL, NULL);
-}
-
-static void
 ct_browser_chromium_release(CtBrowser *self)
 {
 	CtBrowserChromium *chromium = g_steal_pointer(&self->protocol);
@@ -507,6 +501,6 @@ const CtBrowserDriver ct_browser_chromium_driver = {
     .start = ct_browser_chromium_start,
     .navigate = ct_browser_chromium_navigate,
     .leave = ct_browser_chromium_leave,
-    .quit = ct_browser_chromium_quit,
+    .quit_method = "Browser.close",
     .release = ct_browser_chromium_release,
 };

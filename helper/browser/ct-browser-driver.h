@@ -31,8 +31,8 @@ struct _CtBrowserDriver {
 			  gint64 deadline,
 			  GCancellable *cancellable,
 			  GError **error);
-	/* ask the browser to end (no error: the API kills it anyway) */
-	void (*quit)(CtBrowser *self, gint64 deadline);
+	/* the command that asks the browser to end (no error: the API kills it anyway) */
+	const gchar *quit_method;
 	/* end what the driver started besides the browser and free self->protocol (which
 	 * may be NULL when the launch failed early) */
 	void (*release)(CtBrowser *self);

@@ -340,13 +340,6 @@ ct_browser_firefox_navigate(CtBrowser *self,
 	return g_steal_pointer(&navigation);
 }
 
-static void
-ct_browser_firefox_quit(CtBrowser *self, gint64 deadline)
-{
-	/* the connection may close before the answer comes: that is fine too */
-	ct_browser_command(self, "browser.close", NULL, NULL, deadline, NULL, NULL);
-}
-
 /* a `firefox --version` still running is killed and reaped */
 static void
 ct_browser_firefox_release(CtBrowser *self)
@@ -377,6 +370,6 @@ const CtBrowserDriver ct_browser_firefox_driver = {
     .start = ct_browser_firefox_start,
     .navigate = ct_browser_firefox_navigate,
     .leave = ct_browser_firefox_leave,
-    .quit = ct_browser_firefox_quit,
+    .quit_method = "browser.close",
     .release = ct_browser_firefox_release,
 };
