@@ -197,6 +197,40 @@ ct_test_run_shell(const gchar *command_line)
 	return ct_test_run(argv, NULL);
 }
 
+gchar *
+ct_test_certutil_text(const gchar *dir)
+{
+	g_autofree gchar *cmd = g_strdup_printf("certutil -L -d 'sql:%s'", dir);
+	g_autoptr(CtTestRun) run = ct_test_run_shell(cmd);
+
+	cr_assert_eq(run->exit_status, 0, "%s: %s", cmd, run->err);
+	return g_strdup(run->out);
+}
+
+gchar *
+ct_test_nss_store_new(const gchar *dir)
+{
+	g_autofree gchar *cmd =
+	    g_strdup_printf("mkdir -p '%s' && certutil -N -d 'sql:%s' --empty-password", dir, dir);
+	g_autoptr(CtTestRun) run = ct_test_run_shell(cmd);
+
+	cr_assert_eq(run->exit_status, 0, "%s: %s", cmd, run->err);
+	return g_strconcat("nss:", dir, NULL);
+}
+
+gchar *
+ct_test_sha256_of(const gchar *name)
+{
+	g_autofree gchar *path = ct_test_data_path(name);
+	g_autofree gchar *cmd =
+	    g_strdup_printf("openssl x509 -in '%s' -noout -fingerprint -sha256 | cut -d= -f2",
+			    path);
+	g_autoptr(CtTestRun) run = ct_test_run_shell(cmd);
+
+	cr_assert_eq(run->exit_status, 0, "%s: %s", cmd, run->err);
+	return g_strstrip(g_strdup(run->out));
+}
+
 /* in the child: killed when the test's process ends, even by a failed assertion, so that
  * no server of a test outlives it (and holds meson's pipes open) */
 static void

@@ -56,12 +56,22 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(CtTestRun, ct_test_run_free)
  * the built program; the environment is inherited; fails the test when it cannot start */
 CtTestRun *
 ct_test_run(const gchar *const *argv, GBytes *stdin_bytes);
-/* run a shell command line (sh -c) and return its result */
 /* certtrust with the arguments up to NULL (ct_test_run with "certtrust" first) */
 CtTestRun *
 ct_test_run_certtrust(const gchar *first, ...) G_GNUC_NULL_TERMINATED;
+/* run a shell command line (sh -c) and return its result */
 CtTestRun *
 ct_test_run_shell(const gchar *command_line);
+
+/* independent witnesses: `certutil -L -d sql:DIR` as text (fails the test when certutil
+ * fails); a new empty NSS database certutil made in DIR, as the store "nss:DIR"; the SHA-256
+ * fingerprint openssl gives a generated test file ("AB:CD:...") */
+gchar *
+ct_test_certutil_text(const gchar *dir); /* (transfer full) */
+gchar *
+ct_test_nss_store_new(const gchar *dir); /* (transfer full) */
+gchar *
+ct_test_sha256_of(const gchar *name); /* (transfer full) */
 
 /* stdout must be exactly one JSON object; its root (transfer full) */
 JsonNode *
