@@ -267,6 +267,29 @@ ct_chain_index_try(CtChainIndex *index,
 	return TRUE;
 }
 
+/* the key of the first of candidates (NULL for none) that signs child, in *key; nothing
+ * is tried once *key is set */
+static gboolean
+ct_chain_index_find_signer(CtChainIndex *index,
+			   guint child,
+			   GArray *candidates,
+			   GHashTable *tried,
+			   const gchar **key,
+			   GError **error)
+{
+	gboolean signs = FALSE;
+
+	for (guint k = 0; candidates != NULL && k < candidates->len && *key == NULL; k++) {
+		guint candidate = g_array_index(candidates, guint, k);
+		if (!ct_chain_index_try(index, child, candidate, tried, &signs, error))
+			return FALSE;
+		if (signs)
+			*key = ((CtCertificate *)g_ptr_array_index(index->certificates, candidate))
+				   ->spki_sha256_base64;
+	}
+	return TRUE;
+}
+
 /* the issuer of child in the input (G_MAXUINT when none), marking every certificate with
  * that name and key as one that issues */
 static gboolean
@@ -277,29 +300,16 @@ ct_chain_index_find_issuer(CtChainIndex *index, guint child, GError **error)
 	GArray *keyed = NULL;
 	g_autoptr(GHashTable) tried = NULL;
 	const gchar *key = NULL;
-	gboolean signs = FALSE;
 
 	if (certificate->self_signed || named == NULL)
 		return TRUE;
 	tried = g_hash_table_new(g_str_hash, g_str_equal);
 	if (certificate->authority_key_id != NULL)
 		keyed = g_hash_table_lookup(index->by_key_id, certificate->authority_key_id);
-	for (guint k = 0; keyed != NULL && k < keyed->len && key == NULL; k++) {
-		guint candidate = g_array_index(keyed, guint, k);
-		if (!ct_chain_index_try(index, child, candidate, tried, &signs, error))
-			return FALSE;
-		if (signs)
-			key = ((CtCertificate *)g_ptr_array_index(index->certificates, candidate))
-				  ->spki_sha256_base64;
-	}
-	for (guint k = 0; k < named->len && key == NULL; k++) {
-		guint candidate = g_array_index(named, guint, k);
-		if (!ct_chain_index_try(index, child, candidate, tried, &signs, error))
-			return FALSE;
-		if (signs)
-			key = ((CtCertificate *)g_ptr_array_index(index->certificates, candidate))
-				  ->spki_sha256_base64;
-	}
+	/* the issuers the authority key id names first, then any of that name */
+	if (!ct_chain_index_find_signer(index, child, keyed, tried, &key, error) ||
+	    !ct_chain_index_find_signer(index, child, named, tried, &key, error))
+		return FALSE;
 	/* the same name and key sign the same certificates: all of them issued this one */
 	for (guint k = 0; k < named->len && key != NULL; k++) {
 		guint candidate = g_array_index(named, guint, k);

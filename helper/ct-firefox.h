@@ -5,7 +5,9 @@
 
 #include "ct-error.h"
 
-/* Firefox profiles and their permanent-exception store (cert_override.txt) */
+/* Firefox profiles (found in ct-firefox-profile.c, their locks in ct-firefox-lock.c) and
+ * their permanent-exception store, cert_override.txt (ct-firefox-override.c, one line of it
+ * in ct-firefox-override-line.c) */
 
 typedef struct {
 	gchar *name; /* Name= in profiles.ini */

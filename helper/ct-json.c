@@ -10,7 +10,7 @@
 #include "ct-time.h"
 
 /* json-glib writes bytes as they are: certificate text must be valid UTF-8 first */
-static void
+void
 ct_json_add_string(JsonBuilder *builder, const gchar *member, const gchar *value)
 {
 	json_builder_set_member_name(builder, member);
@@ -26,12 +26,40 @@ ct_json_add_string(JsonBuilder *builder, const gchar *member, const gchar *value
 	}
 }
 
-static void
+void
+ct_json_add_optional_string(JsonBuilder *builder, const gchar *member, const gchar *value)
+{
+	if (value != NULL)
+		ct_json_add_string(builder, member, value);
+}
+
+void
+ct_json_add_int(JsonBuilder *builder, const gchar *member, gint64 value)
+{
+	json_builder_set_member_name(builder, member);
+	json_builder_add_int_value(builder, value);
+}
+
+void
+ct_json_add_boolean(JsonBuilder *builder, const gchar *member, gboolean value)
+{
+	json_builder_set_member_name(builder, member);
+	json_builder_add_boolean_value(builder, value);
+}
+
+void
+ct_json_add_double(JsonBuilder *builder, const gchar *member, gdouble value)
+{
+	json_builder_set_member_name(builder, member);
+	json_builder_add_double_value(builder, value);
+}
+
+void
 ct_json_add_string_array(JsonBuilder *builder, const gchar *member, GPtrArray *values)
 {
 	json_builder_set_member_name(builder, member);
 	json_builder_begin_array(builder);
-	for (guint i = 0; i < values->len; i++) {
+	for (guint i = 0; values != NULL && i < values->len; i++) {
 		const gchar *value = g_ptr_array_index(values, i);
 		g_autofree gchar *valid = g_utf8_make_valid(value, -1);
 		json_builder_add_string_value(builder, valid);
@@ -55,26 +83,21 @@ ct_json_add_certificate(JsonBuilder *builder, CtCertificate *certificate, const 
 	ct_json_add_string(builder, "sha1", certificate->sha1);
 	ct_json_add_string(builder, "sha256", certificate->sha256);
 	ct_json_add_string(builder, "spki_sha256", certificate->spki_sha256_base64);
-	json_builder_set_member_name(builder, "self_signed");
-	json_builder_add_boolean_value(builder, certificate->self_signed);
-	json_builder_set_member_name(builder, "ca_capable");
-	json_builder_add_boolean_value(builder, certificate->ca_capable);
+	ct_json_add_boolean(builder, "self_signed", certificate->self_signed);
+	ct_json_add_boolean(builder, "ca_capable", certificate->ca_capable);
 	ct_json_add_string(builder, "ca_capable_reason", certificate->ca_reason);
-	json_builder_set_member_name(builder, "version");
-	json_builder_add_int_value(builder, certificate->version);
+	ct_json_add_int(builder, "version", certificate->version);
 	if (role != NULL)
 		ct_json_add_string(builder, "role", role);
 	ct_json_add_string(builder, "signature_algorithm", certificate->signature_algorithm);
 	json_builder_set_member_name(builder, "public_key");
 	json_builder_begin_object(builder);
 	ct_json_add_string(builder, "algorithm", certificate->public_key_algorithm);
-	json_builder_set_member_name(builder, "bits");
-	json_builder_add_int_value(builder, certificate->public_key_bits);
+	ct_json_add_int(builder, "bits", certificate->public_key_bits);
 	if (certificate->public_key_curve != NULL)
 		ct_json_add_string(builder, "curve", certificate->public_key_curve);
 	json_builder_end_object(builder);
-	json_builder_set_member_name(builder, "has_san");
-	json_builder_add_boolean_value(builder, certificate->has_san);
+	ct_json_add_boolean(builder, "has_san", certificate->has_san);
 	ct_json_add_string_array(builder, "san_dns", certificate->san_dns);
 	ct_json_add_string_array(builder, "san_ip", certificate->san_ip);
 	json_builder_set_member_name(builder, "extensions");
@@ -85,8 +108,7 @@ ct_json_add_certificate(JsonBuilder *builder, CtCertificate *certificate, const 
 		ct_json_add_string(builder, "oid", extension->oid);
 		ct_json_add_string(builder, "name", extension->name);
 		ct_json_add_string(builder, "label", extension->label);
-		json_builder_set_member_name(builder, "critical");
-		json_builder_add_boolean_value(builder, extension->critical);
+		ct_json_add_boolean(builder, "critical", extension->critical);
 		ct_json_add_string(builder, "value", extension->value);
 		json_builder_end_object(builder);
 	}
@@ -112,8 +134,7 @@ ct_json_add_chain_members(JsonBuilder *builder, CtChain *chain)
 	/* where a first access went, when the chain came from a server */
 	if (chain->peer != NULL) {
 		ct_json_add_string(builder, "peer", chain->peer);
-		json_builder_set_member_name(builder, "http_status");
-		json_builder_add_int_value(builder, chain->http_status);
+		ct_json_add_int(builder, "http_status", chain->http_status);
 		ct_json_add_string(builder, "page_title", chain->page_title);
 		ct_json_add_string(builder, "tls_version",
 				   ct_chain_tls_version_to_string(chain->tls_version));
@@ -128,11 +149,9 @@ ct_json_add_redirect(JsonBuilder *builder, CtChain *chain)
 		return;
 	json_builder_set_member_name(builder, "redirect");
 	json_builder_begin_object(builder);
-	json_builder_set_member_name(builder, "status");
-	json_builder_add_int_value(builder, chain->http_status);
+	ct_json_add_int(builder, "status", chain->http_status);
 	ct_json_add_string(builder, "location", chain->redirect);
-	json_builder_set_member_name(builder, "followed");
-	json_builder_add_boolean_value(builder, FALSE);
+	ct_json_add_boolean(builder, "followed", FALSE);
 	json_builder_end_object(builder);
 }
 

@@ -5,6 +5,23 @@
 
 #include "ct-chain.h"
 
+/* one member of the open object, "member": value. Strings are written as valid UTF-8 (a
+ * certificate's bytes that are not are replaced); a NULL string is null */
+void
+ct_json_add_string(JsonBuilder *builder, const gchar *member, const gchar *value);
+/* the same, but no member at all for a NULL string */
+void
+ct_json_add_optional_string(JsonBuilder *builder, const gchar *member, const gchar *value);
+void
+ct_json_add_int(JsonBuilder *builder, const gchar *member, gint64 value);
+void
+ct_json_add_boolean(JsonBuilder *builder, const gchar *member, gboolean value);
+void
+ct_json_add_double(JsonBuilder *builder, const gchar *member, gdouble value);
+/* "member": [strings (gchar*), as valid UTF-8]; [] for NULL values */
+void
+ct_json_add_string_array(JsonBuilder *builder, const gchar *member, GPtrArray *values);
+
 /* the certificate object of docs/cli.md (plus role and extras) */
 void
 ct_json_add_certificate(JsonBuilder *builder, CtCertificate *certificate, const gchar *role);

@@ -364,17 +364,6 @@ ct_ledger_remove(CtLedger *ledger, CtLedgerEntry *entry)
 	g_ptr_array_remove(ledger->entries, entry);
 }
 
-static void
-ct_ledger_add_string(JsonBuilder *builder, const gchar *member, const gchar *value)
-{
-	g_autofree gchar *valid = NULL;
-	if (value == NULL)
-		return;
-	valid = g_utf8_make_valid(value, -1);
-	json_builder_set_member_name(builder, member);
-	json_builder_add_string_value(builder, valid);
-}
-
 gboolean
 ct_ledger_save(CtLedger *ledger, GError **error)
 {
@@ -385,23 +374,21 @@ ct_ledger_save(CtLedger *ledger, GError **error)
 	gchar *text;
 
 	json_builder_begin_object(builder);
-	json_builder_set_member_name(builder, "version");
-	json_builder_add_int_value(builder, 1);
+	ct_json_add_int(builder, "version", 1);
 	json_builder_set_member_name(builder, "entries");
 	json_builder_begin_array(builder);
 	for (guint i = 0; i < ledger->entries->len; i++) {
 		CtLedgerEntry *entry = g_ptr_array_index(ledger->entries, i);
 		json_builder_begin_object(builder);
-		ct_ledger_add_string(builder, "store", entry->store);
-		ct_ledger_add_string(builder, "location", entry->location);
-		if (entry->sysroot != NULL)
-			ct_ledger_add_string(builder, "sysroot", entry->sysroot);
-		ct_ledger_add_string(builder, "kind", entry->kind);
-		ct_ledger_add_string(builder, "sha256", entry->sha256);
-		ct_ledger_add_string(builder, "for_sha256", entry->for_sha256);
-		ct_ledger_add_string(builder, "nickname", entry->nickname);
-		ct_ledger_add_string(builder, "trust", entry->trust);
-		ct_ledger_add_string(builder, "host", entry->host);
+		ct_json_add_optional_string(builder, "store", entry->store);
+		ct_json_add_optional_string(builder, "location", entry->location);
+		ct_json_add_optional_string(builder, "sysroot", entry->sysroot);
+		ct_json_add_optional_string(builder, "kind", entry->kind);
+		ct_json_add_optional_string(builder, "sha256", entry->sha256);
+		ct_json_add_optional_string(builder, "for_sha256", entry->for_sha256);
+		ct_json_add_optional_string(builder, "nickname", entry->nickname);
+		ct_json_add_optional_string(builder, "trust", entry->trust);
+		ct_json_add_optional_string(builder, "host", entry->host);
 		if (entry->names != NULL) {
 			json_builder_set_member_name(builder, "names");
 			json_builder_begin_array(builder);
@@ -411,13 +398,11 @@ ct_ledger_save(CtLedger *ledger, GError **error)
 			}
 			json_builder_end_array(builder);
 		}
-		ct_ledger_add_string(builder, "subject", entry->subject);
-		ct_ledger_add_string(builder, "previous_trust", entry->previous_trust);
-		ct_ledger_add_string(builder, "previous_sha256", entry->previous_sha256);
-		json_builder_set_member_name(builder, "not_after");
-		json_builder_add_int_value(builder, entry->not_after);
-		json_builder_set_member_name(builder, "time");
-		json_builder_add_int_value(builder, entry->time);
+		ct_json_add_optional_string(builder, "subject", entry->subject);
+		ct_json_add_optional_string(builder, "previous_trust", entry->previous_trust);
+		ct_json_add_optional_string(builder, "previous_sha256", entry->previous_sha256);
+		ct_json_add_int(builder, "not_after", entry->not_after);
+		ct_json_add_int(builder, "time", entry->time);
 		json_builder_end_object(builder);
 	}
 	json_builder_end_array(builder);

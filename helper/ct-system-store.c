@@ -14,14 +14,12 @@
 #include "ct-save.h"
 #include "ct-state.h"
 #include "ct-sysroot-jail.h"
-#include "ct-system-store.h"
+#include "ct-system-store-private.h"
 
 /* Debian's directories, relative to the sysroot (update-ca-certificates' defaults) */
 #define CT_SYSTEM_STORE_DEBIAN_LOCAL_DIR "usr/local/share/ca-certificates"
 #define CT_SYSTEM_STORE_DEBIAN_CERTS_DIR "usr/share/ca-certificates"
 #define CT_SYSTEM_STORE_DEBIAN_CERTS_CONF "etc/ca-certificates.conf"
-#define CT_SYSTEM_STORE_DEBIAN_ETC_CERTS_DIR "etc/ssl/certs"
-#define CT_SYSTEM_STORE_DEBIAN_HOOKS_DIR "etc/ca-certificates/update.d"
 #define CT_SYSTEM_STORE_DEBIAN_TOOL "update-ca-certificates"
 
 /* the anchor directories of the p11-kit based layouts */
@@ -65,7 +63,7 @@ ct_system_store_is_host(const gchar *sysroot)
 	return g_strcmp0(root, "/") == 0;
 }
 
-static gchar *
+gchar *
 ct_system_store_path(const gchar *sysroot, const gchar *relative)
 {
 	g_autofree gchar *root = ct_system_store_canonical_sysroot(sysroot);
@@ -228,32 +226,6 @@ ct_system_store_join_quoted(GPtrArray *argv)
 		g_string_append(line, word);
 	}
 	return g_string_free(g_steal_pointer(&line), FALSE);
-}
-
-/* update-ca-certificates' name for the /etc/ssl/certs link to a local .crt file */
-static gchar *
-ct_system_store_debian_get_link_name(const gchar *anchor_path)
-{
-	g_autofree gchar *base = g_path_get_basename(anchor_path);
-
-	if (g_str_has_suffix(base, ".crt") && strlen(base) > 4)
-		base[strlen(base) - 4] = '\0';
-	/* the same substitutions as the script's sed */
-	for (gchar *p = base; *p != '\0'; p++) {
-		if (*p == ' ' || *p == ',')
-			*p = '_';
-		else if (*p == '(' || *p == ')')
-			*p = '=';
-	}
-	return g_strconcat(base, ".pem", NULL);
-}
-
-static gchar *
-ct_system_store_debian_get_link_path(const gchar *sysroot, const gchar *anchor_path)
-{
-	g_autofree gchar *dir = ct_system_store_path(sysroot, CT_SYSTEM_STORE_DEBIAN_ETC_CERTS_DIR);
-	g_autofree gchar *name = ct_system_store_debian_get_link_name(anchor_path);
-	return g_build_filename(dir, name, NULL);
 }
 
 GPtrArray *
@@ -423,7 +395,7 @@ ct_system_store_has_contents(const gchar *path, GBytes *contents, gboolean *same
 
 /* the absolute path of a program: the sbin directories first, since they are often not
  * in a user's PATH (mkcert #188) */
-static gchar *
+gchar *
 ct_system_store_find_tool(const gchar *name, GError **error)
 {
 	const gchar *dirs[] = {"/usr/sbin", "/usr/bin", "/sbin", "/bin", NULL};
@@ -454,7 +426,7 @@ ct_system_store_bytes_to_text(GBytes *bytes)
 
 /* run argv (no shell) with stdin_text on its stdin (or /dev/null); its stdout is returned,
  * never shown: stdout carries certtrust's results only; a failure quotes its stderr */
-static gboolean
+gboolean
 ct_system_store_run(CtSysrootJail *jail,
 		    GPtrArray *argv,
 		    const gchar *stdin_text,
@@ -559,36 +531,7 @@ ct_system_store_refresh(const gchar *sysroot,
 	return TRUE;
 }
 
-/* "0123abcd.0" or "0123abcd.r0", as openssl rehash names its links: the digits after the
- * dot in *number, whether it is a CRL's link in *crl */
-static gboolean
-ct_system_store_parse_hash_name(const gchar *name, guint64 *number, gboolean *crl)
-{
-	const gchar *p;
-
-	for (guint i = 0; i < 8; i++) {
-		if (!g_ascii_isxdigit(name[i]))
-			return FALSE;
-	}
-	if (name[8] != '.')
-		return FALSE;
-	p = name + 9;
-	*crl = *p == 'r';
-	if (*crl)
-		p++;
-	return g_ascii_string_to_unsigned(p, 10, 0, G_MAXUINT32, number, NULL);
-}
-
-/* did a refresh link /etc/ssl/certs/NAME.pem to anchor_path? */
-static gboolean
-ct_system_store_debian_is_linked(const gchar *sysroot, const gchar *anchor_path)
-{
-	g_autofree gchar *link_path = ct_system_store_debian_get_link_path(sysroot, anchor_path);
-	g_autofree gchar *target = g_file_read_link(link_path, NULL);
-	return g_strcmp0(target, anchor_path) == 0;
-}
-
-static gboolean
+gboolean
 ct_system_store_unlink(const gchar *path, gboolean *removed, GError **error)
 {
 	*removed = FALSE;
@@ -602,158 +545,6 @@ ct_system_store_unlink(const gchar *path, gboolean *removed, GError **error)
 	}
 	*removed = TRUE;
 	return TRUE;
-}
-
-/* delete the hash links openssl rehash made for link_name in dir; *gap when a link with a
- * higher number for the same hash stays behind, which OpenSSL's lookup stops short of */
-static gboolean
-ct_system_store_debian_remove_hash_links(const gchar *dir,
-					 const gchar *link_name,
-					 const gchar *link_path,
-					 gboolean *gap,
-					 GError **error)
-{
-	g_autoptr(GDir) handle = NULL;
-	g_autoptr(GError) error_local = NULL;
-	const gchar *name;
-
-	handle = g_dir_open(dir, 0, &error_local);
-	if (handle == NULL) {
-		g_set_error(error, CT_ERROR, CT_ERROR_FAILED, "cannot list %s: %s", dir,
-			    error_local->message);
-		return FALSE;
-	}
-	while ((name = g_dir_read_name(handle)) != NULL) {
-		g_autofree gchar *path = NULL;
-		g_autofree gchar *target = NULL;
-		g_autofree gchar *next_name = NULL;
-		g_autofree gchar *next_path = NULL;
-		gboolean removed = FALSE;
-		gboolean crl = FALSE;
-		guint64 number = 0;
-		struct stat st;
-
-		if (!ct_system_store_parse_hash_name(name, &number, &crl))
-			continue;
-		path = g_build_filename(dir, name, NULL);
-		target = g_file_read_link(path, NULL);
-		if (target == NULL ||
-		    (g_strcmp0(target, link_name) != 0 && g_strcmp0(target, link_path) != 0))
-			continue;
-		if (!ct_system_store_unlink(path, &removed, error))
-			return FALSE;
-		next_name = g_strdup_printf("%.8s.%s%" G_GUINT64_FORMAT, name, crl ? "r" : "",
-					    number + 1);
-		next_path = g_build_filename(dir, next_name, NULL);
-		if (g_lstat(next_path, &st) == 0)
-			*gap = TRUE;
-	}
-	return TRUE;
-}
-
-/* remove the /etc/ssl/certs link update-ca-certificates made for anchor_path (if it still
- * points there or nowhere) and its hash links; *link_path is set when one was removed */
-static gboolean
-ct_system_store_debian_remove_links(const gchar *sysroot,
-				    const gchar *anchor_path,
-				    gchar **link_path,
-				    gboolean *gap,
-				    GError **error)
-{
-	g_autofree gchar *dir = ct_system_store_path(sysroot, CT_SYSTEM_STORE_DEBIAN_ETC_CERTS_DIR);
-	g_autofree gchar *name = ct_system_store_debian_get_link_name(anchor_path);
-	g_autofree gchar *path = g_build_filename(dir, name, NULL);
-	g_autofree gchar *target = g_file_read_link(path, NULL);
-	gboolean removed = FALSE;
-
-	if (target == NULL)
-		return TRUE;
-	/* a link to some other file that exists is not ours */
-	if (g_strcmp0(target, anchor_path) != 0 && g_file_test(path, G_FILE_TEST_EXISTS))
-		return TRUE;
-	if (!ct_system_store_debian_remove_hash_links(dir, name, path, gap, error))
-		return FALSE;
-	if (!ct_system_store_unlink(path, &removed, error))
-		return FALSE;
-	if (removed)
-		*link_path = g_steal_pointer(&path);
-	return TRUE;
-}
-
-static gint
-ct_system_store_compare_cb(gconstpointer a, gconstpointer b)
-{
-	return g_strcmp0(*(const gchar *const *)a, *(const gchar *const *)b);
-}
-
-/* the executables run-parts --test lists: names of [A-Za-z0-9_-] only, sorted */
-static GPtrArray *
-ct_system_store_debian_list_hooks(const gchar *dir)
-{
-	g_autoptr(GPtrArray) hooks = g_ptr_array_new_with_free_func(g_free);
-	g_autoptr(GDir) handle = g_dir_open(dir, 0, NULL);
-	const gchar *name;
-
-	while (handle != NULL && (name = g_dir_read_name(handle)) != NULL) {
-		g_autofree gchar *path = NULL;
-		gboolean valid = TRUE;
-
-		for (const gchar *p = name; *p != '\0'; p++) {
-			if (!g_ascii_isalnum(*p) && *p != '_' && *p != '-')
-				valid = FALSE;
-		}
-		if (!valid)
-			continue;
-		path = g_build_filename(dir, name, NULL);
-		if (g_file_test(path, G_FILE_TEST_IS_REGULAR) && access(path, X_OK) == 0)
-			g_ptr_array_add(hooks, g_steal_pointer(&path));
-	}
-	g_ptr_array_sort(hooks, ct_system_store_compare_cb);
-	return g_steal_pointer(&hooks);
-}
-
-/* tell every hook (Java's cacerts) that link_path is gone, as update-ca-certificates does
- * for the removals it notices itself; every hook runs, the first failure is reported */
-static gboolean
-ct_system_store_debian_run_hooks(const gchar *sysroot,
-				 CtSysrootJail *jail,
-				 const gchar *link_path,
-				 GError **error)
-{
-	g_autofree gchar *dir = ct_system_store_path(sysroot, CT_SYSTEM_STORE_DEBIAN_HOOKS_DIR);
-	g_autofree gchar *line = g_strdup_printf("-%s\n", link_path);
-	g_autoptr(GPtrArray) hooks = ct_system_store_debian_list_hooks(dir);
-	g_autoptr(GError) error_first = NULL;
-
-	for (guint i = 0; i < hooks->len; i++) {
-		g_autoptr(GPtrArray) argv = g_ptr_array_new_with_free_func(g_free);
-		g_autoptr(GError) error_local = NULL;
-
-		g_ptr_array_add(argv, g_strdup(g_ptr_array_index(hooks, i)));
-		if (!ct_system_store_run(jail, argv, line, NULL, &error_local) &&
-		    error_first == NULL)
-			error_first = g_steal_pointer(&error_local);
-	}
-	if (error_first != NULL) {
-		g_propagate_prefixed_error(error, g_steal_pointer(&error_first),
-					   "telling the update hooks that %s is gone: ", link_path);
-		return FALSE;
-	}
-	return TRUE;
-}
-
-static gboolean
-ct_system_store_debian_rehash(const gchar *sysroot, CtSysrootJail *jail, GError **error)
-{
-	g_autoptr(GPtrArray) argv = g_ptr_array_new_with_free_func(g_free);
-	g_autofree gchar *tool = ct_system_store_find_tool("openssl", error);
-
-	if (tool == NULL)
-		return FALSE;
-	g_ptr_array_add(argv, g_steal_pointer(&tool));
-	g_ptr_array_add(argv, g_strdup("rehash"));
-	g_ptr_array_add(argv, ct_system_store_path(sysroot, CT_SYSTEM_STORE_DEBIAN_ETC_CERTS_DIR));
-	return ct_system_store_run(jail, argv, NULL, NULL, error);
 }
 
 /* for a --sysroot tree, the jail its tools run in; it checks first that the anchor's
@@ -786,6 +577,34 @@ ct_system_store_open_jail(const gchar *sysroot,
 	return *jail != NULL;
 }
 
+/* the arguments of an install or a removal checked, the anchor's canonical path and the
+ * jail for its tools (NULL for the host) to make the change with */
+static gboolean
+ct_system_store_prepare(const gchar *sysroot,
+			CtSystemStoreKind kind,
+			const gchar *anchor_path,
+			gboolean install,
+			gchar **path,
+			CtSysrootJail **jail,
+			GError **error)
+{
+	if (!ct_system_store_check_args(sysroot, kind, anchor_path, install, error))
+		return FALSE;
+	*path = g_canonicalize_filename(anchor_path, NULL);
+	return ct_system_store_open_jail(sysroot, kind, *path, jail, error);
+}
+
+/* a refresh hook that failed fails the change it refreshed, naming the anchor */
+static gboolean
+ct_system_store_check_hooks(const gchar *path, const gchar *hook_failure, GError **error)
+{
+	if (hook_failure == NULL)
+		return TRUE;
+	g_set_error(error, CT_ERROR, CT_ERROR_FAILED,
+		    "refreshing the system trust store for %s: %s", path, hook_failure);
+	return FALSE;
+}
+
 gboolean
 ct_system_store_install(const gchar *sysroot,
 			CtSystemStoreKind kind,
@@ -806,10 +625,7 @@ ct_system_store_install(const gchar *sysroot,
 
 	if (changed != NULL)
 		*changed = FALSE;
-	if (!ct_system_store_check_args(sysroot, kind, anchor_path, TRUE, error))
-		return FALSE;
-	path = g_canonicalize_filename(anchor_path, NULL);
-	if (!ct_system_store_open_jail(sysroot, kind, path, &jail, error))
+	if (!ct_system_store_prepare(sysroot, kind, anchor_path, TRUE, &path, &jail, error))
 		return FALSE;
 	contents = ct_system_store_encode_anchor(der);
 	if (!ct_system_store_has_contents(path, contents, &same, error))
@@ -826,12 +642,7 @@ ct_system_store_install(const gchar *sysroot,
 		*changed = TRUE;
 	if (!ct_system_store_refresh(sysroot, jail, kind, path, &hook_failure, error))
 		return FALSE;
-	if (hook_failure != NULL) {
-		g_set_error(error, CT_ERROR, CT_ERROR_FAILED,
-			    "refreshing the system trust store for %s: %s", path, hook_failure);
-		return FALSE;
-	}
-	return TRUE;
+	return ct_system_store_check_hooks(path, hook_failure, error);
 }
 
 gboolean
@@ -853,10 +664,7 @@ ct_system_store_remove(const gchar *sysroot,
 
 	if (changed != NULL)
 		*changed = FALSE;
-	if (!ct_system_store_check_args(sysroot, kind, anchor_path, FALSE, error))
-		return FALSE;
-	path = g_canonicalize_filename(anchor_path, NULL);
-	if (!ct_system_store_open_jail(sysroot, kind, path, &jail, error))
+	if (!ct_system_store_prepare(sysroot, kind, anchor_path, FALSE, &path, &jail, error))
 		return FALSE;
 	if (!ct_system_store_unlink(path, &removed, error))
 		return FALSE;
@@ -877,10 +685,5 @@ ct_system_store_remove(const gchar *sysroot,
 		return FALSE;
 	if (link_path != NULL && !ct_system_store_debian_run_hooks(sysroot, jail, link_path, error))
 		return FALSE;
-	if (hook_failure != NULL) {
-		g_set_error(error, CT_ERROR, CT_ERROR_FAILED,
-			    "refreshing the system trust store for %s: %s", path, hook_failure);
-		return FALSE;
-	}
-	return TRUE;
+	return ct_system_store_check_hooks(path, hook_failure, error);
 }

@@ -60,8 +60,8 @@ ct_nssdb_hex_colons(const guint8 *data, gsize len)
 	return g_string_free(str, FALSE);
 }
 
-gchar *
-ct_nssdb_digest(GChecksumType type, GBytes *der)
+GBytes *
+ct_nssdb_digest_bytes(GChecksumType type, GBytes *der)
 {
 	g_autoptr(GChecksum) checksum = g_checksum_new(type);
 	guint8 digest[64];
@@ -69,7 +69,17 @@ ct_nssdb_digest(GChecksumType type, GBytes *der)
 
 	g_checksum_update(checksum, g_bytes_get_data(der, NULL), g_bytes_get_size(der));
 	g_checksum_get_digest(checksum, digest, &len);
-	return ct_nssdb_hex_colons(digest, len);
+	return g_bytes_new(digest, len);
+}
+
+gchar *
+ct_nssdb_digest(GChecksumType type, GBytes *der)
+{
+	g_autoptr(GBytes) digest = ct_nssdb_digest_bytes(type, der);
+	gsize len = 0;
+	const guint8 *data = g_bytes_get_data(digest, &len);
+
+	return ct_nssdb_hex_colons(data, len);
 }
 
 gchar *

@@ -540,11 +540,32 @@ Test(firefox, a_lenient_line_with_our_fingerprint_is_a_no_op)
 	ff_assert_file(override, original, strlen(original));
 }
 
+/* add FP_A where the user's own exception for FP_B was: its line is what was replaced */
+static void
+ff_add_replacing_fp_b(const gchar *profile)
+{
+	g_autofree gchar *replaced = NULL;
+
+	ff_add(profile, "ucm.example.com", 8443, FP_A, TRUE, &replaced);
+	cr_assert_str_eq(replaced, "ucm.example.com:8443:\t" OID "\t" FP_B "\t");
+}
+
+/* the fingerprint a normal window uses for host_port */
+static void
+ff_assert_listed(const gchar *profile, const gchar *host_port, const gchar *sha256)
+{
+	g_autoptr(GHashTable) overrides = NULL;
+	g_autoptr(GError) error = NULL;
+
+	overrides = ct_firefox_override_list(profile, &error);
+	cr_assert_not_null(overrides, "%s", error->message);
+	cr_assert_str_eq(g_hash_table_lookup(overrides, host_port), sha256);
+}
+
 Test(firefox, add_replaces_another_fingerprint_in_place)
 {
 	g_autofree gchar *override = NULL;
 	g_autofree gchar *profile = ff_profile("p", &override);
-	g_autofree gchar *replaced = NULL;
 	const gchar *original = HEADER
 	    "a.example:443:\t" OID "\t" FP_C "\t\n"
 	    "ucm.example.com:8443:\t" OID "\t" FP_B "\t\r\n"
@@ -558,16 +579,11 @@ Test(firefox, add_replaces_another_fingerprint_in_place)
 				       "ucm.example.com:8443:^privateBrowsingId=1\t" OID "\t" FP_B
 				       "\t\n"
 				       "z.example:443:\t" OID "\t" FP_C "\t\n";
-	g_autoptr(GHashTable) overrides = NULL;
-	g_autoptr(GError) error = NULL;
 
 	ff_write("p/cert_override.txt", original);
-	ff_add(profile, "ucm.example.com", 8443, FP_A, TRUE, &replaced);
-	cr_assert_str_eq(replaced, "ucm.example.com:8443:\t" OID "\t" FP_B "\t");
+	ff_add_replacing_fp_b(profile);
 	ff_assert_file(override, expected, strlen(expected));
-	overrides = ct_firefox_override_list(profile, &error);
-	cr_assert_not_null(overrides, "%s", error->message);
-	cr_assert_str_eq(g_hash_table_lookup(overrides, "ucm.example.com:8443"), FP_A);
+	ff_assert_listed(profile, "ucm.example.com:8443", FP_A);
 }
 
 Test(firefox, ipv6_hosts_are_bracketed)
@@ -742,6 +758,90 @@ Test(firefox, remove_without_a_file_creates_none)
 
 	ff_remove(profile, "ucm.example.com", 8443, FP_A, FALSE);
 	cr_assert_not(g_file_test(override, G_FILE_TEST_EXISTS));
+}
+
+static void
+ff_restore(const gchar *profile,
+	   const gchar *sha256,
+	   const gchar *previous_sha256,
+	   gboolean expect_changed)
+{
+	g_autoptr(GError) error = NULL;
+	gboolean changed = !expect_changed;
+
+	cr_assert(ct_firefox_override_restore(profile, "ucm.example.com", 8443, sha256,
+					      previous_sha256, &changed, &error),
+		  "%s", error->message);
+	cr_assert_eq(changed, expect_changed, "restoring %s: changed %d", previous_sha256, changed);
+}
+
+static ino_t
+ff_inode(const gchar *path)
+{
+	struct stat st;
+
+	cr_assert_eq(stat(path, &st), 0, "stat %s: %s", path, g_strerror(errno));
+	return st.st_ino;
+}
+
+/* a restore that finds nothing of ours writes nothing: the same file (a rewrite would be a
+ * new inode), the same bytes */
+static void
+ff_restore_writes_nothing(const gchar *profile, const gchar *override, const gchar *original)
+{
+	ino_t inode = ff_inode(override);
+
+	ff_restore(profile, FP_A, FP_B, FALSE);
+	cr_assert_eq(ff_inode(override), inode, "%s was written again", override);
+	ff_assert_file(override, original, strlen(original));
+}
+
+/* untrust after a trust that replaced the user's own exception: the file is again what it
+ * was before the trust, byte for byte, and a normal window uses the user's fingerprint */
+Test(firefox, restore_puts_the_users_exception_back_in_place)
+{
+	g_autofree gchar *override = NULL;
+	g_autofree gchar *profile = ff_profile("p", &override);
+	const gchar *original = HEADER "a.example:443:\t" OID "\t" FP_C "\t\n"
+				       "ucm.example.com:8443:\t" OID "\t" FP_B "\t\n"
+				       "z.example:443:\t" OID "\t" FP_C "\t\n";
+
+	ff_write("p/cert_override.txt", original);
+	ff_add_replacing_fp_b(profile);
+	ff_restore(profile, FP_A, FP_B, TRUE);
+	ff_assert_file(override, original, strlen(original));
+	ff_assert_listed(profile, "ucm.example.com:8443", FP_B);
+
+	/* ours is gone now: a second restore finds nothing of ours */
+	ff_restore_writes_nothing(profile, override, original);
+}
+
+/* the user changed the exception since certtrust wrote it: theirs stays */
+Test(firefox, restore_leaves_an_exception_that_is_not_ours)
+{
+	g_autofree gchar *override = NULL;
+	g_autofree gchar *profile = ff_profile("p", &override);
+	const gchar *original = HEADER "ucm.example.com:8443:\t" OID "\t" FP_C "\t\n";
+
+	ff_write("p/cert_override.txt", original);
+	ff_restore_writes_nothing(profile, override, original);
+}
+
+/* a previous fingerprint that is not one is refused, and ours stays as it was */
+Test(firefox, restore_of_a_bad_previous_fingerprint_changes_nothing)
+{
+	g_autofree gchar *override = NULL;
+	g_autofree gchar *profile = ff_profile("p", &override);
+	const gchar *original = HEADER LINE_A "\n";
+	g_autoptr(GError) error = NULL;
+	gboolean changed = TRUE;
+
+	ff_write("p/cert_override.txt", original);
+	cr_assert_not(ct_firefox_override_restore(profile, "ucm.example.com", 8443, FP_A,
+						  "b0:b1:b2", &changed, &error));
+	cr_assert(g_error_matches(error, CT_ERROR, CT_ERROR_INVALID_ARGS), "%s", error->message);
+	cr_assert_not(changed);
+	ff_assert_file(override, original, strlen(original));
 }
 
 Test(firefox, list_reports_the_overrides_a_normal_window_uses)

@@ -7,7 +7,9 @@
 #include <criterion/parameterized.h>
 #include <glib/gstdio.h>
 
+#include "ct-scenario-step.h"
 #include "ct-scenario.h"
+#include "ct-serve-profiles.h"
 #include "ct-test.h"
 
 /* the scenario file format (scenarios/README.md): every step kind, comments, and a
@@ -275,6 +277,51 @@ Test(scenario, an_external_server_with_its_address_and_the_layouts)
 	cr_assert_eq(bare->layout, CT_SCENARIO_LAYOUT_CURRENT, "today's layout by default");
 	cr_assert_null(served->server);
 	cr_assert_eq(served->layout, CT_SCENARIO_LAYOUT_CURRENT);
+}
+
+/* the table of step kinds has a row for every kind, and the format's list of kinds in a
+ * message is the table's keywords, in its order; the profile list is serve's table */
+Test(scenario, the_kind_and_profile_lists_in_messages_come_from_the_tables)
+{
+	g_autoptr(GString) kinds = g_string_new(NULL);
+	g_autofree gchar *profiles = g_strjoinv(", ", (gchar **)ct_serve_profiles_get_names());
+	g_autofree gchar *want_profiles = NULL;
+	g_autoptr(GError) error = NULL;
+	g_autoptr(GError) profile_error = NULL;
+	g_autoptr(CtScenario) scenario = NULL;
+	g_autoptr(CtScenario) profile_scenario = NULL;
+
+	for (guint kind = CT_SCENARIO_STEP_ACCESS; kind <= CT_SCENARIO_STEP_FLOW; kind++) {
+		const CtScenarioStepKindInfo *info = ct_scenario_step_kind_get(kind);
+		cr_assert_not_null(info->keyword, "kind %u has no row", kind);
+		cr_assert_not_null(info->help, "%s", info->keyword);
+		cr_assert_not_null(info->operands, "%s", info->keyword);
+		cr_assert_not_null(info->run, "%s", info->keyword);
+		cr_assert_str_eq(ct_scenario_step_kind_to_string(kind), info->keyword);
+		g_string_append_printf(kinds, "%s%s", kind > 0 ? ", " : "", info->keyword);
+	}
+	cr_assert_str_eq(kinds->str, "access, show, check-host, trust, untrust, export, status, "
+				     "list, verify, session, regenerate, restart, soap, flow");
+	scenario =
+	    ct_scenario_parse("kinds.scenario",
+			      "profile tomcat\nstep fly expect loads\nstep list expect entries 0\n",
+			      -1, &error);
+	cr_assert_null(scenario);
+	cr_assert_str_eq(error->message,
+			 "kinds.scenario:2: expected a step kind (access, show, check-host, "
+			 "trust, untrust, export, status, list, verify, session, regenerate, "
+			 "restart, soap, flow), got 'fly'");
+
+	cr_assert(g_strv_length((gchar **)ct_serve_profiles_get_names()) == 11);
+	profile_scenario = ct_scenario_parse("p.scenario",
+					     "profile apache\nstep list expect "
+					     "entries 0\n",
+					     -1, &profile_error);
+	cr_assert_null(profile_scenario);
+	want_profiles = g_strdup_printf("p.scenario:1: expected a serve profile (%s), got 'apache'",
+					profiles);
+	cr_assert(g_str_has_prefix(profile_error->message, want_profiles), "%s",
+		  profile_error->message);
 }
 
 /* one mistake per file; the message names the file, the line and what was expected */

@@ -9,6 +9,7 @@
 #include "ct-context.h"
 #include "ct-firefox.h"
 #include "ct-hostname.h"
+#include "ct-json.h"
 #include "ct-resolver.h"
 #include "ct-source.h"
 #include "ct-trust.h"
@@ -216,37 +217,23 @@ ct_cli_browser_map_names(CtCli *cli, CtCliBrowser *self, GError **error)
 	return TRUE;
 }
 
-static void
-ct_cli_browser_add_string_or_null(JsonBuilder *builder, const gchar *name, const gchar *value)
-{
-	json_builder_set_member_name(builder, name);
-	if (value != NULL)
-		json_builder_add_string_value(builder, value);
-	else
-		json_builder_add_null_value(builder);
-}
-
 void
 ct_cli_browser_add_navigation(JsonBuilder *builder, const CtNavigation *navigation)
 {
 	json_builder_begin_object(builder);
-	json_builder_set_member_name(builder, "url");
-	json_builder_add_string_value(builder, navigation->url);
-	json_builder_set_member_name(builder, "outcome");
-	json_builder_add_string_value(builder, navigation->outcome);
-	ct_cli_browser_add_string_or_null(builder, "error_code", navigation->error_code);
+	ct_json_add_string(builder, "url", navigation->url);
+	ct_json_add_string(builder, "outcome", navigation->outcome);
+	ct_json_add_string(builder, "error_code", navigation->error_code);
 	json_builder_set_member_name(builder, "http_status");
 	if (navigation->http_status > 0)
 		json_builder_add_int_value(builder, navigation->http_status);
 	else
 		json_builder_add_null_value(builder);
-	ct_cli_browser_add_string_or_null(builder, "final_url", navigation->final_url);
-	ct_cli_browser_add_string_or_null(builder, "title", navigation->title);
-	ct_cli_browser_add_string_or_null(builder, "detail", navigation->detail);
-	json_builder_set_member_name(builder, "dialogs");
-	json_builder_add_int_value(builder, navigation->dialogs);
-	json_builder_set_member_name(builder, "elapsed_ms");
-	json_builder_add_int_value(builder, navigation->elapsed_ms);
+	ct_json_add_string(builder, "final_url", navigation->final_url);
+	ct_json_add_string(builder, "title", navigation->title);
+	ct_json_add_string(builder, "detail", navigation->detail);
+	ct_json_add_int(builder, "dialogs", navigation->dialogs);
+	ct_json_add_int(builder, "elapsed_ms", navigation->elapsed_ms);
 	json_builder_end_object(builder);
 }
 
@@ -258,11 +245,9 @@ ct_cli_browser_add_json(JsonBuilder *builder,
 			GPtrArray *navigations)
 {
 	json_builder_begin_object(builder);
-	json_builder_set_member_name(builder, "browser");
-	json_builder_add_string_value(builder, browser_name);
-	json_builder_set_member_name(builder, "version");
-	json_builder_add_string_value(builder, version);
-	ct_cli_browser_add_string_or_null(builder, "profile", location);
+	ct_json_add_string(builder, "browser", browser_name);
+	ct_json_add_string(builder, "version", version);
+	ct_json_add_string(builder, "profile", location);
 	json_builder_set_member_name(builder, "navigations");
 	json_builder_begin_array(builder);
 	for (guint i = 0; i < navigations->len; i++)

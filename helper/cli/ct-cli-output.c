@@ -86,20 +86,14 @@ ct_cli_print_error(CtCli *cli, const GError *error)
 	/* a negative check already printed its result document: the exit status says the rest */
 	if (cli->json && !cli->json_printed) {
 		g_autoptr(JsonBuilder) builder = json_builder_new();
-		g_autofree gchar *valid = g_utf8_make_valid(error->message, -1);
 		json_builder_begin_object(builder);
 		json_builder_set_member_name(builder, "error");
 		json_builder_begin_object(builder);
-		json_builder_set_member_name(builder, "domain");
-		json_builder_add_string_value(builder, g_quark_to_string(error->domain));
-		json_builder_set_member_name(builder, "code");
-		json_builder_add_int_value(builder, error->code);
-		json_builder_set_member_name(builder, "name");
-		json_builder_add_string_value(builder, ct_error_to_string(error->code));
-		json_builder_set_member_name(builder, "exit_status");
-		json_builder_add_int_value(builder, status);
-		json_builder_set_member_name(builder, "message");
-		json_builder_add_string_value(builder, valid);
+		ct_json_add_string(builder, "domain", g_quark_to_string(error->domain));
+		ct_json_add_int(builder, "code", error->code);
+		ct_json_add_string(builder, "name", ct_error_to_string(error->code));
+		ct_json_add_int(builder, "exit_status", status);
+		ct_json_add_string(builder, "message", error->message);
 		json_builder_end_object(builder);
 		json_builder_end_object(builder);
 		ct_cli_print_json(cli, builder);

@@ -7,12 +7,26 @@
 #include "ct-cli.h"
 #include "ct-time.h"
 
+static const gchar *const ct_cli_show_views[] = {
+    [CT_CLI_SHOW_VIEW_ALL] = "all",
+    [CT_CLI_SHOW_VIEW_V1] = "v1",
+    [CT_CLI_SHOW_VIEW_EXTENSIONS] = "extensions",
+    [CT_CLI_SHOW_VIEW_CRITICAL] = "critical",
+    [CT_CLI_SHOW_VIEW_PROPERTIES] = "properties",
+};
+
+const gchar *
+ct_cli_show_view_to_string(CtCliShowView view)
+{
+	g_return_val_if_fail((guint)view < G_N_ELEMENTS(ct_cli_show_views), NULL);
+	return ct_cli_show_views[view];
+}
+
 gboolean
 ct_cli_show_parse_view(const gchar *text, CtCliShowView *view, GError **error)
 {
-	const gchar *names[] = {"all", "v1", "extensions", "critical", "properties"};
-	for (guint i = 0; i < G_N_ELEMENTS(names); i++) {
-		if (g_strcmp0(text, names[i]) == 0) {
+	for (guint i = 0; i < G_N_ELEMENTS(ct_cli_show_views); i++) {
+		if (g_strcmp0(text, ct_cli_show_views[i]) == 0) {
 			*view = i;
 			return TRUE;
 		}

@@ -14,6 +14,9 @@ typedef enum {
 	CT_CLI_SHOW_VIEW_PROPERTIES,
 } CtCliShowView;
 
+/* the view's name, as --view takes it */
+const gchar *
+ct_cli_show_view_to_string(CtCliShowView view);
 /* "all", "v1", "extensions", "critical" or "properties"; else CT_ERROR_INVALID_ARGS */
 gboolean
 ct_cli_show_parse_view(const gchar *text, CtCliShowView *view, GError **error);

@@ -132,10 +132,8 @@ ct_cli_trust_add_json_entries(JsonBuilder *builder, const gchar *member, GPtrArr
 		g_autofree gchar *expires = ct_time_format(result->entry->not_after,
 							   CT_TIME_ISO8601);
 		json_builder_begin_object(builder);
-		json_builder_set_member_name(builder, "sha256");
-		json_builder_add_string_value(builder, result->entry->sha256);
-		json_builder_set_member_name(builder, "action");
-		json_builder_add_string_value(builder, result->entry->kind);
+		ct_json_add_string(builder, "sha256", result->entry->sha256);
+		ct_json_add_string(builder, "action", result->entry->kind);
 		json_builder_set_member_name(builder, "names");
 		json_builder_begin_array(builder);
 		if (result->entry->host != NULL)
@@ -145,16 +143,12 @@ ct_cli_trust_add_json_entries(JsonBuilder *builder, const gchar *member, GPtrArr
 		     n++)
 			json_builder_add_string_value(builder, result->entry->names[n]);
 		json_builder_end_array(builder);
-		json_builder_set_member_name(builder, "trusted_at");
-		json_builder_add_string_value(builder, when);
-		json_builder_set_member_name(builder, "not_after");
-		json_builder_add_string_value(builder, expires);
-		json_builder_set_member_name(builder, "result");
-		json_builder_add_string_value(builder,
-					      result->result != NULL ? result->result : "planned");
-		json_builder_set_member_name(builder, "message");
-		json_builder_add_string_value(builder,
-					      result->message != NULL ? result->message : "");
+		ct_json_add_string(builder, "trusted_at", when);
+		ct_json_add_string(builder, "not_after", expires);
+		ct_json_add_string(builder, "result",
+				   result->result != NULL ? result->result : "planned");
+		ct_json_add_string(builder, "message",
+				   result->message != NULL ? result->message : "");
 		json_builder_end_object(builder);
 	}
 	json_builder_end_array(builder);
@@ -165,8 +159,7 @@ ct_cli_trust_add_json(JsonBuilder *builder, CtTrustPlan *plan)
 {
 	const gchar *actions[] = {"none", "exception", "nss", "anchor"};
 
-	json_builder_set_member_name(builder, "sha256");
-	json_builder_add_string_value(builder, ct_chain_get_leaf(plan->chain)->sha256);
+	ct_json_add_string(builder, "sha256", ct_chain_get_leaf(plan->chain)->sha256);
 	ct_json_add_redirect(builder, plan->chain);
 	json_builder_set_member_name(builder, "stores");
 	json_builder_begin_array(builder);
@@ -175,49 +168,32 @@ ct_cli_trust_add_json(JsonBuilder *builder, CtTrustPlan *plan)
 		g_autofree gchar *message =
 		    g_utf8_make_valid(step->message != NULL ? step->message : step->plan, -1);
 		json_builder_begin_object(builder);
-		json_builder_set_member_name(builder, "store");
-		json_builder_add_string_value(builder, ct_store_kind_to_string(step->store->kind));
-		json_builder_set_member_name(builder, "location");
-		json_builder_add_string_value(builder, step->store->location);
-		json_builder_set_member_name(builder, "action");
-		json_builder_add_string_value(builder, actions[step->action]);
+		ct_json_add_string(builder, "store", ct_store_kind_to_string(step->store->kind));
+		ct_json_add_string(builder, "location", step->store->location);
+		ct_json_add_string(builder, "action", actions[step->action]);
 		if (step->trust != NULL) {
-			json_builder_set_member_name(builder, "trust");
-			json_builder_add_string_value(builder, step->trust);
+			ct_json_add_string(builder, "trust", step->trust);
 		}
 		if (step->target != NULL) {
-			json_builder_set_member_name(builder, "target_sha256");
-			json_builder_add_string_value(builder, step->target->sha256);
+			ct_json_add_string(builder, "target_sha256", step->target->sha256);
 		}
-		json_builder_set_member_name(builder, "result");
-		json_builder_add_string_value(builder,
-					      step->result != NULL ? step->result : "planned");
-		json_builder_set_member_name(builder, "message");
-		json_builder_add_string_value(builder, message);
-		json_builder_set_member_name(builder, "commands");
-		json_builder_begin_array(builder);
-		for (guint j = 0; step->commands != NULL && j < step->commands->len; j++)
-			json_builder_add_string_value(builder,
-						      g_ptr_array_index(step->commands, j));
-		json_builder_end_array(builder);
+		ct_json_add_string(builder, "result",
+				   step->result != NULL ? step->result : "planned");
+		ct_json_add_string(builder, "message", message);
+		ct_json_add_string_array(builder, "commands", step->commands);
 		ct_cli_trust_add_json_entries(builder, "retired", step->retired);
 		ct_cli_trust_add_json_entries(builder, "kept", step->kept);
-		json_builder_set_member_name(builder, "helps");
-		json_builder_add_boolean_value(builder, ct_trust_step_helps(step));
+		ct_json_add_boolean(builder, "helps", ct_trust_step_helps(step));
 		json_builder_set_member_name(builder, "predictions");
 		json_builder_begin_array(builder);
 		for (guint j = 0; j < step->predictions->len; j++) {
 			CtPrediction *prediction = g_ptr_array_index(step->predictions, j);
 			json_builder_begin_object(builder);
-			json_builder_set_member_name(builder, "name");
-			json_builder_add_string_value(builder, prediction->name);
-			json_builder_set_member_name(builder, "browser");
-			json_builder_add_string_value(builder, prediction->browser);
-			json_builder_set_member_name(builder, "verdict");
-			json_builder_add_string_value(builder, prediction->verdict);
+			ct_json_add_string(builder, "name", prediction->name);
+			ct_json_add_string(builder, "browser", prediction->browser);
+			ct_json_add_string(builder, "verdict", prediction->verdict);
 			if (prediction->reason != NULL) {
-				json_builder_set_member_name(builder, "reason");
-				json_builder_add_string_value(builder, prediction->reason);
+				ct_json_add_string(builder, "reason", prediction->reason);
 			}
 			json_builder_end_object(builder);
 		}
@@ -307,12 +283,8 @@ ct_cli_trust_stores_filter(CtCli *cli, gchar **specs, GPtrArray **stores, GError
 void
 ct_cli_trust_add_entry_members(JsonBuilder *builder, const CtLedgerEntry *entry)
 {
-	json_builder_set_member_name(builder, "store");
-	json_builder_add_string_value(builder, entry->store);
-	json_builder_set_member_name(builder, "location");
-	json_builder_add_string_value(builder, entry->location);
-	json_builder_set_member_name(builder, "action");
-	json_builder_add_string_value(builder, entry->kind);
-	json_builder_set_member_name(builder, "sha256");
-	json_builder_add_string_value(builder, entry->sha256);
+	ct_json_add_string(builder, "store", entry->store);
+	ct_json_add_string(builder, "location", entry->location);
+	ct_json_add_string(builder, "action", entry->kind);
+	ct_json_add_string(builder, "sha256", entry->sha256);
 }

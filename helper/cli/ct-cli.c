@@ -14,6 +14,7 @@
 #include "ct-cli.h"
 #include "ct-fetch.h"
 #include "ct-hostname.h"
+#include "ct-json.h"
 #include "ct-nssdb.h"
 #include "ct-source.h"
 #include "ct-tmpdir.h"
@@ -370,8 +371,7 @@ ct_cli_run_without_command(CtCli *cli, gint argc, gchar **argv, GError **error)
 		if (cli->json) {
 			g_autoptr(JsonBuilder) builder = json_builder_new();
 			json_builder_begin_object(builder);
-			json_builder_set_member_name(builder, "version");
-			json_builder_add_string_value(builder, PACKAGE_VERSION);
+			ct_json_add_string(builder, "version", PACKAGE_VERSION);
 			json_builder_end_object(builder);
 			ct_cli_print_json(cli, builder);
 		} else {

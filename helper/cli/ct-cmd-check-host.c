@@ -6,20 +6,17 @@
 #include "ct-chain.h"
 #include "ct-cli.h"
 #include "ct-hostname.h"
+#include "ct-json.h"
 
 static void
 ct_cmd_check_host_add_verdict(JsonBuilder *builder,
 			      const gchar *member,
 			      const CtHostnameVerdict *verdict)
 {
-	g_autofree gchar *reason = g_utf8_make_valid(verdict->reason, -1);
-
 	json_builder_set_member_name(builder, member);
 	json_builder_begin_object(builder);
-	json_builder_set_member_name(builder, "match");
-	json_builder_add_boolean_value(builder, verdict->match);
-	json_builder_set_member_name(builder, "reason");
-	json_builder_add_string_value(builder, reason);
+	ct_json_add_boolean(builder, "match", verdict->match);
+	ct_json_add_string(builder, "reason", verdict->reason);
 	json_builder_end_object(builder);
 }
 
@@ -27,20 +24,12 @@ static void
 ct_cmd_check_host_add_json(JsonBuilder *builder, CtChain *chain, const CtHostCheck *check)
 {
 	CtCertificate *leaf = ct_chain_get_leaf(chain);
-	g_autofree gchar *name = g_utf8_make_valid(check->name, -1);
 
 	json_builder_begin_object(builder);
-	json_builder_set_member_name(builder, "name");
-	json_builder_add_string_value(builder, name);
-	json_builder_set_member_name(builder, "reference");
-	if (check->reference != NULL)
-		json_builder_add_string_value(builder, check->reference);
-	else
-		json_builder_add_null_value(builder);
-	json_builder_set_member_name(builder, "source");
-	json_builder_add_string_value(builder, chain->source);
-	json_builder_set_member_name(builder, "sha256");
-	json_builder_add_string_value(builder, leaf->sha256);
+	ct_json_add_string(builder, "name", check->name);
+	ct_json_add_string(builder, "reference", check->reference);
+	ct_json_add_string(builder, "source", chain->source);
+	ct_json_add_string(builder, "sha256", leaf->sha256);
 	ct_cmd_check_host_add_verdict(builder, "strict", &check->strict);
 	ct_cmd_check_host_add_verdict(builder, "legacy", &check->legacy);
 	ct_cmd_check_host_add_verdict(builder, "firefox", &check->firefox);

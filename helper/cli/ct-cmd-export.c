@@ -5,6 +5,7 @@
 
 #include "ct-cli.h"
 #include "ct-export.h"
+#include "ct-json.h"
 
 static void
 ct_cmd_export_add_file(JsonBuilder *builder,
@@ -13,12 +14,9 @@ ct_cmd_export_add_file(JsonBuilder *builder,
 		       const gchar *label)
 {
 	json_builder_begin_object(builder);
-	json_builder_set_member_name(builder, "path");
-	json_builder_add_string_value(builder, path);
-	json_builder_set_member_name(builder, "format");
-	json_builder_add_string_value(builder, ct_export_format_to_string(format));
-	json_builder_set_member_name(builder, "label");
-	json_builder_add_string_value(builder, label);
+	ct_json_add_string(builder, "path", path);
+	ct_json_add_string(builder, "format", ct_export_format_to_string(format));
+	ct_json_add_string(builder, "label", label);
 	json_builder_end_object(builder);
 }
 

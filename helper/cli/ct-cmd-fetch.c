@@ -108,8 +108,7 @@ ct_cmd_fetch(CtCli *cli, gint argc, gchar **argv, GError **error)
 		json_builder_begin_object(builder);
 		ct_json_add_chains_members(builder, chains);
 		if (output != NULL) {
-			json_builder_set_member_name(builder, "saved");
-			json_builder_add_string_value(builder, output);
+			ct_json_add_string(builder, "saved", output);
 		}
 		json_builder_end_object(builder);
 		ct_cli_print_json(cli, builder);

@@ -26,25 +26,19 @@ ct_cmd_list_add_json(JsonBuilder *builder,
 		     gint64 days)
 {
 	json_builder_begin_object(builder);
-	json_builder_set_member_name(builder, "present");
-	json_builder_add_boolean_value(builder, present);
+	ct_json_add_boolean(builder, "present", present);
 	if (problem != NULL) {
-		json_builder_set_member_name(builder, "problem");
-		json_builder_add_string_value(builder, problem->message);
+		ct_json_add_string(builder, "problem", problem->message);
 	}
 	ct_cli_trust_add_entry_members(builder, entry);
-	json_builder_set_member_name(builder, "host");
-	json_builder_add_string_value(builder, entry->host != NULL ? entry->host : "");
-	json_builder_set_member_name(builder, "nickname");
-	json_builder_add_string_value(builder, entry->nickname != NULL ? entry->nickname : "");
+	ct_json_add_string(builder, "host", entry->host != NULL ? entry->host : "");
+	ct_json_add_string(builder, "nickname", entry->nickname != NULL ? entry->nickname : "");
 	/* what the user had before certtrust's write, which untrust puts back */
 	if (entry->previous_trust != NULL) {
-		json_builder_set_member_name(builder, "previous_trust");
-		json_builder_add_string_value(builder, entry->previous_trust);
+		ct_json_add_string(builder, "previous_trust", entry->previous_trust);
 	}
 	if (entry->previous_sha256 != NULL) {
-		json_builder_set_member_name(builder, "previous_sha256");
-		json_builder_add_string_value(builder, entry->previous_sha256);
+		ct_json_add_string(builder, "previous_sha256", entry->previous_sha256);
 	}
 	json_builder_set_member_name(builder, "names");
 	json_builder_begin_array(builder);
@@ -54,8 +48,7 @@ ct_cmd_list_add_json(JsonBuilder *builder,
 	     n++)
 		json_builder_add_string_value(builder, entry->names[n]);
 	json_builder_end_array(builder);
-	json_builder_set_member_name(builder, "days_left");
-	json_builder_add_int_value(builder, days);
+	ct_json_add_int(builder, "days_left", days);
 	json_builder_end_object(builder);
 }
 

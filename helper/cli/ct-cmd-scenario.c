@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "ct-cli.h"
+#include "ct-json.h"
 #include "ct-save.h"
 #include "ct-scenario-run.h"
 
@@ -133,20 +134,6 @@ ct_cmd_scenario_text_report(CtCli *cli, CtScenarioReport *report)
 }
 
 static void
-ct_cmd_scenario_add_json_string(JsonBuilder *builder, const gchar *member, const gchar *value)
-{
-	g_autofree gchar *valid = NULL;
-
-	json_builder_set_member_name(builder, member);
-	if (value == NULL) {
-		json_builder_add_null_value(builder);
-		return;
-	}
-	valid = g_utf8_make_valid(value, -1);
-	json_builder_add_string_value(builder, valid);
-}
-
-static void
 ct_cmd_scenario_print_json(CtCli *cli,
 			   CtCmdScenario *self,
 			   CtScenarioTotals *totals,
@@ -160,63 +147,50 @@ ct_cmd_scenario_print_json(CtCli *cli,
 	for (guint i = 0; i < self->reports->len; i++) {
 		CtScenarioReport *report = g_ptr_array_index(self->reports, i);
 		json_builder_begin_object(builder);
-		ct_cmd_scenario_add_json_string(builder, "name", report->scenario->name);
-		ct_cmd_scenario_add_json_string(builder, "file", report->scenario->path);
-		ct_cmd_scenario_add_json_string(builder, "description",
-						report->scenario->description);
-		ct_cmd_scenario_add_json_string(builder, "profile", report->scenario->profile);
-		ct_cmd_scenario_add_json_string(builder, "server", report->scenario->server);
-		ct_cmd_scenario_add_json_string(builder, "layout",
-						ct_scenario_layout_to_string(report->layout));
-		ct_cmd_scenario_add_json_string(builder, "result",
-						report->cancelled		    ? "interrupted"
-						: ct_scenario_report_passed(report) ? "pass"
-										    : "fail");
-		json_builder_set_member_name(builder, "seconds");
-		json_builder_add_double_value(builder, report->seconds);
+		ct_json_add_string(builder, "name", report->scenario->name);
+		ct_json_add_string(builder, "file", report->scenario->path);
+		ct_json_add_string(builder, "description", report->scenario->description);
+		ct_json_add_string(builder, "profile", report->scenario->profile);
+		ct_json_add_string(builder, "server", report->scenario->server);
+		ct_json_add_string(builder, "layout", ct_scenario_layout_to_string(report->layout));
+		ct_json_add_string(builder, "result",
+				   report->cancelled		       ? "interrupted"
+				   : ct_scenario_report_passed(report) ? "pass"
+								       : "fail");
+		ct_json_add_double(builder, "seconds", report->seconds);
 		json_builder_set_member_name(builder, "steps");
 		json_builder_begin_array(builder);
 		for (guint j = 0; j < report->steps->len; j++) {
 			CtScenarioStepReport *step = g_ptr_array_index(report->steps, j);
 			json_builder_begin_object(builder);
-			json_builder_set_member_name(builder, "line");
-			json_builder_add_int_value(builder, step->step->line);
-			ct_cmd_scenario_add_json_string(builder, "step", step->step->text);
-			ct_cmd_scenario_add_json_string(builder, "result",
-							ct_scenario_result_to_string(step->result));
-			ct_cmd_scenario_add_json_string(builder, "message", step->message);
-			ct_cmd_scenario_add_json_string(builder, "expected", step->expected);
-			ct_cmd_scenario_add_json_string(builder, "actual", step->actual);
-			ct_cmd_scenario_add_json_string(builder, "command", step->command);
-			ct_cmd_scenario_add_json_string(builder, "stderr", step->output);
-			ct_cmd_scenario_add_json_string(builder, "todo", step->step->todo);
-			json_builder_set_member_name(builder, "seconds");
-			json_builder_add_double_value(builder, step->seconds);
+			ct_json_add_int(builder, "line", step->step->line);
+			ct_json_add_string(builder, "step", step->step->text);
+			ct_json_add_string(builder, "result",
+					   ct_scenario_result_to_string(step->result));
+			ct_json_add_string(builder, "message", step->message);
+			ct_json_add_string(builder, "expected", step->expected);
+			ct_json_add_string(builder, "actual", step->actual);
+			ct_json_add_string(builder, "command", step->command);
+			ct_json_add_string(builder, "stderr", step->output);
+			ct_json_add_string(builder, "todo", step->step->todo);
+			ct_json_add_double(builder, "seconds", step->seconds);
 			json_builder_end_object(builder);
 		}
 		json_builder_end_array(builder);
 		json_builder_end_object(builder);
 	}
 	json_builder_end_array(builder);
-	json_builder_set_member_name(builder, "passed");
-	json_builder_add_int_value(builder, totals->scenarios - totals->scenarios_failed);
-	json_builder_set_member_name(builder, "failed");
-	json_builder_add_int_value(builder, totals->scenarios_failed);
+	ct_json_add_int(builder, "passed", totals->scenarios - totals->scenarios_failed);
+	ct_json_add_int(builder, "failed", totals->scenarios_failed);
 	json_builder_set_member_name(builder, "step_results");
 	json_builder_begin_object(builder);
-	json_builder_set_member_name(builder, "pass");
-	json_builder_add_int_value(builder, totals->passed);
-	json_builder_set_member_name(builder, "fail");
-	json_builder_add_int_value(builder, totals->failed);
-	json_builder_set_member_name(builder, "skip");
-	json_builder_add_int_value(builder, totals->skipped);
-	json_builder_set_member_name(builder, "todo");
-	json_builder_add_int_value(builder, totals->todo);
-	json_builder_set_member_name(builder, "todo_pass");
-	json_builder_add_int_value(builder, totals->todo_passed);
+	ct_json_add_int(builder, "pass", totals->passed);
+	ct_json_add_int(builder, "fail", totals->failed);
+	ct_json_add_int(builder, "skip", totals->skipped);
+	ct_json_add_int(builder, "todo", totals->todo);
+	ct_json_add_int(builder, "todo_pass", totals->todo_passed);
 	json_builder_end_object(builder);
-	json_builder_set_member_name(builder, "seconds");
-	json_builder_add_double_value(builder, seconds);
+	ct_json_add_double(builder, "seconds", seconds);
 	json_builder_end_object(builder);
 	ct_cli_print_json(cli, builder);
 }

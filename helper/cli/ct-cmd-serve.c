@@ -43,30 +43,25 @@ ct_cmd_serve_print_json(CtCli *cli,
 	gpointer value;
 
 	json_builder_begin_object(builder);
-	json_builder_set_member_name(builder, "profile");
-	json_builder_add_string_value(builder, profile);
+	ct_json_add_string(builder, "profile", profile);
 	json_builder_set_member_name(builder, "names");
 	json_builder_begin_array(builder);
 	for (guint i = 0; names != NULL && names[i] != NULL; i++)
 		json_builder_add_string_value(builder, names[i]);
 	json_builder_end_array(builder);
-	json_builder_set_member_name(builder, "https_url");
-	json_builder_add_string_value(builder, ct_server_get_https_url(server));
+	ct_json_add_string(builder, "https_url", ct_server_get_https_url(server));
 	json_builder_set_member_name(builder, "http_url");
 	if (ct_server_get_http_url(server) != NULL)
 		json_builder_add_string_value(builder, ct_server_get_http_url(server));
 	else
 		json_builder_add_null_value(builder);
-	json_builder_set_member_name(builder, "generated");
-	json_builder_add_boolean_value(builder, ct_server_get_generated(server));
-	json_builder_set_member_name(builder, "cert_dir");
-	json_builder_add_string_value(builder, cert_dir);
+	ct_json_add_boolean(builder, "generated", ct_server_get_generated(server));
+	ct_json_add_string(builder, "cert_dir", cert_dir);
 	json_builder_set_member_name(builder, "files");
 	json_builder_begin_object(builder);
 	g_hash_table_iter_init(&iter, ct_server_get_files(server));
 	while (g_hash_table_iter_next(&iter, &key, &value)) {
-		json_builder_set_member_name(builder, key);
-		json_builder_add_string_value(builder, value);
+		ct_json_add_string(builder, key, value);
 	}
 	json_builder_end_object(builder);
 	ct_json_add_chain_members(builder, ct_server_get_chain(server));
@@ -173,11 +168,12 @@ ct_cmd_serve(CtCli *cli, gint argc, gchar **argv, GError **error)
 		    escaped);
 	}
 
+	if (profile == NULL)
+		profile = g_strdup(ct_serve_profiles_get_names()[0]);
 	if (cli->json)
-		ct_cmd_serve_print_json(cli, server, profile != NULL ? profile : "tomcat", names,
-					cert_dir);
+		ct_cmd_serve_print_json(cli, server, profile, names, cert_dir);
 	else
-		ct_cmd_serve_print(cli, server, profile != NULL ? profile : "tomcat", cert_dir);
+		ct_cmd_serve_print(cli, server, profile, cert_dir);
 	fflush(stdout);
 
 	loop = g_main_loop_new(NULL, FALSE);

@@ -49,16 +49,12 @@ ct_cmd_status_to_json(CtTrustStatus *status, CtCertificate *leaf)
 	gboolean trusted = status->verdict == CT_TRUST_VERDICT_TRUSTED;
 
 	json_builder_begin_object(builder);
-	json_builder_set_member_name(builder, "status");
-	json_builder_add_string_value(builder, ct_trust_verdict_to_string(status->verdict));
-	json_builder_set_member_name(builder, "sha256");
-	json_builder_add_string_value(builder, leaf->sha256);
-	json_builder_set_member_name(builder, "trusted_sha256");
-	json_builder_add_string_value(builder, trusted ? leaf->sha256 : status->trusted_sha256);
-	json_builder_set_member_name(builder, "days_left");
-	json_builder_add_int_value(builder, status->days_left);
-	json_builder_set_member_name(builder, "stores");
-	json_builder_add_int_value(builder, status->present->len);
+	ct_json_add_string(builder, "status", ct_trust_verdict_to_string(status->verdict));
+	ct_json_add_string(builder, "sha256", leaf->sha256);
+	ct_json_add_string(builder, "trusted_sha256",
+			   trusted ? leaf->sha256 : status->trusted_sha256);
+	ct_json_add_int(builder, "days_left", status->days_left);
+	ct_json_add_int(builder, "stores", status->present->len);
 	ct_cmd_status_add_entries(builder, "present", status->present);
 	ct_cmd_status_add_entries(builder, "missing", status->missing);
 	json_builder_end_object(builder);

@@ -72,12 +72,10 @@ ct_cmd_untrust_to_json(const gchar *sha256, const gchar *for_name, GPtrArray *re
 
 	json_builder_begin_object(builder);
 	if (sha256 != NULL) {
-		json_builder_set_member_name(builder, "sha256");
-		json_builder_add_string_value(builder, sha256);
+		ct_json_add_string(builder, "sha256", sha256);
 	}
 	if (for_name != NULL) {
-		json_builder_set_member_name(builder, "for");
-		json_builder_add_string_value(builder, for_name);
+		ct_json_add_string(builder, "for", for_name);
 	}
 	json_builder_set_member_name(builder, "stores");
 	json_builder_begin_array(builder);
@@ -85,11 +83,9 @@ ct_cmd_untrust_to_json(const gchar *sha256, const gchar *for_name, GPtrArray *re
 		CtUntrustResult *result = g_ptr_array_index(results, i);
 		json_builder_begin_object(builder);
 		ct_cli_trust_add_entry_members(builder, result->entry);
-		json_builder_set_member_name(builder, "result");
-		json_builder_add_string_value(builder, result->result);
-		json_builder_set_member_name(builder, "message");
-		json_builder_add_string_value(builder,
-					      result->message != NULL ? result->message : "");
+		ct_json_add_string(builder, "result", result->result);
+		ct_json_add_string(builder, "message",
+				   result->message != NULL ? result->message : "");
 		json_builder_end_object(builder);
 	}
 	json_builder_end_array(builder);

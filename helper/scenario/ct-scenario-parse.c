@@ -61,7 +61,7 @@ ct_scenario_parse_header(CtScenarioCursor *cursor,
 {
 	const gchar *directive = NULL;
 	const gchar *layouts[] = {"legacy", "current", NULL};
-	g_autofree gchar *profiles = ct_scenario_join_words(ct_server_get_profiles());
+	g_autofree gchar *profiles = ct_scenario_join_words(ct_serve_profiles_get_names());
 
 	/* the seen set keeps the static word: the line's words are freed after it */
 	for (guint i = 0; ct_scenario_headers[i] != NULL; i++) {
@@ -102,7 +102,7 @@ ct_scenario_parse_header(CtScenarioCursor *cursor,
 		scenario->name = g_strdup(ct_scenario_next(cursor));
 	} else if (g_strcmp0(directive, "profile") == 0) {
 		g_autofree gchar *what = g_strdup_printf("a serve profile (%s)", profiles);
-		if (!ct_scenario_in(ct_server_get_profiles(), ct_scenario_peek(cursor)))
+		if (!ct_scenario_in(ct_serve_profiles_get_names(), ct_scenario_peek(cursor)))
 			return ct_scenario_expected(cursor, what, error);
 		scenario->profile = g_strdup(ct_scenario_next(cursor));
 	} else if (g_strcmp0(directive, "server") == 0) {
@@ -140,18 +140,15 @@ ct_scenario_check_external_step(CtScenarioCursor *cursor,
 				CtScenarioStep *step,
 				GError **error)
 {
-	const gchar *why = NULL;
+	const gchar *why;
 	g_autofree gchar *path = NULL;
 	g_autofree gchar *text = NULL;
 
 	if (scenario->server == NULL)
 		return TRUE;
-	if (step->kind == CT_SCENARIO_STEP_REGENERATE || step->kind == CT_SCENARIO_STEP_RESTART)
-		why = "it restarts serve";
-	else if (step->kind == CT_SCENARIO_STEP_SOAP)
-		why = "it needs serve's plain HTTP port and certificate file";
-	else if (step->from != NULL && g_strcmp0(step->from, "server") != 0 &&
-		 g_strcmp0(step->from, "trusted") != 0)
+	why = ct_scenario_step_kind_get(step->kind)->serve_only;
+	if (why == NULL && step->from != NULL && g_strcmp0(step->from, "server") != 0 &&
+	    g_strcmp0(step->from, "trusted") != 0)
 		why = "'from' names one of serve's files (use 'from server')";
 	if (why == NULL)
 		return TRUE;
@@ -216,8 +213,8 @@ ct_scenario_parse_step_line(CtScenarioCursor *cursor, CtScenario *scenario, GErr
 		g_ptr_array_add(scenario->steps, step);
 	if (ok)
 		ok = ct_scenario_check_external_step(cursor, scenario, step, error);
-	/* check-host only compares names; it connects to nothing */
-	if (ok && step->kind != CT_SCENARIO_STEP_CHECK_HOST)
+	/* check-host only compares names: it connects to nothing */
+	if (ok && !ct_scenario_step_kind_get(step->kind)->offline)
 		ok = ct_scenario_check_loopback_names(cursor, scenario, step->names, error);
 	return ok;
 }
@@ -230,7 +227,7 @@ ct_scenario_check_whole(CtScenario *scenario,
 			GPtrArray *problems)
 {
 	if (!g_hash_table_contains(seen, "profile") && !g_hash_table_contains(seen, "server")) {
-		g_autofree gchar *profiles = ct_scenario_join_words(ct_server_get_profiles());
+		g_autofree gchar *profiles = ct_scenario_join_words(ct_serve_profiles_get_names());
 		g_ptr_array_add(problems, g_strdup_printf("%s: expected a 'profile' line (%s) or a "
 							  "'server https://HOST:PORT/' line, got "
 							  "none",

@@ -5,7 +5,7 @@
 
 #include "ct-browser.h"
 #include "ct-scenario-run.h"
-#include "ct-scenario-steps.h"
+#include "ct-scenario-step.h"
 
 /* the run of one scenario: each step in its turn in the isolated world
  * (ct-scenario-world.h), what each came out as, and the report */
@@ -94,7 +94,7 @@ ct_scenario_run(const CtScenario *scenario,
 			ct_scenario_skip(step_report, skip);
 			continue;
 		}
-		if (!ct_scenario_run_step(&run, step, step_report, &error)) {
+		if (!ct_scenario_step_kind_get(step->kind)->run(&run, step, step_report, &error)) {
 			g_autofree gchar *message = step_report->message;
 			step_report->message = message != NULL
 						   ? g_strdup_printf("%s; %s", error->message,

@@ -9,23 +9,6 @@
 
 /* one `step` line of a scenario file: its kinds, its operands and what it expects */
 
-static const gchar *const ct_scenario_kinds[] = {
-    [CT_SCENARIO_STEP_ACCESS] = "access",
-    [CT_SCENARIO_STEP_SHOW] = "show",
-    [CT_SCENARIO_STEP_CHECK_HOST] = "check-host",
-    [CT_SCENARIO_STEP_TRUST] = "trust",
-    [CT_SCENARIO_STEP_UNTRUST] = "untrust",
-    [CT_SCENARIO_STEP_EXPORT] = "export",
-    [CT_SCENARIO_STEP_STATUS] = "status",
-    [CT_SCENARIO_STEP_LIST] = "list",
-    [CT_SCENARIO_STEP_VERIFY] = "verify",
-    [CT_SCENARIO_STEP_SESSION] = "session",
-    [CT_SCENARIO_STEP_REGENERATE] = "regenerate",
-    [CT_SCENARIO_STEP_RESTART] = "restart",
-    [CT_SCENARIO_STEP_SOAP] = "soap",
-    [CT_SCENARIO_STEP_FLOW] = "flow",
-};
-
 static const gchar *const ct_scenario_stores[] = {"firefox", "chromium", "nss", "system", NULL};
 static const gchar *const ct_scenario_problems[] = {"unknown-ca",    "bad-identity",
 						    "not-activated", "expired",
@@ -57,26 +40,6 @@ static const gchar *const ct_scenario_actions[] = {"exception", "nss", "anchor",
 static const gchar *const ct_scenario_verdicts[] =
     {"loads",	  "name-mismatch",   "no-san",	"expired", "ca-as-end-entity",
      "untrusted", "if-issued-by-it", "old-tls", NULL};
-
-const gchar *
-ct_scenario_step_kind_to_string(CtScenarioStepKind kind)
-{
-	if ((guint)kind >= G_N_ELEMENTS(ct_scenario_kinds))
-		return "unknown";
-	return ct_scenario_kinds[kind];
-}
-
-gboolean
-ct_scenario_step_needs_browser(const CtScenarioStep *step)
-{
-	/* Firefox 3's unticked "Permanently store this exception" opens a real Firefox */
-	gboolean firefox_session = step->kind == CT_SCENARIO_STEP_FLOW &&
-				   g_strcmp0(step->browser, "firefox3") == 0 &&
-				   g_ptr_array_find_with_equal_func(step->choices, "session",
-								    g_str_equal, NULL);
-	return step->kind == CT_SCENARIO_STEP_VERIFY || step->kind == CT_SCENARIO_STEP_SESSION ||
-	       firefox_session;
-}
 
 static void
 ct_scenario_prediction_free(CtScenarioPrediction *prediction)
@@ -153,75 +116,33 @@ ct_scenario_step_new(guint line)
 	return step;
 }
 
-/* the operand each kind starts with, if any */
+/* the operands some kinds start with */
 static gboolean
-ct_scenario_parse_first_operand(CtScenarioCursor *cursor, CtScenarioStep *step, GError **error)
+ct_scenario_parse_first_format(CtScenarioCursor *cursor, CtScenarioStep *step, GError **error)
+{
+	return ct_scenario_take_word(cursor, "a format or a browser's set", ct_scenario_export_sets,
+				     &step->format, error);
+}
+
+static gboolean
+ct_scenario_parse_first_browser(CtScenarioCursor *cursor, CtScenarioStep *step, GError **error)
 {
 	const gchar *browsers[] = {"firefox", "chromium", NULL};
 
-	switch (step->kind) {
-	case CT_SCENARIO_STEP_EXPORT:
-		if (!ct_scenario_take_word(cursor, "a format or a browser's set",
-					   ct_scenario_export_sets, &step->format, error))
-			return FALSE;
-		break;
-	case CT_SCENARIO_STEP_VERIFY:
-	case CT_SCENARIO_STEP_SESSION:
-		if (!ct_scenario_take_word(cursor, "a browser", browsers, &step->browser, error))
-			return FALSE;
-		break;
-	case CT_SCENARIO_STEP_CHECK_HOST:
-		if (!ct_scenario_take_name(cursor, step->names, error))
-			return FALSE;
-		break;
-	case CT_SCENARIO_STEP_FLOW:
-		if (!ct_scenario_take_word(cursor, "a browser's flow", ct_scenario_flows,
-					   &step->browser, error))
-			return FALSE;
-		break;
-	case CT_SCENARIO_STEP_ACCESS:
-	case CT_SCENARIO_STEP_SHOW:
-	case CT_SCENARIO_STEP_TRUST:
-	case CT_SCENARIO_STEP_UNTRUST:
-	case CT_SCENARIO_STEP_STATUS:
-	case CT_SCENARIO_STEP_LIST:
-	case CT_SCENARIO_STEP_REGENERATE:
-	case CT_SCENARIO_STEP_RESTART:
-	case CT_SCENARIO_STEP_SOAP:
-	default:
-		break;
-	}
-	return TRUE;
+	return ct_scenario_take_word(cursor, "a browser", browsers, &step->browser, error);
 }
 
-/* what may follow a kind's first operand, for the error */
-static const gchar *
-ct_scenario_operands_wanted(CtScenarioStepKind kind)
+static gboolean
+ct_scenario_parse_first_name(CtScenarioCursor *cursor, CtScenarioStep *step, GError **error)
 {
-	static const gchar *const what[] = {
-	    [CT_SCENARIO_STEP_ACCESS] = "a host name, 'path', 'expect' or 'todo'",
-	    [CT_SCENARIO_STEP_SHOW] = "'from', 'expect' or 'todo'",
-	    [CT_SCENARIO_STEP_CHECK_HOST] = "a host name, 'expect' or 'todo'",
-	    [CT_SCENARIO_STEP_TRUST] =
-		"a store (firefox, chromium, nss, system), 'mode', 'allow-ca', "
-		"'name', 'from', 'expect' or 'todo'",
-	    [CT_SCENARIO_STEP_UNTRUST] =
-		"a store (firefox, chromium, nss, system), 'from', 'expect' or "
-		"'todo'",
-	    [CT_SCENARIO_STEP_EXPORT] = "'from', 'expect' or 'todo'",
-	    [CT_SCENARIO_STEP_STATUS] =
-		"'exact', a store (firefox, chromium, nss, system), 'expect' or "
-		"'todo'",
-	    [CT_SCENARIO_STEP_LIST] =
-		"a store (firefox, chromium, nss, system), 'expect' or 'todo'",
-	    [CT_SCENARIO_STEP_VERIFY] = "a host name, 'store', 'expect' or 'todo'",
-	    [CT_SCENARIO_STEP_SESSION] = "a host name, 'expect' or 'todo'",
-	    [CT_SCENARIO_STEP_REGENERATE] = "the end of the line or 'todo'",
-	    [CT_SCENARIO_STEP_RESTART] = "the end of the line or 'todo'",
-	    [CT_SCENARIO_STEP_SOAP] = "'expect' or 'todo'",
-	    [CT_SCENARIO_STEP_FLOW] = "'choice', 'name', 'allow-ca', 'export', 'expect' or 'todo'",
-	};
-	return what[kind];
+	return ct_scenario_take_name(cursor, step->names, error);
+}
+
+static gboolean
+ct_scenario_parse_first_flow(CtScenarioCursor *cursor, CtScenarioStep *step, GError **error)
+{
+	return ct_scenario_take_word(cursor, "a browser's flow", ct_scenario_flows, &step->browser,
+				     error);
 }
 
 /* the operands of each kind, up to `expect`, `todo` or the end */
@@ -240,77 +161,79 @@ ct_scenario_parse_operands(CtScenarioCursor *cursor, CtScenarioStep *step, GErro
 				       "trusted",
 				       NULL};
 
-	if (!ct_scenario_parse_first_operand(cursor, step, error))
+	const CtScenarioStepKindInfo *info = ct_scenario_step_kind_get(step->kind);
+
+	if (info->parse_first != NULL && !info->parse_first(cursor, step, error))
 		return FALSE;
 
 	while (!ct_scenario_at_end(cursor) && g_strcmp0(ct_scenario_peek(cursor), "expect") != 0 &&
 	       g_strcmp0(ct_scenario_peek(cursor), "todo") != 0) {
 		const gchar *token = ct_scenario_peek(cursor);
-		CtScenarioStepKind kind = step->kind;
-		gboolean takes_stores = kind == CT_SCENARIO_STEP_TRUST ||
-					kind == CT_SCENARIO_STEP_UNTRUST ||
-					kind == CT_SCENARIO_STEP_STATUS ||
-					kind == CT_SCENARIO_STEP_LIST;
-		gboolean takes_names = kind == CT_SCENARIO_STEP_CHECK_HOST ||
-				       kind == CT_SCENARIO_STEP_VERIFY ||
-				       kind == CT_SCENARIO_STEP_SESSION ||
-				       (kind == CT_SCENARIO_STEP_ACCESS && step->names->len == 0);
-		gboolean takes_from = kind == CT_SCENARIO_STEP_TRUST ||
-				      kind == CT_SCENARIO_STEP_EXPORT ||
-				      kind == CT_SCENARIO_STEP_SHOW;
+		CtScenarioStepTakes takes = info->takes;
+		gboolean takes_names = (takes & CT_SCENARIO_TAKES_NAMES) != 0 ||
+				       ((takes & CT_SCENARIO_TAKES_ONE_NAME) != 0 &&
+					step->names->len == 0);
 
-		if (takes_stores && ct_scenario_in(ct_scenario_stores, token)) {
+		if ((takes & CT_SCENARIO_TAKES_STORES) != 0 &&
+		    ct_scenario_in(ct_scenario_stores, token)) {
 			g_ptr_array_add(step->stores, g_strdup(ct_scenario_next(cursor)));
 		} else if (takes_names && ct_scenario_is_name(token)) {
 			if (!ct_scenario_take_name(cursor, step->names, error))
 				return FALSE;
-		} else if (kind == CT_SCENARIO_STEP_ACCESS && ct_scenario_accept(cursor, "path")) {
+		} else if ((takes & CT_SCENARIO_TAKES_PATH) != 0 &&
+			   ct_scenario_accept(cursor, "path")) {
 			if (ct_scenario_peek(cursor) == NULL ||
 			    ct_scenario_peek(cursor)[0] != '/' ||
 			    strpbrk(ct_scenario_peek(cursor), "?#") != NULL)
 				return ct_scenario_expected(cursor, "a path that starts with '/'",
 							    error);
 			g_ptr_array_add(step->paths, g_strdup(ct_scenario_next(cursor)));
-		} else if (kind == CT_SCENARIO_STEP_TRUST && ct_scenario_accept(cursor, "mode")) {
+		} else if ((takes & CT_SCENARIO_TAKES_MODE) != 0 &&
+			   ct_scenario_accept(cursor, "mode")) {
 			if (!ct_scenario_take_word(cursor, "a mode", modes, &step->mode, error))
 				return FALSE;
-		} else if ((kind == CT_SCENARIO_STEP_TRUST || kind == CT_SCENARIO_STEP_FLOW) &&
+		} else if ((takes & CT_SCENARIO_TAKES_ALLOW_CA) != 0 &&
 			   ct_scenario_accept(cursor, "allow-ca")) {
 			step->allow_ca = TRUE;
-		} else if (kind == CT_SCENARIO_STEP_FLOW && ct_scenario_accept(cursor, "choice")) {
+		} else if ((takes & CT_SCENARIO_TAKES_CHOICE) != 0 &&
+			   ct_scenario_accept(cursor, "choice")) {
 			g_autofree gchar *choice = NULL;
 			if (!ct_scenario_take_word(cursor, "a choice", ct_scenario_choices, &choice,
 						   error))
 				return FALSE;
 			g_ptr_array_add(step->choices, g_steal_pointer(&choice));
-		} else if (kind == CT_SCENARIO_STEP_FLOW && ct_scenario_accept(cursor, "export")) {
+		} else if ((takes & CT_SCENARIO_TAKES_EXPORT) != 0 &&
+			   ct_scenario_accept(cursor, "export")) {
 			step->exports = TRUE;
-		} else if ((kind == CT_SCENARIO_STEP_TRUST || kind == CT_SCENARIO_STEP_FLOW) &&
+		} else if ((takes & CT_SCENARIO_TAKES_NAME) != 0 &&
 			   ct_scenario_accept(cursor, "name")) {
 			if (!ct_scenario_take_name(cursor, step->names, error))
 				return FALSE;
-		} else if (takes_from && ct_scenario_accept(cursor, "from")) {
+		} else if ((takes & CT_SCENARIO_TAKES_FROM) != 0 &&
+			   ct_scenario_accept(cursor, "from")) {
 			if (!ct_scenario_take_word(cursor, "a file of the server's",
 						   ct_scenario_files, &step->from, error))
 				return FALSE;
-		} else if (kind == CT_SCENARIO_STEP_UNTRUST && ct_scenario_accept(cursor, "from")) {
+		} else if ((takes & CT_SCENARIO_TAKES_FROM_TRUSTED) != 0 &&
+			   ct_scenario_accept(cursor, "from")) {
 			if (!ct_scenario_take_word(cursor, "a file of the server's or 'trusted'",
 						   untrust_from, &step->from, error))
 				return FALSE;
-		} else if (kind == CT_SCENARIO_STEP_STATUS && ct_scenario_accept(cursor, "exact")) {
+		} else if ((takes & CT_SCENARIO_TAKES_EXACT) != 0 &&
+			   ct_scenario_accept(cursor, "exact")) {
 			step->exact = TRUE;
-		} else if (kind == CT_SCENARIO_STEP_VERIFY && ct_scenario_accept(cursor, "store")) {
+		} else if ((takes & CT_SCENARIO_TAKES_STORE) != 0 &&
+			   ct_scenario_accept(cursor, "store")) {
 			const gchar *verify_stores[] = {"firefox", "chromium", "nss", NULL};
 			g_autofree gchar *store = NULL;
 			if (!ct_scenario_take_word(cursor, "a store", verify_stores, &store, error))
 				return FALSE;
 			g_ptr_array_add(step->stores, g_steal_pointer(&store));
 		} else {
-			return ct_scenario_expected(cursor, ct_scenario_operands_wanted(kind),
-						    error);
+			return ct_scenario_expected(cursor, info->operands, error);
 		}
 	}
-	if (step->kind == CT_SCENARIO_STEP_VERIFY && step->stores->len > 1)
+	if ((info->takes & CT_SCENARIO_TAKES_STORE) != 0 && step->stores->len > 1)
 		return ct_scenario_expected(cursor, "one 'store' at most", error);
 	return TRUE;
 }
@@ -572,91 +495,257 @@ ct_scenario_parse_expect_flow(CtScenarioCursor *cursor, CtScenarioStep *step, GE
 				    error);
 }
 
-/* one item after `expect`; what may come depends on the kind */
+/* after `expect` in status: the verdict */
 static gboolean
-ct_scenario_parse_expectation(CtScenarioCursor *cursor, CtScenarioStep *step, GError **error)
+ct_scenario_parse_expect_status(CtScenarioCursor *cursor, CtScenarioStep *step, GError **error)
 {
-	switch (step->kind) {
-	case CT_SCENARIO_STEP_ACCESS:
-		return ct_scenario_parse_expect_access(cursor, step, error);
-	case CT_SCENARIO_STEP_SHOW:
-		return ct_scenario_parse_expect_show(cursor, step, error);
-	case CT_SCENARIO_STEP_CHECK_HOST:
-		return ct_scenario_parse_expect_check_host(cursor, step, error);
-	case CT_SCENARIO_STEP_TRUST:
-		return ct_scenario_parse_expect_trust(cursor, step, error);
-	case CT_SCENARIO_STEP_UNTRUST:
-		return ct_scenario_parse_expect_untrust(cursor, step, error);
-	case CT_SCENARIO_STEP_EXPORT:
-		return ct_scenario_parse_expect_export(cursor, step, error);
-	case CT_SCENARIO_STEP_STATUS:
-		return ct_scenario_take_word(cursor, "a status", ct_scenario_statuses,
-					     &step->outcome, error);
-	case CT_SCENARIO_STEP_LIST:
-		if (ct_scenario_accept(cursor, "entries"))
-			return ct_scenario_take_number(cursor, "an entry count", 0, 1000,
-						       &step->entries, error);
-		return ct_scenario_expected(cursor, "'entries N'", error);
-	case CT_SCENARIO_STEP_VERIFY:
-	case CT_SCENARIO_STEP_SESSION:
-		return ct_scenario_parse_expect_browser(cursor, step, error);
-	case CT_SCENARIO_STEP_SOAP:
-		return ct_scenario_parse_expect_soap(cursor, step, error);
-	case CT_SCENARIO_STEP_FLOW:
-		return ct_scenario_parse_expect_flow(cursor, step, error);
-	case CT_SCENARIO_STEP_REGENERATE:
-	case CT_SCENARIO_STEP_RESTART:
-	default:
-		return ct_scenario_expected(cursor, "the end of the line", error);
+	return ct_scenario_take_word(cursor, "a status", ct_scenario_statuses, &step->outcome,
+				     error);
+}
+
+/* after `expect` in list: how many entries */
+static gboolean
+ct_scenario_parse_expect_list(CtScenarioCursor *cursor, CtScenarioStep *step, GError **error)
+{
+	if (ct_scenario_accept(cursor, "entries"))
+		return ct_scenario_take_number(cursor, "an entry count", 0, 1000, &step->entries,
+					       error);
+	return ct_scenario_expected(cursor, "'entries N'", error);
+}
+
+#define CT_SCENARIO_STORE_WORDS "a store (firefox, chromium, nss, system)"
+#define CT_SCENARIO_LOADS_OR_BLOCKED "'loads' or 'blocked CODE' after 'expect'"
+
+/* the step kinds, in the order the format's messages list them */
+static const CtScenarioStepKindInfo ct_scenario_step_kinds[] = {
+    [CT_SCENARIO_STEP_ACCESS] =
+	{
+	    .keyword = "access",
+	    .help = "fetch: the first access, outcome and problem class",
+	    .takes = CT_SCENARIO_TAKES_ONE_NAME | CT_SCENARIO_TAKES_PATH,
+	    .operands = "a host name, 'path', 'expect' or 'todo'",
+	    .parse_expect = ct_scenario_parse_expect_access,
+	    .run = ct_scenario_step_access,
+	},
+    [CT_SCENARIO_STEP_SHOW] =
+	{
+	    .keyword = "show",
+	    .help = "show: the certificate viewer",
+	    .takes = CT_SCENARIO_TAKES_FROM,
+	    .operands = "'from', 'expect' or 'todo'",
+	    .parse_expect = ct_scenario_parse_expect_show,
+	    .run = ct_scenario_step_show,
+	},
+    [CT_SCENARIO_STEP_CHECK_HOST] =
+	{
+	    .keyword = "check-host",
+	    .help = "check-host: strict, legacy and per-browser verdicts",
+	    .parse_first = ct_scenario_parse_first_name,
+	    .takes = CT_SCENARIO_TAKES_NAMES,
+	    .operands = "a host name, 'expect' or 'todo'",
+	    .parse_expect = ct_scenario_parse_expect_check_host,
+	    .offline = TRUE,
+	    .run = ct_scenario_step_check_host,
+	},
+    [CT_SCENARIO_STEP_TRUST] =
+	{
+	    .keyword = "trust",
+	    .help = "trust: per-store results, writes and predictions",
+	    .takes = CT_SCENARIO_TAKES_STORES | CT_SCENARIO_TAKES_MODE |
+		     CT_SCENARIO_TAKES_ALLOW_CA | CT_SCENARIO_TAKES_NAME | CT_SCENARIO_TAKES_FROM,
+	    .operands = CT_SCENARIO_STORE_WORDS ", 'mode', 'allow-ca', 'name', 'from', 'expect' "
+						"or 'todo'",
+	    .parse_expect = ct_scenario_parse_expect_trust,
+	    .run = ct_scenario_step_trust,
+	},
+    [CT_SCENARIO_STEP_UNTRUST] =
+	{
+	    .keyword = "untrust",
+	    .help = "untrust: per-store removals",
+	    .takes = CT_SCENARIO_TAKES_STORES | CT_SCENARIO_TAKES_FROM_TRUSTED,
+	    .operands = CT_SCENARIO_STORE_WORDS ", 'from', 'expect' or 'todo'",
+	    .parse_expect = ct_scenario_parse_expect_untrust,
+	    .run = ct_scenario_step_untrust,
+	},
+    [CT_SCENARIO_STEP_EXPORT] =
+	{
+	    .keyword = "export",
+	    .help = "export: a format or a browser's set, read back",
+	    .parse_first = ct_scenario_parse_first_format,
+	    .takes = CT_SCENARIO_TAKES_FROM,
+	    .operands = "'from', 'expect' or 'todo'",
+	    .parse_expect = ct_scenario_parse_expect_export,
+	    .run = ct_scenario_step_export,
+	},
+    [CT_SCENARIO_STEP_STATUS] =
+	{
+	    .keyword = "status",
+	    .help = "status [--exact]: the trust status",
+	    .takes = CT_SCENARIO_TAKES_STORES | CT_SCENARIO_TAKES_EXACT,
+	    .operands = "'exact', " CT_SCENARIO_STORE_WORDS ", 'expect' or 'todo'",
+	    .parse_expect = ct_scenario_parse_expect_status,
+	    .outcome_wanted = "a status after 'expect'",
+	    .run = ct_scenario_step_status,
+	},
+    [CT_SCENARIO_STEP_LIST] =
+	{
+	    .keyword = "list",
+	    .help = "list: how many ledger entries",
+	    .takes = CT_SCENARIO_TAKES_STORES,
+	    .operands = CT_SCENARIO_STORE_WORDS ", 'expect' or 'todo'",
+	    .parse_expect = ct_scenario_parse_expect_list,
+	    .run = ct_scenario_step_list,
+	},
+    [CT_SCENARIO_STEP_VERIFY] =
+	{
+	    .keyword = "verify",
+	    .help = "verify: the real browser on the stores",
+	    .parse_first = ct_scenario_parse_first_browser,
+	    .takes = CT_SCENARIO_TAKES_NAMES | CT_SCENARIO_TAKES_STORE,
+	    .operands = "a host name, 'store', 'expect' or 'todo'",
+	    .parse_expect = ct_scenario_parse_expect_browser,
+	    .outcome_wanted = CT_SCENARIO_LOADS_OR_BLOCKED,
+	    .needs_browser = TRUE,
+	    .run = ct_scenario_step_browser,
+	},
+    [CT_SCENARIO_STEP_SESSION] =
+	{
+	    .keyword = "session",
+	    .help = "open --session --headless: trust for this session",
+	    .parse_first = ct_scenario_parse_first_browser,
+	    .takes = CT_SCENARIO_TAKES_NAMES,
+	    .operands = "a host name, 'expect' or 'todo'",
+	    .parse_expect = ct_scenario_parse_expect_browser,
+	    .outcome_wanted = CT_SCENARIO_LOADS_OR_BLOCKED,
+	    .needs_browser = TRUE,
+	    .run = ct_scenario_step_browser,
+	},
+    [CT_SCENARIO_STEP_REGENERATE] =
+	{
+	    .keyword = "regenerate",
+	    .help = "restart serve with --regenerate (an upgrade)",
+	    .operands = "the end of the line or 'todo'",
+	    .serve_only = "it restarts serve",
+	    .run = ct_scenario_step_restart,
+	},
+    [CT_SCENARIO_STEP_RESTART] =
+	{
+	    .keyword = "restart",
+	    .help = "restart serve on its saved certificate (a migration)",
+	    .operands = "the end of the line or 'todo'",
+	    .serve_only = "it restarts serve",
+	    .run = ct_scenario_step_restart,
+	},
+    [CT_SCENARIO_STEP_SOAP] =
+	{
+	    .keyword = "soap",
+	    .help = "POST /axl/ over HTTP and HTTPS",
+	    .operands = "'expect' or 'todo'",
+	    .parse_expect = ct_scenario_parse_expect_soap,
+	    .serve_only = "it needs serve's plain HTTP port and certificate file",
+	    .run = ct_scenario_step_soap,
+	},
+    [CT_SCENARIO_STEP_FLOW] =
+	{
+	    .keyword = "flow",
+	    .help = "flow ie8|firefox3|safari4: a browser's whole procedure",
+	    .parse_first = ct_scenario_parse_first_flow,
+	    .takes = CT_SCENARIO_TAKES_ALLOW_CA | CT_SCENARIO_TAKES_CHOICE |
+		     CT_SCENARIO_TAKES_EXPORT | CT_SCENARIO_TAKES_NAME,
+	    .operands = "'choice', 'name', 'allow-ca', 'export', 'expect' or 'todo'",
+	    .parse_expect = ct_scenario_parse_expect_flow,
+	    .outcome_wanted = "the flow's outcome after 'expect'",
+	    .run = ct_scenario_step_flow,
+	},
+};
+
+const CtScenarioStepKindInfo *
+ct_scenario_step_kind_get(CtScenarioStepKind kind)
+{
+	g_return_val_if_fail((guint)kind < G_N_ELEMENTS(ct_scenario_step_kinds), NULL);
+	return &ct_scenario_step_kinds[kind];
+}
+
+const gchar *
+ct_scenario_step_kind_to_string(CtScenarioStepKind kind)
+{
+	if ((guint)kind >= G_N_ELEMENTS(ct_scenario_step_kinds))
+		return "unknown";
+	return ct_scenario_step_kinds[kind].keyword;
+}
+
+gboolean
+ct_scenario_step_needs_browser(const CtScenarioStep *step)
+{
+	/* Firefox 3's unticked "Permanently store this exception" opens a real Firefox */
+	gboolean firefox_session = step->kind == CT_SCENARIO_STEP_FLOW &&
+				   g_strcmp0(step->browser, "firefox3") == 0 &&
+				   g_ptr_array_find_with_equal_func(step->choices, "session",
+								    g_str_equal, NULL);
+	return ct_scenario_step_kind_get(step->kind)->needs_browser || firefox_session;
+}
+
+/* the kind a keyword names; NULL and "a step kind (access, show, ...)" in what when none */
+static const CtScenarioStepKindInfo *
+ct_scenario_step_kind_find(const gchar *keyword, gchar **what)
+{
+	g_autoptr(GPtrArray) keywords = g_ptr_array_new();
+	g_autofree gchar *list = NULL;
+
+	for (guint i = 0; i < G_N_ELEMENTS(ct_scenario_step_kinds); i++) {
+		if (g_strcmp0(keyword, ct_scenario_step_kinds[i].keyword) == 0)
+			return &ct_scenario_step_kinds[i];
+		g_ptr_array_add(keywords, (gpointer)ct_scenario_step_kinds[i].keyword);
 	}
+	g_ptr_array_add(keywords, NULL);
+	list = ct_scenario_join_words((const gchar *const *)keywords->pdata);
+	*what = g_strdup_printf("a step kind (%s)", list);
+	return NULL;
+}
+
+/* after the operands: `expect` and what must come out, unless the step checks itself */
+static gboolean
+ct_scenario_parse_expectations(CtScenarioCursor *cursor,
+			       CtScenarioStep *step,
+			       const CtScenarioStepKindInfo *info,
+			       GError **error)
+{
+	/* regenerate and restart check themselves: a new certificate, the same one */
+	if (info->parse_expect == NULL) {
+		if (g_strcmp0(ct_scenario_peek(cursor), "expect") == 0)
+			return ct_scenario_expected(cursor, "the end of the line or 'todo'", error);
+		return TRUE;
+	}
+	/* a step without expectations could not fail */
+	if (!ct_scenario_accept(cursor, "expect"))
+		return ct_scenario_expected(cursor, "'expect' and what must come out", error);
+	if (ct_scenario_at_end(cursor) || g_strcmp0(ct_scenario_peek(cursor), "todo") == 0)
+		return ct_scenario_expected(cursor, "what must come out after 'expect'", error);
+	while (!ct_scenario_at_end(cursor) && g_strcmp0(ct_scenario_peek(cursor), "todo") != 0) {
+		if (!info->parse_expect(cursor, step, error))
+			return FALSE;
+	}
+	return TRUE;
 }
 
 gboolean
 ct_scenario_parse_step(CtScenarioCursor *cursor, CtScenarioStep **out, GError **error)
 {
-	const gchar *token = ct_scenario_peek(cursor);
-	g_autoptr(GPtrArray) kinds = g_ptr_array_new();
+	g_autofree gchar *kinds = NULL;
+	const CtScenarioStepKindInfo *info = ct_scenario_step_kind_find(ct_scenario_peek(cursor),
+									&kinds);
 	CtScenarioStep *step = NULL;
-	gboolean takes_expect;
 
-	for (guint i = 0; i < G_N_ELEMENTS(ct_scenario_kinds); i++) {
-		if (g_strcmp0(token, ct_scenario_kinds[i]) == 0) {
-			step = ct_scenario_step_new(cursor->line);
-			step->kind = (CtScenarioStepKind)i;
-		}
-		g_ptr_array_add(kinds, (gpointer)ct_scenario_kinds[i]);
-	}
-	g_ptr_array_add(kinds, NULL);
-	if (step == NULL) {
-		g_autofree gchar *list = ct_scenario_join_words((const gchar *const *)kinds->pdata);
-		g_autofree gchar *what = g_strdup_printf("a step kind (%s)", list);
-		return ct_scenario_expected(cursor, what, error);
-	}
+	if (info == NULL)
+		return ct_scenario_expected(cursor, kinds, error);
+	step = ct_scenario_step_new(cursor->line);
+	step->kind = (CtScenarioStepKind)(info - ct_scenario_step_kinds);
 	*out = step;
 	cursor->pos++;
 	step->text = ct_scenario_join_tokens(cursor->tokens, cursor->pos - 1);
-	if (!ct_scenario_parse_operands(cursor, step, error))
+	if (!ct_scenario_parse_operands(cursor, step, error) ||
+	    !ct_scenario_parse_expectations(cursor, step, info, error))
 		return FALSE;
-
-	takes_expect = step->kind != CT_SCENARIO_STEP_REGENERATE &&
-		       step->kind != CT_SCENARIO_STEP_RESTART;
-	/* regenerate and restart check themselves: a new certificate, the same one */
-	if (!takes_expect && g_strcmp0(ct_scenario_peek(cursor), "expect") == 0)
-		return ct_scenario_expected(cursor, "the end of the line or 'todo'", error);
-	if (takes_expect) {
-		/* a step without expectations could not fail */
-		if (!ct_scenario_accept(cursor, "expect"))
-			return ct_scenario_expected(cursor, "'expect' and what must come out",
-						    error);
-		if (ct_scenario_at_end(cursor) || g_strcmp0(ct_scenario_peek(cursor), "todo") == 0)
-			return ct_scenario_expected(cursor, "what must come out after 'expect'",
-						    error);
-		while (!ct_scenario_at_end(cursor) &&
-		       g_strcmp0(ct_scenario_peek(cursor), "todo") != 0) {
-			if (!ct_scenario_parse_expectation(cursor, step, error))
-				return FALSE;
-		}
-	}
 	if (ct_scenario_accept(cursor, "todo")) {
 		if (!ct_scenario_take_text(cursor, "why the step is known to fail", &step->todo,
 					   error))
@@ -664,17 +753,9 @@ ct_scenario_parse_step(CtScenarioCursor *cursor, CtScenarioStep **out, GError **
 	}
 	if (!ct_scenario_at_end(cursor))
 		return ct_scenario_expected(cursor, "the end of the line", error);
-	if ((step->kind == CT_SCENARIO_STEP_STATUS || step->kind == CT_SCENARIO_STEP_VERIFY ||
-	     step->kind == CT_SCENARIO_STEP_SESSION || step->kind == CT_SCENARIO_STEP_FLOW) &&
-	    step->outcome == NULL)
-		return ct_scenario_expected(cursor,
-					    step->kind == CT_SCENARIO_STEP_STATUS
-						? "a status after 'expect'"
-					    : step->kind == CT_SCENARIO_STEP_FLOW
-						? "the flow's outcome after 'expect'"
-						: "'loads' or 'blocked CODE' after 'expect'",
-					    error);
-	if (step->kind == CT_SCENARIO_STEP_FLOW && step->files >= 0 && !step->exports)
+	if (info->outcome_wanted != NULL && step->outcome == NULL)
+		return ct_scenario_expected(cursor, info->outcome_wanted, error);
+	if ((info->takes & CT_SCENARIO_TAKES_EXPORT) != 0 && step->files >= 0 && !step->exports)
 		return ct_scenario_expected(cursor, "'export' before expecting files", error);
 	return TRUE;
 }

@@ -52,7 +52,7 @@ ct_scenario_check_access(CtScenarioStepReport *report,
 }
 
 /* the first access, as a browser makes it: fetch, one process for every page */
-static gboolean
+gboolean
 ct_scenario_step_access(CtScenarioRun *run,
 			const CtScenarioStep *step,
 			CtScenarioStepReport *report,
@@ -90,7 +90,7 @@ ct_scenario_step_access(CtScenarioRun *run,
 	return TRUE;
 }
 
-static gboolean
+gboolean
 ct_scenario_step_show(CtScenarioRun *run,
 		      const CtScenarioStep *step,
 		      CtScenarioStepReport *report,
@@ -131,7 +131,7 @@ ct_scenario_step_show(CtScenarioRun *run,
 	return TRUE;
 }
 
-static gboolean
+gboolean
 ct_scenario_step_check_host(CtScenarioRun *run,
 			    const CtScenarioStep *step,
 			    CtScenarioStepReport *report,
@@ -205,7 +205,7 @@ ct_scenario_step_check_host(CtScenarioRun *run,
 	return TRUE;
 }
 
-static gboolean
+gboolean
 ct_scenario_step_status(CtScenarioRun *run,
 			const CtScenarioStep *step,
 			CtScenarioStepReport *report,
@@ -240,7 +240,7 @@ ct_scenario_step_status(CtScenarioRun *run,
 	return TRUE;
 }
 
-static gboolean
+gboolean
 ct_scenario_step_list(CtScenarioRun *run,
 		      const CtScenarioStep *step,
 		      CtScenarioStepReport *report,
@@ -270,7 +270,7 @@ ct_scenario_step_list(CtScenarioRun *run,
 }
 
 /* verify and session: the real browser visits the server under each name */
-static gboolean
+gboolean
 ct_scenario_step_browser(CtScenarioRun *run,
 			 const CtScenarioStep *step,
 			 CtScenarioStepReport *report,
@@ -337,7 +337,7 @@ ct_scenario_step_browser(CtScenarioRun *run,
 }
 
 /* regenerate and restart: serve again on the same ports and certificate directory */
-static gboolean
+gboolean
 ct_scenario_step_restart(CtScenarioRun *run,
 			 const CtScenarioStep *step,
 			 CtScenarioStepReport *report,
@@ -450,7 +450,7 @@ ct_scenario_soap_post(CtScenarioRun *run,
 	return (gint)status;
 }
 
-static gboolean
+gboolean
 ct_scenario_step_soap(CtScenarioRun *run,
 		      const CtScenarioStep *step,
 		      CtScenarioStepReport *report,
@@ -488,44 +488,4 @@ ct_scenario_step_soap(CtScenarioRun *run,
 		ct_scenario_check_number(report, what, expected, status);
 	}
 	return TRUE;
-}
-
-gboolean
-ct_scenario_run_step(CtScenarioRun *run,
-		     const CtScenarioStep *step,
-		     CtScenarioStepReport *report,
-		     GError **error)
-{
-	switch (step->kind) {
-	case CT_SCENARIO_STEP_ACCESS:
-		return ct_scenario_step_access(run, step, report, error);
-	case CT_SCENARIO_STEP_SHOW:
-		return ct_scenario_step_show(run, step, report, error);
-	case CT_SCENARIO_STEP_CHECK_HOST:
-		return ct_scenario_step_check_host(run, step, report, error);
-	case CT_SCENARIO_STEP_TRUST:
-		return ct_scenario_step_trust(run, step, report, error);
-	case CT_SCENARIO_STEP_UNTRUST:
-		return ct_scenario_step_untrust(run, step, report, error);
-	case CT_SCENARIO_STEP_EXPORT:
-		return ct_scenario_step_export(run, step, report, error);
-	case CT_SCENARIO_STEP_STATUS:
-		return ct_scenario_step_status(run, step, report, error);
-	case CT_SCENARIO_STEP_LIST:
-		return ct_scenario_step_list(run, step, report, error);
-	case CT_SCENARIO_STEP_VERIFY:
-	case CT_SCENARIO_STEP_SESSION:
-		return ct_scenario_step_browser(run, step, report, error);
-	case CT_SCENARIO_STEP_REGENERATE:
-	case CT_SCENARIO_STEP_RESTART:
-		return ct_scenario_step_restart(run, step, report, error);
-	case CT_SCENARIO_STEP_SOAP:
-		return ct_scenario_step_soap(run, step, report, error);
-	case CT_SCENARIO_STEP_FLOW:
-		return ct_scenario_step_flow(run, step, report, error);
-	default:
-		g_set_error(error, CT_ERROR, CT_ERROR_FAILED, "step kind %u is not known",
-			    step->kind);
-		return FALSE;
-	}
 }

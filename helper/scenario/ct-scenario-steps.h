@@ -7,13 +7,54 @@
  * document and exit status are checked against (ct-scenario-steps.c; the steps that change
  * the stores or write files are in ct-scenario-steps-trust.c) */
 
-/* run one step; FALSE only when it could not run at all, a difference is a mismatch in
- * report */
+/* runs one step: FALSE only when it could not run at all, a difference is a mismatch in
+ * report. Each kind's runner is in the table of step kinds (ct-scenario-step.c) */
+typedef gboolean (*CtScenarioStepRunner)(CtScenarioRun *run,
+					 const CtScenarioStep *step,
+					 CtScenarioStepReport *report,
+					 GError **error);
+
+/* ct-scenario-steps.c */
 gboolean
-ct_scenario_run_step(CtScenarioRun *run,
-		     const CtScenarioStep *step,
-		     CtScenarioStepReport *report,
-		     GError **error);
+ct_scenario_step_access(CtScenarioRun *run,
+			const CtScenarioStep *step,
+			CtScenarioStepReport *report,
+			GError **error);
+gboolean
+ct_scenario_step_show(CtScenarioRun *run,
+		      const CtScenarioStep *step,
+		      CtScenarioStepReport *report,
+		      GError **error);
+gboolean
+ct_scenario_step_check_host(CtScenarioRun *run,
+			    const CtScenarioStep *step,
+			    CtScenarioStepReport *report,
+			    GError **error);
+gboolean
+ct_scenario_step_status(CtScenarioRun *run,
+			const CtScenarioStep *step,
+			CtScenarioStepReport *report,
+			GError **error);
+gboolean
+ct_scenario_step_list(CtScenarioRun *run,
+		      const CtScenarioStep *step,
+		      CtScenarioStepReport *report,
+		      GError **error);
+gboolean
+ct_scenario_step_browser(CtScenarioRun *run,
+			 const CtScenarioStep *step,
+			 CtScenarioStepReport *report,
+			 GError **error);
+gboolean
+ct_scenario_step_restart(CtScenarioRun *run,
+			 const CtScenarioStep *step,
+			 CtScenarioStepReport *report,
+			 GError **error);
+gboolean
+ct_scenario_step_soap(CtScenarioRun *run,
+		      const CtScenarioStep *step,
+		      CtScenarioStepReport *report,
+		      GError **error);
 
 /* ct-scenario-steps-trust.c */
 gboolean

@@ -170,10 +170,6 @@ ct_scenario_external_read(CtScenarioRun *run, GError **error)
 	g_autoptr(GString) text = g_string_new(NULL);
 	g_autoptr(GString) leaf = NULL;
 	g_autofree gchar *leaf_path = NULL;
-	const gchar *roles[] = {[CT_CHAIN_ROLE_LEAF] = "leaf",
-				[CT_CHAIN_ROLE_INTERMEDIATE] = "intermediate",
-				[CT_CHAIN_ROLE_ROOT] = "root",
-				[CT_CHAIN_ROLE_UNRELATED] = NULL};
 
 	run->https_port = run->scenario->port;
 	ct_scenario_update_resolve(run);
@@ -202,9 +198,10 @@ ct_scenario_external_read(CtScenarioRun *run, GError **error)
 		g_string_append(text, pem);
 		if (i == 0)
 			leaf = g_string_new(pem);
-		if ((guint)role < G_N_ELEMENTS(roles) && roles[role] != NULL)
+		/* a certificate the path does not use has no role to check */
+		if (role != CT_CHAIN_ROLE_UNRELATED)
 			g_hash_table_replace(run->roles, g_strdup(certificate->sha256),
-					     g_strdup(roles[role]));
+					     g_strdup(ct_chain_role_to_string(role)));
 	}
 	run->sha256 = g_strdup(ct_chain_get_leaf(chain)->sha256);
 	run->presented = g_build_filename(run->dir, "presented.pem", NULL);

@@ -12,21 +12,23 @@
 /* the largest scenario file read (the library's are a few KB) */
 #define CT_SCENARIO_MAX_FILE 1048576u
 
+/* the kinds of step; each one's row (keyword, what it takes, what it does, its runner) is
+ * in the table of ct-scenario-step.c */
 typedef enum {
-	CT_SCENARIO_STEP_ACCESS,     /* fetch: the first access, outcome and problem class */
-	CT_SCENARIO_STEP_SHOW,	     /* show: the certificate viewer */
-	CT_SCENARIO_STEP_CHECK_HOST, /* check-host: strict, legacy and per-browser verdicts */
-	CT_SCENARIO_STEP_TRUST,	     /* trust: per-store results, writes and predictions */
-	CT_SCENARIO_STEP_UNTRUST,    /* untrust: per-store removals */
-	CT_SCENARIO_STEP_EXPORT,     /* export: a format or a browser's set, read back */
-	CT_SCENARIO_STEP_STATUS,     /* status [--exact] */
-	CT_SCENARIO_STEP_LIST,	     /* list: how many ledger entries */
-	CT_SCENARIO_STEP_VERIFY,     /* verify: the real browser on the stores */
-	CT_SCENARIO_STEP_SESSION,    /* open --session --headless: trust for this session */
-	CT_SCENARIO_STEP_REGENERATE, /* restart serve with --regenerate (an upgrade) */
-	CT_SCENARIO_STEP_RESTART,    /* restart serve on its saved certificate (a migration) */
-	CT_SCENARIO_STEP_SOAP,	     /* POST /axl/ over HTTP and HTTPS */
-	CT_SCENARIO_STEP_FLOW,	     /* flow ie8|firefox3|safari4: a browser's whole procedure */
+	CT_SCENARIO_STEP_ACCESS,
+	CT_SCENARIO_STEP_SHOW,
+	CT_SCENARIO_STEP_CHECK_HOST,
+	CT_SCENARIO_STEP_TRUST,
+	CT_SCENARIO_STEP_UNTRUST,
+	CT_SCENARIO_STEP_EXPORT,
+	CT_SCENARIO_STEP_STATUS,
+	CT_SCENARIO_STEP_LIST,
+	CT_SCENARIO_STEP_VERIFY,
+	CT_SCENARIO_STEP_SESSION,
+	CT_SCENARIO_STEP_REGENERATE,
+	CT_SCENARIO_STEP_RESTART,
+	CT_SCENARIO_STEP_SOAP,
+	CT_SCENARIO_STEP_FLOW,
 } CtScenarioStepKind;
 
 /* trust: what `predict NAME BROWSER VERDICT` wants one prediction to say */

@@ -201,7 +201,7 @@ static const struct {
 };
 
 const gchar *const *
-ct_server_get_profiles(void)
+ct_serve_profiles_get_names(void)
 {
 	static const gchar *names[G_N_ELEMENTS(ct_serve_profile_table) + 1];
 	static gsize listed = 0;

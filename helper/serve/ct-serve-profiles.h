@@ -18,7 +18,7 @@ G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(CtServeIssued, ct_serve_issued_clear)
 
 /* the profile names, NULL-terminated, in the table's order (the first is the default) */
 const gchar *const *
-ct_server_get_profiles(void);
+ct_serve_profiles_get_names(void);
 
 /* "tomcat, leaf, ... or v1" for a message; with mark_default "tomcat (default), leaf, ..." */
 gchar *

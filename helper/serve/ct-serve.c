@@ -439,14 +439,14 @@ ct_server_new(const CtServeOptions *options, GError **error)
 	g_auto(CtServeIssued) intermediate = {NULL, NULL};
 	g_auto(CtServeIssued) root = {NULL, NULL};
 	const gchar *profile = options->profile != NULL ? options->profile
-							: ct_server_get_profiles()[0];
+							: ct_serve_profiles_get_names()[0];
 	const gchar *listen = options->listen != NULL ? options->listen : "127.0.0.1";
 	const gchar *host_name[] = {g_get_host_name(), NULL};
 	const gchar *const *names = options->names != NULL && options->names[0] != NULL
 					? options->names
 					: host_name;
 
-	if (!g_strv_contains(ct_server_get_profiles(), profile)) {
+	if (!g_strv_contains(ct_serve_profiles_get_names(), profile)) {
 		g_autofree gchar *profiles = ct_serve_profiles_describe(FALSE);
 		g_set_error(error, CT_ERROR, CT_ERROR_INVALID_ARGS, "unknown profile '%s': use %s",
 			    profile, profiles);

@@ -314,13 +314,13 @@ ct_flow_add_certificate_extra(CtFlowStep *step, CtChain *chain)
 void
 ct_flow_add_view(CtFlowStep *step, CtChain *chain, CtCliShowView view)
 {
-	const gchar *names[] = {"all", "v1", "extensions", "critical", "properties"};
-
 	if (step->view == NULL)
 		step->view = g_string_new(NULL);
 	ct_cli_show_render_certificate(step->view, chain, 0, view);
 	/* --json: which view; the certificate itself is in the General step */
-	ct_flow_set_extra(step, "view", json_node_init_string(json_node_alloc(), names[view]));
+	ct_flow_set_extra(step, "view",
+			  json_node_init_string(json_node_alloc(),
+						ct_cli_show_view_to_string(view)));
 }
 
 /* the first access */

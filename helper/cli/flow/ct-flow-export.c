@@ -5,6 +5,7 @@
 
 #include "ct-export.h"
 #include "ct-flow-engine.h"
+#include "ct-json.h"
 
 /* Copy to File / Export: every format the browser's dialog offers */
 
@@ -48,13 +49,9 @@ ct_flow_export(CtFlow *flow, GError **error)
 		const gchar *path = g_ptr_array_index(paths, i);
 		ct_flow_result(step, "%s  (%s)", path, offers[i].label);
 		json_builder_begin_object(builder);
-		json_builder_set_member_name(builder, "path");
-		json_builder_add_string_value(builder, path);
-		json_builder_set_member_name(builder, "format");
-		json_builder_add_string_value(builder,
-					      ct_export_format_to_string(offers[i].format));
-		json_builder_set_member_name(builder, "label");
-		json_builder_add_string_value(builder, offers[i].label);
+		ct_json_add_string(builder, "path", path);
+		ct_json_add_string(builder, "format", ct_export_format_to_string(offers[i].format));
+		ct_json_add_string(builder, "label", offers[i].label);
 		json_builder_end_object(builder);
 	}
 	json_builder_end_array(builder);

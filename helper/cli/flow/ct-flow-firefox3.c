@@ -121,13 +121,8 @@ ct_flow_firefox3_permanent(CtFlow *flow, CtFlowStep *step, GError **error)
 				 flow->allow_ca, flow->cli->sysroot, error);
 	if (plan == NULL)
 		return FALSE;
-	if (g_cancellable_set_error_if_cancelled(flow->cli->cancellable, error)) {
-		ct_error_convert(error);
+	if (!ct_flow_apply_trust(flow, step, plan, error))
 		return FALSE;
-	}
-	if (!ct_cli_trust_apply(plan, FALSE, error))
-		return FALSE;
-	ct_flow_add_trust_extra(step, plan);
 	for (guint i = 0; i < plan->steps->len; i++) {
 		CtTrustStep *store_step = g_ptr_array_index(plan->steps, i);
 		if (g_strcmp0(store_step->result, "done") == 0 ||

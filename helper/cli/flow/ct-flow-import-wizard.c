@@ -8,6 +8,7 @@
 #include "ct-cli-trust.h"
 #include "ct-flow-import-wizard.h"
 #include "ct-hostname.h"
+#include "ct-json.h"
 #include "ct-source.h"
 
 /* the Yes and No of the Security Warning, IE8's and Safari's alike */
@@ -60,7 +61,8 @@ ct_flow_import_wizard_system_plan(CtFlow *flow, GError **error)
 				 flow->allow_ca, flow->cli->sysroot, error);
 }
 
-void
+/* the plan's stores and results as the step's "trust" member for --json */
+static void
 ct_flow_add_trust_extra(CtFlowStep *step, CtTrustPlan *plan)
 {
 	g_autoptr(JsonBuilder) builder = json_builder_new();
@@ -69,6 +71,19 @@ ct_flow_add_trust_extra(CtFlowStep *step, CtTrustPlan *plan)
 	ct_cli_trust_add_json(builder, plan);
 	json_builder_end_object(builder);
 	ct_flow_set_extra(step, "trust", json_builder_get_root(builder));
+}
+
+gboolean
+ct_flow_apply_trust(CtFlow *flow, CtFlowStep *step, CtTrustPlan *plan, GError **error)
+{
+	if (g_cancellable_set_error_if_cancelled(flow->cli->cancellable, error)) {
+		ct_error_convert(error);
+		return FALSE;
+	}
+	if (!ct_cli_trust_apply(plan, FALSE, error))
+		return FALSE;
+	ct_flow_add_trust_extra(step, plan);
+	return TRUE;
 }
 
 /* the wizard cannot import: the plan says why (a CA without --allow-ca, no OS store) */
@@ -119,13 +134,8 @@ ct_flow_import_wizard_system_apply(CtFlow *flow,
 {
 	CtTrustStep *store_step = g_ptr_array_index(plan->steps, 0);
 
-	if (g_cancellable_set_error_if_cancelled(flow->cli->cancellable, error)) {
-		ct_error_convert(error);
+	if (!ct_flow_apply_trust(flow, step, plan, error))
 		return FALSE;
-	}
-	if (!ct_cli_trust_apply(plan, FALSE, error))
-		return FALSE;
-	ct_flow_add_trust_extra(step, plan);
 	if (g_strcmp0(store_step->result, "done") == 0 ||
 	    g_strcmp0(store_step->result, "unchanged") == 0) {
 		ct_flow_result(step, "The import was successful.%s",
@@ -222,7 +232,6 @@ ct_flow_name_rule(CtFlow *flow, gboolean safari)
 		g_autofree gchar *host = ct_flow_import_wizard_host_of(name);
 		g_autoptr(CtHostCheck) check = ct_hostname_check(leaf, host);
 		g_autoptr(JsonBuilder) builder = json_builder_new();
-		g_autofree gchar *reason = g_utf8_make_valid(check->legacy.reason, -1);
 		g_autofree gchar *dialog =
 		    g_strdup_printf("%s - https://%s/",
 				    safari ? "Safari" : "Windows Internet Explorer", name);
@@ -246,16 +255,11 @@ ct_flow_name_rule(CtFlow *flow, gboolean safari)
 		ct_flow_result(step, "%s: %s", check->legacy.match ? "match" : "mismatch",
 			       check->legacy.reason);
 		json_builder_begin_object(builder);
-		json_builder_set_member_name(builder, "name");
-		json_builder_add_string_value(builder, name);
-		json_builder_set_member_name(builder, "policy");
-		json_builder_add_string_value(builder, "legacy");
-		json_builder_set_member_name(builder, "match");
-		json_builder_add_boolean_value(builder, check->legacy.match);
-		json_builder_set_member_name(builder, "reason");
-		json_builder_add_string_value(builder, reason);
-		json_builder_set_member_name(builder, "counted");
-		json_builder_add_boolean_value(builder, i < counted);
+		ct_json_add_string(builder, "name", name);
+		ct_json_add_string(builder, "policy", "legacy");
+		ct_json_add_boolean(builder, "match", check->legacy.match);
+		ct_json_add_string(builder, "reason", check->legacy.reason);
+		ct_json_add_boolean(builder, "counted", i < counted);
 		json_builder_end_object(builder);
 		ct_flow_set_extra(step, "check", json_builder_get_root(builder));
 		ct_flow_done(flow, step, "check-host");

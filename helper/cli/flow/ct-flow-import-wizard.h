@@ -31,6 +31,7 @@ ct_flow_certification_path(CtFlow *flow, CtTrustStep *store_step);
 void
 ct_flow_name_rule(CtFlow *flow, gboolean safari);
 
-/* the plan's stores and results as the step's "trust" member for --json */
-void
-ct_flow_add_trust_extra(CtFlowStep *step, CtTrustPlan *plan);
+/* apply the procedure's plan (never a dry run) unless interrupted; the plan's stores and
+ * results become the step's "trust" member for --json */
+gboolean
+ct_flow_apply_trust(CtFlow *flow, CtFlowStep *step, CtTrustPlan *plan, GError **error);
