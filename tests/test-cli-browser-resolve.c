@@ -29,41 +29,31 @@ assert_usage_error(CtTestRun *run, const gchar *words)
 	cr_assert_not_null(strstr(run->err, words), "'%s' in: %s", words, run->err);
 }
 
-Test(verify_resolve, a_rule_that_does_not_parse_is_named)
+/* for both browsers, before anything starts: a rule that does not parse is named, and one
+ * name sent to two addresses is refused (the port is not the browser's: the same name on
+ * two ports is one name) */
+Test(verify_resolve, rules_no_browser_can_follow_are_named)
 {
 	const gchar *browsers[] = {"firefox", "chromium"};
+	const gchar *cases[][3] = {
+	    {"a.example:8443:127.0.0.1", "b.example:127.0.0.1",
+	     "--resolve b.example:127.0.0.1: expected NAME:PORT:ADDRESS"},
+	    {"a.example:8443:127.0.0.1", "b.example:8443:not-an-ip",
+	     "--resolve b.example:8443:not-an-ip: 'not-an-ip' is not an IP address"},
+	    {"a.example:8443:10.0.0.1", "A.Example:443:10.0.0.2",
+	     "--resolve A.Example:443:10.0.0.2: a browser sends a name to one address, and "
+	     "a.example already has another"},
+	    {"a.example:8443:10.0.0.1", "a.example:443:127.0.0.1",
+	     "--resolve a.example:443:127.0.0.1: a browser sends a name to one address, and "
+	     "a.example already has another"},
+	};
 
 	for (guint i = 0; i < G_N_ELEMENTS(browsers); i++) {
-		g_autoptr(CtTestRun) no_port = verify_run(browsers[i], "a.example:8443:127.0.0.1",
-							  "b.example:127.0.0.1");
-		g_autoptr(CtTestRun) no_address =
-		    verify_run(browsers[i], "a.example:8443:127.0.0.1", "b.example:8443:not-an-ip");
-
-		assert_usage_error(no_port,
-				   "--resolve b.example:127.0.0.1: expected NAME:PORT:ADDRESS");
-		assert_usage_error(no_address, "--resolve b.example:8443:not-an-ip: 'not-an-ip' is "
-					       "not an IP address");
-	}
-}
-
-Test(verify_resolve, one_name_to_two_addresses_is_refused)
-{
-	const gchar *browsers[] = {"firefox", "chromium"};
-
-	for (guint i = 0; i < G_N_ELEMENTS(browsers); i++) {
-		/* the port is not the browser's: the same name on two ports is one name */
-		g_autoptr(CtTestRun) two = verify_run(browsers[i], "a.example:8443:10.0.0.1",
-						      "A.Example:443:10.0.0.2");
-		g_autoptr(CtTestRun) loopback_too =
-		    verify_run(browsers[i], "a.example:8443:10.0.0.1", "a.example:443:127.0.0.1");
-
-		assert_usage_error(two,
-				   "--resolve A.Example:443:10.0.0.2: a browser sends a name to "
-				   "one address, and a.example already has another");
-		assert_usage_error(loopback_too,
-				   "--resolve a.example:443:127.0.0.1: a browser sends "
-				   "a name to one address, and a.example already "
-				   "has another");
+		for (guint j = 0; j < G_N_ELEMENTS(cases); j++) {
+			g_autoptr(CtTestRun)
+			    run = verify_run(browsers[i], cases[j][0], cases[j][1]);
+			assert_usage_error(run, cases[j][2]);
+		}
 	}
 }
 
