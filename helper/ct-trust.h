@@ -3,6 +3,8 @@
 
 #include "ct-chain.h"
 #include "ct-ledger.h"
+#include "ct-store.h"
+#include "ct-trust-result.h"
 
 /* trust, decided per store (docs/trust-semantics.md), planned, then written and recorded */
 
@@ -12,49 +14,10 @@ typedef enum {
 	CT_TRUST_MODE_ANCHOR,	 /* Firefox: NSS trust in the profile's cert9.db */
 } CtTrustMode;
 
-typedef enum {
-	CT_STORE_FIREFOX, /* one Firefox profile */
-	CT_STORE_CHROMIUM,
-	CT_STORE_NSS,
-	CT_STORE_SYSTEM,
-} CtStoreKind;
-
-typedef struct {
-	CtStoreKind kind;
-	gchar *location; /* profile or database directory; the sysroot for system */
-	gchar *problem;	 /* why it cannot be used (no profile found ...), or NULL */
-	gboolean named;	 /* the user named this location: a problem fails it, never skips it */
-	gboolean create; /* an NSS database may be made here (chromium; nss:DIR with --create) */
-} CtStore;
-
-void
-ct_store_free(CtStore *store);
-G_DEFINE_AUTOPTR_CLEANUP_FUNC(CtStore, ct_store_free)
-
-const gchar *
-ct_store_kind_to_string(CtStoreKind kind);
-
-/* "firefox", "firefox:DIR", "chromium", "nss:DIR", "system", "all"; none given: the
- * user-level stores (Firefox and Chromium), never system unless named. A firefox:DIR or
- * nss:DIR that does not exist, or an nss:DIR with no database unless create_nss, carries
- * its problem: a store named that cannot be written fails (and nothing creates an NSS
- * database nobody asked for) */
-GPtrArray *
-ct_store_resolve(const gchar *const *specs,
-		 const gchar *sysroot,
-		 gboolean create_nss,
-		 GError **error); /* (transfer full) CtStore* */
-
-/* does a ledger entry belong to one of these stores? (NULL: every store) */
-gboolean
-ct_store_selects(GPtrArray *stores, const CtLedgerEntry *entry);
-
 /* one removal of what the ledger says was written */
 typedef struct {
 	CtLedgerEntry *entry; /* (transfer full) */
-	gchar *result;	      /* removed, restored (the user's previous exception or NSS trust
-				 is back), absent, left (changed by hand since: left as it is
-				 and forgotten), refused, failed; retiring: retired, kept, failed */
+	CtRemovalResult result;
 	gchar *message;
 } CtUntrustResult;
 
@@ -64,17 +27,9 @@ ct_untrust_result_free(CtUntrustResult *result);
 typedef struct {
 	gchar *name;	/* as the user will type it: host or host:port */
 	gchar *browser; /* "firefox", "chromium", "curl, GLib" */
-	gchar *verdict; /* loads, name-mismatch, no-san, expired, ca-as-end-entity, untrusted,
-			   old-tls */
-	gchar *reason;	/* why it will not load, when certtrust knows more than the verdict */
+	CtPredictionVerdict verdict;
+	gchar *reason; /* why it will not load, when certtrust knows more than the verdict */
 } CtPrediction;
-
-typedef enum {
-	CT_TRUST_ACTION_NONE,	  /* nothing will be written: see refusal */
-	CT_TRUST_ACTION_OVERRIDE, /* cert_override.txt lines */
-	CT_TRUST_ACTION_NSS,	  /* a certificate with trust flags in an NSS database */
-	CT_TRUST_ACTION_ANCHOR,	  /* an anchor file in the OS store */
-} CtTrustAction;
 
 typedef struct {
 	CtStore *store; /* (transfer none) */
@@ -88,13 +43,13 @@ typedef struct {
 	gint refusal;	       /* a CtError code when action is NONE */
 	gchar *plan;	       /* what will be written where, or why not */
 	GPtrArray *predictions; /* CtPrediction* */
-	gchar *result;	     /* after apply: done, unchanged, refused, failed, skipped, dry-run */
-	gchar *message;	     /* after apply */
-	GPtrArray *commands; /* root commands for the OS store */
-	GPtrArray *retired;  /* CtUntrustResult*: what certtrust trusted here earlier for
-				exactly these names, removed once the new one is written */
-	GPtrArray *kept;     /* CtUntrustResult*: earlier entries for these names that another
-				name still needs */
+	CtTrustResult result;	/* after apply */
+	gchar *message;		/* after apply */
+	GPtrArray *commands;	/* root commands for the OS store */
+	GPtrArray *retired;	/* CtUntrustResult*: what certtrust trusted here earlier for
+				   exactly these names, removed once the new one is written */
+	GPtrArray *kept;	/* CtUntrustResult*: earlier entries for these names that another
+				   name still needs */
 } CtTrustStep;
 
 typedef struct {
@@ -138,6 +93,21 @@ ct_trust_plan_find_users_entries(CtTrustPlan *plan);
  * what the step's new write replaces (ct_trust_plan_find_retired) */
 void
 ct_trust_plan_apply(CtTrustPlan *plan, CtLedger *ledger, gboolean dry_run);
+
+/* certtrust's own ledger (at ct_context_get_ledger_path()), opened and locked */
+CtLedger *
+ct_trust_open_ledger(GError **error); /* (transfer full) */
+
+/* ct_trust_plan_apply with certtrust's own ledger (ct_context_get_ledger_path()), saved
+ * after (dry_run: results only, nothing written, the ledger file untouched); each store's
+ * result is in its step, an error only when the ledger cannot be read or saved */
+gboolean
+ct_trust_plan_apply_recorded(CtTrustPlan *plan, gboolean dry_run, GError **error);
+
+/* ct_trust_plan_find_retired with certtrust's own ledger as it is now (for the plan shown
+ * before asking); an error only when the ledger cannot be read */
+gboolean
+ct_trust_plan_find_retired_recorded(CtTrustPlan *plan, GError **error);
 
 /* how the steps ended: TRUE when each was done or unchanged; else FALSE and code is
  * CT_ERROR_FAILED when a step failed or needs root, CT_ERROR_REFUSED when one was refused */

@@ -4,7 +4,6 @@
 #include "config.h"
 
 #include "ct-cli-trust.h"
-#include "ct-context.h"
 #include "ct-json.h"
 #include "ct-time.h"
 
@@ -36,8 +35,9 @@ ct_cli_trust_render_retired(GString *out, CtTrustStep *step, gboolean results)
 			g_string_append_printf(out, ",\n    replaced by %s (expires %s)",
 					       step->target->sha256, expires);
 		}
-		if (results && retired->result != NULL)
-			g_string_append_printf(out, ": %s", retired->result);
+		if (results && retired->result != CT_REMOVAL_RESULT_PLANNED)
+			g_string_append_printf(out, ": %s",
+					       ct_removal_result_to_string(retired->result));
 		if (results && retired->message != NULL) {
 			g_autofree gchar *message = ct_cli_escape(retired->message);
 			g_string_append_printf(out, " (%s)", message);
@@ -83,7 +83,9 @@ ct_cli_trust_render_plan(GString *out, CtTrustPlan *plan, gboolean results)
 				CtPrediction *prediction = g_ptr_array_index(step->predictions, j);
 				g_autofree gchar *name = ct_cli_escape(prediction->name);
 				g_string_append_printf(out, "  https://%s/ in %s: %s", name,
-						       prediction->browser, prediction->verdict);
+						       prediction->browser,
+						       ct_prediction_verdict_to_string(
+							   prediction->verdict));
 				if (prediction->reason != NULL)
 					g_string_append_printf(out, " (%s)", prediction->reason);
 				g_string_append_c(out, '\n');
@@ -105,14 +107,17 @@ ct_cli_trust_render_plan(GString *out, CtTrustPlan *plan, gboolean results)
 					 "or for Firefox use --mode exception\n");
 			continue;
 		}
-		g_string_append_printf(out, "  %s", step->result != NULL ? step->result : "-");
+		g_string_append_printf(out, "  %s",
+				       step->result != CT_TRUST_RESULT_PLANNED
+					   ? ct_trust_result_to_string(step->result)
+					   : "-");
 		if (step->message != NULL) {
 			g_autofree gchar *message = ct_cli_escape(step->message);
 			g_string_append_printf(out, ": %s", message);
 		}
 		g_string_append_c(out, '\n');
 		ct_cli_trust_render_retired(out, step, TRUE);
-		if (g_strcmp0(step->result, "needs-root") == 0) {
+		if (step->result == CT_TRUST_RESULT_NEEDS_ROOT) {
 			for (guint j = 0; step->commands != NULL && j < step->commands->len; j++)
 				g_string_append_printf(out, "  %s\n",
 						       (const gchar *)
@@ -145,10 +150,7 @@ ct_cli_trust_add_json_entries(JsonBuilder *builder, const gchar *member, GPtrArr
 		json_builder_end_array(builder);
 		ct_json_add_string(builder, "trusted_at", when);
 		ct_json_add_string(builder, "not_after", expires);
-		ct_json_add_string(builder, "result",
-				   result->result != NULL ? result->result : "planned");
-		ct_json_add_string(builder, "message",
-				   result->message != NULL ? result->message : "");
+		ct_cli_trust_add_removal_members(builder, result);
 		json_builder_end_object(builder);
 	}
 	json_builder_end_array(builder);
@@ -157,8 +159,6 @@ ct_cli_trust_add_json_entries(JsonBuilder *builder, const gchar *member, GPtrArr
 void
 ct_cli_trust_add_json(JsonBuilder *builder, CtTrustPlan *plan)
 {
-	const gchar *actions[] = {"none", "exception", "nss", "anchor"};
-
 	ct_json_add_string(builder, "sha256", ct_chain_get_leaf(plan->chain)->sha256);
 	ct_json_add_redirect(builder, plan->chain);
 	json_builder_set_member_name(builder, "stores");
@@ -170,15 +170,14 @@ ct_cli_trust_add_json(JsonBuilder *builder, CtTrustPlan *plan)
 		json_builder_begin_object(builder);
 		ct_json_add_string(builder, "store", ct_store_kind_to_string(step->store->kind));
 		ct_json_add_string(builder, "location", step->store->location);
-		ct_json_add_string(builder, "action", actions[step->action]);
+		ct_json_add_string(builder, "action", ct_trust_action_to_string(step->action));
 		if (step->trust != NULL) {
 			ct_json_add_string(builder, "trust", step->trust);
 		}
 		if (step->target != NULL) {
 			ct_json_add_string(builder, "target_sha256", step->target->sha256);
 		}
-		ct_json_add_string(builder, "result",
-				   step->result != NULL ? step->result : "planned");
+		ct_json_add_string(builder, "result", ct_trust_result_to_string(step->result));
 		ct_json_add_string(builder, "message", message);
 		ct_json_add_string_array(builder, "commands", step->commands);
 		ct_cli_trust_add_json_entries(builder, "retired", step->retired);
@@ -191,7 +190,8 @@ ct_cli_trust_add_json(JsonBuilder *builder, CtTrustPlan *plan)
 			json_builder_begin_object(builder);
 			ct_json_add_string(builder, "name", prediction->name);
 			ct_json_add_string(builder, "browser", prediction->browser);
-			ct_json_add_string(builder, "verdict", prediction->verdict);
+			ct_json_add_string(builder, "verdict",
+					   ct_prediction_verdict_to_string(prediction->verdict));
 			if (prediction->reason != NULL) {
 				ct_json_add_string(builder, "reason", prediction->reason);
 			}
@@ -203,18 +203,6 @@ ct_cli_trust_add_json(JsonBuilder *builder, CtTrustPlan *plan)
 	json_builder_end_array(builder);
 }
 
-gboolean
-ct_cli_trust_apply(CtTrustPlan *plan, gboolean dry_run, GError **error)
-{
-	g_autofree gchar *ledger_path = ct_context_get_ledger_path();
-	g_autoptr(CtLedger) ledger = ct_ledger_open(ledger_path, error);
-
-	if (ledger == NULL)
-		return FALSE;
-	ct_trust_plan_apply(plan, ledger, dry_run);
-	return dry_run || ct_ledger_save(ledger, error);
-}
-
 void
 ct_cli_trust_print_verbose(CtCli *cli, CtTrustPlan *plan)
 {
@@ -222,7 +210,9 @@ ct_cli_trust_print_verbose(CtCli *cli, CtTrustPlan *plan)
 		CtTrustStep *step = g_ptr_array_index(plan->steps, i);
 		ct_cli_verbose(cli, "%s %s: %s; %s%s%s", ct_store_kind_to_string(step->store->kind),
 			       step->store->location, step->plan,
-			       step->result != NULL ? step->result : "not applied",
+			       step->result != CT_TRUST_RESULT_PLANNED
+				   ? ct_trust_result_to_string(step->result)
+				   : "not applied",
 			       step->message != NULL ? ": " : "",
 			       step->message != NULL ? step->message : "");
 	}
@@ -237,21 +227,10 @@ ct_cli_trust_print_removals_verbose(CtCli *cli, GPtrArray *results)
 			       result->entry->location, result->entry->kind, result->entry->sha256,
 			       result->entry->host != NULL ? " for " : "",
 			       result->entry->host != NULL ? result->entry->host : "",
-			       result->result, result->message != NULL ? ": " : "",
+			       ct_removal_result_to_string(result->result),
+			       result->message != NULL ? ": " : "",
 			       result->message != NULL ? result->message : "");
 	}
-}
-
-gboolean
-ct_cli_trust_find_retired(CtTrustPlan *plan, GError **error)
-{
-	g_autofree gchar *ledger_path = ct_context_get_ledger_path();
-	g_autoptr(CtLedger) ledger = ct_ledger_open(ledger_path, error);
-
-	if (ledger == NULL)
-		return FALSE;
-	ct_trust_plan_find_retired(plan, ledger);
-	return TRUE;
 }
 
 /* done, or why not (CT_ERROR_REFUSED or CT_ERROR_FAILED) for the command's exit status */
@@ -278,6 +257,13 @@ ct_cli_trust_stores_filter(CtCli *cli, gchar **specs, GPtrArray **stores, GError
 		return TRUE;
 	*stores = ct_store_resolve((const gchar *const *)specs, cli->sysroot, FALSE, error);
 	return *stores != NULL;
+}
+
+void
+ct_cli_trust_add_removal_members(JsonBuilder *builder, const CtUntrustResult *result)
+{
+	ct_json_add_string(builder, "result", ct_removal_result_to_string(result->result));
+	ct_json_add_string(builder, "message", result->message != NULL ? result->message : "");
 }
 
 void

@@ -15,11 +15,6 @@ ct_cli_trust_render_plan(GString *out, CtTrustPlan *plan, gboolean results);
 void
 ct_cli_trust_add_json(JsonBuilder *builder, CtTrustPlan *plan);
 
-/* write the plan and record it in the ledger (dry_run: results only, nothing written);
- * each store's result is in its step, an error only when the ledger fails */
-gboolean
-ct_cli_trust_apply(CtTrustPlan *plan, gboolean dry_run, GError **error);
-
 /* --verbose: each store's decision (what is written where, or why not) and its result */
 void
 ct_cli_trust_print_verbose(CtCli *cli, CtTrustPlan *plan);
@@ -27,10 +22,6 @@ ct_cli_trust_print_verbose(CtCli *cli, CtTrustPlan *plan);
 /* --verbose: each removal of untrust (CtUntrustResult*): the store, what, the result */
 void
 ct_cli_trust_print_removals_verbose(CtCli *cli, GPtrArray *results);
-
-/* what the plan retires, from the ledger as it is now (for the plan shown before asking) */
-gboolean
-ct_cli_trust_find_retired(CtTrustPlan *plan, GError **error);
 
 /* a command's end from its stores' outcome: TRUE when done, else error with code
  * (CT_ERROR_REFUSED or CT_ERROR_FAILED) pointing at the lines above */
@@ -45,3 +36,7 @@ ct_cli_trust_stores_filter(CtCli *cli, gchar **specs, GPtrArray **stores, GError
  * open object: what list, status and untrust say of each entry */
 void
 ct_cli_trust_add_entry_members(JsonBuilder *builder, const CtLedgerEntry *entry);
+
+/* "result" and "message" of a removal (untrust's, or retiring's), into an open object */
+void
+ct_cli_trust_add_removal_members(JsonBuilder *builder, const CtUntrustResult *result);

@@ -9,7 +9,6 @@
 
 #include "ct-cli-trust.h"
 #include "ct-cli.h"
-#include "ct-context.h"
 #include "ct-json.h"
 #include "ct-source.h"
 #include "ct-trust.h"
@@ -91,7 +90,6 @@ ct_cmd_list(CtCli *cli, gint argc, gchar **argv, GError **error)
 	g_auto(GStrv) store_specs = NULL;
 	g_autoptr(GPtrArray) stores = NULL;
 	g_autoptr(CtLedger) ledger = NULL;
-	g_autofree gchar *ledger_path = ct_context_get_ledger_path();
 	g_autoptr(JsonBuilder) builder = json_builder_new();
 	g_autoptr(GString) out = g_string_new(NULL);
 	gint64 now = g_get_real_time() / G_USEC_PER_SEC;
@@ -105,7 +103,7 @@ ct_cmd_list(CtCli *cli, gint argc, gchar **argv, GError **error)
 		return FALSE;
 	if (!ct_cli_trust_stores_filter(cli, store_specs, &stores, error))
 		return FALSE;
-	ledger = ct_ledger_open(ledger_path, error);
+	ledger = ct_trust_open_ledger(error);
 	if (ledger == NULL)
 		return FALSE;
 	entries = ct_ledger_get_entries(ledger);

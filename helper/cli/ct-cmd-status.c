@@ -9,7 +9,6 @@
 
 #include "ct-cli-trust.h"
 #include "ct-cli.h"
-#include "ct-context.h"
 #include "ct-json.h"
 #include "ct-source.h"
 #include "ct-trust-status.h"
@@ -130,7 +129,6 @@ ct_cmd_status(CtCli *cli, gint argc, gchar **argv, GError **error)
 	g_autoptr(GPtrArray) chains = NULL;
 	g_autoptr(CtLedger) ledger = NULL;
 	g_autoptr(CtTrustStatus) status = NULL;
-	g_autofree gchar *ledger_path = ct_context_get_ledger_path();
 	g_autofree gchar *name = NULL;
 	CtCertificate *leaf;
 	guint16 port = CT_SOURCE_DEFAULT_PORT;
@@ -154,7 +152,7 @@ ct_cmd_status(CtCli *cli, gint argc, gchar **argv, GError **error)
 	if (chains == NULL)
 		return FALSE;
 	leaf = ct_chain_get_leaf(g_ptr_array_index(chains, 0));
-	ledger = ct_ledger_open(ledger_path, error);
+	ledger = ct_trust_open_ledger(error);
 	if (ledger == NULL)
 		return FALSE;
 	status = ct_trust_status_new(ledger, leaf, name, stores, exact, error);

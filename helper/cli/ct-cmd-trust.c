@@ -9,7 +9,6 @@
 
 #include "ct-cli-trust.h"
 #include "ct-cli.h"
-#include "ct-context.h"
 #include "ct-json.h"
 #include "ct-source.h"
 #include "ct-trust.h"
@@ -126,14 +125,14 @@ ct_cmd_trust(CtCli *cli, gint argc, gchar **argv, GError **error)
 	ct_trust_plan_find_users_entries(plan);
 	if (!cli->json) {
 		g_autoptr(GString) out = g_string_new(NULL);
-		if (!ct_cli_trust_find_retired(plan, error))
+		if (!ct_trust_plan_find_retired_recorded(plan, error))
 			return FALSE;
 		ct_cli_trust_render_plan(out, plan, FALSE);
 		ct_cli_print(cli, "%s", out->str);
 	}
 	if (!dry_run && !ct_cmd_trust_confirm(cli, error))
 		return FALSE;
-	if (!ct_cli_trust_apply(plan, dry_run, error))
+	if (!ct_trust_plan_apply_recorded(plan, dry_run, error))
 		return FALSE;
 	ct_cli_trust_print_verbose(cli, plan);
 	if (cli->json) {

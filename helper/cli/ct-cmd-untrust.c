@@ -9,7 +9,6 @@
 
 #include "ct-cli-trust.h"
 #include "ct-cli.h"
-#include "ct-context.h"
 #include "ct-json.h"
 #include "ct-source.h"
 #include "ct-trust.h"
@@ -83,9 +82,7 @@ ct_cmd_untrust_to_json(const gchar *sha256, const gchar *for_name, GPtrArray *re
 		CtUntrustResult *result = g_ptr_array_index(results, i);
 		json_builder_begin_object(builder);
 		ct_cli_trust_add_entry_members(builder, result->entry);
-		ct_json_add_string(builder, "result", result->result);
-		ct_json_add_string(builder, "message",
-				   result->message != NULL ? result->message : "");
+		ct_cli_trust_add_removal_members(builder, result);
 		json_builder_end_object(builder);
 	}
 	json_builder_end_array(builder);
@@ -103,16 +100,16 @@ ct_cmd_untrust_render(GString *out, GPtrArray *results, gboolean *failed, gboole
 		g_string_append_printf(out, "%s %s %s%s%s: %s", result->entry->store, location,
 				       result->entry->kind, result->entry->host != NULL ? " " : "",
 				       result->entry->host != NULL ? result->entry->host : "",
-				       result->result);
+				       ct_removal_result_to_string(result->result));
 		if (result->message != NULL) {
 			g_autofree gchar *message = ct_cli_escape(result->message);
 			g_string_append_printf(out, " (%s)", message);
 		}
 		g_string_append_c(out, '\n');
 		/* left: the user changed it by hand, so untrust did not undo it (exit 6) */
-		*refused |= g_strcmp0(result->result, "refused") == 0 ||
-			    g_strcmp0(result->result, "left") == 0;
-		*failed |= g_strcmp0(result->result, "failed") == 0;
+		*refused |= result->result == CT_REMOVAL_RESULT_REFUSED ||
+			    result->result == CT_REMOVAL_RESULT_LEFT;
+		*failed |= result->result == CT_REMOVAL_RESULT_FAILED;
 	}
 }
 
@@ -123,7 +120,6 @@ ct_cmd_untrust(CtCli *cli, gint argc, gchar **argv, GError **error)
 	g_autoptr(GPtrArray) stores = NULL;
 	g_autoptr(GPtrArray) results = NULL;
 	g_autoptr(CtLedger) ledger = NULL;
-	g_autofree gchar *ledger_path = ct_context_get_ledger_path();
 	g_autofree gchar *sha256 = NULL;
 	g_autofree gchar *prefix = NULL;
 	g_autofree gchar *for_text = NULL;
@@ -159,7 +155,7 @@ ct_cmd_untrust(CtCli *cli, gint argc, gchar **argv, GError **error)
 	}
 	if (!ct_cli_trust_stores_filter(cli, store_specs, &stores, error))
 		return FALSE;
-	ledger = ct_ledger_open(ledger_path, error);
+	ledger = ct_trust_open_ledger(error);
 	if (ledger == NULL)
 		return FALSE;
 	if (for_name == NULL && !ct_cmd_untrust_parse_prefix(argv[1], &prefix, error))
@@ -176,7 +172,7 @@ ct_cmd_untrust(CtCli *cli, gint argc, gchar **argv, GError **error)
 		if (chains == NULL)
 			return FALSE;
 		sha256 = g_strdup(ct_chain_get_leaf(g_ptr_array_index(chains, 0))->sha256);
-		ledger = ct_ledger_open(ledger_path, error);
+		ledger = ct_trust_open_ledger(error);
 		if (ledger == NULL)
 			return FALSE;
 	}

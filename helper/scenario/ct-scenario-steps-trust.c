@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include "ct-scenario-steps.h"
+#include "ct-trust-result.h"
 
 /* the steps that change the stores or write files: trust, untrust, export and a
  * browser's whole flow; each runs its certtrust command and checks its JSON document */
@@ -47,9 +48,11 @@ ct_scenario_stores_exit_status(JsonArray *stores)
 
 	for (guint i = 0; stores != NULL && i < json_array_get_length(stores); i++) {
 		JsonObject *store = ct_json_node_get_object(json_array_get_element(stores, i));
-		const gchar *result = ct_json_get_string(store, "result");
-		refused |= g_strcmp0(result, "refused") == 0;
-		failed |= g_strcmp0(result, "failed") == 0 || g_strcmp0(result, "needs-root") == 0;
+		CtTrustResult result = CT_TRUST_RESULT_PLANNED;
+		if (!ct_trust_result_from_string(ct_json_get_string(store, "result"), &result))
+			continue;
+		refused |= result == CT_TRUST_RESULT_REFUSED;
+		failed |= result == CT_TRUST_RESULT_FAILED || result == CT_TRUST_RESULT_NEEDS_ROOT;
 	}
 	if (failed)
 		return ct_error_code_get_exit_status(CT_ERROR_FAILED);

@@ -125,8 +125,8 @@ ct_flow_firefox3_permanent(CtFlow *flow, CtFlowStep *step, GError **error)
 		return FALSE;
 	for (guint i = 0; i < plan->steps->len; i++) {
 		CtTrustStep *store_step = g_ptr_array_index(plan->steps, i);
-		if (g_strcmp0(store_step->result, "done") == 0 ||
-		    g_strcmp0(store_step->result, "unchanged") == 0) {
+		if (store_step->result == CT_TRUST_RESULT_DONE ||
+		    store_step->result == CT_TRUST_RESULT_UNCHANGED) {
 			ct_flow_result(step, "the exception is stored permanently in %s/%s",
 				       store_step->store->location, "cert_override.txt");
 			written++;

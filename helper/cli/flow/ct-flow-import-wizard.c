@@ -80,7 +80,7 @@ ct_flow_apply_trust(CtFlow *flow, CtFlowStep *step, CtTrustPlan *plan, GError **
 		ct_error_convert(error);
 		return FALSE;
 	}
-	if (!ct_cli_trust_apply(plan, FALSE, error))
+	if (!ct_trust_plan_apply_recorded(plan, FALSE, error))
 		return FALSE;
 	ct_flow_add_trust_extra(step, plan);
 	return TRUE;
@@ -136,17 +136,17 @@ ct_flow_import_wizard_system_apply(CtFlow *flow,
 
 	if (!ct_flow_apply_trust(flow, step, plan, error))
 		return FALSE;
-	if (g_strcmp0(store_step->result, "done") == 0 ||
-	    g_strcmp0(store_step->result, "unchanged") == 0) {
+	if (store_step->result == CT_TRUST_RESULT_DONE ||
+	    store_step->result == CT_TRUST_RESULT_UNCHANGED) {
 		ct_flow_result(step, "The import was successful.%s",
-			       g_strcmp0(store_step->result, "unchanged") == 0
+			       store_step->result == CT_TRUST_RESULT_UNCHANGED
 				   ? " (the certificate was there already)"
 				   : "");
 		ct_flow_result(step, "the OS trust store's anchor: %s", store_step->anchor_path);
 		ct_flow_done(flow, step, "trust");
 		return TRUE;
 	}
-	if (g_strcmp0(store_step->result, "needs-root") == 0) {
+	if (store_step->result == CT_TRUST_RESULT_NEEDS_ROOT) {
 		ct_flow_result(step, "The import needs root: nothing was written. As root, run:");
 		for (guint i = 0; store_step->commands != NULL && i < store_step->commands->len;
 		     i++)
@@ -163,7 +163,7 @@ ct_flow_import_wizard_system_apply(CtFlow *flow,
 	ct_flow_result(step, "The import failed: %s",
 		       store_step->message != NULL ? store_step->message : store_step->plan);
 	ct_flow_done(flow, step, "trust");
-	if (g_strcmp0(store_step->result, "refused") == 0)
+	if (store_step->result == CT_TRUST_RESULT_REFUSED)
 		ct_flow_end(flow, "refused", CT_ERROR_REFUSED, "%s: the import was refused: %s",
 			    flow->title, store_step->message);
 	else
