@@ -148,15 +148,13 @@ ct_cli_browser_one_address(CtCliBrowser *self,
 			   GError **error)
 {
 	gboolean loopback = g_strcmp0(address, "127.0.0.1") == 0;
-	g_autofree gchar *prefix = g_strdup_printf("%s=", name);
-	g_autofree gchar *same = g_strdup_printf("%s=%s", name, address);
 	gboolean other = !loopback &&
 			 g_ptr_array_find_with_equal_func(self->mapped, name, g_str_equal, NULL);
 
 	for (guint i = 0; i < self->resolved->len && !other; i++) {
-		const gchar *known = g_ptr_array_index(self->resolved, i);
-		other = g_str_has_prefix(known, prefix) &&
-			(loopback || g_strcmp0(known, same) != 0);
+		const CtResolveRule *known = g_ptr_array_index(self->resolved, i);
+		other = g_strcmp0(known->name, name) == 0 &&
+			(loopback || g_strcmp0(known->address, address) != 0);
 	}
 	if (other) {
 		g_set_error(error, CT_ERROR, CT_ERROR_INVALID_ARGS,
@@ -174,40 +172,39 @@ ct_cli_browser_one_address(CtCliBrowser *self,
 static gboolean
 ct_cli_browser_map_names(CtCli *cli, CtCliBrowser *self, GError **error)
 {
-	for (guint i = 0; cli->resolve != NULL && cli->resolve[i] != NULL; i++) {
-		const gchar *text = cli->resolve[i];
-		/* the same parse as fetch: NAME in its one canonical form (lower case,
-		 * A-labels), the form the browsers look up */
-		g_autoptr(CtResolveRule) rule = ct_resolve_rule_parse(text, error);
+	/* the same rules as fetch: NAME in its one canonical form (lower case, A-labels),
+	 * the form the browsers look up */
+	GPtrArray *rules = ct_cli_get_resolve_rules(cli, error);
 
-		if (rule == NULL)
-			return FALSE;
+	if (rules == NULL)
+		return FALSE;
+	for (guint i = 0; i < rules->len; i++) {
+		const CtResolveRule *rule = g_ptr_array_index(rules, i);
+
 		/* a browser maps a name, not a name and a port: one address per name */
-		if (!ct_cli_browser_one_address(self, rule->name, rule->address, text, error))
+		if (!ct_cli_browser_one_address(self, rule->name, rule->address, cli->resolve[i],
+						error))
 			return FALSE;
 		if (g_strcmp0(rule->address, "127.0.0.1") == 0) {
 			if (!g_ptr_array_find_with_equal_func(self->mapped, rule->name, g_str_equal,
 							      NULL))
-				g_ptr_array_add(self->mapped, g_steal_pointer(&rule->name));
+				g_ptr_array_add(self->mapped, g_strdup(rule->name));
 			continue;
 		}
-		g_ptr_array_add(self->resolved,
-				g_strdup_printf("%s=%s", rule->name, rule->address));
+		g_ptr_array_add(self->resolved, (gpointer)rule);
 	}
 	for (guint i = 0; i < self->urls->len; i++) {
 		g_autoptr(CtSourceServer)
 		    server = ct_source_parse_server(g_ptr_array_index(self->urls, i), NULL);
 		g_autofree gchar *host = server != NULL ? ct_hostname_canonical(server->host, NULL)
 							: NULL;
-		g_autoptr(GInetAddress)
-		    literal = host != NULL ? g_inet_address_new_from_string(host) : NULL;
-		g_autofree gchar *prefix = host != NULL ? g_strdup_printf("%s=", host) : NULL;
 		gboolean resolved = FALSE;
 
 		/* an EXCLUDE would undo its MAP */
-		for (guint j = 0; j < self->resolved->len && prefix != NULL; j++)
-			resolved = resolved ||
-				   g_str_has_prefix(g_ptr_array_index(self->resolved, j), prefix);
+		for (guint j = 0; j < self->resolved->len && host != NULL; j++) {
+			const CtResolveRule *rule = g_ptr_array_index(self->resolved, j);
+			resolved = resolved || g_strcmp0(rule->name, host) == 0;
+		}
 		if (host == NULL || resolved ||
 		    g_ptr_array_find_with_equal_func(self->mapped, host, g_str_equal, NULL) ||
 		    g_ptr_array_find_with_equal_func(self->allowed, host, g_str_equal, NULL))
@@ -226,11 +223,7 @@ ct_cli_browser_add_navigation(JsonBuilder *builder, const CtNavigation *navigati
 	json_builder_begin_object(builder);
 	ct_json_add_string(builder, "url", navigation->url);
 	ct_json_add_string(builder, "outcome", navigation->outcome);
-	json_builder_set_member_name(builder, "error_code");
-	if (navigation->error_code != NULL)
-		json_builder_add_string_value(builder, navigation->error_code);
-	else
-		json_builder_add_null_value(builder);
+	ct_json_add_string(builder, "error_code", navigation->error_code);
 	json_builder_set_member_name(builder, "http_status");
 	if (navigation->http_status > 0)
 		json_builder_add_int_value(builder, navigation->http_status);
@@ -254,11 +247,7 @@ ct_cli_browser_add_json(JsonBuilder *builder,
 	json_builder_begin_object(builder);
 	ct_json_add_string(builder, "browser", browser_name);
 	ct_json_add_string(builder, "version", version);
-	json_builder_set_member_name(builder, "profile");
-	if (location != NULL)
-		json_builder_add_string_value(builder, location);
-	else
-		json_builder_add_null_value(builder);
+	ct_json_add_string(builder, "profile", location);
 	json_builder_set_member_name(builder, "navigations");
 	json_builder_begin_array(builder);
 	for (guint i = 0; i < navigations->len; i++)
@@ -300,7 +289,8 @@ ct_cli_browser_new(CtCli *cli,
 	g_autoptr(CtCliBrowser) self = g_new0(CtCliBrowser, 1);
 
 	self->mapped = g_ptr_array_new_with_free_func(g_free);
-	self->resolved = g_ptr_array_new_with_free_func(g_free);
+	/* cli's rules, (transfer none) */
+	self->resolved = g_ptr_array_new();
 	self->allowed = g_ptr_array_new_with_free_func(g_free);
 	self->extra_args = g_ptr_array_new_with_free_func(g_free);
 	self->overrides = g_ptr_array_new_with_free_func(g_free);
@@ -327,7 +317,7 @@ ct_cli_browser_new(CtCli *cli,
 		self->options.nss_db = self->location;
 	}
 	self->options.map_names = (const gchar *const *)self->mapped->pdata;
-	self->options.resolve_rules = (const gchar *const *)self->resolved->pdata;
+	self->options.resolve_rules = (const CtResolveRule *const *)self->resolved->pdata;
 	self->options.allow_names = (const gchar *const *)self->allowed->pdata;
 	self->options.timeout_ms = cli->timeout > 0 ? (guint)cli->timeout * 1000 : 0;
 	/* a cold Firefox on a busy machine takes tens of seconds to open its session: the

@@ -13,7 +13,8 @@ typedef struct {
 	gchar *browser_name;
 	gchar *location;	/* the profile or NSS db whose trust the browser reads */
 	GPtrArray *mapped;	/* gchar*, NULL-terminated */
-	GPtrArray *resolved;	/* gchar* "NAME=ADDR" (Chromium), NULL-terminated */
+	GPtrArray *resolved;	/* CtResolveRule* to another address than 127.0.0.1, (transfer
+				   none: the CtCli's), NULL-terminated */
 	GPtrArray *allowed;	/* gchar* the hosts named, NULL-terminated */
 	GPtrArray *extra_args;	/* gchar*: add before ct_cli_browser_launch */
 	GPtrArray *overrides;	/* gchar* "host:port=SHA-256": add before ct_cli_browser_launch */

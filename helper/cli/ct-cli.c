@@ -252,22 +252,36 @@ ct_cli_refuse_fingerprint(const gchar *source, GError **error)
 }
 
 GPtrArray *
-ct_cli_load_sources(CtCli *cli, gint argc, gchar **argv, GError **error)
+ct_cli_get_resolve_rules(CtCli *cli, GError **error)
 {
-	g_autoptr(GPtrArray) chains = g_ptr_array_new_with_free_func((GDestroyNotify)ct_chain_free);
-	g_autoptr(GPtrArray)
-	    rules = g_ptr_array_new_with_free_func((GDestroyNotify)ct_resolve_rule_free);
+	g_autoptr(GPtrArray) rules = NULL;
 
-	if (argc < 2) {
-		g_set_error_literal(error, CT_ERROR, CT_ERROR_INVALID_ARGS, "no SOURCE given");
-		return NULL;
-	}
+	if (cli->resolve_rules != NULL)
+		return cli->resolve_rules;
+	rules = g_ptr_array_new_with_free_func((GDestroyNotify)ct_resolve_rule_free);
 	for (guint i = 0; cli->resolve != NULL && cli->resolve[i] != NULL; i++) {
 		CtResolveRule *rule = ct_resolve_rule_parse(cli->resolve[i], error);
 		if (rule == NULL)
 			return NULL;
 		g_ptr_array_add(rules, rule);
 	}
+	cli->resolve_rules = g_steal_pointer(&rules);
+	return cli->resolve_rules;
+}
+
+GPtrArray *
+ct_cli_load_sources(CtCli *cli, gint argc, gchar **argv, GError **error)
+{
+	g_autoptr(GPtrArray) chains = g_ptr_array_new_with_free_func((GDestroyNotify)ct_chain_free);
+	GPtrArray *rules;
+
+	if (argc < 2) {
+		g_set_error_literal(error, CT_ERROR, CT_ERROR_INVALID_ARGS, "no SOURCE given");
+		return NULL;
+	}
+	rules = ct_cli_get_resolve_rules(cli, error);
+	if (rules == NULL)
+		return NULL;
 	/* read every source before any output: one error, no half results */
 	for (gint i = 1; i < argc; i++) {
 		CtChain *chain = NULL;
@@ -580,6 +594,7 @@ ct_cli_run(gint argc, gchar **argv)
 	status = ct_error_get_exit_status(error);
 	g_free(cli.sysroot);
 	g_strfreev(cli.resolve);
+	g_clear_pointer(&cli.resolve_rules, g_ptr_array_unref);
 	ct_nssdb_shutdown();
 	return status;
 }

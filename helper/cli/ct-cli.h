@@ -15,9 +15,10 @@ typedef struct {
 	gboolean yes;
 	gchar *sysroot;
 	gboolean colour;
-	gboolean json_printed; /* the one JSON document is out: an error adds none */
-	gchar **resolve;       /* --resolve NAME:PORT:ADDR, for commands that connect */
-	gint timeout;	       /* --timeout S, 0 for the default */
+	gboolean json_printed;	  /* the one JSON document is out: an error adds none */
+	gchar **resolve;	  /* --resolve NAME:PORT:ADDR, for commands that connect */
+	GPtrArray *resolve_rules; /* CtResolveRule*: resolve parsed, ct_cli_get_resolve_rules */
+	gint timeout;		  /* --timeout S, 0 for the default */
 	GCancellable *cancellable;
 	const CtCliCommand *command;
 } CtCli;
@@ -50,6 +51,11 @@ ct_cli_parse_source_options(CtCli *cli,
 			    gint *argc,
 			    gchar ***argv,
 			    GError **error);
+
+/* --resolve parsed (once), each CtResolveRule* at its text's index in cli->resolve; usage
+ * errors are INVALID_ARGS */
+GPtrArray *
+ct_cli_get_resolve_rules(CtCli *cli, GError **error); /* (transfer none) */
 
 /* every SOURCE argument (argv[1..argc)) as a chain, all or an error; at least one */
 GPtrArray *

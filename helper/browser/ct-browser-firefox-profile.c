@@ -3,18 +3,16 @@
 
 #include "config.h"
 
-#include <errno.h>
+#include <json-glib/json-glib.h>
 #include <string.h>
 
-#include "ct-browser-private.h"
+#include "ct-browser-firefox-profile.h"
+#include "ct-error.h"
 #include "ct-firefox.h"
 #include "ct-source.h"
 
-/* Firefox ESR over WebDriver BiDi: a throwaway profile with prefs that keep it on
- * loopback, `--remote-debugging-port=0`, then session.new and browsingContext.navigate */
-
-/* `firefox --version` takes about 0.6 s here; it runs alongside the launch */
-#define CT_BROWSER_FIREFOX_VERSION_US (5 * G_USEC_PER_SEC)
+/* the throwaway profile Firefox runs on: the trust of the user's profile copied in, the
+ * exceptions of open --session, and prefs that keep it on loopback */
 
 typedef struct {
 	const gchar *name;
@@ -244,11 +242,8 @@ ct_browser_firefox_pac(const CtBrowserOptions *options)
 		json_array_add_string_element(hosts, map_names[i]);
 	for (guint i = 0; allow_names != NULL && allow_names[i] != NULL; i++)
 		json_array_add_string_element(hosts, allow_names[i]);
-	for (guint i = 0; options->resolve_rules != NULL && options->resolve_rules[i] != NULL;
-	     i++) {
-		g_auto(GStrv) parts = g_strsplit(options->resolve_rules[i], "=", 2);
-		json_array_add_string_element(hosts, parts[0]);
-	}
+	for (guint i = 0; options->resolve_rules != NULL && options->resolve_rules[i] != NULL; i++)
+		json_array_add_string_element(hosts, options->resolve_rules[i]->name);
 	node = json_node_init_array(json_node_alloc(), hosts);
 	list = json_to_string(node, FALSE);
 	return g_strdup_printf("function FindProxyForURL(url, host) {"
@@ -265,23 +260,22 @@ ct_browser_firefox_pac(const CtBrowserOptions *options)
 static gboolean
 ct_browser_firefox_force_resolve(const CtBrowserOptions *options, gchar **force, GError **error)
 {
-	const gchar *const *rules = options->resolve_rules;
+	const CtResolveRule *const *rules = options->resolve_rules;
 	g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func(g_free);
 
 	*force = NULL;
 	for (guint i = 0; rules != NULL && rules[i] != NULL; i++) {
-		g_auto(GStrv) parts = g_strsplit(rules[i], "=", 2);
-		if (*force != NULL && g_strcmp0(*force, parts[1]) != 0) {
+		if (*force != NULL && g_strcmp0(*force, rules[i]->address) != 0) {
 			g_set_error(error, CT_ERROR, CT_ERROR_INVALID_ARGS,
 				    "Firefox sends names to one address only: --resolve gives %s "
 				    "and %s",
-				    *force, parts[1]);
+				    *force, rules[i]->address);
 			g_clear_pointer(force, g_free);
 			return FALSE;
 		}
 		if (*force == NULL)
-			*force = g_strdup(parts[1]);
-		g_ptr_array_add(names, g_strdup(parts[0]));
+			*force = g_strdup(rules[i]->address);
+		g_ptr_array_add(names, g_strdup(rules[i]->name));
 	}
 	for (guint i = 0;
 	     *force != NULL && options->allow_names != NULL && options->allow_names[i] != NULL;
@@ -369,31 +363,10 @@ ct_browser_firefox_write_prefs(const gchar *profile,
 }
 
 gboolean
-ct_browser_firefox_prepare(CtBrowser *self,
-			   const CtBrowserOptions *options,
-			   GPtrArray *argv,
-			   gchar ***envp,
-			   GError **error)
+ct_browser_firefox_fill_profile(const gchar *profile,
+				const CtBrowserOptions *options,
+				GError **error)
 {
-	g_autofree gchar *profile = NULL;
-	g_autofree gchar *home = NULL;
-
-	if (options->profile != NULL) {
-		if (!g_file_test(options->profile, G_FILE_TEST_IS_DIR)) {
-			g_set_error(error, CT_ERROR, CT_ERROR_NOT_FOUND,
-				    "Firefox profile %s does not exist", options->profile);
-			return FALSE;
-		}
-		/* a Firefox running on it is no obstacle: the browser gets a copy (what the
-		 * running one has not written yet is not in it; its exceptions are written at
-		 * once) */
-		if (ct_firefox_profile_is_running(options->profile))
-			g_debug("Firefox runs on %s: its trust is read from the files",
-				options->profile);
-	}
-	profile = ct_browser_make_dir(self, "profile", error);
-	if (profile == NULL)
-		return FALSE;
 	if (options->profile != NULL &&
 	    !ct_browser_firefox_copy_profile(options->profile, profile, error))
 		return FALSE;
@@ -416,272 +389,5 @@ ct_browser_firefox_prepare(CtBrowser *self,
 					     error))
 			return FALSE;
 	}
-	if (!ct_browser_firefox_write_prefs(profile, options, error))
-		return FALSE;
-	/* Firefox writes into HOME even with --profile: Downloads, ~/.config/mozilla */
-	if (options->home != NULL)
-		home = g_strdup(options->home);
-	else
-		home = ct_browser_make_dir(self, "home", error);
-	if (home == NULL)
-		return FALSE;
-	*envp = ct_browser_environ(self, home, error);
-	if (*envp == NULL)
-		return FALSE;
-	/* a release or ESR Firefox ignores services.settings.server (the remote settings
-	 * server) unless this is set, as geckodriver sets it: without it Firefox 153 asks
-	 * firefox.settings.services.mozilla.com for a dozen collections at every start
-	 * (measured in a network namespace, through the PAC's dead proxy) */
-	*envp = g_environ_setenv(*envp, "MOZ_REMOTE_SETTINGS_DEVTOOLS", "1", TRUE);
-
-	if (!options->headed)
-		g_ptr_array_add(argv, g_strdup("--headless"));
-	g_ptr_array_add(argv, g_strdup("--no-remote"));
-	g_ptr_array_add(argv, g_strdup("--profile"));
-	g_ptr_array_add(argv, g_strdup(profile));
-	g_ptr_array_add(argv, g_strdup("--remote-debugging-port=0"));
-	return TRUE;
-}
-
-static void
-ct_browser_firefox_version_cb(GObject *source, GAsyncResult *result, gpointer user_data)
-{
-	CtBrowser *self = user_data;
-	g_autofree gchar *out = NULL;
-
-	if (g_subprocess_communicate_utf8_finish(G_SUBPROCESS(source), result, &out, NULL, NULL))
-		self->version_output = g_steal_pointer(&out);
-	self->version_done = TRUE;
-}
-
-/* `firefox --version` says "Mozilla Firefox 153.7.0esr"; BiDi only "153.7.0" */
-static void
-ct_browser_firefox_start_version(CtBrowser *self, const gchar *binary)
-{
-	const gchar *argv[] = {binary, "--version", NULL};
-
-	self->version_cancellable = g_cancellable_new();
-	self->version_process = ct_browser_spawn(self, argv, (const gchar *const *)self->envp,
-						 FALSE, NULL);
-	if (self->version_process == NULL) {
-		self->version_done = TRUE;
-		return;
-	}
-	g_subprocess_communicate_utf8_async(self->version_process, NULL, self->version_cancellable,
-					    ct_browser_firefox_version_cb, self);
-}
-
-static gboolean
-ct_browser_firefox_version_done_cb(CtBrowser *self, gpointer user_data)
-{
-	return self->version_done;
-}
-
-static gchar *
-ct_browser_firefox_version(CtBrowser *self, const gchar *browser_version)
-{
-	g_auto(GStrv) words = NULL;
-	guint n;
-
-	if (self->version_output != NULL) {
-		words = g_strsplit_set(g_strstrip(self->version_output), " \t\n", -1);
-		n = g_strv_length(words);
-		if (n > 0 && browser_version != NULL &&
-		    g_str_has_prefix(words[n - 1], browser_version))
-			return g_strdup_printf("Firefox %s", words[n - 1]);
-	}
-	return g_strdup_printf("Firefox %s", browser_version != NULL ? browser_version : "unknown");
-}
-
-gboolean
-ct_browser_firefox_start(CtBrowser *self, GCancellable *cancellable, GError **error)
-{
-	gint64 deadline = ct_browser_launch_deadline(self);
-	g_autofree gchar *endpoint = NULL;
-	g_autofree gchar *session_url = NULL;
-	g_autoptr(JsonObject) params = json_object_new();
-	g_autoptr(JsonObject) capabilities = json_object_new();
-	g_autoptr(JsonObject) always = json_object_new();
-	g_autoptr(JsonObject) session = NULL;
-	g_autoptr(JsonObject) tree = NULL;
-	g_autoptr(JsonObject) subscribe = json_object_new();
-	g_autoptr(JsonArray) events = json_array_new();
-	g_autoptr(JsonObject) subscribed = NULL;
-	g_autoptr(GError) error_local = NULL;
-	const gchar *browser_version = NULL;
-	JsonObject *granted;
-	JsonArray *contexts;
-
-	ct_browser_firefox_start_version(self, self->binary);
-	endpoint = ct_browser_wait_for_endpoint(self, "WebDriver BiDi listening on ", deadline,
-						cancellable, error);
-	if (endpoint == NULL)
-		return FALSE;
-	session_url = g_strdup_printf("%s/session", endpoint);
-	if (!ct_browser_connect(self, session_url, deadline, cancellable, error))
-		return FALSE;
-
-	/* certificate errors must stay errors */
-	json_object_set_boolean_member(always, "acceptInsecureCerts", FALSE);
-	json_object_set_object_member(capabilities, "alwaysMatch", g_steal_pointer(&always));
-	json_object_set_object_member(params, "capabilities", g_steal_pointer(&capabilities));
-	session = ct_browser_call(self, "session.new", g_steal_pointer(&params), NULL, deadline,
-				  cancellable, NULL, error);
-	if (session == NULL)
-		return FALSE;
-	granted = ct_json_get_object(session, "capabilities");
-	if (granted != NULL)
-		browser_version = ct_json_get_string(granted, "browserVersion");
-
-	/* a page's dialogs are told, to be dismissed (ct-browser.c) */
-	json_array_add_string_element(events, "browsingContext.userPromptOpened");
-	json_object_set_array_member(subscribe, "events", g_steal_pointer(&events));
-	subscribed = ct_browser_call(self, "session.subscribe", g_steal_pointer(&subscribe), NULL,
-				     deadline, cancellable, NULL, error);
-	if (subscribed == NULL)
-		return FALSE;
-
-	tree = ct_browser_call(self, "browsingContext.getTree", NULL, NULL, deadline, cancellable,
-			       NULL, error);
-	if (tree == NULL)
-		return FALSE;
-	contexts = ct_json_get_array(tree, "contexts");
-	if (contexts != NULL && json_array_get_length(contexts) > 0 &&
-	    JSON_NODE_HOLDS_OBJECT(json_array_get_element(contexts, 0))) {
-		JsonObject *first = json_array_get_object_element(contexts, 0);
-		self->context_id = g_strdup(ct_json_get_string(first, "context"));
-	}
-	if (self->context_id == NULL) {
-		g_autoptr(JsonObject) create = json_object_new();
-		g_autoptr(JsonObject) created = NULL;
-		json_object_set_string_member(create, "type", "tab");
-		created = ct_browser_call(self, "browsingContext.create", g_steal_pointer(&create),
-					  NULL, deadline, cancellable, NULL, error);
-		if (created == NULL)
-			return FALSE;
-		self->context_id = g_strdup(ct_json_get_string(created, "context"));
-	}
-	if (self->context_id == NULL) {
-		g_set_error_literal(error, CT_ERROR, CT_ERROR_FAILED,
-				    "Firefox offers no browsing context to navigate in");
-		return FALSE;
-	}
-
-	/* the version is a nicety: its failure is not the launch's */
-	if (!ct_browser_wait(self, ct_browser_firefox_version_done_cb, NULL,
-			     MIN(deadline, g_get_monotonic_time() + CT_BROWSER_FIREFOX_VERSION_US),
-			     cancellable, "asking for its version", &error_local) &&
-	    g_error_matches(error_local, CT_ERROR, CT_ERROR_CANCELLED)) {
-		g_propagate_error(error, g_steal_pointer(&error_local));
-		return FALSE;
-	}
-	self->version = ct_browser_firefox_version(self, browser_version);
-	return TRUE;
-}
-
-/* the probe's answer in the page; FALSE only when the browser is gone or hangs */
-static gboolean
-ct_browser_firefox_probe(CtBrowser *self,
-			 gint64 deadline,
-			 GCancellable *cancellable,
-			 CtBrowserProbe *probe,
-			 GError **error)
-{
-	g_autoptr(JsonObject) params = json_object_new();
-	g_autoptr(JsonObject) target = json_object_new();
-	g_autoptr(JsonObject) result = NULL;
-	g_autofree gchar *refusal = NULL;
-	g_autoptr(GError) error_local = NULL;
-	JsonObject *value;
-	const gchar *json;
-
-	json_object_set_string_member(params, "expression", self->probe_script);
-	json_object_set_string_member(target, "context", self->context_id);
-	json_object_set_object_member(params, "target", g_steal_pointer(&target));
-	json_object_set_boolean_member(params, "awaitPromise", FALSE);
-	result = ct_browser_call(self, "script.evaluate", g_steal_pointer(&params), NULL, deadline,
-				 cancellable, &refusal, &error_local);
-	if (result == NULL) {
-		if (refusal != NULL)
-			return TRUE;
-		g_propagate_error(error, g_steal_pointer(&error_local));
-		return FALSE;
-	}
-	/* {"type": "success", "result": {"type": "string", "value": "..."}} or an exception */
-	if (g_strcmp0(ct_json_get_string(result, "type"), "success") != 0)
-		return TRUE;
-	value = ct_json_get_object(result, "result");
-	json = value != NULL ? ct_json_get_string(value, "value") : NULL;
-	ct_browser_parse_probe(json, probe);
-	return TRUE;
-}
-
-/* only digits: a bare nsresult number */
-static gboolean
-ct_browser_firefox_is_number(const gchar *text)
-{
-	if (text == NULL || *text == '\0')
-		return FALSE;
-	for (const gchar *p = text; *p != '\0'; p++) {
-		if (!g_ascii_isdigit(*p))
-			return FALSE;
-	}
-	return TRUE;
-}
-
-CtNavigation *
-ct_browser_firefox_navigate(CtBrowser *self,
-			    const gchar *url,
-			    GCancellable *cancellable,
-			    GError **error)
-{
-	gint64 deadline = ct_browser_deadline(self);
-	g_autoptr(CtNavigation) navigation = ct_browser_navigation_new(url);
-	g_autoptr(JsonObject) params = json_object_new();
-	g_autoptr(JsonObject) result = NULL;
-	g_autoptr(GError) error_local = NULL;
-	g_autofree gchar *refusal = NULL;
-	g_auto(CtBrowserProbe) probe = {0};
-	g_autofree gchar *code = NULL;
-
-	json_object_set_string_member(params, "context", self->context_id);
-	json_object_set_string_member(params, "url", url);
-	json_object_set_string_member(params, "wait", "complete");
-	/* a certificate error comes back as a refusal:
-	 * NS_ERROR_GENERATE_FAILURE(NS_ERROR_MODULE_SECURITY, MOZILLA_PKIX_ERROR_...) */
-	result = ct_browser_call(self, "browsingContext.navigate", g_steal_pointer(&params), NULL,
-				 deadline, cancellable, &refusal, &error_local);
-	if (result == NULL && refusal == NULL) {
-		g_propagate_prefixed_error(error, g_steal_pointer(&error_local),
-					   "loading %s: ", url);
-		return NULL;
-	}
-	if (!ct_browser_firefox_probe(self, deadline, cancellable, &probe, error)) {
-		g_prefix_error(error, "loading %s: ", url);
-		return NULL;
-	}
-	if (refusal == NULL) {
-		ct_browser_judge(navigation, &probe, "UNKNOWN");
-		return g_steal_pointer(&navigation);
-	}
-	/* the error page knows the code best when the message only has a generic one */
-	code = ct_browser_code_from_message(refusal);
-	if (probe.code != NULL && (code == NULL || g_str_has_prefix(code, "NS_ERROR_") ||
-				   ct_browser_firefox_is_number(code))) {
-		g_free(code);
-		code = g_steal_pointer(&probe.code);
-	}
-	navigation->error_code = code != NULL ? g_steal_pointer(&code) : g_strdup("UNKNOWN");
-	navigation->detail = g_steal_pointer(&refusal);
-	navigation->final_url = g_steal_pointer(&probe.uri);
-	return g_steal_pointer(&navigation);
-}
-
-void
-ct_browser_firefox_quit(CtBrowser *self, gint64 deadline)
-{
-	g_autoptr(JsonObject) result = NULL;
-
-	/* the connection may close before the answer comes: that is fine too */
-	result = ct_browser_call(self, "browser.close", NULL, NULL, deadline, NULL, NULL, NULL);
+	return ct_browser_firefox_write_prefs(profile, options, error);
 }

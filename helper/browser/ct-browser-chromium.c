@@ -9,10 +9,19 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "ct-browser-private.h"
+#include "ct-browser-driver.h"
+#include "ct-browser-probe.h"
+#include "ct-browser-process.h"
+#include "ct-browser-wire.h"
+#include "ct-json.h"
 
 /* Chromium over the DevTools protocol: `--remote-debugging-port=0`, one page target
  * attached in flat mode, Page.navigate and the load lifecycle event of its loader */
+
+/* what the driver keeps in CtBrowser's protocol */
+typedef struct {
+	gchar *session_id; /* the flat session of the page target */
+} CtBrowserChromium;
 
 /* the flags the trust measurements used (puppeteer's defaults plus its own; see
  * docs/architecture.md, "Real browsers"): no background connections, no first-run, no throttling of
@@ -71,10 +80,10 @@ ct_browser_chromium_resolver_rules(const CtBrowserOptions *options)
 		g_string_append_printf(rules, "MAP %s 127.0.0.1, ", options->map_names[i]);
 	for (guint i = 0; options->resolve_rules != NULL && options->resolve_rules[i] != NULL;
 	     i++) {
-		g_auto(GStrv) parts = g_strsplit(options->resolve_rules[i], "=", 2);
-		gboolean v6 = strchr(parts[1], ':') != NULL;
-		g_string_append_printf(rules, "MAP %s %s%s%s, ", parts[0], v6 ? "[" : "", parts[1],
-				       v6 ? "]" : "");
+		const CtResolveRule *rule = options->resolve_rules[i];
+		gboolean v6 = strchr(rule->address, ':') != NULL;
+		g_string_append_printf(rules, "MAP %s %s%s%s, ", rule->name, v6 ? "[" : "",
+				       rule->address, v6 ? "]" : "");
 	}
 	g_string_append(rules, "MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1, "
 			       "EXCLUDE [::1]");
@@ -134,7 +143,7 @@ ct_browser_chromium_write_preferences(const gchar *user_data_dir, GError **error
 	return TRUE;
 }
 
-gboolean
+static gboolean
 ct_browser_chromium_prepare(CtBrowser *self,
 			    const CtBrowserOptions *options,
 			    GPtrArray *argv,
@@ -144,6 +153,7 @@ ct_browser_chromium_prepare(CtBrowser *self,
 	g_autofree gchar *user_data_dir = NULL;
 	g_autofree gchar *home = NULL;
 
+	self->protocol = g_new0(CtBrowserChromium, 1);
 	if (options->user_data_dir != NULL) {
 		if (!g_file_test(options->user_data_dir, G_FILE_TEST_IS_DIR)) {
 			g_set_error(error, CT_ERROR, CT_ERROR_NOT_FOUND,
@@ -197,9 +207,30 @@ ct_browser_chromium_prepare(CtBrowser *self,
 	return TRUE;
 }
 
-gboolean
+/* a page's alert(), confirm(), prompt() or beforeunload dialog: dismissed at once (the
+ * page is left on beforeunload) */
+static gboolean
+ct_browser_chromium_dismiss_dialog_cb(JsonObject *event, gpointer user_data)
+{
+	CtBrowser *self = user_data;
+	JsonObject *params = ct_json_get_object(event, "params");
+	const gchar *type = ct_json_get_string(params, "type");
+	JsonObject *answer;
+
+	if (g_strcmp0(ct_json_get_string(event, "method"), "Page.javascriptDialogOpening") != 0)
+		return FALSE;
+	answer = json_object_new();
+	json_object_set_boolean_member(answer, "accept", g_strcmp0(type, "beforeunload") == 0);
+	ct_browser_send(self, "Page.handleJavaScriptDialog", answer,
+			ct_json_get_string(event, "sessionId"));
+	g_debug("%s: dismissed a %s dialog", self->name, type != NULL ? type : "page");
+	return TRUE;
+}
+
+static gboolean
 ct_browser_chromium_start(CtBrowser *self, GCancellable *cancellable, GError **error)
 {
+	CtBrowserChromium *chromium = self->protocol;
 	gint64 deadline = ct_browser_launch_deadline(self);
 	g_autofree gchar *endpoint = NULL;
 	g_autoptr(JsonObject) version = NULL;
@@ -207,10 +238,7 @@ ct_browser_chromium_start(CtBrowser *self, GCancellable *cancellable, GError **e
 	g_autoptr(JsonObject) created = NULL;
 	g_autoptr(JsonObject) attach = json_object_new();
 	g_autoptr(JsonObject) attached = NULL;
-	g_autoptr(JsonObject) enabled = NULL;
 	g_autoptr(JsonObject) lifecycle = json_object_new();
-	g_autoptr(JsonObject) lifecycle_enabled = NULL;
-	g_autoptr(JsonObject) network_enabled = NULL;
 	const gchar *product;
 	const gchar *slash;
 	const gchar *target_id;
@@ -219,7 +247,8 @@ ct_browser_chromium_start(CtBrowser *self, GCancellable *cancellable, GError **e
 						cancellable, error);
 	if (endpoint == NULL)
 		return FALSE;
-	if (!ct_browser_connect(self, endpoint, deadline, cancellable, error))
+	if (!ct_browser_connect(self, endpoint, ct_browser_chromium_dismiss_dialog_cb, deadline,
+				cancellable, error))
 		return FALSE;
 
 	/* "Chrome/156.0.8078.108" */
@@ -250,29 +279,24 @@ ct_browser_chromium_start(CtBrowser *self, GCancellable *cancellable, GError **e
 				   deadline, cancellable, NULL, error);
 	if (attached == NULL)
 		return FALSE;
-	self->session_id = g_strdup(ct_json_get_string(attached, "sessionId"));
-	if (self->session_id == NULL) {
+	chromium->session_id = g_strdup(ct_json_get_string(attached, "sessionId"));
+	if (chromium->session_id == NULL) {
 		g_set_error_literal(error, CT_ERROR, CT_ERROR_FAILED,
 				    "Chromium attached to the page without a session id");
 		return FALSE;
 	}
-	enabled = ct_browser_call(self, "Page.enable", NULL, self->session_id, deadline,
-				  cancellable, NULL, error);
-	if (enabled == NULL)
-		return FALSE;
 	/* lifecycle events carry the loader id: the load of this navigation, not another */
 	json_object_set_boolean_member(lifecycle, "enabled", TRUE);
-	lifecycle_enabled = ct_browser_call(self, "Page.setLifecycleEventsEnabled",
-					    g_steal_pointer(&lifecycle), self->session_id, deadline,
-					    cancellable, NULL, error);
-	if (lifecycle_enabled == NULL)
-		return FALSE;
 	/* the document request's failure arrives at once; Page.navigate's answer waits for
 	 * the error page, from the third certificate error on about 3 s (SSLErrorHandler's
-	 * captive-portal timer): the navigation takes the first */
-	network_enabled = ct_browser_call(self, "Network.enable", NULL, self->session_id, deadline,
-					  cancellable, NULL, error);
-	return network_enabled != NULL;
+	 * captive-portal timer): the navigation takes the first (Network.enable) */
+	return ct_browser_command(self, "Page.enable", NULL, chromium->session_id, deadline,
+				  cancellable, error) &&
+	       ct_browser_command(self, "Page.setLifecycleEventsEnabled",
+				  g_steal_pointer(&lifecycle), chromium->session_id, deadline,
+				  cancellable, error) &&
+	       ct_browser_command(self, "Network.enable", NULL, chromium->session_id, deadline,
+				  cancellable, error);
 }
 
 /* Network.loadingFailed of a document with a certificate error */
@@ -314,30 +338,13 @@ ct_browser_chromium_probe(CtBrowser *self,
 			  CtBrowserProbe *probe,
 			  GError **error)
 {
-	g_autoptr(JsonObject) params = json_object_new();
-	g_autoptr(JsonObject) result = NULL;
-	g_autofree gchar *refusal = NULL;
-	g_autoptr(GError) error_local = NULL;
-	JsonObject *value;
-	const gchar *json;
+	CtBrowserChromium *chromium = self->protocol;
+	JsonObject *params = json_object_new();
 
 	json_object_set_string_member(params, "expression", self->probe_script);
 	json_object_set_boolean_member(params, "returnByValue", TRUE);
-	result = ct_browser_call(self, "Runtime.evaluate", g_steal_pointer(&params),
-				 self->session_id, deadline, cancellable, &refusal, &error_local);
-	if (result == NULL) {
-		if (refusal != NULL)
-			return TRUE;
-		g_propagate_error(error, g_steal_pointer(&error_local));
-		return FALSE;
-	}
-	/* {"result": {"type": "string", "value": "..."}}, plus exceptionDetails if it threw */
-	if (json_object_has_member(result, "exceptionDetails"))
-		return TRUE;
-	value = ct_json_get_object(result, "result");
-	json = value != NULL ? ct_json_get_string(value, "value") : NULL;
-	ct_browser_parse_probe(json, probe);
-	return TRUE;
+	return ct_browser_probe_page(self, "Runtime.evaluate", params, chromium->session_id, NULL,
+				     deadline, cancellable, probe, error);
 }
 
 /* the last address the request asked for (Network.requestWillBeSent comes again for each
@@ -386,12 +393,27 @@ ct_browser_chromium_block(CtNavigation *navigation, const gchar *text, const gch
 	navigation->detail = g_strdup(text);
 }
 
-CtNavigation *
+static gboolean
+ct_browser_chromium_leave(CtBrowser *self,
+			  gint64 deadline,
+			  GCancellable *cancellable,
+			  GError **error)
+{
+	CtBrowserChromium *chromium = self->protocol;
+	JsonObject *params = json_object_new();
+
+	json_object_set_string_member(params, "url", "about:blank");
+	return ct_browser_command(self, "Page.navigate", params, chromium->session_id, deadline,
+				  cancellable, error);
+}
+
+static CtNavigation *
 ct_browser_chromium_navigate(CtBrowser *self,
 			     const gchar *url,
 			     GCancellable *cancellable,
 			     GError **error)
 {
+	CtBrowserChromium *chromium = self->protocol;
 	gint64 deadline = ct_browser_deadline(self);
 	g_autoptr(CtNavigation) navigation = ct_browser_navigation_new(url);
 	g_autoptr(JsonObject) params = json_object_new();
@@ -409,23 +431,18 @@ ct_browser_chromium_navigate(CtBrowser *self,
 	ct_browser_clear_events(self);
 	json_object_set_string_member(params, "url", url);
 	result = ct_browser_call_or_event(self, "Page.navigate", g_steal_pointer(&params),
-					  self->session_id, ct_browser_chromium_is_cert_failure_cb,
-					  NULL, &failure, deadline, cancellable, &refusal,
-					  &error_local);
+					  chromium->session_id,
+					  ct_browser_chromium_is_cert_failure_cb, NULL, &failure,
+					  deadline, cancellable, &refusal, &error_local);
 	if (failure != NULL) {
 		JsonObject *failed = ct_json_get_object(failure, "params");
-		g_autoptr(JsonObject) blank_params = json_object_new();
-		g_autoptr(JsonObject) blank = NULL;
 
 		ct_browser_chromium_block(navigation, ct_json_get_string(failed, "errorText"),
 					  "UNKNOWN");
 		ct_browser_chromium_failed_at(self, navigation,
 					      ct_json_get_string(failed, "requestId"));
 		/* leave the pending error page, so that the next page starts clean */
-		json_object_set_string_member(blank_params, "url", "about:blank");
-		blank = ct_browser_call(self, "Page.navigate", g_steal_pointer(&blank_params),
-					self->session_id, deadline, cancellable, NULL, error);
-		if (blank == NULL) {
+		if (!ct_browser_chromium_leave(self, deadline, cancellable, error)) {
 			g_prefix_error(error, "leaving the error page of %s: ", url);
 			return NULL;
 		}
@@ -467,10 +484,23 @@ ct_browser_chromium_navigate(CtBrowser *self,
 	return g_steal_pointer(&navigation);
 }
 
-void
-ct_browser_chromium_quit(CtBrowser *self, gint64 deadline)
+static void
+ct_browser_chromium_release(CtBrowser *self)
 {
-	g_autoptr(JsonObject) result = NULL;
+	CtBrowserChromium *chromium = g_steal_pointer(&self->protocol);
 
-	result = ct_browser_call(self, "Browser.close", NULL, NULL, deadline, NULL, NULL, NULL);
+	if (chromium == NULL)
+		return;
+	g_free(chromium->session_id);
+	g_free(chromium);
 }
+
+const CtBrowserDriver ct_browser_chromium_driver = {
+    .name = "Chromium",
+    .prepare = ct_browser_chromium_prepare,
+    .start = ct_browser_chromium_start,
+    .navigate = ct_browser_chromium_navigate,
+    .leave = ct_browser_chromium_leave,
+    .quit_method = "Browser.close",
+    .release = ct_browser_chromium_release,
+};
