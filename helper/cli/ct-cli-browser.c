@@ -248,8 +248,7 @@ ct_cli_browser_add_json(JsonBuilder *builder,
 	ct_json_add_string(builder, "browser", browser_name);
 	ct_json_add_string(builder, "version", version);
 	ct_json_add_string(builder, "profile", location);
-	json_builder_set_member_name(builder, "navigations");
-	json_builder_begin_array(builder);
+	ct_json_begin_array_member(builder, "navigations");
 	for (guint i = 0; i < navigations->len; i++)
 		ct_cli_browser_add_navigation(builder, g_ptr_array_index(navigations, i));
 	json_builder_end_array(builder);
@@ -422,8 +421,7 @@ ct_cli_browser_report_all(CtCli *cli, GPtrArray *browsers, GError **error)
 	/* one browser: its report as it always was; several: {"reports": [...]} */
 	if (browsers->len > 1) {
 		json_builder_begin_object(builder);
-		json_builder_set_member_name(builder, "reports");
-		json_builder_begin_array(builder);
+		ct_json_begin_array_member(builder, "reports");
 	}
 	for (guint b = 0; b < browsers->len; b++) {
 		CtCliBrowser *self = g_ptr_array_index(browsers, b);
