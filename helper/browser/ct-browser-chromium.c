@@ -420,6 +420,7 @@ ct_browser_chromium_navigate(CtBrowser *self,
 	g_autoptr(JsonObject) result = NULL;
 	g_autoptr(JsonObject) load = NULL;
 	g_autoptr(JsonObject) failure = NULL;
+	CtBrowserEventWait cert_failure = {ct_browser_chromium_is_cert_failure_cb, NULL, NULL};
 	g_autoptr(GError) error_local = NULL;
 	g_autofree gchar *refusal = NULL;
 	g_auto(CtBrowserProbe) probe = {0};
@@ -431,9 +432,9 @@ ct_browser_chromium_navigate(CtBrowser *self,
 	ct_browser_clear_events(self);
 	json_object_set_string_member(params, "url", url);
 	result = ct_browser_call_or_event(self, "Page.navigate", g_steal_pointer(&params),
-					  chromium->session_id,
-					  ct_browser_chromium_is_cert_failure_cb, NULL, &failure,
-					  deadline, cancellable, &refusal, &error_local);
+					  chromium->session_id, &cert_failure, deadline,
+					  cancellable, &refusal, &error_local);
+	failure = cert_failure.found;
 	if (failure != NULL) {
 		JsonObject *failed = ct_json_get_object(failure, "params");
 

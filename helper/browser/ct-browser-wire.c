@@ -364,12 +364,6 @@ ct_browser_reply_error(JsonObject *reply)
 	return g_strdup(message != NULL ? message : "unknown error");
 }
 
-typedef struct {
-	CtBrowserEventFunc match;
-	gpointer user_data;
-	JsonObject *found;
-} CtBrowserEventWait;
-
 static gboolean
 ct_browser_find_event_cb(CtBrowser *self, gpointer user_data)
 {
@@ -402,8 +396,10 @@ ct_browser_call(CtBrowser *self,
 		gchar **protocol_error,
 		GError **error)
 {
-	return ct_browser_call_or_event(self, method, params, session_id, NULL, NULL, NULL,
-					deadline, cancellable, protocol_error, error);
+	CtBrowserEventWait no_event = {NULL, NULL, NULL};
+
+	return ct_browser_call_or_event(self, method, params, session_id, &no_event, deadline,
+					cancellable, protocol_error, error);
 }
 
 gboolean
@@ -425,15 +421,12 @@ ct_browser_call_or_event(CtBrowser *self,
 			 const gchar *method,
 			 JsonObject *params,
 			 const gchar *session_id,
-			 CtBrowserEventFunc early,
-			 gpointer early_data,
-			 JsonObject **early_event,
+			 CtBrowserEventWait *early,
 			 gint64 deadline,
 			 GCancellable *cancellable,
 			 gchar **protocol_error,
 			 GError **error)
 {
-	CtBrowserEventWait wait = {early, early_data, NULL};
 	g_autoptr(JsonObject) owned = params != NULL ? params : json_object_new();
 	g_autoptr(JsonObject) reply = NULL;
 	g_autofree gchar *what = g_strdup_printf("waiting for %s", method);
@@ -449,16 +442,15 @@ ct_browser_call_or_event(CtBrowser *self,
 	g_clear_pointer(&self->reply, json_object_unref);
 	ct_browser_write_command(self, self->pending_id, method, json_object_ref(owned),
 				 session_id);
-	if (!ct_browser_wait(self, ct_browser_has_reply_or_event_cb, &wait, deadline, cancellable,
+	if (!ct_browser_wait(self, ct_browser_has_reply_or_event_cb, early, deadline, cancellable,
 			     what, error)) {
 		self->pending_id = 0;
 		return NULL;
 	}
-	if (wait.found != NULL) {
+	if (early->found != NULL) {
 		/* the event came first: the answer, when it comes, is dropped */
 		self->pending_id = 0;
 		g_clear_pointer(&self->reply, json_object_unref);
-		*early_event = wait.found;
 		return NULL;
 	}
 	reply = g_steal_pointer(&self->reply);

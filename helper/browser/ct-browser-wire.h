@@ -74,17 +74,23 @@ ct_browser_command(CtBrowser *self,
 		   gint64 deadline,
 		   GCancellable *cancellable,
 		   GError **error);
-/* ct_browser_call: the same, but an event early() accepts, arriving before the answer,
- * ends the wait: NULL without an error and the event in *early_event (the answer, when it
- * comes, is dropped) */
+/* an event to wait for: the first one match(event, user_data) accepts, taken off the
+ * queue into found (transfer full) */
+typedef struct {
+	CtBrowserEventFunc match;
+	gpointer user_data;
+	JsonObject *found;
+} CtBrowserEventWait;
+
+/* ct_browser_call: the same, but an event early->match() accepts, arriving before the
+ * answer, ends the wait: NULL without an error and the event in early->found (the answer,
+ * when it comes, is dropped) */
 JsonObject *
 ct_browser_call_or_event(CtBrowser *self,
 			 const gchar *method,
 			 JsonObject *params,
 			 const gchar *session_id,
-			 CtBrowserEventFunc early,
-			 gpointer early_data,
-			 JsonObject **early_event,
+			 CtBrowserEventWait *early,
 			 gint64 deadline,
 			 GCancellable *cancellable,
 			 gchar **protocol_error,
