@@ -192,6 +192,16 @@ ct_trust_plan_nss(CtTrustStep *step, CtCertificate *target, const gchar *trust)
 				     trust, step->store->location);
 }
 
+/* a lone CA's certificate: trusted as a CA only with --allow-ca */
+static void
+ct_trust_plan_lone_ca(CtTrustStep *step, CtCertificate *ca, gboolean allow_ca)
+{
+	if (!allow_ca)
+		ct_trust_refuse(step, CT_ERROR_REFUSED, CT_TRUST_CA_ADVICE);
+	else
+		ct_trust_plan_nss(step, ca, "C,,");
+}
+
 static void
 ct_trust_decide_firefox(CtTrustStep *step, CtTrustPlan *plan, CtTrustMode mode, gboolean allow_ca)
 {
@@ -204,10 +214,8 @@ ct_trust_decide_firefox(CtTrustStep *step, CtTrustPlan *plan, CtTrustMode mode, 
 					"a CA's certificate, not a server's: a Firefox exception "
 					"holds the certificate a server presents; use --mode "
 					"anchor --allow-ca to trust the CA");
-		else if (!allow_ca)
-			ct_trust_refuse(step, CT_ERROR_REFUSED, CT_TRUST_CA_ADVICE);
 		else
-			ct_trust_plan_nss(step, leaf, "C,,");
+			ct_trust_plan_lone_ca(step, leaf, allow_ca);
 		ct_trust_predict(step, plan, "firefox", FALSE);
 		return;
 	}
@@ -256,10 +264,8 @@ ct_trust_decide_chromium(CtTrustStep *step, CtTrustPlan *plan, gboolean allow_ca
 	CtCertificate *leaf = ct_chain_get_leaf(plan->chain);
 	CtCertificate *root = ct_trust_get_root(plan->chain);
 
-	if (ct_trust_is_lone_ca(plan->chain) && !allow_ca)
-		ct_trust_refuse(step, CT_ERROR_REFUSED, CT_TRUST_CA_ADVICE);
-	else if (ct_trust_is_lone_ca(plan->chain))
-		ct_trust_plan_nss(step, leaf, "C,,");
+	if (ct_trust_is_lone_ca(plan->chain))
+		ct_trust_plan_lone_ca(step, leaf, allow_ca);
 	else if (!leaf->has_san)
 		ct_trust_refuse(step, CT_ERROR_REFUSED,
 				"the certificate has no subjectAltName: Chromium refuses it as "
