@@ -106,31 +106,31 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(CtFirefoxOverrides, ct_firefox_overrides_free)
  * the profile locked and its file read */
 static CtFirefoxOverrides *
 ct_firefox_overrides_open(const gchar *profile_dir,
-			  const gchar *host,
-			  guint16 port,
-			  const gchar *sha256,
+			  const CtFirefoxOverride *override,
 			  gboolean *changed,
 			  GError **error)
 {
 	g_autoptr(CtFirefoxOverrides) overrides = NULL;
 
 	g_return_val_if_fail(profile_dir != NULL, NULL);
-	g_return_val_if_fail(host != NULL, NULL);
-	g_return_val_if_fail(sha256 != NULL, NULL);
+	g_return_val_if_fail(override != NULL, NULL);
+	g_return_val_if_fail(override->host != NULL, NULL);
+	g_return_val_if_fail(override->sha256 != NULL, NULL);
 	g_return_val_if_fail(error == NULL || *error == NULL, NULL);
 
 	if (changed != NULL)
 		*changed = FALSE;
 	overrides = g_new0(CtFirefoxOverrides, 1);
 	overrides->lock = -1;
-	overrides->host = ct_firefox_check_args(host, port, sha256, error);
+	overrides->host = ct_firefox_check_args(override->host, override->port, override->sha256,
+						error);
 	if (overrides->host == NULL)
 		return NULL;
 	overrides->lock = ct_firefox_lock_overrides(profile_dir, error);
 	if (overrides->lock < 0)
 		return NULL;
 	overrides->profile_dir = g_strdup(profile_dir);
-	overrides->port = port;
+	overrides->port = override->port;
 	overrides->path = g_build_filename(profile_dir, CT_FIREFOX_OVERRIDE_FILE, NULL);
 	overrides->lines = ct_firefox_read_overrides(overrides->path, &overrides->exists, error);
 	if (overrides->lines == NULL)
@@ -260,9 +260,7 @@ ct_firefox_overrides_take(CtFirefoxOverrides *overrides,
 
 gboolean
 ct_firefox_override_add(const gchar *profile_dir,
-			const gchar *host,
-			guint16 port,
-			const gchar *sha256,
+			const CtFirefoxOverride *override,
 			gboolean *changed,
 			gchar **replaced,
 			GError **error)
@@ -271,34 +269,30 @@ ct_firefox_override_add(const gchar *profile_dir,
 
 	if (replaced != NULL)
 		*replaced = NULL;
-	overrides = ct_firefox_overrides_open(profile_dir, host, port, sha256, changed, error);
+	overrides = ct_firefox_overrides_open(profile_dir, override, changed, error);
 	if (overrides == NULL)
 		return FALSE;
-	return ct_firefox_overrides_put(overrides, sha256, changed, replaced, error);
+	return ct_firefox_overrides_put(overrides, override->sha256, changed, replaced, error);
 }
 
 gboolean
 ct_firefox_override_remove(const gchar *profile_dir,
-			   const gchar *host,
-			   guint16 port,
-			   const gchar *sha256,
+			   const CtFirefoxOverride *override,
 			   gboolean *changed,
 			   GError **error)
 {
 	g_autoptr(CtFirefoxOverrides)
-	    overrides = ct_firefox_overrides_open(profile_dir, host, port, sha256, changed, error);
+	    overrides = ct_firefox_overrides_open(profile_dir, override, changed, error);
 
 	if (overrides == NULL)
 		return FALSE;
-	return ct_firefox_overrides_take(overrides, sha256, changed, error);
+	return ct_firefox_overrides_take(overrides, override->sha256, changed, error);
 }
 
 /* previous_sha256 is checked like any fingerprint written, when it is to be written */
 gboolean
 ct_firefox_override_restore(const gchar *profile_dir,
-			    const gchar *host,
-			    guint16 port,
-			    const gchar *sha256,
+			    const CtFirefoxOverride *override,
 			    const gchar *previous_sha256,
 			    gboolean *changed,
 			    GError **error)
@@ -310,14 +304,14 @@ ct_firefox_override_restore(const gchar *profile_dir,
 
 	g_return_val_if_fail(previous_sha256 != NULL, FALSE);
 
-	overrides = ct_firefox_overrides_open(profile_dir, host, port, sha256, changed, error);
+	overrides = ct_firefox_overrides_open(profile_dir, override, changed, error);
 	if (overrides == NULL)
 		return FALSE;
 	current = ct_firefox_lines_get_overrides(overrides->lines);
-	key = ct_source_format_host_port(overrides->host, port);
-	if (g_strcmp0(g_hash_table_lookup(current, key), sha256) != 0)
+	key = ct_source_format_host_port(overrides->host, overrides->port);
+	if (g_strcmp0(g_hash_table_lookup(current, key), override->sha256) != 0)
 		return TRUE;
-	checked = ct_firefox_check_args(overrides->host, port, previous_sha256, error);
+	checked = ct_firefox_check_args(overrides->host, overrides->port, previous_sha256, error);
 	if (checked == NULL)
 		return FALSE;
 	return ct_firefox_overrides_put(overrides, previous_sha256, changed, NULL, error);

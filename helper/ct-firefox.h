@@ -37,41 +37,43 @@ ct_firefox_find_profiles(const gchar *home,
 gboolean
 ct_firefox_profile_is_running(const gchar *profile_dir);
 
+/* one exception in cert_override.txt: the certificate with this SHA-256 fingerprint
+ * accepted for host:port */
+typedef struct {
+	const gchar *host;
+	guint16 port;
+	const gchar *sha256;
+} CtFirefoxOverride;
+
 /* the cert_override.txt line for host:port (IPv6 as [addr]) and a SHA-256 fingerprint */
 gchar *
 ct_firefox_override_line(const gchar *host, guint16 port, const gchar *sha256);
 
-/* add or replace the override for host:port in profile_dir/cert_override.txt: every other
+/* add or replace the override for its host:port in profile_dir/cert_override.txt: every other
  * line (comments, garbage, other hosts) kept as it is, the header written when the file is
  * new, the file replaced atomically with mode 0600; refused with CT_ERROR_REFUSED while
  * Firefox runs on the profile; *changed FALSE when the line was already there; the line
  * it replaced (another fingerprint) in *replaced, else NULL */
 gboolean
 ct_firefox_override_add(const gchar *profile_dir,
-			const gchar *host,
-			guint16 port,
-			const gchar *sha256,
+			const CtFirefoxOverride *override,
 			gboolean *changed,
 			gchar **replaced,
 			GError **error);
 
-/* remove the override for host:port with exactly this fingerprint; nothing else changes */
+/* remove the override for its host:port with exactly its fingerprint; nothing else changes */
 gboolean
 ct_firefox_override_remove(const gchar *profile_dir,
-			   const gchar *host,
-			   guint16 port,
-			   const gchar *sha256,
+			   const CtFirefoxOverride *override,
 			   gboolean *changed,
 			   GError **error);
 
-/* take out the override for host:port with exactly this fingerprint and put the user's
+/* take out the override for its host:port with exactly its fingerprint and put the user's
  * own exception it replaced (previous_sha256) back in its place, in one write under the
  * profile's lock; *changed FALSE (nothing written) when host:port's line is not sha256's */
 gboolean
 ct_firefox_override_restore(const gchar *profile_dir,
-			    const gchar *host,
-			    guint16 port,
-			    const gchar *sha256,
+			    const CtFirefoxOverride *override,
 			    const gchar *previous_sha256,
 			    gboolean *changed,
 			    GError **error);

@@ -144,8 +144,9 @@ ct_trust_apply_override(CtTrustStep *step, CtTrustPlan *plan, CtLedger *ledger)
 			ct_trust_set_error(step, error);
 			return;
 		}
-		if (!ct_firefox_override_add(step->store->location, host, port,
-					     step->target->sha256, &changed, &replaced, &error)) {
+		if (!ct_firefox_override_add(step->store->location,
+					     &(CtFirefoxOverride){host, port, step->target->sha256},
+					     &changed, &replaced, &error)) {
 			ct_trust_unrecord(ledger, entry, added);
 			ct_trust_set_error(step, error);
 			return;

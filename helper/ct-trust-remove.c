@@ -115,18 +115,18 @@ ct_trust_remove_override(CtLedgerEntry *entry, CtTrustRemoval *removal, GError *
 {
 	guint16 port = CT_SOURCE_DEFAULT_PORT;
 	g_autofree gchar *host = ct_trust_split_name(entry->host, &port);
+	CtFirefoxOverride override = {host, port, entry->sha256};
 	gboolean changed = FALSE;
 
 	if (entry->previous_sha256 == NULL) {
-		if (!ct_firefox_override_remove(entry->location, host, port, entry->sha256,
-						&changed, error))
+		if (!ct_firefox_override_remove(entry->location, &override, &changed, error))
 			return FALSE;
 		removal->result = changed ? CT_REMOVAL_RESULT_REMOVED : CT_REMOVAL_RESULT_ABSENT;
 		return TRUE;
 	}
 	/* the user's line takes the place of certtrust's, in one write */
-	if (!ct_firefox_override_restore(entry->location, host, port, entry->sha256,
-					 entry->previous_sha256, &changed, error))
+	if (!ct_firefox_override_restore(entry->location, &override, entry->previous_sha256,
+					 &changed, error))
 		return FALSE;
 	if (!changed) {
 		removal->result = CT_REMOVAL_RESULT_ABSENT;

@@ -162,7 +162,8 @@ ff_add(const gchar *profile,
 	g_autoptr(GError) error = NULL;
 	gboolean changed = !expect_changed;
 
-	cr_assert(ct_firefox_override_add(profile, host, port, sha256, &changed, replaced, &error),
+	cr_assert(ct_firefox_override_add(profile, &(CtFirefoxOverride){host, port, sha256},
+					  &changed, replaced, &error),
 		  "%s", error->message);
 	cr_assert_eq(changed, expect_changed, "adding %s:%u: changed %d", host, port, changed);
 }
@@ -177,8 +178,9 @@ ff_remove(const gchar *profile,
 	g_autoptr(GError) error = NULL;
 	gboolean changed = !expect_changed;
 
-	cr_assert(ct_firefox_override_remove(profile, host, port, sha256, &changed, &error), "%s",
-		  error->message);
+	cr_assert(ct_firefox_override_remove(profile, &(CtFirefoxOverride){host, port, sha256},
+					     &changed, &error),
+		  "%s", error->message);
 	cr_assert_eq(changed, expect_changed, "removing %s:%u: changed %d", host, port, changed);
 }
 
@@ -625,16 +627,19 @@ Test(firefox, bad_fingerprints_and_hosts_are_invalid_args)
 
 	for (guint i = 0; i < G_N_ELEMENTS(fingerprints); i++) {
 		g_autoptr(GError) error = NULL;
-		cr_assert_not(ct_firefox_override_add(profile, "ucm", 443, fingerprints[i], NULL,
-						      NULL, &error));
+		cr_assert_not(
+		    ct_firefox_override_add(profile,
+					    &(CtFirefoxOverride){"ucm", 443, fingerprints[i]}, NULL,
+					    NULL, &error));
 		cr_assert(g_error_matches(error, CT_ERROR, CT_ERROR_INVALID_ARGS), "%s",
 			  error->message);
 	}
 	for (guint i = 0; i < 3; i++) {
 		const gchar *hosts[] = {"", "bad host", "x:y"};
 		g_autoptr(GError) error = NULL;
-		cr_assert_not(
-		    ct_firefox_override_add(profile, hosts[i], 443, FP_A, NULL, NULL, &error));
+		cr_assert_not(ct_firefox_override_add(profile,
+						      &(CtFirefoxOverride){hosts[i], 443, FP_A},
+						      NULL, NULL, &error));
 		cr_assert(g_error_matches(error, CT_ERROR, CT_ERROR_INVALID_ARGS), "%s",
 			  error->message);
 	}
@@ -649,10 +654,12 @@ Test(firefox, missing_profile_is_not_found)
 	g_autoptr(GError) error_list = NULL;
 	g_autoptr(GHashTable) overrides = NULL;
 
-	cr_assert_not(ct_firefox_override_add(profile, "ucm", 443, FP_A, NULL, NULL, &error));
+	cr_assert_not(ct_firefox_override_add(profile, &(CtFirefoxOverride){"ucm", 443, FP_A}, NULL,
+					      NULL, &error));
 	cr_assert(g_error_matches(error, CT_ERROR, CT_ERROR_NOT_FOUND), "%s", error->message);
 	cr_assert_not_null(strstr(error->message, profile), "%s", error->message);
-	cr_assert_not(ct_firefox_override_remove(profile, "ucm", 443, FP_A, NULL, &error_remove));
+	cr_assert_not(ct_firefox_override_remove(profile, &(CtFirefoxOverride){"ucm", 443, FP_A},
+						 NULL, &error_remove));
 	cr_assert(g_error_matches(error_remove, CT_ERROR, CT_ERROR_NOT_FOUND));
 	overrides = ct_firefox_override_list(profile, &error_list);
 	cr_assert_null(overrides);
@@ -691,7 +698,8 @@ Test(firefox, read_only_profile_is_permission_denied)
 		ff_write("p/cert_override.txt", original);
 		cr_assert_eq(g_chmod(profile, 0500), 0);
 	}
-	cr_assert_not(ct_firefox_override_add(profile, "ucm", 443, FP_A, NULL, NULL, &error));
+	cr_assert_not(ct_firefox_override_add(profile, &(CtFirefoxOverride){"ucm", 443, FP_A}, NULL,
+					      NULL, &error));
 	cr_assert(g_error_matches(error, CT_ERROR, CT_ERROR_PERMISSION_DENIED), "%s",
 		  error->message);
 	cr_assert_not_null(strstr(error->message, override), "%s", error->message);
@@ -710,7 +718,8 @@ Test(firefox, symlinked_override_file_is_refused)
 
 	ff_write("elsewhere.txt", original);
 	cr_assert_eq(symlink(target, override), 0);
-	cr_assert_not(ct_firefox_override_add(profile, "ucm", 443, FP_A, NULL, NULL, &error));
+	cr_assert_not(ct_firefox_override_add(profile, &(CtFirefoxOverride){"ucm", 443, FP_A}, NULL,
+					      NULL, &error));
 	cr_assert_not_null(error);
 	cr_assert_not_null(strstr(error->message, "symbolic link"), "%s", error->message);
 	cr_assert(g_file_test(override, G_FILE_TEST_IS_SYMLINK));
@@ -769,7 +778,8 @@ ff_restore(const gchar *profile,
 	g_autoptr(GError) error = NULL;
 	gboolean changed = !expect_changed;
 
-	cr_assert(ct_firefox_override_restore(profile, "ucm.example.com", 8443, sha256,
+	cr_assert(ct_firefox_override_restore(profile,
+					      &(CtFirefoxOverride){"ucm.example.com", 8443, sha256},
 					      previous_sha256, &changed, &error),
 		  "%s", error->message);
 	cr_assert_eq(changed, expect_changed, "restoring %s: changed %d", previous_sha256, changed);
@@ -837,8 +847,10 @@ Test(firefox, restore_of_a_bad_previous_fingerprint_changes_nothing)
 	gboolean changed = TRUE;
 
 	ff_write("p/cert_override.txt", original);
-	cr_assert_not(ct_firefox_override_restore(profile, "ucm.example.com", 8443, FP_A,
-						  "b0:b1:b2", &changed, &error));
+	cr_assert_not(
+	    ct_firefox_override_restore(profile,
+					&(CtFirefoxOverride){"ucm.example.com", 8443, FP_A},
+					"b0:b1:b2", &changed, &error));
 	cr_assert(g_error_matches(error, CT_ERROR, CT_ERROR_INVALID_ARGS), "%s", error->message);
 	cr_assert_not(changed);
 	ff_assert_file(override, original, strlen(original));
@@ -967,8 +979,9 @@ Test(firefox, add_is_refused_while_firefox_runs)
 
 	ff_write("p/cert_override.txt", original);
 	ff_make_lock(profile, target);
-	cr_assert_not(ct_firefox_override_add(profile, "ucm.example.com", 8443, FP_A, &changed,
-					      &replaced, &error));
+	cr_assert_not(ct_firefox_override_add(profile,
+					      &(CtFirefoxOverride){"ucm.example.com", 8443, FP_A},
+					      &changed, &replaced, &error));
 	cr_assert(g_error_matches(error, CT_ERROR, CT_ERROR_REFUSED), "%s", error->message);
 	cr_assert_not_null(strstr(error->message, profile), "%s", error->message);
 	cr_assert_not_null(strstr(error->message, "close it"), "%s", error->message);
@@ -978,8 +991,9 @@ Test(firefox, add_is_refused_while_firefox_runs)
 
 	/* a new file is not created either */
 	ff_make_lock(absent, target_q);
-	cr_assert_not(
-	    ct_firefox_override_add(absent, "ucm.example.com", 8443, FP_A, NULL, NULL, &error_new));
+	cr_assert_not(ct_firefox_override_add(absent,
+					      &(CtFirefoxOverride){"ucm.example.com", 8443, FP_A},
+					      NULL, NULL, &error_new));
 	cr_assert(g_error_matches(error_new, CT_ERROR, CT_ERROR_REFUSED));
 	cr_assert_not(g_file_test(absent_override, G_FILE_TEST_EXISTS));
 }
@@ -995,7 +1009,8 @@ Test(firefox, remove_is_refused_while_firefox_runs)
 	ff_write("p/cert_override.txt", original);
 	ff_make_lock(profile, target);
 	cr_assert_not(
-	    ct_firefox_override_remove(profile, "ucm.example.com", 8443, FP_A, NULL, &error));
+	    ct_firefox_override_remove(profile, &(CtFirefoxOverride){"ucm.example.com", 8443, FP_A},
+				       NULL, &error));
 	cr_assert(g_error_matches(error, CT_ERROR, CT_ERROR_REFUSED), "%s", error->message);
 	ff_assert_file(override, original, strlen(original));
 }
@@ -1077,8 +1092,9 @@ Test(firefox, real_firefox_profile_is_found_locked_and_written, .timeout = 60)
 		cr_assert_not_null(g_subprocess_get_identifier(running), "firefox exited");
 		g_usleep(50000);
 	}
-	cr_assert_not(ct_firefox_override_add(dir, "ucm.example.com", 8443, FP_A, NULL, NULL,
-					      &error_refused));
+	cr_assert_not(ct_firefox_override_add(dir,
+					      &(CtFirefoxOverride){"ucm.example.com", 8443, FP_A},
+					      NULL, NULL, &error_refused));
 	cr_assert(g_error_matches(error_refused, CT_ERROR, CT_ERROR_REFUSED));
 	g_subprocess_send_signal(running, SIGTERM);
 	cr_assert(g_subprocess_wait(running, NULL, &error), "%s", error->message);

@@ -108,8 +108,10 @@ Test(trust_status, an_exception_still_in_the_profile_is_trusted)
 	g_autoptr(GError) error = NULL;
 	gboolean changed = FALSE;
 
-	cr_assert(ct_firefox_override_add(profile, "ucm.example.com", 8443, leaf->sha256, &changed,
-					  NULL, &error),
+	cr_assert(ct_firefox_override_add(profile,
+					  &(CtFirefoxOverride){"ucm.example.com", 8443,
+							       leaf->sha256},
+					  &changed, NULL, &error),
 		  "%s", error != NULL ? error->message : "");
 	status_record_override(ledger, profile, "ucm.example.com:8443", leaf->sha256);
 	status = status_of(ledger, "ucm.example.com:8443", TRUE);

@@ -385,8 +385,8 @@ ct_browser_firefox_fill_profile(const gchar *profile,
 				    "an exception is host:port=SHA-256, not %s", override);
 			return FALSE;
 		}
-		if (!ct_firefox_override_add(profile, host, port, equals + 1, &changed, &replaced,
-					     error))
+		if (!ct_firefox_override_add(profile, &(CtFirefoxOverride){host, port, equals + 1},
+					     &changed, &replaced, error))
 			return FALSE;
 	}
 	return ct_browser_firefox_write_prefs(profile, options, error);

@@ -53,6 +53,7 @@ LLVMFuzzerTestOneInput(const guint8 *data, gsize size)
 	gboolean ipv6 = size > 0 && (data[0] & 1) != 0;
 	const gchar *host = ipv6 ? "::1" : "ucm.example.test";
 	const gchar *key = ipv6 ? "[::1]:8443" : "ucm.example.test:8443";
+	CtFirefoxOverride override = {host, 8443, CT_FUZZ_SHA256};
 
 	if (g_mkdir_with_parents(profile, 0700) != 0 ||
 	    !g_file_set_contents(path, (const gchar *)data, (gssize)size, NULL))
@@ -63,15 +64,13 @@ LLVMFuzzerTestOneInput(const guint8 *data, gsize size)
 			abort();
 		return 0;
 	}
-	if (!ct_firefox_override_add(profile, host, 8443, CT_FUZZ_SHA256, &changed, &replaced,
-				     NULL))
+	if (!ct_firefox_override_add(profile, &override, &changed, &replaced, NULL))
 		abort();
 	added = ct_firefox_override_list(profile, NULL);
 	if (added == NULL || g_strcmp0(g_hash_table_lookup(added, key), CT_FUZZ_SHA256) != 0)
 		abort();
 	ct_fuzz_check_others_kept(before, added, key);
-	if (!ct_firefox_override_remove(profile, host, 8443, CT_FUZZ_SHA256, &changed, NULL) ||
-	    !changed)
+	if (!ct_firefox_override_remove(profile, &override, &changed, NULL) || !changed)
 		abort();
 	removed = ct_firefox_override_list(profile, NULL);
 	if (removed == NULL || g_hash_table_contains(removed, key))
