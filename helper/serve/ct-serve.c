@@ -53,47 +53,56 @@ ct_serve_pem(GBytes *der)
 	return ct_pem_encode("CERTIFICATE", der);
 }
 
-/* write one file atomically and remember it under key */
+/* a profile's file: DIR/PROFILE.EXT for the leaf's (part NULL), else DIR/PROFILE-PART.EXT */
+static gchar *
+ct_serve_file_path(const gchar *dir, const gchar *profile, const gchar *part, const gchar *ext)
+{
+	g_autofree gchar *name = part != NULL ? g_strdup_printf("%s-%s.%s", profile, part, ext)
+					      : g_strdup_printf("%s.%s", profile, ext);
+	return g_build_filename(dir, name, NULL);
+}
+
+/* write one file of a profile atomically and remember it under EXT or PART-EXT */
 static gboolean
 ct_serve_write(CtServer *self,
 	       const gchar *dir,
-	       const gchar *key,
-	       const gchar *name,
+	       const gchar *profile,
+	       const gchar *part,
+	       const gchar *ext,
 	       GBytes *contents,
 	       guint mode,
 	       GError **error)
 {
-	g_autofree gchar *path = g_build_filename(dir, name, NULL);
+	g_autofree gchar *path = ct_serve_file_path(dir, profile, part, ext);
+	g_autofree gchar *key = part != NULL ? g_strdup_printf("%s-%s", part, ext) : g_strdup(ext);
+
 	if (!ct_save_file(path, contents, mode, CT_SAVE_FLAG_REPLACE, error))
 		return FALSE;
-	g_hash_table_replace(self->files, g_strdup(key), g_steal_pointer(&path));
+	g_hash_table_replace(self->files, g_steal_pointer(&key), g_steal_pointer(&path));
 	return TRUE;
 }
 
+/* a certificate as .der and .pem */
 static gboolean
 ct_serve_write_certificate(CtServer *self,
 			   const gchar *dir,
-			   const gchar *key,
-			   const gchar *stem,
+			   const gchar *profile,
+			   const gchar *part,
 			   GBytes *der,
 			   GError **error)
 {
 	g_autofree gchar *pem = ct_serve_pem(der);
 	g_autoptr(GBytes) pem_bytes = g_bytes_new(pem, strlen(pem));
-	g_autofree gchar *pem_name = g_strconcat(stem, ".pem", NULL);
-	g_autofree gchar *der_name = g_strconcat(stem, ".der", NULL);
-	g_autofree gchar *pem_key = g_strconcat(key, "pem", NULL);
-	g_autofree gchar *der_key = g_strconcat(key, "der", NULL);
 
-	if (!ct_serve_write(self, dir, der_key, der_name, der, 0644, error))
+	if (!ct_serve_write(self, dir, profile, part, "der", der, 0644, error))
 		return FALSE;
-	return ct_serve_write(self, dir, pem_key, pem_name, pem_bytes, 0644, error);
+	return ct_serve_write(self, dir, profile, part, "pem", pem_bytes, 0644, error);
 }
 
 static GBytes *
-ct_serve_read(const gchar *dir, const gchar *name)
+ct_serve_read(const gchar *dir, const gchar *profile, const gchar *part, const gchar *ext)
 {
-	g_autofree gchar *path = g_build_filename(dir, name, NULL);
+	g_autofree gchar *path = ct_serve_file_path(dir, profile, part, ext);
 	gchar *contents = NULL;
 	gsize len = 0;
 	if (!g_file_get_contents(path, &contents, &len, NULL))
@@ -103,9 +112,9 @@ ct_serve_read(const gchar *dir, const gchar *name)
 
 /* the DER of the first PEM block in a file of ours */
 static GBytes *
-ct_serve_read_pem(const gchar *dir, const gchar *name)
+ct_serve_read_pem(const gchar *dir, const gchar *profile, const gchar *part, const gchar *ext)
 {
-	g_autoptr(GBytes) bytes = ct_serve_read(dir, name);
+	g_autoptr(GBytes) bytes = ct_serve_read(dir, profile, part, ext);
 	g_autoptr(GPtrArray) blocks = NULL;
 	CtPemBlock *block;
 
@@ -127,19 +136,15 @@ ct_serve_load(CtServer *self,
 	      CtServeIssued *leaf,
 	      CtServeIssued *intermediate)
 {
-	g_autofree gchar *names_file = g_strconcat(profile, ".names", NULL);
-	g_autofree gchar *pem_file = g_strconcat(profile, ".pem", NULL);
-	g_autofree gchar *key_file = g_strconcat(profile, ".key", NULL);
-	g_autofree gchar *inter_file = g_strconcat(profile, "-intermediate.pem", NULL);
-	g_autoptr(GBytes) names = ct_serve_read(dir, names_file);
+	g_autoptr(GBytes) names = ct_serve_read(dir, profile, NULL, "names");
 
 	if (names == NULL || g_bytes_get_size(names) != strlen(names_text) ||
 	    memcmp(g_bytes_get_data(names, NULL), names_text, strlen(names_text)) != 0)
 		return FALSE;
-	leaf->der = ct_serve_read_pem(dir, pem_file);
-	leaf->key = ct_serve_read_pem(dir, key_file);
+	leaf->der = ct_serve_read_pem(dir, profile, NULL, "pem");
+	leaf->key = ct_serve_read_pem(dir, profile, NULL, "key");
 	if (g_strcmp0(profile, "chain") == 0)
-		intermediate->der = ct_serve_read_pem(dir, inter_file);
+		intermediate->der = ct_serve_read_pem(dir, profile, "intermediate", "pem");
 	if (leaf->der == NULL || leaf->key == NULL ||
 	    (g_strcmp0(profile, "chain") == 0 && intermediate->der == NULL)) {
 		ct_serve_issued_clear(leaf);
@@ -162,24 +167,20 @@ ct_serve_save(CtServer *self,
 	g_autofree gchar *encoded = ct_pem_encode("PRIVATE KEY", leaf->key);
 	g_autoptr(GBytes) key_bytes = g_bytes_new(encoded, strlen(encoded));
 	g_autoptr(GBytes) names = g_bytes_new(names_text, strlen(names_text));
-	g_autofree gchar *key_file = g_strconcat(profile, ".key", NULL);
-	g_autofree gchar *names_file = g_strconcat(profile, ".names", NULL);
-	g_autofree gchar *root_stem = g_strconcat(profile, "-root", NULL);
-	g_autofree gchar *inter_stem = g_strconcat(profile, "-intermediate", NULL);
 
 	/* the key first: a certificate without its key would be useless on the next start */
-	if (!ct_serve_write(self, dir, "key", key_file, key_bytes, 0600, error))
+	if (!ct_serve_write(self, dir, profile, NULL, "key", key_bytes, 0600, error))
 		return FALSE;
-	if (!ct_serve_write_certificate(self, dir, "", profile, leaf->der, error))
+	if (!ct_serve_write_certificate(self, dir, profile, NULL, leaf->der, error))
 		return FALSE;
 	if (root->der != NULL &&
-	    !ct_serve_write_certificate(self, dir, "root-", root_stem, root->der, error))
+	    !ct_serve_write_certificate(self, dir, profile, "root", root->der, error))
 		return FALSE;
 	if (intermediate->der != NULL &&
-	    !ct_serve_write_certificate(self, dir, "intermediate-", inter_stem, intermediate->der,
+	    !ct_serve_write_certificate(self, dir, profile, "intermediate", intermediate->der,
 					error))
 		return FALSE;
-	return ct_serve_write(self, dir, "names", names_file, names, 0644, error);
+	return ct_serve_write(self, dir, profile, NULL, "names", names, 0644, error);
 }
 
 static gboolean
