@@ -107,11 +107,7 @@ ct_scenario_step_trust(CtScenarioRun *run,
 		return FALSE;
 	g_ptr_array_add(args, g_strdup("trust"));
 	g_ptr_array_add(args, g_strdup(source));
-	for (guint i = 0; i < step->stores->len; i++) {
-		g_ptr_array_add(args, g_strdup("--store"));
-		g_ptr_array_add(args,
-				ct_scenario_store_spec(run, g_ptr_array_index(step->stores, i)));
-	}
+	ct_scenario_add_store_args(run, args, step->stores);
 	if (step->mode != NULL) {
 		g_ptr_array_add(args, g_strdup("--mode"));
 		g_ptr_array_add(args, g_strdup(step->mode));
@@ -198,11 +194,7 @@ ct_scenario_step_untrust(CtScenarioRun *run,
 	}
 	g_ptr_array_add(args, g_strdup("untrust"));
 	g_ptr_array_add(args, g_strdup(source));
-	for (guint i = 0; i < step->stores->len; i++) {
-		g_ptr_array_add(args, g_strdup("--store"));
-		g_ptr_array_add(args,
-				ct_scenario_store_spec(run, g_ptr_array_index(step->stores, i)));
-	}
+	ct_scenario_add_store_args(run, args, step->stores);
 	g_ptr_array_add(args, NULL);
 	if (!ct_scenario_certtrust(run, report, (const gchar *const *)args->pdata,
 				   ct_scenario_from_server(step), 0, &output, error))

@@ -220,11 +220,7 @@ ct_scenario_step_status(CtScenarioRun *run,
 	g_ptr_array_add(args, g_strdup(url));
 	if (step->exact)
 		g_ptr_array_add(args, g_strdup("--exact"));
-	for (guint i = 0; i < step->stores->len; i++) {
-		g_ptr_array_add(args, g_strdup("--store"));
-		g_ptr_array_add(args,
-				ct_scenario_store_spec(run, g_ptr_array_index(step->stores, i)));
-	}
+	ct_scenario_add_store_args(run, args, step->stores);
 	g_ptr_array_add(args, NULL);
 	if (!ct_scenario_certtrust(run, report, (const gchar *const *)args->pdata, TRUE, 0, &output,
 				   error))
@@ -251,11 +247,7 @@ ct_scenario_step_list(CtScenarioRun *run,
 	JsonArray *entries;
 
 	g_ptr_array_add(args, g_strdup("list"));
-	for (guint i = 0; i < step->stores->len; i++) {
-		g_ptr_array_add(args, g_strdup("--store"));
-		g_ptr_array_add(args,
-				ct_scenario_store_spec(run, g_ptr_array_index(step->stores, i)));
-	}
+	ct_scenario_add_store_args(run, args, step->stores);
 	g_ptr_array_add(args, NULL);
 	if (!ct_scenario_certtrust(run, report, (const gchar *const *)args->pdata, FALSE, 0,
 				   &output, error))
@@ -297,11 +289,7 @@ ct_scenario_step_browser(CtScenarioRun *run,
 		g_ptr_array_add(args, g_strdup("--name"));
 		g_ptr_array_add(args, ct_scenario_typed(run, g_ptr_array_index(names, i)));
 	}
-	for (guint i = 0; i < step->stores->len; i++) {
-		g_ptr_array_add(args, g_strdup("--store"));
-		g_ptr_array_add(args,
-				ct_scenario_store_spec(run, g_ptr_array_index(step->stores, i)));
-	}
+	ct_scenario_add_store_args(run, args, step->stores);
 	g_ptr_array_add(args, NULL);
 	if (!ct_scenario_certtrust(run, report, (const gchar *const *)args->pdata, TRUE, timeout,
 				   &output, error))
