@@ -395,7 +395,7 @@ ct_scenario_step_flow(CtScenarioRun *run,
 	g_auto(CtScenarioOutput) output = {0};
 	JsonObject *root;
 	JsonArray *steps;
-	gboolean mismatches;
+	gboolean had_mismatch;
 	guint timeout = 0;
 
 	g_ptr_array_add(args, g_strdup("flow"));
@@ -430,7 +430,7 @@ ct_scenario_step_flow(CtScenarioRun *run,
 				       ct_scenario_flow_exit_status(step->outcome));
 		return TRUE;
 	}
-	mismatches = report->message != NULL;
+	had_mismatch = report->message != NULL;
 	ct_scenario_check_string(report, "outcome", step->outcome,
 				 ct_json_get_string(root, "outcome"));
 	steps = ct_json_get_array(root, "steps");
@@ -451,7 +451,7 @@ ct_scenario_step_flow(CtScenarioRun *run,
 	if (step->exports)
 		ct_scenario_check_number(report, "files", step->files,
 					 ct_scenario_count_files(dir));
-	ct_scenario_check_exit_after(report, &output, !mismatches && report->message != NULL,
+	ct_scenario_check_exit_after(report, &output, had_mismatch,
 				     ct_scenario_flow_exit_status(step->outcome));
 	return TRUE;
 }
