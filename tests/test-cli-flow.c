@@ -583,6 +583,7 @@ Test(flow, ca_capable_certificate_is_refused_without_allow_ca)
 	refused = flow_run("ie8", url, "--choice", "permanent", NULL);
 	cr_assert_eq(refused->exit_status, 6, "%s%s", refused->out, refused->err);
 	cr_assert_not_null(strstr(refused->out, "The import failed."), "%s", refused->out);
+	cr_assert_not_null(strstr(refused->err, "the import was refused: "), "%s", refused->err);
 	cr_assert_eq(flow_anchor_count(NULL), 0, "a refusal writes nothing");
 	allowed = flow_run("ie8", url, "--choice", "permanent", "--allow-ca", NULL);
 	cr_assert_eq(allowed->exit_status, 0, "%s%s", allowed->out, allowed->err);

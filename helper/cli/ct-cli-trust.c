@@ -255,6 +255,15 @@ ct_cli_trust_stores_filter(CtCli *cli, gchar **specs, GPtrArray **stores, GError
 	return *stores != NULL;
 }
 
+/* the stores named by --store, then the ledger that list and untrust read against them */
+CtLedger *
+ct_cli_trust_open_ledger(CtCli *cli, gchar **specs, GPtrArray **stores, GError **error)
+{
+	if (!ct_cli_trust_stores_filter(cli, specs, stores, error))
+		return NULL;
+	return ct_trust_open_ledger(error);
+}
+
 void
 ct_cli_trust_add_removal_members(JsonBuilder *builder, const CtUntrustResult *result)
 {

@@ -32,6 +32,11 @@ ct_cli_trust_set_outcome(gboolean done, CtError code, GError **error);
 gboolean
 ct_cli_trust_stores_filter(CtCli *cli, gchar **specs, GPtrArray **stores, GError **error);
 
+/* the stores named by --store S... (as ct_cli_trust_stores_filter), then the ledger; NULL
+ * with error when either fails */
+CtLedger *
+ct_cli_trust_open_ledger(CtCli *cli, gchar **specs, GPtrArray **stores, GError **error);
+
 /* "store", "location", "action" (the entry's kind) and "sha256" of a ledger entry, into an
  * open object: what list, status and untrust say of each entry */
 void

@@ -100,9 +100,7 @@ ct_cmd_list(CtCli *cli, gint argc, gchar **argv, GError **error)
 
 	if (!ct_cli_parse_options(cli, options, &argc, &argv, error))
 		return FALSE;
-	if (!ct_cli_trust_stores_filter(cli, store_specs, &stores, error))
-		return FALSE;
-	ledger = ct_trust_open_ledger(error);
+	ledger = ct_cli_trust_open_ledger(cli, store_specs, &stores, error);
 	if (ledger == NULL)
 		return FALSE;
 	entries = ct_ledger_get_entries(ledger);

@@ -152,9 +152,7 @@ ct_cmd_untrust(CtCli *cli, gint argc, gchar **argv, GError **error)
 			return FALSE;
 		}
 	}
-	if (!ct_cli_trust_stores_filter(cli, store_specs, &stores, error))
-		return FALSE;
-	ledger = ct_trust_open_ledger(error);
+	ledger = ct_cli_trust_open_ledger(cli, store_specs, &stores, error);
 	if (ledger == NULL)
 		return FALSE;
 	if (for_name == NULL && !ct_cmd_untrust_parse_prefix(argv[1], &prefix, error))

@@ -142,15 +142,18 @@ ct_scenario_check_exit(CtScenarioStepReport *report, CtScenarioOutput *output, g
 }
 
 /* a verdict that differs says enough; the exit status is checked when the verdict is
- * right (it must follow it) or when the command failed outright (its message shows) */
+ * right (it must follow it) or when the command failed outright (its message shows). The
+ * verdict is wrong when its checks gave the report its first mismatch: had_mismatch is
+ * whether the report had one before them */
 void
 ct_scenario_check_exit_after(CtScenarioStepReport *report,
 			     CtScenarioOutput *output,
-			     gboolean verdict_wrong,
+			     gboolean had_mismatch,
 			     gint expected)
 {
 	JsonObject *root = ct_json_node_get_object(output->root);
 	gboolean failed = root == NULL || json_object_has_member(root, "error");
+	gboolean verdict_wrong = !had_mismatch && report->message != NULL;
 
 	if (!verdict_wrong || failed)
 		ct_scenario_check_exit(report, output, expected);

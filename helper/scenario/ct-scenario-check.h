@@ -51,7 +51,7 @@ ct_scenario_check_exit(CtScenarioStepReport *report, CtScenarioOutput *output, g
 void
 ct_scenario_check_exit_after(CtScenarioStepReport *report,
 			     CtScenarioOutput *output,
-			     gboolean verdict_wrong,
+			     gboolean had_mismatch,
 			     gint expected);
 
 GPtrArray *

@@ -107,11 +107,7 @@ ct_scenario_step_trust(CtScenarioRun *run,
 		return FALSE;
 	g_ptr_array_add(args, g_strdup("trust"));
 	g_ptr_array_add(args, g_strdup(source));
-	for (guint i = 0; i < step->stores->len; i++) {
-		g_ptr_array_add(args, g_strdup("--store"));
-		g_ptr_array_add(args,
-				ct_scenario_store_spec(run, g_ptr_array_index(step->stores, i)));
-	}
+	ct_scenario_add_store_args(run, args, step->stores);
 	if (step->mode != NULL) {
 		g_ptr_array_add(args, g_strdup("--mode"));
 		g_ptr_array_add(args, g_strdup(step->mode));
@@ -198,11 +194,7 @@ ct_scenario_step_untrust(CtScenarioRun *run,
 	}
 	g_ptr_array_add(args, g_strdup("untrust"));
 	g_ptr_array_add(args, g_strdup(source));
-	for (guint i = 0; i < step->stores->len; i++) {
-		g_ptr_array_add(args, g_strdup("--store"));
-		g_ptr_array_add(args,
-				ct_scenario_store_spec(run, g_ptr_array_index(step->stores, i)));
-	}
+	ct_scenario_add_store_args(run, args, step->stores);
 	g_ptr_array_add(args, NULL);
 	if (!ct_scenario_certtrust(run, report, (const gchar *const *)args->pdata,
 				   ct_scenario_from_server(step), 0, &output, error))
@@ -403,7 +395,7 @@ ct_scenario_step_flow(CtScenarioRun *run,
 	g_auto(CtScenarioOutput) output = {0};
 	JsonObject *root;
 	JsonArray *steps;
-	gboolean mismatches;
+	gboolean had_mismatch;
 	guint timeout = 0;
 
 	g_ptr_array_add(args, g_strdup("flow"));
@@ -438,7 +430,7 @@ ct_scenario_step_flow(CtScenarioRun *run,
 				       ct_scenario_flow_exit_status(step->outcome));
 		return TRUE;
 	}
-	mismatches = report->message != NULL;
+	had_mismatch = report->message != NULL;
 	ct_scenario_check_string(report, "outcome", step->outcome,
 				 ct_json_get_string(root, "outcome"));
 	steps = ct_json_get_array(root, "steps");
@@ -459,7 +451,7 @@ ct_scenario_step_flow(CtScenarioRun *run,
 	if (step->exports)
 		ct_scenario_check_number(report, "files", step->files,
 					 ct_scenario_count_files(dir));
-	ct_scenario_check_exit_after(report, &output, !mismatches && report->message != NULL,
+	ct_scenario_check_exit_after(report, &output, had_mismatch,
 				     ct_scenario_flow_exit_status(step->outcome));
 	return TRUE;
 }

@@ -141,7 +141,7 @@ ct_scenario_step_check_host(CtScenarioRun *run,
 	g_autoptr(GPtrArray) args = g_ptr_array_new_with_free_func(g_free);
 	g_auto(CtScenarioOutput) output = {0};
 	g_autoptr(GPtrArray) results = NULL;
-	gboolean mismatches;
+	gboolean had_mismatch;
 	gboolean any_mismatch = FALSE;
 
 	/* the verdict is the certificate's: check serve's copy of what it presents (the
@@ -163,7 +163,7 @@ ct_scenario_step_check_host(CtScenarioRun *run,
 		return FALSE;
 	if (output.root == NULL)
 		return TRUE;
-	mismatches = report->message != NULL;
+	had_mismatch = report->message != NULL;
 	results = ct_scenario_json_results(ct_json_node_get_object(output.root));
 	for (guint i = 0; i < step->names->len; i++) {
 		const gchar *name = g_ptr_array_index(step->names, i);
@@ -200,8 +200,7 @@ ct_scenario_step_check_host(CtScenarioRun *run,
 		}
 	}
 	/* a strict mismatch is exit 4 (check-host's default policy), else 0 */
-	ct_scenario_check_exit_after(report, &output, !mismatches && report->message != NULL,
-				     any_mismatch ? 4 : 0);
+	ct_scenario_check_exit_after(report, &output, had_mismatch, any_mismatch ? 4 : 0);
 	return TRUE;
 }
 
@@ -214,28 +213,24 @@ ct_scenario_step_status(CtScenarioRun *run,
 	g_autofree gchar *url = ct_scenario_url(run, ct_scenario_first_name(run), NULL);
 	g_autoptr(GPtrArray) args = g_ptr_array_new_with_free_func(g_free);
 	g_auto(CtScenarioOutput) output = {0};
-	gboolean mismatches;
+	gboolean had_mismatch;
 
 	g_ptr_array_add(args, g_strdup("status"));
 	g_ptr_array_add(args, g_strdup(url));
 	if (step->exact)
 		g_ptr_array_add(args, g_strdup("--exact"));
-	for (guint i = 0; i < step->stores->len; i++) {
-		g_ptr_array_add(args, g_strdup("--store"));
-		g_ptr_array_add(args,
-				ct_scenario_store_spec(run, g_ptr_array_index(step->stores, i)));
-	}
+	ct_scenario_add_store_args(run, args, step->stores);
 	g_ptr_array_add(args, NULL);
 	if (!ct_scenario_certtrust(run, report, (const gchar *const *)args->pdata, TRUE, 0, &output,
 				   error))
 		return FALSE;
 	if (output.root == NULL)
 		return TRUE;
-	mismatches = report->message != NULL;
+	had_mismatch = report->message != NULL;
 	ct_scenario_check_string(report, "status", step->outcome,
 				 ct_json_get_string(ct_json_node_get_object(output.root),
 						    "status"));
-	ct_scenario_check_exit_after(report, &output, !mismatches && report->message != NULL,
+	ct_scenario_check_exit_after(report, &output, had_mismatch,
 				     g_strcmp0(step->outcome, "trusted") == 0 ? 0 : 4);
 	return TRUE;
 }
@@ -251,11 +246,7 @@ ct_scenario_step_list(CtScenarioRun *run,
 	JsonArray *entries;
 
 	g_ptr_array_add(args, g_strdup("list"));
-	for (guint i = 0; i < step->stores->len; i++) {
-		g_ptr_array_add(args, g_strdup("--store"));
-		g_ptr_array_add(args,
-				ct_scenario_store_spec(run, g_ptr_array_index(step->stores, i)));
-	}
+	ct_scenario_add_store_args(run, args, step->stores);
 	g_ptr_array_add(args, NULL);
 	if (!ct_scenario_certtrust(run, report, (const gchar *const *)args->pdata, FALSE, 0,
 				   &output, error))
@@ -281,7 +272,7 @@ ct_scenario_step_browser(CtScenarioRun *run,
 	g_autoptr(GPtrArray) args = g_ptr_array_new_with_free_func(g_free);
 	g_auto(CtScenarioOutput) output = {0};
 	JsonArray *navigations;
-	gboolean mismatches;
+	gboolean had_mismatch;
 	guint timeout = run->options->timeout > 0 ? run->options->timeout
 						  : CT_SCENARIO_BROWSER_TIMEOUT_S;
 
@@ -297,11 +288,7 @@ ct_scenario_step_browser(CtScenarioRun *run,
 		g_ptr_array_add(args, g_strdup("--name"));
 		g_ptr_array_add(args, ct_scenario_typed(run, g_ptr_array_index(names, i)));
 	}
-	for (guint i = 0; i < step->stores->len; i++) {
-		g_ptr_array_add(args, g_strdup("--store"));
-		g_ptr_array_add(args,
-				ct_scenario_store_spec(run, g_ptr_array_index(step->stores, i)));
-	}
+	ct_scenario_add_store_args(run, args, step->stores);
 	g_ptr_array_add(args, NULL);
 	if (!ct_scenario_certtrust(run, report, (const gchar *const *)args->pdata, TRUE, timeout,
 				   &output, error))
@@ -312,7 +299,7 @@ ct_scenario_step_browser(CtScenarioRun *run,
 				       g_strcmp0(step->outcome, "loads") == 0 ? 0 : 4);
 		return TRUE;
 	}
-	mismatches = report->message != NULL;
+	had_mismatch = report->message != NULL;
 	ct_scenario_check_number(report, "pages visited", (gint)names->len,
 				 json_array_get_length(navigations));
 	for (guint i = 0; i < json_array_get_length(navigations); i++) {
@@ -331,7 +318,7 @@ ct_scenario_step_browser(CtScenarioRun *run,
 			     : g_strdup(outcome);
 		ct_scenario_check_string(report, page != NULL ? page : "page", expected, actual);
 	}
-	ct_scenario_check_exit_after(report, &output, !mismatches && report->message != NULL,
+	ct_scenario_check_exit_after(report, &output, had_mismatch,
 				     g_strcmp0(step->outcome, "loads") == 0 ? 0 : 4);
 	return TRUE;
 }

@@ -46,12 +46,22 @@ ct_scenario_typed(CtScenarioRun *run, const gchar *name)
 	return g_strdup_printf("%s:%u", name, run->https_port);
 }
 
-gchar *
+static gchar *
 ct_scenario_store_spec(CtScenarioRun *run, const gchar *store)
 {
 	if (g_strcmp0(store, "nss") == 0)
 		return g_strconcat("nss:", run->nss_dir, NULL);
 	return g_strdup(store);
+}
+
+/* --store SPEC for each of a step's stores ("nss" is the scenario's own database) */
+void
+ct_scenario_add_store_args(CtScenarioRun *run, GPtrArray *args, GPtrArray *stores)
+{
+	for (guint i = 0; i < stores->len; i++) {
+		g_ptr_array_add(args, g_strdup("--store"));
+		g_ptr_array_add(args, ct_scenario_store_spec(run, g_ptr_array_index(stores, i)));
+	}
 }
 
 static gboolean

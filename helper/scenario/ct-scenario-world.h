@@ -60,8 +60,8 @@ const gchar *
 ct_scenario_first_name(CtScenarioRun *run);
 gchar *
 ct_scenario_source(CtScenarioRun *run, const gchar *from, GError **error);
-gchar *
-ct_scenario_store_spec(CtScenarioRun *run, const gchar *store);
+void
+ct_scenario_add_store_args(CtScenarioRun *run, GPtrArray *args, GPtrArray *stores);
 gchar *
 ct_scenario_typed(CtScenarioRun *run, const gchar *name);
 gchar *

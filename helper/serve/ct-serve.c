@@ -53,47 +53,60 @@ ct_serve_pem(GBytes *der)
 	return ct_pem_encode("CERTIFICATE", der);
 }
 
-/* write one file atomically and remember it under key */
+/* the certificate copies of one profile in the certificate directory */
+typedef struct {
+	const gchar *dir;
+	const gchar *profile;
+	GHashTable *files; /* the server's: key -> path of each file written */
+} CtServeCopies;
+
+/* a copy's file: DIR/PROFILE.EXT for the leaf's (part NULL), else DIR/PROFILE-PART.EXT */
+static gchar *
+ct_serve_file_path(const CtServeCopies *copies, const gchar *part, const gchar *ext)
+{
+	g_autofree gchar *name = part != NULL
+				     ? g_strdup_printf("%s-%s.%s", copies->profile, part, ext)
+				     : g_strdup_printf("%s.%s", copies->profile, ext);
+	return g_build_filename(copies->dir, name, NULL);
+}
+
+/* write one file atomically and remember it under EXT or PART-EXT */
 static gboolean
-ct_serve_write(CtServer *self,
-	       const gchar *dir,
-	       const gchar *key,
-	       const gchar *name,
+ct_serve_write(const CtServeCopies *copies,
+	       const gchar *part,
+	       const gchar *ext,
 	       GBytes *contents,
 	       guint mode,
 	       GError **error)
 {
-	g_autofree gchar *path = g_build_filename(dir, name, NULL);
+	g_autofree gchar *path = ct_serve_file_path(copies, part, ext);
+	g_autofree gchar *key = part != NULL ? g_strdup_printf("%s-%s", part, ext) : g_strdup(ext);
+
 	if (!ct_save_file(path, contents, mode, CT_SAVE_FLAG_REPLACE, error))
 		return FALSE;
-	g_hash_table_replace(self->files, g_strdup(key), g_steal_pointer(&path));
+	g_hash_table_replace(copies->files, g_steal_pointer(&key), g_steal_pointer(&path));
 	return TRUE;
 }
 
+/* a certificate as .der and .pem */
 static gboolean
-ct_serve_write_certificate(CtServer *self,
-			   const gchar *dir,
-			   const gchar *key,
-			   const gchar *stem,
+ct_serve_write_certificate(const CtServeCopies *copies,
+			   const gchar *part,
 			   GBytes *der,
 			   GError **error)
 {
 	g_autofree gchar *pem = ct_serve_pem(der);
 	g_autoptr(GBytes) pem_bytes = g_bytes_new(pem, strlen(pem));
-	g_autofree gchar *pem_name = g_strconcat(stem, ".pem", NULL);
-	g_autofree gchar *der_name = g_strconcat(stem, ".der", NULL);
-	g_autofree gchar *pem_key = g_strconcat(key, "pem", NULL);
-	g_autofree gchar *der_key = g_strconcat(key, "der", NULL);
 
-	if (!ct_serve_write(self, dir, der_key, der_name, der, 0644, error))
+	if (!ct_serve_write(copies, part, "der", der, 0644, error))
 		return FALSE;
-	return ct_serve_write(self, dir, pem_key, pem_name, pem_bytes, 0644, error);
+	return ct_serve_write(copies, part, "pem", pem_bytes, 0644, error);
 }
 
 static GBytes *
-ct_serve_read(const gchar *dir, const gchar *name)
+ct_serve_read(const CtServeCopies *copies, const gchar *part, const gchar *ext)
 {
-	g_autofree gchar *path = g_build_filename(dir, name, NULL);
+	g_autofree gchar *path = ct_serve_file_path(copies, part, ext);
 	gchar *contents = NULL;
 	gsize len = 0;
 	if (!g_file_get_contents(path, &contents, &len, NULL))
@@ -103,9 +116,9 @@ ct_serve_read(const gchar *dir, const gchar *name)
 
 /* the DER of the first PEM block in a file of ours */
 static GBytes *
-ct_serve_read_pem(const gchar *dir, const gchar *name)
+ct_serve_read_pem(const CtServeCopies *copies, const gchar *part, const gchar *ext)
 {
-	g_autoptr(GBytes) bytes = ct_serve_read(dir, name);
+	g_autoptr(GBytes) bytes = ct_serve_read(copies, part, ext);
 	g_autoptr(GPtrArray) blocks = NULL;
 	CtPemBlock *block;
 
@@ -120,28 +133,22 @@ ct_serve_read_pem(const gchar *dir, const gchar *name)
 
 /* the copies a previous start left for the same profile and names, if complete */
 static gboolean
-ct_serve_load(CtServer *self,
-	      const gchar *dir,
-	      const gchar *profile,
+ct_serve_load(const CtServeCopies *copies,
 	      const gchar *names_text,
 	      CtServeIssued *leaf,
 	      CtServeIssued *intermediate)
 {
-	g_autofree gchar *names_file = g_strconcat(profile, ".names", NULL);
-	g_autofree gchar *pem_file = g_strconcat(profile, ".pem", NULL);
-	g_autofree gchar *key_file = g_strconcat(profile, ".key", NULL);
-	g_autofree gchar *inter_file = g_strconcat(profile, "-intermediate.pem", NULL);
-	g_autoptr(GBytes) names = ct_serve_read(dir, names_file);
+	gboolean chain = g_strcmp0(copies->profile, "chain") == 0;
+	g_autoptr(GBytes) names = ct_serve_read(copies, NULL, "names");
 
 	if (names == NULL || g_bytes_get_size(names) != strlen(names_text) ||
 	    memcmp(g_bytes_get_data(names, NULL), names_text, strlen(names_text)) != 0)
 		return FALSE;
-	leaf->der = ct_serve_read_pem(dir, pem_file);
-	leaf->key = ct_serve_read_pem(dir, key_file);
-	if (g_strcmp0(profile, "chain") == 0)
-		intermediate->der = ct_serve_read_pem(dir, inter_file);
-	if (leaf->der == NULL || leaf->key == NULL ||
-	    (g_strcmp0(profile, "chain") == 0 && intermediate->der == NULL)) {
+	leaf->der = ct_serve_read_pem(copies, NULL, "pem");
+	leaf->key = ct_serve_read_pem(copies, NULL, "key");
+	if (chain)
+		intermediate->der = ct_serve_read_pem(copies, "intermediate", "pem");
+	if (leaf->der == NULL || leaf->key == NULL || (chain && intermediate->der == NULL)) {
 		ct_serve_issued_clear(leaf);
 		ct_serve_issued_clear(intermediate);
 		return FALSE;
@@ -150,9 +157,7 @@ ct_serve_load(CtServer *self,
 }
 
 static gboolean
-ct_serve_save(CtServer *self,
-	      const gchar *dir,
-	      const gchar *profile,
+ct_serve_save(const CtServeCopies *copies,
 	      const gchar *names_text,
 	      CtServeIssued *leaf,
 	      CtServeIssued *intermediate,
@@ -162,24 +167,18 @@ ct_serve_save(CtServer *self,
 	g_autofree gchar *encoded = ct_pem_encode("PRIVATE KEY", leaf->key);
 	g_autoptr(GBytes) key_bytes = g_bytes_new(encoded, strlen(encoded));
 	g_autoptr(GBytes) names = g_bytes_new(names_text, strlen(names_text));
-	g_autofree gchar *key_file = g_strconcat(profile, ".key", NULL);
-	g_autofree gchar *names_file = g_strconcat(profile, ".names", NULL);
-	g_autofree gchar *root_stem = g_strconcat(profile, "-root", NULL);
-	g_autofree gchar *inter_stem = g_strconcat(profile, "-intermediate", NULL);
 
 	/* the key first: a certificate without its key would be useless on the next start */
-	if (!ct_serve_write(self, dir, "key", key_file, key_bytes, 0600, error))
+	if (!ct_serve_write(copies, NULL, "key", key_bytes, 0600, error))
 		return FALSE;
-	if (!ct_serve_write_certificate(self, dir, "", profile, leaf->der, error))
+	if (!ct_serve_write_certificate(copies, NULL, leaf->der, error))
 		return FALSE;
-	if (root->der != NULL &&
-	    !ct_serve_write_certificate(self, dir, "root-", root_stem, root->der, error))
+	if (root->der != NULL && !ct_serve_write_certificate(copies, "root", root->der, error))
 		return FALSE;
 	if (intermediate->der != NULL &&
-	    !ct_serve_write_certificate(self, dir, "intermediate-", inter_stem, intermediate->der,
-					error))
+	    !ct_serve_write_certificate(copies, "intermediate", intermediate->der, error))
 		return FALSE;
-	return ct_serve_write(self, dir, "names", names_file, names, 0644, error);
+	return ct_serve_write(copies, NULL, "names", names, 0644, error);
 }
 
 static gboolean
@@ -441,6 +440,7 @@ ct_server_new(const CtServeOptions *options, GError **error)
 	const gchar *profile = options->profile != NULL ? options->profile
 							: ct_serve_profiles_get_names()[0];
 	const gchar *listen = options->listen != NULL ? options->listen : "127.0.0.1";
+	CtServeCopies copies = {options->cert_dir, profile, self->files};
 	const gchar *host_name[] = {g_get_host_name(), NULL};
 	const gchar *const *names = options->names != NULL && options->names[0] != NULL
 					? options->names
@@ -482,13 +482,11 @@ ct_server_new(const CtServeOptions *options, GError **error)
 
 	if (!ct_serve_ensure_dir(options->cert_dir, error))
 		return NULL;
-	if (options->regenerate || !ct_serve_load(self, options->cert_dir, profile, names_text->str,
-						  &leaf, &intermediate)) {
+	if (options->regenerate || !ct_serve_load(&copies, names_text->str, &leaf, &intermediate)) {
 		if (!ct_serve_profiles_make(profile, dns, ips, listen, &leaf, &intermediate, &root,
 					    error))
 			return NULL;
-		if (!ct_serve_save(self, options->cert_dir, profile, names_text->str, &leaf,
-				   &intermediate, &root, error))
+		if (!ct_serve_save(&copies, names_text->str, &leaf, &intermediate, &root, error))
 			return NULL;
 		self->generated = TRUE;
 	}

@@ -86,6 +86,21 @@ ct_flow_apply_trust(CtFlow *flow, CtFlowStep *step, CtTrustPlan *plan, GError **
 	return TRUE;
 }
 
+/* the flow ends without the import: refused, or failed with status and code; why says why */
+static void
+ct_flow_import_wizard_end_unimported(CtFlow *flow,
+				     gboolean refused,
+				     const gchar *status,
+				     CtError code,
+				     const gchar *why)
+{
+	if (refused)
+		ct_flow_end(flow, "refused", CT_ERROR_REFUSED, "%s: the import was refused: %s",
+			    flow->title, why);
+	else
+		ct_flow_end(flow, status, code, "%s: the import failed: %s", flow->title, why);
+}
+
 /* the wizard cannot import: the plan says why (a CA without --allow-ca, no OS store) */
 static void
 ct_flow_import_wizard_import_refused(CtFlow *flow, CtTrustStep *store_step)
@@ -96,12 +111,8 @@ ct_flow_import_wizard_import_refused(CtFlow *flow, CtTrustStep *store_step)
 	ct_flow_result(step, "The import failed.");
 	ct_flow_result(step, "%s", store_step->plan);
 	ct_flow_done(flow, step, "none");
-	if (store_step->refusal == CT_ERROR_REFUSED)
-		ct_flow_end(flow, "refused", CT_ERROR_REFUSED, "%s: the import was refused: %s",
-			    flow->title, store_step->plan);
-	else
-		ct_flow_end(flow, "not-found", CT_ERROR_NOT_FOUND, "%s: the import failed: %s",
-			    flow->title, store_step->plan);
+	ct_flow_import_wizard_end_unimported(flow, store_step->refusal == CT_ERROR_REFUSED,
+					     "not-found", CT_ERROR_NOT_FOUND, store_step->plan);
 }
 
 static void
@@ -133,6 +144,7 @@ ct_flow_import_wizard_system_apply(CtFlow *flow,
 				   GError **error)
 {
 	CtTrustStep *store_step = g_ptr_array_index(plan->steps, 0);
+	const gchar *why;
 
 	if (!ct_flow_apply_trust(flow, step, plan, error))
 		return FALSE;
@@ -160,16 +172,12 @@ ct_flow_import_wizard_system_apply(CtFlow *flow,
 			    flow->title);
 		return TRUE;
 	}
-	ct_flow_result(step, "The import failed: %s",
-		       store_step->message != NULL ? store_step->message : store_step->plan);
+	/* a refused step always has its message (ct_trust_set_result) */
+	why = store_step->message != NULL ? store_step->message : store_step->plan;
+	ct_flow_result(step, "The import failed: %s", why);
 	ct_flow_done(flow, step, "trust");
-	if (store_step->result == CT_TRUST_RESULT_REFUSED)
-		ct_flow_end(flow, "refused", CT_ERROR_REFUSED, "%s: the import was refused: %s",
-			    flow->title, store_step->message);
-	else
-		ct_flow_end(flow, "failed", CT_ERROR_FAILED, "%s: the import failed: %s",
-			    flow->title,
-			    store_step->message != NULL ? store_step->message : store_step->plan);
+	ct_flow_import_wizard_end_unimported(flow, store_step->result == CT_TRUST_RESULT_REFUSED,
+					     "failed", CT_ERROR_FAILED, why);
 	return TRUE;
 }
 
