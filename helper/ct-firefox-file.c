@@ -46,7 +46,7 @@ ct_firefox_read_fd(gint fd, const gchar *path, GString *data, GError **error)
 			return FALSE;
 		}
 		if (got == 0)
-			return TRUE;
+			break;
 		if (data->len + (gsize)got > CT_FIREFOX_FILE_MAX) {
 			g_set_error(error, CT_ERROR, CT_ERROR_INVALID_DATA,
 				    "%s is larger than %u bytes", path, (guint)CT_FIREFOX_FILE_MAX);
@@ -54,6 +54,14 @@ ct_firefox_read_fd(gint fd, const gchar *path, GString *data, GError **error)
 		}
 		g_string_append_len(data, buf, got);
 	}
+	/* Firefox's files are text: what follows a NUL would be lost by every line reader, and
+	 * a rewrite would drop it; refuse, and leave the file as it is */
+	if (memchr(data->str, '\0', data->len) != NULL) {
+		g_set_error(error, CT_ERROR, CT_ERROR_INVALID_DATA,
+			    "%s holds a NUL byte: not a text file; left as it is", path);
+		return FALSE;
+	}
+	return TRUE;
 }
 
 GBytes *

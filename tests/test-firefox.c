@@ -489,7 +489,8 @@ Test(firefox, add_keeps_every_other_line_byte_for_byte)
 				 "\n"
 				 "  \t \n"
 				 "; a comment of another kind\n"
-				 "bin\xff\xfe\x01\0after-nul\n"
+				 "bin\xff\xfe\x01"
+				 "after-junk\n"
 				 "# trailing comment\n";
 	gsize original_len = sizeof(original) - 1;
 	g_autoptr(GString) expected = g_string_new_len(original, original_len);
@@ -498,6 +499,28 @@ Test(firefox, add_keeps_every_other_line_byte_for_byte)
 	ff_add(profile, "ucm.example.com", 8443, FP_A, TRUE, NULL);
 	g_string_append(expected, LINE_A "\n");
 	ff_assert_file(override, expected->str, expected->len);
+}
+
+/* a NUL byte: every line reader would lose what follows it and a rewrite would drop it
+ * (a trust once removed such a file whole); the add is refused and the file kept */
+Test(firefox, a_file_with_a_nul_byte_is_refused_and_left_as_it_is)
+{
+	g_autofree gchar *override = NULL;
+	g_autofree gchar *profile = ff_profile("p", &override);
+	g_autoptr(GError) error = NULL;
+	gboolean changed = FALSE;
+	const gchar original[] = "# PSM Certificate Override Settings file\n"
+				 "\0\0\0\0ucm.example.com:8443:\t" OID "\t" FP_B "\t\n";
+	gsize original_len = sizeof(original) - 1;
+
+	ff_write_len("p/cert_override.txt", original, original_len);
+	cr_assert_not(ct_firefox_override_add(profile,
+					      &(CtFirefoxOverride){"ucm.example.com", 8443, FP_A},
+					      &changed, NULL, &error));
+	cr_assert_eq(error->code, CT_ERROR_INVALID_DATA, "%s", error->message);
+	cr_assert_not_null(strstr(error->message, "NUL"), "%s", error->message);
+	cr_assert_not(changed);
+	ff_assert_file(override, original, original_len);
 }
 
 Test(firefox, a_last_line_without_newline_gets_one)
