@@ -328,11 +328,16 @@ ct_cli_browser_new(CtCli *cli,
 gboolean
 ct_cli_browser_launch(CtCli *cli, CtCliBrowser *self, GError **error)
 {
+	CtCliProgress progress = {cli, 0};
+	g_autofree gchar *what = g_strdup_printf("starting %s", self->browser_name);
+
+	ct_cli_progress_update(&progress, 0, what);
 	g_ptr_array_add(self->extra_args, NULL);
 	g_ptr_array_add(self->overrides, NULL);
 	self->options.extra_args = (const gchar *const *)self->extra_args->pdata;
 	self->options.overrides = (const gchar *const *)self->overrides->pdata;
 	self->browser = ct_browser_launch(&self->options, cli->cancellable, error);
+	ct_cli_progress_clear(cli);
 	if (self->browser == NULL)
 		return FALSE;
 	self->version = g_strdup(ct_browser_get_version(self->browser));
@@ -342,11 +347,17 @@ ct_cli_browser_launch(CtCli *cli, CtCliBrowser *self, GError **error)
 gboolean
 ct_cli_browser_visit(CtCli *cli, CtCliBrowser *self, GError **error)
 {
+	CtCliProgress progress = {cli, self->urls->len};
+
 	for (guint i = 0; i < self->urls->len; i++) {
 		const gchar *url = g_ptr_array_index(self->urls, i);
 		g_autoptr(GError) error_local = NULL;
-		CtNavigation *navigation = ct_browser_navigate(self->browser, url, cli->cancellable,
-							       &error_local);
+		CtNavigation *navigation = NULL;
+
+		ct_cli_progress_update(&progress, i + 1, url);
+		navigation = ct_browser_navigate(self->browser, url, cli->cancellable,
+						 &error_local);
+		ct_cli_progress_clear(cli);
 
 		if (navigation == NULL &&
 		    (g_error_matches(error_local, CT_ERROR, CT_ERROR_CANCELLED) ||

@@ -27,6 +27,7 @@ ct_cli_print(CtCli *cli, const gchar *format, ...)
 	va_start(args, format);
 	text = g_strdup_vprintf(format, args);
 	va_end(args);
+	ct_cli_progress_clear(cli);
 	fputs(text, stdout);
 	/* a line may be what a script waits for while certtrust goes on (a session's
 	 * window, a prompt): it goes out now, also into a pipe */
@@ -46,6 +47,7 @@ ct_cli_verbose(CtCli *cli, const gchar *format, ...)
 	text = g_strdup_vprintf(format, args);
 	va_end(args);
 	escaped = ct_escape_for_terminal(text, -1, 2 * CT_CLI_MAX_FIELD_CHARS);
+	ct_cli_progress_clear(cli);
 	fflush(stdout);
 	fprintf(stderr, "certtrust: %s\n", escaped);
 }
@@ -55,6 +57,7 @@ ct_cli_print_json(CtCli *cli, JsonBuilder *builder)
 {
 	g_autofree gchar *text = ct_json_to_string(builder, TRUE);
 	cli->json_printed = TRUE;
+	ct_cli_progress_clear(cli);
 	fputs(text, stdout);
 	fputc('\n', stdout);
 }
@@ -82,6 +85,8 @@ ct_cli_print_error(CtCli *cli, const GError *error)
 	g_auto(GStrv) lines = g_strsplit(error->message, "\n", -1);
 	gint status = ct_error_get_exit_status(error);
 
+	ct_cli_progress_clear(cli);
+	cli->error_printed = TRUE;
 	fflush(stdout);
 	/* a negative check already printed its result document: the exit status says the rest */
 	if (cli->json && !cli->json_printed) {

@@ -24,3 +24,9 @@ ct_cli_show_parse_view(const gchar *text, CtCliShowView *view, GError **error);
 /* one certificate of chain, as view shows it, two spaces in */
 void
 ct_cli_show_render_certificate(GString *out, CtChain *chain, guint index, CtCliShowView view);
+
+/* what the first access found, as a browser's warning page says it, in a few lines: the
+ * source, the TLS problems, who it is issued to and by, validity, SHA-256, the protocol,
+ * the page (fetch, wizard) */
+void
+ct_cli_show_render_summary(GString *out, CtChain *chain);

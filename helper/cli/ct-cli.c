@@ -79,6 +79,15 @@ static const CtCliCommand ct_cli_commands[] = {
      "run the embedded UCM-like HTTPS server", ct_cmd_serve},
     {"scenario", "PATH... [--jobs N] [--tap] [--junit FILE] [--browsers]",
      "run QA scenario files in parallel", ct_cmd_scenario},
+    {"wizard", "[SOURCE] [--keep-open] [--resolve N:P:A] [--timeout S]",
+     "guided first access: show a server's or a file's certificate, then trust, open or save it",
+     ct_cmd_wizard,
+     "Asks for the server when no SOURCE is given, shows what the first access found and the\n"
+     "certificate, asks the names you will type and checks each, then offers: trust\n"
+     "permanently (Firefox and Chromium, or also the OS store), trust for this session only\n"
+     "(a browser on a throwaway profile), save to files, or cancel. Each choice runs the\n"
+     "command you could type (trust, open, export) on the certificate you were shown. The\n"
+     "desktop entries run it in a terminal."},
 };
 
 static GOptionEntry *
@@ -273,6 +282,7 @@ GPtrArray *
 ct_cli_load_sources(CtCli *cli, gint argc, gchar **argv, GError **error)
 {
 	g_autoptr(GPtrArray) chains = g_ptr_array_new_with_free_func((GDestroyNotify)ct_chain_free);
+	CtCliProgress progress = {cli, argc > 2 ? (guint)argc - 1 : 0};
 	GPtrArray *rules;
 
 	if (argc < 2) {
@@ -287,6 +297,8 @@ ct_cli_load_sources(CtCli *cli, gint argc, gchar **argv, GError **error)
 		CtChain *chain = NULL;
 		if (!ct_cli_refuse_fingerprint(argv[i], error))
 			return NULL;
+		if (progress.total > 0)
+			ct_cli_progress_update(&progress, (guint)i, argv[i]);
 		if (ct_source_is_network(argv[i]))
 			chain = ct_fetch(argv[i], rules, (guint)cli->timeout, cli->cancellable,
 					 error);
@@ -299,6 +311,7 @@ ct_cli_load_sources(CtCli *cli, gint argc, gchar **argv, GError **error)
 			       ct_chain_get_leaf(chain)->sha256);
 		g_ptr_array_add(chains, chain);
 	}
+	ct_cli_progress_clear(cli);
 	return g_steal_pointer(&chains);
 }
 
@@ -385,6 +398,28 @@ ct_cli_run_without_command(CtCli *cli, gint argc, gchar **argv, GError **error)
 	}
 	g_set_error_literal(error, CT_ERROR, CT_ERROR_INVALID_ARGS, "no command given");
 	return FALSE;
+}
+
+gboolean
+ct_cli_call(CtCli *cli, const gchar *name, const gchar *const *args, GError **error)
+{
+	const CtCliCommand *caller = cli->command;
+	const CtCliCommand *command = ct_cli_find_command(name);
+	g_autoptr(GPtrArray) owned = g_ptr_array_new_with_free_func(g_free);
+	g_autofree gchar **view = NULL;
+	gboolean ok;
+
+	g_return_val_if_fail(command != NULL && command->func != NULL, FALSE);
+	g_ptr_array_add(owned, g_strdup_printf("certtrust %s", command->name));
+	for (guint i = 0; args[i] != NULL; i++)
+		g_ptr_array_add(owned, g_strdup(args[i]));
+	g_ptr_array_add(owned, NULL);
+	/* GOption rearranges the vector it parses; owned keeps every string */
+	view = g_memdup2(owned->pdata, sizeof(gchar *) * owned->len);
+	cli->command = command;
+	ok = command->func(cli, (gint)owned->len - 1, view, error);
+	cli->command = caller;
+	return ok;
 }
 
 static gboolean
@@ -579,17 +614,22 @@ ct_cli_run(gint argc, gchar **argv)
 	CtCli cli = {0};
 	g_autoptr(GError) error = NULL;
 	g_autoptr(GCancellable) cancellable = g_cancellable_new();
+	const gchar *no_color = g_getenv("NO_COLOR");
 	gint status;
 
 	cli.cancellable = cancellable;
-	cli.colour = isatty(STDOUT_FILENO) && g_getenv("NO_COLOR") == NULL;
+	/* no-color.org: NO_COLOR set to anything but the empty string turns colour off; a
+	 * dumb terminal gets none either */
+	cli.colour = isatty(STDOUT_FILENO) && (no_color == NULL || no_color[0] == '\0') &&
+		     g_strcmp0(g_getenv("TERM"), "dumb") != 0;
 	/* what a certtrust killed earlier (SIGKILL) could not remove itself */
 	ct_tmpdir_clean_stale(NULL);
 	if (!ct_cli_dispatch(&cli, argc, argv, &error)) {
 		/* GOption reverts what it parsed when it fails; --json still holds */
 		cli.json = cli.json || ct_cli_wants_json(argc, argv);
 		ct_error_convert(&error);
-		ct_cli_print_error(&cli, error);
+		if (!cli.error_printed)
+			ct_cli_print_error(&cli, error);
 	}
 	status = ct_error_get_exit_status(error);
 	g_free(cli.sysroot);

@@ -16,6 +16,8 @@ typedef struct {
 	gchar *sysroot;
 	gboolean colour;
 	gboolean json_printed;	  /* the one JSON document is out: an error adds none */
+	gboolean progress_shown;  /* a progress line is on stderr (ct-cli-progress.c) */
+	gboolean error_printed;	  /* the command's error is out: the end adds it no more */
 	gchar **resolve;	  /* --resolve NAME:PORT:ADDR, for commands that connect */
 	GPtrArray *resolve_rules; /* CtResolveRule*: resolve parsed, ct_cli_get_resolve_rules */
 	gint timeout;		  /* --timeout S, 0 for the default */
@@ -36,6 +38,11 @@ struct _CtCliCommand {
 /* the program: returns the exit status (docs/cli.md) */
 gint
 ct_cli_run(gint argc, gchar **argv);
+
+/* run the command name with args (NULL-terminated, the command name not included) as if
+ * the user had typed them, with the global options cli already holds (the wizard's steps) */
+gboolean
+ct_cli_call(CtCli *cli, const gchar *name, const gchar *const *args, GError **error);
 
 /* parse a command's own entries plus the global options; usage errors are INVALID_ARGS */
 gboolean
@@ -96,6 +103,28 @@ ct_cli_print_error(CtCli *cli, const GError *error);
 void
 ct_cli_verbose(CtCli *cli, const gchar *format, ...) G_GNUC_PRINTF(2, 3);
 
+/* progress of long work (many SOURCEs, a scenario batch, a browser starting) as one line
+ * on stderr that each update replaces: only when stderr is a terminal, never with --json,
+ * so a pipe or a log gets none of it; any other output clears the line first
+ * (ct-cli-progress.c) */
+
+typedef struct {
+	CtCli *cli;
+	guint total; /* 0: no count, only what is being done */
+} CtCliProgress;
+
+/* whether progress goes out at all for cli (a terminal on stderr, no --json, not dumb) */
+gboolean
+ct_cli_progress_enabled(CtCli *cli);
+
+/* "[done/total] what" (or "what" when total is 0), what escaped for the terminal */
+void
+ct_cli_progress_update(CtCliProgress *self, guint done, const gchar *what);
+
+/* the progress line erased, if one is shown; every printer calls it before writing */
+void
+ct_cli_progress_clear(CtCli *cli);
+
 /* the commands, one file each */
 gboolean
 ct_cmd_show(CtCli *cli, gint argc, gchar **argv, GError **error);
@@ -123,3 +152,5 @@ gboolean
 ct_cmd_flow(CtCli *cli, gint argc, gchar **argv, GError **error);
 gboolean
 ct_cmd_scenario(CtCli *cli, gint argc, gchar **argv, GError **error);
+gboolean
+ct_cmd_wizard(CtCli *cli, gint argc, gchar **argv, GError **error);

@@ -4,57 +4,10 @@
 #include "config.h"
 
 #include "ct-chain.h"
+#include "ct-cli-show.h"
 #include "ct-cli.h"
 #include "ct-export.h"
 #include "ct-json.h"
-#include "ct-time.h"
-
-/* what a browser's warning page says, in a few lines */
-static void
-ct_cmd_fetch_render(GString *out, CtChain *chain)
-{
-	CtCertificate *leaf = ct_chain_get_leaf(chain);
-	g_autoptr(GPtrArray) problems = ct_chain_get_problem_names(chain);
-	g_autofree gchar *source = ct_cli_escape(chain->source);
-	g_autofree gchar *subject = ct_cli_escape(leaf->subject);
-	g_autofree gchar *issuer = ct_cli_escape(leaf->issuer);
-	g_autofree gchar *from = ct_time_format(leaf->not_before, CT_TIME_DAY_MINUTE);
-	g_autofree gchar *to = ct_time_format(leaf->not_after, CT_TIME_DAY_MINUTE);
-
-	g_string_append_printf(out, "%s", source);
-	if (chain->peer != NULL)
-		g_string_append_printf(out, " (%s)", chain->peer);
-	g_string_append_c(out, '\n');
-	if (problems->len == 0) {
-		g_string_append(out, "  The connection is trusted by this system.\n");
-	} else {
-		g_autofree gchar *joined = NULL;
-		g_ptr_array_add(problems, NULL);
-		joined = g_strjoinv(", ", (gchar **)problems->pdata);
-		g_string_append_printf(out, "  This connection is untrusted: %s\n", joined);
-	}
-	g_string_append_printf(out, "  Issued to:    %s\n", subject);
-	g_string_append_printf(out, "  Issued by:    %s%s\n", issuer,
-			       leaf->self_signed ? " (self-signed)" : "");
-	g_string_append_printf(out, "  Valid:        %s to %s\n", from, to);
-	g_string_append_printf(out, "  SHA-256:      %s\n", leaf->sha256);
-	g_string_append_printf(out, "  Presented:    %u certificate%s\n", chain->certificates->len,
-			       chain->certificates->len == 1 ? "" : "s");
-	if (ct_chain_tls_version_to_string(chain->tls_version) != NULL)
-		g_string_append_printf(out, "  Protocol:     %s%s\n",
-				       ct_chain_tls_version_to_string(chain->tls_version),
-				       ct_chain_tls_version_is_obsolete(chain)
-					   ? " (obsolete: Firefox and Chromium refuse it)"
-					   : "");
-	if (chain->http_status != 0) {
-		g_autofree gchar *title = ct_cli_escape(chain->page_title);
-		g_string_append_printf(out, "  Page:         HTTP %u%s%s%s\n", chain->http_status,
-				       chain->page_title != NULL ? " \"" : "",
-				       chain->page_title != NULL ? title : "",
-				       chain->page_title != NULL ? "\"" : "");
-	}
-	ct_cli_append_redirect(out, chain);
-}
 
 gboolean
 ct_cmd_fetch(CtCli *cli, gint argc, gchar **argv, GError **error)
@@ -116,7 +69,7 @@ ct_cmd_fetch(CtCli *cli, gint argc, gchar **argv, GError **error)
 	}
 	for (guint i = 0; i < chains->len; i++) {
 		g_autoptr(GString) out = g_string_new(i > 0 ? "\n" : NULL);
-		ct_cmd_fetch_render(out, g_ptr_array_index(chains, i));
+		ct_cli_show_render_summary(out, g_ptr_array_index(chains, i));
 		ct_cli_print(cli, "%s", out->str);
 	}
 	if (output != NULL) {

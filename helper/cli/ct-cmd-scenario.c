@@ -291,6 +291,7 @@ ct_cmd_scenario_run_all(CtCli *cli,
 	g_autoptr(GPtrArray) order = NULL;
 	guint next = 0;
 	guint number = 0;
+	CtCliProgress progress = {cli, self->scenarios->len};
 
 	pool = g_thread_pool_new(ct_cmd_scenario_job_cb, self, jobs, FALSE, error);
 	if (pool == NULL)
@@ -303,6 +304,7 @@ ct_cmd_scenario_run_all(CtCli *cli,
 	for (guint i = 0; i < order->len; i++)
 		g_thread_pool_push(pool, g_ptr_array_index(order, i), NULL);
 	/* report in file order, each as soon as those before it are done */
+	ct_cli_progress_update(&progress, 0, "scenarios done");
 	for (guint i = 0; i < self->scenarios->len; i++) {
 		g_async_queue_pop(self->done);
 		for (;;) {
@@ -320,7 +322,9 @@ ct_cmd_scenario_run_all(CtCli *cli,
 			else if (!cli->json)
 				ct_cmd_scenario_text_report(cli, report);
 		}
+		ct_cli_progress_update(&progress, i + 1, "scenarios done");
 	}
+	ct_cli_progress_clear(cli);
 	g_thread_pool_free(pool, FALSE, TRUE);
 	return TRUE;
 }
