@@ -42,6 +42,12 @@ ct_nssdb_ensure_initialized(GError **error)
 	return TRUE;
 }
 
+const gchar *
+ct_nssdb_get_version(void)
+{
+	return NSS_GetVersion();
+}
+
 void
 ct_nssdb_shutdown(void)
 {

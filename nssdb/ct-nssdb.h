@@ -62,6 +62,10 @@ ct_nssdb_ensure_initialized(GError **error);
 /* "AB:CD:..." from any spelling of a SHA-256 (case, colons), or NULL when it is not one */
 gchar *
 ct_nssdb_normalize_sha256(const gchar *text); /* (transfer full) */
+/* the version of the NSS library certtrust runs with (not the one it was built against) */
+const gchar *
+ct_nssdb_get_version(void);
+
 /* release NSS at exit, so leak checkers see a clean process */
 void
 ct_nssdb_shutdown(void);

@@ -123,15 +123,48 @@ ParameterizedTest(CliCommand *param, cli, command_help_prints_synopsis)
 			   param->name, run->out);
 }
 
-Test(cli, version_prints_name_and_version)
+/* the version, then each runtime library's, each as Debian's package of it says */
+Test(cli, version_prints_name_and_version_and_the_libraries_it_runs_with)
 {
 	const gchar *argv[] = {"certtrust", "--version", NULL};
+	const gchar *json_argv[] = {"certtrust", "--json", "--version", NULL};
 	g_autoptr(CtTestRun) run = ct_test_run(argv, NULL);
-	g_autofree gchar *expected = g_strdup_printf("certtrust %s", PACKAGE_VERSION);
+	g_autoptr(CtTestRun) json = ct_test_run(json_argv, NULL);
+	g_autofree gchar *expected = g_strdup_printf("certtrust %s\n", PACKAGE_VERSION);
+	g_autoptr(JsonNode) root = NULL;
+	JsonObject *libraries;
+	const struct {
+		const gchar *member;
+		const gchar *label;
+		const gchar *package;
+	} libs[] = {
+	    {"nss", "NSS", "libnss3"},
+	    {"glib", "GLib", "libglib2.0-0"},
+	    {"libsoup", "libsoup", "libsoup-3.0-0"},
+	    {"gnutls", "GnuTLS", "libgnutls30"},
+	};
 
 	cr_assert_eq(run->exit_status, 0, "stderr: %s", run->err);
 	cr_assert(g_str_has_prefix(run->out, expected), "got \"%s\"", run->out);
-	cr_assert_eq(strchr(run->out, '\n'), run->out + strlen(run->out) - 1, "not one line");
+	cr_assert_eq(json->exit_status, 0, "stderr: %s", json->err);
+	root = ct_test_parse_one_json_document(json->out);
+	cr_assert_str_eq(json_object_get_string_member(json_node_get_object(root), "version"),
+			 PACKAGE_VERSION);
+	libraries = json_object_get_object_member(json_node_get_object(root), "libraries");
+	for (guint i = 0; i < G_N_ELEMENTS(libs); i++) {
+		const gchar *version = json_object_get_string_member(libraries, libs[i].member);
+		g_autofree gchar *query = g_strdup_printf("dpkg-query -W -f='${Version}' %s",
+							  libs[i].package);
+		g_autoptr(CtTestRun) package = ct_test_run_shell(query);
+
+		cr_assert_not_null(version, "%s missing: %s", libs[i].member, json->out);
+		cr_assert_not_null(strstr(run->out, libs[i].label), "%s", run->out);
+		cr_assert_not_null(strstr(run->out, version), "%s", run->out);
+		/* Debian's version of the package holds the library's ("2:3.87.1-1+deb12u4") */
+		cr_assert_eq(package->exit_status, 0, "%s", package->err);
+		cr_assert_not_null(strstr(package->out, version), "%s: %s, certtrust says %s",
+				   libs[i].package, package->out, version);
+	}
 }
 
 Test(cli, unknown_command_is_a_usage_error)

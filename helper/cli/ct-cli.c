@@ -380,18 +380,8 @@ ct_cli_run_without_command(CtCli *cli, gint argc, gchar **argv, GError **error)
 		ct_error_convert(error);
 		return FALSE;
 	}
-	if (version) {
-		if (cli->json) {
-			g_autoptr(JsonBuilder) builder = json_builder_new();
-			json_builder_begin_object(builder);
-			ct_json_add_string(builder, "version", PACKAGE_VERSION);
-			json_builder_end_object(builder);
-			ct_cli_print_json(cli, builder);
-		} else {
-			ct_cli_print(cli, "certtrust %s\n", PACKAGE_VERSION);
-		}
-		return TRUE;
-	}
+	if (version)
+		return ct_cli_print_version(cli);
 	if (help) {
 		ct_cli_print_help();
 		return TRUE;

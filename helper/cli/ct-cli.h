@@ -125,6 +125,10 @@ ct_cli_progress_update(CtCliProgress *self, guint done, const gchar *what);
 void
 ct_cli_progress_clear(CtCli *cli);
 
+/* --version: certtrust's and the runtime libraries' versions (ct-cli-version.c) */
+gboolean
+ct_cli_print_version(CtCli *cli);
+
 /* the commands, one file each */
 gboolean
 ct_cmd_show(CtCli *cli, gint argc, gchar **argv, GError **error);
