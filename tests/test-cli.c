@@ -107,7 +107,7 @@ ParameterizedTestParameters(cli, command_help_prints_synopsis)
 {
 	static CliCommand params[] = {
 	    {"fetch"},	{"show"}, {"check-host"}, {"export"}, {"trust"}, {"untrust"},  {"list"},
-	    {"status"}, {"flow"}, {"open"},	  {"verify"}, {"serve"}, {"scenario"},
+	    {"status"}, {"flow"}, {"open"},	  {"verify"}, {"serve"}, {"scenario"}, {"wizard"},
 	};
 	return cr_make_param_array(CliCommand, params, G_N_ELEMENTS(params));
 }
@@ -165,6 +165,65 @@ Test(cli, version_prints_name_and_version_and_the_libraries_it_runs_with)
 		cr_assert_not_null(strstr(package->out, version), "%s: %s, certtrust says %s",
 				   libs[i].package, package->out, version);
 	}
+}
+
+Test(cli, a_mistyped_command_or_option_gets_the_nearest_and_one_hint)
+{
+	const gchar *command_argv[] = {"certtrust", "trsut", "x", NULL};
+	const gchar *option_argv[] = {"certtrust", "trust", "x", "--stroe", "system", NULL};
+	const gchar *far_argv[] = {"certtrust", "zzzzzz", NULL};
+	g_autoptr(CtTestRun) command = ct_test_run(command_argv, NULL);
+	g_autoptr(CtTestRun) option = ct_test_run(option_argv, NULL);
+	g_autoptr(CtTestRun) far = ct_test_run(far_argv, NULL);
+	const gchar *hint = NULL;
+
+	cr_assert_eq(command->exit_status, 2);
+	cr_assert_not_null(strstr(command->err, "did you mean 'trust'?"), "%s", command->err);
+	cr_assert_eq(option->exit_status, 2);
+	cr_assert_not_null(strstr(option->err, "did you mean --store?"), "%s", option->err);
+	cr_assert_eq(far->exit_status, 2);
+	cr_assert_null(strstr(far->err, "did you mean"), "nothing is near: %s", far->err);
+	/* the "--help" hint once, on its own line */
+	hint = strstr(command->err, "--help");
+	cr_assert_not_null(hint, "%s", command->err);
+	cr_assert_null(strstr(hint + 1, "--help"), "said twice: %s", command->err);
+	hint = strstr(option->err, "--help");
+	cr_assert_not_null(hint, "%s", option->err);
+	cr_assert_null(strstr(hint + 1, "--help"), "said twice: %s", option->err);
+}
+
+Test(cli, json_help_is_the_cli_described_as_json)
+{
+	const gchar *all_argv[] = {"certtrust", "--json", "--help", NULL};
+	const gchar *one_argv[] = {"certtrust", "--json", "trust", "--help", NULL};
+	g_autoptr(CtTestRun) all = ct_test_run(all_argv, NULL);
+	g_autoptr(CtTestRun) one = ct_test_run(one_argv, NULL);
+	g_autoptr(JsonNode) all_root = NULL;
+	g_autoptr(JsonNode) one_root = NULL;
+	JsonArray *commands;
+	JsonObject *trust;
+	JsonArray *options;
+	gboolean has_store = FALSE;
+
+	cr_assert_eq(all->exit_status, 0, "%s", all->err);
+	all_root = ct_test_parse_one_json_document(all->out);
+	commands = json_object_get_array_member(json_node_get_object(all_root), "commands");
+	cr_assert_geq(json_array_get_length(commands), 14);
+	cr_assert_eq(one->exit_status, 0, "%s", one->err);
+	one_root = ct_test_parse_one_json_document(one->out);
+	commands = json_object_get_array_member(json_node_get_object(one_root), "commands");
+	cr_assert_eq(json_array_get_length(commands), 1);
+	trust = json_array_get_object_element(commands, 0);
+	cr_assert_str_eq(json_object_get_string_member(trust, "name"), "trust");
+	cr_assert_not_null(strstr(json_object_get_string_member(trust, "synopsis"), "[-s S]..."));
+	cr_assert_gt(json_array_get_length(json_object_get_array_member(trust, "examples")), 0);
+	options = json_object_get_array_member(trust, "options");
+	for (guint i = 0; i < json_array_get_length(options); i++) {
+		JsonObject *option = json_array_get_object_element(options, i);
+		if (g_strcmp0(json_object_get_string_member(option, "long"), "store") == 0)
+			has_store = json_object_has_member(option, "choices");
+	}
+	cr_assert(has_store, "--store has its choices: %s", one->out);
 }
 
 Test(cli, unknown_command_is_a_usage_error)

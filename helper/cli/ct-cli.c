@@ -21,27 +21,38 @@
 
 /* docs/cli.md: every command, built or not, so --help tells the whole contract */
 static const CtCliCommand ct_cli_commands[] = {
-    {"fetch", "SOURCE... [-o FILE] [--format F] [--resolve N:P:A] [--timeout S]",
-     "connect like a browser and capture the chain and every TLS problem", ct_cmd_fetch},
-    {"show", "SOURCE... [--view all|v1|extensions|critical|properties]",
-     "show certificates as the browsers' certificate viewers do", ct_cmd_show},
-    {"check-host", "SOURCE... --name NAME... [--policy strict|legacy]",
-     "check a host name against a certificate (RFC 9525 and legacy rules)", ct_cmd_check_host},
-    {"export",
-     "SOURCE --format F -o FILE [--force] | SOURCE... --browser ie8|firefox3|safari4 --dir DIR "
-     "[--force]",
-     "write certificates in every format the browsers offer", ct_cmd_export},
-    {"trust",
-     "SOURCE [--store S]... [--mode auto|exception|anchor] [--name HOST[:PORT]]... "
-     "[--allow-ca] [--dry-run]",
-     "trust a server's certificate in browser and OS stores", ct_cmd_trust},
-    {"untrust", "SOURCE|SHA256-PREFIX|--for HOST:PORT [--store S]...",
-     "remove exactly what certtrust trusted", ct_cmd_untrust},
-    {"list", "[--store S]...", "list what certtrust trusts where", ct_cmd_list},
-    {"status", "SOURCE [--exact]", "is what the server shows now what we trust?", ct_cmd_status},
-    {"flow",
-     "ie8|firefox3|safari4 SOURCE [--choice C]... [--export-dir DIR] [--name HOST[:PORT]]... "
-     "[--allow-ca] [--force]",
+    {"fetch", "SOURCE...", "connect like a browser and capture the chain and every TLS problem",
+     ct_cmd_fetch, NULL,
+     "certtrust fetch https://ucm.example.com:8443/\n"
+     "certtrust fetch ucm.example.com:8443 -o ucm.pem"},
+    {"show", "SOURCE...", "show certificates as the browsers' certificate viewers do", ct_cmd_show,
+     NULL,
+     "certtrust show ucm.example.com:8443\n"
+     "certtrust show ucm.pem --view properties"},
+    {"check-host", "SOURCE...",
+     "check a host name against a certificate (RFC 9525 and legacy rules)", ct_cmd_check_host, NULL,
+     "certtrust check-host ucm.example.com:8443 --name ucm --name 10.0.0.5\n"
+     "certtrust check-host ucm.pem --name ucm.example.com --policy legacy"},
+    {"export", "SOURCE...", "write certificates in every format the browsers offer", ct_cmd_export,
+     "Either one format into one file (--format F -o FILE) or every format a browser's export\n"
+     "dialog offers into a directory (--browser B --dir DIR).",
+     "certtrust export ucm.example.com:8443 --format pem -o ucm.pem\n"
+     "certtrust export ucm.example.com:8443 --browser ie8 --dir ~/certificates"},
+    {"trust", "SOURCE", "trust a server's certificate in browser and OS stores", ct_cmd_trust, NULL,
+     "certtrust trust https://ucm.example.com:8443/\n"
+     "certtrust trust ucm.example.com:8443 --name ucm:8443 --store all"},
+    {"untrust", "SOURCE|SHA256-PREFIX", "remove exactly what certtrust trusted", ct_cmd_untrust,
+     "Give the SOURCE trusted, the start of its SHA-256 (8 or more hex digits), or instead\n"
+     "--for HOST:PORT: what was trusted for that name, whichever certificate it was.",
+     "certtrust untrust ucm.example.com:8443\n"
+     "certtrust untrust --for ucm.example.com:8443 --store firefox"},
+    {"list", "", "list what certtrust trusts where", ct_cmd_list, NULL,
+     "certtrust list\n"
+     "certtrust list --store chromium --json"},
+    {"status", "SOURCE", "is what the server shows now what we trust?", ct_cmd_status, NULL,
+     "certtrust status ucm.example.com:8443\n"
+     "certtrust status ucm.example.com:8443 --exact"},
+    {"flow", "ie8|firefox3|safari4 SOURCE",
      "replay a browser's first-access procedure step by step", ct_cmd_flow,
      "Each dialog of the seed's procedure is shown as the browser showed it, and the real\n"
      "action is done behind it: the first access, the certificate views, the trust store\n"
@@ -68,18 +79,24 @@ static const CtCliCommand ct_cli_commands[] = {
      "cancelled, the session's browser blocked the page, or a name typed still mismatches\n"
      "after the install; 1 failed (also: the OS store needs root); 3 no Firefox profile or\n"
      "no OS store layout; 6 refused for safety (a certificate that can sign others without\n"
-     "--allow-ca, Firefox running on the profile); 5 unreachable; 2 usage; 130 interrupted."},
-    {"open", "SOURCE... --browser firefox|chromium --session [--name HOST]... [--headless]",
-     "open a browser that trusts the server for this session only", ct_cmd_open},
-    {"verify", "SOURCE... --browser firefox|chromium [--profile DIR] [--name HOST]...",
-     "prove in a real headless browser that the page loads", ct_cmd_verify},
-    {"serve",
-     "[--profile P] [--name HOST] [--listen ADDR] [--https-port N] [--http-port N] "
-     "[--cert-dir DIR]",
-     "run the embedded UCM-like HTTPS server", ct_cmd_serve},
-    {"scenario", "PATH... [--jobs N] [--tap] [--junit FILE] [--browsers]",
-     "run QA scenario files in parallel", ct_cmd_scenario},
-    {"wizard", "[SOURCE] [--keep-open] [--resolve N:P:A] [--timeout S]",
+     "--allow-ca, Firefox running on the profile); 5 unreachable; 2 usage; 130 interrupted.",
+     "certtrust flow firefox3 https://ucm.example.com:8443/\n"
+     "certtrust flow ie8 ucm.example.com:8443 --choice continue --export-dir ~/certificates"},
+    {"open", "SOURCE...", "open a browser that trusts the server for this session only",
+     ct_cmd_open, NULL,
+     "certtrust open https://ucm.example.com:8443/ --browser firefox --session\n"
+     "certtrust open ucm.example.com:8443 --browser chromium --session --headless"},
+    {"verify", "SOURCE...", "prove in a real headless browser that the page loads", ct_cmd_verify,
+     NULL,
+     "certtrust verify https://ucm.example.com:8443/ --browser all\n"
+     "certtrust verify https://ucm.example.com:8443/ --browser chromium --name ucm:8443"},
+    {"serve", "", "run the embedded UCM-like HTTPS server", ct_cmd_serve, NULL,
+     "certtrust serve\n"
+     "certtrust serve --profile chain --https-port 0 --http-port 0 --json"},
+    {"scenario", "PATH...", "run QA scenario files in parallel", ct_cmd_scenario, NULL,
+     "certtrust scenario /usr/share/certtrust/scenarios --tap\n"
+     "certtrust scenario my-lab.scenario --browsers --junit report.xml"},
+    {"wizard", "[SOURCE]",
      "guided first access: show a server's or a file's certificate, then trust, open or save it",
      ct_cmd_wizard,
      "Asks for the server when no SOURCE is given, shows what the first access found and the\n"
@@ -87,7 +104,9 @@ static const CtCliCommand ct_cli_commands[] = {
      "permanently (Firefox and Chromium, or also the OS store), trust for this session only\n"
      "(a browser on a throwaway profile), save to files, or cancel. Each choice runs the\n"
      "command you could type (trust, open, export) on the certificate you were shown. The\n"
-     "desktop entries run it in a terminal."},
+     "desktop entries run it in a terminal.",
+     "certtrust wizard\n"
+     "certtrust wizard ~/Downloads/ucm.cer --keep-open"},
 };
 
 static GOptionEntry *
@@ -113,6 +132,13 @@ ct_cli_find_command(const gchar *name)
 			return &ct_cli_commands[i];
 	}
 	return NULL;
+}
+
+const CtCliCommand *
+ct_cli_get_commands(guint *n_commands)
+{
+	*n_commands = G_N_ELEMENTS(ct_cli_commands);
+	return ct_cli_commands;
 }
 
 /* does entry take a value (--long VALUE, --long=VALUE, -s VALUE)? */
@@ -183,6 +209,49 @@ ct_cli_reject_repeats(const GOptionEntry *const *lists, gint argc, gchar **argv,
 	return TRUE;
 }
 
+/* GOption's "Unknown option --stroe" with the nearest option of the command's */
+static void
+ct_cli_suggest_option(const GOptionEntry *const *lists, gint argc, gchar **argv, GError *error)
+{
+	g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func(g_free);
+
+	for (guint l = 0; lists[l] != NULL; l++) {
+		for (const GOptionEntry *entry = lists[l]; entry->long_name != NULL; entry++)
+			g_ptr_array_add(names, g_strconcat("--", entry->long_name, NULL));
+	}
+	g_ptr_array_add(names, g_strdup("--help"));
+	g_ptr_array_add(names, NULL);
+	for (gint i = 1; i < argc; i++) {
+		gboolean inline_value = FALSE;
+		const GOptionEntry *entry;
+		g_autofree gchar *typed = NULL;
+		g_autofree gchar *safe = NULL;
+		const gchar *nearest;
+
+		if (g_strcmp0(argv[i], "--") == 0)
+			return;
+		if (argv[i][0] != '-' || argv[i][1] == '\0')
+			continue;
+		entry = ct_cli_match_entry(lists, argv[i], &inline_value);
+		if (entry != NULL) {
+			if (ct_cli_entry_takes_value(entry) && !inline_value)
+				i++;
+			continue;
+		}
+		if (g_strcmp0(argv[i], "--help") == 0 || g_strcmp0(argv[i], "-h") == 0)
+			continue;
+		typed = g_strndup(argv[i], strcspn(argv[i], "="));
+		safe = ct_cli_escape(typed);
+		nearest = ct_cli_suggest(typed, (const gchar *const *)names->pdata);
+		g_free(error->message);
+		error->message = nearest != NULL ? g_strdup_printf("unknown option %s: did you "
+								   "mean %s?",
+								   safe, nearest)
+						 : g_strdup_printf("unknown option %s", safe);
+		return;
+	}
+}
+
 static gboolean
 ct_cli_parse(CtCli *cli,
 	     const GOptionEntry *entries,
@@ -191,8 +260,6 @@ ct_cli_parse(CtCli *cli,
 	     gchar ***argv,
 	     GError **error)
 {
-	g_autofree gchar *parameter = g_strdup(cli->command->synopsis);
-	g_autoptr(GOptionContext) context = g_option_context_new(parameter);
 	g_autofree GOptionEntry *global = ct_cli_global_entries(cli);
 	const GOptionEntry network[] = {
 	    {"resolve", 0, 0, G_OPTION_ARG_STRING_ARRAY, &cli->resolve,
@@ -201,21 +268,30 @@ ct_cli_parse(CtCli *cli,
 	     "Seconds for connect, handshake and response (default 10)", "S"},
 	    G_OPTION_ENTRY_NULL,
 	};
+	const GOptionEntry none[] = {G_OPTION_ENTRY_NULL};
+	/* the command's own options, then the network ones: the synopsis and the description */
+	const GOptionEntry *const own[] = {entries != NULL ? entries : none,
+					   sources ? network : none, NULL};
+	const GOptionEntry *const all[] = {own[0], own[1], global, NULL};
+	g_autofree gchar *parameter = ct_cli_describe_synopsis(cli->command, own);
+	g_autofree gchar *description = ct_cli_describe_help_text(cli->command);
+	g_autoptr(GOptionContext) context = g_option_context_new(parameter);
 
+	if (cli->describe != NULL) {
+		ct_cli_describe_command(cli->describe, cli->command, own);
+		g_set_error_literal(error, CT_ERROR, CT_ERROR_CANCELLED, "described");
+		return FALSE;
+	}
 	g_option_context_set_summary(context, cli->command->summary);
-	if (cli->command->description != NULL)
-		g_option_context_set_description(context, cli->command->description);
-	if (entries != NULL)
-		g_option_context_add_main_entries(context, entries, NULL);
-	if (sources)
-		g_option_context_add_main_entries(context, network, NULL);
+	g_option_context_set_description(context, description);
+	g_option_context_add_main_entries(context, own[0], NULL);
+	g_option_context_add_main_entries(context, own[1], NULL);
 	g_option_context_add_main_entries(context, global, NULL);
-	if (!ct_cli_reject_repeats((const GOptionEntry *const[]){entries != NULL ? entries : global,
-								 sources ? network : global, global,
-								 NULL},
-				   *argc, *argv, error))
+	if (!ct_cli_reject_repeats(all, *argc, *argv, error))
 		return FALSE;
 	if (!g_option_context_parse(context, argc, argv, error)) {
+		if (g_error_matches(*error, G_OPTION_ERROR, G_OPTION_ERROR_UNKNOWN_OPTION))
+			ct_cli_suggest_option(all, *argc, *argv, *error);
 		ct_error_convert(error);
 		return FALSE;
 	}
@@ -382,11 +458,41 @@ ct_cli_run_without_command(CtCli *cli, gint argc, gchar **argv, GError **error)
 	}
 	if (version)
 		return ct_cli_print_version(cli);
+	if (help && cli->json)
+		return ct_cli_describe_print(cli,
+					     (const GOptionEntry *const[]){global, entries, NULL},
+					     NULL, error);
 	if (help) {
 		ct_cli_print_help();
 		return TRUE;
 	}
 	g_set_error_literal(error, CT_ERROR, CT_ERROR_INVALID_ARGS, "no command given");
+	return FALSE;
+}
+
+/* --json must hold for errors too, even when the parse failed before reaching it */
+static gboolean
+ct_cli_wants_json(gint argc, gchar **argv)
+{
+	for (gint i = 1; i < argc; i++) {
+		if (g_strcmp0(argv[i], "--") == 0)
+			return FALSE;
+		if (g_strcmp0(argv[i], "--json") == 0)
+			return TRUE;
+	}
+	return FALSE;
+}
+
+/* -h or --help before "--" */
+static gboolean
+ct_cli_wants_help(gint argc, gchar **argv)
+{
+	for (gint i = 1; i < argc; i++) {
+		if (g_strcmp0(argv[i], "--") == 0)
+			return FALSE;
+		if (g_strcmp0(argv[i], "--help") == 0 || g_strcmp0(argv[i], "-h") == 0)
+			return TRUE;
+	}
 	return FALSE;
 }
 
@@ -427,9 +533,24 @@ ct_cli_dispatch(CtCli *cli, gint argc, gchar **argv, GError **error)
 	cli->command = ct_cli_find_command(argv[index]);
 	if (cli->command == NULL) {
 		g_autofree gchar *name = ct_cli_escape(argv[index]);
-		g_set_error(error, CT_ERROR, CT_ERROR_INVALID_ARGS,
-			    "unknown command '%s': see certtrust --help", name);
+		g_autoptr(GPtrArray) names = g_ptr_array_new();
+		const gchar *nearest;
+		for (guint i = 0; i < G_N_ELEMENTS(ct_cli_commands); i++)
+			g_ptr_array_add(names, (gpointer)ct_cli_commands[i].name);
+		g_ptr_array_add(names, NULL);
+		nearest = ct_cli_suggest(argv[index], (const gchar *const *)names->pdata);
+		if (nearest != NULL)
+			g_set_error(error, CT_ERROR, CT_ERROR_INVALID_ARGS,
+				    "unknown command '%s': did you mean '%s'?", name, nearest);
+		else
+			g_set_error(error, CT_ERROR, CT_ERROR_INVALID_ARGS, "unknown command '%s'",
+				    name);
 		return FALSE;
+	}
+	/* --json COMMAND --help: the command described as JSON, not GOption's text */
+	if (ct_cli_wants_json(argc, argv) && ct_cli_wants_help(argc, argv)) {
+		cli->json = TRUE;
+		return ct_cli_describe_print(cli, NULL, cli->command->name, error);
 	}
 
 	/* the command sees "certtrust CMD" as its program name and every other argument */
@@ -445,19 +566,6 @@ ct_cli_dispatch(CtCli *cli, gint argc, gchar **argv, GError **error)
 	args_view = g_memdup2(args->pdata, sizeof(gchar *) * args->len);
 
 	return cli->command->func(cli, args_len, args_view, error);
-}
-
-/* --json must hold for errors too, even when the parse failed before reaching it */
-static gboolean
-ct_cli_wants_json(gint argc, gchar **argv)
-{
-	for (gint i = 1; i < argc; i++) {
-		if (g_strcmp0(argv[i], "--") == 0)
-			return FALSE;
-		if (g_strcmp0(argv[i], "--json") == 0)
-			return TRUE;
-	}
-	return FALSE;
 }
 
 /* the first signal cancels (the command cleans up and exits 130); the next one, while
@@ -493,8 +601,13 @@ ct_cli_signal_thread(gpointer data)
 void
 ct_cli_cancel_on_signals(CtCli *cli)
 {
+	static gboolean started = FALSE;
 	sigset_t set;
 
+	/* once a process (the wizard runs open), and not for a command only described */
+	if (started || cli->describe != NULL)
+		return;
+	started = TRUE;
 	sigemptyset(&set);
 	sigaddset(&set, SIGINT);
 	sigaddset(&set, SIGTERM);

@@ -23,16 +23,20 @@ typedef struct {
 	gint timeout;		  /* --timeout S, 0 for the default */
 	GCancellable *cancellable;
 	const CtCliCommand *command;
+	JsonBuilder *describe; /* describe mode: parsing adds the command's options here
+				* and ends the command (ct-cli-describe.c) */
 } CtCli;
 
 typedef gboolean (*CtCliFunc)(CtCli *cli, gint argc, gchar **argv, GError **error);
 
 struct _CtCliCommand {
 	const gchar *name;
-	const gchar *synopsis;	  /* the arguments after "certtrust NAME" */
-	const gchar *summary;	  /* one line for --help */
-	CtCliFunc func;		  /* NULL: not built yet */
+	const gchar *arguments; /* the arguments after "certtrust NAME", without the options
+				 * (the synopsis adds them from the command's own entries) */
+	const gchar *summary;	/* one line for --help */
+	CtCliFunc func;
 	const gchar *description; /* more for --help (choices, exit statuses), or NULL */
+	const gchar *examples;	  /* command lines, one a line: --help, the man page */
 };
 
 /* the program: returns the exit status (docs/cli.md) */
@@ -124,6 +128,34 @@ ct_cli_progress_update(CtCliProgress *self, guint done, const gchar *what);
 /* the progress line erased, if one is shown; every printer calls it before writing */
 void
 ct_cli_progress_clear(CtCli *cli);
+
+/* the command table, *n_commands entries */
+const CtCliCommand *
+ct_cli_get_commands(guint *n_commands);
+
+/* ct-cli-describe.c: "ARGUMENTS [-s VALUE] [--long]..." from the option lists
+ * (NULL-terminated), the synopsis --help and the man page show */
+gchar *
+ct_cli_describe_synopsis(const CtCliCommand *command, const GOptionEntry *const *lists);
+/* the description of --help: the command's, then its examples */
+gchar *
+ct_cli_describe_help_text(const CtCliCommand *command);
+/* one command's object into the builder's open array */
+void
+ct_cli_describe_command(JsonBuilder *builder,
+			const CtCliCommand *command,
+			const GOptionEntry *const *lists);
+/* the JSON description of the CLI with the global option lists (NULL-terminated; only
+ * NULL) or of the command only (global NULL), on stdout */
+gboolean
+ct_cli_describe_print(CtCli *cli,
+		      const GOptionEntry *const *global,
+		      const gchar *only,
+		      GError **error);
+
+/* ct-cli-suggest.c: the candidate nearest to a mistyped name, or NULL when none is close */
+const gchar *
+ct_cli_suggest(const gchar *typed, const gchar *const *candidates);
 
 /* --version: certtrust's and the runtime libraries' versions (ct-cli-version.c) */
 gboolean

@@ -89,7 +89,7 @@ ct_cmd_check_host(CtCli *cli, gint argc, gchar **argv, GError **error)
 	const GOptionEntry entries[] = {
 	    {"name", 'n', 0, G_OPTION_ARG_STRING_ARRAY, &names,
 	     "The host name or IP address the user types (repeatable)", "NAME"},
-	    {"policy", 'p', 0, G_OPTION_ARG_STRING, &policy_name,
+	    {"policy", 0, 0, G_OPTION_ARG_STRING, &policy_name,
 	     "strict (RFC 9525, the default for the exit status), legacy, firefox or chromium "
 	     "(where the browsers differ: Chromium refuses a wildcard over a public suffix); "
 	     "without it every verdict is shown",

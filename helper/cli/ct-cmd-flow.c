@@ -25,7 +25,7 @@ ct_cmd_flow(CtCli *cli, gint argc, gchar **argv, GError **error)
 	     "continue, cancel, session or permanent: answers the dialogs that ask, in order; "
 	     "the last one answers the rest (repeatable)",
 	     "C"},
-	    {"export-dir", 'd', 0, G_OPTION_ARG_FILENAME, &export_dir,
+	    {"export-dir", 0, 0, G_OPTION_ARG_FILENAME, &export_dir,
 	     "Also Copy to File / Export: every format the browser offers, into DIR", "DIR"},
 	    {"force", 0, 0, G_OPTION_ARG_NONE, &force, "Replace existing export files", NULL},
 	    {"name", 'n', 0, G_OPTION_ARG_STRING_ARRAY, &names,
