@@ -111,6 +111,9 @@ ct_hostname_parse_ipv4(const gchar *text, guint8 out[4])
 	gint64 numbers[4];
 	guint64 address = 0;
 
+	/* one trailing dot is allowed, as in "127.0.0.1." (the URL Standard's IPv4 parser) */
+	if (n > 1 && parts[n - 1][0] == '\0')
+		n--;
 	if (n == 0 || n > 4)
 		return FALSE;
 	for (guint i = 0; i < n; i++) {
@@ -131,17 +134,23 @@ ct_hostname_parse_ipv4(const gchar *text, guint8 out[4])
 	return TRUE;
 }
 
-/* does the last label look numeric? then a browser parses the whole name as IPv4 */
+/* does the last label look numeric? then a browser parses the whole name as IPv4; a
+ * trailing dot ends no label, so "127." ends in a number (the URL Standard's checker) */
 static gboolean
 ct_hostname_ends_in_number(const gchar *name)
 {
-	const gchar *last = strrchr(name, '.');
+	gsize len = strlen(name);
+	const gchar *last;
+
+	if (len > 1 && name[len - 1] == '.')
+		len--;
+	last = g_strrstr_len(name, (gssize)len, ".");
 	last = last != NULL ? last + 1 : name;
-	if (last[0] == '\0')
+	if (last == name + len)
 		return FALSE;
 	if (last[0] == '0' && (last[1] == 'x' || last[1] == 'X'))
 		return TRUE;
-	for (const gchar *p = last; *p != '\0'; p++) {
+	for (const gchar *p = last; p < name + len; p++) {
 		if (!g_ascii_isdigit(*p))
 			return FALSE;
 	}

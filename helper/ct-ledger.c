@@ -121,16 +121,15 @@ ct_ledger_parse(CtLedger *ledger, const gchar *text, gsize len, GError **error)
 		return FALSE;
 	}
 	root = json_parser_get_root(parser);
-	if (root == NULL || !JSON_NODE_HOLDS_OBJECT(root) ||
-	    !json_object_has_member(json_node_get_object(root), "entries")) {
+	entries = root != NULL ? ct_json_get_array(ct_json_node_get_object(root), "entries") : NULL;
+	if (entries == NULL) {
 		g_set_error(error, CT_ERROR, CT_ERROR_INVALID_DATA,
 			    "%s is not a certtrust ledger (move it away to start a new one)",
 			    ledger->path);
 		return FALSE;
 	}
-	entries = json_object_get_array_member(json_node_get_object(root), "entries");
-	for (guint i = 0; entries != NULL && i < json_array_get_length(entries); i++) {
-		JsonObject *object = json_array_get_object_element(entries, i);
+	for (guint i = 0; i < json_array_get_length(entries); i++) {
+		JsonObject *object = ct_json_node_get_object(json_array_get_element(entries, i));
 		CtLedgerEntry *entry = NULL;
 		g_autofree gchar *host = NULL;
 		if (object == NULL)

@@ -426,22 +426,32 @@ Test(hostname, canonical_form_of_every_spelling)
 	    {"2001:DB8:0:0:0:0:0:1", "2001:db8::1"},
 	    {"127.0.0.1", "127.0.0.1"},
 	    {"127.1", "127.0.0.1"},
+	    /* a trailing dot after a number: what Node's WHATWG URL parser makes of it */
+	    {"127.", "0.0.0.127"},
+	    {"127.0.0.1.", "127.0.0.1"},
+	    {"0x7f.1.", "127.0.0.1"},
 	};
 
 	for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
 		g_autoptr(GError) error = NULL;
 		g_autofree gchar *canonical = ct_hostname_canonical(cases[i][0], &error);
+		g_autofree gchar *again = NULL;
 		cr_assert_not_null(canonical, "%s: %s", cases[i][0],
 				   error != NULL ? error->message : "");
 		cr_assert_str_eq(canonical, cases[i][1], "%s", cases[i][0]);
+		/* one form: the canonical form is its own canonical form (the ledger's round trip)
+		 */
+		again = ct_hostname_canonical(canonical, NULL);
+		cr_assert_str_eq(again, canonical, "%s", cases[i][0]);
 	}
 }
 
 /* what cannot be a host is an error saying so, never a form that matches nothing */
 Test(hostname, canonical_form_refuses_what_is_no_host)
 {
-	const gchar *cases[] = {"",	".",	 "a..example",	"bü cher.example", "[example.com]",
-				"[::1", "1:2:3", "example.999", "*.example.com",   "a.example.."};
+	const gchar *cases[] =
+	    {"",      ".",	     "a..example",    "bü cher.example", "[example.com]", "[::1",
+	     "1:2:3", "example.999", "*.example.com", "a.example..",	 "example.999."};
 
 	for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
 		g_autoptr(GError) error = NULL;

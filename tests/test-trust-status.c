@@ -4,8 +4,10 @@
 #include "config.h"
 
 #include <criterion/criterion.h>
+#include <string.h>
 
 #include "ct-firefox.h"
+#include "ct-ledger.h"
 #include "ct-test.h"
 #include "ct-trust-status.h"
 
@@ -160,4 +162,60 @@ Test(trust_status, another_certificate_trusted_for_the_name_is_changed)
 	cr_assert_str_eq(status->trusted_sha256, newer);
 	other_name = status_of(ledger, "other.example.com:8443", FALSE);
 	cr_assert_eq(other_name->verdict, CT_TRUST_VERDICT_NOT_TRUSTED);
+}
+
+/* a file that is no ledger (what the fuzzer fed it) is refused, says so, and is left as it
+ * was; an entry that is no object is skipped; a host spelled "127." is kept in the one form
+ * it reads back in (the ledger fuzzer's round trip found "127." -> "127" -> "0.0.0.127") */
+Test(trust_status, a_ledger_that_is_no_ledger_is_refused_and_kept)
+{
+	const gchar *bad[] = {"[]",
+			      "{\"entries\": 5}",
+			      "{\"entries\": {}}",
+			      "{\"version\": 1}",
+			      "{\"entries\": [1, 2]",
+			      "null"};
+	g_autofree gchar *path = g_build_filename(tmpdir, "ledger.json", NULL);
+
+	for (guint i = 0; i < G_N_ELEMENTS(bad); i++) {
+		g_autoptr(GError) error = NULL;
+		g_autoptr(CtLedger) ledger = NULL;
+		g_autofree gchar *after = NULL;
+		cr_assert(g_file_set_contents(path, bad[i], -1, NULL));
+		ledger = ct_ledger_open(path, &error);
+		cr_assert_null(ledger, "%s was read as a ledger", bad[i]);
+		cr_assert(g_error_matches(error, CT_ERROR, CT_ERROR_INVALID_DATA), "%s", bad[i]);
+		cr_assert(strstr(error->message, "is not a certtrust ledger") != NULL, "%s",
+			  error->message);
+		cr_assert(g_file_get_contents(path, &after, NULL, NULL));
+		cr_assert_str_eq(after, bad[i]);
+	}
+}
+
+Test(trust_status, a_ledger_keeps_one_form_of_a_host)
+{
+	const gchar *text =
+	    "{\"entries\": [1, \"x\", {\"store\": \"firefox\", \"location\": \"/p\","
+	    " \"kind\": \"override\", \"sha256\": \"AA\", \"host\": \"127.:8443\","
+	    " \"names\": [\"127.:8443\", \"0.0.0.127:8443\"]}]}";
+	g_autofree gchar *path = g_build_filename(tmpdir, "ledger.json", NULL);
+	g_autoptr(GError) error = NULL;
+	g_autoptr(CtLedger) ledger = NULL;
+	g_autoptr(CtLedger) again = NULL;
+	const CtLedgerEntry *entry;
+
+	cr_assert(g_file_set_contents(path, text, -1, NULL));
+	ledger = ct_ledger_open(path, &error);
+	cr_assert_not_null(ledger, "%s", error != NULL ? error->message : "");
+	cr_assert_eq(ct_ledger_get_entries(ledger)->len, 1);
+	entry = g_ptr_array_index(ct_ledger_get_entries(ledger), 0);
+	cr_assert_str_eq(entry->host, "0.0.0.127:8443");
+	cr_assert_eq(g_strv_length(entry->names), 1);
+	cr_assert_str_eq(entry->names[0], "0.0.0.127:8443");
+	cr_assert(ct_ledger_save(ledger, &error), "%s", error != NULL ? error->message : "");
+	g_clear_pointer(&ledger, ct_ledger_close);
+	again = ct_ledger_open(path, &error);
+	cr_assert_not_null(again, "%s", error != NULL ? error->message : "");
+	entry = g_ptr_array_index(ct_ledger_get_entries(again), 0);
+	cr_assert_str_eq(entry->host, "0.0.0.127:8443");
 }
