@@ -3,6 +3,9 @@
 
 #include "config.h"
 
+#include <pwd.h>
+#include <unistd.h>
+
 #include "ct-context.h"
 
 gchar *
@@ -71,10 +74,49 @@ ct_context_get_chromium_dbs(void)
 	return dbs;
 }
 
+/* a uid or gid from sudo's environment: decimal, not root's */
+static gboolean
+ct_context_parse_id(const gchar *text, guint64 *id)
+{
+	return text != NULL && g_ascii_string_to_unsigned(text, 10, 1, G_MAXUINT32 - 1, id, NULL);
+}
+
+gboolean
+ct_context_get_sudo_user(uid_t *uid, gid_t *gid, gchar **home)
+{
+	guint64 sudo_uid = 0;
+	guint64 sudo_gid = 0;
+	const gchar *env_home = g_getenv("HOME");
+	struct passwd *root;
+	struct passwd *user;
+
+	if (geteuid() != 0 || !ct_context_parse_id(g_getenv("SUDO_UID"), &sudo_uid) ||
+	    !ct_context_parse_id(g_getenv("SUDO_GID"), &sudo_gid) ||
+	    g_getenv("XDG_STATE_HOME") != NULL)
+		return FALSE;
+	root = getpwuid(0);
+	if (root == NULL || env_home == NULL || g_strcmp0(env_home, root->pw_dir) != 0)
+		return FALSE;
+	user = getpwuid((uid_t)sudo_uid);
+	if (user == NULL || user->pw_dir == NULL || !g_path_is_absolute(user->pw_dir))
+		return FALSE;
+	*uid = (uid_t)sudo_uid;
+	*gid = (gid_t)sudo_gid;
+	*home = g_strdup(user->pw_dir);
+	return TRUE;
+}
+
 gchar *
 ct_context_get_ledger_path(void)
 {
-	g_autofree gchar *state = ct_context_get_state_dir();
+	g_autofree gchar *state = NULL;
+	g_autofree gchar *home = NULL;
+	uid_t uid;
+	gid_t gid;
+
+	if (ct_context_get_sudo_user(&uid, &gid, &home))
+		return g_build_filename(home, ".local", "state", "certtrust", "ledger.json", NULL);
+	state = ct_context_get_state_dir();
 	return g_build_filename(state, "ledger.json", NULL);
 }
 

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <glib.h>
+#include <sys/types.h>
 
 /* every location certtrust reads or writes, resolved in one place from the
  * environment (HOME, XDG_*) so tests redirect them all */
@@ -28,6 +29,12 @@ ct_context_get_chromium_dbs(void); /* (transfer full) gchar* */
 /* where certtrust records what it trusted */
 gchar *
 ct_context_get_ledger_path(void); /* (transfer full) */
+
+/* root run through sudo with root's own HOME (sudo reset it) and no XDG_STATE_HOME: the user
+ * who ran sudo (SUDO_UID, SUDO_GID) and their home, whose ledger records the writes; FALSE
+ * otherwise (a HOME given, as sudo -E and the tests give it, is used as it is) */
+gboolean
+ct_context_get_sudo_user(uid_t *uid, gid_t *gid, gchar **home);
 
 /* $XDG_STATE_HOME/certtrust/anchors: the PEM copies the OS store's root commands install */
 gchar *

@@ -21,6 +21,9 @@ struct _CtLedger {
 	gchar *path;
 	GPtrArray *entries;
 	gint lock_fd;
+	gboolean owned;	 /* root writes it for another user: */
+	uid_t owner_uid; /* chown what is made to them */
+	gid_t owner_gid;
 };
 
 void
@@ -161,8 +164,48 @@ ct_ledger_parse(CtLedger *ledger, const gchar *text, gsize len, GError **error)
 	return TRUE;
 }
 
+/* give path (never what a link points to) to the ledger's owner */
+static gboolean
+ct_ledger_give(CtLedger *ledger, const gchar *path, GError **error)
+{
+	if (!ledger->owned)
+		return TRUE;
+	if (fchownat(AT_FDCWD, path, ledger->owner_uid, ledger->owner_gid, AT_SYMLINK_NOFOLLOW) !=
+	    0) {
+		gint errsv = errno;
+		g_set_error(error, CT_ERROR, ct_error_code_from_errno(errsv),
+			    "cannot give %s to user %u: %s", path, (guint)ledger->owner_uid,
+			    g_strerror(errsv));
+		return FALSE;
+	}
+	return TRUE;
+}
+
+static CtLedger *
+ct_ledger_open_owned(const gchar *path,
+		     gboolean owned,
+		     uid_t owner_uid,
+		     gid_t owner_gid,
+		     GError **error);
+
 CtLedger *
 ct_ledger_open(const gchar *path, GError **error)
+{
+	return ct_ledger_open_owned(path, FALSE, 0, 0, error);
+}
+
+CtLedger *
+ct_ledger_open_for(const gchar *path, uid_t owner_uid, gid_t owner_gid, GError **error)
+{
+	return ct_ledger_open_owned(path, TRUE, owner_uid, owner_gid, error);
+}
+
+static CtLedger *
+ct_ledger_open_owned(const gchar *path,
+		     gboolean owned,
+		     uid_t owner_uid,
+		     gid_t owner_gid,
+		     GError **error)
 {
 	g_autoptr(CtLedger) ledger = g_new0(CtLedger, 1);
 	g_autofree gchar *dir = g_path_get_dirname(path);
@@ -174,13 +217,39 @@ ct_ledger_open(const gchar *path, GError **error)
 	ledger->path = g_strdup(path);
 	ledger->entries = g_ptr_array_new_with_free_func((GDestroyNotify)ct_ledger_entry_free);
 	ledger->lock_fd = -1;
-	if (!ct_state_ensure_dir(dir, error))
+	ledger->owned = owned;
+	ledger->owner_uid = owner_uid;
+	ledger->owner_gid = owner_gid;
+	if (owned) {
+		/* the directories made now are the owner's, nothing above them */
+		g_autoptr(GPtrArray) made = g_ptr_array_new_with_free_func(g_free);
+		g_autofree gchar *missing = g_strdup(dir);
+		while (!g_file_test(missing, G_FILE_TEST_EXISTS) && strcmp(missing, "/") != 0) {
+			gchar *parent = g_path_get_dirname(missing);
+			g_ptr_array_add(made, g_steal_pointer(&missing));
+			missing = parent;
+		}
+		if (!ct_state_ensure_dir(dir, error))
+			return NULL;
+		for (guint i = made->len; i > 0; i--) {
+			if (!ct_ledger_give(ledger, g_ptr_array_index(made, i - 1), error))
+				return NULL;
+		}
+	} else if (!ct_state_ensure_dir(dir, error)) {
 		return NULL;
+	}
 	/* one certtrust at a time reads, changes and writes the ledger; never through a
 	 * symlink planted in the state dir (root may run with a user's HOME) */
 	ledger->lock_fd = ct_state_open_file(lock, O_RDWR | O_CREAT, 0600, error);
 	if (ledger->lock_fd < 0)
 		return NULL;
+	if (owned && fchown(ledger->lock_fd, owner_uid, owner_gid) != 0) {
+		gint errsv = errno;
+		g_set_error(error, CT_ERROR, ct_error_code_from_errno(errsv),
+			    "cannot give %s to user %u: %s", lock, (guint)owner_uid,
+			    g_strerror(errsv));
+		return NULL;
+	}
 	if (flock(ledger->lock_fd, LOCK_EX) != 0) {
 		gint errsv = errno;
 		g_set_error(error, CT_ERROR, CT_ERROR_BUSY, "cannot lock %s: %s", lock,
@@ -409,5 +478,7 @@ ct_ledger_save(CtLedger *ledger, GError **error)
 	json_generator_set_pretty(generator, TRUE);
 	text = json_generator_to_data(generator, NULL);
 	bytes = g_bytes_new_take(text, strlen(text));
-	return ct_save_file(ledger->path, bytes, 0600, CT_SAVE_FLAG_REPLACE, error);
+	if (!ct_save_file(ledger->path, bytes, 0600, CT_SAVE_FLAG_REPLACE, error))
+		return FALSE;
+	return ct_ledger_give(ledger, ledger->path, error);
 }

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <glib.h>
+#include <sys/types.h>
 
 #include "ct-error.h"
 
@@ -38,6 +39,12 @@ typedef struct _CtLedger CtLedger;
  * an empty ledger, a corrupt one CT_ERROR_INVALID_DATA naming it */
 CtLedger *
 ct_ledger_open(const gchar *path, GError **error); /* (transfer full) */
+
+/* the same for root working for another user (sudo): the directories it makes, the lock
+ * and the ledger file itself are given to owner_uid:owner_gid, so that user's certtrust
+ * reads and changes it afterwards */
+CtLedger *
+ct_ledger_open_for(const gchar *path, uid_t owner_uid, gid_t owner_gid, GError **error);
 void
 ct_ledger_close(CtLedger *ledger);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(CtLedger, ct_ledger_close)

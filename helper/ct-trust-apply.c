@@ -11,6 +11,7 @@
 #include "ct-context.h"
 #include "ct-firefox.h"
 #include "ct-source.h"
+#include "ct-system-store-pkexec.h"
 #include "ct-system-store.h"
 #include "ct-trust-private.h"
 #include "ct-trust.h"
@@ -391,6 +392,56 @@ ct_trust_needs_root(CtTrustStep *step, const gchar *why)
 					    why, step->source_path));
 }
 
+/* the host's store for a user: written as root by the privileged helper through pkexec
+ * (polkit asks for an administrator's password), recorded in this user's ledger; without
+ * pkexec, the helper or polkit's consent, the commands for a root shell as before */
+static void
+ct_trust_apply_anchor_pkexec(CtTrustStep *step, CtTrustPlan *plan, CtLedger *ledger)
+{
+	g_autoptr(GError) error = NULL;
+	g_autofree gchar *why = NULL;
+	g_autofree gchar *helper = ct_system_store_pkexec_find(&why);
+	g_autofree gchar *written = NULL;
+	gboolean changed = FALSE;
+	gboolean added = FALSE;
+	CtLedgerEntry *entry;
+
+	if (helper == NULL) {
+		g_autofree gchar *need = g_strdup_printf("the OS store needs root (%s)", why);
+		ct_trust_needs_root(step, need);
+		return;
+	}
+	entry = ct_trust_entry_new(step, plan, "anchor", step->anchor_path);
+	entry->sysroot = g_strdup("/");
+	if (!ct_trust_record_ahead(ledger, entry, &added, &error)) {
+		ct_trust_set_error(step, error);
+		return;
+	}
+	if (!ct_system_store_pkexec_install(step->target->der, step->target->ca_capable, &written,
+					    &changed, &error)) {
+		ct_trust_unrecord(ledger, entry, added);
+		if (g_error_matches(error, CT_ERROR, CT_ERROR_PERMISSION_DENIED)) {
+			g_autofree gchar *need = g_strdup_printf("the OS store needs root: %s",
+								 error->message);
+			ct_trust_needs_root(step, need);
+		} else {
+			ct_trust_set_error(step, error);
+		}
+		return;
+	}
+	if (g_strcmp0(written, step->anchor_path) != 0) {
+		/* the helper named the file itself; the ledger says what is there */
+		g_free(entry->location);
+		entry->location = g_strdup(written);
+		if (!ct_ledger_save(ledger, &error)) {
+			ct_trust_set_error(step, error);
+			return;
+		}
+	}
+	ct_trust_set_result(step, changed ? CT_TRUST_RESULT_DONE : CT_TRUST_RESULT_UNCHANGED,
+			    g_strdup_printf("written as root by %s through pkexec", helper));
+}
+
 static void
 ct_trust_apply_anchor(CtTrustStep *step, CtTrustPlan *plan, CtLedger *ledger)
 {
@@ -401,7 +452,7 @@ ct_trust_apply_anchor(CtTrustStep *step, CtTrustPlan *plan, CtLedger *ledger)
 	CtLedgerEntry *entry;
 
 	if (g_strcmp0(plan->sysroot, "/") == 0 && geteuid() != 0) {
-		ct_trust_needs_root(step, "the OS store needs root");
+		ct_trust_apply_anchor_pkexec(step, plan, ledger);
 		return;
 	}
 	entry = ct_trust_entry_new(step, plan, "anchor", step->anchor_path);
@@ -469,6 +520,13 @@ CtLedger *
 ct_trust_open_ledger(GError **error)
 {
 	g_autofree gchar *ledger_path = ct_context_get_ledger_path();
+	g_autofree gchar *home = NULL;
+	uid_t uid;
+	gid_t gid;
+
+	/* root through sudo records in the ledger of the user who ran sudo, as theirs */
+	if (ct_context_get_sudo_user(&uid, &gid, &home))
+		return ct_ledger_open_for(ledger_path, uid, gid, error);
 	return ct_ledger_open(ledger_path, error);
 }
 

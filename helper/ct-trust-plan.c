@@ -162,8 +162,8 @@ ct_trust_get_root(CtChain *chain)
 	return last->self_signed ? last : NULL;
 }
 
-static gchar *
-ct_trust_nickname(const CtCertificate *certificate)
+gchar *
+ct_trust_get_nickname(const CtCertificate *certificate)
 {
 	g_autofree gchar *stem = ct_escape_for_filename(certificate->subject_cn, "certificate");
 	g_autofree gchar *short_sha = g_strndup(certificate->sha256, 11);
@@ -187,7 +187,7 @@ ct_trust_plan_nss(CtTrustStep *step, CtCertificate *target, const gchar *trust)
 	step->action = CT_TRUST_ACTION_NSS;
 	step->target = target;
 	step->trust = g_strdup(trust);
-	step->nickname = ct_trust_nickname(target);
+	step->nickname = ct_trust_get_nickname(target);
 	step->plan = g_strdup_printf("import %s with trust %s into %s/cert9.db", step->nickname,
 				     trust, step->store->location);
 }
@@ -306,7 +306,7 @@ ct_trust_decide_system(CtTrustStep *step, CtTrustPlan *plan, gboolean allow_ca)
 	} else {
 		step->action = CT_TRUST_ACTION_ANCHOR;
 		step->target = target;
-		step->nickname = ct_trust_nickname(target);
+		step->nickname = ct_trust_get_nickname(target);
 		stem = g_strdup(step->nickname + strlen("certtrust-"));
 		step->anchor_path = ct_system_store_get_anchor_path(plan->sysroot, kind, stem);
 		anchors = ct_context_get_anchors_dir();

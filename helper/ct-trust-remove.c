@@ -8,6 +8,7 @@
 
 #include "ct-firefox.h"
 #include "ct-source.h"
+#include "ct-system-store-pkexec.h"
 #include "ct-system-store.h"
 #include "ct-trust-private.h"
 #include "ct-trust.h"
@@ -159,12 +160,22 @@ ct_trust_remove_entry(CtLedgerEntry *entry,
 		if (tree == NULL)
 			return FALSE;
 		if (g_strcmp0(tree, "/") == 0 && geteuid() != 0) {
-			g_set_error(error, CT_ERROR, CT_ERROR_PERMISSION_DENIED,
-				    "removing %s needs root", entry->location);
-			return FALSE;
-		}
-		if (!ct_system_store_remove(tree, ct_system_store_detect(tree), entry->location,
-					    &changed, error))
+			/* the privileged helper through pkexec, or root's shell */
+			g_autoptr(GError) error_local = NULL;
+			if (!ct_system_store_pkexec_remove(entry->location, entry->sha256, &changed,
+							   &error_local)) {
+				if (!g_error_matches(error_local, CT_ERROR,
+						     CT_ERROR_PERMISSION_DENIED)) {
+					g_propagate_error(error, g_steal_pointer(&error_local));
+					return FALSE;
+				}
+				g_set_error(error, CT_ERROR, CT_ERROR_PERMISSION_DENIED,
+					    "removing %s needs root (%s)", entry->location,
+					    error_local->message);
+				return FALSE;
+			}
+		} else if (!ct_system_store_remove(tree, ct_system_store_detect(tree),
+						   entry->location, &changed, error))
 			return FALSE;
 		removal->result = changed ? CT_REMOVAL_RESULT_REMOVED : CT_REMOVAL_RESULT_ABSENT;
 		return TRUE;

@@ -61,6 +61,11 @@ typedef struct {
 				       (lower-case p) may be trusted: else that store refuses */
 } CtTrustPlan;
 
+/* the name certtrust gives certificate in a store, "certtrust-CN-AB-CD-EF-01": the NSS
+ * nickname, and the OS anchor's file name (the privileged helper derives it the same way) */
+gchar *
+ct_trust_get_nickname(const CtCertificate *certificate); /* (transfer full) */
+
 void
 ct_trust_plan_free(CtTrustPlan *plan);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(CtTrustPlan, ct_trust_plan_free)
