@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "ct-save.h"
 #include "ct-system-store-private.h"
 
 /* what update-ca-certificates leaves to do on Debian: the /etc/ssl/certs link of an
@@ -221,4 +222,31 @@ ct_system_store_debian_rehash(const gchar *sysroot, CtSysrootJail *jail, GError 
 	g_ptr_array_add(argv, g_strdup("rehash"));
 	g_ptr_array_add(argv, ct_system_store_path(sysroot, CT_SYSTEM_STORE_DEBIAN_ETC_CERTS_DIR));
 	return ct_system_store_run(jail, argv, NULL, NULL, error);
+}
+
+gboolean
+ct_system_store_debian_drop_from_bundle(const gchar *sysroot, const gchar *pem, GError **error)
+{
+	g_autofree gchar *dir = ct_system_store_path(sysroot, CT_SYSTEM_STORE_DEBIAN_ETC_CERTS_DIR);
+	g_autofree gchar *bundle = g_build_filename(dir, "ca-certificates.crt", NULL);
+	g_autofree gchar *text = NULL;
+	g_autoptr(GString) kept = NULL;
+	g_autoptr(GBytes) bytes = NULL;
+	const gchar *found;
+
+	if (pem == NULL || strstr(pem, "-----BEGIN CERTIFICATE-----") == NULL ||
+	    !g_file_get_contents(bundle, &text, NULL, NULL))
+		return TRUE;
+	found = strstr(text, pem);
+	if (found == NULL)
+		return TRUE;
+	kept = g_string_new_len(text, found - text);
+	g_string_append(kept, found + strlen(pem));
+	bytes = g_bytes_new(kept->str, kept->len);
+	if (!ct_save_file(bundle, bytes, 0644, CT_SAVE_FLAG_REPLACE, error)) {
+		g_prefix_error(error, "update-ca-certificates left the removed certificate in %s: ",
+			       bundle);
+		return FALSE;
+	}
+	return TRUE;
 }

@@ -57,6 +57,12 @@ ct_system_store_debian_run_hooks(const gchar *sysroot,
 				 const gchar *link_path,
 				 GError **error);
 
+/* ct-system-store-debian.c: take pem (a removed anchor's whole text) out of
+ * /etc/ssl/certs/ca-certificates.crt when update-ca-certificates left it there: with no
+ * certificate left in the store it keeps the old bundle (Debian #996005's workaround) */
+gboolean
+ct_system_store_debian_drop_from_bundle(const gchar *sysroot, const gchar *pem, GError **error);
+
 /* ct-system-store-debian.c: openssl rehash of /etc/ssl/certs */
 gboolean
 ct_system_store_debian_rehash(const gchar *sysroot, CtSysrootJail *jail, GError **error);

@@ -655,6 +655,7 @@ ct_system_store_remove(const gchar *sysroot,
 	g_autofree gchar *path = NULL;
 	g_autofree gchar *link_path = NULL;
 	g_autofree gchar *hook_failure = NULL;
+	g_autofree gchar *pem = NULL;
 	g_autoptr(CtSysrootJail) jail = NULL;
 	gboolean removed = FALSE;
 	gboolean gap = FALSE;
@@ -666,6 +667,9 @@ ct_system_store_remove(const gchar *sysroot,
 		*changed = FALSE;
 	if (!ct_system_store_prepare(sysroot, kind, anchor_path, FALSE, &path, &jail, error))
 		return FALSE;
+	/* what the bundle holds of it, to make sure it goes from there too */
+	if (kind == CT_SYSTEM_STORE_DEBIAN && !g_file_test(path, G_FILE_TEST_IS_SYMLINK))
+		g_file_get_contents(path, &pem, NULL, NULL);
 	if (!ct_system_store_unlink(path, &removed, error))
 		return FALSE;
 
@@ -682,6 +686,9 @@ ct_system_store_remove(const gchar *sysroot,
 		return FALSE;
 	}
 	if (!ct_system_store_refresh(sysroot, jail, kind, path, &hook_failure, error))
+		return FALSE;
+	if (kind == CT_SYSTEM_STORE_DEBIAN &&
+	    !ct_system_store_debian_drop_from_bundle(sysroot, pem, error))
 		return FALSE;
 	if (link_path != NULL && !ct_system_store_debian_run_hooks(sysroot, jail, link_path, error))
 		return FALSE;
