@@ -224,6 +224,7 @@ ct_ledger_open_owned(const gchar *path,
 		/* the directories made now are the owner's, nothing above them */
 		g_autoptr(GPtrArray) made = g_ptr_array_new_with_free_func(g_free);
 		g_autofree gchar *missing = g_strdup(dir);
+		ct_state_set_owner(owner_uid);
 		while (!g_file_test(missing, G_FILE_TEST_EXISTS) && strcmp(missing, "/") != 0) {
 			gchar *parent = g_path_get_dirname(missing);
 			g_ptr_array_add(made, g_steal_pointer(&missing));

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <glib.h>
+#include <sys/types.h>
 
 #include "ct-error.h"
 
@@ -9,6 +10,11 @@
  * directory the user can write; root may run certtrust with that user's HOME: nothing there
  * is followed through a symlink, and nothing owned by another user than the caller (root
  * excepted) is used. Refusals are CT_ERROR_REFUSED naming the path */
+
+/* root working for the user who ran sudo (the ledger is theirs): that user's files and
+ * directories are used too, besides the caller's and root's */
+void
+ct_state_set_owner(uid_t uid);
 
 /* create dir (0700, parents as needed) when absent; it must be a real directory owned by
  * the caller or root */
