@@ -38,7 +38,10 @@ static const CtCliCommand ct_cli_commands[] = {
      "dialog offers into a directory (--browser B --dir DIR).",
      "certtrust export ucm.example.com:8443 --format pem -o ucm.pem\n"
      "certtrust export ucm.example.com:8443 --browser ie8 --dir ~/certificates"},
-    {"trust", "SOURCE", "trust a server's certificate in browser and OS stores", ct_cmd_trust, NULL,
+    {"trust", "SOURCE", "trust a server's certificate in browser and OS stores", ct_cmd_trust,
+     "The OS store (--store system) without root: pkexec runs certtrust-system-helper as\n"
+     "root once polkit has an administrator's password, and the ledger entry is yours (under\n"
+     "sudo too); without pkexec or polkit's consent, the commands for a root shell are printed.",
      "certtrust trust https://ucm.example.com:8443/\n"
      "certtrust trust ucm.example.com:8443 --name ucm:8443 --store all"},
     {"untrust", "SOURCE|SHA256-PREFIX", "remove exactly what certtrust trusted", ct_cmd_untrust,
@@ -57,8 +60,9 @@ static const CtCliCommand ct_cli_commands[] = {
      "Each dialog of the seed's procedure is shown as the browser showed it, and the real\n"
      "action is done behind it: the first access, the certificate views, the trust store\n"
      "that browser maps to on Linux (ie8, safari4: the OS store, under --sysroot; without\n"
-     "root and --sysroot the commands are printed; firefox3: a permanent exception in every\n"
-     "Firefox profile), and with --export-dir every format its Copy to File / Export offers.\n"
+     "root as trust does it: through pkexec, else the commands are printed; firefox3: a\n"
+     "permanent exception in every Firefox profile), and with --export-dir every format\n"
+     "its Copy to File / Export offers.\n"
      "\n"
      "Choices answer the dialogs that ask, in order; the last one answers the rest:\n"
      "  continue   the button the seed's procedure clicks (it ends in the trust store)\n"
