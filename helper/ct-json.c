@@ -271,3 +271,15 @@ ct_json_node_get_object(JsonNode *node)
 {
 	return node != NULL && JSON_NODE_HOLDS_OBJECT(node) ? json_node_get_object(node) : NULL;
 }
+
+void
+ct_json_add_error(JsonBuilder *builder, const GError *error)
+{
+	ct_json_begin_object_member(builder, "error");
+	ct_json_add_string(builder, "domain", g_quark_to_string(error->domain));
+	ct_json_add_int(builder, "code", error->code);
+	ct_json_add_string(builder, "name", ct_error_to_string(error->code));
+	ct_json_add_int(builder, "exit_status", ct_error_get_exit_status(error));
+	ct_json_add_string(builder, "message", error->message);
+	json_builder_end_object(builder);
+}

@@ -61,3 +61,8 @@ ct_json_get_boolean(JsonObject *object, const gchar *member);
 /* the object a node holds, or NULL */
 JsonObject *
 ct_json_node_get_object(JsonNode *node);
+
+/* the member "error": {"domain","code","name","exit_status","message"} of the document
+ * every certtrust program prints when it ends with error (docs/cli.md) */
+void
+ct_json_add_error(JsonBuilder *builder, const GError *error);

@@ -83,7 +83,6 @@ ct_cli_print_error(CtCli *cli, const GError *error)
 	/* a message of several lines (a scenario file's every error) prints one line each, each
 	 * escaped: no line of it can move the cursor or forge another */
 	g_auto(GStrv) lines = g_strsplit(error->message, "\n", -1);
-	gint status = ct_error_get_exit_status(error);
 
 	ct_cli_progress_clear(cli);
 	cli->error_printed = TRUE;
@@ -92,13 +91,7 @@ ct_cli_print_error(CtCli *cli, const GError *error)
 	if (cli->json && !cli->json_printed) {
 		g_autoptr(JsonBuilder) builder = json_builder_new();
 		json_builder_begin_object(builder);
-		ct_json_begin_object_member(builder, "error");
-		ct_json_add_string(builder, "domain", g_quark_to_string(error->domain));
-		ct_json_add_int(builder, "code", error->code);
-		ct_json_add_string(builder, "name", ct_error_to_string(error->code));
-		ct_json_add_int(builder, "exit_status", status);
-		ct_json_add_string(builder, "message", error->message);
-		json_builder_end_object(builder);
+		ct_json_add_error(builder, error);
 		json_builder_end_object(builder);
 		ct_cli_print_json(cli, builder);
 	}

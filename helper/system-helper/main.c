@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <unistd.h>
 
+#include "ct-escape.h"
 #include "ct-json.h"
 #include "ct-system-helper.h"
 
@@ -44,19 +45,13 @@ static gint
 ct_system_helper_fail(GError *error)
 {
 	g_autoptr(JsonBuilder) builder = json_builder_new();
-	gint status = ct_error_get_exit_status(error);
+	g_autofree gchar *message = ct_escape_for_terminal(error->message, -1, 0);
 
 	json_builder_begin_object(builder);
-	ct_json_begin_object_member(builder, "error");
-	ct_json_add_string(builder, "domain", g_quark_to_string(error->domain));
-	ct_json_add_int(builder, "code", error->code);
-	ct_json_add_string(builder, "name", ct_error_to_string(error->code));
-	ct_json_add_int(builder, "exit_status", status);
-	ct_json_add_string(builder, "message", error->message);
-	json_builder_end_object(builder);
+	ct_json_add_error(builder, error);
 	ct_system_helper_print(builder);
-	fprintf(stderr, "certtrust-system-helper: %s\n", error->message);
-	return status;
+	fprintf(stderr, "certtrust-system-helper: %s\n", message);
+	return ct_error_get_exit_status(error);
 }
 
 int
