@@ -186,25 +186,6 @@ ct_ledger_open_owned(const gchar *path,
 		     gboolean owned,
 		     uid_t owner_uid,
 		     gid_t owner_gid,
-		     GError **error);
-
-CtLedger *
-ct_ledger_open(const gchar *path, GError **error)
-{
-	return ct_ledger_open_owned(path, FALSE, 0, 0, error);
-}
-
-CtLedger *
-ct_ledger_open_for(const gchar *path, uid_t owner_uid, gid_t owner_gid, GError **error)
-{
-	return ct_ledger_open_owned(path, TRUE, owner_uid, owner_gid, error);
-}
-
-static CtLedger *
-ct_ledger_open_owned(const gchar *path,
-		     gboolean owned,
-		     uid_t owner_uid,
-		     gid_t owner_gid,
 		     GError **error)
 {
 	g_autoptr(CtLedger) ledger = g_new0(CtLedger, 1);
@@ -266,6 +247,18 @@ ct_ledger_open_owned(const gchar *path,
 	if (!ct_ledger_parse(ledger, text, len, error))
 		return NULL;
 	return g_steal_pointer(&ledger);
+}
+
+CtLedger *
+ct_ledger_open(const gchar *path, GError **error)
+{
+	return ct_ledger_open_owned(path, FALSE, 0, 0, error);
+}
+
+CtLedger *
+ct_ledger_open_for(const gchar *path, uid_t owner_uid, gid_t owner_gid, GError **error)
+{
+	return ct_ledger_open_owned(path, TRUE, owner_uid, owner_gid, error);
 }
 
 void
