@@ -82,6 +82,16 @@ ct_ledger_canonical_name(const gchar *name)
 	return canonical != NULL ? canonical : g_strdup(name);
 }
 
+/* a string as the ledger keeps it: valid UTF-8, as ct_ledger_save writes it (json-glib can
+ * hand back bytes that are not, from a broken \u escape), so what is read is what is kept */
+static gchar *
+ct_ledger_dup_text(const gchar *text)
+{
+	if (text == NULL)
+		return NULL;
+	return g_utf8_validate(text, -1, NULL) ? g_strdup(text) : g_utf8_make_valid(text, -1);
+}
+
 static gchar **
 ct_ledger_dup_names(JsonObject *object)
 {
@@ -96,11 +106,13 @@ ct_ledger_dup_names(JsonObject *object)
 	names = g_strv_builder_new();
 	for (guint i = 0; i < json_array_get_length(array); i++) {
 		JsonNode *element = json_array_get_element(array, i);
+		g_autofree gchar *text = NULL;
 		g_autofree gchar *name = NULL;
 		if (!JSON_NODE_HOLDS_VALUE(element) ||
 		    json_node_get_value_type(element) != G_TYPE_STRING)
 			continue;
-		name = ct_ledger_canonical_name(json_node_get_string(element));
+		text = ct_ledger_dup_text(json_node_get_string(element));
+		name = ct_ledger_canonical_name(text);
 		if (!g_ptr_array_find_with_equal_func(seen, name, g_str_equal, NULL)) {
 			g_strv_builder_add(names, name);
 			g_ptr_array_add(seen, g_steal_pointer(&name));
@@ -138,20 +150,22 @@ ct_ledger_parse(CtLedger *ledger, const gchar *text, gsize len, GError **error)
 		if (object == NULL)
 			continue;
 		entry = g_new0(CtLedgerEntry, 1);
-		entry->store = g_strdup(ct_json_get_string(object, "store"));
-		entry->location = g_strdup(ct_json_get_string(object, "location"));
-		entry->sysroot = g_strdup(ct_json_get_string(object, "sysroot"));
-		entry->kind = g_strdup(ct_json_get_string(object, "kind"));
-		entry->sha256 = g_strdup(ct_json_get_string(object, "sha256"));
-		entry->for_sha256 = g_strdup(ct_json_get_string(object, "for_sha256"));
-		entry->nickname = g_strdup(ct_json_get_string(object, "nickname"));
-		entry->trust = g_strdup(ct_json_get_string(object, "trust"));
-		host = g_strdup(ct_json_get_string(object, "host"));
+		entry->store = ct_ledger_dup_text(ct_json_get_string(object, "store"));
+		entry->location = ct_ledger_dup_text(ct_json_get_string(object, "location"));
+		entry->sysroot = ct_ledger_dup_text(ct_json_get_string(object, "sysroot"));
+		entry->kind = ct_ledger_dup_text(ct_json_get_string(object, "kind"));
+		entry->sha256 = ct_ledger_dup_text(ct_json_get_string(object, "sha256"));
+		entry->for_sha256 = ct_ledger_dup_text(ct_json_get_string(object, "for_sha256"));
+		entry->nickname = ct_ledger_dup_text(ct_json_get_string(object, "nickname"));
+		entry->trust = ct_ledger_dup_text(ct_json_get_string(object, "trust"));
+		host = ct_ledger_dup_text(ct_json_get_string(object, "host"));
 		entry->host = ct_ledger_canonical_name(host);
 		entry->names = ct_ledger_dup_names(object);
-		entry->subject = g_strdup(ct_json_get_string(object, "subject"));
-		entry->previous_trust = g_strdup(ct_json_get_string(object, "previous_trust"));
-		entry->previous_sha256 = g_strdup(ct_json_get_string(object, "previous_sha256"));
+		entry->subject = ct_ledger_dup_text(ct_json_get_string(object, "subject"));
+		entry->previous_trust = ct_ledger_dup_text(
+		    ct_json_get_string(object, "previous_trust"));
+		entry->previous_sha256 = ct_ledger_dup_text(
+		    ct_json_get_string(object, "previous_sha256"));
 		entry->not_after = json_object_get_int_member_with_default(object, "not_after", 0);
 		entry->time = json_object_get_int_member_with_default(object, "time", 0);
 		if (entry->store == NULL || entry->location == NULL || entry->kind == NULL ||

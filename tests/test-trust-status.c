@@ -219,3 +219,31 @@ Test(trust_status, a_ledger_keeps_one_form_of_a_host)
 	entry = g_ptr_array_index(ct_ledger_get_entries(again), 0);
 	cr_assert_str_eq(entry->host, "0.0.0.127:8443");
 }
+
+/* a string json-glib hands back as bytes that are not UTF-8 (a broken \u escape, found by
+ * the ledger fuzzer) is kept in the form it is written in, so a save reads back the same */
+Test(trust_status, a_ledger_string_with_a_broken_escape_reads_back_the_same)
+{
+	const gchar *text =
+	    "{\"entries\": [{\"store\": \"chromium\", \"location\": \"/p\","
+	    " \"kind\": \"nss\", \"sha256\": \"AA\", \"subject\": \"O=\\u00c\xc3\x9co\"}]}";
+	g_autofree gchar *path = g_build_filename(tmpdir, "ledger.json", NULL);
+	g_autoptr(GError) error = NULL;
+	g_autoptr(CtLedger) ledger = NULL;
+	g_autoptr(CtLedger) again = NULL;
+	g_autofree gchar *subject = NULL;
+	const CtLedgerEntry *entry;
+
+	cr_assert(g_file_set_contents(path, text, -1, NULL));
+	ledger = ct_ledger_open(path, &error);
+	cr_assert_not_null(ledger, "%s", error != NULL ? error->message : "");
+	entry = g_ptr_array_index(ct_ledger_get_entries(ledger), 0);
+	cr_assert(g_utf8_validate(entry->subject, -1, NULL));
+	subject = g_strdup(entry->subject);
+	cr_assert(ct_ledger_save(ledger, &error), "%s", error != NULL ? error->message : "");
+	g_clear_pointer(&ledger, ct_ledger_close);
+	again = ct_ledger_open(path, &error);
+	cr_assert_not_null(again, "%s", error != NULL ? error->message : "");
+	entry = g_ptr_array_index(ct_ledger_get_entries(again), 0);
+	cr_assert_str_eq(entry->subject, subject);
+}
