@@ -3,6 +3,7 @@
 
 #include "config.h"
 
+#include <gio/gunixinputstream.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -256,6 +257,62 @@ ct_cli_suggest_option(const GOptionEntry *const *lists, gint argc, gchar **argv,
 	}
 }
 
+/* --from FILE at most this long: a list of servers, not a data file */
+#define CT_CLI_FROM_MAX (1024 * 1024)
+
+/* --from FILE: the command line's arguments, then one SOURCE a line of FILE ("-": stdin);
+ * blank lines and lines starting with # are skipped, white space around a SOURCE too */
+static gboolean
+ct_cli_add_sources_from(CtCli *cli, gint *argc, gchar ***argv, GError **error)
+{
+	g_autofree gchar *path = g_steal_pointer(&cli->from);
+	g_autofree gchar *safe = ct_cli_escape(path);
+	g_autoptr(GStrvBuilder) builder = g_strv_builder_new();
+	g_autoptr(GError) error_local = NULL;
+	g_autofree gchar *text = NULL;
+	g_auto(GStrv) lines = NULL;
+	gsize len = 0;
+
+	if (g_strcmp0(path, "-") == 0) {
+		g_autoptr(GInputStream) in = g_unix_input_stream_new(STDIN_FILENO, FALSE);
+		g_autoptr(GBytes)
+		    bytes = g_input_stream_read_bytes(in, CT_CLI_FROM_MAX + 1, NULL, &error_local);
+		if (bytes != NULL)
+			text = g_strndup(g_bytes_get_data(bytes, &len), g_bytes_get_size(bytes));
+	} else if (g_file_get_contents(path, &text, &len, &error_local) && len > CT_CLI_FROM_MAX) {
+		g_clear_pointer(&text, g_free);
+		len = CT_CLI_FROM_MAX + 1;
+	}
+	if (text == NULL && len <= CT_CLI_FROM_MAX) {
+		g_set_error(error, CT_ERROR,
+			    g_error_matches(error_local, G_FILE_ERROR, G_FILE_ERROR_NOENT)
+				? CT_ERROR_NOT_FOUND
+				: CT_ERROR_FAILED,
+			    "--from %s: %s", safe, error_local->message);
+		return FALSE;
+	}
+	if (text == NULL || len > CT_CLI_FROM_MAX || strlen(text) != len) {
+		g_set_error(error, CT_ERROR, CT_ERROR_INVALID_ARGS,
+			    "--from %s: not a list of SOURCEs (more than %u bytes, or a NUL byte)",
+			    safe, CT_CLI_FROM_MAX);
+		return FALSE;
+	}
+	for (gint i = 0; i < *argc; i++)
+		g_strv_builder_add(builder, (*argv)[i]);
+	lines = g_strsplit(text, "\n", -1);
+	for (guint i = 0; lines[i] != NULL; i++) {
+		gchar *line = g_strstrip(lines[i]);
+		if (line[0] == '\0' || line[0] == '#')
+			continue;
+		g_strv_builder_add(builder, line);
+	}
+	g_strfreev(cli->sources_argv);
+	cli->sources_argv = g_strv_builder_end(builder);
+	*argv = cli->sources_argv;
+	*argc = (gint)g_strv_length(cli->sources_argv);
+	return TRUE;
+}
+
 static gboolean
 ct_cli_parse(CtCli *cli,
 	     const GOptionEntry *entries,
@@ -270,6 +327,10 @@ ct_cli_parse(CtCli *cli,
 	     "Connect to ADDR for NAME:PORT, like curl (repeatable)", "NAME:PORT:ADDR"},
 	    {"timeout", 0, 0, G_OPTION_ARG_INT, &cli->timeout,
 	     "Seconds for connect, handshake and response (default 10)", "S"},
+	    {"from", 0, 0, G_OPTION_ARG_FILENAME, &cli->from,
+	     "Read more SOURCEs from FILE, one a line (# comments; - is stdin)", "FILE"},
+	    {"jobs", 'j', 0, G_OPTION_ARG_INT, &cli->jobs, "Servers to read at once (default 8)",
+	     "N"},
 	    G_OPTION_ENTRY_NULL,
 	};
 	const GOptionEntry none[] = {G_OPTION_ENTRY_NULL};
@@ -304,6 +365,13 @@ ct_cli_parse(CtCli *cli,
 			    "--timeout %d: give 1 to 3600 seconds", cli->timeout);
 		return FALSE;
 	}
+	if (cli->jobs != -1 && (cli->jobs < 1 || cli->jobs > CT_FETCH_JOBS_MAX)) {
+		g_set_error(error, CT_ERROR, CT_ERROR_INVALID_ARGS, "--jobs %d: give 1 to %d",
+			    cli->jobs, CT_FETCH_JOBS_MAX);
+		return FALSE;
+	}
+	if (cli->from != NULL && !ct_cli_add_sources_from(cli, argc, argv, error))
+		return FALSE;
 	return TRUE;
 }
 
@@ -358,11 +426,79 @@ ct_cli_get_resolve_rules(CtCli *cli, GError **error)
 	return cli->resolve_rules;
 }
 
-GPtrArray *
-ct_cli_load_sources(CtCli *cli, gint argc, gchar **argv, GError **error)
+/* how serious a target's failure is, for the exit status of many: the larger the worse */
+static guint
+ct_cli_error_rank(const GError *error)
 {
-	g_autoptr(GPtrArray) chains = g_ptr_array_new_with_free_func((GDestroyNotify)ct_chain_free);
-	CtCliProgress progress = {cli, argc > 2 ? (guint)argc - 1 : 0};
+	static const CtError order[] = {
+	    CT_ERROR_CHECK_FAILED, CT_ERROR_NOT_FOUND, CT_ERROR_NOT_REACHABLE, CT_ERROR_TLS,
+	    CT_ERROR_REFUSED,	   CT_ERROR_FAILED,    CT_ERROR_CANCELLED,
+	};
+
+	for (guint i = 0; i < G_N_ELEMENTS(order); i++) {
+		if (g_error_matches(error, CT_ERROR, (gint)order[i]))
+			return i + 1;
+	}
+	/* anything else (bad data, a usage error of one line of --from) fails the target */
+	return 6;
+}
+
+void
+ct_cli_summarise_targets(GPtrArray *errors, guint total, GError **error)
+{
+	const GError *worst = NULL;
+
+	for (guint i = 0; i < errors->len; i++) {
+		const GError *one = g_ptr_array_index(errors, i);
+		if (worst == NULL || ct_cli_error_rank(one) > ct_cli_error_rank(worst))
+			worst = one;
+	}
+	if (worst == NULL)
+		return;
+	if (total == 1) {
+		g_set_error_literal(error, worst->domain, worst->code, worst->message);
+		return;
+	}
+	g_set_error(error, worst->domain, worst->code, "%u of %u targets failed (the worst: %s)",
+		    errors->len, total, worst->message);
+}
+
+/* the progress line, then the caller's own use of each result */
+typedef struct {
+	CtCliProgress progress;
+	CtFetchReadyFunc ready;
+	gpointer ready_data;
+} CtCliAcquire;
+
+static void
+ct_cli_acquire_ready_cb(CtFetchResult *result, guint index, guint total, gpointer user_data)
+{
+	CtCliAcquire *acquire = user_data;
+	CtCli *cli = acquire->progress.cli;
+
+	if (result->chain != NULL)
+		ct_cli_verbose(cli, "read %s: %u certificate(s), the leaf %s, SHA-256 %s",
+			       result->source, result->chain->certificates->len,
+			       ct_chain_get_leaf(result->chain)->subject,
+			       ct_chain_get_leaf(result->chain)->sha256);
+	if (acquire->ready != NULL)
+		acquire->ready(result, index, total, acquire->ready_data);
+	/* [done/total], the last one read */
+	if (acquire->progress.total > 0)
+		ct_cli_progress_update(&acquire->progress, index + 1, result->source);
+}
+
+GPtrArray *
+ct_cli_acquire_sources(CtCli *cli,
+		       gint argc,
+		       gchar **argv,
+		       CtFetchReadyFunc ready,
+		       gpointer ready_data,
+		       GError **error)
+{
+	g_autoptr(GPtrArray) sources = g_ptr_array_new();
+	g_autoptr(GPtrArray) results = NULL;
+	CtCliAcquire acquire = {{cli, argc > 2 ? (guint)argc - 1 : 0}, ready, ready_data};
 	GPtrArray *rules;
 
 	if (argc < 2) {
@@ -372,26 +508,38 @@ ct_cli_load_sources(CtCli *cli, gint argc, gchar **argv, GError **error)
 	rules = ct_cli_get_resolve_rules(cli, error);
 	if (rules == NULL)
 		return NULL;
-	/* read every source before any output: one error, no half results */
 	for (gint i = 1; i < argc; i++) {
-		CtChain *chain = NULL;
 		if (!ct_cli_refuse_fingerprint(argv[i], error))
 			return NULL;
-		if (progress.total > 0)
-			ct_cli_progress_update(&progress, (guint)i, argv[i]);
-		if (ct_source_is_network(argv[i]))
-			chain = ct_fetch(argv[i], rules, (guint)cli->timeout, cli->cancellable,
-					 error);
-		else
-			chain = ct_chain_load_file(argv[i], cli->cancellable, error);
-		if (chain == NULL)
-			return NULL;
-		ct_cli_verbose(cli, "read %s: %u certificate(s), the leaf %s, SHA-256 %s", argv[i],
-			       chain->certificates->len, ct_chain_get_leaf(chain)->subject,
-			       ct_chain_get_leaf(chain)->sha256);
-		g_ptr_array_add(chains, chain);
+		g_ptr_array_add(sources, argv[i]);
 	}
+	g_ptr_array_add(sources, NULL);
+	if (acquire.progress.total > 0)
+		ct_cli_progress_update(&acquire.progress, 0, argv[1]);
+	results = ct_fetch_many((const gchar *const *)sources->pdata, rules, (guint)cli->timeout,
+				cli->jobs != -1 ? (guint)cli->jobs : CT_FETCH_JOBS_DEFAULT,
+				ct_cli_acquire_ready_cb, &acquire, cli->cancellable);
 	ct_cli_progress_clear(cli);
+	return g_steal_pointer(&results);
+}
+
+GPtrArray *
+ct_cli_load_sources(CtCli *cli, gint argc, gchar **argv, GError **error)
+{
+	g_autoptr(GPtrArray) chains = g_ptr_array_new_with_free_func((GDestroyNotify)ct_chain_free);
+	g_autoptr(GPtrArray) results = ct_cli_acquire_sources(cli, argc, argv, NULL, NULL, error);
+
+	if (results == NULL)
+		return NULL;
+	/* every source read before any output: one error, no half results */
+	for (guint i = 0; i < results->len; i++) {
+		CtFetchResult *result = g_ptr_array_index(results, i);
+		if (result->chain == NULL) {
+			g_propagate_error(error, g_steal_pointer(&result->error));
+			return NULL;
+		}
+		g_ptr_array_add(chains, g_steal_pointer(&result->chain));
+	}
 	return g_steal_pointer(&chains);
 }
 
@@ -724,6 +872,7 @@ ct_cli_run(gint argc, gchar **argv)
 	const gchar *no_color = g_getenv("NO_COLOR");
 	gint status;
 
+	cli.jobs = -1; /* --jobs not given */
 	cli.cancellable = cancellable;
 	/* no-color.org: NO_COLOR set to anything but the empty string turns colour off; a
 	 * dumb terminal gets none either */
@@ -741,6 +890,8 @@ ct_cli_run(gint argc, gchar **argv)
 	status = ct_error_get_exit_status(error);
 	g_free(cli.sysroot);
 	g_strfreev(cli.resolve);
+	g_free(cli.from);
+	g_strfreev(cli.sources_argv);
 	g_clear_pointer(&cli.resolve_rules, g_ptr_array_unref);
 	ct_nssdb_shutdown();
 	return status;

@@ -5,6 +5,7 @@
 
 #include "ct-chain.h"
 #include "ct-error.h"
+#include "ct-fetch.h"
 
 typedef struct _CtCliCommand CtCliCommand;
 
@@ -21,6 +22,9 @@ typedef struct {
 	gchar **resolve;	  /* --resolve NAME:PORT:ADDR, for commands that connect */
 	GPtrArray *resolve_rules; /* CtResolveRule*: resolve parsed, ct_cli_get_resolve_rules */
 	gint timeout;		  /* --timeout S, 0 for the default */
+	gchar *from;		  /* --from FILE: more SOURCEs, one a line */
+	gint jobs;		  /* --jobs N: first accesses at once, 0 for the default */
+	gchar **sources_argv;	  /* the command's argv with --from's SOURCEs added */
 	GCancellable *cancellable;
 	const CtCliCommand *command;
 	JsonBuilder *describe; /* describe mode: parsing adds the command's options here
@@ -55,7 +59,9 @@ ct_cli_parse_options(CtCli *cli,
 		     gint *argc,
 		     gchar ***argv,
 		     GError **error);
-/* the same for a command whose SOURCEs may be servers: adds --resolve and --timeout */
+/* the same for a command whose SOURCEs may be servers: adds --resolve, --timeout, --jobs
+ * and --from FILE, whose SOURCEs (one a line, blank lines and # comments skipped) come
+ * after the command line's in *argv */
 gboolean
 ct_cli_parse_source_options(CtCli *cli,
 			    const GOptionEntry *entries,
@@ -68,9 +74,26 @@ ct_cli_parse_source_options(CtCli *cli,
 GPtrArray *
 ct_cli_get_resolve_rules(CtCli *cli, GError **error); /* (transfer none) */
 
-/* every SOURCE argument (argv[1..argc)) as a chain, all or an error; at least one */
+/* every SOURCE argument (argv[1..argc)) read: servers --jobs at a time, files as they
+ * come; ready (or NULL) sees each result in order as soon as it can (ct_fetch_many); a
+ * CtFetchResult for each in order, its error naming it; only a usage error (no SOURCE, a
+ * fingerprint, a bad --resolve) fails the whole */
+GPtrArray *
+ct_cli_acquire_sources(CtCli *cli,
+		       gint argc,
+		       gchar **argv,
+		       CtFetchReadyFunc ready,
+		       gpointer ready_data,
+		       GError **error);
+/* the same as chains, all or the first error in input order; at least one */
 GPtrArray *
 ct_cli_load_sources(CtCli *cli, gint argc, gchar **argv, GError **error); /* CtChain* */
+
+/* the exit status of many targets' results as one error: NULL when every one succeeded,
+ * else the most serious (interrupted, failed, refused, unreachable, not found, check
+ * negative) with a message counting them */
+void
+ct_cli_summarise_targets(GPtrArray *errors, guint total, GError **error);
 
 /* host:port (IPv6 as [addr]:port, host lower-case) of a network SOURCE, or NULL for a
  * file; *port gets its port */

@@ -240,8 +240,7 @@ ct_test_die_with_parent(gpointer data)
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 }
 
-/* argv with its stdout piped, tied to the test's process */
-static GSubprocess *
+GSubprocess *
 ct_test_spawn_tied(const gchar *const *argv, GError **error)
 {
 	g_autoptr(GSubprocessLauncher)

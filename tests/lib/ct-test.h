@@ -121,6 +121,10 @@ ct_test_pages_start(const gchar *cert_path, const gchar *key_path);
 void
 ct_test_peer_stop(CtTestPeer *peer);
 
+/* argv with its stdout piped, killed when the test's process dies */
+GSubprocess *
+ct_test_spawn_tied(const gchar *const *argv, GError **error);
+
 /* a loopback port where nothing listens (bound, then closed) */
 guint
 ct_test_free_port(void);

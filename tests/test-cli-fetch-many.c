@@ -1,0 +1,193 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#define G_LOG_DOMAIN "CtTest"
+
+#include "config.h"
+
+#include "ct-test.h"
+
+/* `certtrust fetch` of a cluster in one call: servers made by Python's ssl with their own
+ * openssl certificates (tests/lib/tls-cluster.py), read at once, each result in the order
+ * given, a dead server failing only itself, the exit status the worst */
+
+#define FETCH_MANY_SERVERS 12
+
+static gchar *tmpdir = NULL;
+static GSubprocess *cluster = NULL;
+static JsonObject *ready = NULL; /* what tls-cluster.py printed */
+static JsonNode *ready_node = NULL;
+
+static void
+fetch_many_setup(void)
+{
+	g_autofree gchar *script = NULL;
+	g_autofree gchar *certs = NULL;
+	g_autofree gchar *count = g_strdup_printf("%d", FETCH_MANY_SERVERS);
+	g_autoptr(GDataInputStream) out = NULL;
+	g_autoptr(GError) error = NULL;
+	g_autofree gchar *line = NULL;
+
+	tmpdir = ct_test_tmpdir_new();
+	script = g_build_filename(g_getenv("CT_TEST_SRCDIR"), "lib", "tls-cluster.py", NULL);
+	certs = g_build_filename(tmpdir, "certs", NULL);
+	{
+		const gchar *argv[] = {"python3", script, certs, count, "--dead", "2", NULL};
+		cluster = ct_test_spawn_tied(argv, &error);
+	}
+	cr_assert_not_null(cluster, "tls-cluster.py: %s", error != NULL ? error->message : "");
+	out = g_data_input_stream_new(g_subprocess_get_stdout_pipe(cluster));
+	line = g_data_input_stream_read_line(out, NULL, NULL, &error);
+	cr_assert_not_null(line, "tls-cluster.py printed nothing");
+	ready_node = ct_test_parse_one_json_document(line);
+	ready = json_node_get_object(ready_node);
+}
+
+static void
+fetch_many_teardown(void)
+{
+	if (cluster != NULL) {
+		g_subprocess_send_signal(cluster, SIGTERM);
+		g_subprocess_wait(cluster, NULL, NULL);
+		g_clear_object(&cluster);
+	}
+	g_clear_pointer(&ready_node, json_node_unref);
+	ready = NULL;
+	ct_test_tmpdir_remove(tmpdir);
+	g_clear_pointer(&tmpdir, g_free);
+}
+
+TestSuite(fetch_many, .init = fetch_many_setup, .fini = fetch_many_teardown, .timeout = 120);
+
+static gchar *
+fetch_many_source(const gchar *member, guint index)
+{
+	JsonArray *ports = json_object_get_array_member(ready, member);
+	return g_strdup_printf("127.0.0.1:%" G_GINT64_FORMAT,
+			       json_array_get_int_element(ports, index));
+}
+
+static const gchar *
+fetch_many_sha256(guint index)
+{
+	return json_array_get_string_element(json_object_get_array_member(ready, "sha256"), index);
+}
+
+Test(fetch_many, every_server_in_input_order_and_a_dead_one_fails_only_itself)
+{
+	g_autoptr(GPtrArray) argv = g_ptr_array_new_with_free_func(g_free);
+	g_autoptr(CtTestRun) run = NULL;
+	g_autoptr(JsonNode) root = NULL;
+	JsonArray *results = NULL;
+	g_autofree gchar *dead = fetch_many_source("dead", 0);
+
+	g_ptr_array_add(argv, g_strdup("certtrust"));
+	g_ptr_array_add(argv, g_strdup("--json"));
+	g_ptr_array_add(argv, g_strdup("fetch"));
+	/* the servers from last to first, the dead one in the middle */
+	for (gint i = FETCH_MANY_SERVERS - 1; i >= 0; i--) {
+		g_ptr_array_add(argv, fetch_many_source("ports", (guint)i));
+		if (i == FETCH_MANY_SERVERS / 2)
+			g_ptr_array_add(argv, g_strdup(dead));
+	}
+	g_ptr_array_add(argv, g_strdup("--jobs"));
+	g_ptr_array_add(argv, g_strdup("4"));
+	g_ptr_array_add(argv, NULL);
+	run = ct_test_run((const gchar *const *)argv->pdata, NULL);
+
+	cr_assert_eq(run->exit_status, 5, "the dead server makes it exit 5: %s", run->err);
+	cr_assert_not_null(strstr(run->err, "1 of 13 targets failed"), "%s", run->err);
+	root = ct_test_parse_one_json_document(run->out);
+	results = json_object_get_array_member(json_node_get_object(root), "results");
+	cr_assert_eq(json_array_get_length(results), FETCH_MANY_SERVERS + 1);
+	for (guint i = 0, server = FETCH_MANY_SERVERS; i < json_array_get_length(results); i++) {
+		JsonObject *result = json_array_get_object_element(results, i);
+		const gchar *source = json_object_get_string_member(result, "source");
+		g_autofree gchar *expected = NULL;
+		JsonObject *leaf = NULL;
+		if (g_strcmp0(source, dead) == 0) {
+			JsonObject *failure = json_object_get_object_member(result, "error");
+			cr_assert_eq(i, FETCH_MANY_SERVERS - FETCH_MANY_SERVERS / 2);
+			cr_assert_eq(json_object_get_int_member(failure, "exit_status"), 5);
+			cr_assert_not_null(
+			    strstr(json_object_get_string_member(failure, "message"), dead));
+			continue;
+		}
+		server--;
+		expected = fetch_many_source("ports", server);
+		cr_assert_str_eq(source, expected, "result %u is the %u-th SOURCE given", i, i);
+		leaf = json_array_get_object_element(json_object_get_array_member(result,
+										  "certificates"),
+						     0);
+		/* each server's own certificate, as openssl fingerprints it */
+		cr_assert_str_eq(json_object_get_string_member(leaf, "sha256"),
+				 fetch_many_sha256(server));
+	}
+}
+
+Test(fetch_many, from_file_with_comments_blank_lines_and_command_line_sources)
+{
+	g_autofree gchar *list = g_build_filename(tmpdir, "cluster.list", NULL);
+	g_autofree gchar *first = fetch_many_source("ports", 0);
+	g_autofree gchar *second = fetch_many_source("ports", 1);
+	g_autofree gchar *third = fetch_many_source("ports", 2);
+	g_autofree gchar *text = g_strdup_printf("# the publisher\n  %s  \n\n# subscribers\n%s\n",
+						 second, third);
+	g_autoptr(CtTestRun) run = NULL;
+	const gchar *out = NULL;
+
+	cr_assert(g_file_set_contents(list, text, -1, NULL));
+	{
+		const gchar *argv[] = {"certtrust", "fetch", first, "--from", list, NULL};
+		run = ct_test_run(argv, NULL);
+	}
+	cr_assert_eq(run->exit_status, 0, "%s", run->err);
+	/* the command line's SOURCE first, then the file's in its order */
+	out = run->out;
+	for (guint i = 0; i < 3; i++) {
+		g_autofree gchar *sha256 = g_strdup(fetch_many_sha256(i));
+		const gchar *at = strstr(out, sha256);
+		cr_assert_not_null(at, "server %u's SHA-256 after the one before: %s", i, run->out);
+		out = at;
+	}
+	cr_assert_null(strstr(run->out, "#"), "no comment read as a SOURCE: %s", run->out);
+}
+
+Test(fetch_many, from_stdin_and_bad_lists_and_jobs_are_refused)
+{
+	g_autofree gchar *server = fetch_many_source("ports", 3);
+	g_autofree gchar *missing = g_build_filename(tmpdir, "no-such.list", NULL);
+	g_autoptr(GBytes) input = g_bytes_new(server, strlen(server));
+	g_autoptr(CtTestRun) piped = NULL;
+	g_autoptr(CtTestRun) absent = NULL;
+	g_autoptr(CtTestRun) zero = NULL;
+	g_autoptr(CtTestRun) many = NULL;
+	g_autoptr(CtTestRun) nothing = NULL;
+	g_autofree gchar *empty = g_build_filename(tmpdir, "empty.list", NULL);
+
+	{
+		const gchar *argv[] = {"certtrust", "fetch", "--from", "-", NULL};
+		piped = ct_test_run(argv, input);
+	}
+	cr_assert_eq(piped->exit_status, 0, "%s", piped->err);
+	cr_assert_not_null(strstr(piped->out, fetch_many_sha256(3)), "%s", piped->out);
+	{
+		const gchar *argv[] = {"certtrust", "fetch", "--from", missing, NULL};
+		absent = ct_test_run(argv, NULL);
+	}
+	cr_assert_eq(absent->exit_status, 3, "a missing list is not found: %s", absent->err);
+	{
+		const gchar *argv[] = {"certtrust", "fetch", server, "--jobs", "0", NULL};
+		zero = ct_test_run(argv, NULL);
+	}
+	cr_assert_eq(zero->exit_status, 2, "%s", zero->err);
+	{
+		const gchar *argv[] = {"certtrust", "fetch", server, "--jobs", "100000", NULL};
+		many = ct_test_run(argv, NULL);
+	}
+	cr_assert_eq(many->exit_status, 2, "%s", many->err);
+	cr_assert(g_file_set_contents(empty, "# nothing yet\n\n", -1, NULL));
+	{
+		const gchar *argv[] = {"certtrust", "fetch", "--from", empty, NULL};
+		nothing = ct_test_run(argv, NULL);
+	}
+	cr_assert_eq(nothing->exit_status, 2, "a list of no SOURCE: %s", nothing->err);
+}
