@@ -444,3 +444,94 @@ Test(scenario_cli, ctrl_c_stops_every_server_and_removes_the_directories)
 	cr_assert_not(scenario_process_exists(runner_tmp), "a server or command is still running");
 	scenario_assert_clean();
 }
+
+/* the names of the scenarios a --json run reports */
+static GPtrArray *
+scenario_names_of(CtTestRun *run)
+{
+	g_autoptr(JsonNode) root = ct_test_parse_one_json_document(run->out);
+	JsonArray *scenarios = json_object_get_array_member(json_node_get_object(root),
+							    "scenarios");
+	GPtrArray *names = g_ptr_array_new_with_free_func(g_free);
+
+	for (guint i = 0; i < json_array_get_length(scenarios); i++)
+		g_ptr_array_add(names, g_strdup(json_object_get_string_member(
+					   json_array_get_object_element(scenarios, i), "name")));
+	return names;
+}
+
+static gboolean
+scenario_names_have(GPtrArray *names, const gchar *name)
+{
+	return g_ptr_array_find_with_equal_func(names, name, g_str_equal, NULL);
+}
+
+Test(scenario_cli, shards_split_the_library_into_disjoint_parts_that_cover_it)
+{
+	g_autofree gchar *library = g_build_filename(g_getenv("CT_TEST_SRCDIR"), "..", "scenarios",
+						     "ie8", NULL);
+	const gchar *all_argv[] = {"certtrust", "--json", "scenario", library, "--jobs", "2", NULL};
+	g_autoptr(CtTestRun) all = ct_test_run(all_argv, NULL);
+	g_autoptr(GPtrArray) everything = scenario_names_of(all);
+	g_autoptr(GHashTable) seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	g_autoptr(CtTestRun) bad = NULL;
+	g_autoptr(CtTestRun) zero = NULL;
+
+	cr_assert_eq(all->exit_status, 0, "%s", all->err);
+	cr_assert_gt(everything->len, 2);
+	for (guint k = 1; k <= 3; k++) {
+		g_autofree gchar *shard = g_strdup_printf("%u/3", k);
+		g_autofree gchar *junit = g_strdup_printf("%s/shard-%u.xml", tmpdir, k);
+		const gchar *argv[] = {"certtrust", "--json", "scenario", library, "--jobs", "2",
+				       "--shard",   shard,    "--junit",  junit,   NULL};
+		g_autoptr(CtTestRun) part = ct_test_run(argv, NULL);
+		g_autoptr(GPtrArray) names = scenario_names_of(part);
+		g_autofree gchar *xml = NULL;
+		cr_assert_eq(part->exit_status, 0, "%s: %s", shard, part->err);
+		cr_assert(g_file_get_contents(junit, &xml, NULL, NULL), "%s wrote its JUnit",
+			  shard);
+		for (guint i = 0; i < names->len; i++) {
+			const gchar *name = g_ptr_array_index(names, i);
+			cr_assert(scenario_names_have(everything, name), "%s ran %s", shard, name);
+			cr_assert(g_hash_table_add(seen, g_strdup(name)), "%s ran in two parts",
+				  name);
+			cr_assert_not_null(strstr(xml, name), "%s's JUnit has %s", shard, name);
+		}
+	}
+	cr_assert_eq(g_hash_table_size(seen), everything->len, "the parts cover the library");
+	/* the part of a scenario does not depend on the order of the files */
+	{
+		g_autoptr(GDir) dir = g_dir_open(library, 0, NULL);
+		g_autoptr(GPtrArray) forward = g_ptr_array_new_with_free_func(g_free);
+		g_autoptr(GPtrArray) backward = g_ptr_array_new();
+		g_autoptr(CtTestRun) a = NULL;
+		g_autoptr(CtTestRun) b = NULL;
+		g_autoptr(GPtrArray) names_a = NULL;
+		g_autoptr(GPtrArray) names_b = NULL;
+		const gchar *name = NULL;
+		const gchar *head[] = {"certtrust", "--json", "scenario", "--shard", "2/3"};
+		for (guint i = 0; i < G_N_ELEMENTS(head); i++)
+			g_ptr_array_add(forward, g_strdup(head[i]));
+		while ((name = g_dir_read_name(dir)) != NULL)
+			g_ptr_array_add(forward, g_build_filename(library, name, NULL));
+		for (guint i = 0; i < G_N_ELEMENTS(head); i++)
+			g_ptr_array_add(backward, g_ptr_array_index(forward, i));
+		for (guint i = forward->len; i > G_N_ELEMENTS(head); i--)
+			g_ptr_array_add(backward, g_ptr_array_index(forward, i - 1));
+		g_ptr_array_add(forward, NULL);
+		g_ptr_array_add(backward, NULL);
+		a = ct_test_run((const gchar *const *)forward->pdata, NULL);
+		b = ct_test_run((const gchar *const *)backward->pdata, NULL);
+		cr_assert_eq(a->exit_status, 0, "%s", a->err);
+		cr_assert_eq(b->exit_status, 0, "%s", b->err);
+		names_a = scenario_names_of(a);
+		names_b = scenario_names_of(b);
+		cr_assert_eq(names_a->len, names_b->len);
+		for (guint i = 0; i < names_a->len; i++)
+			cr_assert(scenario_names_have(names_b, g_ptr_array_index(names_a, i)));
+	}
+	bad = scenario_run(library, "--shard", "4/3", NULL, NULL);
+	cr_assert_eq(bad->exit_status, 2, "%s", bad->err);
+	zero = scenario_run(library, "--shard", "0/3", NULL, NULL);
+	cr_assert_eq(zero->exit_status, 2, "%s", zero->err);
+}

@@ -14,6 +14,8 @@
 /* scenario: run QA scenario files (scenarios/README.md) in parallel, each isolated, and
  * report as text, TAP 14 (one test point per step), JUnit XML or JSON */
 
+/* --shard K/N: at most this many parts */
+#define CT_CMD_SCENARIO_MAX_SHARDS 1000
 #define CT_CMD_SCENARIO_MAX_JOBS 64
 
 typedef struct {
@@ -242,6 +244,53 @@ ct_cmd_scenario_load(CtCli *cli, gboolean tap, gint argc, gchar **argv, GError *
 	return g_steal_pointer(&scenarios);
 }
 
+/* --shard K/N: 1 <= K <= N <= CT_CMD_SCENARIO_MAX_SHARDS */
+static gboolean
+ct_cmd_scenario_parse_shard(const gchar *text, guint *index, guint *count, GError **error)
+{
+	g_auto(GStrv) parts = g_strsplit(text, "/", -1);
+	guint64 k = 0;
+	guint64 n = 0;
+
+	if (g_strv_length(parts) != 2 ||
+	    !g_ascii_string_to_unsigned(parts[0], 10, 1, CT_CMD_SCENARIO_MAX_SHARDS, &k, NULL) ||
+	    !g_ascii_string_to_unsigned(parts[1], 10, 1, CT_CMD_SCENARIO_MAX_SHARDS, &n, NULL) ||
+	    k > n) {
+		g_autofree gchar *safe = ct_cli_escape(text);
+		g_set_error(error, CT_ERROR, CT_ERROR_INVALID_ARGS,
+			    "--shard %s: give K/N, 1 <= K <= N <= %u (part K of N)", safe,
+			    CT_CMD_SCENARIO_MAX_SHARDS);
+		return FALSE;
+	}
+	*index = (guint)k;
+	*count = (guint)n;
+	return TRUE;
+}
+
+/* the part a scenario belongs to: FNV-1a of its name, the same on every machine and for
+ * every order of the files, so a new scenario never moves the others */
+static guint
+ct_cmd_scenario_shard_of(const gchar *name, guint count)
+{
+	guint32 hash = 2166136261u;
+
+	for (const guchar *p = (const guchar *)name; *p != '\0'; p++) {
+		hash ^= *p;
+		hash *= 16777619u;
+	}
+	return hash % count + 1;
+}
+
+static void
+ct_cmd_scenario_keep_shard(GPtrArray *scenarios, guint index, guint count)
+{
+	for (guint i = scenarios->len; i > 0; i--) {
+		CtScenario *scenario = g_ptr_array_index(scenarios, i - 1);
+		if (ct_cmd_scenario_shard_of(scenario->name, count) != index)
+			g_ptr_array_remove_index(scenarios, i - 1);
+	}
+}
+
 /* the arguments and options, before anything starts */
 static gboolean
 ct_cmd_scenario_check_options(CtCli *cli,
@@ -395,8 +444,11 @@ ct_cmd_scenario(CtCli *cli, gint argc, gchar **argv, GError **error)
 	gboolean keep = FALSE;
 	g_autofree gchar *junit = NULL;
 	g_autofree gchar *layout = NULL;
+	g_autofree gchar *shard = NULL;
 	g_autofree gchar *program = NULL;
 	g_autoptr(GPtrArray) scenarios = NULL;
+	guint shard_index = 1;
+	guint shard_count = 1;
 	g_autoptr(CtScenarioCache) cache = NULL;
 	g_autoptr(GAsyncQueue) done = NULL;
 	CtCmdScenario self = {0};
@@ -419,6 +471,10 @@ ct_cmd_scenario(CtCli *cli, gint argc, gchar **argv, GError **error)
 	     "says: current (~/.config/mozilla/firefox, ~/.local/share/pki/nssdb) or legacy "
 	     "(~/.mozilla/firefox, ~/.pki/nssdb)",
 	     "LAYOUT"},
+	    {"shard", 0, 0, G_OPTION_ARG_STRING, &shard,
+	     "Run part K of N of the scenarios (a split by name that stays the same as files "
+	     "are added: one part per CI machine, each with its own --junit)",
+	     "K/N"},
 	    G_OPTION_ENTRY_NULL,
 	};
 
@@ -435,6 +491,8 @@ ct_cmd_scenario(CtCli *cli, gint argc, gchar **argv, GError **error)
 		return FALSE;
 	if (!ct_cmd_scenario_check_options(cli, argc, jobs, tap, layout, &self.options, error))
 		return FALSE;
+	if (shard != NULL && !ct_cmd_scenario_parse_shard(shard, &shard_index, &shard_count, error))
+		return FALSE;
 	if (jobs == -1)
 		jobs = (gint)MIN(g_get_num_processors(), CT_CMD_SCENARIO_MAX_JOBS);
 	/* every step runs this very program */
@@ -446,6 +504,9 @@ ct_cmd_scenario(CtCli *cli, gint argc, gchar **argv, GError **error)
 	scenarios = ct_cmd_scenario_load(cli, tap, argc, argv, error);
 	if (scenarios == NULL)
 		return FALSE;
+	/* every file is read and checked on every machine; each runs its own part */
+	if (shard_count > 1)
+		ct_cmd_scenario_keep_shard(scenarios, shard_index, shard_count);
 
 	cache = ct_scenario_cache_new(error);
 	if (cache == NULL)
