@@ -569,7 +569,9 @@ ct_fetch_batch_start_more(CtFetchBatch *batch)
 			/* other rules: wait until every access under these rules is done */
 			if (batch->running > 0)
 				return;
-			g_resolver_set_default(batch->original);
+			/* the process's resolver is only touched where rules apply */
+			if (batch->key != -1)
+				g_resolver_set_default(batch->original);
 			if (batch->keys[index] != -1) {
 				g_autoptr(GResolver) previous =
 				    ct_fetch_install_resolver(batch->rules, batch->keys[index]);
@@ -651,7 +653,8 @@ ct_fetch_many(const gchar *const *sources,
 	ct_fetch_batch_start_more(&batch);
 	while (batch.done < n)
 		g_main_context_iteration(context, TRUE);
-	g_resolver_set_default(batch.original);
+	if (batch.key != -1)
+		g_resolver_set_default(batch.original);
 	g_object_unref(batch.original);
 	/* what a finished access left to do (a closed stream's last callbacks) */
 	while (g_main_context_iteration(context, FALSE))

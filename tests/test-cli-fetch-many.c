@@ -191,3 +191,50 @@ Test(fetch_many, from_stdin_and_bad_lists_and_jobs_are_refused)
 	}
 	cr_assert_eq(nothing->exit_status, 2, "a list of no SOURCE: %s", nothing->err);
 }
+
+Test(fetch_many, resolve_rules_apply_to_their_port_only_while_others_run_too)
+{
+	JsonArray *ports = json_object_get_array_member(ready, "ports");
+	gint64 port0 = json_array_get_int_element(ports, 0);
+	gint64 port1 = json_array_get_int_element(ports, 1);
+	g_autofree gchar *named0 = g_strdup_printf("node-0.cluster.test:%" G_GINT64_FORMAT, port0);
+	g_autofree gchar *named1 = g_strdup_printf("node-1.cluster.test:%" G_GINT64_FORMAT, port1);
+	g_autofree gchar *plain1 = fetch_many_source("ports", 1);
+	/* node-1 has a rule for node-0's port (to where the servers listen) and one for its own
+	 * port to 127.0.0.2, where nothing listens: only the rule of its port may apply, and
+	 * no name goes to DNS (the wrong rule last: one resolver for all ports would take it) */
+	g_autofree gchar *rule0 =
+	    g_strdup_printf("node-0.cluster.test:%" G_GINT64_FORMAT ":127.0.0.1", port0);
+	g_autofree gchar *rule1 =
+	    g_strdup_printf("node-1.cluster.test:%" G_GINT64_FORMAT ":127.0.0.1", port0);
+	g_autofree gchar *rule2 =
+	    g_strdup_printf("node-1.cluster.test:%" G_GINT64_FORMAT ":127.0.0.2", port1);
+	const gchar *argv[] = {"certtrust", "--json",	 "fetch", named0,      plain1,
+			       named1,	    "--resolve", rule0,	  "--resolve", rule2,
+			       "--resolve", rule1,	 NULL};
+	g_autoptr(CtTestRun) run = ct_test_run(argv, NULL);
+	g_autoptr(JsonNode) root = ct_test_parse_one_json_document(run->out);
+	JsonArray *results = json_object_get_array_member(json_node_get_object(root), "results");
+	JsonObject *first = json_array_get_object_element(results, 0);
+	JsonObject *second = json_array_get_object_element(results, 1);
+	JsonObject *third = json_array_get_object_element(results, 2);
+
+	cr_assert_eq(run->exit_status, 5, "node-1 by name goes to 127.0.0.2: %s", run->err);
+	cr_assert_str_eq(json_object_get_string_member(
+			     json_array_get_object_element(
+				 json_object_get_array_member(first, "certificates"), 0),
+			     "sha256"),
+			 fetch_many_sha256(0));
+	/* the name is node-0's own: no bad-identity */
+	cr_assert_eq(json_array_get_length(json_object_get_array_member(first, "problems")), 1);
+	cr_assert_str_eq(json_object_get_string_member(
+			     json_array_get_object_element(
+				 json_object_get_array_member(second, "certificates"), 0),
+			     "sha256"),
+			 fetch_many_sha256(1));
+	cr_assert(json_object_has_member(third, "error"), "%s", run->out);
+	cr_assert_not_null(strstr(json_object_get_string_member(
+				      json_object_get_object_member(third, "error"), "message"),
+				  "refused"),
+			   "%s", run->out);
+}
