@@ -25,7 +25,8 @@ static const CtCliCommand ct_cli_commands[] = {
     {"fetch", "SOURCE...", "connect like a browser and capture the chain and every TLS problem",
      ct_cmd_fetch, NULL,
      "certtrust fetch https://ucm.example.com:8443/\n"
-     "certtrust fetch ucm.example.com:8443 -o ucm.pem"},
+     "certtrust fetch ucm.example.com:8443 -o ucm.pem\n"
+     "certtrust fetch --from cluster.txt --jobs 8"},
     {"show", "SOURCE...", "show certificates as the browsers' certificate viewers do", ct_cmd_show,
      NULL,
      "certtrust show ucm.example.com:8443\n"
@@ -53,9 +54,10 @@ static const CtCliCommand ct_cli_commands[] = {
     {"list", "", "list what certtrust trusts where", ct_cmd_list, NULL,
      "certtrust list\n"
      "certtrust list --store chromium --json"},
-    {"status", "SOURCE", "is what the server shows now what we trust?", ct_cmd_status, NULL,
+    {"status", "SOURCE...", "is what the server shows now what we trust?", ct_cmd_status, NULL,
      "certtrust status ucm.example.com:8443\n"
-     "certtrust status ucm.example.com:8443 --exact"},
+     "certtrust status ucm.example.com:8443 --exact\n"
+     "certtrust status --from cluster.txt"},
     {"flow", "ie8|firefox3|safari4 SOURCE",
      "replay a browser's first-access procedure step by step", ct_cmd_flow,
      "Each dialog of the seed's procedure is shown as the browser showed it, and the real\n"

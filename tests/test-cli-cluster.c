@@ -5,11 +5,11 @@
 
 #include "ct-test.h"
 
-/* `certtrust fetch` of a cluster in one call: servers made by Python's ssl with their own
- * openssl certificates (tests/lib/tls-cluster.py), read at once, each result in the order
+/* `certtrust fetch` and `status` of a cluster in one call: servers made by Python's ssl with their
+ * own openssl certificates (tests/lib/tls-cluster.py), read at once, each result in the order
  * given, a dead server failing only itself, the exit status the worst */
 
-#define FETCH_MANY_SERVERS 12
+#define CLUSTER_SERVERS 12
 
 static gchar *tmpdir = NULL;
 static GSubprocess *cluster = NULL;
@@ -17,11 +17,11 @@ static JsonObject *ready = NULL; /* what tls-cluster.py printed */
 static JsonNode *ready_node = NULL;
 
 static void
-fetch_many_setup(void)
+cluster_setup(void)
 {
 	g_autofree gchar *script = NULL;
 	g_autofree gchar *certs = NULL;
-	g_autofree gchar *count = g_strdup_printf("%d", FETCH_MANY_SERVERS);
+	g_autofree gchar *count = g_strdup_printf("%d", CLUSTER_SERVERS);
 	g_autoptr(GDataInputStream) out = NULL;
 	g_autoptr(GError) error = NULL;
 	g_autofree gchar *line = NULL;
@@ -42,7 +42,7 @@ fetch_many_setup(void)
 }
 
 static void
-fetch_many_teardown(void)
+cluster_teardown(void)
 {
 	if (cluster != NULL) {
 		g_subprocess_send_signal(cluster, SIGTERM);
@@ -55,10 +55,10 @@ fetch_many_teardown(void)
 	g_clear_pointer(&tmpdir, g_free);
 }
 
-TestSuite(fetch_many, .init = fetch_many_setup, .fini = fetch_many_teardown, .timeout = 120);
+TestSuite(cluster, .init = cluster_setup, .fini = cluster_teardown, .timeout = 120);
 
 static gchar *
-fetch_many_source(const gchar *member, guint index)
+cluster_source(const gchar *member, guint index)
 {
 	JsonArray *ports = json_object_get_array_member(ready, member);
 	return g_strdup_printf("127.0.0.1:%" G_GINT64_FORMAT,
@@ -66,26 +66,26 @@ fetch_many_source(const gchar *member, guint index)
 }
 
 static const gchar *
-fetch_many_sha256(guint index)
+cluster_sha256(guint index)
 {
 	return json_array_get_string_element(json_object_get_array_member(ready, "sha256"), index);
 }
 
-Test(fetch_many, every_server_in_input_order_and_a_dead_one_fails_only_itself)
+Test(cluster, every_server_in_input_order_and_a_dead_one_fails_only_itself)
 {
 	g_autoptr(GPtrArray) argv = g_ptr_array_new_with_free_func(g_free);
 	g_autoptr(CtTestRun) run = NULL;
 	g_autoptr(JsonNode) root = NULL;
 	JsonArray *results = NULL;
-	g_autofree gchar *dead = fetch_many_source("dead", 0);
+	g_autofree gchar *dead = cluster_source("dead", 0);
 
 	g_ptr_array_add(argv, g_strdup("certtrust"));
 	g_ptr_array_add(argv, g_strdup("--json"));
 	g_ptr_array_add(argv, g_strdup("fetch"));
 	/* the servers from last to first, the dead one in the middle */
-	for (gint i = FETCH_MANY_SERVERS - 1; i >= 0; i--) {
-		g_ptr_array_add(argv, fetch_many_source("ports", (guint)i));
-		if (i == FETCH_MANY_SERVERS / 2)
+	for (gint i = CLUSTER_SERVERS - 1; i >= 0; i--) {
+		g_ptr_array_add(argv, cluster_source("ports", (guint)i));
+		if (i == CLUSTER_SERVERS / 2)
 			g_ptr_array_add(argv, g_strdup(dead));
 	}
 	g_ptr_array_add(argv, g_strdup("--jobs"));
@@ -97,38 +97,38 @@ Test(fetch_many, every_server_in_input_order_and_a_dead_one_fails_only_itself)
 	cr_assert_not_null(strstr(run->err, "1 of 13 targets failed"), "%s", run->err);
 	root = ct_test_parse_one_json_document(run->out);
 	results = json_object_get_array_member(json_node_get_object(root), "results");
-	cr_assert_eq(json_array_get_length(results), FETCH_MANY_SERVERS + 1);
-	for (guint i = 0, server = FETCH_MANY_SERVERS; i < json_array_get_length(results); i++) {
+	cr_assert_eq(json_array_get_length(results), CLUSTER_SERVERS + 1);
+	for (guint i = 0, server = CLUSTER_SERVERS; i < json_array_get_length(results); i++) {
 		JsonObject *result = json_array_get_object_element(results, i);
 		const gchar *source = json_object_get_string_member(result, "source");
 		g_autofree gchar *expected = NULL;
 		JsonObject *leaf = NULL;
 		if (g_strcmp0(source, dead) == 0) {
 			JsonObject *failure = json_object_get_object_member(result, "error");
-			cr_assert_eq(i, FETCH_MANY_SERVERS - FETCH_MANY_SERVERS / 2);
+			cr_assert_eq(i, CLUSTER_SERVERS - CLUSTER_SERVERS / 2);
 			cr_assert_eq(json_object_get_int_member(failure, "exit_status"), 5);
 			cr_assert_not_null(
 			    strstr(json_object_get_string_member(failure, "message"), dead));
 			continue;
 		}
 		server--;
-		expected = fetch_many_source("ports", server);
+		expected = cluster_source("ports", server);
 		cr_assert_str_eq(source, expected, "result %u is the %u-th SOURCE given", i, i);
 		leaf = json_array_get_object_element(json_object_get_array_member(result,
 										  "certificates"),
 						     0);
 		/* each server's own certificate, as openssl fingerprints it */
 		cr_assert_str_eq(json_object_get_string_member(leaf, "sha256"),
-				 fetch_many_sha256(server));
+				 cluster_sha256(server));
 	}
 }
 
-Test(fetch_many, from_file_with_comments_blank_lines_and_command_line_sources)
+Test(cluster, from_file_with_comments_blank_lines_and_command_line_sources)
 {
 	g_autofree gchar *list = g_build_filename(tmpdir, "cluster.list", NULL);
-	g_autofree gchar *first = fetch_many_source("ports", 0);
-	g_autofree gchar *second = fetch_many_source("ports", 1);
-	g_autofree gchar *third = fetch_many_source("ports", 2);
+	g_autofree gchar *first = cluster_source("ports", 0);
+	g_autofree gchar *second = cluster_source("ports", 1);
+	g_autofree gchar *third = cluster_source("ports", 2);
 	g_autofree gchar *text = g_strdup_printf("# the publisher\n  %s  \n\n# subscribers\n%s\n",
 						 second, third);
 	g_autoptr(CtTestRun) run = NULL;
@@ -143,7 +143,7 @@ Test(fetch_many, from_file_with_comments_blank_lines_and_command_line_sources)
 	/* the command line's SOURCE first, then the file's in its order */
 	out = run->out;
 	for (guint i = 0; i < 3; i++) {
-		g_autofree gchar *sha256 = g_strdup(fetch_many_sha256(i));
+		g_autofree gchar *sha256 = g_strdup(cluster_sha256(i));
 		const gchar *at = strstr(out, sha256);
 		cr_assert_not_null(at, "server %u's SHA-256 after the one before: %s", i, run->out);
 		out = at;
@@ -151,9 +151,9 @@ Test(fetch_many, from_file_with_comments_blank_lines_and_command_line_sources)
 	cr_assert_null(strstr(run->out, "#"), "no comment read as a SOURCE: %s", run->out);
 }
 
-Test(fetch_many, from_stdin_and_bad_lists_and_jobs_are_refused)
+Test(cluster, from_stdin_and_bad_lists_and_jobs_are_refused)
 {
-	g_autofree gchar *server = fetch_many_source("ports", 3);
+	g_autofree gchar *server = cluster_source("ports", 3);
 	g_autofree gchar *missing = g_build_filename(tmpdir, "no-such.list", NULL);
 	g_autoptr(GBytes) input = g_bytes_new(server, strlen(server));
 	g_autoptr(CtTestRun) piped = NULL;
@@ -168,7 +168,7 @@ Test(fetch_many, from_stdin_and_bad_lists_and_jobs_are_refused)
 		piped = ct_test_run(argv, input);
 	}
 	cr_assert_eq(piped->exit_status, 0, "%s", piped->err);
-	cr_assert_not_null(strstr(piped->out, fetch_many_sha256(3)), "%s", piped->out);
+	cr_assert_not_null(strstr(piped->out, cluster_sha256(3)), "%s", piped->out);
 	{
 		const gchar *argv[] = {"certtrust", "fetch", "--from", missing, NULL};
 		absent = ct_test_run(argv, NULL);
@@ -192,14 +192,14 @@ Test(fetch_many, from_stdin_and_bad_lists_and_jobs_are_refused)
 	cr_assert_eq(nothing->exit_status, 2, "a list of no SOURCE: %s", nothing->err);
 }
 
-Test(fetch_many, resolve_rules_apply_to_their_port_only_while_others_run_too)
+Test(cluster, resolve_rules_apply_to_their_port_only_while_others_run_too)
 {
 	JsonArray *ports = json_object_get_array_member(ready, "ports");
 	gint64 port0 = json_array_get_int_element(ports, 0);
 	gint64 port1 = json_array_get_int_element(ports, 1);
 	g_autofree gchar *named0 = g_strdup_printf("node-0.cluster.test:%" G_GINT64_FORMAT, port0);
 	g_autofree gchar *named1 = g_strdup_printf("node-1.cluster.test:%" G_GINT64_FORMAT, port1);
-	g_autofree gchar *plain1 = fetch_many_source("ports", 1);
+	g_autofree gchar *plain1 = cluster_source("ports", 1);
 	/* node-1 has a rule for node-0's port (to where the servers listen) and one for its own
 	 * port to 127.0.0.2, where nothing listens: only the rule of its port may apply, and
 	 * no name goes to DNS (the wrong rule last: one resolver for all ports would take it) */
@@ -224,17 +224,75 @@ Test(fetch_many, resolve_rules_apply_to_their_port_only_while_others_run_too)
 			     json_array_get_object_element(
 				 json_object_get_array_member(first, "certificates"), 0),
 			     "sha256"),
-			 fetch_many_sha256(0));
+			 cluster_sha256(0));
 	/* the name is node-0's own: no bad-identity */
 	cr_assert_eq(json_array_get_length(json_object_get_array_member(first, "problems")), 1);
 	cr_assert_str_eq(json_object_get_string_member(
 			     json_array_get_object_element(
 				 json_object_get_array_member(second, "certificates"), 0),
 			     "sha256"),
-			 fetch_many_sha256(1));
+			 cluster_sha256(1));
 	cr_assert(json_object_has_member(third, "error"), "%s", run->out);
 	cr_assert_not_null(strstr(json_object_get_string_member(
 				      json_object_get_object_member(third, "error"), "message"),
 				  "refused"),
 			   "%s", run->out);
+}
+
+Test(cluster, status_of_every_node_in_order_the_exit_status_the_worst)
+{
+	g_autofree gchar *store_dir = g_build_filename(tmpdir, "nssdb", NULL);
+	g_autofree gchar *store = ct_test_nss_store_new(store_dir);
+	g_autofree gchar *node0 = cluster_source("ports", 0);
+	g_autofree gchar *node1 = cluster_source("ports", 1);
+	g_autofree gchar *node2 = cluster_source("ports", 2);
+	g_autofree gchar *dead = cluster_source("dead", 1);
+	g_autofree gchar *listing = NULL;
+	g_autoptr(CtTestRun) checked = NULL;
+	g_autoptr(CtTestRun) all_trusted = NULL;
+	g_autoptr(JsonNode) root = NULL;
+	JsonArray *results = NULL;
+	const gchar *expected[] = {"trusted", NULL, "not-trusted", "trusted"};
+
+	for (guint i = 0; i < 2; i++) {
+		g_autofree gchar *node = cluster_source("ports", i);
+		const gchar *argv[] = {"certtrust", "--yes", "trust", node, "--store", store, NULL};
+		g_autoptr(CtTestRun) trusted = ct_test_run(argv, NULL);
+		cr_assert_eq(trusted->exit_status, 0, "%s", trusted->err);
+	}
+	/* certutil, not certtrust, says what the database holds */
+	listing = ct_test_certutil_text(store_dir);
+	cr_assert_not_null(strstr(listing, "P,,"), "%s", listing);
+	{
+		const gchar *argv[] = {"certtrust", "--json", "status",	 node0, dead,
+				       node2,	    node1,    "--store", store, NULL};
+		checked = ct_test_run(argv, NULL);
+	}
+	cr_assert_eq(checked->exit_status, 5, "the dead node is the worst: %s", checked->err);
+	cr_assert_not_null(strstr(checked->err, "2 of 4 targets failed"), "%s", checked->err);
+	root = ct_test_parse_one_json_document(checked->out);
+	results = json_object_get_array_member(json_node_get_object(root), "results");
+	cr_assert_eq(json_array_get_length(results), 4);
+	for (guint i = 0; i < 4; i++) {
+		JsonObject *result = json_array_get_object_element(results, i);
+		if (expected[i] == NULL) {
+			cr_assert_str_eq(json_object_get_string_member(result, "source"), dead);
+			cr_assert(json_object_has_member(result, "error"));
+			continue;
+		}
+		cr_assert_str_eq(json_object_get_string_member(result, "status"), expected[i],
+				 "result %u", i);
+	}
+	cr_assert_str_eq(json_object_get_string_member(json_array_get_object_element(results, 0),
+						       "sha256"),
+			 cluster_sha256(0));
+	/* the trusted nodes alone: exit 0, each said trusted on the terminal */
+	{
+		const gchar *argv[] = {"certtrust", "status", node1, node0, "--store", store, NULL};
+		all_trusted = ct_test_run(argv, NULL);
+	}
+	cr_assert_eq(all_trusted->exit_status, 0, "%s", all_trusted->err);
+	cr_assert_not_null(strstr(all_trusted->out, node1), "%s", all_trusted->out);
+	cr_assert_lt(strstr(all_trusted->out, node1), strstr(all_trusted->out, node0),
+		     "in the order given: %s", all_trusted->out);
 }
