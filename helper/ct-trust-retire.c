@@ -70,7 +70,9 @@ ct_trust_plan_find_retired(CtTrustPlan *plan, CtLedger *ledger)
 		step->retired = g_ptr_array_new_with_free_func(
 		    (GDestroyNotify)ct_untrust_result_free);
 		step->kept = g_ptr_array_new_with_free_func((GDestroyNotify)ct_untrust_result_free);
-		if (step->action == CT_TRUST_ACTION_NONE)
+		/* names read from the certificate, not typed: another certificate naming the
+		 * same host is no regenerated one of this server, so nothing is retired */
+		if (step->action == CT_TRUST_ACTION_NONE || plan->names_derived)
 			continue;
 		for (guint j = 0; j < entries->len; j++) {
 			CtLedgerEntry *entry = g_ptr_array_index(entries, j);

@@ -59,6 +59,8 @@ typedef struct {
 	gchar *sysroot;
 	gboolean override_distrust; /* a certificate the user distrusts in an NSS database
 				       (lower-case p) may be trusted: else that store refuses */
+	gboolean names_derived;	    /* names are the certificate's own (a file without
+				       --name), not typed: predicted for, never retired for */
 } CtTrustPlan;
 
 /* the name certtrust gives certificate in a store, "certtrust-CN-AB-CD-EF-01": the NSS

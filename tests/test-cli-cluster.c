@@ -296,3 +296,82 @@ Test(cluster, status_of_every_node_in_order_the_exit_status_the_worst)
 	cr_assert_lt(strstr(all_trusted->out, node1), strstr(all_trusted->out, node0),
 		     "in the order given: %s", all_trusted->out);
 }
+
+static gchar *
+cluster_certificate(guint index)
+{
+	return g_strdup(
+	    json_array_get_string_element(json_object_get_array_member(ready, "certificates"),
+					  index));
+}
+
+Test(cluster, trust_of_files_and_servers_is_one_plan_one_question_and_one_result_each)
+{
+	g_autofree gchar *profile = ct_test_private_home(tmpdir);
+	g_autofree gchar *store_dir = g_build_filename(tmpdir, "nssdb", NULL);
+	g_autofree gchar *store = ct_test_nss_store_new(store_dir);
+	g_autofree gchar *file0 = cluster_certificate(0);
+	g_autofree gchar *file1 = cluster_certificate(1);
+	g_autofree gchar *server = cluster_source("ports", 2);
+	g_autofree gchar *dead = cluster_source("dead", 0);
+	g_autofree gchar *listing = NULL;
+	g_autofree gchar *firefox_store = g_strdup_printf("firefox:%s", profile);
+	g_autoptr(CtTestRun) run = NULL;
+	g_autoptr(CtTestRun) firefox = NULL;
+	g_autoptr(CtTestRun) status = NULL;
+	g_autoptr(JsonNode) root = NULL;
+	JsonArray *results = NULL;
+
+	{
+		const gchar *argv[] = {"certtrust", "--json", "trust",	 file0, dead,
+				       file1,	    server,   "--store", store, NULL};
+		run = ct_test_run(argv, NULL);
+	}
+	cr_assert_eq(run->exit_status, 5, "the dead server fails only itself: %s", run->err);
+	root = ct_test_parse_one_json_document(run->out);
+	results = json_object_get_array_member(json_node_get_object(root), "results");
+	cr_assert_eq(json_array_get_length(results), 4);
+	cr_assert(json_object_has_member(json_array_get_object_element(results, 1), "error"));
+	for (guint i = 0; i < 4; i++) {
+		JsonObject *result = json_array_get_object_element(results, i);
+		JsonObject *step = NULL;
+		if (i == 1)
+			continue;
+		step = json_array_get_object_element(json_object_get_array_member(result, "stores"),
+						     0);
+		cr_assert_str_eq(json_object_get_string_member(step, "result"), "done",
+				 "target %u: %s", i, run->out);
+		/* each file's own certificate, as openssl fingerprints it */
+		cr_assert_str_eq(json_object_get_string_member(result, "sha256"),
+				 cluster_sha256(i == 0	 ? 0
+						: i == 2 ? 1
+							 : 2));
+	}
+	/* certutil, not certtrust, says what the database holds: the three, trusted P,, */
+	listing = ct_test_certutil_text(store_dir);
+	for (guint i = 0; i < 3; i++) {
+		g_autofree gchar *cn = g_strdup_printf("certtrust-node-%u.cluster.test-", i);
+		const gchar *line = strstr(listing, cn);
+		cr_assert_not_null(line, "%s in %s", cn, listing);
+		cr_assert_not_null(strstr(line, "P,,"), "%s", listing);
+	}
+	/* the files were trusted for their own names, which status now finds */
+	{
+		g_autofree gchar *named = g_strdup_printf(
+		    "node-0.cluster.test:%" G_GINT64_FORMAT,
+		    json_array_get_int_element(json_object_get_array_member(ready, "ports"), 0));
+		g_autofree gchar *rule = g_strdup_printf("%s:127.0.0.1", named);
+		const gchar *argv[] = {"certtrust", "status",  named, "--resolve",
+				       rule,	    "--store", store, NULL};
+		status = ct_test_run(argv, NULL);
+	}
+	cr_assert_eq(status->exit_status, 0, "%s%s", status->out, status->err);
+	/* a Firefox exception needs the HOST:PORT typed: a file without --name is refused */
+	{
+		const gchar *argv[] = {"certtrust", "--yes",   "trust",	      file0,
+				       file1,	    "--store", firefox_store, NULL};
+		firefox = ct_test_run(argv, NULL);
+	}
+	cr_assert_eq(firefox->exit_status, 2, "%s", firefox->err);
+	cr_assert_not_null(strstr(firefox->out, "give --name HOST:PORT"), "%s", firefox->out);
+}

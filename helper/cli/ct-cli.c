@@ -40,12 +40,18 @@ static const CtCliCommand ct_cli_commands[] = {
      "dialog offers into a directory (--browser B --dir DIR).",
      "certtrust export ucm.example.com:8443 --format pem -o ucm.pem\n"
      "certtrust export ucm.example.com:8443 --browser ie8 --dir ~/certificates"},
-    {"trust", "SOURCE", "trust a server's certificate in browser and OS stores", ct_cmd_trust,
+    {"trust", "SOURCE...", "trust a server's certificate in browser and OS stores", ct_cmd_trust,
      "The OS store (--store system) without root: pkexec runs certtrust-system-helper as\n"
      "root once polkit has an administrator's password, and the ledger entry is yours (under\n"
-     "sudo too); without pkexec or polkit's consent, the commands for a root shell are printed.",
+     "sudo too); without pkexec or polkit's consent, the commands for a root shell are printed.\n"
+     "Several SOURCEs (a cluster, a directory of certificates): a plan for each, one question,\n"
+     "each target's result; --name is for one SOURCE. A file without --name is trusted for its\n"
+     "own names (port 443 or --port) where the store keeps no name (nss:DIR, chromium,\n"
+     "system); a Firefox exception needs --name HOST:PORT.",
      "certtrust trust https://ucm.example.com:8443/\n"
-     "certtrust trust ucm.example.com:8443 --name ucm:8443 --store all"},
+     "certtrust trust ucm.example.com:8443 --name ucm:8443 --store all\n"
+     "certtrust trust --from cluster.txt --store chromium\n"
+     "certtrust trust certificates/*.pem --store nss:$HOME/.pki/nssdb"},
     {"untrust", "SOURCE|SHA256-PREFIX", "remove exactly what certtrust trusted", ct_cmd_untrust,
      "Give the SOURCE trusted, the start of its SHA-256 (8 or more hex digits), or instead\n"
      "--for HOST:PORT: what was trusted for that name, whichever certificate it was.",
@@ -860,6 +866,45 @@ ct_cli_typed_names(const gchar *source, gchar **names, GError **error)
 			    "%s is a file: give --name HOST:PORT, the name you will type in the "
 			    "browser",
 			    source);
+		return NULL;
+	}
+	return g_steal_pointer(&result);
+}
+
+GPtrArray *
+ct_cli_certificate_names(const CtCertificate *leaf, guint16 port, GError **error)
+{
+	g_autoptr(GPtrArray) result = g_ptr_array_new_with_free_func(g_free);
+	g_autoptr(GPtrArray) candidates = g_ptr_array_new();
+
+	for (guint i = 0; i < leaf->san_dns->len; i++)
+		g_ptr_array_add(candidates, g_ptr_array_index(leaf->san_dns, i));
+	for (guint i = 0; i < leaf->san_ip->len; i++)
+		g_ptr_array_add(candidates, g_ptr_array_index(leaf->san_ip, i));
+	/* no SAN: the CN, which the browsers will refuse (the plan says so) */
+	if (candidates->len == 0 && leaf->subject_cn != NULL)
+		g_ptr_array_add(candidates, leaf->subject_cn);
+	for (guint i = 0; i < candidates->len && result->len < CT_CLI_CERTIFICATE_NAMES_MAX; i++) {
+		const gchar *name = g_ptr_array_index(candidates, i);
+		g_autofree gchar *canonical = NULL;
+		gchar *full = NULL;
+		/* a wildcard is no name anybody types; a name that is no host name is skipped */
+		if (g_str_has_prefix(name, "*."))
+			continue;
+		canonical = ct_hostname_canonical(name, NULL);
+		if (canonical == NULL)
+			continue;
+		full = ct_source_format_host_port(canonical, port);
+		if (g_ptr_array_find_with_equal_func(result, full, g_str_equal, NULL)) {
+			g_free(full);
+			continue;
+		}
+		g_ptr_array_add(result, full);
+	}
+	if (result->len == 0) {
+		g_set_error_literal(error, CT_ERROR, CT_ERROR_INVALID_ARGS,
+				    "the certificate names no host one can type (no DNS name or IP "
+				    "address, no common name): give --name HOST:PORT");
 		return NULL;
 	}
 	return g_steal_pointer(&result);

@@ -105,6 +105,13 @@ ct_cli_source_name(const gchar *source, guint16 *port); /* (transfer full) */
 GPtrArray *
 ct_cli_typed_names(const gchar *source, gchar **names, GError **error); /* gchar* */
 
+/* a file's own names, for a store that records no name (an NSS database, the OS store):
+ * its SAN DNS names (not wildcards) and IP addresses, else its CN, each "host:port" with
+ * port, canonical, at most CT_CLI_CERTIFICATE_NAMES_MAX; INVALID_ARGS when none */
+#define CT_CLI_CERTIFICATE_NAMES_MAX 32
+GPtrArray *
+ct_cli_certificate_names(const CtCertificate *leaf, guint16 port, GError **error);
+
 /* for commands that run long (browsers): SIGINT, SIGTERM and SIGHUP cancel
  * cli->cancellable instead of ending the process, so the command cleans up and exits
  * 130; a second signal ends it at once after ct_cleanup_now() (children killed, temp dirs
