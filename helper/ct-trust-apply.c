@@ -74,16 +74,17 @@ ct_trust_record_ahead(CtLedger *ledger, CtLedgerEntry *entry, gboolean *added, G
 	return TRUE;
 }
 
-/* the write did not happen: a record made for it goes again */
+/* the write did not happen: a record made for it goes again (a record made ahead for a run
+ * goes with the run's last save) */
 static void
-ct_trust_unrecord(CtLedger *ledger, CtLedgerEntry *entry, gboolean added)
+ct_trust_unrecord(CtLedger *ledger, CtLedgerEntry *entry, gboolean added, gboolean save)
 {
 	g_autoptr(GError) error = NULL;
 
 	if (!added)
 		return;
 	ct_ledger_remove(ledger, entry);
-	if (!ct_ledger_save(ledger, &error))
+	if (save && !ct_ledger_save(ledger, &error))
 		g_warning("the ledger still names a write that did not happen: %s", error->message);
 }
 
@@ -148,7 +149,7 @@ ct_trust_apply_override(CtTrustStep *step, CtTrustPlan *plan, CtLedger *ledger)
 		if (!ct_firefox_override_add(step->store->location,
 					     &(CtFirefoxOverride){host, port, step->target->sha256},
 					     &changed, &replaced, &error)) {
-			ct_trust_unrecord(ledger, entry, added);
+			ct_trust_unrecord(ledger, entry, added, TRUE);
 			ct_trust_set_error(step, error);
 			return;
 		}
@@ -220,7 +221,7 @@ ct_trust_plan_find_users_entries(CtTrustPlan *plan)
 	for (guint i = 0; i < plan->steps->len; i++) {
 		CtTrustStep *step = g_ptr_array_index(plan->steps, i);
 		g_autofree gchar *cert9 = NULL;
-		g_autoptr(CtNssDb) db = NULL;
+		CtNssDb *db = NULL;
 		g_autoptr(CtNssDbEntry) existing = NULL;
 		g_autofree gchar *refusal = NULL;
 		g_autofree gchar *trust = NULL;
@@ -232,9 +233,9 @@ ct_trust_plan_find_users_entries(CtTrustPlan *plan)
 		cert9 = g_build_filename(step->store->location, "cert9.db", NULL);
 		if (g_stat(cert9, &st) != 0 || st.st_size == 0)
 			continue;
-		db = ct_nssdb_open(step->store->location, FALSE, NULL);
+		db = ct_trust_plan_get_nssdb(plan, step->store, NULL);
 		if (db != NULL)
-			existing = ct_nssdb_find(db, step->target->sha256, NULL);
+			existing = ct_nssdb_find_der(db, step->target->der, NULL);
 		if (existing == NULL || g_strcmp0(existing->nickname, step->nickname) == 0)
 			continue;
 		refusal = ct_trust_users_distrust(step, plan, existing);
@@ -309,7 +310,7 @@ ct_trust_apply_nss_users(CtTrustStep *step,
 		return;
 	}
 	if (!ct_nssdb_set_trust(db, step->target->sha256, trust, &error)) {
-		ct_trust_unrecord(ledger, entry, added);
+		ct_trust_unrecord(ledger, entry, added, TRUE);
 		ct_trust_set_error(step, error);
 		return;
 	}
@@ -320,43 +321,99 @@ ct_trust_apply_nss_users(CtTrustStep *step,
 					    nickname, existing->trust, trust, existing->trust));
 }
 
+/* the ledger record of an NSS step's write */
+static CtLedgerEntry *
+ct_trust_nss_entry_new(CtTrustStep *step, CtTrustPlan *plan)
+{
+	CtLedgerEntry *entry = ct_trust_entry_new(step, plan, "nss", step->store->location);
+
+	entry->nickname = g_strdup(step->nickname);
+	entry->trust = g_strdup(step->trust);
+	return entry;
+}
+
+gboolean
+ct_trust_plans_record_ahead(GPtrArray *plans, CtLedger *ledger, GError **error)
+{
+	for (guint i = 0; i < plans->len; i++) {
+		CtTrustPlan *plan = g_ptr_array_index(plans, i);
+		for (guint j = 0; j < plan->steps->len; j++) {
+			CtTrustStep *step = g_ptr_array_index(plan->steps, j);
+			g_autoptr(CtLedgerEntry) entry = NULL;
+			if (step->action != CT_TRUST_ACTION_NSS)
+				continue;
+			entry = ct_trust_nss_entry_new(step, plan);
+			/* recorded already (before this run, or by an earlier step of it): the
+			 * step records its write itself when it comes */
+			if (ct_ledger_lookup(ledger, entry) != NULL)
+				continue;
+			step->ahead = entry;
+			step->ahead_added = TRUE;
+			ct_ledger_add(ledger, g_steal_pointer(&entry));
+		}
+	}
+	if (!ct_ledger_save(ledger, error)) {
+		g_prefix_error(error, "nothing was written: ");
+		return FALSE;
+	}
+	return TRUE;
+}
+
+/* a record made ahead that this step will not use (it writes another, or nothing) */
+static void
+ct_trust_drop_ahead(CtTrustStep *step, CtLedger *ledger)
+{
+	if (step->ahead == NULL)
+		return;
+	ct_trust_unrecord(ledger, step->ahead, step->ahead_added, FALSE);
+	step->ahead = NULL;
+}
+
 static void
 ct_trust_apply_nss(CtTrustStep *step, CtTrustPlan *plan, CtLedger *ledger)
 {
 	g_autoptr(GError) error = NULL;
-	g_autoptr(CtNssDb) db = NULL;
+	CtNssDb *db = NULL;
 	g_autoptr(CtNssDbEntry) existing = NULL;
 	CtLedgerEntry *entry = NULL;
 	gboolean added = FALSE;
+	gboolean ahead = step->ahead != NULL;
 
 	if (step->store->create && g_mkdir_with_parents(step->store->location, 0700) != 0) {
 		gint errsv = errno;
+		ct_trust_drop_ahead(step, ledger);
 		ct_trust_set_result(step, CT_TRUST_RESULT_FAILED,
 				    g_strdup_printf("cannot create %s: %s", step->store->location,
 						    g_strerror(errsv)));
 		return;
 	}
-	db = ct_nssdb_open(step->store->location, step->store->create, &error);
+	db = ct_trust_plan_get_nssdb(plan, step->store, &error);
 	if (db == NULL) {
+		ct_trust_drop_ahead(step, ledger);
 		ct_trust_set_error(step, error);
 		return;
 	}
-	existing = ct_nssdb_find(db, step->target->sha256, &error);
+	existing = ct_nssdb_find_der(db, step->target->der, &error);
 	if (error != NULL) {
+		ct_trust_drop_ahead(step, ledger);
 		ct_trust_set_error(step, error);
 		return;
 	}
 	/* the user's own entry for this certificate, under another nickname */
 	if (existing != NULL && g_strcmp0(existing->nickname, step->nickname) != 0) {
+		ct_trust_drop_ahead(step, ledger);
 		ct_trust_apply_nss_users(step, plan, ledger, db, existing);
 		return;
 	}
-	entry = ct_trust_entry_new(step, plan, "nss", step->store->location);
-	entry->nickname = g_strdup(step->nickname);
-	entry->trust = g_strdup(step->trust);
-	if (!ct_trust_record_ahead(ledger, entry, &added, &error)) {
-		ct_trust_set_error(step, error);
-		return;
+	if (ahead) {
+		entry = step->ahead;
+		added = step->ahead_added;
+	} else {
+		entry = ct_trust_nss_entry_new(step, plan);
+		if (!ct_trust_record_ahead(ledger, entry, &added, &error)) {
+			ct_trust_set_error(step, error);
+			return;
+		}
 	}
 	if (existing != NULL && g_strcmp0(existing->trust, step->trust) == 0) {
 		ct_trust_set_result(step, CT_TRUST_RESULT_UNCHANGED,
@@ -364,7 +421,8 @@ ct_trust_apply_nss(CtTrustStep *step, CtTrustPlan *plan, CtLedger *ledger)
 		return;
 	}
 	if (!ct_nssdb_add(db, step->target->der, step->nickname, step->trust, &error)) {
-		ct_trust_unrecord(ledger, entry, added);
+		ct_trust_unrecord(ledger, entry, added, !ahead);
+		step->ahead = NULL;
 		ct_trust_set_error(step, error);
 		return;
 	}
@@ -419,7 +477,7 @@ ct_trust_apply_anchor_pkexec(CtTrustStep *step, CtTrustPlan *plan, CtLedger *led
 	}
 	if (!ct_system_store_pkexec_install(step->target->der, step->target->ca_capable, &written,
 					    &changed, &error)) {
-		ct_trust_unrecord(ledger, entry, added);
+		ct_trust_unrecord(ledger, entry, added, TRUE);
 		if (g_error_matches(error, CT_ERROR, CT_ERROR_PERMISSION_DENIED)) {
 			g_autofree gchar *need = g_strdup_printf("the OS store needs root: %s",
 								 error->message);
@@ -464,7 +522,7 @@ ct_trust_apply_anchor(CtTrustStep *step, CtTrustPlan *plan, CtLedger *ledger)
 	if (!ct_system_store_install(plan->sysroot, kind, step->anchor_path, step->target->der,
 				     &changed, &error)) {
 		g_autofree gchar *why = NULL;
-		ct_trust_unrecord(ledger, entry, added);
+		ct_trust_unrecord(ledger, entry, added, TRUE);
 		if (!g_error_matches(error, CT_ERROR, CT_ERROR_PERMISSION_DENIED)) {
 			ct_trust_set_error(step, error);
 			return;

@@ -53,8 +53,30 @@ ct_trust_plan_free(CtTrustPlan *plan)
 		return;
 	g_ptr_array_unref(plan->names);
 	g_ptr_array_unref(plan->steps);
+	g_hash_table_unref(plan->nssdbs);
 	g_free(plan->sysroot);
 	g_free(plan);
+}
+
+void
+ct_trust_plan_share_databases(CtTrustPlan *plan, CtTrustPlan *with)
+{
+	g_hash_table_unref(plan->nssdbs);
+	plan->nssdbs = g_hash_table_ref(with->nssdbs);
+}
+
+CtNssDb *
+ct_trust_plan_get_nssdb(CtTrustPlan *plan, const CtStore *store, GError **error)
+{
+	CtNssDb *db = g_hash_table_lookup(plan->nssdbs, store->location);
+
+	if (db != NULL)
+		return db;
+	db = ct_nssdb_open(store->location, store->create, error);
+	if (db == NULL)
+		return NULL;
+	g_hash_table_insert(plan->nssdbs, g_strdup(store->location), db);
+	return db;
 }
 
 /* "host:port" -> host (IPv6 without brackets) and port, *port when none is given; a name
@@ -337,6 +359,8 @@ ct_trust_plan_new(CtChain *chain,
 		return NULL;
 	}
 	plan->chain = chain;
+	plan->nssdbs = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
+					     (GDestroyNotify)ct_nssdb_close);
 	plan->sysroot = g_strdup(sysroot != NULL ? sysroot : "/");
 	plan->names = g_ptr_array_new_with_free_func(g_free);
 	/* the one form of every name (the CLI gives it already): the stores, the ledger and

@@ -54,3 +54,8 @@ ct_trust_entry_get_sysroot(const CtLedgerEntry *entry,
  * ledger (ct_trust_plan_find_retired found it) */
 void
 ct_trust_retire(CtTrustStep *step, CtTrustPlan *plan, CtLedger *ledger);
+
+/* the NSS database of store, open for the plan (and the plans sharing its databases): opened
+ * once, closed with the last plan (transfer none) */
+CtNssDb *
+ct_trust_plan_get_nssdb(CtTrustPlan *plan, const CtStore *store, GError **error);

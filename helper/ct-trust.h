@@ -50,6 +50,9 @@ typedef struct {
 				   exactly these names, removed once the new one is written */
 	GPtrArray *kept;	/* CtUntrustResult*: earlier entries for these names that another
 				   name still needs */
+	CtLedgerEntry *ahead;	/* recorded for this step by ct_trust_plans_record_ahead
+				   (borrowed from the ledger), or NULL */
+	gboolean ahead_added;	/* ahead is new in the ledger (not a record of before) */
 } CtTrustStep;
 
 typedef struct {
@@ -61,6 +64,8 @@ typedef struct {
 				       (lower-case p) may be trusted: else that store refuses */
 	gboolean names_derived;	    /* names are the certificate's own (a file without
 				       --name), not typed: predicted for, never retired for */
+	GHashTable *nssdbs;	    /* location -> CtNssDb*: each NSS database opened once for the
+				       plan, and for every plan of a run (ct_trust_plan_share_databases) */
 } CtTrustPlan;
 
 /* the name certtrust gives certificate in a store, "certtrust-CN-AB-CD-EF-01": the NSS
@@ -83,6 +88,11 @@ ct_trust_plan_new(CtChain *chain,
 		  const gchar *sysroot,
 		  GError **error); /* (transfer full) */
 
+/* plan uses the NSS databases with's plans have open (and opens), so a run of many plans
+ * opens each database once */
+void
+ct_trust_plan_share_databases(CtTrustPlan *plan, CtTrustPlan *with);
+
 /* what each step retires: the ledger's entries in its store for another certificate
  * written for one of the plan's names (a regenerated server certificate); an entry also
  * written for a name the plan does not have is kept. Called again before apply. */
@@ -100,6 +110,13 @@ ct_trust_plan_find_users_entries(CtTrustPlan *plan);
  * what the step's new write replaces (ct_trust_plan_find_retired) */
 void
 ct_trust_plan_apply(CtTrustPlan *plan, CtLedger *ledger, gboolean dry_run);
+
+/* write-ahead for a run of many plans, saved once: the ledger records every NSS write the
+ * plans may make before any is made (ct_trust_plan_apply then makes them without a save
+ * each, and drops the record of a write that did not happen; the caller saves the ledger
+ * after). An error when the ledger cannot be saved: nothing was written */
+gboolean
+ct_trust_plans_record_ahead(GPtrArray *plans, CtLedger *ledger, GError **error);
 
 /* certtrust's own ledger (at ct_context_get_ledger_path()), opened and locked */
 CtLedger *

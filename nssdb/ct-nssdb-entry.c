@@ -113,6 +113,21 @@ ct_nssdb_find(CtNssDb *db, const gchar *sha256, GError **error)
 	return ct_nssdb_entry_copy(cert->entry);
 }
 
+CtNssDbEntry *
+ct_nssdb_find_der(CtNssDb *db, GBytes *der, GError **error)
+{
+	g_autofree gchar *sha256 = NULL;
+
+	g_return_val_if_fail(db != NULL, NULL);
+	g_return_val_if_fail(der != NULL, NULL);
+	g_return_val_if_fail(error == NULL || *error == NULL, NULL);
+
+	if (!ct_nssdb_objects_hold_der(db, der))
+		return NULL;
+	sha256 = ct_nssdb_digest(G_CHECKSUM_SHA256, der);
+	return ct_nssdb_find(db, sha256, error);
+}
+
 gboolean
 ct_nssdb_add(CtNssDb *db, GBytes *der, const gchar *nickname, const gchar *trust, GError **error)
 {
@@ -148,10 +163,12 @@ ct_nssdb_add(CtNssDb *db, GBytes *der, const gchar *nickname, const gchar *trust
 	if (!ct_nssdb_db_ensure_writable(db, error))
 		return FALSE;
 
-	/* the same certificate again: its trust is set, its nickname stays */
+	/* the same certificate again: its trust is set, its nickname stays (every object is
+	 * read only when a search by the certificate found it) */
 	sha256 = ct_nssdb_digest(G_CHECKSUM_SHA256, der);
-	objects = ct_nssdb_objects_read(db);
-	existing = ct_nssdb_objects_find_cert(objects, sha256);
+	if (ct_nssdb_objects_hold_der(db, der))
+		objects = ct_nssdb_objects_read(db);
+	existing = objects != NULL ? ct_nssdb_objects_find_cert(objects, sha256) : NULL;
 	if (existing != NULL) {
 		g_debug("%s is in %s already as %s", sha256, db->dir, existing->entry->nickname);
 		return ct_nssdb_object_write_trust(db, der, existing->entry->nickname, &cert_trust,

@@ -182,6 +182,21 @@ ct_nssdb_object_read_certs(CtNssDb *db, GPtrArray *trusts)
 	return g_steal_pointer(&certs);
 }
 
+gboolean
+ct_nssdb_objects_hold_der(CtNssDb *db, GBytes *der)
+{
+	gsize len = 0;
+	const guint8 *data = g_bytes_get_data(der, &len);
+	SECItem item = {siDERCertBuffer, (unsigned char *)data, (unsigned int)len};
+	g_autoptr(CERTCertificate) cert = NULL;
+
+	if (len == 0 || len > G_MAXINT)
+		return FALSE;
+	/* this token alone, by the encoded certificate: NSS's own exact-match search */
+	cert = PK11_FindCertFromDERCertItem(db->slot, &item, NULL);
+	return cert != NULL;
+}
+
 CtNssDbObjects *
 ct_nssdb_objects_read(CtNssDb *db)
 {

@@ -106,6 +106,10 @@ typedef struct {
 
 CtNssDbObjects *
 ct_nssdb_objects_read(CtNssDb *db); /* (transfer full) */
+/* is a certificate object with exactly these bytes in this database? One search by value,
+ * not a read of every object: what lets a batch of adds stay linear */
+gboolean
+ct_nssdb_objects_hold_der(CtNssDb *db, GBytes *der);
 void
 ct_nssdb_objects_free(CtNssDbObjects *objects);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(CtNssDbObjects, ct_nssdb_objects_free)

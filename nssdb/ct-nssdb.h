@@ -178,6 +178,11 @@ ct_nssdb_list(CtNssDb *db, GError **error); /* (transfer full) CtNssDbEntry* */
 /* the entry with this SHA-256, or NULL (no error) */
 CtNssDbEntry *
 ct_nssdb_find(CtNssDb *db, const gchar *sha256, GError **error); /* (transfer full) */
+/* the same for the DER certificate itself: one search of the database by the certificate
+ * (not a read of every object), then ct_nssdb_find when it is there; NULL without error
+ * when it is not */
+CtNssDbEntry *
+ct_nssdb_find_der(CtNssDb *db, GBytes *der, GError **error); /* (transfer full) */
 
 /* store der under nickname with trust ("CP,,", "C,,", "P,,"; lower-case 'p' is refused);
  * if the same certificate is there already its trust is set to trust and its nickname kept */

@@ -252,3 +252,53 @@ Test(trust_apply, a_corrupt_ledger_writes_no_store)
 	cr_assert(g_file_get_contents(ledger_path, &after, NULL, NULL));
 	cr_assert_str_eq(after, "{not json");
 }
+
+/* a run of many plans records every NSS write ahead in one save, before any store is
+ * written, and the run's last save drops the record of a write that failed */
+Test(trust_apply, a_run_records_ahead_once_and_drops_what_failed)
+{
+	g_autofree gchar *spec = g_strconcat("nss:", nssdir, NULL);
+	g_autofree gchar *broken_dir = g_build_filename(tmpdir, "broken", NULL);
+	g_autofree gchar *broken_db = g_build_filename(broken_dir, "cert9.db", NULL);
+	g_autofree gchar *broken = g_strconcat("nss:", broken_dir, NULL);
+	g_autofree gchar *before = NULL;
+	g_autofree gchar *after = NULL;
+	g_autoptr(GPtrArray) stores = NULL;
+	g_autoptr(CtTrustPlan) plan = NULL;
+	g_autoptr(GPtrArray) plans = g_ptr_array_new();
+	g_autoptr(CtLedger) ledger = NULL;
+	g_autoptr(JsonParser) ahead = json_parser_new();
+	g_autoptr(JsonParser) saved = json_parser_new();
+	g_autoptr(GError) error = NULL;
+	JsonArray *entries;
+
+	cr_assert_eq(g_mkdir_with_parents(broken_dir, 0700), 0);
+	cr_assert(g_file_set_contents(broken_db, "not a database", -1, NULL));
+	cr_assert_not_null(ct_test_nss_store_new(nssdir));
+	stores = apply_stores(spec, broken, NULL);
+	plan = apply_plan(stores);
+	g_ptr_array_add(plans, plan);
+	ledger = ct_trust_open_ledger(&error);
+	cr_assert_not_null(ledger, "%s", error != NULL ? error->message : "");
+
+	cr_assert(ct_trust_plans_record_ahead(plans, ledger, &error), "%s",
+		  error != NULL ? error->message : "");
+	/* on disk before any write: both writes named; the database still empty */
+	entries = apply_ledger_entries(ahead);
+	cr_assert_eq(json_array_get_length(entries), 2);
+	before = apply_certutil_list();
+	cr_assert_null(strstr(before, "certtrust-"), "%s", before);
+
+	ct_trust_plan_apply(plan, ledger, FALSE);
+	cr_assert(ct_ledger_save(ledger, &error), "%s", error != NULL ? error->message : "");
+	cr_assert_eq(apply_step(plan, 0)->result, CT_TRUST_RESULT_DONE, "%s",
+		     apply_step(plan, 0)->message);
+	cr_assert_eq(apply_step(plan, 1)->result, CT_TRUST_RESULT_FAILED);
+	after = apply_certutil_list();
+	cr_assert_not_null(strstr(after, "certtrust-"), "%s", after);
+	entries = apply_ledger_entries(saved);
+	cr_assert_eq(json_array_get_length(entries), 1);
+	cr_assert_str_eq(json_object_get_string_member(json_array_get_object_element(entries, 0),
+						       "location"),
+			 nssdir);
+}

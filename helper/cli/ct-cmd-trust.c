@@ -120,6 +120,7 @@ ct_cmd_trust_plan(CtCli *cli,
 		  CtCmdTrustRequest *request,
 		  const gchar *source,
 		  CtChain *chain,
+		  CtTrustPlan *share_with,
 		  gboolean *derived,
 		  GError **error)
 {
@@ -134,6 +135,9 @@ ct_cmd_trust_plan(CtCli *cli,
 		return NULL;
 	plan->override_distrust = request->override_distrust;
 	plan->names_derived = *derived;
+	/* each NSS database opened once for the whole run */
+	if (share_with != NULL)
+		ct_trust_plan_share_databases(plan, share_with);
 	ct_trust_plan_find_users_entries(plan);
 	return plan;
 }
@@ -214,6 +218,7 @@ ct_cmd_trust_many(CtCli *cli,
 	    targets = g_ptr_array_new_with_free_func((GDestroyNotify)ct_cmd_trust_target_free);
 	g_autoptr(GPtrArray) errors = g_ptr_array_new();
 	g_autoptr(CtLedger) ledger = NULL;
+	CtTrustPlan *first = NULL;
 	guint planned = 0;
 
 	if (request->names != NULL) {
@@ -233,8 +238,10 @@ ct_cmd_trust_many(CtCli *cli,
 		target->error = g_steal_pointer(&result->error);
 		if (target->chain != NULL)
 			target->plan = ct_cmd_trust_plan(cli, request, target->source,
-							 target->chain, &target->derived,
+							 target->chain, first, &target->derived,
 							 &target->error);
+		if (first == NULL)
+			first = target->plan;
 		planned += target->plan != NULL ? 1 : 0;
 		g_ptr_array_add(targets, target);
 	}
@@ -251,6 +258,17 @@ ct_cmd_trust_many(CtCli *cli,
 		ct_cmd_trust_render_many(cli, request, targets, FALSE);
 	if (planned > 0 && !dry_run && !ct_cmd_trust_confirm(cli, planned, error))
 		return FALSE;
+	/* every NSS write of the run recorded ahead, in one save; one more save at the end */
+	if (!dry_run) {
+		g_autoptr(GPtrArray) plans = g_ptr_array_new();
+		for (guint i = 0; i < targets->len; i++) {
+			CtCmdTrustTarget *target = g_ptr_array_index(targets, i);
+			if (target->plan != NULL)
+				g_ptr_array_add(plans, target->plan);
+		}
+		if (!ct_trust_plans_record_ahead(plans, ledger, error))
+			return FALSE;
+	}
 	for (guint i = 0; i < targets->len; i++) {
 		CtCmdTrustTarget *target = g_ptr_array_index(targets, i);
 		CtError code = CT_ERROR_FAILED;
@@ -371,8 +389,8 @@ ct_cmd_trust(CtCli *cli, gint argc, gchar **argv, GError **error)
 	chains = ct_cli_load_sources(cli, argc, argv, error);
 	if (chains == NULL)
 		return FALSE;
-	plan = ct_cmd_trust_plan(cli, &request, argv[1], g_ptr_array_index(chains, 0), &derived,
-				 error);
+	plan = ct_cmd_trust_plan(cli, &request, argv[1], g_ptr_array_index(chains, 0), NULL,
+				 &derived, error);
 	if (plan == NULL)
 		return FALSE;
 	if (!cli->json) {
