@@ -375,3 +375,69 @@ Test(cluster, trust_of_files_and_servers_is_one_plan_one_question_and_one_result
 	cr_assert_eq(firefox->exit_status, 2, "%s", firefox->err);
 	cr_assert_not_null(strstr(firefox->out, "give --name HOST:PORT"), "%s", firefox->out);
 }
+
+/* untrust of many: a file, a fingerprint's start, a dead server and a live one, in one
+ * run; each undone or failed in its place, and certutil finds nothing of ours left */
+Test(cluster, untrust_of_many_targets_undoes_each_and_a_dead_one_fails_only_itself)
+{
+	g_autofree gchar *profile = ct_test_private_home(tmpdir);
+	g_autofree gchar *store_dir = g_build_filename(tmpdir, "nssdb", NULL);
+	g_autofree gchar *store = ct_test_nss_store_new(store_dir);
+	g_autofree gchar *file0 = cluster_certificate(0);
+	g_autofree gchar *file1 = cluster_certificate(1);
+	g_autofree gchar *prefix1 = g_strndup(cluster_sha256(1), 11); /* "AB:CD:EF:01" */
+	g_autofree gchar *server = cluster_source("ports", 2);
+	g_autofree gchar *dead = cluster_source("dead", 0);
+	g_autofree gchar *listing = NULL;
+	g_autoptr(CtTestRun) trusted = NULL;
+	g_autoptr(CtTestRun) run = NULL;
+	g_autoptr(CtTestRun) again = NULL;
+	g_autoptr(JsonNode) root = NULL;
+	JsonArray *results = NULL;
+
+	(void)profile;
+	{
+		const gchar *argv[] = {"certtrust", "trust",   file0, file1,
+				       server,	    "--store", store, NULL};
+		trusted = ct_test_run(argv, NULL);
+	}
+	cr_assert_eq(trusted->exit_status, 0, "%s%s", trusted->out, trusted->err);
+	{
+		const gchar *argv[] = {"certtrust", "--json", "untrust", file0,
+				       prefix1,	    dead,     server,	 NULL};
+		run = ct_test_run(argv, NULL);
+	}
+	cr_assert_eq(run->exit_status, 5, "the dead server fails only itself: %s", run->err);
+	cr_assert_not_null(strstr(run->err, "1 of 4 targets failed"), "%s", run->err);
+	root = ct_test_parse_one_json_document(run->out);
+	results = json_object_get_array_member(json_node_get_object(root), "results");
+	cr_assert_eq(json_array_get_length(results), 4, "%s", run->out);
+	for (guint i = 0; i < 4; i++) {
+		JsonObject *result = json_array_get_object_element(results, i);
+		JsonObject *step = NULL;
+		const gchar *given[] = {file0, prefix1, dead, server};
+		cr_assert_str_eq(json_object_get_string_member(result, "source"), given[i]);
+		if (i == 2) {
+			cr_assert(json_object_has_member(result, "error"), "%s", run->out);
+			continue;
+		}
+		/* each the certificate openssl fingerprinted for that node, removed */
+		cr_assert_str_eq(json_object_get_string_member(result, "sha256"),
+				 cluster_sha256(i == 3 ? 2 : i), "%s", run->out);
+		step = json_array_get_object_element(json_object_get_array_member(result, "stores"),
+						     0);
+		cr_assert_str_eq(json_object_get_string_member(step, "result"), "removed", "%s",
+				 run->out);
+	}
+	listing = ct_test_certutil_text(store_dir);
+	cr_assert_null(strstr(listing, "certtrust-node-"), "%s", listing);
+	/* nothing left to untrust: each target not found, in the text form, in order */
+	{
+		const gchar *argv[] = {"certtrust", "untrust", server, file1, NULL};
+		again = ct_test_run(argv, NULL);
+	}
+	cr_assert_eq(again->exit_status, 3, "%s%s", again->out, again->err);
+	cr_assert_not_null(strstr(again->err, "2 of 2 targets failed"), "%s", again->err);
+	cr_assert_lt(strstr(again->out, server), strstr(again->out, file1), "%s", again->out);
+	cr_assert_not_null(strstr(again->out, "untrust --for"), "the hint: %s", again->out);
+}

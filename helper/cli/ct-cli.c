@@ -52,11 +52,13 @@ static const CtCliCommand ct_cli_commands[] = {
      "certtrust trust ucm.example.com:8443 --name ucm:8443 --store all\n"
      "certtrust trust --from cluster.txt --store chromium\n"
      "certtrust trust certificates/*.pem --store nss:$HOME/.pki/nssdb"},
-    {"untrust", "SOURCE|SHA256-PREFIX", "remove exactly what certtrust trusted", ct_cmd_untrust,
-     "Give the SOURCE trusted, the start of its SHA-256 (8 or more hex digits), or instead\n"
-     "--for HOST:PORT: what was trusted for that name, whichever certificate it was.",
+    {"untrust", "SOURCE|SHA256-PREFIX...", "remove exactly what certtrust trusted", ct_cmd_untrust,
+     "Give the SOURCEs trusted or the starts of their SHA-256 (8 or more hex digits), or\n"
+     "instead --for HOST:PORT: what was trusted for that name, whichever certificate it was.\n"
+     "Many are read concurrently and untrusted with one save of the record.",
      "certtrust untrust ucm.example.com:8443\n"
-     "certtrust untrust --for ucm.example.com:8443 --store firefox"},
+     "certtrust untrust --from cluster.txt --store chromium\n"
+     "certtrust untrust --for ucm.example.com:8443 --for sub1.example.com:8443 --store firefox"},
     {"list", "", "list what certtrust trusts where", ct_cmd_list, NULL,
      "certtrust list\n"
      "certtrust list --store chromium --json"},
