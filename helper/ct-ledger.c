@@ -308,6 +308,28 @@ ct_ledger_entry_has_name(const CtLedgerEntry *entry, const gchar *name)
 	       (entry->names != NULL && g_strv_contains((const gchar *const *)entry->names, name));
 }
 
+gboolean
+ct_ledger_entry_covers(const CtLedgerEntry *recorded, const CtLedgerEntry *entry)
+{
+	if (!ct_ledger_same(recorded, entry) || g_strcmp0(recorded->sysroot, entry->sysroot) != 0 ||
+	    g_strcmp0(recorded->for_sha256, entry->for_sha256) != 0 ||
+	    g_strcmp0(recorded->nickname, entry->nickname) != 0 ||
+	    g_strcmp0(recorded->trust, entry->trust) != 0)
+		return FALSE;
+	/* the previous state: the recorded one is kept when the new entry names none */
+	if (entry->previous_trust != NULL &&
+	    g_strcmp0(recorded->previous_trust, entry->previous_trust) != 0)
+		return FALSE;
+	if (entry->previous_sha256 != NULL &&
+	    g_strcmp0(recorded->previous_sha256, entry->previous_sha256) != 0)
+		return FALSE;
+	for (guint i = 0; entry->names != NULL && entry->names[i] != NULL; i++) {
+		if (!ct_ledger_entry_has_name(recorded, entry->names[i]))
+			return FALSE;
+	}
+	return TRUE;
+}
+
 /* the names of both, the new entry's first */
 static void
 ct_ledger_merge_names(CtLedgerEntry *entry, const CtLedgerEntry *old)

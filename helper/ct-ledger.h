@@ -62,6 +62,11 @@ ct_ledger_add(CtLedger *ledger, CtLedgerEntry *entry);
 CtLedgerEntry *
 ct_ledger_lookup(CtLedger *ledger, const CtLedgerEntry *entry); /* (transfer none) */
 
+/* does recorded already say all that entry would (the same write, trust, nickname,
+ * previous state and every name), but for when it was written? */
+gboolean
+ct_ledger_entry_covers(const CtLedgerEntry *recorded, const CtLedgerEntry *entry);
+
 /* was entry written for the "host:port" name? */
 gboolean
 ct_ledger_entry_has_name(const CtLedgerEntry *entry, const gchar *name);

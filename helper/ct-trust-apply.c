@@ -65,8 +65,16 @@ ct_trust_set_error(CtTrustStep *step, GError *error)
 static gboolean
 ct_trust_record_ahead(CtLedger *ledger, CtLedgerEntry *entry, gboolean *added, GError **error)
 {
-	*added = ct_ledger_lookup(ledger, entry) == NULL;
+	const CtLedgerEntry *recorded = ct_ledger_lookup(ledger, entry);
+	gboolean covered = recorded != NULL && ct_ledger_entry_covers(recorded, entry);
+
+	*added = recorded == NULL;
 	ct_ledger_add(ledger, entry);
+	/* the ledger on disk names this write as it will be done (every entry in memory has
+	 * been saved: entries are added only here and in one save ahead of a run); the run's
+	 * last save records when it was written */
+	if (covered)
+		return TRUE;
 	if (!ct_ledger_save(ledger, error)) {
 		g_prefix_error(error, "nothing was written: ");
 		return FALSE;

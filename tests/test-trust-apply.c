@@ -4,7 +4,9 @@
 #include "config.h"
 
 #include <criterion/criterion.h>
+#include <glib/gstdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "ct-test.h"
 #include "ct-trust.h"
@@ -301,4 +303,71 @@ Test(trust_apply, a_run_records_ahead_once_and_drops_what_failed)
 	cr_assert_str_eq(json_object_get_string_member(json_array_get_object_element(entries, 0),
 						       "location"),
 			 nssdir);
+}
+
+/* the ledger file's inode: every save replaces the file (written aside, renamed) */
+static ino_t
+apply_ledger_inode(void)
+{
+	g_autofree gchar *path = apply_ledger_path();
+	struct stat st;
+
+	cr_assert_eq(g_stat(path, &st), 0, "%s", path);
+	return st.st_ino;
+}
+
+/* a batch that writes again what the ledger already names (a database made anew, the same
+ * certificate, trust and names) saves the ledger only at the end of the run; a write the
+ * ledger does not name as it will be done (a new name) is still recorded before it happens */
+Test(trust_apply, a_write_the_ledger_names_already_is_not_saved_again_ahead)
+{
+	g_autofree gchar *spec = g_strconcat("nss:", nssdir, NULL);
+	g_autoptr(GPtrArray) stores = apply_stores(spec, NULL);
+	g_autoptr(CtTrustPlan) first = apply_plan(stores);
+	g_autoptr(CtTrustPlan) again = NULL;
+	g_autoptr(CtTrustPlan) renamed = NULL;
+	g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func(g_free);
+	g_autoptr(CtLedger) ledger = NULL;
+	g_autoptr(JsonParser) parser = json_parser_new();
+	g_autoptr(GError) error = NULL;
+	g_autofree gchar *listed = NULL;
+	ino_t inode;
+
+	cr_assert(ct_trust_plan_apply_recorded(first, FALSE, &error), "%s",
+		  error != NULL ? error->message : "");
+	/* the database made anew: certtrust's write is to be done again */
+	ct_test_tmpdir_remove(nssdir);
+	cr_assert_eq(g_mkdir_with_parents(nssdir, 0700), 0);
+	g_free(ct_test_nss_store_new(nssdir));
+	inode = apply_ledger_inode();
+
+	ledger = ct_trust_open_ledger(&error);
+	cr_assert_not_null(ledger, "%s", error != NULL ? error->message : "");
+	again = apply_plan(stores);
+	ct_trust_plan_apply(again, ledger, FALSE);
+	cr_assert_eq(apply_step(again, 0)->result, CT_TRUST_RESULT_DONE, "%s",
+		     apply_step(again, 0)->message);
+	listed = apply_certutil_list();
+	cr_assert_not_null(strstr(listed, apply_step(again, 0)->nickname), "%s", listed);
+	cr_assert_eq(apply_ledger_inode(), inode, "the ledger named that write already");
+
+	/* another name for it: the ledger must say so before the store is written */
+	g_ptr_array_add(names, g_strdup("other.example.com:8443"));
+	renamed = ct_trust_plan_new(chain, stores, names, CT_TRUST_MODE_AUTO, FALSE, NULL, &error);
+	cr_assert_not_null(renamed, "%s", error != NULL ? error->message : "");
+	ct_trust_plan_apply(renamed, ledger, FALSE);
+	cr_assert_neq(apply_ledger_inode(), inode, "a new name is recorded ahead");
+	/* on disk now, read by json-glib: the one entry, for both names */
+	{
+		JsonArray *entries = apply_ledger_entries(parser);
+		JsonArray *written = NULL;
+		gboolean other = FALSE;
+		cr_assert_eq(json_array_get_length(entries), 1);
+		written = json_object_get_array_member(json_array_get_object_element(entries, 0),
+						       "names");
+		for (guint i = 0; i < json_array_get_length(written); i++)
+			other |= g_strcmp0(json_array_get_string_element(written, i),
+					   "other.example.com:8443") == 0;
+		cr_assert(other, "the new name is in the ledger on disk");
+	}
 }
