@@ -34,6 +34,18 @@ static const CtExportOffer ct_export_offers_firefox3[] = {
     {0, NULL, NULL},
 };
 
+/* all: every format any of the three dialogs offers, each once, under Firefox 3's names
+ * (its dialog offers five of the six) and IE8's for the base64 one */
+static const CtExportOffer ct_export_offers_all[] = {
+    {CT_EXPORT_FORMAT_DER, "X.509 Certificate (DER)", ".der"},
+    {CT_EXPORT_FORMAT_BASE64, "Base-64 encoded X.509 (.CER)", "-base64.cer"},
+    {CT_EXPORT_FORMAT_PEM, "X.509 Certificate (PEM)", ".pem"},
+    {CT_EXPORT_FORMAT_PEM_CHAIN, "X.509 Certificate with chain (PEM)", "-chain.pem"},
+    {CT_EXPORT_FORMAT_PKCS7, "X.509 Certificate (PKCS#7)", ".p7c"},
+    {CT_EXPORT_FORMAT_PKCS7_CHAIN, "X.509 Certificate with chain (PKCS#7)", "-chain.p7c"},
+    {0, NULL, NULL},
+};
+
 const gchar *
 ct_export_format_to_string(CtExportFormat format)
 {
@@ -65,8 +77,10 @@ ct_export_get_browser_offers(const gchar *browser, GError **error)
 		return ct_export_offers_ie8;
 	if (g_strcmp0(browser, "firefox3") == 0)
 		return ct_export_offers_firefox3;
+	if (g_strcmp0(browser, "all") == 0)
+		return ct_export_offers_all;
 	g_set_error(error, CT_ERROR, CT_ERROR_INVALID_ARGS,
-		    "unknown browser '%s': use ie8, firefox3 or safari4", browser);
+		    "unknown browser '%s': use ie8, firefox3, safari4 or all", browser);
 	return NULL;
 }
 

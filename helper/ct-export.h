@@ -25,7 +25,8 @@ ct_export_format_to_string(CtExportFormat format);
 gboolean
 ct_export_format_from_string(const gchar *text, CtExportFormat *format, GError **error);
 
-/* the offers of ie8, firefox3 or safari4, terminated by an offer with label NULL */
+/* the offers of ie8, firefox3 or safari4 (all: every format once), terminated by an offer
+ * with label NULL */
 const CtExportOffer *
 ct_export_get_browser_offers(const gchar *browser, GError **error);
 

@@ -441,3 +441,84 @@ Test(cluster, untrust_of_many_targets_undoes_each_and_a_dead_one_fails_only_itse
 	cr_assert_lt(strstr(again->out, server), strstr(again->out, file1), "%s", again->out);
 	cr_assert_not_null(strstr(again->out, "untrust --for"), "the hint: %s", again->out);
 }
+
+/* the SHA-256 openssl reads from an exported file (PKCS #7: its first certificate) */
+static gchar *
+cluster_openssl_sha256(const gchar *path)
+{
+	g_autofree gchar *quoted = g_shell_quote(path);
+	g_autofree gchar *command = NULL;
+	g_autoptr(CtTestRun) run = NULL;
+	const gchar *equals = NULL;
+
+	if (g_str_has_suffix(path, ".p7c"))
+		command = g_strdup_printf("openssl pkcs7 -inform DER -in %s -print_certs | "
+					  "openssl x509 -noout -fingerprint -sha256",
+					  quoted);
+	else
+		command = g_strdup_printf("openssl x509 -inform %s -in %s -noout -fingerprint "
+					  "-sha256",
+					  g_str_has_suffix(path, ".der") ? "DER" : "PEM", quoted);
+	run = ct_test_run_shell(command);
+	cr_assert_eq(run->exit_status, 0, "%s: %s", command, run->err);
+	equals = strchr(run->out, '=');
+	cr_assert_not_null(equals, "%s", run->out);
+	return g_strstrip(g_strdup(equals + 1));
+}
+
+/* one call does the whole job: the trust and the six formats, from one first access; a
+ * file in the way stops it before anything is trusted */
+Test(cluster, trust_with_export_dir_saves_the_six_formats_of_the_same_first_access)
+{
+	g_autofree gchar *profile = ct_test_private_home(tmpdir);
+	g_autofree gchar *store_dir = g_build_filename(tmpdir, "nssdb", NULL);
+	g_autofree gchar *store = ct_test_nss_store_new(store_dir);
+	g_autofree gchar *other_dir = g_build_filename(tmpdir, "other", NULL);
+	g_autofree gchar *other = ct_test_nss_store_new(other_dir);
+	g_autofree gchar *out = g_build_filename(tmpdir, "saved", NULL);
+	g_autofree gchar *server = cluster_source("ports", 0);
+	g_autofree gchar *listing = NULL;
+	g_autoptr(CtTestRun) run = NULL;
+	g_autoptr(CtTestRun) blocked = NULL;
+	g_autoptr(JsonNode) root = NULL;
+	JsonArray *files = NULL;
+	const gchar *suffixes[] = {".der",	 "-base64.cer", ".pem",
+				   "-chain.pem", ".p7c",	"-chain.p7c"};
+
+	(void)profile;
+	{
+		const gchar *argv[] = {"certtrust", "--json", "--yes",	      "trust", server,
+				       "--store",   store,    "--export-dir", out,     NULL};
+		run = ct_test_run(argv, NULL);
+	}
+	cr_assert_eq(run->exit_status, 0, "%s%s", run->out, run->err);
+	root = ct_test_parse_one_json_document(run->out);
+	files = json_object_get_array_member(json_node_get_object(root), "files");
+	cr_assert_not_null(files, "%s", run->out);
+	cr_assert_eq(json_array_get_length(files), G_N_ELEMENTS(suffixes), "%s", run->out);
+	for (guint i = 0; i < G_N_ELEMENTS(suffixes); i++) {
+		g_autofree gchar *name = g_strconcat("node-0.cluster.test", suffixes[i], NULL);
+		g_autofree gchar *path = g_build_filename(out, name, NULL);
+		g_autofree gchar *sha256 = NULL;
+		cr_assert_str_eq(json_object_get_string_member(json_array_get_object_element(files,
+											     i),
+							       "path"),
+				 path);
+		sha256 = cluster_openssl_sha256(path);
+		cr_assert_str_eq(sha256, cluster_sha256(0), "%s", path);
+	}
+	listing = ct_test_certutil_text(store_dir);
+	cr_assert_not_null(strstr(listing, "certtrust-node-0.cluster.test-"), "%s", listing);
+
+	/* the files are there now: the same call into another database trusts nothing */
+	{
+		const gchar *argv[] = {"certtrust", "--yes",	    "trust", server, "--store",
+				       other,	    "--export-dir", out,     NULL};
+		blocked = ct_test_run(argv, NULL);
+	}
+	cr_assert_eq(blocked->exit_status, 1, "%s%s", blocked->out, blocked->err);
+	cr_assert_not_null(strstr(blocked->err, "nothing was trusted"), "%s", blocked->err);
+	g_free(listing);
+	listing = ct_test_certutil_text(other_dir);
+	cr_assert_null(strstr(listing, "certtrust-"), "%s", listing);
+}

@@ -89,6 +89,18 @@ ct_cli_acquire_sources(CtCli *cli,
 GPtrArray *
 ct_cli_load_sources(CtCli *cli, gint argc, gchar **argv, GError **error); /* CtChain* */
 
+/* every format browser's export dialog offers (ct_export_get_browser_offers) for chain
+ * into dir, all or nothing; each file printed (path, label) and added to files, a JSON
+ * array being built */
+gboolean
+ct_cli_export_to_dir(CtCli *cli,
+		     CtChain *chain,
+		     const gchar *browser,
+		     const gchar *dir,
+		     gboolean force,
+		     JsonBuilder *files,
+		     GError **error);
+
 /* the exit status of many targets' results as one error: NULL when every one succeeded,
  * else the most serious (interrupted, failed, refused, unreachable, not found, check
  * negative) with a message counting them */

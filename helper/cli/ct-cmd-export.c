@@ -29,6 +29,31 @@ ct_cmd_export_print_file(CtCli *cli, const gchar *path, const gchar *label)
 		ct_cli_print(cli, "%s\t%s\n", escaped, label);
 }
 
+gboolean
+ct_cli_export_to_dir(CtCli *cli,
+		     CtChain *chain,
+		     const gchar *browser,
+		     const gchar *dir,
+		     gboolean force,
+		     JsonBuilder *files,
+		     GError **error)
+{
+	const CtExportOffer *offers = ct_export_get_browser_offers(browser, error);
+	g_autoptr(GPtrArray) paths = NULL;
+
+	if (offers == NULL)
+		return FALSE;
+	paths = ct_export_to_browser_dir(chain, browser, dir, force, error);
+	if (paths == NULL)
+		return FALSE;
+	for (guint i = 0; i < paths->len; i++) {
+		const gchar *path = g_ptr_array_index(paths, i);
+		ct_cmd_export_add_file(files, path, offers[i].format, offers[i].label);
+		ct_cmd_export_print_file(cli, path, offers[i].label);
+	}
+	return TRUE;
+}
+
 static gboolean
 ct_cmd_export_browser(CtCli *cli,
 		      GPtrArray *chains,
@@ -60,15 +85,9 @@ ct_cmd_export_browser(CtCli *cli,
 		}
 	}
 	for (guint i = 0; i < chains->len; i++) {
-		g_autoptr(GPtrArray) paths = ct_export_to_browser_dir(g_ptr_array_index(chains, i),
-								      browser, dir, force, error);
-		if (paths == NULL)
+		if (!ct_cli_export_to_dir(cli, g_ptr_array_index(chains, i), browser, dir, force,
+					  builder, error))
 			return FALSE;
-		for (guint j = 0; j < paths->len; j++) {
-			const gchar *path = g_ptr_array_index(paths, j);
-			ct_cmd_export_add_file(builder, path, offers[j].format, offers[j].label);
-			ct_cmd_export_print_file(cli, path, offers[j].label);
-		}
 	}
 	return TRUE;
 }
@@ -104,7 +123,9 @@ ct_cmd_export(CtCli *cli, gint argc, gchar **argv, GError **error)
 	     "der, base64, pem, pem-chain, pkcs7 or pkcs7-chain", "F"},
 	    {"output", 'o', 0, G_OPTION_ARG_FILENAME, &output, "The file to write", "FILE"},
 	    {"browser", 'b', 0, G_OPTION_ARG_STRING, &browser,
-	     "Every format this browser's dialog offers: ie8, firefox3 or safari4", "B"},
+	     "Every format this browser's dialog offers: ie8, firefox3, safari4 or all (the six "
+	     "formats once each)",
+	     "B"},
 	    {"dir", 'd', 0, G_OPTION_ARG_FILENAME, &dir, "Directory for --browser", "DIR"},
 	    {"force", 0, 0, G_OPTION_ARG_NONE, &force, "Replace existing files", NULL},
 	    G_OPTION_ENTRY_NULL,

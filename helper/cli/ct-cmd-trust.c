@@ -322,6 +322,8 @@ ct_cmd_trust(CtCli *cli, gint argc, gchar **argv, GError **error)
 	gboolean override_distrust = FALSE;
 	gboolean dry_run = FALSE;
 	gboolean create = FALSE;
+	g_autofree gchar *export_dir = NULL;
+	g_autoptr(JsonBuilder) files = json_builder_new();
 	gint port = CT_SOURCE_DEFAULT_PORT;
 	CtTrustMode mode = CT_TRUST_MODE_AUTO;
 	g_autoptr(GPtrArray) chains = NULL;
@@ -351,6 +353,10 @@ ct_cmd_trust(CtCli *cli, gint argc, gchar **argv, GError **error)
 	    {"dry-run", 0, 0, G_OPTION_ARG_NONE, &dry_run, "Show the plan, write nothing", NULL},
 	    {"create", 0, 0, G_OPTION_ARG_NONE, &create,
 	     "Make a new NSS database for nss:DIR when there is none", NULL},
+	    {"export-dir", 0, 0, G_OPTION_ARG_FILENAME, &export_dir,
+	     "Also save the certificate read in all six formats the browsers offer into DIR "
+	     "(before the question; an existing file stops everything)",
+	     "DIR"},
 	    G_OPTION_ENTRY_NULL,
 	};
 
@@ -377,6 +383,12 @@ ct_cmd_trust(CtCli *cli, gint argc, gchar **argv, GError **error)
 	request.allow_ca = allow_ca;
 	request.override_distrust = override_distrust;
 	request.port = (guint16)port;
+	if (argc > 2 && export_dir != NULL) {
+		g_set_error_literal(error, CT_ERROR, CT_ERROR_INVALID_ARGS,
+				    "--export-dir is for one SOURCE: export several with certtrust "
+				    "export --browser all --dir DIR");
+		return FALSE;
+	}
 	if (argc > 2)
 		return ct_cmd_trust_many(cli, &request, dry_run, argc, argv, error);
 
@@ -393,6 +405,17 @@ ct_cmd_trust(CtCli *cli, gint argc, gchar **argv, GError **error)
 				 &derived, error);
 	if (plan == NULL)
 		return FALSE;
+	/* saving grants nothing: the files come from the same first access, before the
+	 * question, and a file in the way stops the trust too */
+	json_builder_begin_array(files);
+	if (export_dir != NULL && !dry_run &&
+	    !ct_cli_export_to_dir(cli, g_ptr_array_index(chains, 0), "all", export_dir, FALSE,
+				  files, error)) {
+		if (g_error_matches(*error, CT_ERROR, CT_ERROR_EXISTS))
+			g_prefix_error(error, "--export-dir: nothing was trusted: ");
+		return FALSE;
+	}
+	json_builder_end_array(files);
 	if (!cli->json) {
 		g_autoptr(GString) out = g_string_new(NULL);
 		if (!ct_trust_plan_find_retired_recorded(plan, error))
@@ -411,6 +434,10 @@ ct_cmd_trust(CtCli *cli, gint argc, gchar **argv, GError **error)
 		g_autoptr(JsonBuilder) builder = json_builder_new();
 		json_builder_begin_object(builder);
 		ct_cli_trust_add_json(builder, plan);
+		if (export_dir != NULL) {
+			json_builder_set_member_name(builder, "files");
+			json_builder_add_value(builder, json_builder_get_root(files));
+		}
 		json_builder_end_object(builder);
 		ct_cli_print_json(cli, builder);
 	} else {
